@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, SETTINGS, coerceSetting, defaults, type FerryConfig, type QueueDeclaration } from './schema.js';
+
+export interface ConfigSources {
+  /** Flag values already parsed by the CLI, keyed by setting key (only flags the user gave). */
+  flags?: Partial<Record<string, unknown>>;
+  /** Usually process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Programmatic overrides (tests, embedding); applied last. */
+  overrides?: Partial<FerryConfig>;
+}
+
+const QUEUE_KEYS = new Set(['attributes', 'tags', 'deadLetterQueue', 'maxReceiveCount']);
+
+/**
+ * Resolve the configuration: defaults → config file → environment → flags → overrides.
+ * Throws ConfigError (with the source and key) on an unknown key or a bad value.
+ */
+export function loadConfig(src: ConfigSources = {}): FerryConfig {
+  const env = src.env ?? {};
+  const flags = src.flags ?? {};
+  const cfg = defaults() as unknown as Record<string, unknown>;
+
+  // The config file's own location can come from env or flag (not from the file itself).
+  const configFile = (flags.configFile as string | undefined) ?? env.FERRY_CONFIG ?? src.overrides?.configFile;
+  if (configFile) {
+    Object.assign(cfg, readConfigFile(configFile));
+    cfg.configFile = configFile;
+  }
+  for (const s of SETTINGS) {
+    const v = env[s.env];
+    if (v !== undefined && v !== '') cfg[s.key] = coerceSetting(s, v, `environment variable ${s.env}`);
+  }
+  for (const s of SETTINGS) {
+    if (flags[s.key] !== undefined) cfg[s.key] = coerceSetting(s, flags[s.key], `flag --${s.flag}`);
+  }
+  if (src.overrides) Object.assign(cfg, src.overrides);
+  return finish(cfg as unknown as FerryConfig);
+}
+
+function finish(c: FerryConfig): FerryConfig {
+  if (!/^\d{12}$/.test(c.accountId)) throw new ConfigError(`accountId must be 12 digits, got ${JSON.stringify(c.accountId)}`);
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(c.region)) throw new ConfigError(`region must look like us-east-1, got ${JSON.stringify(c.region)}`);
+  if (c.publicBaseUrl !== undefined) {
+    let u: URL;
+    try {
+      u = new URL(c.publicBaseUrl);
+    } catch {
+      throw new ConfigError(`publicBaseUrl must be an absolute http(s) URL, got ${JSON.stringify(c.publicBaseUrl)}`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`publicBaseUrl must be http or https`);
+    c.publicBaseUrl = c.publicBaseUrl.replace(/\/+$/, '');
+  }
+  if (c.maxBodyBytes < 1024 * 1024 + 1024) throw new ConfigError('maxBodyBytes must be at least 1 MiB + 1 KiB (a maximum-size message must fit)');
+  return c;
+}
+
+/** Read a YAML or JSON file (YAML is a superset of JSON) and validate its keys. */
+export function readConfigFile(path: string): Partial<FerryConfig> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${path}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not valid YAML or JSON: ${(e as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config file ${path} must hold a mapping of settings`);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+    if (k === 'queues') {
+      out.queues = readQueues(v, path);
+      continue;
+    }
+    const spec = SETTINGS.find((s) => s.key === k);
+    if (!spec || k === 'configFile') {
+      throw new ConfigError(`config file ${path}: unknown key "${k}" (known: ${SETTINGS.filter((s) => s.key !== 'configFile').map((s) => s.key).join(', ')}, queues)`);
+    }
+    out[k] = coerceSetting(spec, v, `config file ${path}`);
+  }
+  return out as Partial<FerryConfig>;
+}
+
+function readQueues(v: unknown, path: string): Record<string, QueueDeclaration> {
+  if (v === null || v === undefined) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`config file ${path}: queues must be a mapping of queue name to declaration`);
+  const out: Record<string, QueueDeclaration> = {};
+  for (const [name, decl] of Object.entries(v as Record<string, unknown>)) {
+    const where = `config file ${path}: queues.${name}`;
+    const d = (decl ?? {}) as Record<string, unknown>;
+    if (typeof d !== 'object' || Array.isArray(d)) throw new ConfigError(`${where} must be a mapping`);
+    for (const k of Object.keys(d)) {
+      if (!QUEUE_KEYS.has(k)) throw new ConfigError(`${where}: unknown key "${k}" (known: ${[...QUEUE_KEYS].join(', ')})`);
+    }
+    const q: QueueDeclaration = {};
+    if (d.attributes !== undefined) q.attributes = stringMap(d.attributes, `${where}.attributes`);
+    if (d.tags !== undefined) q.tags = stringMap(d.tags, `${where}.tags`);
+    if (d.deadLetterQueue !== undefined) {
+      if (typeof d.deadLetterQueue !== 'string') throw new ConfigError(`${where}.deadLetterQueue must be a queue name`);
+      q.deadLetterQueue = d.deadLetterQueue;
+    }
+    if (d.maxReceiveCount !== undefined) {
+      const n = d.maxReceiveCount;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1000) throw new ConfigError(`${where}.maxReceiveCount must be an integer from 1 to 1000`);
+      q.maxReceiveCount = n;
+    }
+    if ((q.maxReceiveCount !== undefined) !== (q.deadLetterQueue !== undefined)) {
+      throw new ConfigError(`${where}: deadLetterQueue and maxReceiveCount go together`);
+    }
+    out[name] = q;
+  }
+  return out;
+}
+
+function stringMap(v: unknown, where: string): Record<string, string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`${where} must be a mapping`);
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
+    else if (typeof x === 'object' && x !== null) out[k] = JSON.stringify(x); // e.g. a Policy document
+    else throw new ConfigError(`${where}.${k} must be a string, number or boolean`);
+  }
+  return out;
+}

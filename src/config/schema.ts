@@ -1,0 +1,106 @@
+/**
+ * The one configuration schema. Every setting has exactly one definition here: its type, default,
+ * environment variable, command-line flag and config-file key. Sources are layered
+ * defaults → config file → environment → flags (later wins). Unknown keys and bad values stop the
+ * start with a message naming the source and the key.
+ */
+
+export type StorageKind = 'sqlite' | 'memory';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** A queue declared in the config file, created (or updated) at start. */
+export interface QueueDeclaration {
+  /** Queue attributes as SetQueueAttributes takes them (numbers and booleans are accepted). */
+  attributes?: Record<string, string>;
+  tags?: Record<string, string>;
+  /** Dead-letter wiring: the name of another queue (declared or existing) and maxReceiveCount. */
+  deadLetterQueue?: string;
+  maxReceiveCount?: number;
+}
+
+export interface FerryConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  storage: StorageKind;
+  configFile?: string;
+  logLevel: LogLevel;
+  region: string;
+  accountId: string;
+  publicBaseUrl?: string;
+  /** Turn off AWS's 60-second PurgeQueue and queue-name-reuse cool-downs (for test suites). */
+  skipCooldowns: boolean;
+  /** Largest request body accepted, in bytes (a 1 MiB message plus encoding overhead). */
+  maxBodyBytes: number;
+  /** Queues to create or update at start (config file only). */
+  queues: Record<string, QueueDeclaration>;
+}
+
+type Kind = 'string' | 'port' | 'int' | 'bool' | 'enum';
+
+export interface SettingSpec {
+  key: Exclude<keyof FerryConfig, 'queues'>;
+  kind: Kind;
+  values?: readonly string[];
+  env: string;
+  flag: string;
+  help: string;
+  default?: string | number | boolean;
+}
+
+/** Every scalar setting. The README's configuration table is generated from this list. */
+export const SETTINGS: readonly SettingSpec[] = [
+  { key: 'host', kind: 'string', env: 'FERRY_HOST', flag: 'host', default: '127.0.0.1', help: 'Address to listen on.' },
+  { key: 'port', kind: 'port', env: 'FERRY_PORT', flag: 'port', default: 9324, help: 'TCP port to listen on (0 picks a free one).' },
+  { key: 'dataDir', kind: 'string', env: 'FERRY_DATA_DIR', flag: 'data-dir', default: './data', help: 'Directory of the SQLite database (ferry.db).' },
+  { key: 'storage', kind: 'enum', values: ['sqlite', 'memory'], env: 'FERRY_STORAGE', flag: 'storage', default: 'sqlite', help: 'Storage engine: sqlite (durable, default) or memory (lost on exit).' },
+  { key: 'configFile', kind: 'string', env: 'FERRY_CONFIG', flag: 'config', help: 'YAML or JSON config file (settings and queues to declare).' },
+  { key: 'logLevel', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], env: 'FERRY_LOG_LEVEL', flag: 'log-level', default: 'info', help: 'Log level.' },
+  { key: 'region', kind: 'string', env: 'FERRY_REGION', flag: 'region', default: 'us-east-1', help: 'Region used in queue ARNs.' },
+  { key: 'accountId', kind: 'string', env: 'FERRY_ACCOUNT_ID', flag: 'account-id', default: '000000000000', help: 'Account id used in queue URLs and ARNs (12 digits).' },
+  { key: 'publicBaseUrl', kind: 'string', env: 'FERRY_PUBLIC_BASE_URL', flag: 'public-base-url', help: 'Base of the queue URLs Ferry hands out (e.g. http://sqs.internal:9324). Default: http://<Host header of the request>.' },
+  { key: 'skipCooldowns', kind: 'bool', env: 'FERRY_SKIP_COOLDOWNS', flag: 'skip-cooldowns', default: false, help: "Relax AWS's 60 s waits between PurgeQueue calls and before a deleted queue's name can be reused (for test suites)." },
+  { key: 'maxBodyBytes', kind: 'int', env: 'FERRY_MAX_BODY_BYTES', flag: 'max-body-bytes', default: 2 * 1024 * 1024, help: 'Largest HTTP request body accepted; larger bodies are refused while streaming.' },
+];
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse one raw value (from a file, env or flag) into the setting's type, or throw ConfigError. */
+export function coerceSetting(spec: SettingSpec, raw: unknown, source: string): string | number | boolean {
+  const where = `${source}: ${spec.key}`;
+  switch (spec.kind) {
+    case 'string':
+      if (typeof raw !== 'string' && typeof raw !== 'number') throw new ConfigError(`${where} must be a string`);
+      return String(raw);
+    case 'bool': {
+      if (typeof raw === 'boolean') return raw;
+      const s = String(raw).toLowerCase();
+      if (['true', '1', 'yes', 'on', ''].includes(s)) return true;
+      if (['false', '0', 'no', 'off'].includes(s)) return false;
+      throw new ConfigError(`${where} must be true or false, got ${JSON.stringify(raw)}`);
+    }
+    case 'int':
+    case 'port': {
+      const n = typeof raw === 'number' ? raw : /^\s*\d+\s*$/.test(String(raw)) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError(`${where} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+      if (spec.kind === 'port' && n > 65535) throw new ConfigError(`${where} must be a port number (0-65535), got ${n}`);
+      return n;
+    }
+    case 'enum': {
+      const s = String(raw);
+      if (!spec.values!.includes(s)) throw new ConfigError(`${where} must be one of ${spec.values!.join(', ')}, got ${JSON.stringify(raw)}`);
+      return s;
+    }
+  }
+}
+
+export function defaults(): FerryConfig {
+  const c: Record<string, unknown> = { queues: {} };
+  for (const s of SETTINGS) if (s.default !== undefined) c[s.key] = s.default;
+  return c as unknown as FerryConfig;
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+/**
+ * The `ferry` command. `ferry serve [flags]` runs the server; `ferry help` prints every flag with its
+ * environment variable. Flags are generated from the one config schema (config/schema.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig } from './config/load.js';
+import { ConfigError, SETTINGS } from './config/schema.js';
+import { createLogger } from './core/log.js';
+import { createServer } from './server.js';
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function usage(): string {
+  const lines = [
+    `ferry ${version} — an Amazon SQS-compatible message queue server`,
+    '',
+    'Usage: ferry serve [flags]',
+    '       ferry help | --help',
+    '       ferry version | --version',
+    '',
+    'Flags (each also settable by environment variable or config-file key):',
+  ];
+  for (const s of SETTINGS) {
+    const flag = s.kind === 'bool' ? `--${s.flag}` : `--${s.flag} <${s.kind === 'enum' ? s.values!.join('|') : s.kind === 'port' || s.kind === 'int' ? 'n' : 'value'}>`;
+    const def = s.default !== undefined ? ` (default: ${s.default})` : '';
+    lines.push(`  ${flag.padEnd(36)} ${s.help}${def}  [env ${s.env}; file key ${s.key}]`);
+  }
+  return lines.join('\n');
+}
+
+async function serve(args: string[]): Promise<void> {
+  const options: ParseArgsConfig['options'] = {};
+  for (const s of SETTINGS) options[s.flag] = { type: s.kind === 'bool' ? 'boolean' : 'string' };
+  options['help'] = { type: 'boolean', short: 'h' };
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args, options, allowPositionals: false, strict: true }));
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n\n${usage()}`);
+  }
+  if (values.help) {
+    process.stdout.write(usage() + '\n');
+    return;
+  }
+  const flags: Record<string, unknown> = {};
+  for (const s of SETTINGS) if (values[s.flag] !== undefined) flags[s.key] = values[s.flag];
+  const config = loadConfig({ flags, env: process.env });
+  const logger = createLogger(config.logLevel);
+  const server = await createServer(config, { logger });
+  await server.listen();
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        logger.error({ err: e }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'serve':
+      return serve(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage() + '\n');
+      return;
+    case 'version':
+    case '--version':
+      process.stdout.write(`${version}\n`);
+      return;
+    default:
+      throw new ConfigError(`unknown command "${cmd}"\n\n${usage()}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`ferry: ${e.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`ferry: failed to start: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+});

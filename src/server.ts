@@ -1,0 +1,169 @@
+/**
+ * Composition root: storage engine + action services + HTTP listener, wired from one FerryConfig.
+ * `createServer(config)` is the programmatic API; `ferry serve` (cli/) is a thin wrapper around it.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { dispatchAction } from './actions/registry.js';
+import { createActionServices } from './actions/services.js';
+import type { ActionContext, ActionName, ActionSettings } from './actions/types.js';
+import type { FerryConfig } from './config/schema.js';
+import { ConfigError } from './config/schema.js';
+import { systemClock, type Clock } from './core/clock.js';
+import type { Logger } from './core/log.js';
+import { systemRandom, type Random } from './core/random.js';
+import { SqsError } from './errors/catalog.js';
+import { createHttpServer, type RequestMeta } from './http/server.js';
+import type { StorageEngine } from './storage/engine.js';
+import { MemoryEngine } from './storage/memory/index.js';
+import { SqliteEngine } from './storage/sqlite/index.js';
+
+export interface ServerDeps {
+  clock?: Clock;
+  random?: Random;
+  logger: Logger;
+}
+
+export interface FerryServer {
+  /** Bind and start serving. Resolves with the bound port and a base URL for clients. */
+  listen(): Promise<{ port: number; url: string }>;
+  /** Graceful stop: refuse new requests, answer long polls empty, finish in-flight, close storage. */
+  close(): Promise<void>;
+  readonly engine: StorageEngine;
+}
+
+/** How often expired messages, dedup entries and tombstones are swept. */
+const SWEEP_INTERVAL_MS = 5_000;
+/** AWS's cool-downs (PurgeQueue, queue-name reuse after DeleteQueue). */
+const AWS_COOLDOWN_MS = 60_000;
+/** Queue host names we are willing to echo back into queue URLs. */
+const SAFE_HOST = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+export function makeEngine(config: FerryConfig, clock: Clock, random: Random): StorageEngine {
+  switch (config.storage) {
+    case 'memory':
+      return new MemoryEngine({ clock, random });
+    case 'sqlite': {
+      const dir = resolve(config.dataDir);
+      mkdirSync(dir, { recursive: true });
+      return new SqliteEngine({ path: join(dir, 'ferry.db'), clock, random });
+    }
+  }
+}
+
+export async function createServer(config: FerryConfig, deps: ServerDeps): Promise<FerryServer> {
+  const clock = deps.clock ?? systemClock;
+  const random = deps.random ?? systemRandom;
+  const log = deps.logger;
+  const engine = makeEngine(config, clock, random);
+  await engine.init();
+  const secret = await engine.metaGetOrCreate('receipt-key', () => random.bytes(32).toString('hex'));
+  const services = createActionServices({ engine, clock, random, secret, logger: log });
+  const settings: ActionSettings = {
+    region: config.region,
+    accountId: config.accountId,
+    purgeIntervalMs: config.skipCooldowns ? 0 : AWS_COOLDOWN_MS,
+    queueReuseDelayMs: config.skipCooldowns ? 0 : AWS_COOLDOWN_MS,
+  };
+  let boundPort = config.port;
+  let ready = false;
+
+  const contextFor = (meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal'>): ActionContext => ({
+    engine,
+    clock,
+    random,
+    settings,
+    requestId: meta.requestId,
+    queueUrlBase: config.publicBaseUrl ?? `http://${meta.host && SAFE_HOST.test(meta.host) ? meta.host : `${hostForUrl(config.host)}:${boundPort}`}`,
+    traceHeader: meta.traceHeader,
+    signal: meta.signal,
+    services,
+  });
+
+  const http = createHttpServer({
+    logger: log,
+    maxBodyBytes: config.maxBodyBytes,
+    isReady: () => ready,
+    dispatch: (action, input, meta) => dispatchAction(action, input as never, contextFor(meta)),
+  });
+
+  // Queues declared in the config file, created or updated before the server reports ready.
+  await declareQueues(config, (action, input) =>
+    dispatchAction(action, input as never, contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: new AbortController().signal })),
+  );
+
+  const sweeper = setInterval(() => {
+    engine.sweep().catch((e: unknown) => log.warn({ err: e }, 'sweep failed'));
+  }, SWEEP_INTERVAL_MS);
+  sweeper.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    engine,
+    async listen() {
+      const { port } = await http.listen(config.port, config.host);
+      boundPort = port;
+      services.start();
+      ready = true;
+      const url = `http://${hostForUrl(config.host)}:${port}`;
+      log.info({ url, storage: config.storage, dataDir: config.storage === 'sqlite' ? resolve(config.dataDir) : undefined }, 'ferry listening');
+      return { port, url };
+    },
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        clearInterval(sweeper);
+        await http.close();
+        await services.close();
+        await engine.close();
+        log.info('ferry stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+type Call = (action: ActionName, input: unknown) => Promise<unknown>;
+
+/**
+ * Create (or bring up to date) the queues of the config file, through the same actions clients use
+ * so every AWS validation rule applies. Dead-letter wiring is set in a second pass, once every
+ * declared queue exists.
+ */
+async function declareQueues(config: FerryConfig, call: Call): Promise<void> {
+  const urlOf = new Map<string, string>();
+  const arnOf = (name: string) => `arn:aws:sqs:${config.region}:${config.accountId}:${name}`;
+  try {
+    for (const [name, decl] of Object.entries(config.queues)) {
+      const attributes: Record<string, string> = { ...(decl.attributes ?? {}) };
+      if (name.endsWith('.fifo') && attributes.FifoQueue === undefined) attributes.FifoQueue = 'true';
+      const { RedrivePolicy: _ignored, ...withoutRedrive } = attributes;
+      let url: string;
+      try {
+        url = ((await call('CreateQueue', { QueueName: name, Attributes: withoutRedrive, tags: decl.tags })) as { QueueUrl: string }).QueueUrl;
+      } catch (e) {
+        if (!(e instanceof SqsError) || e.code !== 'QueueNameExists') throw e;
+        // It exists with other attributes: bring it up to date (FifoQueue is immutable and known equal by name).
+        url = ((await call('GetQueueUrl', { QueueName: name })) as { QueueUrl: string }).QueueUrl;
+        const { FifoQueue: _f, ...settable } = withoutRedrive;
+        if (Object.keys(settable).length) await call('SetQueueAttributes', { QueueUrl: url, Attributes: settable });
+        if (decl.tags && Object.keys(decl.tags).length) await call('TagQueue', { QueueUrl: url, Tags: decl.tags });
+      }
+      urlOf.set(name, url);
+    }
+    for (const [name, decl] of Object.entries(config.queues)) {
+      const redrive = decl.deadLetterQueue
+        ? JSON.stringify({ deadLetterTargetArn: arnOf(decl.deadLetterQueue), maxReceiveCount: decl.maxReceiveCount })
+        : decl.attributes?.RedrivePolicy;
+      if (redrive !== undefined) await call('SetQueueAttributes', { QueueUrl: urlOf.get(name), Attributes: { RedrivePolicy: redrive } });
+    }
+  } catch (e) {
+    if (e instanceof SqsError) throw new ConfigError(`queue declarations: ${e.code}: ${e.message}`);
+    throw e;
+  }
+}

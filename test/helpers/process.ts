@@ -1,0 +1,88 @@
+/**
+ * Start a real `ferry serve` process (the compiled CLI) on a free port, for black-box and crash tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** dist/test/helpers → dist/src/main.js */
+export const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/main.js');
+
+export interface FerryProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  proc: ChildProcess;
+  /** Everything the process wrote (stdout + stderr). */
+  output(): string;
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait for exit. */
+  kill9(): Promise<void>;
+  /** Remove the data directory (unless kept). */
+  cleanup(): void;
+}
+
+export interface StartOptions {
+  storage?: 'sqlite' | 'memory';
+  /** Reuse a data directory (restart after a crash). */
+  dataDir?: string;
+  port?: number;
+  args?: string[];
+  env?: Record<string, string>;
+  /** Milliseconds to wait for the "ferry listening" line. */
+  timeoutMs?: number;
+}
+
+export async function startFerryProcess(o: StartOptions = {}): Promise<FerryProcess> {
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'ferry-test-'));
+  const args = [MAIN, 'serve', '--port', String(o.port ?? 0), '--storage', o.storage ?? 'sqlite', '--data-dir', dataDir, '--log-level', 'info', ...(o.args ?? [])];
+  const proc = spawn(process.execPath, args, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  const started = new Promise<{ url: string; port: number }>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`ferry did not start in time:\n${out}`)), o.timeoutMs ?? 15_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      for (const line of out.split('\n')) {
+        if (!line.includes('ferry listening')) continue;
+        try {
+          const j = JSON.parse(line) as { url: string };
+          clearTimeout(timer);
+          res({ url: j.url, port: Number(new URL(j.url).port) });
+          return;
+        } catch {
+          /* partial line */
+        }
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`ferry exited with ${code} before listening:\n${out}`));
+    });
+  });
+  const { url, port } = await started;
+  return {
+    url,
+    port,
+    dataDir,
+    proc,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode !== null) return proc.exitCode;
+      proc.kill('SIGTERM');
+      return exited;
+    },
+    async kill9() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      await exited;
+    },
+    cleanup() {
+      if (!o.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
