@@ -57,8 +57,9 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const log = deps.logger;
   const engine = makeEngine(config, clock, random);
   await engine.init();
-  const secret = await engine.metaGetOrCreate('receipt-key', () => random.bytes(32).toString('hex'));
-  const services = createActionServices({ engine, clock, random, secret, logger: log });
+  // The receipt-handle key is created once per store, so receipts survive restarts (and, on a shared
+  // store, work across nodes).
+  const services = await createActionServices({ engine, clock, random });
   const settings: ActionSettings = {
     region: config.region,
     accountId: config.accountId,

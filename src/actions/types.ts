@@ -335,8 +335,14 @@ export interface ActionContext {
 
 /** Shared services, created once per server. Defined in actions/services.ts. */
 export interface ActionServices {
-  /** Wait for a wake-up of a queue (or until `untilMs`, or abort). Resolves true if woken. */
-  waitForMessages(queueId: string, untilMs: number, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Wait for a wake-up of a queue (or until `untilMs`, or abort). Resolves true if woken.
+   * `afterSeq` (from `wakeSeq` read before the receive attempt): resolve true at once when the queue
+   * was woken since, so a wake between the attempt and the wait is not lost.
+   */
+  waitForMessages(queueId: string, untilMs: number, signal: AbortSignal, afterSeq?: number): Promise<boolean>;
+  /** The queue's wake counter (optional: services without it simply cannot close that race). */
+  wakeSeq?(queueId: string): number;
   /** Encode a receipt handle bound to queue + message + receive. */
   encodeReceipt(queueId: string, ref: string, receiptToken: string): string;
   /** Verify and decode; undefined when forged, tampered or malformed. */

@@ -47,7 +47,9 @@ forEachTarget('messages', (t) => {
 
     // A filter returns a subset, and the MD5 covers only that subset.
     await t.client.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 });
-    const r2 = await t.client.call('ReceiveMessage', { QueueUrl, MessageAttributeNames: ['Co.*'], MessageSystemAttributeNames: ['ApproximateReceiveCount'] });
+    // aws-sdk 2.1490 predates MessageSystemAttributeNames (its validator refuses it): Query uses AttributeNames.
+    const sys = t.protocol === 'json' ? { MessageSystemAttributeNames: ['ApproximateReceiveCount'] } : { AttributeNames: ['ApproximateReceiveCount'] };
+    const r2 = await t.client.call('ReceiveMessage', { QueueUrl, MessageAttributeNames: ['Co.*'], ...sys });
     const m2 = r2.Messages[0];
     assert.deepEqual(Object.keys(m2.MessageAttributes).sort(), ['Color', 'Count']);
     assert.notEqual(m2.MD5OfMessageAttributes, sent.MD5OfMessageAttributes);
@@ -60,7 +62,7 @@ forEachTarget('messages', (t) => {
       () => undefined,
     );
     const empty = await t.client.call('ReceiveMessage', { QueueUrl });
-    assert.equal(empty.Messages ?? undefined, undefined);
+    assert.equal((empty.Messages ?? []).length, 0);
   });
 
   it('rejects bad messages with the AWS errors', async () => {
@@ -143,7 +145,7 @@ forEachTarget('messages', (t) => {
     // An empty long poll lasts its wait time and returns no messages.
     const t2 = Date.now();
     const none = await t.client.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 1 });
-    assert.equal(none.Messages ?? undefined, undefined);
+    assert.equal((none.Messages ?? []).length, 0);
     assert.ok(Date.now() - t2 >= 900);
   });
 
@@ -168,7 +170,7 @@ forEachTarget('messages', (t) => {
     const second = await t.client.call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
     assert.deepEqual(second.Messages.map((m: { Body: string }) => m.Body), ['b0']);
     const third = await t.client.call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
-    assert.equal(third.Messages ?? undefined, undefined);
+    assert.equal((third.Messages ?? []).length, 0);
     for (const m of first.Messages) await t.client.call('DeleteMessage', { QueueUrl, ReceiptHandle: m.ReceiptHandle });
     const rest = await t.client.call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
     assert.deepEqual(rest.Messages.map((m: { Body: string }) => m.Body), ['a2', 'a3']);
@@ -196,6 +198,6 @@ forEachTarget('messages', (t) => {
     // Remembered after delete: a resend inside the window is accepted and not delivered again.
     await t.client.call('SendMessage', { QueueUrl, MessageBody: 'same', MessageGroupId: 'g' });
     const none = await t.client.call('ReceiveMessage', { QueueUrl });
-    assert.equal(none.Messages ?? undefined, undefined);
+    assert.equal((none.Messages ?? []).length, 0);
   });
 });

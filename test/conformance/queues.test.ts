@@ -91,7 +91,7 @@ forEachTarget('queues', (t) => {
     } while (NextToken);
     assert.deepEqual([...seen].sort(), [...all.QueueUrls].sort());
     const none = await t.client.call('ListQueues', { QueueNamePrefix: `${prefix}-nothing` });
-    assert.equal(none.QueueUrls ?? undefined, undefined);
+    assert.equal((none.QueueUrls ?? []).length, 0);
   });
 
   it('tags queues at creation and with the tag actions', async () => {

@@ -74,12 +74,15 @@ it('kill -9 under load loses no acknowledged send and resurrects no acknowledged
         }
         empties = 0;
         for (const m of r.Messages) present.set(m.Body, (present.get(m.Body) ?? 0) + 1);
+        // Delete what was read: on the FIFO queue an in-flight message locks the rest of its group.
+        await c2.call('DeleteMessageBatch', { QueueUrl: url, Entries: r.Messages.map((m: { ReceiptHandle: string }, i: number) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })) });
       }
     }
     c2.destroy();
     const lost = [...ackedSends].filter((id) => !present.has(id) && !ackedDeletes.has(id));
     const resurrected = [...ackedDeletes].filter((id) => present.has(id));
-    assert.deepEqual(lost, [], `lost ${lost.length} acknowledged sends of ${ackedSends.size}`);
+    const std = lost.filter((id) => Number(id.slice(1, id.indexOf('-'))) % 2 === 0).length;
+    assert.deepEqual(lost, [], `lost ${lost.length} acknowledged sends of ${ackedSends.size} (${std} standard, ${lost.length - std} FIFO; ${ackedDeletes.size} deletes acknowledged)`);
     assert.deepEqual(resurrected, [], `${resurrected.length} acknowledged deletes came back`);
   } finally {
     await second.stop();

@@ -42,7 +42,7 @@ export function makeClient(protocol: Protocol, endpoint: string, region = 'us-ea
         const Cmd = (v3 as unknown as Record<string, new (i: unknown) => v3.SQSClient extends never ? never : object>)[`${action}Command`];
         if (!Cmd) throw new Error(`no v3 command ${action}`);
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const out = (await client.send(new Cmd(input) as any)) as Record<string, unknown>;
+        const out = (await client.send(new Cmd(input) as any)) as unknown as Record<string, unknown>;
         delete out.$metadata;
         return out as never;
       },

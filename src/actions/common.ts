@@ -1,0 +1,64 @@
+/**
+ * Helpers every action uses: resolving a QueueUrl to the stored queue, building URLs and ARNs, reading
+ * numeric queue attributes, and batch-entry bookkeeping.
+ */
+import { parseQueueArn, queueArn } from '../core/arn.js';
+import { parseQueueUrl, queueUrl } from '../core/queue-url.js';
+import { sqsError, type SqsError } from '../errors/catalog.js';
+import * as M from '../errors/messages.js';
+import { toSqsError } from '../errors/map.js';
+import type { QueueRecord } from '../storage/engine.js';
+import type { ActionContext, BatchResultErrorEntry } from './types.js';
+import { LIMITS } from './validation/limits.js';
+import { isValidBatchEntryId } from './validation/names.js';
+
+/**
+ * The queue a QueueUrl names. Any host is accepted (only the last path segment counts); a value that
+ * is not a URL or path is InvalidAddress; a queue that does not exist is QueueDoesNotExist.
+ */
+export async function resolveQueue(ctx: ActionContext, url: string | undefined): Promise<QueueRecord> {
+  if (url === undefined || url === '') throw M.missingParameter('QueueUrl');
+  const parsed = parseQueueUrl(url);
+  if (!parsed) throw M.invalidAddress(url);
+  const q = await ctx.engine.queueGetByName(parsed.name);
+  if (!q) throw sqsError('QueueDoesNotExist');
+  return q;
+}
+
+/** The queue an ARN names in this region/account, or undefined. */
+export async function queueByArn(ctx: ActionContext, arn: string): Promise<QueueRecord | undefined> {
+  const a = parseQueueArn(arn);
+  if (!a || a.accountId !== ctx.settings.accountId || a.region !== ctx.settings.region) return undefined;
+  return ctx.engine.queueGetByName(a.name);
+}
+
+export const urlOf = (ctx: ActionContext, name: string): string => queueUrl(ctx.queueUrlBase, ctx.settings.accountId, name);
+export const arnOf = (ctx: ActionContext, name: string): string => queueArn(ctx.settings.region, ctx.settings.accountId, name);
+
+/** A numeric queue attribute (stored as a decimal string), with a fallback for older records. */
+export function intAttr(q: QueueRecord, name: string, fallback: number): number {
+  const v = q.attributes[name];
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+/**
+ * Request-level batch rules, in AWS's order: EmptyBatchRequest, TooManyEntriesInBatchRequest (>10),
+ * InvalidBatchEntryId (1–80 of [A-Za-z0-9_-]), BatchEntryIdsNotDistinct.
+ */
+export function validateBatch(entries: ReadonlyArray<{ Id: string }> | undefined, entryName: string): void {
+  if (!entries || entries.length === 0) throw M.emptyBatch(entryName);
+  if (entries.length > LIMITS.batchEntriesMax) throw M.tooManyEntries(entries.length);
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (!isValidBatchEntryId(e.Id)) throw sqsError('InvalidBatchEntryId');
+    if (seen.has(e.Id)) throw M.batchIdsNotDistinct(e.Id);
+    seen.add(e.Id);
+  }
+}
+
+/** A per-entry failure as the batch actions return it (HTTP 200, SenderFault true). */
+export function failedEntry(id: string, e: unknown): BatchResultErrorEntry {
+  const err: SqsError = toSqsError(e);
+  return { Id: id, SenderFault: err.spec.fault === 'Sender', Code: err.spec.queryCode, Message: err.message };
+}

@@ -1,0 +1,79 @@
+/**
+ * ReceiveMessage. Long polls wait (WaitTimeSeconds, else the queue's ReceiveMessageWaitTimeSeconds)
+ * for an engine wake-up or until the next time-driven availability, whichever is first, then retry;
+ * an aborted request (client gone, shutdown) returns empty. The 120,000 in-flight limit answers
+ * OverLimit only on short polls — a long poll just waits. FIFO ReceiveRequestAttemptId retries
+ * within 5 minutes return the same messages and receipts.
+ */
+import { md5OfAttributes } from '../core/md5.js';
+import type { QueueRecord, ReceivedMessage } from '../storage/engine.js';
+import { intAttr, resolveQueue } from './common.js';
+import type { ActionContext, ActionHandler, Message, ReceiveMessageInput } from './types.js';
+import { LIMITS } from './validation/limits.js';
+import { filterMessageAttributes, requestedSystemAttributes, validateReceiveParams } from './validation/receive.js';
+
+/** The system attributes of one delivered message, restricted to the requested names. */
+function systemAttrs(m: ReceivedMessage, wanted: Set<string>): Record<string, string> | undefined {
+  if (wanted.size === 0) return undefined;
+  const all: Record<string, string | undefined> = {
+    SenderId: m.senderId,
+    SentTimestamp: String(m.sentAt), // epoch ms
+    ApproximateReceiveCount: String(m.receiveCount),
+    ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt), // epoch ms
+    SequenceNumber: m.sequenceNumber,
+    MessageDeduplicationId: m.dedupId,
+    MessageGroupId: m.groupId,
+    AWSTraceHeader: m.systemAttributes.AWSTraceHeader?.StringValue,
+    DeadLetterQueueSourceArn: m.deadLetterSourceArn,
+  };
+  const out: Record<string, string> = {};
+  for (const n of wanted) if (all[n] !== undefined) out[n] = all[n]!;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Shape one delivered message for the output. */
+function toMessage(m: ReceivedMessage, q: QueueRecord, input: ReceiveMessageInput, ctx: ActionContext, wanted: Set<string>): Message {
+  const out: Message = {
+    MessageId: m.messageId,
+    ReceiptHandle: ctx.services.encodeReceipt(q.id, m.ref, m.receiptToken),
+    MD5OfBody: m.md5OfBody,
+    Body: m.body,
+  };
+  const attrs = systemAttrs(m, wanted);
+  if (attrs) out.Attributes = attrs;
+  const selected = filterMessageAttributes(m.messageAttributes, input.MessageAttributeNames);
+  if (selected) {
+    out.MessageAttributes = selected;
+    // The digest covers only the attributes returned.
+    const all = Object.keys(selected).length === Object.keys(m.messageAttributes).length;
+    out.MD5OfMessageAttributes = all && m.md5OfMessageAttributes ? m.md5OfMessageAttributes : md5OfAttributes(selected);
+  }
+  return out;
+}
+
+export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx) => {
+  validateReceiveParams(input);
+  const q = await resolveQueue(ctx, input.QueueUrl);
+  const wait = input.WaitTimeSeconds ?? intAttr(q, 'ReceiveMessageWaitTimeSeconds', 0);
+  const visibility = input.VisibilityTimeout ?? intAttr(q, 'VisibilityTimeout', 30);
+  const wanted = requestedSystemAttributes(input.AttributeNames, input.MessageSystemAttributeNames);
+  const deadline = ctx.clock.now() + wait * 1000;
+  for (;;) {
+    const seq = ctx.services.wakeSeq?.(q.id);
+    const res = await ctx.engine.messageReceive({
+      queueId: q.id,
+      maxMessages: input.MaxNumberOfMessages ?? 1,
+      visibilityTimeoutMs: visibility * 1000,
+      attemptId: q.fifo ? input.ReceiveRequestAttemptId : undefined,
+      attemptWindowMs: LIMITS.attemptWindowMs,
+      maxInflight: wait === 0 ? LIMITS.inflightMax : undefined,
+    });
+    if (res.messages.length > 0) return { Messages: res.messages.map((m) => toMessage(m, q, input, ctx, wanted)) };
+    const now = ctx.clock.now();
+    if (wait === 0 || ctx.signal.aborted || now >= deadline) return { Messages: [] };
+    // Never spin: a reported availability time already past still waits a few ms for a wake.
+    const until = Math.max(Math.min(deadline, res.nextVisibleAt ?? deadline), now + 10);
+    await ctx.services.waitForMessages(q.id, until, ctx.signal, seq);
+    if (ctx.signal.aborted) return { Messages: [] };
+  }
+};

@@ -1,0 +1,64 @@
+/**
+ * What SendMessage and SendMessageBatch share: turning a validated message into the engine's
+ * SendMessageParams (resolved delay, FIFO dedup id, trace header, MD5s, sender id).
+ */
+import { createHash } from 'node:crypto';
+
+import { md5Hex, md5OfAttributes } from '../core/md5.js';
+import type { QueueRecord, SendMessageParams } from '../storage/engine.js';
+import { intAttr } from './common.js';
+import type { ActionContext, MessageAttributeMap } from './types.js';
+import type { MessageParams } from './validation/message.js';
+
+/**
+ * System attributes to store: the message's own AWSTraceHeader, else the `X-Amzn-Trace-Id` request
+ * header (AWS copies it into AWSTraceHeader when the message carries none).
+ */
+function systemAttributes(m: MessageParams, ctx: ActionContext): MessageAttributeMap {
+  if (m.MessageSystemAttributes && Object.keys(m.MessageSystemAttributes).length > 0) return m.MessageSystemAttributes;
+  if (ctx.traceHeader) return { AWSTraceHeader: { DataType: 'String', StringValue: ctx.traceHeader } };
+  return {};
+}
+
+/** Build the engine parameters for one message already validated against `q`. */
+export function toSendParams(m: MessageParams, q: QueueRecord, ctx: ActionContext): SendMessageParams {
+  const sys = systemAttributes(m, ctx);
+  const attrs = m.MessageAttributes ?? {};
+  // Delay: FIFO queues only ever use the queue's delay (a per-message one is rejected earlier).
+  const delaySec = m.DelaySeconds !== undefined && !q.fifo ? m.DelaySeconds : intAttr(q, 'DelaySeconds', 0);
+  let dedupId: string | undefined;
+  if (q.fifo) {
+    // ContentBasedDeduplication: the SHA-256 (hex) of the body is the dedup id.
+    dedupId = m.MessageDeduplicationId || createHash('sha256').update(m.MessageBody, 'utf8').digest('hex');
+  }
+  const p: SendMessageParams = {
+    messageId: ctx.random.uuid(),
+    body: m.MessageBody,
+    md5OfBody: md5Hex(m.MessageBody),
+    messageAttributes: attrs,
+    md5OfMessageAttributes: md5OfAttributes(attrs),
+    systemAttributes: sys,
+    md5OfMessageSystemAttributes: md5OfAttributes(sys),
+    delayMs: delaySec * 1000,
+    // SenderId: AWS reports the caller's account id (or access key id) — Ferry's account.
+    senderId: ctx.settings.accountId,
+  };
+  if (m.MessageGroupId) p.groupId = m.MessageGroupId;
+  if (dedupId !== undefined) p.dedupId = dedupId;
+  return p;
+}
+
+/** Fields of the send result shared by SendMessage and SendMessageBatch entries. */
+export function sendResultFields(p: SendMessageParams, messageId: string, sequenceNumber: string | undefined) {
+  const out: {
+    MessageId: string;
+    MD5OfMessageBody: string;
+    MD5OfMessageAttributes?: string;
+    MD5OfMessageSystemAttributes?: string;
+    SequenceNumber?: string;
+  } = { MessageId: messageId, MD5OfMessageBody: p.md5OfBody };
+  if (p.md5OfMessageAttributes) out.MD5OfMessageAttributes = p.md5OfMessageAttributes;
+  if (p.md5OfMessageSystemAttributes) out.MD5OfMessageSystemAttributes = p.md5OfMessageSystemAttributes;
+  if (sequenceNumber !== undefined) out.SequenceNumber = sequenceNumber;
+  return out;
+}

@@ -1,0 +1,49 @@
+/**
+ * Queue URLs. AWS: `https://sqs.<region>.amazonaws.com/<account-id>/<queue-name>`; Ferry answers
+ * `${queueUrlBase}/${accountId}/${name}`. Incoming QueueUrls are accepted whatever host they name
+ * (clients configured with AWS-style URLs, a proxy in front, a changed port): only the path counts.
+ */
+
+/** The queue URL Ferry hands out. */
+export function queueUrl(base: string, accountId: string, name: string): string {
+  return `${base}/${accountId}/${name}`;
+}
+
+export interface ParsedQueueUrl {
+  /** The account path segment when present (the segment before the name). */
+  accountId?: string;
+  name: string;
+}
+
+/**
+ * Parse a QueueUrl: an absolute URL (`http://host:port/000000000000/q`) or a bare path
+ * (`/000000000000/q`). Returns undefined when it is neither (AWS: InvalidAddress "The address X is
+ * not valid for this endpoint."). A trailing slash is tolerated; the name is the last segment.
+ */
+export function parseQueueUrl(raw: string): ParsedQueueUrl | undefined {
+  if (typeof raw !== 'string' || raw.length === 0) return undefined;
+  let path: string;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      return undefined;
+    }
+    path = u.pathname;
+  } else if (raw.startsWith('/')) {
+    path = raw.split(/[?#]/, 1)[0]!;
+  } else {
+    return undefined;
+  }
+  const segs = path.split('/').filter((s) => s.length > 0);
+  if (segs.length === 0) return undefined;
+  let name: string;
+  try {
+    name = decodeURIComponent(segs[segs.length - 1]!);
+  } catch {
+    return undefined;
+  }
+  const account = segs.length >= 2 ? segs[segs.length - 2] : undefined;
+  return account !== undefined ? { accountId: account, name } : { name };
+}

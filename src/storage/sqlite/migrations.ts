@@ -1,0 +1,196 @@
+/**
+ * Numbered, forward-only schema migrations of the SQLite engine.
+ *
+ * Rules (shared with the other engines, whose migration numbers match these):
+ *  - A migration is never edited once released; changes are new, higher-numbered entries.
+ *  - Each migration runs in its own transaction together with the row that records it in
+ *    `schema_migrations`, so a crash leaves the store either before or after it, never half-way.
+ *  - Opening a store whose recorded version is higher than the newest migration known to this
+ *    build fails: an older Ferry must not write into a schema it does not understand.
+ */
+
+import type Database from 'better-sqlite3';
+
+/** One schema step. `sql` may hold several statements. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * Migration 1: the full schema.
+ *
+ * Design notes (the "why" behind the tables and indexes):
+ *
+ *  - `payloads` vs `messages`. SQLite rewrites a whole row (overflow pages included) on UPDATE. A
+ *    receive or a visibility change touches only a few small columns, so the large immutable parts
+ *    (body, attributes, MD5s, sender) live in `payloads` and the hot, frequently updated state in
+ *    `messages`. A claim then rewrites ~100 bytes instead of up to 1 MiB, and the receive indexes
+ *    stay dense. A dead-letter move creates a new `messages` row pointing at the *same* payload
+ *    (no body copy); exactly one `messages` row references a payload at any time, and the code that
+ *    deletes a message deletes its payload explicitly (no trigger, no extra index on payload_id).
+ *
+ *  - `messages.id` is AUTOINCREMENT so that an id is never reused: it is the message `ref` bound into
+ *    receipt handles, and standard queues accept old receipts — a reused id would let an old receipt
+ *    delete an unrelated newer message.
+ *
+ *  - `messages_ready (queue_id, visible_at, id, received)`: standard receive walks it in order
+ *    (deliverable = visible_at ≤ now), O(log n) to the first candidate at any depth; also the
+ *    nextVisibleAt hint (first entry > now) and the in-flight count for the OverLimit check.
+ *  - `messages_age (queue_id, sent_at, visible_at, received)`: retention. Expired messages are a
+ *    range on sent_at, and it covers the three counts of queueStats without touching rows.
+ *  - `messages_group (queue_id, group_id, seq)`: FIFO order inside a group (head = first entry).
+ *  - `messages_group_lock (queue_id, group_id, visible_at) WHERE received = 1`: the group lock is
+ *    "max visibility deadline of the group's received messages > now"; MAX() on this partial index
+ *    is a single seek.
+ *  - `fifo_groups`: one row per non-empty FIFO group with `ready_at` = max(head's visible_at, lock
+ *    deadline) — the time from which the group can deliver. Because both parts are *times*, a lock
+ *    that ends by the passing of time needs no write: the row simply becomes ≤ now. Finding the
+ *    heads of unlocked groups is a range scan on `fifo_groups_ready (queue_id, ready_at, head_seq)`,
+ *    O(log g) to the first ready group whatever the number of locked groups or queued messages.
+ *    The row is recomputed (two index seeks) after every change that touches its group.
+ *
+ *  - `dedup` and `receive_attempts` carry their own expiry times so a sweep is one range delete.
+ *  - `move_tasks.n` gives a creation order that does not depend on the clock (a manual clock may
+ *    start two tasks in the same millisecond) for "newest first".
+ */
+const M1_SCHEMA = `
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE queues (
+  id               TEXT PRIMARY KEY,
+  name             TEXT NOT NULL UNIQUE,
+  fifo             INTEGER NOT NULL,
+  attributes       TEXT NOT NULL,
+  tags             TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  last_modified_at INTEGER NOT NULL,
+  -- last FIFO sequence counter handed out (rendered as 10^19 + counter)
+  seq_counter      INTEGER NOT NULL DEFAULT 0,
+  last_purge_at    INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE queue_tombstones (
+  name       TEXT PRIMARY KEY,
+  deleted_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE payloads (
+  id        INTEGER PRIMARY KEY,
+  body      TEXT NOT NULL,
+  md5_body  TEXT NOT NULL,
+  attrs     TEXT,
+  md5_attrs TEXT,
+  sys_attrs TEXT,
+  md5_sys   TEXT,
+  sender_id TEXT NOT NULL,
+  dedup_id  TEXT
+);
+
+CREATE TABLE messages (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  queue_id          TEXT NOT NULL,
+  payload_id        INTEGER NOT NULL,
+  message_id        TEXT NOT NULL,
+  seq               INTEGER,
+  group_id          TEXT,
+  sent_at           INTEGER NOT NULL,
+  visible_at        INTEGER NOT NULL,
+  received          INTEGER NOT NULL DEFAULT 0,
+  receipt_token     TEXT,
+  received_at       INTEGER,
+  receive_count     INTEGER NOT NULL DEFAULT 0,
+  first_received_at INTEGER,
+  dl_source_arn     TEXT
+);
+CREATE INDEX messages_ready ON messages (queue_id, visible_at, id, received);
+CREATE INDEX messages_age ON messages (queue_id, sent_at, visible_at, received);
+CREATE INDEX messages_group ON messages (queue_id, group_id, seq) WHERE group_id IS NOT NULL;
+CREATE INDEX messages_group_lock ON messages (queue_id, group_id, visible_at)
+  WHERE received = 1 AND group_id IS NOT NULL;
+
+CREATE TABLE fifo_groups (
+  queue_id TEXT NOT NULL,
+  group_id TEXT NOT NULL,
+  head_seq INTEGER NOT NULL,
+  ready_at INTEGER NOT NULL,
+  PRIMARY KEY (queue_id, group_id)
+) WITHOUT ROWID;
+CREATE INDEX fifo_groups_ready ON fifo_groups (queue_id, ready_at, head_seq);
+
+CREATE TABLE dedup (
+  queue_id   TEXT NOT NULL,
+  key        TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  seq        INTEGER,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (queue_id, key)
+) WITHOUT ROWID;
+CREATE INDEX dedup_expiry ON dedup (expires_at);
+
+CREATE TABLE receive_attempts (
+  queue_id   TEXT NOT NULL,
+  attempt_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  -- JSON array of {id, token}: the messages and receipt tokens the attempt delivered
+  receipts   TEXT NOT NULL,
+  PRIMARY KEY (queue_id, attempt_id)
+) WITHOUT ROWID;
+CREATE INDEX receive_attempts_expiry ON receive_attempts (expires_at);
+
+CREATE TABLE move_tasks (
+  n               INTEGER PRIMARY KEY AUTOINCREMENT,
+  id              TEXT NOT NULL UNIQUE,
+  source_arn      TEXT NOT NULL,
+  source_queue_id TEXT NOT NULL,
+  destination_arn TEXT,
+  max_per_second  INTEGER,
+  status          TEXT NOT NULL,
+  to_move         INTEGER NOT NULL,
+  moved           INTEGER NOT NULL DEFAULT 0,
+  failure_reason  TEXT,
+  started_at      INTEGER NOT NULL
+);
+CREATE INDEX move_tasks_source ON move_tasks (source_arn, n);
+CREATE INDEX move_tasks_queue ON move_tasks (source_queue_id);
+CREATE INDEX move_tasks_status ON move_tasks (status);
+`;
+
+/** All migrations, in order. Append only. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'schema', sql: M1_SCHEMA }];
+
+/**
+ * Bring `db` up to the newest migration (`now`: epoch ms from the engine's clock, recorded per step). Returns the schema version after the run.
+ * Safe to call concurrently from several processes: each step runs under BEGIN IMMEDIATE and
+ * re-reads the recorded version, so a step another process already applied is skipped.
+ */
+export function migrate(
+  db: Database.Database,
+  now: number,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const current = (): number =>
+    (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  const newest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
+  const found = current();
+  if (found > newest) {
+    throw new Error(`SQLite store is at schema version ${found}, newer than this Ferry build knows (${newest})`);
+  }
+  for (const m of migrations) {
+    db.transaction(() => {
+      if (current() >= m.version) return;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now);
+    }).immediate();
+  }
+  return current();
+}

@@ -1,0 +1,1472 @@
+/**
+ * The storage-engine contract suite. Every engine's test file calls {@link runStorageContract} once;
+ * the cases here test exactly what src/storage/engine.ts documents, so an engine that passes them
+ * can sit behind the action layer. Engine-specific behaviour (SQL plans, sequence number width,
+ * group commit) is tested in the engine's own file, not here.
+ *
+ * Time never passes by itself: each case gets a fresh ManualClock and advances it. Nothing sleeps.
+ * Boundaries the contract leaves open (e.g. a message exactly MessageRetentionPeriod old) are
+ * avoided; documented ones (deliverable at `visible ≤ now`, deadline "in the future") are tested.
+ */
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it, type TestContext } from 'node:test';
+
+import { ManualClock } from '../../src/core/clock.js';
+import { SeededRandom, type Random } from '../../src/core/random.js';
+import { isDomainError, type DomainErrorKind } from '../../src/errors/domain.js';
+import type {
+  AttributeMap,
+  EntryResult,
+  QueueRecord,
+  QueueStats,
+  ReceivedMessage,
+  ReceiveResult,
+  SendMessageParams,
+  SendMessageResult,
+  StorageEngine,
+} from '../../src/storage/engine.js';
+
+/** What the suite hands to an engine factory. */
+export interface ContractDeps {
+  clock: ManualClock;
+  random: Random;
+}
+
+/** What an engine factory returns. */
+export interface ContractEngine {
+  /** A fresh, empty engine; **not yet initialised** — the suite calls `init()`. */
+  engine: StorageEngine;
+  /** Called after the case, once the suite has closed the engine(s). */
+  cleanup?: () => Promise<void>;
+  /**
+   * Durable engines: a new engine over the same store (same deps), not yet initialised. The suite
+   * closes the previous engine first. Cases needing it are skipped when this is absent or
+   * `engine.capabilities.durable` is false.
+   */
+  reopen?: () => Promise<StorageEngine>;
+}
+
+export type ContractFactory = (deps: ContractDeps) => Promise<ContractEngine>;
+
+// ---------------------------------------------------------------------------------------------------
+// Constants (AWS values, in ms)
+// ---------------------------------------------------------------------------------------------------
+
+const DEDUP_WINDOW = 300_000;
+const ATTEMPT_WINDOW = 300_000;
+const MAX_TOTAL = 43_200_000;
+const REGION_ACCOUNT = 'arn:aws:sqs:us-east-1:000000000000';
+const arn = (name: string): string => `${REGION_ACCOUNT}:${name}`;
+const redrive = (dlqName: string, maxReceiveCount: number): string =>
+  JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount });
+
+const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
+
+/** A message to send: a body, optionally with any SendMessageParams overridden. */
+type MsgSpec = string | (Partial<SendMessageParams> & { body: string });
+
+interface QueueOpts {
+  fifo?: boolean;
+  attributes?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+interface ReceiveOpts {
+  max?: number;
+  visMs?: number;
+  attemptId?: string;
+  maxInflight?: number;
+}
+
+/** Per-case helpers around the engine under test. */
+class Harness {
+  engine!: StorageEngine;
+  /** Queue ids passed to wake listeners, in order. */
+  readonly wakes: string[] = [];
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    readonly clock: ManualClock,
+    readonly random: Random,
+    private readonly made: ContractEngine,
+  ) {}
+
+  async start(engine: StorageEngine): Promise<void> {
+    this.engine = engine;
+    await engine.init();
+    this.unsubscribe = engine.onWake((id) => this.wakes.push(id));
+  }
+
+  /** Whether this engine can be reopened (durable + factory support). */
+  get canReopen(): boolean {
+    return this.made.reopen !== undefined && this.engine.capabilities.durable;
+  }
+
+  /** Close and reopen the store; skips the case when the engine cannot. */
+  async reopen(): Promise<void> {
+    this.unsubscribe?.();
+    await this.engine.close();
+    await this.start(await this.made.reopen!());
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    await this.engine.close();
+  }
+
+  queue(name: string, o: QueueOpts = {}): Promise<QueueRecord> {
+    return this.engine
+      .queueCreate({ name, fifo: o.fifo ?? false, attributes: o.attributes ?? {}, tags: o.tags ?? {}, reuseDelayMs: 0 })
+      .then((r) => r.queue);
+  }
+
+  params(q: QueueRecord, spec: MsgSpec): SendMessageParams {
+    const s = typeof spec === 'string' ? { body: spec } : spec;
+    const p: SendMessageParams = {
+      messageId: this.random.uuid(),
+      md5OfBody: md5(s.body),
+      messageAttributes: {},
+      systemAttributes: {},
+      delayMs: 0,
+      senderId: 'AIDAEXAMPLE',
+      ...s,
+    };
+    if (q.fifo) {
+      p.groupId ??= 'g1';
+      p.dedupId ??= this.random.uuid();
+    }
+    return p;
+  }
+
+  send(q: QueueRecord, ...specs: MsgSpec[]): Promise<SendMessageResult[]> {
+    return this.engine.messageSend({ queueId: q.id, messages: specs.map((s) => this.params(q, s)), dedupWindowMs: DEDUP_WINDOW });
+  }
+
+  receive(q: QueueRecord, o: ReceiveOpts = {}): Promise<ReceiveResult> {
+    return this.engine.messageReceive({
+      queueId: q.id,
+      maxMessages: o.max ?? 10,
+      visibilityTimeoutMs: o.visMs ?? 30_000,
+      attemptId: o.attemptId,
+      attemptWindowMs: ATTEMPT_WINDOW,
+      maxInflight: o.maxInflight,
+    });
+  }
+
+  async recv(q: QueueRecord, max = 10, visMs = 30_000): Promise<ReceivedMessage[]> {
+    return (await this.receive(q, { max, visMs })).messages;
+  }
+
+  del(q: QueueRecord, ...ms: Array<Pick<ReceivedMessage, 'ref' | 'receiptToken'>>): Promise<EntryResult[]> {
+    return this.engine.messageDelete({ queueId: q.id, receipts: ms.map((m) => ({ ref: m.ref, receiptToken: m.receiptToken })) });
+  }
+
+  async vis(q: QueueRecord, m: Pick<ReceivedMessage, 'ref' | 'receiptToken'>, ms: number, maxTotalMs = MAX_TOTAL): Promise<EntryResult> {
+    const [r] = await this.engine.visibilityChange({
+      queueId: q.id,
+      entries: [{ ref: m.ref, receiptToken: m.receiptToken, visibilityTimeoutMs: ms }],
+      maxTotalMs,
+    });
+    return r!;
+  }
+
+  stats(q: QueueRecord): Promise<QueueStats> {
+    return this.engine.queueStats(q.id);
+  }
+
+  /** Let callbacks scheduled for "after commit" run (no time passes on the manual clock). */
+  async settle(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r));
+  }
+}
+
+async function rejectsWith(p: Promise<unknown>, kind: DomainErrorKind): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    assert.ok(isDomainError(e, kind), `expected DomainError(${kind}), got ${String(e)}`);
+    return true;
+  });
+}
+
+const bodies = (ms: ReceivedMessage[]): string[] => ms.map((m) => m.body);
+const OK: EntryResult = { ok: true };
+
+/**
+ * Register the contract cases for one engine. `makeEngine` is called once per case with a fresh
+ * ManualClock and a SeededRandom; it returns an engine the suite initialises, uses and closes.
+ */
+export function runStorageContract(name: string, makeEngine: ContractFactory): void {
+  /** One case: fresh engine, fresh clock. */
+  const test = (title: string, fn: (h: Harness, t: TestContext) => Promise<void>): void => {
+    it(title, async (t) => {
+      const clock = new ManualClock();
+      const random = new SeededRandom(`contract:${name}:${title}`);
+      const made = await makeEngine({ clock, random });
+      const h = new Harness(clock, random, made);
+      await h.start(made.engine);
+      try {
+        await fn(h, t);
+      } finally {
+        await h.close();
+        await made.cleanup?.();
+      }
+    });
+  };
+  /** A case that needs close + reopen; skipped explicitly for engines that are not durable. */
+  const durableTest = (title: string, fn: (h: Harness) => Promise<void>): void => {
+    test(title, async (h, t) => {
+      if (!h.canReopen) {
+        t.skip(`${name} is not durable or has no reopen()`);
+        return;
+      }
+      await fn(h);
+    });
+  };
+
+  describe(`storage contract: ${name}`, () => {
+    // ---------------------------------------------------------------------------------------------
+    describe('queues', () => {
+      test('create returns the record, and an existing queue unchanged', async (h) => {
+        const now = h.clock.now();
+        const r = await h.engine.queueCreate({
+          name: 'orders',
+          fifo: false,
+          attributes: { VisibilityTimeout: '30' },
+          tags: { team: 'a' },
+          reuseDelayMs: 60_000,
+        });
+        assert.equal(r.created, true);
+        assert.equal(r.queue.name, 'orders');
+        assert.equal(r.queue.fifo, false);
+        assert.deepEqual({ ...r.queue.attributes }, { VisibilityTimeout: '30' });
+        assert.deepEqual({ ...r.queue.tags }, { team: 'a' });
+        assert.equal(r.queue.createdAt, now);
+        assert.equal(r.queue.lastModifiedAt, now);
+        assert.equal(typeof r.queue.id, 'string');
+
+        h.clock.advance(1000);
+        const again = await h.engine.queueCreate({
+          name: 'orders',
+          fifo: false,
+          attributes: { VisibilityTimeout: '99' },
+          tags: {},
+          reuseDelayMs: 60_000,
+        });
+        assert.equal(again.created, false);
+        assert.equal(again.queue.id, r.queue.id);
+        assert.deepEqual({ ...again.queue.attributes }, { VisibilityTimeout: '30' });
+        assert.equal(again.queue.createdAt, now);
+
+        const f = await h.queue('orders.fifo', { fifo: true });
+        assert.equal(f.fifo, true);
+        assert.notEqual(f.id, r.queue.id);
+      });
+
+      test('concurrent creates of one name agree on one queue', async (h) => {
+        const mk = () => h.engine.queueCreate({ name: 'race', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const rs = await Promise.all([mk(), mk(), mk()]);
+        assert.equal(rs.filter((r) => r.created).length, 1);
+        assert.equal(new Set(rs.map((r) => r.queue.id)).size, 1);
+        assert.equal((await h.engine.queueList()).length, 1);
+      });
+
+      test('get by name and by id; unknown gives undefined', async (h) => {
+        const q = await h.queue('alpha', { attributes: { DelaySeconds: '0' }, tags: { k: 'v' } });
+        const byName = await h.engine.queueGetByName('alpha');
+        const byId = await h.engine.queueGetById(q.id);
+        assert.ok(byName && byId);
+        assert.equal(byName.id, q.id);
+        assert.equal(byId.name, 'alpha');
+        assert.deepEqual({ ...byId.attributes }, { DelaySeconds: '0' });
+        assert.deepEqual({ ...byId.tags }, { k: 'v' });
+        assert.equal(await h.engine.queueGetByName('nope'), undefined);
+        assert.equal(await h.engine.queueGetById('no-such-id'), undefined);
+      });
+
+      test('list filters by prefix and sorts by name (code-unit order)', async (h) => {
+        for (const n of ['b', 'a-1', 'ab', 'B', 'a', 'a_2', 'Z9']) await h.queue(n);
+        const all = (await h.engine.queueList()).map((q) => q.name);
+        assert.deepEqual(all, ['B', 'Z9', 'a', 'a-1', 'a_2', 'ab', 'b']);
+        assert.deepEqual((await h.engine.queueList('a')).map((q) => q.name), ['a', 'a-1', 'a_2', 'ab']);
+        assert.deepEqual((await h.engine.queueList('a-')).map((q) => q.name), ['a-1']);
+        assert.deepEqual(await h.engine.queueList('x'), []);
+      });
+
+      test('setAttributes merges, unsets, bumps lastModifiedAt only', async (h) => {
+        const q = await h.queue('q', { attributes: { A: '1', B: '2', C: '3' }, tags: { t: '1' } });
+        h.clock.advance(5000);
+        const u = await h.engine.queueSetAttributes({ queueId: q.id, set: { A: '10', D: '4' }, unset: ['C', 'missing'] });
+        assert.deepEqual({ ...u.attributes }, { A: '10', B: '2', D: '4' });
+        assert.equal(u.lastModifiedAt, h.clock.now());
+        assert.equal(u.createdAt, q.createdAt);
+        assert.deepEqual({ ...u.tags }, { t: '1' });
+        const read = await h.engine.queueGetById(q.id);
+        assert.deepEqual({ ...read!.attributes }, { A: '10', B: '2', D: '4' });
+        assert.equal(read!.lastModifiedAt, h.clock.now());
+        const byName = await h.engine.queueGetByName('q');
+        assert.deepEqual({ ...byName!.attributes }, { A: '10', B: '2', D: '4' });
+      });
+
+      test('tag merges, untag removes (absent keys ignored); lastModifiedAt untouched', async (h) => {
+        const q = await h.queue('q', { tags: { a: '1', b: '2' } });
+        h.clock.advance(1000);
+        await h.engine.queueTag(q.id, { b: 'two', c: '3' });
+        let r = await h.engine.queueGetById(q.id);
+        assert.deepEqual({ ...r!.tags }, { a: '1', b: 'two', c: '3' });
+        await h.engine.queueUntag(q.id, ['a', 'zzz']);
+        r = await h.engine.queueGetByName('q');
+        assert.deepEqual({ ...r!.tags }, { b: 'two', c: '3' });
+        assert.equal(r!.lastModifiedAt, q.lastModifiedAt);
+      });
+
+      test('operations on a missing queue reject with QueueNotFound', async (h) => {
+        const id = 'missing-queue-id';
+        await rejectsWith(h.engine.queueSetAttributes({ queueId: id, set: {} }), 'QueueNotFound');
+        await rejectsWith(h.engine.queueTag(id, { a: 'b' }), 'QueueNotFound');
+        await rejectsWith(h.engine.queueUntag(id, ['a']), 'QueueNotFound');
+        await rejectsWith(h.engine.queuePurge(id, 0), 'QueueNotFound');
+        await rejectsWith(h.engine.queueStats(id), 'QueueNotFound');
+        await rejectsWith(h.engine.queueDelete(id), 'QueueNotFound');
+      });
+
+      test('delete removes the queue and its messages; the old id is QueueNotFound', async (h) => {
+        const q = await h.queue('gone');
+        await h.send(q, 'a', 'b', 'c');
+        const [m] = await h.recv(q, 1);
+        await h.engine.queueDelete(q.id);
+        assert.equal(await h.engine.queueGetByName('gone'), undefined);
+        assert.equal(await h.engine.queueGetById(q.id), undefined);
+        assert.deepEqual(await h.engine.queueList(), []);
+        await rejectsWith(h.send(q, 'x'), 'QueueNotFound');
+        await rejectsWith(h.receive(q), 'QueueNotFound');
+        await rejectsWith(h.stats(q), 'QueueNotFound');
+        await rejectsWith(h.del(q, m!), 'QueueNotFound');
+        await rejectsWith(h.vis(q, m!, 0), 'QueueNotFound');
+        await rejectsWith(h.engine.queuePurge(q.id, 0), 'QueueNotFound');
+
+        // Same name again: a new incarnation with no messages; old receipts do not reach it.
+        const again = await h.queue('gone');
+        assert.notEqual(again.id, q.id);
+        assert.deepEqual(await h.stats(again), { visible: 0, inflight: 0, delayed: 0 });
+        assert.deepEqual(await h.recv(again), []);
+        await h.send(again, 'fresh');
+        assert.deepEqual(await h.del(again, m!), [OK]); // standard: unknown message → no-op success
+        assert.deepEqual(bodies(await h.recv(again)), ['fresh']);
+      });
+
+      test('delete forgets FIFO dedup entries and move tasks of the queue', async (h) => {
+        const q = await h.queue('d.fifo', { fifo: true });
+        await h.send(q, { body: 'x', dedupId: 'same' });
+        await h.engine.moveTaskStart({ sourceQueueId: q.id, sourceArn: arn('d.fifo') });
+        await h.engine.queueDelete(q.id);
+        const again = await h.queue('d.fifo', { fifo: true });
+        const [r] = await h.send(again, { body: 'x', dedupId: 'same' });
+        assert.equal(r!.deduplicated, false);
+        assert.deepEqual(await h.engine.moveTaskList(arn('d.fifo'), 10), []);
+      });
+
+      test('reuseDelayMs: QueueDeletedRecently until it passed; 0 disables', async (h) => {
+        const q = await h.queue('reuse');
+        await h.engine.queueDelete(q.id);
+        const create = (reuseDelayMs: number) =>
+          h.engine.queueCreate({ name: 'reuse', fifo: false, attributes: {}, tags: {}, reuseDelayMs });
+        await rejectsWith(create(60_000), 'QueueDeletedRecently');
+        h.clock.advance(59_000);
+        await rejectsWith(create(60_000), 'QueueDeletedRecently');
+        h.clock.advance(1_001);
+        const r = await create(60_000);
+        assert.equal(r.created, true);
+
+        await h.engine.queueDelete(r.queue.id);
+        const r2 = await create(0);
+        assert.equal(r2.created, true);
+        assert.notEqual(r2.queue.id, r.queue.id);
+      });
+
+      test('purge deletes every message; PurgeInProgress inside minIntervalMs; 0 disables', async (h) => {
+        const q = await h.queue('p');
+        await h.send(q, 'a', 'b', { body: 'late', delayMs: 60_000 });
+        await h.recv(q, 1);
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 1, delayed: 1 });
+        await h.engine.queuePurge(q.id, 60_000);
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
+        h.clock.advance(120_000);
+        assert.deepEqual(await h.recv(q), []);
+
+        await h.engine.queuePurge(q.id, 60_000); // previous purge was 120 s ago
+        h.clock.advance(30_000);
+        await rejectsWith(h.engine.queuePurge(q.id, 60_000), 'PurgeInProgress');
+        h.clock.advance(30_001);
+        await h.engine.queuePurge(q.id, 60_000);
+        await h.engine.queuePurge(q.id, 0); // 0 disables the check
+      });
+
+      test('purge keeps FIFO dedup entries', async (h) => {
+        const q = await h.queue('p.fifo', { fifo: true });
+        const [first] = await h.send(q, { body: 'x', dedupId: 'd1' });
+        await h.engine.queuePurge(q.id, 0);
+        const [again] = await h.send(q, { body: 'x', dedupId: 'd1' });
+        assert.equal(again!.deduplicated, true);
+        assert.equal(again!.messageId, first!.messageId);
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
+      });
+
+      test('stats count visible, in flight and delayed', async (h) => {
+        const q = await h.queue('s');
+        await h.send(q, 'a', 'b', 'c', { body: 'd1', delayMs: 10_000 }, { body: 'd2', delayMs: 20_000 });
+        assert.deepEqual(await h.stats(q), { visible: 3, inflight: 0, delayed: 2 });
+        await h.recv(q, 2, 15_000);
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 2, delayed: 2 });
+        h.clock.advance(10_000);
+        assert.deepEqual(await h.stats(q), { visible: 2, inflight: 2, delayed: 1 });
+        h.clock.advance(5_000); // visibility deadline reached: no longer in flight
+        assert.deepEqual(await h.stats(q), { visible: 4, inflight: 0, delayed: 1 });
+        h.clock.advance(5_000);
+        assert.deepEqual(await h.stats(q), { visible: 5, inflight: 0, delayed: 0 });
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    describe('send and receive (standard)', () => {
+      test('send returns ids; receive returns everything the action layer needs', async (h) => {
+        const q = await h.queue('std');
+        const sentAt = h.clock.now();
+        const attrs: AttributeMap = {
+          str: { DataType: 'String', StringValue: 'hello' },
+          num: { DataType: 'Number.int', StringValue: '42' },
+          bin: { DataType: 'Binary', BinaryValue: Buffer.from([0, 1, 2, 254, 255]) },
+        };
+        const sys: AttributeMap = { AWSTraceHeader: { DataType: 'String', StringValue: 'Root=1-abc' } };
+        const [r] = await h.send(q, {
+          body: 'héllo 🌍',
+          messageId: 'mid-1',
+          messageAttributes: attrs,
+          md5OfMessageAttributes: 'aaaabbbbccccddddeeeeffff00001111',
+          systemAttributes: sys,
+          md5OfMessageSystemAttributes: '0123456789abcdef0123456789abcdef',
+          senderId: 'AIDSENDER',
+          groupId: 'fair-1',
+        });
+        assert.deepEqual(r, { messageId: 'mid-1', deduplicated: false });
+
+        h.clock.advance(2_000);
+        const [m, ...rest] = await h.recv(q);
+        assert.equal(rest.length, 0);
+        assert.ok(m);
+        assert.equal(typeof m.ref, 'string');
+        assert.equal(typeof m.receiptToken, 'string');
+        assert.ok(m.receiptToken.length > 0);
+        assert.equal(m.messageId, 'mid-1');
+        assert.equal(m.body, 'héllo 🌍');
+        assert.equal(m.md5OfBody, md5('héllo 🌍'));
+        assert.equal(m.md5OfMessageAttributes, 'aaaabbbbccccddddeeeeffff00001111');
+        assert.equal(m.md5OfMessageSystemAttributes, '0123456789abcdef0123456789abcdef');
+        assert.equal(m.messageAttributes['str']!.StringValue, 'hello');
+        assert.equal(m.messageAttributes['num']!.DataType, 'Number.int');
+        assert.ok(Buffer.isBuffer(m.messageAttributes['bin']!.BinaryValue));
+        assert.deepEqual([...m.messageAttributes['bin']!.BinaryValue!], [0, 1, 2, 254, 255]);
+        assert.equal(m.systemAttributes['AWSTraceHeader']!.StringValue, 'Root=1-abc');
+        assert.equal(m.senderId, 'AIDSENDER');
+        assert.equal(m.sentAt, sentAt);
+        assert.equal(m.receiveCount, 1);
+        assert.equal(m.firstReceivedAt, sentAt + 2_000);
+        assert.equal(m.groupId, 'fair-1'); // fair standard queues return the group id
+        assert.equal(m.sequenceNumber, undefined);
+        assert.equal(m.deadLetterSourceArn, undefined);
+      });
+
+      test('binary and list attribute values round-trip as Buffers', async (h) => {
+        const q = await h.queue('bin');
+        const big = Buffer.alloc(4096);
+        for (let i = 0; i < big.length; i++) big[i] = (i * 31) % 256;
+        await h.send(q, {
+          body: 'b',
+          messageAttributes: {
+            big: { DataType: 'Binary.raw', BinaryValue: big },
+            empty: { DataType: 'Binary', BinaryValue: Buffer.alloc(0) },
+            sl: { DataType: 'String', StringListValues: ['x', 'y'] },
+            bl: { DataType: 'Binary', BinaryListValues: [Buffer.from('ab'), Buffer.from([0xff])] },
+          },
+        });
+        const [m] = await h.recv(q);
+        const a = m!.messageAttributes;
+        assert.ok(Buffer.isBuffer(a['big']!.BinaryValue));
+        assert.ok(a['big']!.BinaryValue!.equals(big));
+        assert.equal(a['big']!.DataType, 'Binary.raw');
+        assert.equal(a['empty']!.BinaryValue!.length, 0);
+        assert.deepEqual(a['sl']!.StringListValues, ['x', 'y']);
+        assert.ok(a['bl']!.BinaryListValues![0]!.equals(Buffer.from('ab')));
+        assert.ok(a['bl']!.BinaryListValues![1]!.equals(Buffer.from([0xff])));
+      });
+
+      test('empty queue gives no messages and no nextVisibleAt', async (h) => {
+        const q = await h.queue('empty');
+        const r = await h.receive(q);
+        assert.deepEqual(r.messages, []);
+        assert.equal(r.nextVisibleAt, undefined);
+      });
+
+      test('maxMessages is respected and every message is delivered once', async (h) => {
+        const q = await h.queue('many');
+        const sent: string[] = [];
+        for (let i = 0; i < 15; i++) {
+          sent.push(`m${i}`);
+          await h.send(q, `m${i}`);
+          h.clock.advance(1);
+        }
+        const a = await h.recv(q, 10);
+        const b = await h.recv(q, 10);
+        const c = await h.recv(q, 10);
+        assert.equal(a.length, 10);
+        assert.equal(b.length, 5);
+        assert.equal(c.length, 0);
+        assert.deepEqual([...bodies(a), ...bodies(b)].sort(), [...sent].sort());
+        assert.deepEqual(bodies(await h.recv(q, 1)), []);
+      });
+
+      test('in-flight until the deadline, then redelivered with a new token and receiveCount + 1', async (h) => {
+        const q = await h.queue('vis');
+        await h.send(q, 'x');
+        const t0 = h.clock.now();
+        const [m1] = await h.recv(q, 10, 10_000);
+        h.clock.advance(9_999);
+        assert.deepEqual(await h.recv(q), []);
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 1, delayed: 0 });
+        h.clock.advance(1); // deadline reached: deliverable (visible time ≤ now)
+        const [m2] = await h.recv(q, 10, 10_000);
+        assert.ok(m2);
+        assert.equal(m2.messageId, m1!.messageId);
+        assert.equal(m2.ref, m1!.ref);
+        assert.notEqual(m2.receiptToken, m1!.receiptToken);
+        assert.equal(m2.receiveCount, 2);
+        assert.equal(m2.firstReceivedAt, t0);
+      });
+
+      test('a receive with visibility 0 leaves the message deliverable', async (h) => {
+        const q = await h.queue('zero');
+        await h.send(q, 'x');
+        const [a] = await h.recv(q, 10, 0);
+        const [b] = await h.recv(q, 10, 0);
+        assert.equal(a!.messageId, b!.messageId);
+        assert.equal(b!.receiveCount, 2);
+      });
+
+      test('delay: deliverable at send time + delayMs', async (h) => {
+        const q = await h.queue('delay');
+        await h.send(q, { body: 'later', delayMs: 5_000 });
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 1 });
+        h.clock.advance(4_999);
+        const r = await h.receive(q);
+        assert.deepEqual(r.messages, []);
+        h.clock.advance(1);
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 0, delayed: 0 });
+        assert.deepEqual(bodies(await h.recv(q)), ['later']);
+      });
+
+      test('concurrent receives never deliver a message twice', async (h) => {
+        const q = await h.queue('race');
+        const sent = Array.from({ length: 25 }, (_, i) => `m${i}`);
+        for (let i = 0; i < sent.length; i += 5) await h.send(q, ...sent.slice(i, i + 5));
+        const rs = await Promise.all(Array.from({ length: 5 }, () => h.recv(q, 10)));
+        const got = rs.flatMap(bodies);
+        assert.equal(got.length, 25);
+        assert.deepEqual([...got].sort(), [...sent].sort());
+        assert.equal(new Set(rs.flat().map((m) => m.receiptToken)).size, 25);
+      });
+
+      test('one failing call does not fail others issued at the same time', async (h) => {
+        const q = await h.queue('iso');
+        const ghost = { ...q, id: 'ghost-queue-id' };
+        const [good, bad, good2] = await Promise.allSettled([h.send(q, 'a'), h.send(ghost, 'b'), h.send(q, 'c')]);
+        assert.equal(good.status, 'fulfilled');
+        assert.equal(good2.status, 'fulfilled');
+        assert.equal(bad.status, 'rejected');
+        assert.ok(isDomainError((bad as PromiseRejectedResult).reason, 'QueueNotFound'));
+        assert.deepEqual(bodies(await h.recv(q)).sort(), ['a', 'c']);
+      });
+
+      test('a batch send is stored as a whole', async (h) => {
+        const q = await h.queue('batch');
+        const rs = await h.send(q, 'a', 'b', 'c');
+        assert.equal(rs.length, 3);
+        assert.equal(new Set(rs.map((r) => r.messageId)).size, 3);
+        assert.deepEqual(await h.stats(q), { visible: 3, inflight: 0, delayed: 0 });
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    describe('retention', () => {
+      test('messages older than MessageRetentionPeriod are gone and not counted', async (h) => {
+        const q = await h.queue('ret', { attributes: { MessageRetentionPeriod: '60' } });
+        await h.send(q, 'old');
+        h.clock.advance(30_000);
+        await h.send(q, 'young');
+        await h.send(q, { body: 'young-delayed', delayMs: 40_000 });
+        h.clock.advance(29_999); // 'old' is 59.999 s old
+        assert.deepEqual(await h.stats(q), { visible: 2, inflight: 0, delayed: 1 });
+        h.clock.advance(2); // 'old' is 60.001 s old
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 0, delayed: 1 });
+        assert.deepEqual(bodies(await h.recv(q)), ['young']);
+      });
+
+      test('an in-flight message past retention is gone too', async (h) => {
+        const q = await h.queue('ret2', { attributes: { MessageRetentionPeriod: '60' } });
+        await h.send(q, 'x');
+        await h.recv(q, 10, 120_000);
+        h.clock.advance(61_000);
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
+        h.clock.advance(120_000);
+        assert.deepEqual(await h.recv(q), []);
+      });
+
+      test("retention is evaluated with the queue's current value", async (h) => {
+        const q = await h.queue('ret3', { attributes: { MessageRetentionPeriod: '120' } });
+        await h.send(q, 'x');
+        h.clock.advance(90_000);
+        assert.equal((await h.stats(q)).visible, 1);
+        await h.engine.queueSetAttributes({ queueId: q.id, set: { MessageRetentionPeriod: '60' } });
+        assert.equal((await h.stats(q)).visible, 0);
+        assert.deepEqual(await h.recv(q), []);
+      });
+
+      test('sweep removes expired messages and returns how many', async (h) => {
+        const q = await h.queue('sw', { attributes: { MessageRetentionPeriod: '60' } });
+        const keep = await h.queue('keep', { attributes: { MessageRetentionPeriod: '3600' } });
+        await h.send(q, 'a', 'b');
+        await h.send(keep, 'k');
+        h.clock.advance(61_000);
+        await h.send(q, 'c');
+        assert.equal(await h.engine.sweep(), 2);
+        assert.equal(await h.engine.sweep(), 0);
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 0, delayed: 0 });
+        assert.deepEqual(bodies(await h.recv(q)), ['c']);
+        assert.deepEqual(bodies(await h.recv(keep)), ['k']);
+      });
+
+      test('sweep forgets expired FIFO dedup entries but keeps live ones', async (h) => {
+        const q = await h.queue('swd.fifo', { fifo: true });
+        await h.send(q, { body: 'a', dedupId: 'old' });
+        h.clock.advance(DEDUP_WINDOW - 1_000);
+        await h.send(q, { body: 'b', dedupId: 'live' });
+        h.clock.advance(2_000);
+        await h.engine.sweep();
+        assert.equal((await h.send(q, { body: 'a2', dedupId: 'old' }))[0]!.deduplicated, false);
+        assert.equal((await h.send(q, { body: 'b2', dedupId: 'live' }))[0]!.deduplicated, true);
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    describe('delete and visibility (standard)', () => {
+      test('delete with the current receipt removes the message', async (h) => {
+        const q = await h.queue('d');
+        await h.send(q, 'x');
+        const [m] = await h.recv(q, 10, 1_000);
+        assert.deepEqual(await h.del(q, m!), [OK]);
+        h.clock.advance(2_000);
+        assert.deepEqual(await h.recv(q), []);
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
+      });
+
+      test('a stale receipt still deletes; a missing message is a no-op success', async (h) => {
+        const q = await h.queue('d2');
+        await h.send(q, 'x', 'y');
+        const first = await h.recv(q, 10, 1_000);
+        h.clock.advance(1_000);
+        const second = await h.recv(q, 10, 1_000);
+        assert.equal(second.length, 2);
+        // Old receipts of messages now in flight under newer receipts.
+        assert.deepEqual(await h.del(q, ...first), [OK, OK]);
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
+        assert.deepEqual(await h.del(q, ...second), [OK, OK]);
+      });
+
+      test('a receipt of another queue does not delete there', async (h) => {
+        const a = await h.queue('a');
+        const b = await h.queue('b');
+        await h.send(a, 'x');
+        const [m] = await h.recv(a, 10, 1_000);
+        assert.deepEqual(await h.del(b, m!), [OK]);
+        assert.deepEqual(await h.stats(a), { visible: 0, inflight: 1, delayed: 0 });
+      });
+
+      test('visibility extend keeps it in flight; the new deadline counts from the call', async (h) => {
+        const q = await h.queue('v');
+        await h.send(q, 'x');
+        const [m] = await h.recv(q, 10, 10_000);
+        h.clock.advance(5_000);
+        assert.deepEqual(await h.vis(q, m!, 20_000), OK);
+        h.clock.advance(19_999);
+        assert.deepEqual(await h.recv(q), []);
+        h.clock.advance(1);
+        const [again] = await h.recv(q);
+        assert.equal(again!.messageId, m!.messageId);
+        assert.equal(again!.receiveCount, 2);
+      });
+
+      test('visibility 0 makes the message deliverable now and wakes', async (h) => {
+        const q = await h.queue('v0');
+        await h.send(q, 'x');
+        const [m] = await h.recv(q);
+        h.wakes.length = 0;
+        assert.deepEqual(await h.vis(q, m!, 0), OK);
+        await h.settle();
+        assert.ok(h.wakes.includes(q.id));
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 0, delayed: 0 });
+        assert.deepEqual(bodies(await h.recv(q)), ['x']);
+      });
+
+      test('MessageNotInflight for a message not in flight, ReceiptInvalid for one that is gone', async (h) => {
+        const q = await h.queue('v1');
+        await h.send(q, 'x', 'y');
+        const [m, n] = await h.recv(q, 10, 1_000);
+        h.clock.advance(1_000); // deadline passed
+        assert.deepEqual(await h.vis(q, m!, 5_000), { ok: false, error: 'MessageNotInflight' });
+        await h.del(q, n!);
+        assert.deepEqual(await h.vis(q, n!, 5_000), { ok: false, error: 'ReceiptInvalid' });
+      });
+
+      test('standard queues accept an older receipt of an in-flight message', async (h) => {
+        const q = await h.queue('v2');
+        await h.send(q, 'x');
+        const [old] = await h.recv(q, 10, 1_000);
+        h.clock.advance(1_000);
+        await h.recv(q, 10, 10_000);
+        assert.deepEqual(await h.vis(q, old!, 0), OK);
+        assert.deepEqual(bodies(await h.recv(q)), ['x']);
+      });
+
+      test('VisibilityLimitExceeded beyond the receive time + maxTotalMs', async (h) => {
+        const q = await h.queue('v3');
+        await h.send(q, 'x');
+        const [m] = await h.recv(q, 10, 30_000);
+        h.clock.advance(10_000);
+        assert.deepEqual(await h.vis(q, m!, 50_001, 60_000), { ok: false, error: 'VisibilityLimitExceeded' });
+        assert.deepEqual(await h.vis(q, m!, 50_000, 60_000), OK); // exactly receive + 60 s
+        // The 12 h budget restarts with each receive.
+        h.clock.advance(50_000);
+        const [m2] = await h.recv(q, 10, 30_000);
+        assert.deepEqual(await h.vis(q, m2!, 60_000, 60_000), OK);
+      });
+
+      test('batch entries get one result each, in order', async (h) => {
+        const q = await h.queue('vb');
+        await h.send(q, 'x', 'y');
+        const [m, n] = await h.recv(q, 10, 1_000);
+        await h.del(q, n!);
+        const rs = await h.engine.visibilityChange({
+          queueId: q.id,
+          entries: [
+            { ref: n!.ref, receiptToken: n!.receiptToken, visibilityTimeoutMs: 10 },
+            { ref: m!.ref, receiptToken: m!.receiptToken, visibilityTimeoutMs: 60_000 },
+          ],
+          maxTotalMs: MAX_TOTAL,
+        });
+        assert.deepEqual(rs, [{ ok: false, error: 'ReceiptInvalid' }, OK]);
+        h.clock.advance(30_000);
+        assert.deepEqual(await h.recv(q), []);
+      });
+
+      test('maxInflight: OverLimit when the queue already has that many in flight', async (h) => {
+        const q = await h.queue('lim');
+        await h.send(q, 'a', 'b', 'c', 'd');
+        const r1 = await h.receive(q, { max: 2, maxInflight: 2 });
+        assert.equal(r1.messages.length, 2);
+        await rejectsWith(h.receive(q, { max: 1, maxInflight: 2 }), 'OverLimit');
+        assert.equal((await h.receive(q, { max: 1, maxInflight: 3 })).messages.length, 1);
+        assert.equal((await h.receive(q, { max: 1 })).messages.length, 1);
+        h.clock.advance(30_000); // all deadlines passed
+        assert.equal((await h.receive(q, { max: 1, maxInflight: 1 })).messages.length, 1);
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    describe('FIFO', () => {
+      const fifo = (h: Harness, name = 'f.fifo', attributes: Record<string, string> = {}) =>
+        h.queue(name, { fifo: true, attributes });
+
+      test('sequence numbers are decimal and strictly increasing', async (h) => {
+        const q = await fifo(h);
+        const a = await h.send(q, 'a');
+        const b = await h.send(q, { body: 'b', groupId: 'g2' }, 'c', { body: 'd', groupId: 'g3' });
+        const seqs = [...a, ...b].map((r) => r.sequenceNumber!);
+        for (const s of seqs) assert.match(s, /^[0-9]+$/);
+        for (let i = 1; i < seqs.length; i++) assert.ok(BigInt(seqs[i]!) > BigInt(seqs[i - 1]!), `${seqs[i]} > ${seqs[i - 1]}`);
+        const got = await h.recv(q);
+        for (const m of got) assert.ok(seqs.includes(m.sequenceNumber!));
+        const m = got.find((x) => x.body === 'a')!;
+        assert.equal(m.groupId, 'g1');
+        assert.equal(typeof m.dedupId, 'string');
+      });
+
+      test('one group is delivered in order and locked while a message is in flight', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1', 'a2', 'a3');
+        const [m1] = await h.recv(q, 1);
+        assert.equal(m1!.body, 'a1');
+        assert.deepEqual(await h.recv(q), []);
+        assert.deepEqual(await h.del(q, m1!), [OK]);
+        const [m2, m3] = await h.recv(q, 2);
+        assert.deepEqual([m2!.body, m3!.body], ['a2', 'a3']);
+        await h.send(q, 'a4');
+        // Deleting one of two in-flight messages leaves the group locked by the other.
+        assert.deepEqual(await h.del(q, m2!), [OK]);
+        assert.deepEqual(await h.recv(q), []);
+        assert.deepEqual(await h.del(q, m3!), [OK]);
+        assert.deepEqual(bodies(await h.recv(q)), ['a4']);
+      });
+
+      test('one receive takes several messages of one group, in order', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1', 'a2');
+        await h.send(q, 'a3');
+        assert.deepEqual(bodies(await h.recv(q, 10)), ['a1', 'a2', 'a3']);
+      });
+
+      test('other groups stay deliverable while one is locked', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, { body: 'a1', groupId: 'A' }, { body: 'a2', groupId: 'A' });
+        const [m] = await h.recv(q, 1);
+        assert.equal(m!.body, 'a1');
+        await h.send(q, { body: 'b1', groupId: 'B' }, { body: 'b2', groupId: 'B' });
+        assert.deepEqual(bodies(await h.recv(q, 10)), ['b1', 'b2']);
+        assert.deepEqual(await h.recv(q), []);
+      });
+
+      test('messages of a group are contiguous and ordered in one receive', async (h) => {
+        const q = await fifo(h);
+        await h.send(
+          q,
+          { body: 'A1', groupId: 'A' },
+          { body: 'B1', groupId: 'B' },
+          { body: 'A2', groupId: 'A' },
+          { body: 'C1', groupId: 'C' },
+          { body: 'B2', groupId: 'B' },
+          { body: 'A3', groupId: 'A' },
+        );
+        const got = await h.recv(q, 10);
+        assert.equal(got.length, 6);
+        const groups = got.map((m) => m.groupId!);
+        // contiguous: each group appears as one run
+        const runs = groups.filter((g, i) => i === 0 || groups[i - 1] !== g);
+        assert.equal(new Set(runs).size, runs.length, `groups not contiguous: ${groups.join(',')}`);
+        for (const g of ['A', 'B', 'C']) {
+          const bs = got.filter((m) => m.groupId === g).map((m) => m.body);
+          assert.deepEqual(bs, [...bs].sort());
+        }
+      });
+
+      test('the group stays locked while its visibility is extended', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1', 'a2');
+        const [m] = await h.recv(q, 1, 10_000);
+        assert.deepEqual(await h.vis(q, m!, 60_000), OK);
+        h.clock.advance(30_000);
+        const r = await h.receive(q);
+        assert.deepEqual(r.messages, []);
+        assert.equal(r.nextVisibleAt, h.clock.now() + 30_000);
+        h.clock.advance(30_000);
+        const again = await h.recv(q, 1);
+        assert.equal(again[0]!.body, 'a1');
+        assert.equal(again[0]!.receiveCount, 2);
+      });
+
+      test('the group stays locked while any of its messages is in flight', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1', 'a2', 'a3');
+        const [m1] = await h.recv(q, 2, 10_000);
+        assert.deepEqual(await h.vis(q, m1!, 0), OK); // a1 no longer in flight, a2 still is
+        assert.deepEqual(await h.recv(q), []);
+        h.clock.advance(10_000);
+        assert.deepEqual(bodies(await h.recv(q)), ['a1', 'a2', 'a3']);
+      });
+
+      test('expired messages are redelivered first, in order', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1', 'a2');
+        const first = await h.recv(q, 10, 5_000);
+        await h.send(q, 'a3');
+        h.clock.advance(5_000);
+        const second = await h.recv(q, 10, 5_000);
+        assert.deepEqual(bodies(first), ['a1', 'a2']);
+        assert.deepEqual(bodies(second), ['a1', 'a2', 'a3']);
+        assert.deepEqual(
+          second.map((m) => m.receiveCount),
+          [2, 2, 1],
+        );
+      });
+
+      test('deleting the in-flight message unlocks the group and wakes', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1', 'a2');
+        const [m] = await h.recv(q, 1);
+        await h.settle();
+        h.wakes.length = 0;
+        assert.deepEqual(await h.del(q, m!), [OK]);
+        await h.settle();
+        assert.ok(h.wakes.includes(q.id));
+        assert.deepEqual(bodies(await h.recv(q)), ['a2']);
+      });
+
+      test('delete: stale or expired receipts are ReceiptInvalid', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1');
+        const [old] = await h.recv(q, 1, 1_000);
+        h.clock.advance(1_000);
+        // Expired (deadline passed, not yet received again).
+        assert.deepEqual(await h.del(q, old!), [{ ok: false, error: 'ReceiptInvalid' }]);
+        const [cur] = await h.recv(q, 1, 1_000);
+        // Stale (the message is in flight under a newer receipt).
+        assert.deepEqual(await h.del(q, old!), [{ ok: false, error: 'ReceiptInvalid' }]);
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 1, delayed: 0 });
+        assert.deepEqual(await h.del(q, cur!), [OK]);
+        // Already deleted.
+        assert.deepEqual(await h.del(q, cur!), [{ ok: false, error: 'ReceiptInvalid' }]);
+      });
+
+      test('visibility change with a stale receipt is ReceiptInvalid', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1');
+        const [old] = await h.recv(q, 1, 1_000);
+        h.clock.advance(1_000);
+        const [cur] = await h.recv(q, 1, 1_000);
+        assert.deepEqual(await h.vis(q, old!, 5_000), { ok: false, error: 'ReceiptInvalid' });
+        assert.deepEqual(await h.vis(q, cur!, 5_000), OK);
+      });
+
+      test('deduplication inside the window, including the same batch and after delete', async (h) => {
+        const q = await fifo(h);
+        const [a, dupInBatch] = await h.send(q, { body: 'x', dedupId: 'd1' }, { body: 'x-again', dedupId: 'd1' });
+        assert.equal(a!.deduplicated, false);
+        assert.equal(dupInBatch!.deduplicated, true);
+        assert.equal(dupInBatch!.messageId, a!.messageId);
+        assert.equal(dupInBatch!.sequenceNumber, a!.sequenceNumber);
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 0, delayed: 0 });
+
+        h.clock.advance(60_000);
+        const [m] = await h.recv(q);
+        await h.del(q, m!);
+        const [later] = await h.send(q, { body: 'x', dedupId: 'd1' });
+        assert.equal(later!.deduplicated, true);
+        assert.equal(later!.messageId, a!.messageId);
+        assert.deepEqual(await h.recv(q), []);
+      });
+
+      test('deduplication expires after the window', async (h) => {
+        const q = await fifo(h);
+        const [a] = await h.send(q, { body: 'x', dedupId: 'd1' });
+        h.clock.advance(DEDUP_WINDOW - 1);
+        assert.equal((await h.send(q, { body: 'x', dedupId: 'd1' }))[0]!.deduplicated, true);
+        h.clock.advance(2);
+        const [b] = await h.send(q, { body: 'x', dedupId: 'd1' });
+        assert.equal(b!.deduplicated, false);
+        assert.notEqual(b!.messageId, a!.messageId);
+        assert.ok(BigInt(b!.sequenceNumber!) > BigInt(a!.sequenceNumber!));
+        assert.equal((await h.stats(q)).visible, 2);
+      });
+
+      test('DeduplicationScope queue vs messageGroup', async (h) => {
+        const qs = await fifo(h, 'scope-q.fifo', { DeduplicationScope: 'queue' });
+        const r1 = await h.send(qs, { body: 'x', groupId: 'A', dedupId: 'd' }, { body: 'x', groupId: 'B', dedupId: 'd' });
+        assert.deepEqual(
+          r1.map((r) => r.deduplicated),
+          [false, true],
+        );
+        const qg = await fifo(h, 'scope-g.fifo', { DeduplicationScope: 'messageGroup' });
+        const r2 = await h.send(
+          qg,
+          { body: 'x', groupId: 'A', dedupId: 'd' },
+          { body: 'x', groupId: 'B', dedupId: 'd' },
+          { body: 'x', groupId: 'A', dedupId: 'd' },
+        );
+        assert.deepEqual(
+          r2.map((r) => r.deduplicated),
+          [false, false, true],
+        );
+        assert.equal(r2[2]!.messageId, r2[0]!.messageId);
+        assert.equal((await h.stats(qg)).visible, 2);
+      });
+
+      test('ReceiveRequestAttemptId: a retry returns the same messages and receipts', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1', 'a2', 'a3');
+        const first = await h.receive(q, { max: 2, visMs: 30_000, attemptId: 'try-1' });
+        assert.deepEqual(bodies(first.messages), ['a1', 'a2']);
+        h.clock.advance(20_000);
+        const retry = await h.receive(q, { max: 2, visMs: 30_000, attemptId: 'try-1' });
+        assert.deepEqual(
+          retry.messages.map((m) => [m.messageId, m.receiptToken, m.receiveCount]),
+          first.messages.map((m) => [m.messageId, m.receiptToken, m.receiveCount]),
+        );
+        // The retry reset the deadline: still in flight after the first deadline.
+        h.clock.advance(15_000);
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 2, delayed: 0 });
+        assert.deepEqual(await h.recv(q), []);
+        // Once they are no longer in flight, the same attempt id receives anew.
+        h.clock.advance(15_000);
+        const after = await h.receive(q, { max: 2, visMs: 30_000, attemptId: 'try-1' });
+        assert.deepEqual(bodies(after.messages), ['a1', 'a2']);
+        assert.ok(after.messages.every((m, i) => m.receiptToken !== first.messages[i]!.receiptToken));
+        assert.deepEqual(
+          after.messages.map((m) => m.receiveCount),
+          [2, 2],
+        );
+        // … and that new receive is what the id now replays.
+        const again = await h.receive(q, { max: 2, visMs: 30_000, attemptId: 'try-1' });
+        assert.deepEqual(
+          again.messages.map((m) => m.receiptToken),
+          after.messages.map((m) => m.receiptToken),
+        );
+      });
+
+      test('ReceiveRequestAttemptId: after a delete the retry is a normal receive', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, { body: 'a1', groupId: 'A' }, { body: 'a2', groupId: 'A' });
+        const first = await h.receive(q, { max: 1, attemptId: 'x' });
+        assert.deepEqual(bodies(first.messages), ['a1']);
+        await h.del(q, first.messages[0]!);
+        const retry = await h.receive(q, { max: 1, attemptId: 'x' });
+        assert.deepEqual(bodies(retry.messages), ['a2']);
+      });
+
+      test('a FIFO queue delay applies to every message', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, { body: 'a1', delayMs: 2_000 }, { body: 'a2', delayMs: 2_000 });
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 2 });
+        const r = await h.receive(q);
+        assert.deepEqual(r.messages, []);
+        assert.equal(r.nextVisibleAt, h.clock.now() + 2_000);
+        h.clock.advance(2_000);
+        assert.deepEqual(bodies(await h.recv(q)), ['a1', 'a2']);
+      });
+
+      test('concurrent FIFO receives never split or repeat a group', async (h) => {
+        const q = await fifo(h);
+        const specs: MsgSpec[] = [];
+        for (const g of ['A', 'B', 'C', 'D']) for (let i = 0; i < 3; i++) specs.push({ body: `${g}${i}`, groupId: g });
+        await h.send(q, ...specs);
+        const rs = await Promise.all([h.recv(q, 3), h.recv(q, 3), h.recv(q, 3), h.recv(q, 3), h.recv(q, 3)]);
+        const all = rs.flat();
+        assert.equal(all.length, 12);
+        assert.equal(new Set(all.map((m) => m.body)).size, 12);
+        for (const r of rs.filter((x) => x.length)) {
+          assert.equal(new Set(r.map((m) => m.groupId)).size, 1);
+          assert.deepEqual(
+            r.map((m) => m.body.slice(1)),
+            ['0', '1', '2'],
+          );
+        }
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    describe('dead-letter queues', () => {
+      test('a message exceeding maxReceiveCount moves to the DLQ on receive', async (h) => {
+        const dlq = await h.queue('dlq');
+        const src = await h.queue('src', { attributes: { RedrivePolicy: redrive('dlq', 1) } });
+        const t0 = h.clock.now();
+        await h.send(src, {
+          body: 'poison',
+          messageId: 'mid-p',
+          messageAttributes: { k: { DataType: 'String', StringValue: 'v' } },
+          md5OfMessageAttributes: 'ffffffffffffffffffffffffffffffff',
+        });
+        h.clock.advance(1_000);
+        const [m1] = await h.recv(src, 10, 5_000);
+        assert.equal(m1!.receiveCount, 1);
+        h.clock.advance(5_000);
+        await h.settle();
+        h.wakes.length = 0;
+        const r = await h.receive(src);
+        assert.deepEqual(r.messages, []);
+        await h.settle();
+        assert.ok(h.wakes.includes(dlq.id));
+        assert.deepEqual(await h.stats(src), { visible: 0, inflight: 0, delayed: 0 });
+        assert.deepEqual(await h.stats(dlq), { visible: 1, inflight: 0, delayed: 0 });
+
+        const [d] = await h.recv(dlq);
+        assert.ok(d);
+        assert.equal(d.messageId, 'mid-p');
+        assert.equal(d.body, 'poison');
+        assert.equal(d.md5OfBody, md5('poison'));
+        assert.equal(d.messageAttributes['k']!.StringValue, 'v');
+        assert.equal(d.md5OfMessageAttributes, 'ffffffffffffffffffffffffffffffff');
+        assert.equal(d.sentAt, t0);
+        assert.equal(d.firstReceivedAt, t0 + 1_000);
+        assert.equal(d.receiveCount, 2); // kept through the move, +1 for this receive
+        assert.equal(d.deadLetterSourceArn, arn('src'));
+      });
+
+      test('the receive continues with the next candidate', async (h) => {
+        await h.queue('dlq');
+        const src = await h.queue('src', { attributes: { RedrivePolicy: redrive('dlq', 1) } });
+        await h.send(src, 'poison');
+        await h.recv(src, 10, 5_000);
+        h.clock.advance(5_000);
+        await h.send(src, 'good');
+        assert.deepEqual(bodies(await h.recv(src)), ['good']);
+      });
+
+      test('maxReceiveCount N allows N receives', async (h) => {
+        const dlq = await h.queue('dlq');
+        const src = await h.queue('src', { attributes: { RedrivePolicy: redrive('dlq', 3) } });
+        await h.send(src, 'x');
+        for (let i = 1; i <= 3; i++) {
+          const [m] = await h.recv(src, 10, 1_000);
+          assert.equal(m!.receiveCount, i);
+          h.clock.advance(1_000);
+        }
+        assert.deepEqual(await h.recv(src), []);
+        assert.equal((await h.stats(dlq)).visible, 1);
+      });
+
+      test('no move while the target queue does not exist', async (h) => {
+        const src = await h.queue('src', { attributes: { RedrivePolicy: redrive('nowhere', 1) } });
+        await h.send(src, 'x');
+        await h.recv(src, 10, 1_000);
+        h.clock.advance(1_000);
+        const [m] = await h.recv(src);
+        assert.equal(m!.receiveCount, 2);
+      });
+
+      test('a FIFO DLQ gives the message a new sequence number and keeps group and dedup id', async (h) => {
+        const dlq = await h.queue('dlq.fifo', { fifo: true });
+        const src = await h.queue('src.fifo', { fifo: true, attributes: { RedrivePolicy: redrive('dlq.fifo', 1) } });
+        const [pre] = await h.send(dlq, { body: 'already-here', groupId: 'other' });
+        await h.send(src, { body: 'p1', groupId: 'G', dedupId: 'dd1' }, { body: 'p2', groupId: 'G', dedupId: 'dd2' });
+        const first = await h.recv(src, 10, 1_000);
+        assert.deepEqual(bodies(first), ['p1', 'p2']);
+        h.clock.advance(1_000);
+        assert.deepEqual(await h.recv(src), []);
+        const got = await h.recv(dlq, 10);
+        const moved = got.filter((m) => m.groupId === 'G');
+        assert.deepEqual(bodies(moved), ['p1', 'p2']);
+        assert.deepEqual(
+          moved.map((m) => m.dedupId),
+          ['dd1', 'dd2'],
+        );
+        assert.ok(BigInt(moved[0]!.sequenceNumber!) > BigInt(pre!.sequenceNumber!));
+        assert.ok(BigInt(moved[1]!.sequenceNumber!) > BigInt(moved[0]!.sequenceNumber!));
+        assert.equal(moved[0]!.deadLetterSourceArn, arn('src.fifo'));
+        assert.equal(moved[0]!.receiveCount, 2);
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    describe('move tasks', () => {
+      /** A DLQ with `n` dead-lettered messages from each named source. */
+      async function deadLettered(h: Harness, sources: string[], n: number): Promise<{ dlq: QueueRecord; srcs: QueueRecord[] }> {
+        const dlq = await h.queue('dlq');
+        const srcs: QueueRecord[] = [];
+        for (const s of sources) {
+          const q = await h.queue(s, { attributes: { RedrivePolicy: redrive('dlq', 1) } });
+          srcs.push(q);
+          for (let i = 0; i < n; i++) await h.send(q, `${s}-${i}`);
+          await h.recv(q, 10, 1_000);
+        }
+        h.clock.advance(1_000);
+        for (const q of srcs) assert.deepEqual(await h.recv(q), []);
+        return { dlq, srcs };
+      }
+
+      test('start records toMove and RUNNING; a second start is MoveTaskActive', async (h) => {
+        const { dlq } = await deadLettered(h, ['s1'], 3);
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq'), maxPerSecond: 50 });
+        assert.equal(t.status, 'RUNNING');
+        assert.equal(t.toMove, 3);
+        assert.equal(t.moved, 0);
+        assert.equal(t.sourceArn, arn('dlq'));
+        assert.equal(t.sourceQueueId, dlq.id);
+        assert.equal(t.maxPerSecond, 50);
+        assert.equal(t.destinationArn, undefined);
+        assert.equal(t.startedAt, h.clock.now());
+        await rejectsWith(h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') }), 'MoveTaskActive');
+        assert.deepEqual(
+          (await h.engine.moveTaskActive()).map((x) => x.id),
+          [t.id],
+        );
+      });
+
+      test('step moves to the destination as new messages, then COMPLETED', async (h) => {
+        const { dlq } = await deadLettered(h, ['s1'], 3);
+        const dest = await h.queue('dest');
+        const dlqIds = new Set((await h.recv(dlq, 10, 0)).map((m) => m.messageId));
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq'), destinationArn: arn('dest') });
+        h.clock.advance(500);
+        h.wakes.length = 0;
+        const s1 = await h.engine.moveTaskStep(t.id, 2);
+        assert.equal(s1.moved, 2);
+        assert.equal(s1.task.moved, 2);
+        assert.equal(s1.task.status, 'RUNNING');
+        await h.settle();
+        assert.ok(h.wakes.includes(dest.id));
+        const s2 = await h.engine.moveTaskStep(t.id, 10);
+        assert.equal(s2.moved, 1);
+        assert.equal(s2.task.moved, 3);
+        assert.equal(s2.task.status, 'COMPLETED');
+        assert.deepEqual(await h.stats(dlq), { visible: 0, inflight: 0, delayed: 0 });
+        const got = await h.recv(dest);
+        assert.deepEqual(bodies(got).sort(), ['s1-0', 's1-1', 's1-2']);
+        for (const m of got) {
+          assert.equal(m.receiveCount, 1);
+          assert.equal(m.sentAt, h.clock.now());
+          assert.ok(!dlqIds.has(m.messageId), 'a moved message gets a new message id');
+        }
+        assert.deepEqual(await h.engine.moveTaskActive(), []);
+      });
+
+      test('without a destination each message returns to its own source', async (h) => {
+        const { dlq, srcs } = await deadLettered(h, ['s1', 's2'], 2);
+        // Drop the redrive policies so the returned messages stay put when received.
+        for (const q of srcs) await h.engine.queueSetAttributes({ queueId: q.id, set: {}, unset: ['RedrivePolicy'] });
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') });
+        assert.equal(t.toMove, 4);
+        const s = await h.engine.moveTaskStep(t.id, 10);
+        assert.equal(s.moved, 4);
+        assert.equal(s.task.status, 'COMPLETED');
+        assert.deepEqual(bodies(await h.recv(srcs[0]!)).sort(), ['s1-0', 's1-1']);
+        assert.deepEqual(bodies(await h.recv(srcs[1]!)).sort(), ['s2-0', 's2-1']);
+      });
+
+      test('a FIFO destination assigns new sequence numbers', async (h) => {
+        const dlq = await h.queue('dlq.fifo', { fifo: true });
+        const dest = await h.queue('dest.fifo', { fifo: true });
+        await h.send(dlq, { body: 'a', groupId: 'G' }, { body: 'b', groupId: 'G' });
+        const [pre] = await h.send(dest, { body: 'pre', groupId: 'P' });
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq.fifo'), destinationArn: arn('dest.fifo') });
+        const s = await h.engine.moveTaskStep(t.id, 10);
+        assert.equal(s.moved, 2);
+        const got = (await h.recv(dest)).filter((m) => m.groupId === 'G');
+        assert.deepEqual(bodies(got), ['a', 'b']);
+        for (const m of got) assert.ok(BigInt(m.sequenceNumber!) > BigInt(pre!.sequenceNumber!));
+      });
+
+      test('cancel: RUNNING → CANCELLING → (step) CANCELLED; other states MoveTaskNotFound', async (h) => {
+        const { dlq } = await deadLettered(h, ['s1'], 2);
+        await h.queue('dest');
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq'), destinationArn: arn('dest') });
+        const c = await h.engine.moveTaskCancel(t.id);
+        assert.equal(c.status, 'CANCELLING');
+        assert.equal((await h.engine.moveTaskActive()).length, 1);
+        await rejectsWith(h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') }), 'MoveTaskActive');
+        await rejectsWith(h.engine.moveTaskCancel(t.id), 'MoveTaskNotFound');
+        const s = await h.engine.moveTaskStep(t.id, 10);
+        assert.equal(s.moved, 0);
+        assert.equal(s.task.status, 'CANCELLED');
+        assert.equal((await h.stats(dlq)).visible, 2);
+        await rejectsWith(h.engine.moveTaskCancel(t.id), 'MoveTaskNotFound');
+        await rejectsWith(h.engine.moveTaskCancel('no-such-task'), 'MoveTaskNotFound');
+        assert.deepEqual(await h.engine.moveTaskActive(), []);
+        // A new task may start once the previous one ended.
+        const t2 = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') });
+        assert.equal(t2.status, 'RUNNING');
+      });
+
+      test('a missing destination makes the task FAILED with a reason', async (h) => {
+        const { dlq } = await deadLettered(h, ['s1'], 1);
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq'), destinationArn: arn('nowhere') });
+        const s = await h.engine.moveTaskStep(t.id, 10);
+        assert.equal(s.task.status, 'FAILED');
+        assert.equal(typeof s.task.failureReason, 'string');
+        assert.ok(s.task.failureReason!.length > 0);
+        assert.equal((await h.stats(dlq)).visible, 1);
+        assert.deepEqual(await h.engine.moveTaskActive(), []);
+      });
+
+      test('list is newest first, limited to max, per source ARN', async (h) => {
+        const { dlq } = await deadLettered(h, ['s1'], 1);
+        const other = await h.queue('other-dlq');
+        const t1 = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') });
+        await h.engine.moveTaskCancel(t1.id);
+        await h.engine.moveTaskStep(t1.id, 1);
+        const t2 = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') });
+        const t3 = await h.engine.moveTaskStart({ sourceQueueId: other.id, sourceArn: arn('other-dlq') });
+        const list = await h.engine.moveTaskList(arn('dlq'), 10);
+        assert.deepEqual(
+          list.map((t) => [t.id, t.status]),
+          [
+            [t2.id, 'RUNNING'],
+            [t1.id, 'CANCELLED'],
+          ],
+        );
+        assert.deepEqual(
+          (await h.engine.moveTaskList(arn('dlq'), 1)).map((t) => t.id),
+          [t2.id],
+        );
+        assert.deepEqual(
+          (await h.engine.moveTaskList(arn('other-dlq'), 10)).map((t) => t.id),
+          [t3.id],
+        );
+        assert.deepEqual(await h.engine.moveTaskList(arn('none'), 10), []);
+      });
+
+      test('toMove counts visible messages only, and the task stops once it moved that many', async (h) => {
+        const { dlq } = await deadLettered(h, ['s1'], 3);
+        await h.queue('dest');
+        const [held] = await h.recv(dlq, 1, 60_000); // one DLQ message in flight
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq'), destinationArn: arn('dest') });
+        assert.equal(t.toMove, 2);
+        await h.send(dlq, 'arrived-later');
+        const s = await h.engine.moveTaskStep(t.id, 10);
+        assert.equal(s.moved, 2);
+        assert.equal(s.task.status, 'COMPLETED');
+        assert.deepEqual(await h.stats(dlq), { visible: 1, inflight: 1, delayed: 0 });
+        assert.deepEqual(await h.del(dlq, held!), [OK]);
+      });
+
+      test('an empty source completes on the first step', async (h) => {
+        const dlq = await h.queue('dlq');
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') });
+        assert.equal(t.toMove, 0);
+        const s = await h.engine.moveTaskStep(t.id, 10);
+        assert.equal(s.moved, 0);
+        assert.equal(s.task.status, 'COMPLETED');
+      });
+
+      test('deleting the source queue deletes its tasks', async (h) => {
+        const dlq = await h.queue('dlq');
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') });
+        await h.engine.queueDelete(dlq.id);
+        assert.deepEqual(await h.engine.moveTaskActive(), []);
+        await rejectsWith(h.engine.moveTaskCancel(t.id), 'MoveTaskNotFound');
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    describe('hints, wake-ups and metadata', () => {
+      test('nextVisibleAt: earliest delay end or visibility deadline', async (h) => {
+        const q = await h.queue('hint');
+        await h.send(q, { body: 'd', delayMs: 8_000 });
+        let r = await h.receive(q);
+        assert.deepEqual(r.messages, []);
+        assert.equal(r.nextVisibleAt, h.clock.now() + 8_000);
+        await h.send(q, 'now');
+        r = await h.receive(q, { visMs: 3_000 });
+        assert.deepEqual(bodies(r.messages), ['now']);
+        assert.equal(r.nextVisibleAt, h.clock.now() + 3_000);
+        h.clock.advance(1_000);
+        r = await h.receive(q);
+        assert.deepEqual(r.messages, []);
+        assert.equal(r.nextVisibleAt, h.clock.now() + 2_000);
+      });
+
+      test('wake after a send with no delay, with the send already visible', async (h) => {
+        const q = await h.queue('wake');
+        const seen: QueueStats[] = [];
+        const pending: Array<Promise<void>> = [];
+        const off = h.engine.onWake((id) => {
+          if (id === q.id) pending.push(h.stats(q).then((s) => void seen.push(s)));
+        });
+        await h.send(q, 'x');
+        await h.settle();
+        await Promise.all(pending);
+        assert.ok(h.wakes.includes(q.id));
+        assert.ok(seen.length >= 1);
+        assert.equal(seen[0]!.visible, 1, 'listener runs after the commit');
+        off();
+        const before = seen.length;
+        await h.send(q, 'y');
+        await h.settle();
+        await Promise.all(pending);
+        assert.equal(seen.length, before, 'unsubscribed listener is not called');
+      });
+
+      test('metaGetOrCreate stores once and returns the stored value', async (h) => {
+        let calls = 0;
+        const create = () => `v${++calls}`;
+        const [a, b] = await Promise.all([h.engine.metaGetOrCreate('hmac', create), h.engine.metaGetOrCreate('hmac', create)]);
+        assert.equal(a, b);
+        assert.equal(await h.engine.metaGetOrCreate('hmac', create), a);
+        assert.equal(await h.engine.metaGetOrCreate('other', () => 'o'), 'o');
+        assert.equal(await h.engine.metaGetOrCreate('hmac', () => 'ignored'), a);
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    describe('durability (close and reopen)', () => {
+      durableTest('queues, tags, attributes and meta survive', async (h) => {
+        const q = await h.queue('keep', { attributes: { VisibilityTimeout: '45' }, tags: { team: 'core' } });
+        await h.engine.queueTag(q.id, { env: 'prod' });
+        h.clock.advance(1_000);
+        const u = await h.engine.queueSetAttributes({ queueId: q.id, set: { DelaySeconds: '5' } });
+        const key = await h.engine.metaGetOrCreate('hmac', () => 'secret-1');
+        const deleted = await h.queue('deleted');
+        await h.engine.queueDelete(deleted.id);
+        await h.reopen();
+        const r = await h.engine.queueGetByName('keep');
+        assert.ok(r);
+        assert.equal(r.id, q.id);
+        assert.deepEqual({ ...r.attributes }, { VisibilityTimeout: '45', DelaySeconds: '5' });
+        assert.deepEqual({ ...r.tags }, { team: 'core', env: 'prod' });
+        assert.equal(r.createdAt, q.createdAt);
+        assert.equal(r.lastModifiedAt, u.lastModifiedAt);
+        assert.equal(await h.engine.metaGetOrCreate('hmac', () => 'secret-2'), key);
+        await rejectsWith(
+          h.engine.queueCreate({ name: 'deleted', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 60_000 }),
+          'QueueDeletedRecently',
+        );
+      });
+
+      durableTest('messages, in-flight deadlines and receive counts survive', async (h) => {
+        const q = await h.queue('m');
+        await h.send(q, {
+          body: 'inflight',
+          messageAttributes: { b: { DataType: 'Binary', BinaryValue: Buffer.from([9, 8, 7]) } },
+        });
+        const [m] = await h.recv(q, 10, 10_000);
+        await h.send(q, 'visible', { body: 'delayed', delayMs: 60_000 });
+        await h.reopen();
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 1, delayed: 1 });
+        assert.deepEqual(bodies(await h.recv(q)), ['visible']);
+        h.clock.advance(10_000);
+        const [again] = await h.recv(q);
+        assert.equal(again!.messageId, m!.messageId);
+        assert.equal(again!.receiveCount, 2);
+        assert.equal(again!.firstReceivedAt, m!.firstReceivedAt);
+        assert.ok(again!.messageAttributes['b']!.BinaryValue!.equals(Buffer.from([9, 8, 7])));
+        assert.deepEqual(await h.del(q, m!), [OK]); // stale receipt from before the restart
+        // 'visible' is still in flight from its receive after the reopen.
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 1, delayed: 1 });
+      });
+
+      durableTest('FIFO receipts, group locks, dedup, attempt ids and sequence numbers survive', async (h) => {
+        const q = await h.queue('f.fifo', { fifo: true });
+        const sent = await h.send(q, { body: 'a1', dedupId: 'd1' }, { body: 'a2', dedupId: 'd2' });
+        const first = await h.receive(q, { max: 1, attemptId: 'att' });
+        await h.reopen();
+        // Group still locked; the attempt id replays; dedup remembered; sequence continues.
+        assert.deepEqual(await h.recv(q), []);
+        const replay = await h.receive(q, { max: 1, attemptId: 'att' });
+        assert.equal(replay.messages[0]!.receiptToken, first.messages[0]!.receiptToken);
+        const [dup] = await h.send(q, { body: 'a1', dedupId: 'd1' });
+        assert.equal(dup!.deduplicated, true);
+        assert.equal(dup!.sequenceNumber, sent[0]!.sequenceNumber);
+        const [next] = await h.send(q, { body: 'a3', dedupId: 'd3' });
+        assert.ok(BigInt(next!.sequenceNumber!) > BigInt(sent[1]!.sequenceNumber!));
+        assert.deepEqual(await h.del(q, first.messages[0]!), [OK]);
+        assert.deepEqual(bodies(await h.recv(q)), ['a2', 'a3']);
+      });
+
+      durableTest('move tasks and dead-letter sources survive', async (h) => {
+        const dlq = await h.queue('dlq');
+        const src = await h.queue('src', { attributes: { RedrivePolicy: redrive('dlq', 1) } });
+        await h.send(src, 'p1', 'p2');
+        await h.recv(src, 10, 1_000);
+        h.clock.advance(1_000);
+        await h.recv(src);
+        await h.engine.queueSetAttributes({ queueId: src.id, set: {}, unset: ['RedrivePolicy'] });
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') });
+        await h.reopen();
+        const active = await h.engine.moveTaskActive();
+        assert.deepEqual(
+          active.map((x) => [x.id, x.status, x.toMove]),
+          [[t.id, 'RUNNING', 2]],
+        );
+        const s = await h.engine.moveTaskStep(t.id, 10);
+        assert.equal(s.task.status, 'COMPLETED');
+        assert.deepEqual(bodies(await h.recv(src)).sort(), ['p1', 'p2']);
+        assert.equal((await h.engine.moveTaskList(arn('dlq'), 10))[0]!.status, 'COMPLETED');
+      });
+    });
+  });
+}

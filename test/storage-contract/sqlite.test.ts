@@ -1,0 +1,254 @@
+/**
+ * The storage contract against the SQLite engine (a fresh temp-file database per case, with
+ * close + reopen support), plus what only the SQLite engine promises: sequence-number format,
+ * group commit, migrations, index-only hot paths and survival of kill -9.
+ */
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, it } from 'node:test';
+
+import { ManualClock } from '../../src/core/clock.js';
+import { SeededRandom } from '../../src/core/random.js';
+import { isDomainError } from '../../src/errors/domain.js';
+import type { SendMessageParams } from '../../src/storage/engine.js';
+import { SqliteEngine } from '../../src/storage/sqlite/index.js';
+import { holdWriteLock } from '../../src/storage/sqlite/testing.js';
+import { runStorageContract } from './contract.js';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'ferry-sqlite-'));
+}
+
+runStorageContract('sqlite', async ({ clock, random }) => {
+  const dir = await tempDir();
+  const path = join(dir, 'ferry.db');
+  return {
+    engine: new SqliteEngine({ path, clock, random }),
+    reopen: async () => new SqliteEngine({ path, clock, random }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+});
+
+const msg = (body: string, extra: Partial<SendMessageParams> = {}): SendMessageParams => ({
+  messageId: `id-${body}`,
+  body,
+  md5OfBody: createHash('md5').update(body).digest('hex'),
+  messageAttributes: {},
+  systemAttributes: {},
+  delayMs: 0,
+  senderId: 'AID',
+  ...extra,
+});
+
+/** A fresh engine on a temp file, closed and removed after `fn`. */
+async function withEngine(fn: (e: SqliteEngine, clock: ManualClock, path: string) => Promise<void>): Promise<void> {
+  const dir = await tempDir();
+  const clock = new ManualClock();
+  const path = join(dir, 'ferry.db');
+  const e = new SqliteEngine({ path, clock, random: new SeededRandom('sqlite') });
+  await e.init();
+  try {
+    await fn(e, clock, path);
+  } finally {
+    await e.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('sqlite engine specifics', () => {
+  it('is durable on a file and not on :memory:', async () => {
+    const mem = new SqliteEngine({ path: ':memory:', clock: new ManualClock(), random: new SeededRandom() });
+    await mem.init();
+    assert.equal(mem.kind, 'sqlite');
+    assert.deepEqual(mem.capabilities, { durable: false, shared: false });
+    const { queue } = await mem.queueCreate({ name: 'm', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+    await mem.messageSend({ queueId: queue.id, messages: [msg('x')], dedupWindowMs: 300_000 });
+    assert.equal((await mem.queueStats(queue.id)).visible, 1);
+    await mem.close();
+    await mem.close(); // idempotent
+    await assert.rejects(mem.queueStats(queue.id), (e: unknown) => isDomainError(e, 'Unavailable'));
+    await assert.rejects(mem.messageSend({ queueId: queue.id, messages: [msg('y')], dedupWindowMs: 1 }), (e: unknown) =>
+      isDomainError(e, 'Unavailable'),
+    );
+    await withEngine(async (e) => assert.equal(e.capabilities.durable, true));
+  });
+
+  it('records migration 1 and reopens an existing store', async () => {
+    await withEngine(async (e, clock, path) => {
+      assert.equal(e.diagnostics().schemaVersion, 1);
+      await e.close();
+      const again = new SqliteEngine({ path, clock, random: new SeededRandom('again') });
+      await again.init();
+      assert.equal(again.diagnostics().schemaVersion, 1);
+      await again.close();
+    });
+  });
+
+  it('FIFO sequence numbers look like AWS: ≥ 20 decimal digits', async () => {
+    await withEngine(async (e) => {
+      const { queue } = await e.queueCreate({ name: 'f.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const rs = await e.messageSend({
+        queueId: queue.id,
+        messages: [msg('a', { groupId: 'g', dedupId: '1' }), msg('b', { groupId: 'g', dedupId: '2' })],
+        dedupWindowMs: 300_000,
+      });
+      for (const r of rs) assert.match(r.sequenceNumber!, /^[1-9][0-9]{19,}$/);
+    });
+  });
+
+  it('group commit: concurrent writes in one tick share one transaction', async () => {
+    await withEngine(async (e) => {
+      const { queue } = await e.queueCreate({ name: 'gc', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const before = e.transactionsCommitted;
+      const sends = Array.from({ length: 50 }, (_, i) =>
+        e.messageSend({ queueId: queue.id, messages: [msg(`m${i}`)], dedupWindowMs: 300_000 }),
+      );
+      // A failing item in the same batch is rolled back alone.
+      const bad = e.messageSend({ queueId: 'nope', messages: [msg('bad')], dedupWindowMs: 300_000 });
+      const results = await Promise.allSettled([...sends, bad]);
+      assert.equal(e.transactionsCommitted - before, 1);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 50);
+      assert.equal((await e.queueStats(queue.id)).visible, 50);
+    });
+  });
+
+  it('hot statements are index searches, never table scans', async () => {
+    await withEngine(async (e) => {
+      const { plans } = e.diagnostics();
+      for (const [name, lines] of Object.entries(plans)) {
+        const text = lines.join(' | ');
+        assert.ok(!/\bSCAN (messages|fifo_groups)\b/.test(text), `${name} scans: ${text}`);
+        assert.ok(/SEARCH/.test(text), `${name} has no index search: ${text}`);
+        assert.ok(!/TEMP B-TREE/.test(text), `${name} sorts: ${text}`);
+      }
+    });
+  });
+
+  it('receives stay fast at depth (20 000 messages)', async () => {
+    await withEngine(async (e, clock) => {
+      const { queue } = await e.queueCreate({ name: 'deep', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue: fq } = await e.queueCreate({ name: 'deep.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const batches = [];
+      for (let i = 0; i < 2_000; i++) {
+        const ms = Array.from({ length: 10 }, (_, j) => msg(`b${i}-${j}`, { messageId: `s${i}-${j}` }));
+        batches.push(e.messageSend({ queueId: queue.id, messages: ms, dedupWindowMs: 300_000 }));
+        // 2 000 FIFO groups of 10
+        const fs = ms.map((m, j) => ({ ...m, groupId: `g${i}`, dedupId: `d${i}-${j}` }));
+        batches.push(e.messageSend({ queueId: fq.id, messages: fs, dedupWindowMs: 300_000 }));
+      }
+      await Promise.all(batches);
+      clock.advance(1);
+      // Lock most FIFO groups (one message in flight each), then time receives.
+      for (let i = 0; i < 150; i++) await e.messageReceive({ queueId: fq.id, maxMessages: 1, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+      const t0 = performance.now();
+      for (let i = 0; i < 100; i++) {
+        const s = await e.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+        assert.equal(s.messages.length, 10);
+        const f = await e.messageReceive({ queueId: fq.id, maxMessages: 10, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+        assert.equal(f.messages.length, 10);
+      }
+      const perReceive = (performance.now() - t0) / 200;
+      // Dominated by the fsync of each commit; a scan of 20 000 rows would be several ms more.
+      assert.ok(perReceive < 50, `receive took ${perReceive.toFixed(2)} ms`);
+      const st = await e.queueStats(queue.id);
+      assert.deepEqual(st, { visible: 19_000, inflight: 1_000, delayed: 0 });
+    });
+  });
+
+  it('acknowledged writes survive kill -9', { timeout: 20_000 }, async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'ferry.db');
+    const engineUrl = new URL('../../src/storage/sqlite/index.js', import.meta.url).href;
+    const clockUrl = new URL('../../src/core/clock.js', import.meta.url).href;
+    const randomUrl = new URL('../../src/core/random.js', import.meta.url).href;
+    // The child sends messages one by one, printing each id once its promise resolved, and is
+    // killed with SIGKILL after 30 acknowledgements while more writes are in progress.
+    const child = `
+      const { SqliteEngine } = await import(${JSON.stringify(engineUrl)});
+      const { ManualClock } = await import(${JSON.stringify(clockUrl)});
+      const { SeededRandom } = await import(${JSON.stringify(randomUrl)});
+      const e = new SqliteEngine({ path: ${JSON.stringify(path)}, clock: new ManualClock(), random: new SeededRandom('child') });
+      await e.init();
+      const { queue } = await e.queueCreate({ name: 'k', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      for (let i = 0; ; i++) {
+        const p = { messageId: 'm' + i, body: 'b' + i, md5OfBody: '0', messageAttributes: {}, systemAttributes: {}, delayMs: 0, senderId: 's' };
+        await e.messageSend({ queueId: queue.id, messages: [p], dedupWindowMs: 1 });
+        process.stdout.write('m' + i + '\\n');
+      }`;
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const acked: string[] = [];
+    const exited = new Promise<void>((r) => proc.on('exit', () => r()));
+    for await (const line of createInterface({ input: proc.stdout! })) {
+      acked.push(line);
+      if (acked.length === 30) proc.kill('SIGKILL');
+    }
+    await exited;
+    assert.ok(acked.length >= 30);
+    const e = new SqliteEngine({ path, clock: new ManualClock(), random: new SeededRandom('parent') });
+    await e.init();
+    try {
+      const q = await e.queueGetByName('k');
+      assert.ok(q);
+      const got = new Set<string>();
+      for (;;) {
+        const r = await e.messageReceive({ queueId: q.id, maxMessages: 10, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+        if (!r.messages.length) break;
+        for (const m of r.messages) got.add(m.messageId);
+      }
+      for (const id of acked) assert.ok(got.has(id), `acknowledged ${id} lost`);
+    } finally {
+      await e.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SQLITE_BUSY becomes Unavailable and the engine recovers', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'ferry.db');
+    const e = new SqliteEngine({ path, clock: new ManualClock(), random: new SeededRandom('busy'), busyTimeoutMs: 20 });
+    await e.init();
+    try {
+      const { queue } = await e.queueCreate({ name: 'b', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const release = holdWriteLock(path);
+      try {
+        const rs = await Promise.allSettled([
+          e.messageSend({ queueId: queue.id, messages: [msg('x')], dedupWindowMs: 1 }),
+          e.queueTag(queue.id, { a: 'b' }),
+        ]);
+        for (const r of rs) {
+          assert.equal(r.status, 'rejected');
+          assert.ok(isDomainError((r as PromiseRejectedResult).reason, 'Unavailable'), String((r as PromiseRejectedResult).reason));
+        }
+      } finally {
+        release();
+      }
+      await e.messageSend({ queueId: queue.id, messages: [msg('y')], dedupWindowMs: 1 });
+      assert.equal((await e.queueStats(queue.id)).visible, 1);
+      assert.deepEqual({ ...(await e.queueGetById(queue.id))!.tags }, {});
+    } finally {
+      await e.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('wake listeners run outside the transaction and may write', async () => {
+    await withEngine(async (e) => {
+      const { queue } = await e.queueCreate({ name: 'w', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const writes: Array<Promise<unknown>> = [];
+      e.onWake(() => {
+        writes.push(e.queueTag(queue.id, { woke: 'yes' }));
+        throw new Error('a failing listener must not break the engine');
+      });
+      await e.messageSend({ queueId: queue.id, messages: [msg('x')], dedupWindowMs: 1 });
+      await new Promise((r) => setImmediate(r));
+      await Promise.all(writes);
+      assert.equal((await e.queueGetById(queue.id))!.tags['woke'], 'yes');
+    });
+  });
+});

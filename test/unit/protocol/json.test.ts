@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { SqsError } from '../../../src/errors/catalog.js';
+import { RequestDecodeError } from '../../../src/protocol/errors.js';
+import { decodeJsonRequest, encodeJsonOutput } from '../../../src/protocol/json.js';
+import { OPERATIONS } from '../../../src/protocol/model.js';
+
+const T = (a: string) => `AmazonSQS.${a}`;
+const body = (o: unknown) => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o));
+const decode = (action: string, o: unknown) => decodeJsonRequest(T(action), body(o));
+
+function rejects(fn: () => unknown, code: string, message?: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof RequestDecodeError, `not a RequestDecodeError: ${String(e)}`);
+    assert.ok(e instanceof SqsError);
+    assert.equal(e.protocol, 'json');
+    assert.equal(e.code, code);
+    if (message) assert.match(e.message, message);
+    return true;
+  });
+}
+
+test('decodes a SendMessage with attributes; blobs become Buffers; unknown keys are dropped', () => {
+  const { action, input } = decode('SendMessage', {
+    QueueUrl: 'http://h/1/q',
+    MessageBody: 'hi',
+    DelaySeconds: 5,
+    Unknown: { deep: [1, 2, 3] },
+    MessageAttributes: {
+      s: { DataType: 'String', StringValue: 'v' },
+      b: { DataType: 'Binary', BinaryValue: Buffer.from([0, 1, 255]).toString('base64') },
+      l: { DataType: 'String', StringListValues: ['a', 'b'], BinaryListValues: ['AAE='] },
+    },
+    MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: 'Root=1' } },
+  });
+  assert.equal(action, 'SendMessage');
+  const i = input as any;
+  assert.equal(i.Unknown, undefined);
+  assert.equal(i.DelaySeconds, 5);
+  assert.deepEqual(i.MessageAttributes.s, { DataType: 'String', StringValue: 'v' });
+  assert.ok(Buffer.isBuffer(i.MessageAttributes.b.BinaryValue));
+  assert.deepEqual([...i.MessageAttributes.b.BinaryValue], [0, 1, 255]);
+  assert.deepEqual(i.MessageAttributes.l.StringListValues, ['a', 'b']);
+  assert.deepEqual([...i.MessageAttributes.l.BinaryListValues[0]], [0, 1]);
+  assert.equal(i.MessageSystemAttributes.AWSTraceHeader.StringValue, 'Root=1');
+});
+
+test('decodes batch entries, lists, lowercase tags and maps', () => {
+  const b = decode('SendMessageBatch', {
+    QueueUrl: 'u',
+    Entries: [
+      { Id: 'a', MessageBody: 'x', MessageGroupId: 'g' },
+      { Id: 'b', MessageBody: 'y', DelaySeconds: 0 },
+    ],
+  }).input as any;
+  assert.deepEqual(b.Entries, [
+    { Id: 'a', MessageBody: 'x', MessageGroupId: 'g' },
+    { Id: 'b', MessageBody: 'y', DelaySeconds: 0 },
+  ]);
+  const d = decode('DeleteMessageBatch', { QueueUrl: 'u', Entries: [{ Id: 'a', ReceiptHandle: 'r' }] }).input as any;
+  assert.deepEqual(d.Entries, [{ Id: 'a', ReceiptHandle: 'r' }]);
+  const c = decode('ChangeMessageVisibilityBatch', { QueueUrl: 'u', Entries: [{ Id: 'a', ReceiptHandle: 'r', VisibilityTimeout: 10 }] }).input as any;
+  assert.deepEqual(c.Entries, [{ Id: 'a', ReceiptHandle: 'r', VisibilityTimeout: 10 }]);
+  const q = decode('CreateQueue', { QueueName: 'q', Attributes: { DelaySeconds: '1' }, tags: { t: 'v' }, Tags: { ignored: 'x' } }).input as any;
+  assert.deepEqual(q, { QueueName: 'q', Attributes: { DelaySeconds: '1' }, tags: { t: 'v' } });
+  const r = decode('ReceiveMessage', {
+    QueueUrl: 'u',
+    AttributeNames: ['All'],
+    MessageSystemAttributeNames: ['SentTimestamp'],
+    MessageAttributeNames: ['.*'],
+    MaxNumberOfMessages: 10,
+    WaitTimeSeconds: 20,
+  }).input as any;
+  assert.deepEqual(r.AttributeNames, ['All']);
+  assert.deepEqual(r.MessageSystemAttributeNames, ['SentTimestamp']);
+  const p = decode('AddPermission', { QueueUrl: 'u', Label: 'l', AWSAccountIds: ['1'], Actions: ['SendMessage'] }).input as any;
+  assert.deepEqual(p.Actions, ['SendMessage']);
+  const u = decode('UntagQueue', { QueueUrl: 'u', TagKeys: ['a', 'b'] }).input as any;
+  assert.deepEqual(u.TagKeys, ['a', 'b']);
+});
+
+test('required collections absent read as empty; required scalars absent are MissingParameter', () => {
+  assert.deepEqual((decode('SendMessageBatch', { QueueUrl: 'u' }).input as any).Entries, []);
+  assert.deepEqual((decode('SetQueueAttributes', { QueueUrl: 'u' }).input as any).Attributes, {});
+  rejects(() => decode('SendMessage', { QueueUrl: 'u' }), 'MissingParameter', /MessageBody/);
+  rejects(() => decode('DeleteQueue', {}), 'MissingParameter', /The request must contain the parameter QueueUrl\./);
+  rejects(() => decode('SendMessageBatch', { QueueUrl: 'u', Entries: [{ MessageBody: 'x' }] }), 'MissingParameter', /Id/);
+  // null reads as absent (Coral)
+  assert.deepEqual(decode('ListQueues', { QueueNamePrefix: null }).input, {});
+});
+
+test('an attribute value without DataType gets SQS\'s wording', () => {
+  rejects(
+    () => decode('SendMessage', { QueueUrl: 'u', MessageBody: 'b', MessageAttributes: { a: { StringValue: 'x' } } }),
+    'InvalidParameterValue',
+    /The message attribute 'a' must contain non-empty message attribute type\./,
+  );
+});
+
+test('wrong member types are SerializationException in Coral wording', () => {
+  rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: 5 }), 'SerializationException', /NUMBER_VALUE can not be converted to a String/);
+  rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: true }), 'SerializationException', /TRUE_VALUE/);
+  rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: {} }), 'SerializationException', /Start of structure or map found where not expected/);
+  rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: [] }), 'SerializationException', /Start of list/);
+  rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: 'b', DelaySeconds: '5' }), 'SerializationException', /STRING_VALUE can not be converted to an Integer/);
+  rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: 'b', DelaySeconds: 1.5 }), 'SerializationException');
+  rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: 'b', DelaySeconds: 2 ** 31 }), 'SerializationException', /out of range/);
+  rejects(() => decode('ReceiveMessage', { QueueUrl: 'u', AttributeNames: 'All' }), 'SerializationException', /List/);
+  rejects(() => decode('ReceiveMessage', { QueueUrl: 'u', AttributeNames: [1] }), 'SerializationException');
+  rejects(() => decode('ReceiveMessage', { QueueUrl: 'u', AttributeNames: [null] }), 'SerializationException');
+  rejects(() => decode('SetQueueAttributes', { QueueUrl: 'u', Attributes: [] }), 'SerializationException');
+  rejects(() => decode('SetQueueAttributes', { QueueUrl: 'u', Attributes: { a: 1 } }), 'SerializationException');
+  rejects(() => decode('SendMessageBatch', { QueueUrl: 'u', Entries: ['x'] }), 'SerializationException');
+  rejects(
+    () => decode('SendMessage', { QueueUrl: 'u', MessageBody: 'b', MessageAttributes: { a: { DataType: 'Binary', BinaryValue: 'not base64!' } } }),
+    'SerializationException',
+  );
+});
+
+test('malformed JSON, non-object bodies, unknown targets', () => {
+  rejects(() => decodeJsonRequest(T('SendMessage'), body('{"QueueUrl":')), 'SerializationException');
+  rejects(() => decodeJsonRequest(T('SendMessage'), body('[]')), 'SerializationException');
+  rejects(() => decodeJsonRequest(T('SendMessage'), body('"x"')), 'SerializationException');
+  rejects(() => decodeJsonRequest(T('Nope'), body('{}')), 'InvalidAction');
+  rejects(() => decodeJsonRequest(T('__proto__'), body('{}')), 'InvalidAction');
+  rejects(() => decodeJsonRequest('Other.SendMessage', body('{}')), 'InvalidAction');
+  rejects(() => decodeJsonRequest(undefined, body('{}')), 'InvalidAction');
+  // Empty body reads as {}.
+  assert.deepEqual(decodeJsonRequest(T('ListQueues'), Buffer.alloc(0)).input, {});
+});
+
+test('hostile nesting and prototype keys are harmless', () => {
+  const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+  assert.deepEqual(decodeJsonRequest(T('ListQueues'), body(`{"X":${deep}}`)).input, {});
+  rejects(() => decodeJsonRequest(T('ListQueues'), body(`{"QueueNamePrefix":${deep}}`)), 'SerializationException');
+  const i = decodeJsonRequest(T('SetQueueAttributes'), body('{"QueueUrl":"u","Attributes":{"__proto__":"x","constructor":"y"}}')).input as any;
+  assert.equal(Object.getPrototypeOf(i.Attributes), Object.prototype);
+  assert.deepEqual(Object.keys(i.Attributes), ['__proto__', 'constructor']);
+  assert.equal(i.Attributes['__proto__'], 'x');
+});
+
+test('encodes outputs: Buffers as base64, undefined omitted, no output → {}', () => {
+  const out = encodeJsonOutput(OPERATIONS.ReceiveMessage, {
+    Messages: [
+      {
+        MessageId: 'm',
+        Body: 'b',
+        Attributes: { SentTimestamp: '1' },
+        MD5OfMessageAttributes: undefined,
+        MessageAttributes: { bin: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) }, l: { DataType: 'X', BinaryListValues: [Buffer.from('hi')] } },
+      },
+    ],
+  });
+  assert.deepEqual(JSON.parse(out), {
+    Messages: [
+      {
+        MessageId: 'm',
+        Body: 'b',
+        Attributes: { SentTimestamp: '1' },
+        MessageAttributes: { bin: { DataType: 'Binary', BinaryValue: 'AQID' }, l: { DataType: 'X', BinaryListValues: ['aGk='] } },
+      },
+    ],
+  });
+  assert.equal(encodeJsonOutput(OPERATIONS.DeleteQueue, {}), '{}');
+  assert.equal(encodeJsonOutput(OPERATIONS.ListQueues, { QueueUrls: ['a'], NextToken: undefined }), '{"QueueUrls":["a"]}');
+  assert.equal(encodeJsonOutput(OPERATIONS.ListDeadLetterSourceQueues, { queueUrls: [] }), '{"queueUrls":[]}');
+});

@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RequestDecodeError } from '../../../src/protocol/errors.js';
+import { decodeRequest } from '../../../src/protocol/index.js';
+import { MAX_PARAMS, decodeQueryRequest, parseQueryParams } from '../../../src/protocol/query/decode.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host: 'localhost:9324' };
+
+/** Decodes a form body given as parameter pairs (values are URL-encoded here). */
+function q(pairs: Array<[string, string]> | string, path = '/'): any {
+  const text = typeof pairs === 'string' ? pairs : pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  return decodeRequest({ method: 'POST', path, headers: FORM, body: Buffer.from(text), query: '' });
+}
+
+function rejects(fn: () => unknown, code: string, message?: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof RequestDecodeError, `not a RequestDecodeError: ${String(e)}`);
+    assert.equal(e.protocol, 'query');
+    assert.equal(e.code, code);
+    if (message) assert.match(e.message, message);
+    return true;
+  });
+}
+
+test('scalars, integers and the action', () => {
+  const r = q([
+    ['Action', 'ReceiveMessage'],
+    ['Version', '2012-11-05'],
+    ['QueueUrl', 'http://h/1/q'],
+    ['MaxNumberOfMessages', '10'],
+    ['VisibilityTimeout', '0'],
+    ['WaitTimeSeconds', '-1'],
+    ['ReceiveRequestAttemptId', 'a b+c'],
+    ['AWSAccessKeyId', 'ignored'],
+  ]);
+  assert.equal(r.protocol, 'query');
+  assert.equal(r.action, 'ReceiveMessage');
+  assert.deepEqual(r.input, { QueueUrl: 'http://h/1/q', MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: -1, ReceiveRequestAttemptId: 'a b+c' });
+  // `+` is a space in form encoding.
+  assert.equal(q('Action=GetQueueUrl&QueueName=a+b').input.QueueName, 'a b');
+});
+
+test('flattened lists follow the numeric index, sorted, gaps allowed; bare key is an empty list', () => {
+  const r = q([
+    ['Action', 'ReceiveMessage'],
+    ['QueueUrl', 'u'],
+    ['AttributeName.10', 'c'],
+    ['AttributeName.2', 'b'],
+    ['AttributeName.1', 'a'],
+    ['MessageAttributeName.1', 'All'],
+    ['MessageSystemAttributeName.1', 'SentTimestamp'],
+  ]).input;
+  assert.deepEqual(r.AttributeNames, ['a', 'b', 'c']);
+  assert.deepEqual(r.MessageAttributeNames, ['All']);
+  assert.deepEqual(r.MessageSystemAttributeNames, ['SentTimestamp']);
+  // botocore sends an empty list as a bare key.
+  assert.deepEqual(q('Action=GetQueueAttributes&QueueUrl=u&AttributeName=').input.AttributeNames, []);
+  const p = q([['Action', 'AddPermission'], ['QueueUrl', 'u'], ['Label', 'l'], ['AWSAccountId.1', '111'], ['AWSAccountId.2', '222'], ['ActionName.1', 'SendMessage']]).input;
+  assert.deepEqual(p, { QueueUrl: 'u', Label: 'l', AWSAccountIds: ['111', '222'], Actions: ['SendMessage'] });
+  assert.deepEqual(q([['Action', 'UntagQueue'], ['QueueUrl', 'u'], ['TagKey.1', 'x']]).input.TagKeys, ['x']);
+  // Required lists absent read as empty (the action answers AWS's error).
+  assert.deepEqual(q([['Action', 'UntagQueue'], ['QueueUrl', 'u']]).input.TagKeys, []);
+});
+
+test('maps: Attribute.N.Name/Value and Tag.N.Key/Value', () => {
+  const c = q([
+    ['Action', 'CreateQueue'],
+    ['QueueName', 'q'],
+    ['Attribute.2.Name', 'VisibilityTimeout'],
+    ['Attribute.2.Value', '60'],
+    ['Attribute.1.Name', 'RedrivePolicy'],
+    ['Attribute.1.Value', ''],
+    ['Tag.1.Key', 'team'],
+    ['Tag.1.Value', 'a&b'],
+  ]).input;
+  assert.deepEqual(c, { QueueName: 'q', Attributes: { RedrivePolicy: '', VisibilityTimeout: '60' }, tags: { team: 'a&b' } });
+  assert.deepEqual(Object.keys(c.Attributes), ['RedrivePolicy', 'VisibilityTimeout']);
+  const t = q([['Action', 'TagQueue'], ['QueueUrl', 'u'], ['Tag.1.Key', 'k'], ['Tag.1.Value', 'v']]).input;
+  assert.deepEqual(t, { QueueUrl: 'u', Tags: { k: 'v' } });
+  assert.deepEqual(q([['Action', 'SetQueueAttributes'], ['QueueUrl', 'u']]).input.Attributes, {});
+  rejects(() => q([['Action', 'SetQueueAttributes'], ['QueueUrl', 'u'], ['Attribute.1.Value', 'x']]), 'MissingParameter', /Attribute\.1\.Name/);
+  rejects(() => q([['Action', 'SetQueueAttributes'], ['QueueUrl', 'u'], ['Attribute.1.Name', 'x']]), 'MissingParameter', /Attribute\.1\.Value/);
+  const proto = q([['Action', 'SetQueueAttributes'], ['QueueUrl', 'u'], ['Attribute.1.Name', '__proto__'], ['Attribute.1.Value', 'x']]).input;
+  assert.equal(Object.getPrototypeOf(proto.Attributes), Object.prototype);
+  assert.equal(proto.Attributes['__proto__'], 'x');
+});
+
+test('message attributes with every value form, system attributes, batch entries', () => {
+  const r = q([
+    ['Action', 'SendMessageBatch'],
+    ['QueueUrl', 'u'],
+    ['SendMessageBatchRequestEntry.2.Id', 'b'],
+    ['SendMessageBatchRequestEntry.2.MessageBody', 'two'],
+    ['SendMessageBatchRequestEntry.2.DelaySeconds', '5'],
+    ['SendMessageBatchRequestEntry.1.Id', 'a'],
+    ['SendMessageBatchRequestEntry.1.MessageBody', 'one'],
+    ['SendMessageBatchRequestEntry.1.MessageGroupId', 'g'],
+    ['SendMessageBatchRequestEntry.1.MessageDeduplicationId', 'd'],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Name', 's'],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType', 'String'],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue', 'v'],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.2.Name', 'b'],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.2.Value.DataType', 'Binary'],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.2.Value.BinaryValue', Buffer.from([0, 255]).toString('base64')],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Name', 'l'],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.DataType', 'String'],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.StringListValue.2', 'y'],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.StringListValue.1', 'x'],
+    ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.BinaryListValue.1', 'AAE='],
+    ['SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Name', 'AWSTraceHeader'],
+    ['SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Value.DataType', 'String'],
+    ['SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Value.StringValue', 'Root=1'],
+  ]).input;
+  assert.equal(r.Entries.length, 2);
+  const [a, b] = r.Entries;
+  assert.deepEqual(b, { Id: 'b', MessageBody: 'two', DelaySeconds: 5 });
+  assert.equal(a.Id, 'a');
+  assert.equal(a.MessageGroupId, 'g');
+  assert.equal(a.MessageDeduplicationId, 'd');
+  assert.deepEqual(a.MessageAttributes.s, { DataType: 'String', StringValue: 'v' });
+  assert.deepEqual([...a.MessageAttributes.b.BinaryValue], [0, 255]);
+  assert.deepEqual(a.MessageAttributes.l.StringListValues, ['x', 'y']);
+  assert.deepEqual([...a.MessageAttributes.l.BinaryListValues[0]], [0, 1]);
+  assert.deepEqual(a.MessageSystemAttributes, { AWSTraceHeader: { DataType: 'String', StringValue: 'Root=1' } });
+
+  const s = q([
+    ['Action', 'SendMessage'],
+    ['QueueUrl', 'u'],
+    ['MessageBody', 'line1\r\nline2'],
+    ['MessageAttribute.1.Name', 'n'],
+    ['MessageAttribute.1.Value.DataType', 'Number'],
+    ['MessageAttribute.1.Value.StringValue', '1.5'],
+  ]).input;
+  assert.equal(s.MessageBody, 'line1\r\nline2');
+  assert.deepEqual(s.MessageAttributes, { n: { DataType: 'Number', StringValue: '1.5' } });
+  rejects(
+    () => q([['Action', 'SendMessage'], ['QueueUrl', 'u'], ['MessageBody', 'b'], ['MessageAttribute.1.Name', 'n'], ['MessageAttribute.1.Value.StringValue', 'x']]),
+    'InvalidParameterValue',
+    /The message attribute 'n' must contain non-empty message attribute type\./,
+  );
+
+  const d = q([
+    ['Action', 'DeleteMessageBatch'],
+    ['QueueUrl', 'u'],
+    ['DeleteMessageBatchRequestEntry.1.Id', 'a'],
+    ['DeleteMessageBatchRequestEntry.1.ReceiptHandle', 'r'],
+  ]).input;
+  assert.deepEqual(d.Entries, [{ Id: 'a', ReceiptHandle: 'r' }]);
+  const c = q([
+    ['Action', 'ChangeMessageVisibilityBatch'],
+    ['QueueUrl', 'u'],
+    ['ChangeMessageVisibilityBatchRequestEntry.1.Id', 'a'],
+    ['ChangeMessageVisibilityBatchRequestEntry.1.ReceiptHandle', 'r'],
+    ['ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout', '30'],
+  ]).input;
+  assert.deepEqual(c.Entries, [{ Id: 'a', ReceiptHandle: 'r', VisibilityTimeout: 30 }]);
+  rejects(
+    () => q([['Action', 'DeleteMessageBatch'], ['QueueUrl', 'u'], ['DeleteMessageBatchRequestEntry.1.Id', 'a']]),
+    'MissingParameter',
+    /DeleteMessageBatchRequestEntry\.1\.ReceiptHandle/,
+  );
+  // No entries at all: an empty list, for the action's EmptyBatchRequest.
+  assert.deepEqual(q([['Action', 'SendMessageBatch'], ['QueueUrl', 'u']]).input.Entries, []);
+});
+
+test('QueueUrl from a queue path when absent; the parameter wins when present', () => {
+  const r = q([['Action', 'DeleteQueue']], '/000000000000/orders');
+  assert.deepEqual(r.input, { QueueUrl: 'http://localhost:9324/000000000000/orders' });
+  const s = q([['Action', 'DeleteQueue'], ['QueueUrl', 'http://x/1/other']], '/000000000000/orders');
+  assert.equal(s.input.QueueUrl, 'http://x/1/other');
+  // Actions without QueueUrl are untouched.
+  assert.deepEqual(q([['Action', 'ListQueues']], '/000000000000/orders').input, {});
+  rejects(() => q([['Action', 'DeleteQueue']], '/'), 'MissingParameter', /QueueUrl/);
+});
+
+test('GET query strings decode the same way', () => {
+  const r = decodeRequest({
+    method: 'GET',
+    path: '/000000000000/q',
+    headers: { host: 'h:1' },
+    body: Buffer.alloc(0),
+    query: 'Action=ReceiveMessage&AttributeName.1=All&MaxNumberOfMessages=2',
+  }) as any;
+  assert.deepEqual(r.input, { QueueUrl: 'http://h:1/000000000000/q', AttributeNames: ['All'], MaxNumberOfMessages: 2 });
+});
+
+test('missing or unknown Action', () => {
+  rejects(() => q([['QueueUrl', 'u']]), 'MissingParameter', /Action/);
+  rejects(() => q([['Action', 'Frobnicate']]), 'InvalidAction', /The action Frobnicate is not valid for this web service\./);
+  rejects(() => q([['Action', '__proto__']]), 'InvalidAction');
+  rejects(() => q([['Action', 'toString']]), 'InvalidAction');
+});
+
+test('integers and blobs are parsed strictly', () => {
+  for (const bad of ['abc', '1.5', '1e3', ' 1', '+1', '0x10', '', '2147483648', '99999999999999999999999']) {
+    rejects(() => q([['Action', 'ReceiveMessage'], ['QueueUrl', 'u'], ['MaxNumberOfMessages', bad]]), 'InvalidParameterValue', /MaxNumberOfMessages/);
+  }
+  assert.equal(q([['Action', 'ReceiveMessage'], ['QueueUrl', 'u'], ['MaxNumberOfMessages', '-2147483648']]).input.MaxNumberOfMessages, -2147483648);
+  rejects(
+    () => q([['Action', 'SendMessage'], ['QueueUrl', 'u'], ['MessageBody', 'b'], ['MessageAttribute.1.Name', 'n'], ['MessageAttribute.1.Value.DataType', 'Binary'], ['MessageAttribute.1.Value.BinaryValue', '***']]),
+    'InvalidParameterValue',
+  );
+});
+
+test('hostile indexes are 4xx and never allocate by index', () => {
+  const base: Array<[string, string]> = [['Action', 'SendMessage'], ['QueueUrl', 'u'], ['MessageBody', 'b']];
+  for (const idx of ['4294967295', '0', '-1', 'x', '01', '1e3', '9999999', '']) {
+    rejects(() => q([...base, [`MessageAttribute.${idx}.Name`, 'n'], [`MessageAttribute.${idx}.Value.DataType`, 'String']]), 'MalformedQueryString');
+  }
+  rejects(() => q([['Action', 'GetQueueAttributes'], ['QueueUrl', 'u'], ['AttributeName.4294967295', 'All']]), 'MalformedQueryString');
+  // `MessageAttribute.1.5.Name`: entry 1 has no Name.
+  rejects(() => q([...base, ['MessageAttribute.1.5.Name', 'n']]), 'MissingParameter', /MessageAttribute\.1\.Name/);
+  // The largest accepted index is only a sort key.
+  const big = q([['Action', 'GetQueueAttributes'], ['QueueUrl', 'u'], ['AttributeName.999999', 'b'], ['AttributeName.1', 'a']]).input;
+  assert.deepEqual(big.AttributeNames, ['a', 'b']);
+  rejects(() => q([['Action', 'GetQueueAttributes'], ['QueueUrl', 'u'], ['AttributeName', 'All']]), 'MalformedQueryString');
+  rejects(() => q([['Action', 'GetQueueAttributes'], ['QueueUrl', 'u'], ['AttributeName.1.x.y.z.a.b.c.d', 'All']]), 'MalformedQueryString');
+  rejects(() => q([['Action', 'GetQueueAttributes'], ['QueueUrl', 'u'], ['AttributeName..1', 'All']]), 'MalformedQueryString');
+});
+
+test('duplicate parameters, too many parameters', () => {
+  rejects(() => q('Action=DeleteQueue&QueueUrl=a&QueueUrl=b'), 'MalformedQueryString', /more than once/);
+  // The same value twice is harmless.
+  assert.equal(q('Action=DeleteQueue&QueueUrl=a&QueueUrl=a').input.QueueUrl, 'a');
+  const many = Array.from({ length: MAX_PARAMS + 1 }, (_, i) => `AWSAccountId.${i + 1}=1`).join('&');
+  rejects(() => q(`Action=AddPermission&${many}`), 'MalformedQueryString', /parameters/);
+  // Thousands of entries decode (bounded), leaving the limit to the action.
+  const thousands = Array.from({ length: 5000 }, (_, i) => `TagKey.${i + 1}=k${i}`).join('&');
+  const t0 = Date.now();
+  assert.equal(q(`Action=UntagQueue&QueueUrl=u&${thousands}`).input.TagKeys.length, 5000);
+  assert.ok(Date.now() - t0 < 1000);
+});
+
+test('parseQueryParams merges URL and body; decodeQueryRequest works on a map', () => {
+  const p = parseQueryParams('Action=DeleteQueue', 'QueueUrl=u');
+  assert.deepEqual(decodeQueryRequest(p).input, { QueueUrl: 'u' });
+  assert.throws(() => parseQueryParams('Action=DeleteQueue', 'Action=PurgeQueue'), RequestDecodeError);
+});
+
+test('a hostile Host header is not echoed into the path-derived QueueUrl', () => {
+  const r = decodeRequest({ method: 'POST', path: '/1/q', headers: { ...FORM, host: 'evil"/><x' }, body: Buffer.from('Action=DeleteQueue'), query: '' }) as any;
+  assert.equal(r.input.QueueUrl, 'http://localhost/1/q');
+  const v6 = decodeRequest({ method: 'POST', path: '/1/q', headers: { ...FORM, host: '[::1]:9324' }, body: Buffer.from('Action=DeleteQueue'), query: '' }) as any;
+  assert.equal(v6.input.QueueUrl, 'http://[::1]:9324/1/q');
+});
