@@ -14,8 +14,10 @@ import type { Logger } from './core/log.js';
 import { systemRandom, type Random } from './core/random.js';
 import { SqsError } from './errors/catalog.js';
 import { createHttpServer, type RequestMeta } from './http/server.js';
+import { createSigV4Verifier, type SigV4Credential } from './http/sigv4.js';
 import type { StorageEngine } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
+import { PostgresEngine } from './storage/postgres/index.js';
 import { SqliteEngine } from './storage/sqlite/index.js';
 
 export interface ServerDeps {
@@ -39,7 +41,7 @@ const AWS_COOLDOWN_MS = 60_000;
 /** Queue host names we are willing to echo back into queue URLs. */
 const SAFE_HOST = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
-export function makeEngine(config: FerryConfig, clock: Clock, random: Random): StorageEngine {
+export function makeEngine(config: FerryConfig, clock: Clock, random: Random, log?: Logger): StorageEngine {
   switch (config.storage) {
     case 'memory':
       return new MemoryEngine({ clock, random });
@@ -48,6 +50,17 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random): S
       mkdirSync(dir, { recursive: true });
       return new SqliteEngine({ path: join(dir, 'ferry.db'), clock, random });
     }
+    case 'postgres':
+      // Times come from the database clock (timeSource 'database'); `clock` only measures this
+      // process's long-poll sleeps.
+      return new PostgresEngine({
+        url: config.databaseUrl ?? '',
+        schema: config.databaseSchema,
+        poolSize: config.databasePoolSize,
+        clock,
+        random,
+        warn: (msg, detail) => log?.warn(detail ?? {}, msg),
+      });
   }
 }
 
@@ -55,7 +68,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? systemRandom;
   const log = deps.logger;
-  const engine = makeEngine(config, clock, random);
+  const engine = makeEngine(config, clock, random, log);
   await engine.init();
   // The receipt-handle key is created once per store, so receipts survive restarts (and, on a shared
   // store, work across nodes).
@@ -85,6 +98,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     logger: log,
     maxBodyBytes: config.maxBodyBytes,
     isReady: () => ready,
+    verifier: config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: credentialsOf(config), clock }) : undefined,
     dispatch: (action, input, meta) => dispatchAction(action, input as never, contextFor(meta)),
   });
 
@@ -107,7 +121,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       services.start();
       ready = true;
       const url = `http://${hostForUrl(config.host)}:${port}`;
-      log.info({ url, storage: config.storage, dataDir: config.storage === 'sqlite' ? resolve(config.dataDir) : undefined }, 'ferry listening');
+      log.info({ url, storage: config.storage, auth: config.auth, dataDir: config.storage === 'sqlite' ? resolve(config.dataDir) : undefined }, 'ferry listening');
       return { port, url };
     },
     close() {
@@ -122,6 +136,16 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       return closing;
     },
   };
+}
+
+/** The access keys `auth: sigv4` accepts: the flag/env pair plus the config file's list (the pair wins on a clash). */
+function credentialsOf(config: FerryConfig): SigV4Credential[] {
+  const keys = new Map<string, SigV4Credential>();
+  for (const c of config.credentials) keys.set(c.accessKeyId, c);
+  if (config.accessKeyId !== undefined && config.secretAccessKey !== undefined) {
+    keys.set(config.accessKeyId, { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey });
+  }
+  return [...keys.values()];
 }
 
 function hostForUrl(host: string): string {

@@ -17,6 +17,8 @@ import type { ActionServices } from './types.js';
 export const DEFAULT_MOVE_RATE = 100;
 /** The runner's tick: each active task moves up to its per-second rate once per tick. */
 export const MOVE_TICK_MS = 1000;
+/** Shared engines: how often an idle runner looks for tasks started or orphaned by other nodes. */
+export const SHARED_IDLE_POLL_MS = 5000;
 
 export interface ActionServicesDeps {
   engine: StorageEngine;
@@ -73,7 +75,8 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
 
   function waitForMessages(queueId: string, untilMs: number, signal: AbortSignal, afterSeq?: number): Promise<boolean> {
     if (afterSeq !== undefined && (wakeSeqs.get(queueId) ?? 0) !== afterSeq) return Promise.resolve(true);
-    const delay = untilMs - deps.clock.now();
+    // Engines whose wake-ups can be lost bound each wait (the receive then simply tries again).
+    const delay = Math.min(untilMs - deps.clock.now(), engine.capabilities.maxWaitSliceMs ?? Infinity);
     if (closed || signal.aborted || delay <= 0) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       let set = waiters.get(queueId);
@@ -128,6 +131,8 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
         await runMoveTasksOnce();
         const active = await engine.moveTaskActive().catch(() => []);
         if (active.length > 0) schedule(MOVE_TICK_MS);
+        // On a shared store a task may be started (or orphaned by a dead node) elsewhere: keep looking.
+        else if (engine.capabilities.shared) schedule(SHARED_IDLE_POLL_MS);
       })();
     }, delayMs);
     timer.unref?.();

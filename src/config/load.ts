@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, SETTINGS, coerceSetting, defaults, type FerryConfig, type QueueDeclaration } from './schema.js';
+import { ConfigError, SETTINGS, coerceSetting, defaults, type CredentialDeclaration, type FerryConfig, type QueueDeclaration } from './schema.js';
 
 export interface ConfigSources {
   /** Flag values already parsed by the CLI, keyed by setting key (only flags the user gave). */
@@ -52,6 +52,8 @@ function finish(c: FerryConfig): FerryConfig {
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`publicBaseUrl must be http or https`);
     c.publicBaseUrl = c.publicBaseUrl.replace(/\/+$/, '');
   }
+  checkAuth(c);
+  checkDatabase(c);
   if (c.maxBodyBytes < 1024 * 1024 + 1024) throw new ConfigError('maxBodyBytes must be at least 1 MiB + 1 KiB (a maximum-size message must fit)');
   return c;
 }
@@ -78,13 +80,69 @@ export function readConfigFile(path: string): Partial<FerryConfig> {
       out.queues = readQueues(v, path);
       continue;
     }
+    if (k === 'credentials') {
+      out.credentials = readCredentials(v, path);
+      continue;
+    }
     const spec = SETTINGS.find((s) => s.key === k);
     if (!spec || k === 'configFile') {
-      throw new ConfigError(`config file ${path}: unknown key "${k}" (known: ${SETTINGS.filter((s) => s.key !== 'configFile').map((s) => s.key).join(', ')}, queues)`);
+      throw new ConfigError(`config file ${path}: unknown key "${k}" (known: ${SETTINGS.filter((s) => s.key !== 'configFile').map((s) => s.key).join(', ')}, queues, credentials)`);
     }
     out[k] = coerceSetting(spec, v, `config file ${path}`);
   }
   return out as Partial<FerryConfig>;
+}
+
+/** PostgreSQL settings: required with storage postgres; the schema is a plain identifier. */
+function checkDatabase(c: FerryConfig): void {
+  if (c.storage === 'postgres' && !c.databaseUrl) {
+    throw new ConfigError('storage postgres needs a database URL: --database-url (FERRY_DATABASE_URL, config key databaseUrl)');
+  }
+  if (c.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
+    throw new ConfigError('databaseUrl must be a postgres:// or postgresql:// connection string');
+  }
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(c.databaseSchema)) {
+    throw new ConfigError(`databaseSchema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63), got ${JSON.stringify(c.databaseSchema)}`);
+  }
+  if (c.databasePoolSize < 1 || c.databasePoolSize > 1000) throw new ConfigError('databasePoolSize must be from 1 to 1000');
+}
+
+/** Authentication settings that only make sense together; a secret never appears in a message. */
+function checkAuth(c: FerryConfig): void {
+  if ((c.accessKeyId === undefined) !== (c.secretAccessKey === undefined)) {
+    throw new ConfigError('accessKeyId and secretAccessKey go together (--access-key-id with --secret-access-key)');
+  }
+  if (c.accessKeyId !== undefined && (c.accessKeyId === '' || c.accessKeyId.includes('/') || c.secretAccessKey === '')) {
+    throw new ConfigError('accessKeyId must be a non-empty string without "/", and secretAccessKey non-empty');
+  }
+  if (c.auth === 'sigv4' && c.accessKeyId === undefined && c.credentials.length === 0) {
+    throw new ConfigError(
+      'auth is sigv4 but no credentials are configured: give --access-key-id and --secret-access-key ' +
+        '(FERRY_ACCESS_KEY_ID, FERRY_SECRET_ACCESS_KEY) or a credentials list in the config file',
+    );
+  }
+}
+
+/** `credentials: [{accessKeyId, secretAccessKey}, …]` in the config file. */
+function readCredentials(v: unknown, path: string): CredentialDeclaration[] {
+  if (v === null || v === undefined) return [];
+  if (!Array.isArray(v)) throw new ConfigError(`config file ${path}: credentials must be a list of {accessKeyId, secretAccessKey}`);
+  const seen = new Set<string>();
+  return v.map((item: unknown, i) => {
+    const where = `config file ${path}: credentials[${i}]`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new ConfigError(`${where} must be a mapping with accessKeyId and secretAccessKey`);
+    const d = item as Record<string, unknown>;
+    for (const k of Object.keys(d)) {
+      if (k !== 'accessKeyId' && k !== 'secretAccessKey') throw new ConfigError(`${where}: unknown key "${k}" (known: accessKeyId, secretAccessKey)`);
+    }
+    if (typeof d.accessKeyId !== 'string' || d.accessKeyId === '' || d.accessKeyId.includes('/')) {
+      throw new ConfigError(`${where}.accessKeyId must be a non-empty string without "/"`);
+    }
+    if (typeof d.secretAccessKey !== 'string' || d.secretAccessKey === '') throw new ConfigError(`${where}.secretAccessKey must be a non-empty string`);
+    if (seen.has(d.accessKeyId)) throw new ConfigError(`${where}: access key ${d.accessKeyId} is listed twice`);
+    seen.add(d.accessKeyId);
+    return { accessKeyId: d.accessKeyId, secretAccessKey: d.secretAccessKey };
+  });
 }
 
 function readQueues(v: unknown, path: string): Record<string, QueueDeclaration> {

@@ -5,8 +5,16 @@
  * start with a message naming the source and the key.
  */
 
-export type StorageKind = 'sqlite' | 'memory';
+export type StorageKind = 'sqlite' | 'memory' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** Request authentication: none, or AWS Signature Version 4 against the configured credentials. */
+export type AuthMode = 'off' | 'sigv4';
+
+/** An access key accepted when `auth` is `sigv4`. */
+export interface CredentialDeclaration {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
 
 /** A queue declared in the config file, created (or updated) at start. */
 export interface QueueDeclaration {
@@ -23,6 +31,12 @@ export interface FerryConfig {
   port: number;
   dataDir: string;
   storage: StorageKind;
+  /** PostgreSQL connection string (storage postgres). */
+  databaseUrl?: string;
+  /** PostgreSQL schema holding Ferry's tables; several Ferry processes share one by naming the same. */
+  databaseSchema: string;
+  /** Maximum PostgreSQL connections per Ferry process (plus one for LISTEN). */
+  databasePoolSize: number;
   configFile?: string;
   logLevel: LogLevel;
   region: string;
@@ -34,12 +48,19 @@ export interface FerryConfig {
   maxBodyBytes: number;
   /** Queues to create or update at start (config file only). */
   queues: Record<string, QueueDeclaration>;
+  /** `sigv4`: every SQS request must carry a valid AWS Signature Version 4 of a known key. */
+  auth: AuthMode;
+  /** One accepted access key (flag/env friendly); `credentials` adds more. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** Accepted access keys (config file only). */
+  credentials: CredentialDeclaration[];
 }
 
 type Kind = 'string' | 'port' | 'int' | 'bool' | 'enum';
 
 export interface SettingSpec {
-  key: Exclude<keyof FerryConfig, 'queues'>;
+  key: Exclude<keyof FerryConfig, 'queues' | 'credentials'>;
   kind: Kind;
   values?: readonly string[];
   env: string;
@@ -53,13 +74,19 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'host', kind: 'string', env: 'FERRY_HOST', flag: 'host', default: '127.0.0.1', help: 'Address to listen on.' },
   { key: 'port', kind: 'port', env: 'FERRY_PORT', flag: 'port', default: 9324, help: 'TCP port to listen on (0 picks a free one).' },
   { key: 'dataDir', kind: 'string', env: 'FERRY_DATA_DIR', flag: 'data-dir', default: './data', help: 'Directory of the SQLite database (ferry.db).' },
-  { key: 'storage', kind: 'enum', values: ['sqlite', 'memory'], env: 'FERRY_STORAGE', flag: 'storage', default: 'sqlite', help: 'Storage engine: sqlite (durable, default) or memory (lost on exit).' },
+  { key: 'storage', kind: 'enum', values: ['sqlite', 'memory', 'postgres'], env: 'FERRY_STORAGE', flag: 'storage', default: 'sqlite', help: 'Storage engine: sqlite (durable, default), memory (lost on exit) or postgres (several Ferry processes on one database).' },
+  { key: 'databaseUrl', kind: 'string', env: 'FERRY_DATABASE_URL', flag: 'database-url', help: 'PostgreSQL connection string for --storage postgres, e.g. postgres://ferry:secret@db:5432/ferry.' },
+  { key: 'databaseSchema', kind: 'string', env: 'FERRY_DATABASE_SCHEMA', flag: 'database-schema', default: 'ferry', help: "PostgreSQL schema of Ferry's tables (created when missing); processes naming the same schema serve the same queues." },
+  { key: 'databasePoolSize', kind: 'int', env: 'FERRY_DATABASE_POOL_SIZE', flag: 'database-pool-size', default: 10, help: 'Maximum PostgreSQL connections per Ferry process (one more is used for LISTEN).' },
   { key: 'configFile', kind: 'string', env: 'FERRY_CONFIG', flag: 'config', help: 'YAML or JSON config file (settings and queues to declare).' },
   { key: 'logLevel', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], env: 'FERRY_LOG_LEVEL', flag: 'log-level', default: 'info', help: 'Log level.' },
   { key: 'region', kind: 'string', env: 'FERRY_REGION', flag: 'region', default: 'us-east-1', help: 'Region used in queue ARNs.' },
   { key: 'accountId', kind: 'string', env: 'FERRY_ACCOUNT_ID', flag: 'account-id', default: '000000000000', help: 'Account id used in queue URLs and ARNs (12 digits).' },
   { key: 'publicBaseUrl', kind: 'string', env: 'FERRY_PUBLIC_BASE_URL', flag: 'public-base-url', help: 'Base of the queue URLs Ferry hands out (e.g. http://sqs.internal:9324). Default: http://<Host header of the request>.' },
   { key: 'skipCooldowns', kind: 'bool', env: 'FERRY_SKIP_COOLDOWNS', flag: 'skip-cooldowns', default: false, help: "Relax AWS's 60 s waits between PurgeQueue calls and before a deleted queue's name can be reused (for test suites)." },
+  { key: 'auth', kind: 'enum', values: ['off', 'sigv4'], env: 'FERRY_AUTH', flag: 'auth', default: 'off', help: 'Request authentication: off (any credentials accepted) or sigv4 (AWS Signature Version 4 against the configured keys).' },
+  { key: 'accessKeyId', kind: 'string', env: 'FERRY_ACCESS_KEY_ID', flag: 'access-key-id', help: 'Access key id accepted with --auth sigv4 (more keys: config-file credentials).' },
+  { key: 'secretAccessKey', kind: 'string', env: 'FERRY_SECRET_ACCESS_KEY', flag: 'secret-access-key', help: 'Secret access key of --access-key-id.' },
   { key: 'maxBodyBytes', kind: 'int', env: 'FERRY_MAX_BODY_BYTES', flag: 'max-body-bytes', default: 2 * 1024 * 1024, help: 'Largest HTTP request body accepted; larger bodies are refused while streaming.' },
 ];
 
@@ -100,7 +127,7 @@ export function coerceSetting(spec: SettingSpec, raw: unknown, source: string): 
 }
 
 export function defaults(): FerryConfig {
-  const c: Record<string, unknown> = { queues: {} };
+  const c: Record<string, unknown> = { queues: {}, credentials: [] };
   for (const s of SETTINGS) if (s.default !== undefined) c[s.key] = s.default;
   return c as unknown as FerryConfig;
 }

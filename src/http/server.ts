@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActionName } from '../actions/types.js';
+import { requestBodyTooLarge } from '../errors/messages.js';
 import { SqsError } from '../errors/catalog.js';
 import {
   decodeRequest,
@@ -31,6 +32,7 @@ import {
   type WireProtocol,
 } from '../protocol/index.js';
 import { queueNameFromUrl } from '../protocol/shared.js';
+import type { SigV4Verifier } from './sigv4.js';
 
 /** What the action layer learns about the request besides its typed input. */
 export interface RequestMeta {
@@ -43,6 +45,8 @@ export interface RequestMeta {
   traceHeader: string | undefined;
   /** Aborted when the client disconnects or the server shuts down. */
   signal: AbortSignal;
+  /** The access key id that signed the request, when SigV4 verification is on (for future policies). */
+  accessKeyId?: string;
 }
 
 /** Runs one action. Resolves with its output (seam 1) or rejects with an SqsError. */
@@ -72,6 +76,12 @@ export interface HttpServerOptions {
   keepAliveTimeoutMs?: number;
   /** How long close() waits for in-flight requests before cutting connections (default 10 s). */
   closeTimeoutMs?: number;
+  /**
+   * SigV4 verification (`auth: sigv4`): every SQS request must be signed by a known key. It runs after
+   * the body is read (the payload hash covers it) and before decoding; failures are answered in the
+   * request's protocol. Absent: any request is accepted (`auth: off`).
+   */
+  verifier?: SigV4Verifier;
 }
 
 /** A running listener. */
@@ -101,6 +111,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const isReady = opts.isReady ?? (() => true);
   const extraRoutes = opts.extraRoutes;
+  const verifier = opts.verifier;
 
   /** Controllers of requests not yet answered; close() aborts them and waits for the set to empty. */
   const inFlight = new Set<AbortController>();
@@ -160,12 +171,14 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       finishRequest(ctl);
     });
 
-    const reply = (r: EncodedResponse, action: string | undefined, queue: string | undefined): void => {
+    const reply = (r: EncodedResponse, action: string | undefined, queue: string | undefined, err?: unknown): void => {
       if (closing) r.headers['Connection'] = 'close';
       r.headers['Content-Length'] = String(Buffer.byteLength(r.body));
       res.writeHead(r.status, r.headers);
       res.end(r.body);
-      logger.info({ reqId: requestId, action, queue, status: r.status, ms: Math.round((performance.now() - started) * 100) / 100 });
+      // One line per request; failures name their SQS error so logs can be grepped by code.
+      const error = err instanceof SqsError ? err.code : err === undefined ? undefined : 'InternalFailure';
+      logger.info({ reqId: requestId, action, queue, status: r.status, error, ms: Math.round((performance.now() - started) * 100) / 100 }, 'request');
     };
 
     if (closing) {
@@ -180,6 +193,8 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       let queue: string | undefined;
       let proto: WireProtocol = protocol;
       try {
+        // Authenticate before decoding: an unsigned request learns nothing about parameter validation.
+        const accessKeyId = verifier?.verify({ method, path, query, headers: req.headers, rawHeaders: req.rawHeaders, body }).accessKeyId;
         const decoded = decodeRequest({ method, path, headers: req.headers, body, query });
         action = decoded.action;
         proto = decoded.protocol;
@@ -191,6 +206,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
           traceHeader: headerString(req.headers['x-amzn-trace-id']),
           signal: ctl.signal,
         };
+        if (accessKeyId !== undefined) meta.accessKeyId = accessKeyId;
         const a = decoded.action;
         const p = proto;
         dispatch(a, decoded.input, meta).then(
@@ -206,12 +222,12 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
           },
           (err: unknown) => {
             if (!(err instanceof SqsError)) logger.error({ reqId: requestId, action: a, err }, 'action failed');
-            reply(encodeError(p, err, requestId), a, queue);
+            reply(encodeError(p, err, requestId), a, queue, err);
           },
         );
       } catch (err) {
         if (!(err instanceof SqsError)) logger.error({ reqId: requestId, err }, 'request decoding failed');
-        reply(encodeError(protocolOf(err, proto), err, requestId), action, queue);
+        reply(encodeError(protocolOf(err, proto), err, requestId), action, queue, err);
       }
     };
 
@@ -226,7 +242,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       // after if the client keeps sending (node would otherwise read the rest of the body to discard it).
       req.pause();
       req.removeAllListeners('data');
-      const r = encodeError(protocol, new SqsError('RequestEntityTooLarge', `Request body must be at most ${maxBody} bytes.`), requestId);
+      const r = encodeError(protocol, new SqsError('RequestEntityTooLarge', requestBodyTooLarge(maxBody)), requestId);
       r.headers['Connection'] = 'close';
       res.once('finish', () => {
         if (!req.complete) setTimeout(() => req.socket.destroy(), OVERFLOW_GRACE_MS).unref();

@@ -201,7 +201,9 @@ export interface ReceiveResult {
    * When nothing (or fewer than asked) could be delivered: the earliest future time at which a
    * message of this queue may become deliverable by the passing of time alone (a delay ending, a
    * visibility deadline passing — which also unlocks a FIFO group). Long polls sleep until then at
-   * most. Undefined when no such time is known.
+   * most. Undefined when no such time is known. It only bounds the caller's sleep, which the caller
+   * measures with `EngineDeps.clock`: an engine whose clock is elsewhere (PostgreSQL's database
+   * clock) translates the instant into that clock.
    */
   nextVisibleAt?: number;
 }
@@ -277,6 +279,12 @@ export interface EngineCapabilities {
   durable: boolean;
   /** Several Ferry processes may share this engine's store. */
   shared: boolean;
+  /**
+   * Optional: long polls on this engine must re-try a receive at least this often (ms), even without
+   * a wake-up. Engines whose wake-ups can be lost (PostgreSQL: a NOTIFY sent while the LISTEN
+   * connection reconnects) set it; absent means wake-ups are reliable and waits are unbounded.
+   */
+  maxWaitSliceMs?: number;
 }
 
 export interface EngineDeps {

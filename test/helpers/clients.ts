@@ -31,9 +31,15 @@ export interface NormalisedError {
   message: string;
 }
 
-const credentials = { accessKeyId: 'AKIDFERRYTEST', secretAccessKey: 'ferry-test-secret' };
+/** The credentials every client signs with unless told otherwise (auth tests pass their own). */
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIDFERRYTEST', secretAccessKey: 'ferry-test-secret' };
 
-export function makeClient(protocol: Protocol, endpoint: string, region = 'us-east-1'): SqsCaller {
+export function makeClient(
+  protocol: Protocol,
+  endpoint: string,
+  region = 'us-east-1',
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = TEST_CREDENTIALS,
+): SqsCaller {
   if (protocol === 'json') {
     const client = new v3.SQSClient({ endpoint, region, credentials, maxAttempts: 1 });
     return {

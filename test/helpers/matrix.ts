@@ -6,11 +6,13 @@ import { after, before, describe } from 'node:test';
 import { makeClient, type Protocol, type SqsCaller } from './clients.js';
 import { startFerryProcess, type FerryProcess } from './process.js';
 
-export const ENGINES = ['sqlite', 'memory'] as const;
+export type EngineName = 'sqlite' | 'memory' | 'postgres';
+/** PostgreSQL joins when a test database is available (npm test starts one; see scripts/test.mjs). */
+export const ENGINES: readonly EngineName[] = process.env.FERRY_TEST_DATABASE_URL ? ['sqlite', 'memory', 'postgres'] : ['sqlite', 'memory'];
 export const PROTOCOLS: readonly Protocol[] = ['json', 'query'];
 
 export interface Target {
-  engine: (typeof ENGINES)[number];
+  engine: EngineName;
   protocol: Protocol;
   /** Valid inside tests (set in `before`). */
   client: SqsCaller;

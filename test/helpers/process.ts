@@ -14,6 +14,8 @@ export interface FerryProcess {
   url: string;
   port: number;
   dataDir: string;
+  /** storage postgres: the schema this process serves (pass it again to restart on the same data). */
+  databaseSchema?: string;
   proc: ChildProcess;
   /** Everything the process wrote (stdout + stderr). */
   output(): string;
@@ -26,7 +28,12 @@ export interface FerryProcess {
 }
 
 export interface StartOptions {
-  storage?: 'sqlite' | 'memory';
+  storage?: 'sqlite' | 'memory' | 'postgres';
+  /**
+   * storage postgres: the schema to serve (several processes naming the same one share their queues).
+   * Default: a fresh schema per process. The database is FERRY_TEST_DATABASE_URL.
+   */
+  databaseSchema?: string;
   /** Reuse a data directory (restart after a crash). */
   dataDir?: string;
   port?: number;
@@ -36,9 +43,24 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
+let schemas = 0;
+
+/** A PostgreSQL schema name unique to this test process (scripts/test.mjs drops `ferry_t*` afterwards). */
+export function freshSchema(): string {
+  return `ferry_t${process.pid}_${++schemas}`;
+}
+
 export async function startFerryProcess(o: StartOptions = {}): Promise<FerryProcess> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'ferry-test-'));
-  const args = [MAIN, 'serve', '--port', String(o.port ?? 0), '--storage', o.storage ?? 'sqlite', '--data-dir', dataDir, '--log-level', 'info', ...(o.args ?? [])];
+  const pgArgs: string[] = [];
+  let databaseSchema: string | undefined;
+  if (o.storage === 'postgres') {
+    const url = process.env.FERRY_TEST_DATABASE_URL;
+    if (!url) throw new Error('storage postgres needs FERRY_TEST_DATABASE_URL (npm test sets it)');
+    databaseSchema = o.databaseSchema ?? freshSchema();
+    pgArgs.push('--database-url', url, '--database-schema', databaseSchema);
+  }
+  const args = [MAIN, 'serve', '--port', String(o.port ?? 0), '--storage', o.storage ?? 'sqlite', '--data-dir', dataDir, '--log-level', 'info', ...pgArgs, ...(o.args ?? [])];
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
@@ -70,6 +92,7 @@ export async function startFerryProcess(o: StartOptions = {}): Promise<FerryProc
     url,
     port,
     dataDir,
+    databaseSchema,
     proc,
     output: () => out,
     async stop() {

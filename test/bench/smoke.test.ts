@@ -1,0 +1,87 @@
+/**
+ * CI's guard against the benchmark harness rotting (issue 3): the harness in its seconds-long smoke mode
+ * — tiny durations and sizes, one round, Ferry (memory + SQLite) and the bare-HTTP ceiling, no fauxqs —
+ * must run every scenario and produce well-formed results with zero lost or duplicated messages. No
+ * performance threshold is asserted here, ever: the numbers live in BENCHMARKS.md.
+ */
+import { strict as assert } from 'node:assert';
+import { createHash, createHmac } from 'node:crypto';
+import { test } from 'node:test';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { runBench, smokeOptions } from '../../bench/run.js';
+import { ALL_SCENARIOS, applies } from '../../bench/scenarios.js';
+import { Signer } from '../../bench/sigv4.js';
+
+/** A node:crypto sha256 in the shape @smithy/signature-v4 takes. */
+class Sha256 {
+  private readonly h;
+  constructor(secret?: unknown) {
+    this.h = secret ? createHmac('sha256', secret as string | Uint8Array) : createHash('sha256');
+  }
+  update(data: string | Uint8Array): void {
+    this.h.update(data);
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.h.digest());
+  }
+}
+
+test('the harness signer produces the Authorization header @smithy/signature-v4 does', async () => {
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+  const date = new Date('2024-05-06T07:08:09Z');
+  const body = JSON.stringify({ QueueUrl: 'http://127.0.0.1:9324/000000000000/q', MessageBody: 'hello' });
+  const ours = new Signer(credentials, 'eu-west-1').signJson('127.0.0.1:9324', 'AmazonSQS.SendMessage', body, date.getTime());
+  const smithy = new SignatureV4({ credentials, region: 'eu-west-1', service: 'sqs', sha256: Sha256, applyChecksum: false });
+  const signed = await smithy.sign(
+    {
+      method: 'POST',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 9324,
+      path: '/',
+      query: {},
+      headers: { 'content-type': ours['content-type']!, host: '127.0.0.1:9324', 'x-amz-target': 'AmazonSQS.SendMessage' },
+      body,
+    },
+    { signingDate: date },
+  );
+  assert.equal(ours['x-amz-date'], signed.headers['x-amz-date']);
+  assert.equal(ours.authorization, signed.headers['authorization']);
+});
+
+test('bench smoke: every scenario runs and reports well-formed, loss-free results', { timeout: 180_000 }, async () => {
+  const o = smokeOptions();
+  const lines: string[] = [];
+  o.out = (l) => lines.push(l);
+  o.progress = () => undefined;
+  const report = await runBench(o);
+
+  for (const scenario of ALL_SCENARIOS) {
+    for (const target of o.targets) {
+      if (!applies(scenario, target)) continue;
+      const res = report.results.find((x) => x.scenario === scenario && x.target === target);
+      assert.ok(res, `${scenario} on ${target} did not run`);
+      assert.equal(res.ok, true, `${scenario} on ${target} failed: ${res.error}`);
+      assert.equal(res.errors, 0, `${scenario} on ${target}: request errors: ${res.firstError}`);
+      // deep-backlog's consumers may see only prefilled messages (no send timestamp): no e2e latency then.
+      const latency = scenario === 'deep-backlog' ? [] : (['p50Ms', 'p99Ms'] as const);
+      for (const k of ['windowS', 'requests', 'msgsPerS', 'reqPerS', 'rssMB', ...latency] as const) {
+        assert.ok(Number.isFinite(res[k]) && res[k] >= 0, `${scenario} on ${target}: ${k} = ${res[k]}`);
+      }
+      assert.ok(res.messages > 0, `${scenario} on ${target}: no messages in the window`);
+      if (scenario !== 'deep-backlog') assert.ok(res.latencySamples > 0, `${scenario} on ${target}: no latency samples`);
+      if (res.lost !== null) assert.equal(res.lost, 0, `${scenario} on ${target}: ${res.lost} lost`);
+      if (res.duplicated !== null) assert.equal(res.duplicated, 0, `${scenario} on ${target}: ${res.duplicated} duplicated`);
+      if (scenario === 'fifo') assert.equal(res.orderViolations, 0, `fifo on ${target}: order violations`);
+      if (scenario === 'waiters') {
+        assert.equal(res.extra.allServed, true, `waiters on ${target}: not all served`);
+        assert.equal(res.received, o.cfg.waiterQueues, `waiters on ${target}: delivered ${res.received}`);
+      }
+      if (scenario === 'deep-backlog') assert.equal(res.extra.prefilled, o.cfg.backlog, `deep-backlog on ${target}: prefilled ${res.extra.prefilled}`);
+      // The JSON line the harness printed for this run parses back to the same result.
+      assert.ok(lines.some((l) => l.startsWith('{') && JSON.parse(l).scenario === scenario && JSON.parse(l).target === target));
+    }
+  }
+  assert.match(report.table, /\| send \| ferry-memory \|/);
+  assert.ok(report.checks.length > 0);
+});

@@ -1,0 +1,265 @@
+/**
+ * The storage contract against the PostgreSQL engine: a fresh schema per case (dropped afterwards),
+ * reopen = a new engine on the same schema. Time is the suite's ManualClock, sent to the database as
+ * a query parameter (`timeSource: { clock }`), so nothing sleeps. Plus what only this engine promises:
+ * migrations under an advisory lock, the database clock, several engines (nodes) on one schema,
+ * wake-ups across them, and recovery from dropped connections.
+ *
+ * Needs FERRY_TEST_DATABASE_URL (scripts/test.mjs starts a throwaway cluster and sets it). Without it
+ * the file is skipped — except under CI=true, where a missing database is a failure.
+ */
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+
+import { ManualClock, systemClock } from '../../src/core/clock.js';
+import { SeededRandom, systemRandom } from '../../src/core/random.js';
+import { isDomainError } from '../../src/errors/domain.js';
+import type { SendMessageParams } from '../../src/storage/engine.js';
+import { PostgresEngine, POSTGRES_SCHEMA_VERSION, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
+import { appliedMigrations, databaseNow, dropSchema, listSchemas, terminateFerrySessions } from '../../src/storage/postgres/testing.js';
+import { runStorageContract } from './contract.js';
+
+const URL_ = process.env.FERRY_TEST_DATABASE_URL;
+const PREFIX = `ferry_c${process.pid}_`;
+let n = 0;
+const schemaName = (): string => `${PREFIX}${++n}`;
+
+if (!URL_) {
+  const why = 'FERRY_TEST_DATABASE_URL is not set (run `npm test`, which starts PostgreSQL 15 from /usr/lib/postgresql/15/bin; install it with `apt-get install postgresql`)';
+  if (process.env.CI === 'true') {
+    it('PostgreSQL is available in CI', () => assert.fail(why));
+  } else {
+    it('PostgreSQL storage contract', { skip: why }, () => undefined);
+  }
+} else {
+  const url = URL_;
+  after(async () => {
+    for (const s of await listSchemas(url, PREFIX)) await dropSchema(url, s);
+  });
+
+  runStorageContract('postgres', async ({ clock, random }) => {
+    const schema = schemaName();
+    const make = () => new PostgresEngine({ url, schema, poolSize: 4, timeSource: { clock }, clock, random });
+    return {
+      engine: make(),
+      reopen: async () => make(),
+      cleanup: () => dropSchema(url, schema),
+    };
+  });
+
+  const msg = (body: string, extra: Partial<SendMessageParams> = {}): SendMessageParams => ({
+    messageId: `id-${body}`,
+    body,
+    md5OfBody: createHash('md5').update(body).digest('hex'),
+    messageAttributes: {},
+    systemAttributes: {},
+    delayMs: 0,
+    senderId: 'AID',
+    ...extra,
+  });
+
+  /** Engines ("nodes") on one fresh schema; all closed and the schema dropped after `fn`. */
+  async function withNodes(
+    count: number,
+    opts: Partial<PostgresEngineOptions>,
+    fn: (nodes: PostgresEngine[], schema: string) => Promise<void>,
+  ): Promise<void> {
+    const schema = schemaName();
+    const nodes = Array.from(
+      { length: count },
+      (_, i) => new PostgresEngine({ url, schema, poolSize: 4, clock: systemClock, random: new SeededRandom(`node${i}`), ...opts }),
+    );
+    try {
+      await Promise.all(nodes.map((e) => e.init()));
+      await fn(nodes, schema);
+    } finally {
+      await Promise.all(nodes.map((e) => e.close()));
+      await dropSchema(url, schema);
+    }
+  }
+
+  describe('postgres engine specifics', () => {
+    it('capabilities: durable, shared, bounded waits', async () => {
+      await withNodes(1, {}, async ([e]) => {
+        assert.equal(e!.kind, 'postgres');
+        assert.deepEqual({ ...e!.capabilities }, { durable: true, shared: true, maxWaitSliceMs: 1000 });
+      });
+    });
+
+    it('several processes starting together migrate once (advisory lock)', async () => {
+      await withNodes(4, {}, async (nodes, schema) => {
+        for (const e of nodes) assert.equal(e.schemaVersion, POSTGRES_SCHEMA_VERSION);
+        assert.deepEqual(await appliedMigrations(url, schema), [[1, 'schema']]);
+      });
+    });
+
+    it('timestamps come from the database clock, not the node clock', async () => {
+      // A node whose clock is an hour ahead: with the database time source its clock is not used.
+      const skewed = { now: () => Date.now() + 3_600_000 };
+      await withNodes(1, { clock: skewed }, async ([e]) => {
+        const { queue } = await e!.queueCreate({ name: 'clock', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const before = await databaseNow(url);
+        await e!.messageSend({ queueId: queue.id, messages: [msg('x')], dedupWindowMs: 300_000 });
+        const [m] = (await e!.messageReceive({ queueId: queue.id, maxMessages: 1, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 })).messages;
+        const afterT = await databaseNow(url);
+        assert.ok(m!.sentAt >= before - 5 && m!.sentAt <= afterT + 5, `sentAt ${m!.sentAt} within [${before}, ${afterT}]`);
+        assert.ok(queue.createdAt <= afterT + 5);
+        // nextVisibleAt is translated into the node's (skewed) clock, so its sleep is right.
+        const r = await e!.messageReceive({ queueId: queue.id, maxMessages: 1, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
+        const wait = r.nextVisibleAt! - skewed.now();
+        assert.ok(wait > 28_000 && wait <= 30_000, `sleep ${wait} ms`);
+      });
+    });
+
+    it('nodes on one schema: a message goes to exactly one of many concurrent receivers', async () => {
+      await withNodes(3, { clock: systemClock, random: systemRandom }, async (nodes) => {
+        const { queue } = await nodes[0]!.queueCreate({ name: 'shared', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const bodies = Array.from({ length: 200 }, (_, i) => `m${i}`);
+        for (let i = 0; i < bodies.length; i += 10) {
+          await nodes[i % 3]!.messageSend({ queueId: queue.id, messages: bodies.slice(i, i + 10).map((b) => msg(b, { messageId: b })), dedupWindowMs: 1 });
+        }
+        const got: string[] = [];
+        await Promise.all(
+          Array.from({ length: 12 }, async (_, i) => {
+            const e = nodes[i % 3]!;
+            for (;;) {
+              const r = await e.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+              if (!r.messages.length) return;
+              got.push(...r.messages.map((m) => m.body));
+            }
+          }),
+        );
+        assert.equal(got.length, 200);
+        assert.deepEqual(new Set(got).size, 200);
+      });
+    });
+
+    it('nodes on one schema: FIFO groups are never split between concurrent receivers', async () => {
+      await withNodes(3, { random: systemRandom }, async (nodes) => {
+        const { queue } = await nodes[0]!.queueCreate({ name: 'g.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        for (const g of ['A', 'B', 'C', 'D', 'E']) {
+          const ms = Array.from({ length: 6 }, (_, i) => msg(`${g}${i}`, { messageId: `${g}${i}`, groupId: g, dedupId: `${g}${i}` }));
+          await nodes[0]!.messageSend({ queueId: queue.id, messages: ms, dedupWindowMs: 300_000 });
+        }
+        const rounds = await Promise.all(
+          Array.from({ length: 9 }, (_, i) => nodes[i % 3]!.messageReceive({ queueId: queue.id, maxMessages: 6, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 })),
+        );
+        const all = rounds.flatMap((r) => r.messages);
+        assert.equal(all.length, 30);
+        for (const r of rounds.filter((x) => x.messages.length)) {
+          assert.equal(new Set(r.messages.map((m) => m.groupId)).size, 1);
+          assert.deepEqual(
+            r.messages.map((m) => m.body.slice(1)),
+            ['0', '1', '2', '3', '4', '5'],
+          );
+        }
+      });
+    });
+
+    it('a dedup id sent through different nodes at once is stored once', async () => {
+      await withNodes(3, { random: systemRandom }, async (nodes) => {
+        const { queue } = await nodes[0]!.queueCreate({ name: 'd.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const rs = await Promise.all(
+          nodes.map((e, i) => e.messageSend({ queueId: queue.id, messages: [msg(`x${i}`, { messageId: `mid${i}`, groupId: 'g', dedupId: 'same' })], dedupWindowMs: 300_000 })),
+        );
+        assert.equal(rs.flat().filter((r) => !r.deduplicated).length, 1);
+        assert.equal(new Set(rs.flat().map((r) => r.messageId)).size, 1);
+        assert.equal((await nodes[1]!.queueStats(queue.id)).visible, 1);
+      });
+    });
+
+    it('one active move task per queue across nodes; a step runs on one node at a time', async () => {
+      await withNodes(3, { random: systemRandom }, async (nodes) => {
+        const { queue: dlq } = await nodes[0]!.queueCreate({ name: 'mdlq', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        await nodes[0]!.queueCreate({ name: 'mdest', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        await nodes[0]!.messageSend({ queueId: dlq.id, messages: Array.from({ length: 30 }, (_, i) => msg(`t${i}`, { messageId: `t${i}` })), dedupWindowMs: 1 });
+        const arn = 'arn:aws:sqs:us-east-1:000000000000:';
+        const starts = await Promise.allSettled(
+          nodes.map((e) => e.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: `${arn}mdlq`, destinationArn: `${arn}mdest` })),
+        );
+        assert.equal(starts.filter((s) => s.status === 'fulfilled').length, 1);
+        for (const s of starts) if (s.status === 'rejected') assert.ok(isDomainError(s.reason, 'MoveTaskActive'));
+        const task = (starts.find((s) => s.status === 'fulfilled') as PromiseFulfilledResult<{ id: string }>).value;
+        let moved = 0;
+        for (let round = 0; round < 10; round++) {
+          const steps = await Promise.all(nodes.map((e) => e.moveTaskStep(task.id, 5)));
+          moved += steps.reduce((a, s) => a + s.moved, 0);
+          if (steps.some((s) => s.task.status === 'COMPLETED')) break;
+        }
+        assert.equal(moved, 30);
+        const dest = (await nodes[2]!.queueGetByName('mdest'))!;
+        assert.equal((await nodes[2]!.queueStats(dest.id)).visible, 30);
+      });
+    });
+
+    it('a send on one node wakes a listener of another node (LISTEN/NOTIFY)', async () => {
+      await withNodes(2, {}, async ([a, b]) => {
+        const { queue } = await a!.queueCreate({ name: 'wake', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const woke = new Promise<number>((resolve) => {
+          const off = a!.onWake((id) => {
+            if (id === queue.id) {
+              off();
+              resolve(performance.now());
+            }
+          });
+        });
+        const t0 = performance.now();
+        await b!.messageSend({ queueId: queue.id, messages: [msg('hello')], dedupWindowMs: 1 });
+        const latency = (await woke) - t0;
+        assert.ok(latency < 1_000, `cross-node wake took ${latency.toFixed(1)} ms`);
+      });
+    });
+
+    it('dropped connections: requests fail with Unavailable or succeed, and the engine recovers', async () => {
+      await withNodes(2, { connectTimeoutMs: 1_000 }, async ([a, b]) => {
+        const { queue } = await a!.queueCreate({ name: 'drop', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        await a!.messageSend({ queueId: queue.id, messages: [msg('before')], dedupWindowMs: 1 });
+        await terminateFerrySessions(url);
+        // Whatever happens to calls racing the cut, they settle as success or Unavailable.
+        const rs = await Promise.allSettled([a!.queueStats(queue.id), a!.messageSend({ queueId: queue.id, messages: [msg('during')], dedupWindowMs: 1 })]);
+        for (const r of rs) if (r.status === 'rejected') assert.ok(isDomainError(r.reason, 'Unavailable'), String(r.reason));
+        // The pool reconnects by itself; the LISTEN connection too (and wakes every known queue).
+        const woke = new Promise<void>((resolve) => {
+          const off = a!.onWake((id) => {
+            if (id === queue.id) {
+              off();
+              resolve();
+            }
+          });
+        });
+        let ok = false;
+        for (let i = 0; i < 50 && !ok; i++) {
+          ok = await b!.messageSend({ queueId: queue.id, messages: [msg('after')], dedupWindowMs: 1 }).then(
+            () => true,
+            () => false,
+          );
+          if (!ok) await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.ok(ok, 'sends work again');
+        await woke;
+        assert.ok((await a!.queueStats(queue.id)).visible >= 2);
+      });
+    });
+
+    it('an unreachable database is Unavailable, fast', async () => {
+      const e = new PostgresEngine({
+        url: 'postgres://nobody@127.0.0.1:1/none',
+        schema: 'unreachable',
+        clock: systemClock,
+        random: systemRandom,
+        startupTimeoutMs: 0,
+        connectTimeoutMs: 500,
+      });
+      const t0 = Date.now();
+      await assert.rejects(e.init(), (err: unknown) => isDomainError(err, 'Unavailable'));
+      assert.ok(Date.now() - t0 < 2_000);
+      await e.close();
+    });
+
+    it('an invalid schema name is refused', () => {
+      assert.throws(() => new PostgresEngine({ url, schema: 'Bad-Name', clock: systemClock, random: systemRandom }));
+    });
+  });
+}
