@@ -9,7 +9,7 @@ import { BENCH_CREDENTIALS, BENCH_REGION } from './client.js';
 import { Signer } from './sigv4.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -190,7 +190,8 @@ async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<Running
   }
   // Keep draining the pipes so a chatty server never blocks on a full pipe.
   proc.stdout!.on('data', () => undefined);
-  const command = [spec.bin === process.execPath ? 'node' : spec.bin, ...spec.args].join(' ');
+  const rel = (x: string) => (x.startsWith('/') ? relative(process.cwd(), x) || x : x);
+  const command = [spec.bin === process.execPath ? 'node' : rel(spec.bin), ...spec.args.map(rel)].join(' ');
   return {
     name: spec.name,
     url: String(j.url),

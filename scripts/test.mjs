@@ -117,7 +117,9 @@ async function startCluster(bin) {
 }
 
 async function main() {
-  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']);
+  // FERRY_TEST_OUTDIR: compile elsewhere than dist/ (several people testing in one checkout).
+  const outDir = process.env.FERRY_TEST_OUTDIR ?? 'dist';
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', outDir]);
 
   const env = { ...process.env };
   let cluster;
@@ -146,7 +148,7 @@ async function main() {
   // Backstop: whatever happens below, the private cluster does not outlive this script.
   process.on('exit', cleanup);
   const targets = process.argv.slice(2);
-  const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...(targets.length ? targets : ['dist/test/'])], {
+  const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...(targets.length ? targets : [`${outDir}/test/`])], {
     cwd: root,
     env,
     stdio: 'inherit',
@@ -160,7 +162,7 @@ async function main() {
   if (!cluster && env.FERRY_TEST_DATABASE_URL) {
     // An external database: drop schemas that killed test processes may have left behind.
     try {
-      const { dropSchema, listSchemas } = await import(join(root, 'dist/src/storage/postgres/testing.js'));
+      const { dropSchema, listSchemas } = await import(join(root, outDir, 'src/storage/postgres/testing.js'));
       for (const prefix of ['ferry_c', 'ferry_t']) for (const s of await listSchemas(env.FERRY_TEST_DATABASE_URL, prefix)) await dropSchema(env.FERRY_TEST_DATABASE_URL, s);
     } catch (e) {
       log(`could not drop leftover test schemas: ${e.message}`);

@@ -72,7 +72,7 @@ const skip = !DB ? 'FERRY_TEST_DATABASE_URL is not set (npm test starts PostgreS
 describe('multi-node: three Ferry processes on one PostgreSQL', { skip: skip && process.env.CI !== 'true' ? skip : undefined, timeout: 120_000 }, () => {
   const schema = freshSchema();
   const nodes: FerryProcess[] = [];
-  const args = ['--skip-cooldowns', '--log-level', 'warn'];
+  const args = ['--skip-cooldowns'];
   const base = (i: number) => nodes[i]!.url;
   const qurl = (i: number, name: string) => `${base(i)}/${ACCOUNT}/${name}`;
 
@@ -227,7 +227,8 @@ describe('multi-node: three Ferry processes on one PostgreSQL', { skip: skip && 
     await sleep(2_500);
     if (CTL) {
       const t = performance.now();
-      await pgCtl('-m', 'fast', '-w', 'restart');
+      // -l: the new postmaster must not inherit this process's pipes.
+      await pgCtl('-l', CTL.logFile, '-m', 'fast', '-w', 'restart');
       console.log(`# PostgreSQL restarted mid-load in ${(performance.now() - t).toFixed(0)} ms`);
     }
     await sleep(4_000);
@@ -259,6 +260,9 @@ describe('multi-node: three Ferry processes on one PostgreSQL', { skip: skip && 
         `lost ${lost.length}, double deliveries in window ${doubles}, FIFO order violations ${orderViolations.length}, ` +
         `transient errors send/receive/delete ${errors.send}/${errors.receive}/${errors.delete}`,
     );
+    if (lost.length || doubles || orderViolations.length) {
+      for (const [i, n] of nodes.entries()) console.log(`# node ${i} output (tail):\n${n.output().split('\n').slice(-15).join('\n')}`);
+    }
     assert.ok(acked.size > 200, `too little load to mean anything: ${acked.size}`);
     assert.deepEqual(lost.slice(0, 10), [], `${lost.length} acknowledged messages lost`);
     assert.equal(doubles, 0);

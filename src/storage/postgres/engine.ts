@@ -110,7 +110,11 @@ export type PostgresEngineOptions = {
   poolSize?: number;
   /** Default `'database'`. See {@link PostgresTimeSource}. */
   timeSource?: PostgresTimeSource;
-  /** Server-side `statement_timeout`; the client-side `query_timeout` is this + 2 s. Default 10 000. */
+  /**
+   * Server-side `statement_timeout`; the client-side `query_timeout` is this + 2 s, so a hung server
+   * fails a request after at most that long. Ferry's statements are index seeks and bounded batches
+   * (milliseconds). Default 5 000.
+   */
   statementTimeoutMs?: number;
   /** Bound on opening a connection or waiting for a free pooled one. Default 3 000. */
   connectTimeoutMs?: number;
@@ -378,7 +382,7 @@ export class PostgresEngine implements StorageEngine {
     this.testClock = ts === 'database' ? undefined : ts.clock;
     this.localClock = opts.clock;
     this.random = opts.random;
-    this.statementTimeoutMs = opts.statementTimeoutMs ?? 10_000;
+    this.statementTimeoutMs = opts.statementTimeoutMs ?? 5_000;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 3_000;
     this.startupTimeoutMs = opts.startupTimeoutMs ?? 30_000;
     this.warn = opts.warn ?? (() => undefined);
@@ -428,7 +432,8 @@ export class PostgresEngine implements StorageEngine {
     const deadline = Date.now() + this.startupTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       // A plain session (without Ferry's SET options) shows the server's own settings.
-      const admin = new pg.Client(this.clientConfig(false));
+      // No query timeout: a future migration may legitimately run long.
+      const admin = new pg.Client({ ...this.clientConfig(false), query_timeout: undefined });
       admin.on('error', () => undefined);
       try {
         await admin.connect();
@@ -582,8 +587,16 @@ export class PostgresEngine implements StorageEngine {
     for (let attempt = 0; ; attempt++) {
       let client: pg.PoolClient | undefined;
       let begun = false;
+      let lost = false;
+      // pg-pool guards only *idle* clients: a checked-out client whose connection breaks between two
+      // queries emits 'error', which would crash the process without a listener. Mark it broken
+      // instead; the pending or next query fails and the client is destroyed on release.
+      const onError = (): void => {
+        lost = true;
+      };
       try {
         client = await pool.connect();
+        client.on('error', onError);
         let now: number;
         if (this.testClock) {
           await client.query('BEGIN');
@@ -601,14 +614,16 @@ export class PostgresEngine implements StorageEngine {
         } else {
           await client.query('COMMIT');
         }
-        client.release();
+        client.off('error', onError);
+        client.release(lost ? true : undefined);
         client = undefined;
         this.emit(t.wakes);
         return value;
       } catch (e) {
         if (client) {
-          let healthy = e instanceof DomainError || !isServiceError(e);
-          if (begun) await client.query('ROLLBACK').catch(() => (healthy = false));
+          let healthy = !lost && (e instanceof DomainError || !isServiceError(e));
+          if (begun && healthy) await client.query('ROLLBACK').catch(() => (healthy = false));
+          client.off('error', onError);
           client.release(healthy ? undefined : true);
         }
         const code = (e as { code?: unknown } | null)?.code;
