@@ -30,38 +30,62 @@ export interface ClientOptions {
   signer?: Signer;
 }
 
+/**
+ * A multi-origin client when given several URLs (the nodes of one service, e.g. Ferry processes on one
+ * PostgreSQL): each request goes to the next node, round-robin. Each node's pool may open up to
+ * `connections` sockets, so the total concurrency stays what the callers issue (one request per worker)
+ * and a long poll parked on one node never queues a request behind it.
+ */
 export class SqsClient {
+  /** The first node's pool. */
   readonly pool: Pool;
-  private readonly host: string;
+  readonly pools: Pool[];
+  private readonly hosts: string[];
   private readonly signer: Signer;
+  private next = 0;
 
   constructor(
-    readonly url: string,
+    url: string | readonly string[],
     opts: ClientOptions,
   ) {
-    const u = new URL(url);
-    this.host = u.host;
+    const urls = typeof url === 'string' ? [url] : [...url];
+    if (urls.length === 0) throw new Error('SqsClient: no URL');
     this.signer = opts.signer ?? new Signer(BENCH_CREDENTIALS, BENCH_REGION);
-    this.pool = new Pool(u.origin, {
-      connections: opts.connections,
-      pipelining: 1,
-      keepAliveTimeout: 4_000,
-      // Long polls hold a request up to 20 s; the default timeouts (300 s) are fine, but a hung server
-      // must not hang the harness forever.
-      headersTimeout: 60_000,
-      bodyTimeout: 60_000,
-      connectTimeout: 30_000,
-    });
+    this.hosts = urls.map((x) => new URL(x).host);
+    this.pools = urls.map(
+      (x) =>
+        new Pool(new URL(x).origin, {
+          connections: opts.connections,
+          pipelining: 1,
+          keepAliveTimeout: 4_000,
+          // Long polls hold a request up to 20 s; the default timeouts (300 s) are fine, but a hung server
+          // must not hang the harness forever.
+          headersTimeout: 60_000,
+          bodyTimeout: 60_000,
+          connectTimeout: 30_000,
+        }),
+    );
+    this.pool = this.pools[0]!;
+  }
+
+  /** Open connections over all nodes. */
+  get connected(): number {
+    return this.pools.reduce((a, p) => a + p.stats.connected, 0);
   }
 
   /** Send one action; resolves with the parsed JSON answer, rejects with SqsCallError on a non-200. */
   async call<T = Record<string, unknown>>(action: string, input: object): Promise<T> {
     const body = JSON.stringify(input);
     const target = `AmazonSQS.${action}`;
-    const res = await this.pool.request({
+    let i = 0;
+    if (this.pools.length > 1) {
+      i = this.next;
+      this.next = (i + 1) % this.pools.length;
+    }
+    const res = await this.pools[i]!.request({
       path: '/',
       method: 'POST',
-      headers: this.signer.signJson(this.host, target, body),
+      headers: this.signer.signJson(this.hosts[i]!, target, body),
       body,
     });
     const text = await res.body.text();
@@ -74,7 +98,7 @@ export class SqsClient {
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy().catch(() => undefined);
+    await Promise.all(this.pools.map((p) => p.destroy().catch(() => undefined)));
   }
 }
 

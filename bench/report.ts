@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { median } from './stats.js';
-import { type ScenarioName, type ScenarioResult } from './scenarios.js';
-import { TARGET_NOTES, type TargetName } from './targets.js';
+import { skipReason, type AppliesOptions, type ScenarioName, type ScenarioResult } from './scenarios.js';
+import { POSTGRES_TARGETS, TARGET_NOTES, type TargetName } from './targets.js';
 
 /** Medians of one (scenario, target) cell over its rounds; correctness counts are summed. */
 export interface Cell {
@@ -106,7 +106,11 @@ function notes(c: Cell): string {
     n.push(`RSS after fill ${fmt(e.rssAfterFillMB as number)} MB`);
   }
   if (c.scenario === 'rate') n.push(`achieved ${fmtInt(e.achievedSendRate as number)} msgs/s`);
-  if (c.scenario === 'longpoll-wake') n.push(`after send ack p50 ${fmt(e.afterSendAckP50Ms as number, 2)} ms`);
+  if (c.scenario === 'longpoll-wake' && e.crossNode === true) n.push('cross-node: waiter on node 1, sender on node 2');
+  if (c.scenario === 'longpoll-wake') n.push(`after send ack p50 ${fmt(e.afterSendAckP50Ms as number, 2)} ms${e.crossNode === true ? `, p99 ${fmt(e.afterSendAckP99Ms as number, 2)} ms` : ''}`);
+  if (typeof e.dbCpuUsPerMsg === 'number' || typeof e.dbCpuPct === 'number') {
+    n.push(`PostgreSQL CPU ${fmt(e.dbCpuUsPerReq as number, 1)} µs/req, ${fmt(e.dbCpuUsPerMsg as number, 1)} µs/msg, ${fmt(e.dbCpuPct as number, 0)}%`);
+  }
   if (c.emptyReceivePct !== null && (c.scenario === 'fifo' || c.scenario === 'pipeline')) n.push(`empty receives ${fmt(c.emptyReceivePct, 2)}%`);
   if (c.requestErrors > 0) n.push(`${c.requestErrors} request errors`);
   if (c.failedRounds > 0) n.push(`${c.failedRounds} round(s) failed`);
@@ -123,7 +127,7 @@ function correctness(c: Cell): string {
 }
 
 /** The markdown table: one row per (scenario, target). */
-export function renderTable(cells: Map<string, Cell>, scenarios: ScenarioName[], targets: TargetName[], unavailable: Map<TargetName, string>): string {
+export function renderTable(cells: Map<string, Cell>, scenarios: ScenarioName[], targets: TargetName[], unavailable: Map<TargetName, string>, o: AppliesOptions = {}): string {
   const rows: string[] = [];
   rows.push('| scenario | target | rounds | msgs/s | req/s | latency | p50 ms | p99 ms | CPU µs/req | CPU µs/msg | server CPU % | RSS MB | × fauxqs | × fauxqs-sqlite | × ceiling | lost/dup/order | notes |');
   rows.push('|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|');
@@ -131,7 +135,7 @@ export function renderTable(cells: Map<string, Cell>, scenarios: ScenarioName[],
     for (const t of targets) {
       const c = cells.get(`${s}|${t}`);
       if (!c) {
-        const why = unavailable.get(t) ?? (t === 'ceiling' ? 'n/a (fixed-answer server)' : 'not run');
+        const why = unavailable.get(t) ?? skipReason(s, t, o) ?? 'not run';
         rows.push(`| ${s} | ${t} | 0 | n/a | | | | | | | | | | | | | ${why} |`);
         continue;
       }
@@ -175,6 +179,8 @@ export function checkTargets(cells: Map<string, Cell>): TargetCheck[] {
   };
   const mem: TargetName = 'ferry-memory';
   const sql: TargetName = 'ferry-sqlite';
+  const pg: TargetName = 'ferry-postgres';
+  const pg3: TargetName = 'ferry-postgres-3';
   check('memory: send ≥ 0.85× ceiling', rel('send', mem, 'ceiling'), (v) => v >= 0.85, '×');
   check('memory: send ≤ 30 µs server CPU/request', g('send', mem)?.cpuUsPerReq, (v) => v <= 30, ' µs');
   check('memory: sendbatch ≤ 5 µs CPU/message', g('sendbatch', mem)?.cpuUsPerMsg, (v) => v <= 5, ' µs');
@@ -208,7 +214,11 @@ export function checkTargets(cells: Map<string, Cell>): TargetCheck[] {
     (v) => v <= 300,
     ' MB',
   );
-  for (const t of [mem, sql]) {
+  // Issue 4: PostgreSQL.
+  check('postgres (1 node): pipeline ≥ 0.5× ferry-sqlite', rel('pipeline', pg, sql), (v) => v >= 0.5, '×');
+  check('postgres (3 nodes): cross-node longpoll-wake p99 ≤ 20 ms', g('longpoll-wake', pg3)?.p99Ms, (v) => v <= 20, ' ms');
+  for (const t of [mem, sql, pg, pg3]) {
+    if (POSTGRES_TARGETS.has(t) && ![...cells.values()].some((c) => c.target === t)) continue;
     let lost = 0;
     let dup = 0;
     let order = 0;
@@ -227,7 +237,7 @@ export function checkTargets(cells: Map<string, Cell>): TargetCheck[] {
 }
 
 export function renderChecks(checks: TargetCheck[]): string {
-  const rows = ['| target (issue 3) | measured | met |', '|---|--:|:-:|'];
+  const rows = ['| target (issues 3 and 4) | measured | met |', '|---|--:|:-:|'];
   for (const c of checks) rows.push(`| ${c.what} | ${c.measured} | ${c.met === null ? '–' : c.met ? 'yes' : '**no**'} |`);
   return rows.join('\n');
 }
@@ -277,6 +287,8 @@ export interface MarkdownInput {
   targetInfo: Map<TargetName, string>;
   config: Record<string, unknown>;
   ferryLogLevel: string;
+  /** How the PostgreSQL targets' database was obtained (when they ran). */
+  postgres?: string;
 }
 
 export function renderMarkdown(x: MarkdownInput): string {
@@ -306,7 +318,19 @@ Each target runs as its own process, started fresh (new data directory) for ever
 server figures below — CPU from \`/proc/<pid>/stat\` (utime + stime of all threads over the measured window) and RSS
 from \`/proc/<pid>/status\` — describe that process alone. Ferry runs with \`--log-level ${x.ferryLogLevel}\`: at \`info\` it
 writes one access-log line per request, and the peers run with their logging off (fauxqs \`logger: false\`).
-
+${x.targets.some((t) => POSTGRES_TARGETS.has(t)) ? `
+**PostgreSQL targets (issue 4).** \`ferry-postgres\` is one Ferry process, \`ferry-postgres-3\` three, all on one
+database and one schema. The database: ${x.postgres ?? 'a private PostgreSQL cluster the harness starts'} — one for
+the whole run, a fresh schema for every (round, scenario) run (dropped afterwards), stopped at the end of the run.
+Client, the Ferry processes and PostgreSQL share this machine's cores. For \`ferry-postgres-3\` every client spreads
+its requests round-robin over the three nodes (a queue URL from any node works on every node), and server CPU and
+RSS are **sums over the three processes**; its \`longpoll-wake\` row is the **cross-node** variant (the waiter
+long-polls node 1, the sender sends through node 2: the wake travels through PostgreSQL \`LISTEN/NOTIFY\`).
+PostgreSQL's own CPU over the same window (the postmaster, its reaped backends and every live child, from
+\`/proc\`) is **not** in the server CPU columns; the notes give it separately ("PostgreSQL CPU … µs/req, µs/msg, %
+of a core"). The PostgreSQL targets run send, sendbatch, pipeline, fifo and longpoll-wake (keeping the full run
+near 15 minutes); rate runs only when named (\`--scenarios rate\`); deep-backlog and waiters are n/a there.
+` : ''}
 ## Results
 
 ${x.table}
@@ -330,7 +354,7 @@ How to read it:
 
 Scenario parameters: \`${JSON.stringify(x.config)}\`
 
-## Issue 3 targets
+## Issue 3 and 4 targets
 
 ${x.checks}
 `;

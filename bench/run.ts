@@ -9,7 +9,12 @@
  *
  * Runs every scenario against every target, interleaved round by round, printing one JSON line per run
  * and, at the end, one table of medians (and BENCHMARKS.md). `--smoke` is the seconds-long mode CI runs:
- * tiny durations and sizes, one round, Ferry (memory + SQLite) and the ceiling only, no thresholds.
+ * tiny durations and sizes, one round, Ferry (memory + SQLite, and PostgreSQL when FERRY_TEST_DATABASE_URL
+ * says one is available, as under `npm test`) and the ceiling only, no thresholds.
+ *
+ * The PostgreSQL targets (ferry-postgres, ferry-postgres-3) run on a private cluster the harness starts
+ * on first use and stops at the end (bench/pg.ts); FERRY_BENCH_DATABASE_URL names an existing database
+ * instead.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -18,7 +23,8 @@ import { parseArgs } from 'node:util';
 import { loadAverage, openFileLimit } from './proc.js';
 import { checkTargets, machineInfo, renderChecks, renderMarkdown, renderTable, summarize, type Cell, type TargetCheck } from './report.js';
 import { ALL_SCENARIOS, DEFAULT_CONFIG, HEAVY_SCENARIOS, applies, failedResult, runScenario, type ScenarioConfig, type ScenarioName, type ScenarioResult } from './scenarios.js';
-import { ALL_TARGETS, TargetUnavailable, fauxqsNode, killAllChildren, startTarget, type TargetName } from './targets.js';
+import { ALL_TARGETS, POSTGRES_TARGETS, TargetUnavailable, fauxqsNode, killAllChildren, startTarget, type TargetName } from './targets.js';
+import { stopBenchDatabase } from './pg.js';
 
 export interface BenchOptions {
   rounds: number;
@@ -37,6 +43,13 @@ export interface BenchOptions {
   out: (line: string) => void;
   /** Progress (default: stderr). */
   progress: (line: string) => void;
+  /** The scenario list was given explicitly: opt-in scenarios (rate on PostgreSQL) run too. */
+  explicitScenarios: boolean;
+  /**
+   * PostgreSQL targets: an existing database (FERRY_BENCH_DATABASE_URL) instead of a private cluster;
+   * `fallback`: used only when no private cluster can be started.
+   */
+  database: { url: string | null; fallback: string | null };
 }
 
 export interface BenchReport {
@@ -80,15 +93,43 @@ export function defaultOptions(): BenchOptions {
     command: 'npm run bench',
     out: (l) => process.stdout.write(l + '\n'),
     progress: (l) => process.stderr.write(l + '\n'),
+    explicitScenarios: false,
+    database: { url: process.env.FERRY_BENCH_DATABASE_URL || null, fallback: null },
   };
 }
 
+/**
+ * CI's smoke: one tiny round. ferry-postgres joins when FERRY_TEST_DATABASE_URL is set (`npm test` sets it),
+ * so the PostgreSQL target cannot rot either. It runs on its own private cluster when PostgreSQL's binaries
+ * are here — `npm test`'s shared cluster is restarted and has its Ferry sessions terminated by other tests
+ * running at the same time — and on FERRY_TEST_DATABASE_URL itself otherwise.
+ */
 export function smokeOptions(): BenchOptions {
-  return { ...defaultOptions(), rounds: 1, heavyRounds: 1, targets: ['ferry-memory', 'ferry-sqlite', 'ceiling'], cfg: { ...SMOKE_CONFIG }, md: null, command: 'npm run bench:smoke' };
+  const testDb = process.env.FERRY_TEST_DATABASE_URL || null;
+  const targets: TargetName[] = ['ferry-memory', 'ferry-sqlite', ...(testDb ? (['ferry-postgres'] as const) : []), 'ceiling'];
+  return {
+    ...defaultOptions(),
+    rounds: 1,
+    heavyRounds: 1,
+    targets,
+    cfg: { ...SMOKE_CONFIG },
+    md: null,
+    command: 'npm run bench:smoke',
+    database: { url: process.env.FERRY_BENCH_DATABASE_URL || null, fallback: testDb },
+  };
 }
 
 /** Run the benchmark. Never throws for one failed run: that run's result says ok: false. */
 export async function runBench(o: BenchOptions): Promise<BenchReport> {
+  try {
+    return await runBenchInner(o);
+  } finally {
+    // The private PostgreSQL cluster, if one was started, does not outlive the run.
+    stopBenchDatabase();
+  }
+}
+
+async function runBenchInner(o: BenchOptions): Promise<BenchReport> {
   const started = Date.now();
   const loadBefore = loadAverage();
   const notes: string[] = [];
@@ -105,6 +146,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   for (const n of notes) o.progress(`note: ${n}`);
   const unavailable = new Map<TargetName, string>();
   const targetInfo = new Map<TargetName, string>();
+  let pgDescribe: string | undefined;
   const results: ScenarioResult[] = [];
   o.progress(`bench: ${o.rounds} round(s) (heavy: ${o.heavyRounds}), scenarios ${o.scenarios.join(',')}, targets ${o.targets.join(',')}; load ${loadBefore}`);
 
@@ -115,17 +157,18 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     for (const scenario of o.scenarios) {
       if (HEAVY_SCENARIOS.has(scenario) && round > o.heavyRounds) continue;
       for (const t of order) {
-        if (!applies(scenario, t) || unavailable.has(t)) continue;
+        if (!applies(scenario, t, { explicitScenarios: o.explicitScenarios }) || unavailable.has(t)) continue;
         const t0 = Date.now();
         let res: ScenarioResult;
         let target;
         try {
-          target = await startTarget(t, { ferryLogLevel: o.ferryLogLevel });
+          target = await startTarget(t, { ferryLogLevel: o.ferryLogLevel, databaseUrl: o.database.url, databaseFallbackUrl: o.database.fallback });
+          if (POSTGRES_TARGETS.has(t) && pgDescribe === undefined) pgDescribe = String(target.info.database);
           if (t.startsWith('fauxqs') && !targetInfo.has(t)) targetInfo.set(t, `fauxqs ${String(target.info.version)} on Node ${String(target.info.node)}`);
           if (t.startsWith('ferry') && !targetInfo.has(t))
             targetInfo.set(
               t,
-              `\`${target.command.replace(/--data-dir \S+/, '--data-dir <tmp>').replace(/--port \d+/, '--port <free>')}\` with FERRY_AUTH=sigv4; signature checking ${target.info.signatureChecking ? 'verified on (a wrongly signed request is refused)' : '**off** (a wrongly signed request was accepted: this Ferry build does not verify SigV4)'}`,
+              `\`${target.command.replace(/--data-dir \S+/, '--data-dir <tmp>').replace(/--port \d+/, '--port <free>')}\` with FERRY_AUTH=sigv4; signature checking ${target.info.signatureChecking ? 'verified on (a wrongly signed request is refused)' : '**off** (a wrongly signed request was accepted: this Ferry build does not verify SigV4)'}${POSTGRES_TARGETS.has(t) ? `; database: ${String(target.info.database)}` : ''}`,
             );
           res = await runScenario(scenario, { target, round, cfg });
         } catch (e) {
@@ -150,7 +193,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
   }
 
   const cells = summarize(results);
-  const table = renderTable(cells, o.scenarios, o.targets, unavailable);
+  const table = renderTable(cells, o.scenarios, o.targets, unavailable, { explicitScenarios: o.explicitScenarios });
   const checks = checkTargets(cells);
   const loadAfter = loadAverage();
   const elapsedMin = (Date.now() - started) / 60000;
@@ -197,6 +240,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         targetInfo,
         config: cfg as unknown as Record<string, unknown>,
         ferryLogLevel: o.ferryLogLevel,
+        ...(pgDescribe !== undefined ? { postgres: pgDescribe } : {}),
       }),
     );
     o.progress(`wrote ${o.md}`);
@@ -258,6 +302,7 @@ export async function main(argv: string[]): Promise<number> {
   o.cfg.waiters = num(values.waiters, 'waiters') ?? o.cfg.waiters;
   o.cfg.rate = num(values.rate, 'rate') ?? o.cfg.rate;
   o.scenarios = parseList(values.scenarios, ALL_SCENARIOS, 'scenario') ?? o.scenarios;
+  o.explicitScenarios = values.scenarios !== undefined;
   o.targets = parseList(values.targets, ALL_TARGETS, 'target') ?? o.targets;
   if (values['no-md']) o.md = null;
   else if (values.md !== undefined) o.md = values.md;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { SqsClient, type BatchOutput, type ReceiveOutput, type SqsMessage } from './client.js';
 import { cpuMicros, peakRssBytes, rssBytes } from './proc.js';
 import { percentiles, r } from './stats.js';
-import type { RunningTarget, TargetName } from './targets.js';
+import { POSTGRES_TARGETS, type RunningTarget, type TargetName } from './targets.js';
 
 export type ScenarioName = 'send' | 'sendbatch' | 'pipeline' | 'fifo' | 'longpoll-wake' | 'rate' | 'deep-backlog' | 'waiters';
 export const ALL_SCENARIOS: ScenarioName[] = ['send', 'sendbatch', 'pipeline', 'fifo', 'longpoll-wake', 'rate', 'deep-backlog', 'waiters'];
@@ -17,8 +17,30 @@ export const CEILING_SCENARIOS = new Set<ScenarioName>(['send', 'sendbatch']);
 /** Scenarios that take long per run: they may run in fewer rounds (`--heavy-rounds`). */
 export const HEAVY_SCENARIOS = new Set<ScenarioName>(['deep-backlog', 'waiters']);
 
-export function applies(scenario: ScenarioName, target: TargetName): boolean {
-  return target !== 'ceiling' || CEILING_SCENARIOS.has(scenario);
+/**
+ * What the PostgreSQL targets run by default: the full run stays near 15 minutes. deep-backlog and waiters
+ * never run there; `rate` runs only when asked for by name (`--scenarios rate`).
+ */
+export const POSTGRES_SCENARIOS = new Set<ScenarioName>(['send', 'sendbatch', 'pipeline', 'fifo', 'longpoll-wake']);
+
+export interface AppliesOptions {
+  /** The scenario list was given explicitly (`--scenarios`): opt-in scenarios run too. */
+  explicitScenarios?: boolean;
+}
+
+/** Why `scenario` does not run on `target` (undefined: it runs). */
+export function skipReason(scenario: ScenarioName, target: TargetName, o: AppliesOptions = {}): string | undefined {
+  if (target === 'ceiling' && !CEILING_SCENARIOS.has(scenario)) return 'n/a (fixed-answer server)';
+  if (POSTGRES_TARGETS.has(target) && !POSTGRES_SCENARIOS.has(scenario)) {
+    if (scenario === 'deep-backlog') return 'n/a on PostgreSQL: filling 1,000,000 messages would take minutes of the run; not measured';
+    if (scenario === 'waiters') return 'n/a on PostgreSQL: 10,000 parked long polls test the HTTP layer, which is the same for every engine; not measured';
+    if (scenario === 'rate' && !o.explicitScenarios) return 'n/a on PostgreSQL in the default run (time budget); `--scenarios rate` runs it';
+  }
+  return undefined;
+}
+
+export function applies(scenario: ScenarioName, target: TargetName, o: AppliesOptions = {}): boolean {
+  return skipReason(scenario, target, o) === undefined;
 }
 
 export interface ScenarioConfig {
@@ -170,27 +192,46 @@ interface Window {
   requests: number;
   messages: number;
   cpuUs: number;
+  /** The database server's CPU over the window (PostgreSQL targets; NaN otherwise). */
+  dbCpuUs: number;
   rss: number;
   peakRss: number;
 }
 
+/** Server CPU µs so far: the sum over the target's processes (3 for ferry-postgres-3). */
+function serverCpu(t: RunningTarget): number {
+  return t.pids.reduce((a, p) => a + cpuMicros(p), 0);
+}
+/** Server RSS: the sum over the target's processes. */
+function serverRss(t: RunningTarget): number {
+  return t.pids.reduce((a, p) => a + rssBytes(p), 0);
+}
+function serverPeakRss(t: RunningTarget): number {
+  return t.pids.reduce((a, p) => a + peakRssBytes(p), 0);
+}
+function dbCpu(t: RunningTarget): number {
+  return t.dbCpuMicros ? t.dbCpuMicros() : NaN;
+}
+
 /** Sleep through the warm-up, then measure `durationMs`; `m.measuring` is true inside the window. */
-async function measure(pid: number, m: Meter, warmupMs: number, durationMs: number): Promise<Window> {
+async function measure(target: RunningTarget, m: Meter, warmupMs: number, durationMs: number): Promise<Window> {
   await sleep(warmupMs);
   const r0 = m.requests;
   const m0 = m.messages;
-  const c0 = cpuMicros(pid);
+  const c0 = serverCpu(target);
+  const d0 = dbCpu(target);
   const t0 = now();
   m.measuring = true;
-  let peak = rssBytes(pid);
-  const iv = setInterval(() => (peak = Math.max(peak, rssBytes(pid))), 200);
+  let peak = serverRss(target);
+  const iv = setInterval(() => (peak = Math.max(peak, serverRss(target))), 200);
   await sleep(durationMs);
   m.measuring = false;
   const t1 = now();
-  const c1 = cpuMicros(pid);
+  const c1 = serverCpu(target);
+  const d1 = dbCpu(target);
   clearInterval(iv);
-  const rss = rssBytes(pid);
-  return { seconds: (t1 - t0) / 1000, requests: m.requests - r0, messages: m.messages - m0, cpuUs: c1 - c0, rss, peakRss: Math.max(peak, rss) };
+  const rss = serverRss(target);
+  return { seconds: (t1 - t0) / 1000, requests: m.requests - r0, messages: m.messages - m0, cpuUs: c1 - c0, dbCpuUs: d1 - d0, rss, peakRss: Math.max(peak, rss) };
 }
 
 function baseResult(target: RunningTarget, scenario: ScenarioName, round: number, w: Window, m: Meter, lat: number[], kind: ScenarioResult['latencyKind']): ScenarioResult {
@@ -226,7 +267,14 @@ function baseResult(target: RunningTarget, scenario: ScenarioName, round: number
     receives: null,
     emptyReceives: null,
     emptyReceivePct: null,
-    extra: {},
+    extra: Number.isFinite(w.dbCpuUs)
+      ? {
+          // PostgreSQL's own CPU (all its processes) over the same window, apart from Ferry's.
+          dbCpuUsPerReq: r(w.requests > 0 ? w.dbCpuUs / w.requests : NaN, 2),
+          dbCpuUsPerMsg: r(w.messages > 0 ? w.dbCpuUs / w.messages : NaN, 2),
+          dbCpuPct: r((w.dbCpuUs / 1e6 / w.seconds) * 100, 1),
+        }
+      : {},
   };
 }
 
@@ -249,7 +297,7 @@ export interface RunContext {
 
 async function sendScenario(ctx: RunContext, batch: boolean): Promise<ScenarioResult> {
   const { target, cfg } = ctx;
-  const client = new SqsClient(target.url, { connections: cfg.sendConnections });
+  const client = new SqsClient(target.urls, { connections: cfg.sendConnections });
   try {
     const q = await createQueue(client, batch ? 'sendbatch' : 'send');
     const m = new Meter();
@@ -281,7 +329,7 @@ async function sendScenario(ctx: RunContext, batch: boolean): Promise<ScenarioRe
       }
     };
     const workers = Array.from({ length: cfg.sendConnections }, worker);
-    const w = await measure(target.pid, m, cfg.warmupMs, cfg.durationMs);
+    const w = await measure(target, m, cfg.warmupMs, cfg.durationMs);
     stop = true;
     await Promise.all(workers);
     return baseResult(target, batch ? 'sendbatch' : 'send', ctx.round, w, m, lat, 'request');
@@ -305,9 +353,9 @@ const GROUPS = 10;
 
 async function pipelineScenario(ctx: RunContext, o: PipelineOptions): Promise<ScenarioResult> {
   const { target, cfg } = ctx;
-  const prod = new SqsClient(target.url, { connections: cfg.producers + (o.prefill ? 32 : 0) });
+  const prod = new SqsClient(target.urls, { connections: cfg.producers + (o.prefill ? 32 : 0) });
   // Consumers get their own pool: parked long polls must never hold the producers' connections.
-  const cons = new SqsClient(target.url, { connections: cfg.consumers + 2 });
+  const cons = new SqsClient(target.urls, { connections: cfg.consumers + 2 });
   const extra: ScenarioResult['extra'] = {};
   try {
     const q = await createQueue(prod, o.scenario, o.fifo ? { FifoQueue: 'true' } : undefined);
@@ -341,7 +389,7 @@ async function pipelineScenario(ctx: RunContext, o: PipelineOptions): Promise<Sc
       extra.fillSeconds = r(fillS, 1);
       extra.fillMsgsPerS = r((seq - fillErrors) / fillS, 0);
       extra.fillComplete = seq >= target_ && fillErrors === 0;
-      extra.rssAfterFillMB = r(rssBytes(target.pid) / MB, 1);
+      extra.rssAfterFillMB = r(serverRss(target) / MB, 1);
     }
     const liveStart = seq;
 
@@ -471,7 +519,7 @@ async function pipelineScenario(ctx: RunContext, o: PipelineOptions): Promise<Sc
 
     const consumers = Array.from({ length: cfg.consumers }, consumer);
     const producers = Array.from({ length: cfg.producers }, (_, p) => producer(p));
-    const w = await measure(target.pid, m, cfg.warmupMs, cfg.durationMs);
+    const w = await measure(target, m, cfg.warmupMs, cfg.durationMs);
     stopProducers = true;
     wakeProducers();
     await Promise.all(producers);
@@ -506,9 +554,9 @@ async function pipelineScenario(ctx: RunContext, o: PipelineOptions): Promise<Sc
     }
     if (o.prefill) {
       extra.deliveredUniqueTotal = receivedUnique;
-      extra.peakRssMBAll = r(peakRssBytes(target.pid) / MB, 1);
+      extra.peakRssMBAll = r(serverPeakRss(target) / MB, 1);
     }
-    res.extra = extra;
+    Object.assign(res.extra, extra);
     return res;
   } finally {
     await Promise.all([prod.close(), cons.close()]);
@@ -517,10 +565,15 @@ async function pipelineScenario(ctx: RunContext, o: PipelineOptions): Promise<Sc
 
 // ─── longpoll-wake ─────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * On a multi-node target (ferry-postgres-3) this is the cross-node variant: the waiter long-polls node 1
+ * and the sender sends through node 2, so every wake crosses PostgreSQL (LISTEN/NOTIFY).
+ */
 async function longpollWake(ctx: RunContext): Promise<ScenarioResult> {
   const { target, cfg } = ctx;
-  const cons = new SqsClient(target.url, { connections: 1 });
-  const prod = new SqsClient(target.url, { connections: 1 });
+  const crossNode = target.urls.length > 1;
+  const cons = new SqsClient(target.urls[0]!, { connections: 1 });
+  const prod = new SqsClient(target.urls[crossNode ? 1 : 0]!, { connections: 1 });
   try {
     const q = await createQueue(prod, 'wake');
     const m = new Meter();
@@ -596,7 +649,7 @@ async function longpollWake(ctx: RunContext): Promise<ScenarioResult> {
     const c = consumer();
     await sleep(100); // let the consumer park first
     const p = producer();
-    const w = await measure(target.pid, m, cfg.warmupMs, Math.max(cfg.durationMs, cfg.wakeMinMs));
+    const w = await measure(target, m, cfg.warmupMs, Math.max(cfg.durationMs, cfg.wakeMinMs));
     stop = true;
     await p;
     const deadline = now() + 2000;
@@ -612,7 +665,7 @@ async function longpollWake(ctx: RunContext): Promise<ScenarioResult> {
     res.receives = receives;
     res.emptyReceives = empty;
     res.emptyReceivePct = receives > 0 ? r((empty / receives) * 100, 2) : null;
-    res.extra = { afterSendAckP50Ms: r(aa.p50), afterSendAckP99Ms: r(aa.p99) };
+    Object.assign(res.extra, { afterSendAckP50Ms: r(aa.p50), afterSendAckP99Ms: r(aa.p99), ...(crossNode ? { crossNode: true } : {}) });
     return res;
   } finally {
     await Promise.all([cons.close(), prod.close()]);
@@ -628,8 +681,8 @@ async function waitersScenario(ctx: RunContext): Promise<ScenarioResult> {
   const n = cfg.waiters;
   const nq = cfg.waiterQueues;
   const W = cfg.waiterWaitS;
-  const admin = new SqsClient(target.url, { connections: 8 });
-  const pool = new SqsClient(target.url, { connections: n });
+  const admin = new SqsClient(target.urls, { connections: 8 });
+  const pool = new SqsClient(target.urls, { connections: n });
   const m = new Meter();
   let probe: Worker | undefined;
   try {
@@ -643,9 +696,10 @@ async function waitersScenario(ctx: RunContext): Promise<ScenarioResult> {
       probe!.once('message', res);
       probe!.once('error', rej);
     });
-    let peak = rssBytes(target.pid);
-    const rssTimer = setInterval(() => (peak = Math.max(peak, rssBytes(target.pid))), 100);
-    const c0 = cpuMicros(target.pid);
+    let peak = serverRss(target);
+    const rssTimer = setInterval(() => (peak = Math.max(peak, serverRss(target))), 100);
+    const c0 = serverCpu(target);
+    const d0 = dbCpu(target);
     const t0 = now();
     m.measuring = true;
 
@@ -689,11 +743,11 @@ async function waitersScenario(ctx: RunContext): Promise<ScenarioResult> {
       if (i % 250 === 249) await sleep(25);
     }
     const connectDeadline = now() + 20_000;
-    while (pool.pool.stats.connected < n && now() < connectDeadline) await sleep(20);
+    while (pool.connected < n && now() < connectDeadline) await sleep(20);
     await sleep(500); // let the server read and park the last requests
     const settleS = (now() - t0) / 1000;
-    const connected = pool.pool.stats.connected;
-    const rssParked = rssBytes(target.pid);
+    const connected = pool.connected;
+    const rssParked = serverRss(target);
 
     sendStarted = true;
     await Promise.all(
@@ -712,19 +766,20 @@ async function waitersScenario(ctx: RunContext): Promise<ScenarioResult> {
     await Promise.all(all);
     const t1 = now();
     m.measuring = false;
-    const c1 = cpuMicros(target.pid);
+    const c1 = serverCpu(target);
+    const d1 = dbCpu(target);
     clearInterval(rssTimer);
     probe.postMessage('stop');
     const probed = await probeDone;
-    const rss = rssBytes(target.pid);
-    const w: Window = { seconds: (t1 - t0) / 1000, requests: m.requests, messages: m.messages, cpuUs: c1 - c0, rss, peakRss: Math.max(peak, rss) };
+    const rss = serverRss(target);
+    const w: Window = { seconds: (t1 - t0) / 1000, requests: m.requests, messages: m.messages, cpuUs: c1 - c0, dbCpuUs: d1 - d0, rss, peakRss: Math.max(peak, rss) };
     const res = baseResult(target, 'waiters', ctx.round, w, m, probed.samples, 'health');
     const d = percentiles(delivery);
     res.sent = nq;
     res.received = delivered;
     res.lost = nq - delivered;
     res.duplicated = duplicated;
-    res.extra = {
+    Object.assign(res.extra, {
       waiters: n,
       queues: nq,
       waitTimeSeconds: W,
@@ -737,7 +792,7 @@ async function waitersScenario(ctx: RunContext): Promise<ScenarioResult> {
       deliveryP50Ms: r(d.p50),
       deliveryP99Ms: r(d.p99),
       probeErrors: probed.errors,
-    };
+    });
     return res;
   } finally {
     if (probe) await probe.terminate().catch(() => undefined);

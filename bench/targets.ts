@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDatabase, dropBenchSchema, freshBenchSchema, NoDatabase, type BenchDatabase } from './pg.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** dist/bench → dist/src/main.js (also .build-bench/bench → .build-bench/src/main.js). */
@@ -18,12 +19,18 @@ export const FERRY_MAIN = resolve(HERE, '../src/main.js');
 const CEILING = join(HERE, 'ceiling.js');
 const FAUXQS_LAUNCHER = join(HERE, 'fauxqs-launcher.js');
 
-export type TargetName = 'ferry-memory' | 'ferry-sqlite' | 'fauxqs' | 'fauxqs-sqlite' | 'ceiling';
-export const ALL_TARGETS: TargetName[] = ['ferry-memory', 'ferry-sqlite', 'fauxqs', 'fauxqs-sqlite', 'ceiling'];
+export type TargetName = 'ferry-memory' | 'ferry-sqlite' | 'ferry-postgres' | 'ferry-postgres-3' | 'fauxqs' | 'fauxqs-sqlite' | 'ceiling';
+export const ALL_TARGETS: TargetName[] = ['ferry-memory', 'ferry-sqlite', 'ferry-postgres', 'ferry-postgres-3', 'fauxqs', 'fauxqs-sqlite', 'ceiling'];
+/** Targets on PostgreSQL (they need a database: bench/pg.ts). */
+export const POSTGRES_TARGETS: ReadonlySet<TargetName> = new Set<TargetName>(['ferry-postgres', 'ferry-postgres-3']);
+/** Ferry processes of the multi-node target. */
+export const POSTGRES_NODES = 3;
 
 export const TARGET_NOTES: Record<TargetName, string> = {
   'ferry-memory': 'Ferry, `--storage memory`',
   'ferry-sqlite': 'Ferry on SQLite (the durable default: fsync before the 200)',
+  'ferry-postgres': 'one Ferry process on PostgreSQL (`--storage postgres`; commit before the 200)',
+  'ferry-postgres-3': `${POSTGRES_NODES} Ferry processes on one PostgreSQL database and schema; the harness spreads its requests round-robin over the three (a queue URL from any node works on every node); longpoll-wake is cross-node (waiter on node 1, sender on node 2); server CPU/RSS are sums over the three`,
   fauxqs: 'fauxqs (npm), in memory',
   'fauxqs-sqlite': 'fauxqs with its SQLite persistence on',
   ceiling: 'bare `node:http` answering every POST with a fixed small JSON body',
@@ -31,8 +38,16 @@ export const TARGET_NOTES: Record<TargetName, string> = {
 
 export interface RunningTarget {
   name: TargetName;
+  /** The first (or only) node's URL. */
   url: string;
+  /** Every node's URL (one for single-process targets); clients spread requests over them round-robin. */
+  urls: string[];
+  /** The first (or only) server process. */
   pid: number;
+  /** Every server process: CPU and RSS figures are sums over these. */
+  pids: number[];
+  /** CPU µs so far of the database server behind the target (PostgreSQL), when measurable. */
+  dbCpuMicros?: () => number;
   /** The command that started it (for BENCHMARKS.md). */
   command: string;
   /** Extra facts (fauxqs version, Node version). */
@@ -58,6 +73,8 @@ export function fauxqsNode(): string | undefined {
 
 /** Every child this process started and has not yet seen exit: killed on any way out. */
 const live = new Set<ChildProcess>();
+/** Data directories of targets not yet stopped: removed on any way out. */
+const liveDirs = new Set<string>();
 let hooksInstalled = false;
 function installHooks(): void {
   if (hooksInstalled) return;
@@ -70,6 +87,7 @@ function installHooks(): void {
         /* gone */
       }
     }
+    for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
@@ -110,6 +128,7 @@ interface SpawnSpec {
 
 async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<RunningTarget> {
   installHooks();
+  if (spec.dataDir) liveDirs.add(spec.dataDir);
   const proc = spawn(spec.bin, spec.args, {
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -185,7 +204,7 @@ async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<Running
   } catch (e) {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     await exited;
-    if (spec.dataDir) rmSync(spec.dataDir, { recursive: true, force: true });
+    if (spec.dataDir) rmSync(spec.dataDir, { recursive: true, force: true }), liveDirs.delete(spec.dataDir);
     throw e;
   }
   // Keep draining the pipes so a chatty server never blocks on a full pipe.
@@ -195,7 +214,9 @@ async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<Running
   return {
     name: spec.name,
     url: String(j.url),
+    urls: [String(j.url)],
     pid: proc.pid!,
+    pids: [proc.pid!],
     command,
     info: j,
     async stop() {
@@ -205,7 +226,7 @@ async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<Running
         await exited;
         clearTimeout(t);
       }
-      if (spec.dataDir) rmSync(spec.dataDir, { recursive: true, force: true });
+      if (spec.dataDir) rmSync(spec.dataDir, { recursive: true, force: true }), liveDirs.delete(spec.dataDir);
     },
   };
 }
@@ -242,6 +263,71 @@ export interface StartOptions {
    * peers run with their logging off (fauxqs `logger: false`); see BENCHMARKS.md.
    */
   ferryLogLevel?: string;
+  /** storage postgres: an existing database instead of the private cluster (FERRY_BENCH_DATABASE_URL). */
+  databaseUrl?: string | null;
+  /** storage postgres: the database to use when no private cluster can be started. */
+  databaseFallbackUrl?: string | null;
+}
+
+const FERRY_AUTH_ENV = { FERRY_AUTH: 'sigv4', FERRY_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId, FERRY_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey };
+
+/** One `ferry serve` process with these storage arguments. */
+async function spawnFerry(name: TargetName, storageArgs: string[], dataDir: string, level: string): Promise<RunningTarget> {
+  // At `info` Ferry announces its URL; at quieter levels the harness picks the port and polls /health.
+  const port = level === 'info' || level === 'debug' || level === 'trace' ? 0 : await freePort();
+  return spawnTarget({
+    name,
+    bin: process.execPath,
+    args: [FERRY_MAIN, 'serve', '--port', String(port), ...storageArgs, '--data-dir', dataDir, '--log-level', level],
+    // Issue 3's targets hold with signature checking on: Ferry verifies SigV4 against the harness's key.
+    env: FERRY_AUTH_ENV,
+    ...(port === 0 ? { marker: 'ferry listening' } : { healthUrl: `http://127.0.0.1:${port}` }),
+    dataDir,
+  });
+}
+
+/**
+ * `ferry-postgres` (1 node) and `ferry-postgres-3` (3 nodes): Ferry processes on one fresh schema of the
+ * run's database (started on first use), started together (so the advisory-locked migrations run as in
+ * a real multi-node start); stop() stops every node, then drops the schema.
+ */
+async function startPostgresTarget(name: TargetName, nodes: number, opts: StartOptions): Promise<RunningTarget> {
+  // Signals → exit, so the cluster's exit hook (bench/pg.ts) stops it even if no Ferry has started yet.
+  installHooks();
+  let db: BenchDatabase;
+  try {
+    db = await benchDatabase({ url: opts.databaseUrl ?? null, fallback: opts.databaseFallbackUrl ?? null });
+  } catch (e) {
+    throw e instanceof NoDatabase ? new TargetUnavailable(e.message) : e;
+  }
+  const schema = freshBenchSchema();
+  const level = opts.ferryLogLevel ?? 'warn';
+  const storageArgs = ['--storage', 'postgres', '--database-url', db.url, '--database-schema', schema];
+  const started = await Promise.allSettled(
+    Array.from({ length: nodes }, () => spawnFerry(name, storageArgs, mkdtempSync(join(tmpdir(), 'ferry-bench-postgres-')), level)),
+  );
+  const procs = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(procs.map((p) => p.stop().catch(() => undefined)));
+    await dropBenchSchema(db, schema).catch(() => undefined);
+  };
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await stopAll();
+    throw failed.reason;
+  }
+  const first = procs[0]!;
+  return {
+    name,
+    url: first.url,
+    urls: procs.map((p) => p.url),
+    pid: first.pid,
+    pids: procs.map((p) => p.pid),
+    dbCpuMicros: () => db.cpuMicros(),
+    command: first.command.replace(db.url, '<database>').replace(schema, '<fresh schema>') + (nodes > 1 ? ` (× ${nodes}, one schema)` : ''),
+    info: { ...first.info, database: db.describe, nodes },
+    stop: stopAll,
+  };
 }
 
 /** Start one target on a free port. Throws TargetUnavailable when it cannot run here. */
@@ -251,19 +337,19 @@ export async function startTarget(name: TargetName, opts: StartOptions = {}): Pr
     case 'ferry-sqlite': {
       const storage = name === 'ferry-memory' ? 'memory' : 'sqlite';
       const dataDir = mkdtempSync(join(tmpdir(), `ferry-bench-${storage}-`));
-      const level = opts.ferryLogLevel ?? 'warn';
-      // At `info` Ferry announces its URL; at quieter levels the harness picks the port and polls /health.
-      const port = level === 'info' || level === 'debug' || level === 'trace' ? 0 : await freePort();
-      const t = await spawnTarget({
-        name,
-        bin: process.execPath,
-        args: [FERRY_MAIN, 'serve', '--port', String(port), '--storage', storage, '--data-dir', dataDir, '--log-level', level],
-        // Issue 3's targets hold with signature checking on: Ferry verifies SigV4 against the harness's key.
-        env: { FERRY_AUTH: 'sigv4', FERRY_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId, FERRY_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey },
-        ...(port === 0 ? { marker: 'ferry listening' } : { healthUrl: `http://127.0.0.1:${port}` }),
-        dataDir,
-      });
+      const t = await spawnFerry(name, ['--storage', storage], dataDir, opts.ferryLogLevel ?? 'warn');
       t.info.signatureChecking = await signatureChecked(t.url);
+      return t;
+    }
+    case 'ferry-postgres':
+    case 'ferry-postgres-3': {
+      const t = await startPostgresTarget(name, name === 'ferry-postgres' ? 1 : POSTGRES_NODES, opts);
+      try {
+        t.info.signatureChecking = (await Promise.all(t.urls.map(signatureChecked))).every(Boolean);
+      } catch (e) {
+        await t.stop();
+        throw e;
+      }
       return t;
     }
     case 'fauxqs':

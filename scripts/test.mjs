@@ -34,8 +34,8 @@ function run(cmd, args, opts = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
 }
 
-/** Directory of initdb/pg_ctl/postgres, or undefined. */
-function findPgBin() {
+/** Directory of initdb/pg_ctl/postgres, or undefined. (Also used by the benchmark harness, bench/pg.ts.) */
+export function findPgBin() {
   const has = (d) => d && existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl')) && existsSync(join(d, 'postgres'));
   if (process.env.FERRY_PG_BINDIR) return has(process.env.FERRY_PG_BINDIR) ? process.env.FERRY_PG_BINDIR : undefined;
   const base = '/usr/lib/postgresql';
@@ -61,8 +61,11 @@ function freePort() {
   });
 }
 
-/** Start a private cluster; returns { url, ctl, stop }. */
-async function startCluster(bin) {
+/**
+ * Start a private cluster; returns { url, ctl, stop } (`stop` is synchronous, so it can run in an 'exit'
+ * handler). Also used by the benchmark harness (bench/pg.ts).
+ */
+export async function startCluster(bin) {
   const isRoot = process.getuid?.() === 0;
   let runAs = null;
   let uid;
@@ -172,7 +175,10 @@ async function main() {
   process.exitCode = code;
 }
 
-main().catch((e) => {
-  log(e.message);
-  process.exitCode = 1;
-});
+// Run only as a script (`node scripts/test.mjs`), not when the benchmark harness imports the helpers above.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    log(e.message);
+    process.exitCode = 1;
+  });
+}

@@ -82,15 +82,32 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   let boundPort = config.port;
   let ready = false;
 
+  /** The last Host header seen and the base URL built from it (clients send the same one every time). */
+  let lastHost: string | undefined;
+  let lastBase = '';
+  const baseFor = (host: string | undefined): string => {
+    if (config.publicBaseUrl !== undefined) return config.publicBaseUrl;
+    if (host !== undefined && host === lastHost) return lastBase;
+    const base = `http://${host && SAFE_HOST.test(host) ? host : `${hostForUrl(config.host)}:${boundPort}`}`;
+    if (host !== undefined && host !== '' && SAFE_HOST.test(host)) {
+      lastHost = host;
+      lastBase = base;
+    }
+    return base;
+  };
+
   const contextFor = (meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal'>): ActionContext => ({
     engine,
     clock,
     random,
     settings,
     requestId: meta.requestId,
-    queueUrlBase: config.publicBaseUrl ?? `http://${meta.host && SAFE_HOST.test(meta.host) ? meta.host : `${hostForUrl(config.host)}:${boundPort}`}`,
+    queueUrlBase: baseFor(meta.host),
     traceHeader: meta.traceHeader,
-    signal: meta.signal,
+    // Read through: the HTTP layer creates the request's AbortController only when it is asked for.
+    get signal() {
+      return meta.signal;
+    },
     services,
   });
 

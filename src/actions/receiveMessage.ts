@@ -58,22 +58,39 @@ export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx
   const visibility = input.VisibilityTimeout ?? intAttr(q, 'VisibilityTimeout', 30);
   const wanted = requestedSystemAttributes(input.AttributeNames, input.MessageSystemAttributeNames);
   const deadline = ctx.clock.now() + wait * 1000;
+  /** True while this attempt follows a wake handed to us: we then owe the next waiter a wake-up. */
+  let woken = false;
   for (;;) {
     const seq = ctx.services.wakeSeq?.(q.id);
-    const res = await ctx.engine.messageReceive({
-      queueId: q.id,
-      maxMessages: input.MaxNumberOfMessages ?? 1,
-      visibilityTimeoutMs: visibility * 1000,
-      attemptId: q.fifo ? input.ReceiveRequestAttemptId : undefined,
-      attemptWindowMs: LIMITS.attemptWindowMs,
-      maxInflight: wait === 0 ? LIMITS.inflightMax : undefined,
-    });
-    if (res.messages.length > 0) return { Messages: res.messages.map((m) => toMessage(m, q, input, ctx, wanted)) };
+    let res;
+    try {
+      res = await ctx.engine.messageReceive({
+        queueId: q.id,
+        maxMessages: input.MaxNumberOfMessages ?? 1,
+        visibilityTimeoutMs: visibility * 1000,
+        attemptId: q.fifo ? input.ReceiveRequestAttemptId : undefined,
+        attemptWindowMs: LIMITS.attemptWindowMs,
+        maxInflight: wait === 0 ? LIMITS.inflightMax : undefined,
+      });
+    } catch (e) {
+      if (woken) ctx.services.passWake?.(q.id);
+      throw e;
+    }
+    if (res.messages.length > 0) {
+      // Took messages after a wake: others may remain, so the next waiter gets a turn.
+      if (woken) ctx.services.passWake?.(q.id);
+      return { Messages: res.messages.map((m) => toMessage(m, q, input, ctx, wanted)) };
+    }
+    woken = false;
     const now = ctx.clock.now();
     if (wait === 0 || ctx.signal.aborted || now >= deadline) return { Messages: [] };
     // Never spin: a reported availability time already past still waits a few ms for a wake.
     const until = Math.max(Math.min(deadline, res.nextVisibleAt ?? deadline), now + 10);
-    await ctx.services.waitForMessages(q.id, until, ctx.signal, seq);
-    if (ctx.signal.aborted) return { Messages: [] };
+    woken = await ctx.services.waitForMessages(q.id, until, ctx.signal, seq);
+    if (ctx.signal.aborted) {
+      // Woken but leaving without trying: the wake must not be lost.
+      if (woken) ctx.services.passWake?.(q.id);
+      return { Messages: [] };
+    }
   }
 };

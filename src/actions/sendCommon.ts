@@ -2,9 +2,7 @@
  * What SendMessage and SendMessageBatch share: turning a validated message into the engine's
  * SendMessageParams (resolved delay, FIFO dedup id, trace header, MD5s, sender id).
  */
-import { createHash } from 'node:crypto';
-
-import { md5Hex, md5OfAttributes } from '../core/md5.js';
+import { md5Hex, md5OfAttributes, sha256Hex } from '../core/md5.js';
 import type { QueueRecord, SendMessageParams } from '../storage/engine.js';
 import { intAttr } from './common.js';
 import type { ActionContext, MessageAttributeMap } from './types.js';
@@ -29,7 +27,7 @@ export function toSendParams(m: MessageParams, q: QueueRecord, ctx: ActionContex
   let dedupId: string | undefined;
   if (q.fifo) {
     // ContentBasedDeduplication: the SHA-256 (hex) of the body is the dedup id.
-    dedupId = m.MessageDeduplicationId || createHash('sha256').update(m.MessageBody, 'utf8').digest('hex');
+    dedupId = m.MessageDeduplicationId || sha256Hex(m.MessageBody);
   }
   const p: SendMessageParams = {
     messageId: ctx.random.uuid(),

@@ -3,7 +3,11 @@
  * background runner of message move tasks.
  *
  * Long polling is event-driven: engines call `onWake(queueId)` after commits that may make messages
- * deliverable now, and every waiter of that queue is resolved at once. Time-driven availability
+ * deliverable now. Each wake resolves ONE waiter of that queue (the longest waiting), not all of them:
+ * waking every waiter for one message made them all race for it (a thundering herd: 100 waiters, 99
+ * empty receives). The woken receive passes the wake on (`passWake`) when it took messages — there
+ * may be more — or when it gave up without trying (aborted); a woken receive that tried and found
+ * nothing proves the queue empty after the wake, and later messages bring their own wakes. Time-driven availability
  * (delays ending, visibility expiring) is covered by the receive action sleeping until the engine's
  * `nextVisibleAt` at most. There is no polling loop.
  */
@@ -65,13 +69,19 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
   const wakeSeqs = new Map<string, number>();
   let closed = false;
 
-  const unsubscribe = engine.onWake((queueId) => {
+  /** Count a wake and hand it to the longest-waiting waiter of the queue, if any. */
+  function wake(queueId: string): void {
     wakeSeqs.set(queueId, (wakeSeqs.get(queueId) ?? 0) + 1);
     const set = waiters.get(queueId);
     if (!set) return;
-    waiters.delete(queueId);
-    for (const w of set) w.resolve(true);
-  });
+    // Sets iterate in insertion order: the first entry has waited longest. Its resolve removes it.
+    for (const w of set) {
+      w.resolve(true);
+      return;
+    }
+  }
+
+  const unsubscribe = engine.onWake(wake);
 
   function waitForMessages(queueId: string, untilMs: number, signal: AbortSignal, afterSeq?: number): Promise<boolean> {
     if (afterSeq !== undefined && (wakeSeqs.get(queueId) ?? 0) !== afterSeq) return Promise.resolve(true);
@@ -148,6 +158,9 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
   return {
     waitForMessages,
     wakeSeq: (queueId: string) => wakeSeqs.get(queueId) ?? 0,
+    passWake: (queueId: string) => {
+      if (!closed) wake(queueId);
+    },
     encodeReceipt: (queueId, ref, receiptToken) => encodeReceiptHandle(key, { queueId, ref, receiptToken }),
     decodeReceipt: (handle) => decodeReceiptHandle(key, handle),
     kickMoveTasks: () => schedule(0),

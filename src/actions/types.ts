@@ -343,6 +343,12 @@ export interface ActionServices {
   waitForMessages(queueId: string, untilMs: number, signal: AbortSignal, afterSeq?: number): Promise<boolean>;
   /** The queue's wake counter (optional: services without it simply cannot close that race). */
   wakeSeq?(queueId: string): number;
+  /**
+   * Hand a wake on to the next waiter of the queue (a wake resolves one waiter only). Called by a
+   * receive that was woken and either took messages (there may be more) or did not try (aborted),
+   * so that no message sits while a waiter sleeps. Optional: services that wake every waiter need none.
+   */
+  passWake?(queueId: string): void;
   /** Encode a receipt handle bound to queue + message + receive. */
   encodeReceipt(queueId: string, ref: string, receiptToken: string): string;
   /** Verify and decode; undefined when forged, tampered or malformed. */

@@ -9,7 +9,9 @@
  *
  * The three 0x01 bytes make every handle start with `AQEB`, like AWS's.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+
+import { hmacSha256, type HmacSha256 } from './hmac.js';
 
 const MAGIC = Buffer.from([1, 1, 1]);
 const TAG_LEN = 16;
@@ -21,23 +23,39 @@ export interface ReceiptParts {
   receiptToken: string;
 }
 
-function field(s: string): Buffer[] {
-  const b = Buffer.from(s, 'utf8');
-  if (b.length > 0xffff) throw new RangeError('receipt field too long');
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(b.length, 0);
-  return [len, b];
+/** One keyed HMAC per key (the key Buffer is created once per process by the services). */
+const macs = new WeakMap<Buffer, HmacSha256>();
+function macFor(key: Buffer): HmacSha256 {
+  let m = macs.get(key);
+  if (m === undefined) macs.set(key, (m = hmacSha256(key)));
+  return m;
 }
 
-function tag(key: Buffer, body: Buffer): Buffer {
-  return createHmac('sha256', key).update(body).digest().subarray(0, TAG_LEN);
+function writeField(buf: Buffer, off: number, s: string, len: number): number {
+  buf.writeUInt16BE(len, off);
+  if (len > 0) buf.write(s, off + 2, len, 'utf8');
+  return off + 2 + len;
 }
 
-/** Encode a handle for one receive of one message. */
+/** Encode a handle for one receive of one message (one buffer, no intermediate copies). */
 export function encodeReceiptHandle(key: Buffer, p: ReceiptParts): string {
-  const body = Buffer.concat([MAGIC, ...field(p.queueId), ...field(p.ref), ...field(p.receiptToken)]);
-  return Buffer.concat([body, tag(key, body)]).toString('base64url');
+  const a = Buffer.byteLength(p.queueId, 'utf8');
+  const b = Buffer.byteLength(p.ref, 'utf8');
+  const c = Buffer.byteLength(p.receiptToken, 'utf8');
+  if (a > 0xffff || b > 0xffff || c > 0xffff) throw new RangeError('receipt field too long');
+  const bodyLen = MAGIC.length + 6 + a + b + c;
+  const buf = Buffer.allocUnsafe(bodyLen + TAG_LEN);
+  buf[0] = 1;
+  buf[1] = 1;
+  buf[2] = 1;
+  let off = writeField(buf, MAGIC.length, p.queueId, a);
+  off = writeField(buf, off, p.ref, b);
+  writeField(buf, off, p.receiptToken, c);
+  macFor(key)(buf.subarray(0, bodyLen), 'buffer').copy(buf, bodyLen, 0, TAG_LEN);
+  return buf.toString('base64url');
 }
+
+const HANDLE_CHARS = /^[A-Za-z0-9+/_=-]+$/;
 
 /**
  * Verify and decode. Undefined for anything not issued with `key` (wrong MAC, truncated, garbage).
@@ -45,22 +63,25 @@ export function encodeReceiptHandle(key: Buffer, p: ReceiptParts): string {
  */
 export function decodeReceiptHandle(key: Buffer, handle: string): ReceiptParts | undefined {
   if (typeof handle !== 'string' || handle.length < 8 || handle.length > 4096) return undefined;
-  if (!/^[A-Za-z0-9+/_=-]+$/.test(handle)) return undefined;
-  const raw = Buffer.from(handle.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''), 'base64url');
-  if (raw.length < MAGIC.length + 6 + TAG_LEN || !raw.subarray(0, 3).equals(MAGIC)) return undefined;
-  const body = raw.subarray(0, raw.length - TAG_LEN);
-  const mac = raw.subarray(raw.length - TAG_LEN);
-  if (!timingSafeEqual(mac, tag(key, body))) return undefined;
+  if (!HANDLE_CHARS.test(handle)) return undefined;
+  // Handles as issued are base64url without padding: only re-encoded ones need rewriting.
+  const plain = /[+/=]/.test(handle) ? handle.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') : handle;
+  const raw = Buffer.from(plain, 'base64url');
+  if (raw.length < MAGIC.length + 6 + TAG_LEN || raw[0] !== 1 || raw[1] !== 1 || raw[2] !== 1) return undefined;
+  const bodyLen = raw.length - TAG_LEN;
+  const body = raw.subarray(0, bodyLen);
+  const mac = raw.subarray(bodyLen);
+  if (!timingSafeEqual(mac, macFor(key)(body, 'buffer').subarray(0, TAG_LEN))) return undefined;
   const out: string[] = [];
   let off = MAGIC.length;
   for (let i = 0; i < 3; i++) {
-    if (off + 2 > body.length) return undefined;
-    const len = body.readUInt16BE(off);
+    if (off + 2 > bodyLen) return undefined;
+    const len = raw.readUInt16BE(off);
     off += 2;
-    if (off + len > body.length) return undefined;
-    out.push(body.subarray(off, off + len).toString('utf8'));
+    if (off + len > bodyLen) return undefined;
+    out.push(raw.toString('utf8', off, off + len));
     off += len;
   }
-  if (off !== body.length) return undefined;
+  if (off !== bodyLen) return undefined;
   return { queueId: out[0]!, ref: out[1]!, receiptToken: out[2]! };
 }

@@ -28,6 +28,7 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
+import { hmacSha256, type HmacSha256 } from '../core/hmac.js';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import {
@@ -118,6 +119,8 @@ const HEX64 = /^[0-9a-f]{64}$/;
 interface KeySlot {
   date: string;
   key: Buffer | undefined;
+  /** HMAC-SHA256 keyed with `key` (pads precomputed: the per-request HMAC allocates no Hmac object). */
+  mac: HmacSha256 | undefined;
 }
 
 interface CredentialEntry {
@@ -153,8 +156,8 @@ export function createSigV4Verifier(opts: SigV4Options): SigV4Verifier {
       accessKeyId: c.accessKeyId,
       kSecret: Buffer.from('AWS4' + c.secretAccessKey, 'utf8'),
       slots: [
-        { date: '', key: undefined },
-        { date: '', key: undefined },
+        { date: '', key: undefined, mac: undefined },
+        { date: '', key: undefined, mac: undefined },
       ],
       victim: 0,
     });
@@ -162,10 +165,10 @@ export function createSigV4Verifier(opts: SigV4Options): SigV4Verifier {
   const stats = { keyDerivations: 0 };
 
   /** The signing key for (credential, date): cached; derived (4 HMACs) on a miss. */
-  function signingKey(entry: CredentialEntry, date: string): Buffer {
+  function signingMac(entry: CredentialEntry, date: string): HmacSha256 {
     const [a, b] = entry.slots;
-    if (a.date === date && a.key) return a.key;
-    if (b.date === date && b.key) return b.key;
+    if (a.date === date && a.mac) return a.mac;
+    if (b.date === date && b.mac) return b.mac;
     stats.keyDerivations++;
     const kDate = createHmac('sha256', entry.kSecret).update(date).digest();
     const kRegion = createHmac('sha256', kDate).update(region).digest();
@@ -174,8 +177,9 @@ export function createSigV4Verifier(opts: SigV4Options): SigV4Verifier {
     const slot = entry.slots[entry.victim];
     slot.date = date;
     slot.key = key;
+    slot.mac = hmacSha256(key);
     entry.victim = entry.victim === 0 ? 1 : 0;
-    return key;
+    return slot.mac;
   }
 
   function verify(req: SigV4Request): SigV4Identity {
@@ -249,7 +253,7 @@ export function createSigV4Verifier(opts: SigV4Options): SigV4Verifier {
     const credentialScope = scopeDate + '/' + region + '/' + service + '/' + TERMINATOR;
     const stringToSign =
       ALGORITHM + '\n' + parts.requestDate + '\n' + credentialScope + '\n' + sha256Hex(canonicalRequest);
-    const expected = createHmac('sha256', signingKey(entry, scopeDate)).update(stringToSign).digest('hex');
+    const expected = signingMac(entry, scopeDate)(stringToSign, 'hex');
     if (!constantTimeEqualHex(expected, parts.signature)) throw signatureMismatch(canonicalRequest, stringToSign);
     return { accessKeyId, sessionToken: parts.sessionToken, presigned: parts.presigned };
   }

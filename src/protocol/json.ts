@@ -202,7 +202,51 @@ function blobReplacer(this: Record<string, unknown>, key: string, value: unknown
  */
 export function encodeJsonOutput(op: Operation, output: unknown): string {
   if (!op.output || output === undefined || output === null) return '{}';
-  return op.output.hasBlob ? JSON.stringify(output, blobReplacer) : JSON.stringify(output);
+  // The replacer is called for every key of the document (slow); it is only needed when a blob is
+  // actually present, which a model-guided walk of the blob-bearing members finds cheaply.
+  return op.output.hasBlob && holdsBlob(output, op.output) ? JSON.stringify(output, blobReplacer) : JSON.stringify(output);
+}
+
+function mayHoldBlob(shape: Shape): boolean {
+  switch (shape.type) {
+    case 'blob':
+      return true;
+    case 'list':
+      return mayHoldBlob(shape.member);
+    case 'map':
+      return mayHoldBlob(shape.value);
+    case 'structure':
+      return shape.hasBlob;
+    default:
+      return false;
+  }
+}
+
+/** Whether `v` (of `shape`) holds a Buffer anywhere a blob may be; visits only blob-bearing members. */
+function holdsBlob(v: unknown, shape: Shape): boolean {
+  if (v === undefined || v === null) return false;
+  switch (shape.type) {
+    case 'blob':
+      return true;
+    case 'list':
+      if (!Array.isArray(v) || !mayHoldBlob(shape.member)) return false;
+      for (const e of v) if (holdsBlob(e, shape.member)) return true;
+      return false;
+    case 'map': {
+      if (typeof v !== 'object' || !mayHoldBlob(shape.value)) return false;
+      const o = v as Record<string, unknown>;
+      for (const k in o) if (holdsBlob(o[k], shape.value)) return true;
+      return false;
+    }
+    case 'structure': {
+      if (typeof v !== 'object' || !shape.hasBlob) return false;
+      const o = v as Record<string, unknown>;
+      for (const m of shape.members) if (mayHoldBlob(m.shape) && holdsBlob(o[m.name], m.shape)) return true;
+      return false;
+    }
+    default:
+      return false;
+  }
 }
 
 /** Body of a JSON 1.0 error. */

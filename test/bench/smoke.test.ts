@@ -1,8 +1,10 @@
 /**
  * CI's guard against the benchmark harness rotting (issue 3): the harness in its seconds-long smoke mode
  * — tiny durations and sizes, one round, Ferry (memory + SQLite) and the bare-HTTP ceiling, no fauxqs —
- * must run every scenario and produce well-formed results with zero lost or duplicated messages. No
- * performance threshold is asserted here, ever: the numbers live in BENCHMARKS.md.
+ * must run every scenario and produce well-formed results with zero lost or duplicated messages. When
+ * FERRY_TEST_DATABASE_URL is set (`npm test` sets it) ferry-postgres runs too, on the scenarios the
+ * PostgreSQL targets run (issue 4). No performance threshold is asserted here, ever: the numbers live in
+ * BENCHMARKS.md.
  */
 import { strict as assert } from 'node:assert';
 import { createHash, createHmac } from 'node:crypto';
@@ -83,5 +85,9 @@ test('bench smoke: every scenario runs and reports well-formed, loss-free result
     }
   }
   assert.match(report.table, /\| send \| ferry-memory \|/);
+  if (process.env.FERRY_TEST_DATABASE_URL) {
+    assert.ok(o.targets.includes('ferry-postgres'), 'ferry-postgres is in the smoke when a database is available');
+    assert.ok(!report.unavailable.has('ferry-postgres'), `ferry-postgres unavailable: ${report.unavailable.get('ferry-postgres')}`);
+  }
   assert.ok(report.checks.length > 0);
 });
