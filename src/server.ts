@@ -104,10 +104,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     requestId: meta.requestId,
     queueUrlBase: baseFor(meta.host),
     traceHeader: meta.traceHeader,
-    // Read through: the HTTP layer creates the request's AbortController only when it is asked for.
-    get signal() {
-      return meta.signal;
-    },
+    signal: meta.signal,
     services,
   });
 

@@ -16,7 +16,8 @@ import { fifoIdError, validateMessage } from './validation/message.js';
 /** Approximate wire size of an entry as AWS counts it for the 1 MiB batch limit. */
 function entryBytes(e: { MessageBody: string; MessageAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Buffer }> }): number {
   let n = typeof e.MessageBody === 'string' ? Buffer.byteLength(e.MessageBody, 'utf8') : 0;
-  for (const [k, v] of Object.entries(e.MessageAttributes ?? {})) {
+  if (e.MessageAttributes === undefined) return n;
+  for (const [k, v] of Object.entries(e.MessageAttributes)) {
     n += Buffer.byteLength(k) + Buffer.byteLength(v?.DataType ?? '');
     n += v?.StringValue !== undefined ? Buffer.byteLength(v.StringValue) : (v?.BinaryValue?.length ?? 0);
   }
@@ -37,19 +38,26 @@ export const sendMessageBatch: ActionHandler<'SendMessageBatch'> = async (input,
   }
   const maxSize = intAttr(q, 'MaximumMessageSize', LIMITS.maxMessageSizeMax);
   const failed: BatchResultErrorEntry[] = [];
-  const accepted: Array<{ id: string; p: SendMessageParams }> = [];
+  const ids: string[] = [];
+  const params: SendMessageParams[] = [];
   for (const e of input.Entries) {
     try {
       validateMessage(e, q.fifo, maxSize);
-      accepted.push({ id: e.Id, p: toSendParams(e, q, ctx) });
+      const p = toSendParams(e, q, ctx);
+      ids.push(e.Id);
+      params.push(p);
     } catch (err) {
       failed.push(failedEntry(e.Id, err));
     }
   }
   const successful: SendMessageBatchResultEntry[] = [];
-  if (accepted.length > 0) {
-    const results = await ctx.engine.messageSend({ queueId: q.id, messages: accepted.map((a) => a.p), dedupWindowMs: LIMITS.dedupWindowMs });
-    accepted.forEach((a, i) => successful.push({ Id: a.id, ...sendResultFields(a.p, results[i]!.messageId, results[i]!.sequenceNumber) }));
+  if (params.length > 0) {
+    const results = await ctx.engine.messageSend({ queueId: q.id, messages: params, dedupWindowMs: LIMITS.dedupWindowMs });
+    for (let i = 0; i < params.length; i++) {
+      const r = results[i]!;
+      // Id first, then the shared fields in their usual order (the JSON key order clients see).
+      successful.push(Object.assign({ Id: ids[i]! }, sendResultFields(params[i]!, r.messageId, r.sequenceNumber)));
+    }
   }
   return { Successful: successful, Failed: failed };
 };

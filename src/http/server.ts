@@ -58,8 +58,6 @@ export interface HttpLogger {
   warn(o: object, msg?: string): void;
   error(o: object, msg?: string): void;
   debug?(o: object, msg?: string): void;
-  /** pino's level check: when present and false for `info`, the per-request line is not even built. */
-  isLevelEnabled?(level: string): boolean;
 }
 
 export interface HttpServerOptions {
@@ -115,15 +113,15 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
   const extraRoutes = opts.extraRoutes;
   const verifier = opts.verifier;
 
-  /** Requests not yet answered; close() aborts them and waits for the set to empty. */
-  const inFlight = new Set<RequestAbort>();
+  /** Controllers of requests not yet answered; close() aborts them and waits for the set to empty. */
+  const inFlight = new Set<AbortController>();
   let drainWaiter: (() => void) | undefined;
   let closing = false;
 
   const server = http.createServer(handle);
   server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 5000;
 
-  function finishRequest(ctl: RequestAbort): void {
+  function finishRequest(ctl: AbortController): void {
     inFlight.delete(ctl);
     if (inFlight.size === 0 && drainWaiter) drainWaiter();
   }
@@ -165,7 +163,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
     }
 
     const protocol = detectProtocol(req.headers);
-    const ctl = new RequestAbort();
+    const ctl = new AbortController();
     inFlight.add(ctl);
     // `close` fires when the response is done or the socket died; unfinished means the client left.
     res.once('close', () => {
@@ -173,16 +171,14 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       finishRequest(ctl);
     });
 
-    const reply = (r: EncodedResponse, action: string | undefined, input: unknown, err?: unknown): void => {
+    const reply = (r: EncodedResponse, action: string | undefined, queue: string | undefined, err?: unknown): void => {
       if (closing) r.headers['Connection'] = 'close';
       r.headers['Content-Length'] = String(Buffer.byteLength(r.body));
       res.writeHead(r.status, r.headers);
       res.end(r.body);
-      // One line per request; failures name their SQS error so logs can be grepped by code. Skipped
-      // entirely (no object, no queue-name parse) when the level is above info.
-      if (logger.isLevelEnabled !== undefined && !logger.isLevelEnabled('info')) return;
+      // One line per request; failures name their SQS error so logs can be grepped by code.
       const error = err instanceof SqsError ? err.code : err === undefined ? undefined : 'InternalFailure';
-      logger.info({ reqId: requestId, action, queue: queueOf(input), status: r.status, error, ms: Math.round((performance.now() - started) * 100) / 100 }, 'request');
+      logger.info({ reqId: requestId, action, queue, status: r.status, error, ms: Math.round((performance.now() - started) * 100) / 100 }, 'request');
     };
 
     if (closing) {
@@ -194,7 +190,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
 
     const run = (body: Buffer): void => {
       let action: ActionName | undefined;
-      let input: unknown;
+      let queue: string | undefined;
       let proto: WireProtocol = protocol;
       try {
         // Authenticate before decoding: an unsigned request learns nothing about parameter validation.
@@ -202,21 +198,17 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
         const decoded = decodeRequest({ method, path, headers: req.headers, body, query });
         action = decoded.action;
         proto = decoded.protocol;
-        input = decoded.input;
+        queue = queueOf(decoded.input);
         const meta: RequestMeta = {
           requestId,
           protocol: proto,
           host: req.headers.host,
           traceHeader: headerString(req.headers['x-amzn-trace-id']),
-          // Created on first use: only long polls ever look at it.
-          get signal() {
-            return ctl.signal;
-          },
+          signal: ctl.signal,
         };
         if (accessKeyId !== undefined) meta.accessKeyId = accessKeyId;
         const a = decoded.action;
         const p = proto;
-        const inp = input;
         dispatch(a, decoded.input, meta).then(
           (output) => {
             let r: EncodedResponse;
@@ -226,16 +218,16 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
               logger.error({ reqId: requestId, action: a, err }, 'encoding the output failed');
               r = encodeError(p, err, requestId);
             }
-            reply(r, a, inp);
+            reply(r, a, queue);
           },
           (err: unknown) => {
             if (!(err instanceof SqsError)) logger.error({ reqId: requestId, action: a, err }, 'action failed');
-            reply(encodeError(p, err, requestId), a, inp, err);
+            reply(encodeError(p, err, requestId), a, queue, err);
           },
         );
       } catch (err) {
         if (!(err instanceof SqsError)) logger.error({ reqId: requestId, err }, 'request decoding failed');
-        reply(encodeError(protocolOf(err, proto), err, requestId), action, input, err);
+        reply(encodeError(protocolOf(err, proto), err, requestId), action, queue, err);
       }
     };
 
@@ -328,30 +320,6 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
 }
 
 const EMPTY = Buffer.alloc(0);
-
-/**
- * A request's abort state. The AbortController (and its signal) is created on first use of `signal`:
- * most actions never look at it, and creating one per request showed in the profile. Aborting before
- * that just records it; a signal created later starts out aborted.
- */
-class RequestAbort {
-  private ctl: AbortController | undefined = undefined;
-  aborted = false;
-
-  get signal(): AbortSignal {
-    if (this.ctl === undefined) {
-      this.ctl = new AbortController();
-      if (this.aborted) this.ctl.abort();
-    }
-    return this.ctl.signal;
-  }
-
-  abort(): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.ctl?.abort();
-  }
-}
 
 /** `/<account>/<queue>` with non-empty segments. */
 function isQueuePath(path: string): boolean {

@@ -342,7 +342,7 @@ export class MemoryEngine implements StorageEngine {
         }
       }
       const m = new Msg(
-        (++this.refCounter).toString(36),
+        ++this.refCounter,
         seq,
         s.messageId,
         s.body,
@@ -479,7 +479,7 @@ export class MemoryEngine implements StorageEngine {
     let woke = false;
     for (let i = 0; i < p.receipts.length; i++) {
       const r = p.receipts[i]!;
-      const m = q.messages.get(r.ref);
+      const m = q.messages.get(parseRef(r.ref));
       if (q.fifo) {
         // FIFO: only the current receipt of a message still in flight ("The receipt handle has expired.").
         if (m === undefined || m.state !== INFLIGHT || m.receiptToken !== r.receiptToken) {
@@ -510,7 +510,7 @@ export class MemoryEngine implements StorageEngine {
     let woke = false;
     for (let i = 0; i < p.entries.length; i++) {
       const e = p.entries[i]!;
-      const m = q.messages.get(e.ref);
+      const m = q.messages.get(parseRef(e.ref));
       if (m === undefined || (q.fifo && m.receiptToken !== e.receiptToken)) {
         out[i] = { ok: false, error: 'ReceiptInvalid' };
         continue;
@@ -637,7 +637,7 @@ export class MemoryEngine implements StorageEngine {
       // A moved message is a new message in its destination: new id and sequence, count 0, sent now.
       const seq = ++this.seq;
       const copy = new Msg(
-        (++this.refCounter).toString(36),
+        ++this.refCounter,
         seq,
         this.random.uuid(),
         m.body,
@@ -966,7 +966,7 @@ export class MemoryEngine implements StorageEngine {
     this.detach(q, m);
     const seq = ++this.seq;
     const moved = new Msg(
-      (++this.refCounter).toString(36),
+      ++this.refCounter,
       seq,
       m.messageId,
       m.body,
@@ -1041,10 +1041,20 @@ export class MemoryEngine implements StorageEngine {
   }
 }
 
+/**
+ * A receipt's ref back to the number it was rendered from (base 36), or -1 for anything this engine
+ * did not issue: the digits must round-trip exactly, so a prefix parse never names another message.
+ */
+function parseRef(ref: string): number {
+  if (ref.length === 0 || ref.length > 10) return -1;
+  const n = parseInt(ref, 36);
+  return Number.isSafeInteger(n) && n > 0 && n.toString(36) === ref ? n : -1;
+}
+
 /** The outward view of a message for one receive: a fresh object with deep-copied attributes. */
 function snapshot(m: Msg, token: string): ReceivedMessage {
   const r: ReceivedMessage = {
-    ref: m.ref,
+    ref: m.ref.toString(36),
     receiptToken: token,
     messageId: m.messageId,
     body: m.body,

@@ -46,8 +46,11 @@ export class Msg implements HeapItem {
   group: Group | undefined = undefined;
 
   constructor(
-    /** Engine-wide unique reference (receipts name it). */
-    readonly ref: string,
+    /**
+     * Engine-wide unique reference (receipts name it by its base-36 digits). A number, not a string:
+     * no string per stored message, and the per-queue Map hashes small integers cheaply.
+     */
+    readonly ref: number,
     /** Engine-wide increasing order of arrival in *this* queue; FIFO sequence numbers derive from it. */
     readonly seq: number,
     readonly messageId: string,
@@ -127,7 +130,7 @@ const byKey = (a: Group, b: Group): boolean => a.key < b.key;
  *    drained lazily against clock.now() at the start of every operation, so no timers are needed.
  */
 export class QueueState {
-  readonly messages = new Map<string, Msg>();
+  readonly messages = new Map<number, Msg>();
   readonly fresh = new Deque<Msg>(16);
   readonly returned = new IndexedHeap<Msg>(bySeq);
   readonly timers = new IndexedHeap<Msg>(byDeadline);

@@ -289,6 +289,10 @@ export class SqliteEngine implements StorageEngine {
   /** True while a batch transaction is open: the cache is then neither filled nor trusted for misses. */
   private inTx = false;
 
+  /** Random bytes not yet used for receipt tokens (see nextToken). */
+  private tokenPool: Buffer = Buffer.alloc(0);
+  private tokenOff = 0;
+
   private pending: WorkItem[] = [];
   private flushScheduled = false;
   private commits = 0;
@@ -813,9 +817,24 @@ export class SqliteEngine implements StorageEngine {
     this.q('DELETE FROM payloads WHERE id = ?').run(row.payload_id);
   }
 
+  /**
+   * A fresh 128-bit receipt token (hex) from the injected randomness, cut from a pooled block: one
+   * `random.bytes` call per 256 tokens instead of one per delivered message (its fixed per-call cost
+   * showed in the receive profile), as the memory engine does.
+   */
+  private nextToken(): string {
+    if (this.tokenOff + 16 > this.tokenPool.length) {
+      this.tokenPool = this.random.bytes(4096);
+      this.tokenOff = 0;
+    }
+    const t = this.tokenPool.toString('hex', this.tokenOff, this.tokenOff + 16);
+    this.tokenOff += 16;
+    return t;
+  }
+
   /** Claim a message for this receive and build what the action layer returns. */
   private claim(row: MessageRow, now: number, visibilityMs: number): ReceivedMessage {
-    const token = this.random.bytes(16).toString('hex');
+    const token = this.nextToken();
     const updated = this.q(
       `UPDATE messages SET received = 1, receipt_token = ?, received_at = ?, receive_count = receive_count + 1,
               first_received_at = COALESCE(first_received_at, ?), visible_at = ?
