@@ -89,6 +89,7 @@ import type {
 } from '../engine.js';
 import { decodeAttributes, encodeAttributes } from '../sqlite/codec.js';
 import { migrate, MIGRATIONS, SCHEMA_NAME } from './migrations.js';
+import { arnName, dedupKey, parseRedrive, renderSeq, retentionMs } from '../shared.js';
 
 /**
  * Where the engine takes "now" from.
@@ -124,12 +125,8 @@ export type PostgresEngineOptions = {
   warn?: (message: string, detail?: Record<string, unknown>) => void;
 } & EngineDeps;
 
-/** AWS default MessageRetentionPeriod (4 days), used when a queue record carries none. */
-const DEFAULT_RETENTION_S = 345_600;
 /** Deleted-name tombstones older than this are swept. */
 const TOMBSTONE_TTL_MS = 86_400_000;
-/** FIFO sequence numbers render as 10^19 + counter: 20 decimal digits, like AWS's. */
-const SEQ_BASE = 10n ** 19n;
 /** Expired messages removed per sweep statement (keeps row locks short). */
 const SWEEP_CHUNK = 2_000;
 /** Receive-count bound used when a queue has no (usable) redrive policy. */
@@ -205,45 +202,9 @@ interface Tx {
   wakes: Set<string>;
 }
 
-interface Redrive {
-  targetArn: string;
-  maxReceiveCount: number;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------
-
-function renderSeq(counter: number | null): string | undefined {
-  return counter === null ? undefined : (SEQ_BASE + BigInt(counter)).toString();
-}
-
-function arnName(arn: string): string {
-  const i = arn.lastIndexOf(':');
-  return i < 0 ? arn : arn.slice(i + 1);
-}
-
-function parseRedrive(json: string | undefined): Redrive | undefined {
-  if (!json) return undefined;
-  try {
-    const p = JSON.parse(json) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
-    const max = Number(p.maxReceiveCount);
-    if (typeof p.deadLetterTargetArn !== 'string' || !Number.isFinite(max)) return undefined;
-    return { targetArn: p.deadLetterTargetArn, maxReceiveCount: max };
-  } catch {
-    return undefined; // validated by the action layer; a malformed stored value disables redrive
-  }
-}
-
-function retentionMs(q: QueueRecord): number {
-  const s = Number(q.attributes['MessageRetentionPeriod'] ?? DEFAULT_RETENTION_S);
-  return (Number.isFinite(s) ? s : DEFAULT_RETENTION_S) * 1000;
-}
-
-function dedupKey(q: QueueRecord, groupId: string | undefined, dedupId: string): string {
-  if (q.attributes['DeduplicationScope'] === 'messageGroup') return `g${(groupId ?? '').length}:${groupId ?? ''}${dedupId}`;
-  return `q:${dedupId}`;
-}
 
 function freezeQueue(row: QueueRow): QueueRecord {
   return Object.freeze({

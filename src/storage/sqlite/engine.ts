@@ -53,6 +53,7 @@ import type {
 } from '../engine.js';
 import { decodeAttributes, encodeAttributes } from './codec.js';
 import { migrate } from './migrations.js';
+import { arnName, dedupKey, parseRedrive, renderSeq, retentionMs } from '../shared.js';
 
 /** Options of {@link SqliteEngine}. */
 export type SqliteEngineOptions = {
@@ -65,12 +66,8 @@ export type SqliteEngineOptions = {
   busyTimeoutMs?: number;
 } & EngineDeps;
 
-/** AWS default MessageRetentionPeriod (4 days), used when a queue record carries none. */
-const DEFAULT_RETENTION_S = 345_600;
 /** Deleted-name tombstones older than this are swept (engine.ts: "older than a day"). */
 const TOMBSTONE_TTL_MS = 86_400_000;
-/** FIFO sequence numbers render as 10^19 + counter: 20 decimal digits, like AWS's. */
-const SEQ_BASE = 10n ** 19n;
 /** Rows fetched per page while scanning receive candidates. */
 const PAGE = 32;
 /** Expired messages removed per sweep transaction (keeps the write lock short). */
@@ -177,50 +174,9 @@ interface WorkItem {
   reject: (e: unknown) => void;
 }
 
-/** Parsed RedrivePolicy. */
-interface Redrive {
-  targetArn: string;
-  maxReceiveCount: number;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------
-
-/** Render a stored sequence counter as AWS-looking decimal (≥ 20 digits, strictly increasing). */
-function renderSeq(counter: number | null): string | undefined {
-  return counter === null ? undefined : (SEQ_BASE + BigInt(counter)).toString();
-}
-
-/** The queue name an ARN designates (last ':' segment). */
-function arnName(arn: string): string {
-  const i = arn.lastIndexOf(':');
-  return i < 0 ? arn : arn.slice(i + 1);
-}
-
-function parseRedrive(json: string | undefined): Redrive | undefined {
-  if (!json) return undefined;
-  try {
-    const p = JSON.parse(json) as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
-    const max = Number(p.maxReceiveCount);
-    if (typeof p.deadLetterTargetArn !== 'string' || !Number.isFinite(max)) return undefined;
-    return { targetArn: p.deadLetterTargetArn, maxReceiveCount: max };
-  } catch {
-    // The action layer validates RedrivePolicy; a malformed stored value simply disables redrive.
-    return undefined;
-  }
-}
-
-function retentionMs(q: QueueRecord): number {
-  const s = Number(q.attributes['MessageRetentionPeriod'] ?? DEFAULT_RETENTION_S);
-  return (Number.isFinite(s) ? s : DEFAULT_RETENTION_S) * 1000;
-}
-
-/** Dedup key: `dedupId` (scope queue) or group + id (scope messageGroup), unambiguous by length prefix. */
-function dedupKey(q: QueueRecord, groupId: string | undefined, dedupId: string): string {
-  if (q.attributes['DeduplicationScope'] === 'messageGroup') return `g${(groupId ?? '').length}:${groupId ?? ''}${dedupId}`;
-  return `q:${dedupId}`;
-}
 
 function isSqliteError(e: unknown): boolean {
   if (e instanceof Database.SqliteError) return true;
