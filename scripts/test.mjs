@@ -16,7 +16,8 @@
  *         naming what to install.
  *     FERRY_TEST_PG_CTL (JSON: pg_ctl path, data dir, user) lets the multi-node test restart the
  *     private cluster; with an external database that part of the test is skipped.
- *  3. `node --test --test-concurrency=2 dist/test/` (extra arguments replace `dist/test/`).
+ *  3. `node --test dist/test/multinode/` alone (it restarts PostgreSQL), then
+ *     `node --test --test-concurrency=2` over the other test folders (extra arguments replace both).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -151,17 +152,30 @@ async function main() {
   // Backstop: whatever happens below, the private cluster does not outlive this script.
   process.on('exit', cleanup);
   const targets = process.argv.slice(2);
-  const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...(targets.length ? targets : [`${outDir}/test/`])], {
-    cwd: root,
-    env,
-    stdio: 'inherit',
-  });
+  // The multi-node test restarts and stops PostgreSQL on purpose; sharing the cluster with the other
+  // PostgreSQL tests running in parallel would break them. So it runs first and alone, then the rest
+  // in parallel (the closing summary is the main suite's).
+  const phases = targets.length
+    ? [targets]
+    : [
+        [`${outDir}/test/multinode/`],
+        readdirSync(join(root, outDir, 'test'), { withFileTypes: true })
+          .filter((d) => d.isDirectory() && d.name !== 'multinode')
+          .map((d) => `${outDir}/test/${d.name}/`),
+      ];
+  let child;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => {
-      child.kill(sig);
+      child?.kill(sig);
     });
   }
-  const code = await new Promise((res) => child.on('exit', (c, s) => res(c ?? (s ? 1 : 0))));
+  let code = 0;
+  for (const files of phases) {
+    if (stopping) break;
+    child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: root, env, stdio: 'inherit' });
+    const c = await new Promise((res) => child.on('exit', (x, s) => res(x ?? (s ? 1 : 0))));
+    code = code || c;
+  }
   if (!cluster && env.FERRY_TEST_DATABASE_URL) {
     // An external database: drop schemas that killed test processes may have left behind.
     try {
