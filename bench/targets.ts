@@ -190,6 +190,7 @@ async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<Running
       }
     });
     proc.stderr!.on('data', (b: Buffer) => {
+      if (process.env.FERRY_BENCH_TARGET_STDERR) process.stderr.write(b);
       out += b.toString();
       if (out.length > 1_000_000) out = out.slice(-100_000);
     });
@@ -271,6 +272,11 @@ export interface StartOptions {
 
 const FERRY_AUTH_ENV = { FERRY_AUTH: 'sigv4', FERRY_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId, FERRY_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey };
 
+function profileArgs(): string[] {
+  const dir = process.env.FERRY_BENCH_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** One `ferry serve` process with these storage arguments. */
 async function spawnFerry(name: TargetName, storageArgs: string[], dataDir: string, level: string): Promise<RunningTarget> {
   // At `info` Ferry announces its URL; at quieter levels the harness picks the port and polls /health.
@@ -278,7 +284,8 @@ async function spawnFerry(name: TargetName, storageArgs: string[], dataDir: stri
   return spawnTarget({
     name,
     bin: process.execPath,
-    args: [FERRY_MAIN, 'serve', '--port', String(port), ...storageArgs, '--data-dir', dataDir, '--log-level', level],
+    // FERRY_BENCH_PROFILE_DIR: each Ferry process writes a V8 CPU profile there (for profiling, not for figures).
+    args: [...profileArgs(), FERRY_MAIN, 'serve', '--port', String(port), ...storageArgs, '--data-dir', dataDir, '--log-level', level],
     // Issue 3's targets hold with signature checking on: Ferry verifies SigV4 against the harness's key.
     env: FERRY_AUTH_ENV,
     ...(port === 0 ? { marker: 'ferry listening' } : { healthUrl: `http://127.0.0.1:${port}` }),
@@ -366,6 +373,6 @@ export async function startTarget(name: TargetName, opts: StartOptions = {}): Pr
       });
     }
     case 'ceiling':
-      return spawnTarget({ name, bin: process.execPath, args: [CEILING, '0'], marker: 'ceiling listening' });
+      return spawnTarget({ name, bin: process.execPath, args: [...profileArgs(), CEILING, '0'], marker: 'ceiling listening' });
   }
 }

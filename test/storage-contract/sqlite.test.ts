@@ -118,6 +118,31 @@ describe('sqlite engine specifics', () => {
     });
   });
 
+  it('syncs the WAL off the event loop; writes arriving during a sync share the next commit', async () => {
+    await withEngine(async (e) => {
+      assert.equal(e.diagnostics().walSync, 'off-loop');
+      const { queue } = await e.queueCreate({ name: 'sync', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const before = e.transactionsCommitted;
+      const first = e.messageSend({ queueId: queue.id, messages: [msg('first')], dedupWindowMs: 300_000 });
+      // Wait until the first batch has committed (its WAL sync is now running), then send 20 more
+      // in separate turns of the event loop: they wait for that sync and are committed together.
+      while (e.transactionsCommitted === before) await new Promise((r) => setImmediate(r));
+      const later: Promise<unknown>[] = [];
+      for (let i = 0; i < 20; i++) {
+        later.push(e.messageSend({ queueId: queue.id, messages: [msg(`l${i}`)], dedupWindowMs: 300_000 }));
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all([first, ...later]);
+      // One commit per event-loop turn would make 21; gathering behind the syncs makes a few.
+      assert.ok(e.transactionsCommitted - before < 10, `commits: ${e.transactionsCommitted - before}`);
+      assert.equal((await e.queueStats(queue.id)).visible, 21);
+    });
+    const mem = new SqliteEngine({ path: ':memory:', clock: new ManualClock(), random: new SeededRandom() });
+    await mem.init();
+    assert.equal(mem.diagnostics().walSync, 'in-commit');
+    await mem.close();
+  });
+
   it('hot statements are index searches, never table scans', async () => {
     await withEngine(async (e) => {
       const { plans } = e.diagnostics();
