@@ -2,6 +2,7 @@
  * Composition root: storage engine + action services + HTTP listener, wired from one FerryConfig.
  * `createServer(config)` is the programmatic API; `ferry serve` (cli/) is a thin wrapper around it.
  */
+import { NEVER_CANCELLED } from './core/cancel.js';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dispatchAction } from './actions/registry.js';
@@ -118,7 +119,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
 
   // Queues declared in the config file, created or updated before the server reports ready.
   await declareQueues(config, (action, input) =>
-    dispatchAction(action, input as never, contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: new AbortController().signal })),
+    dispatchAction(action, input as never, contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED })),
   );
 
   const sweeper = setInterval(() => {

@@ -11,6 +11,7 @@
  * (delays ending, visibility expiring) is covered by the receive action sleeping until the engine's
  * `nextVisibleAt` at most. There is no polling loop.
  */
+import type { CancelSignal } from '../core/cancel.js';
 import type { Clock } from '../core/clock.js';
 import type { Random } from '../core/random.js';
 import { decodeReceiptHandle, encodeReceiptHandle } from '../core/receipt.js';
@@ -83,7 +84,7 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
 
   const unsubscribe = engine.onWake(wake);
 
-  function waitForMessages(queueId: string, untilMs: number, signal: AbortSignal, afterSeq?: number): Promise<boolean> {
+  function waitForMessages(queueId: string, untilMs: number, signal: CancelSignal, afterSeq?: number): Promise<boolean> {
     if (afterSeq !== undefined && (wakeSeqs.get(queueId) ?? 0) !== afterSeq) return Promise.resolve(true);
     // Engines whose wake-ups can be lost bound each wait (the receive then simply tries again).
     const delay = Math.min(untilMs - deps.clock.now(), engine.capabilities.maxWaitSliceMs ?? Infinity);
@@ -95,15 +96,14 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
       const w: Waiter = {
         resolve: (woken) => {
           clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
+          offAbort();
           mine.delete(w);
           if (mine.size === 0 && waiters.get(queueId) === mine) waiters.delete(queueId);
           resolve(woken);
         },
       };
-      const onAbort = () => w.resolve(false);
       const timer = setTimeout(() => w.resolve(false), delay);
-      signal.addEventListener('abort', onAbort, { once: true });
+      const offAbort = signal.onAbort(() => w.resolve(false));
       set.add(w);
     });
   }

@@ -9,6 +9,7 @@
  * are Buffers (base64 on both wires). Optional members are absent (undefined), never null.
  */
 
+import type { CancelSignal } from '../core/cancel.js';
 import type { Clock } from '../core/clock.js';
 import type { Random } from '../core/random.js';
 import type { StorageEngine } from '../storage/engine.js';
@@ -328,7 +329,7 @@ export interface ActionContext {
   /** From the `X-Amzn-Trace-Id` request header; becomes AWSTraceHeader when the message has none. */
   readonly traceHeader?: string;
   /** Aborted when the server shuts down or the client goes away: long polls return empty at once. */
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /** Process-wide services shared by all requests. */
   readonly services: ActionServices;
 }
@@ -340,7 +341,7 @@ export interface ActionServices {
    * `afterSeq` (from `wakeSeq` read before the receive attempt): resolve true at once when the queue
    * was woken since, so a wake between the attempt and the wait is not lost.
    */
-  waitForMessages(queueId: string, untilMs: number, signal: AbortSignal, afterSeq?: number): Promise<boolean>;
+  waitForMessages(queueId: string, untilMs: number, signal: CancelSignal, afterSeq?: number): Promise<boolean>;
   /** The queue's wake counter (optional: services without it simply cannot close that race). */
   wakeSeq?(queueId: string): number;
   /**

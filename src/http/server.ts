@@ -9,7 +9,7 @@
  *   anything `opts.extraRoutes` claims  (metrics, console) — consulted first
  *
  * Per request: a request id (UUID) in `x-amzn-RequestId`, node's accurate `Date` header (SDKs correct
- * clock skew from it), a body limit enforced while streaming, an AbortSignal that fires when the client
+ * clock skew from it), a body limit enforced while streaming, a cancellation that fires when the client
  * disconnects or the server shuts down (long polls then answer empty at once), and one log line.
  *
  * Lean on purpose (a benchmark holds us to ≥ 0.85× a bare node:http server): no framework, no URL
@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActionName } from '../actions/types.js';
+import { Cancellation, type CancelSignal } from '../core/cancel.js';
 import { requestBodyTooLarge } from '../errors/messages.js';
 import { SqsError } from '../errors/catalog.js';
 import {
@@ -43,8 +44,8 @@ export interface RequestMeta {
   host: string | undefined;
   /** `X-Amzn-Trace-Id` header: becomes AWSTraceHeader when the message has none. */
   traceHeader: string | undefined;
-  /** Aborted when the client disconnects or the server shuts down. */
-  signal: AbortSignal;
+  /** Cancelled when the client disconnects or the server shuts down. */
+  signal: CancelSignal;
   /** The access key id that signed the request, when SigV4 verification is on (for future policies). */
   accessKeyId?: string;
 }
@@ -114,14 +115,14 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
   const verifier = opts.verifier;
 
   /** Controllers of requests not yet answered; close() aborts them and waits for the set to empty. */
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<Cancellation>();
   let drainWaiter: (() => void) | undefined;
   let closing = false;
 
   const server = http.createServer(handle);
   server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 5000;
 
-  function finishRequest(ctl: AbortController): void {
+  function finishRequest(ctl: Cancellation): void {
     inFlight.delete(ctl);
     if (inFlight.size === 0 && drainWaiter) drainWaiter();
   }
@@ -163,7 +164,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
     }
 
     const protocol = detectProtocol(req.headers);
-    const ctl = new AbortController();
+    const ctl = new Cancellation();
     inFlight.add(ctl);
     // `close` fires when the response is done or the socket died; unfinished means the client left.
     res.once('close', () => {
@@ -204,7 +205,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
           protocol: proto,
           host: req.headers.host,
           traceHeader: headerString(req.headers['x-amzn-trace-id']),
-          signal: ctl.signal,
+          signal: ctl,
         };
         if (accessKeyId !== undefined) meta.accessKeyId = accessKeyId;
         const a = decoded.action;

@@ -2,6 +2,7 @@
  * Test harness for action-level tests: a real engine (MemoryEngine), a ManualClock, seeded
  * randomness, real ActionServices and a `call` helper that goes through dispatchAction.
  */
+import { NEVER_CANCELLED } from '../../../src/core/cancel.js';
 import assert from 'node:assert/strict';
 
 import { createActionServices, type ActionServicesImpl } from '../../../src/actions/services.js';
@@ -45,7 +46,7 @@ export async function harness(): Promise<Harness> {
     settings: { region: REGION, accountId: ACCOUNT, purgeIntervalMs: 60_000, queueReuseDelayMs: 60_000 },
     requestId: 'req-1',
     queueUrlBase: BASE,
-    signal: new AbortController().signal,
+    signal: NEVER_CANCELLED,
     services,
     ...extra,
   });

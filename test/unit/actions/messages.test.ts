@@ -1,3 +1,4 @@
+import { Cancellation } from '../../../src/core/cancel.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -165,8 +166,8 @@ test('long polling is woken by a send, times out, and aborts', async () => {
   await h.call('SendMessage', { QueueUrl, MessageBody: 'wake' });
   assert.equal((await pending).Messages![0]!.Body, 'wake');
 
-  const ac = new AbortController();
-  const aborted = h.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 }, { signal: ac.signal });
+  const ac = new Cancellation();
+  const aborted = h.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 }, { signal: ac });
   await new Promise((r) => setImmediate(r));
   ac.abort();
   assert.deepEqual((await aborted).Messages, []);

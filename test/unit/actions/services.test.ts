@@ -1,3 +1,4 @@
+import { NEVER_CANCELLED } from '../../../src/core/cancel.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -29,7 +30,7 @@ test('waiters: woken by engine wake-ups, not lost between attempt and wait, rele
   const d = await setup();
   const s = await createActionServices(d);
   const { queue } = await d.engine.queueCreate({ name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
-  const never = new AbortController().signal;
+  const never = NEVER_CANCELLED;
   const far = d.clock.now() + 20_000;
 
   const woken = s.waitForMessages(queue.id, far, never);

@@ -214,7 +214,7 @@ test('the signal aborts when the client disconnects', async () => {
   const { port } = await start(
     (_a, _i, meta) =>
       new Promise((resolve) => {
-        meta.signal.addEventListener('abort', () => {
+        meta.signal.onAbort(() => {
           aborted();
           resolve({});
         });
@@ -234,7 +234,7 @@ test('close(): aborts waiting requests, which answer; waits for them; then resol
       new Promise((resolve) => {
         // A long poll: answers empty when aborted.
         const t = setTimeout(() => resolve({ Messages: [{ MessageId: 'late' }] }), 20_000);
-        meta.signal.addEventListener('abort', () => {
+        meta.signal.onAbort(() => {
           clearTimeout(t);
           setTimeout(() => resolve({}), 50);
         });
