@@ -16,7 +16,7 @@
  * on first use and stops at the end (bench/pg.ts); FERRY_BENCH_DATABASE_URL names an existing database
  * instead.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -219,6 +219,16 @@ async function runBenchInner(o: BenchOptions): Promise<BenchReport> {
     const load1 = (s: string) => Number(s.split(' ')[0]);
     // "Busy": other work kept the run queue above what this run's own processes explain (~the core count).
     const busy = load1(loadBefore) > 0.5 * cores || load1(loadAfter) > 1.5 * cores;
+    // Hand-written notes (what each optimisation bought, how a figure was obtained) live after the
+    // KEPT_MARKER line of the existing file and survive regeneration.
+    let kept = '';
+    try {
+      const old = readFileSync(o.md, 'utf8');
+      const at = old.indexOf(KEPT_MARKER);
+      if (at !== -1) kept = '\n' + old.slice(at);
+    } catch {
+      /* no previous file */
+    }
     writeFileSync(
       o.md,
       renderMarkdown({
@@ -241,12 +251,15 @@ async function runBenchInner(o: BenchOptions): Promise<BenchReport> {
         config: cfg as unknown as Record<string, unknown>,
         ferryLogLevel: o.ferryLogLevel,
         ...(pgDescribe !== undefined ? { postgres: pgDescribe } : {}),
-      }),
+      }) + kept,
     );
     o.progress(`wrote ${o.md}`);
   }
   return { results, cells, table, checks, unavailable, notes };
 }
+
+/** Everything from this line to the end of BENCHMARKS.md is kept when the file is regenerated. */
+export const KEPT_MARKER = '<!-- Hand-written notes below: kept when npm run bench rewrites this file. -->';
 
 function parseList<T extends string>(v: string | undefined, all: readonly T[], what: string): T[] | undefined {
   if (v === undefined) return undefined;

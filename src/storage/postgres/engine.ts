@@ -2,9 +2,14 @@
  * The PostgreSQL storage engine: several stateless Ferry processes, one database.
  *
  * Principles
- *  - What is committed is the truth, and it is shared: nothing about queues or messages is cached in
- *    the process (another node may change it at any moment). The only process state is the pool, the
- *    LISTEN connection and the set of queue ids seen (for wake-ups after a reconnect).
+ *  - What is committed is the truth, and it is shared: nothing about messages is cached in the process
+ *    (another node may change it at any moment). Process state is the pool, the LISTEN connection, the
+ *    set of queue ids seen (for wake-ups after a reconnect) and a short-lived cache of queue records
+ *    (see `QUEUE_CACHE_MS`): every request resolves its QueueUrl to a record first, and reading the
+ *    queues row for each one was a round trip per request. A record is reused for at most a second
+ *    (AWS itself says attribute changes take up to 60 s to propagate), and every change made through
+ *    this process drops it at once, so this process always sees its own writes. Statements that
+ *    change messages still check in the database that the queue exists (QueueNotFound).
  *  - Time comes from the database clock (`clock_timestamp()` in epoch ms), never from a node's clock,
  *    so a node whose clock is 30 s off neither redelivers early nor keeps messages hidden too long.
  *    Every transaction reads "now" once, in the same round trip as its BEGIN, and uses that value for
@@ -18,7 +23,14 @@
  *    UPDATE in the same statement sets visibility deadline, receipt token, receive count and first
  *    receive time. Concurrent receivers on any node skip each other's rows instead of waiting, and a
  *    row can only be claimed by one of them (the lock is held until COMMIT; a receiver whose snapshot
- *    is older re-checks `visible_at <= now` on the newest row version before locking it).
+ *    is older re-checks `visible_at <= now` on the newest row version before locking it). On a
+ *    standard queue that statement is the whole receive (one autocommit round trip: "now", the
+ *    existence and in-flight checks, the claim and the next-visible time); only when it meets
+ *    candidates it must not deliver (past retention, due for the dead-letter queue) does a transaction
+ *    follow that re-locks and re-checks them.
+ *  - The hot statements are named prepared statements (`Q_*`): PostgreSQL parses and plans them once
+ *    per connection instead of on every call. They name their columns (no `*`), so a later migration
+ *    adding columns cannot make a cached plan fail with "cached plan must not change result type".
  *  - Wake-ups cross processes with LISTEN/NOTIFY: a transaction that makes messages deliverable calls
  *    `pg_notify` before COMMIT (PostgreSQL delivers it at commit, never for a rollback) and this
  *    process's own listeners are called right after COMMIT. Notifications are hints: they are lost while
@@ -138,6 +150,18 @@ const TX_RETRIES = 4;
 
 /** The database clock in epoch milliseconds. */
 const DBNOW = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
+/**
+ * How long (ms, process clock) a queue record read from the database may be reused by this process.
+ * Changes made through this process drop the record at once; changes made on other nodes are seen
+ * within this bound (AWS: attribute changes take up to 60 s to propagate).
+ */
+const QUEUE_CACHE_MS = 1_000;
+
+/** Columns of `queues` that make a QueueRecord. */
+const QUEUE_COLS = 'id, name, fifo, attributes, tags, created_at, last_modified_at';
+/** Columns of `messages` a delivery needs (see toReceived). */
+const DELIVERY_COLS =
+  'id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, receipt_token, received_at, receive_count, first_received_at, dl_source_arn';
 
 // ---------------------------------------------------------------------------------------------------
 // Row shapes
