@@ -44,6 +44,15 @@ test('message bodies', () => {
   assert.equal(firstInvalidCodePoint('a\u0001'), 1);
   assert.equal(firstInvalidCodePoint('\ud800'), 0xd800);
   assert.equal(firstInvalidCodePoint('\uffff'), 0xffff);
+  // The regexp fast path agrees with the per-unit scan on every boundary of the allowed set.
+  const edges = [0x0, 0x8, 0x9, 0xa, 0xb, 0xd, 0x1f, 0x20, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfffd, 0xfffe, 0xffff];
+  for (const c of edges) {
+    const s = `ok${String.fromCharCode(c)}ok`;
+    const allowed = c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd);
+    assert.equal(firstInvalidCodePoint(s), allowed ? undefined : c, `U+${c.toString(16)}`);
+  }
+  assert.equal(firstInvalidCodePoint('\ud800\udc00\udbff\udfff'), undefined); // U+10000 and U+10FFFF
+  assert.equal(firstInvalidCodePoint('\udc00\ud800'), 0xdc00); // reversed pair: both lone
   throwsSqs(() => validateMessage({ MessageBody: '' }, false, 1024), 'MissingParameter', 'The request must contain the parameter MessageBody.');
   throwsSqs(() => validateMessage({ MessageBody: 'a\u0000' }, false, 1024), 'InvalidMessageContents');
   throwsSqs(
