@@ -13,9 +13,11 @@
  *  - Time comes from the database clock (`clock_timestamp()` in epoch ms), never from a node's clock,
  *    so a node whose clock is 30 s off neither redelivers early nor keeps messages hidden too long.
  *    Every transaction reads "now" once, in the same round trip as its BEGIN, and uses that value for
- *    all its statements (the same instant semantics as the SQLite engine). Tests replace the database
- *    clock with a ManualClock (`timeSource: { clock }`): its `now()` is then sent as a query
- *    parameter instead; nothing else changes.
+ *    all its statements (the same instant semantics as the SQLite engine); a single autocommit
+ *    statement reads it once too (`clock_timestamp()` in a materialized CTE, or the statement's start,
+ *    `statement_timestamp()`, where the planner must be able to see it: see STMT_NOW). Tests replace
+ *    the database clock with a ManualClock (`timeSource: { clock }`): its `now()` is then sent as a
+ *    query parameter instead; nothing else changes.
  *  - Every acknowledged change is committed: each session runs with `synchronous_commit = on` (set in
  *    the connection's startup options) and a promise resolves only after COMMIT returned. `init()`
  *    warns when the server itself is configured with `synchronous_commit` or `fsync` off.
@@ -28,9 +30,15 @@
  *    existence and in-flight checks, the claim and the next-visible time); only when it meets
  *    candidates it must not deliver (past retention, due for the dead-letter queue) does a transaction
  *    follow that re-locks and re-checks them.
- *  - The hot statements are named prepared statements (`Q_*`): PostgreSQL parses and plans them once
- *    per connection instead of on every call. They name their columns (no `*`), so a later migration
- *    adding columns cannot make a cached plan fail with "cached plan must not change result type".
+ *  - The hot statements are named prepared statements (`Q_*`, and the claims): PostgreSQL parses and
+ *    plans them once per connection instead of on every call. (Not those that look up a list of keys
+ *    on the second column of an index, `queue_id = $1 AND key = ANY($2)`: a generic plan may read
+ *    that list as a filter over the whole queue; planned per call, the list's size is known.) They name their columns (no `*`), so a
+ *    later migration adding columns cannot make a cached plan fail with "cached plan must not change
+ *    result type". Sessions run with sequential and bitmap scans off (see clientConfig) so that a
+ *    cached plan stays an index plan whatever the table's size was when it was made, and busy
+ *    stretches are followed by a VACUUM from the engine itself (see noteChurn), which keeps a
+ *    receive's walk over the queue's index short on a table whose rows are rewritten all the time.
  *  - Wake-ups cross processes with LISTEN/NOTIFY: a transaction that makes messages deliverable calls
  *    `pg_notify` before COMMIT (PostgreSQL delivers it at commit, never for a rollback) and this
  *    process's own listeners are called right after COMMIT. Notifications are hints: they are lost while
@@ -147,6 +155,13 @@ const NO_REDRIVE = 2_147_483_647;
 const WAIT_SLICE_MS = 1_000;
 /** Transactions retried after a serialization failure or deadlock. */
 const TX_RETRIES = 4;
+/**
+ * Engine-triggered VACUUM of `messages` (see `noteChurn`): after this many rows retired by this
+ * process (claimed — a claim writes a new row version — or deleted) at least, and ×√(live rows)
+ * beyond that, so that a big table is vacuumed less often (its VACUUM costs more).
+ */
+const VACUUM_MIN_CHURN = 4_000;
+const VACUUM_CHURN_PER_SQRT_ROW = 50;
 
 /** The database clock in epoch milliseconds. */
 const DBNOW = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
@@ -159,9 +174,153 @@ const QUEUE_CACHE_MS = 1_000;
 
 /** Columns of `queues` that make a QueueRecord. */
 const QUEUE_COLS = 'id, name, fifo, attributes, tags, created_at, last_modified_at';
+/** A queue by name / by id (named prepared statements: every request resolves its queue). */
+const Q_QUEUE_BY_NAME = `SELECT ${QUEUE_COLS} FROM queues WHERE name = $1`;
+const Q_QUEUE_BY_ID = `SELECT ${QUEUE_COLS} FROM queues WHERE id = $1`;
 /** Columns of `messages` a delivery needs (see toReceived). */
 const DELIVERY_COLS =
   'id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, receipt_token, received_at, receive_count, first_received_at, dl_source_arn';
+
+/** DELIVERY_COLS of the alias `m` (RETURNING of the claims). */
+const M_DELIVERY_COLS = DELIVERY_COLS.split(', ')
+  .map((c) => `m.${c}`)
+  .join(', ');
+
+/**
+ * SendMessage(Batch) on a standard queue, one autocommit statement: lock the queue row FOR KEY SHARE
+ * (a concurrent DeleteQueue waits; a send never lands in a deleted queue), insert every message, NOTIFY
+ * when `$13` (some message is deliverable now). `found` = 0: the queue does not exist.
+ */
+const Q_SEND_STANDARD = `WITH t AS MATERIALIZED (SELECT COALESCE($2::bigint, ${DBNOW}) AS now),
+  q AS (SELECT id FROM queues WHERE id = $1 FOR KEY SHARE),
+  ins AS (
+    INSERT INTO messages (queue_id, message_id, group_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, visible_at)
+    SELECT q.id, x.mid, x.gid, x.body, x.md5, x.attrs, x.md5a, x.sys, x.md5s, x.sender, t.now, t.now + GREATEST(x.delay, 0)
+      FROM q, t, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
+           WITH ORDINALITY AS x(mid, gid, body, md5, attrs, md5a, sys, md5s, sender, delay, k)
+     ORDER BY x.k
+    RETURNING 1)
+  SELECT (SELECT count(*) FROM q) AS found, (SELECT count(*) FROM ins) AS n,
+         CASE WHEN $13::boolean AND EXISTS (SELECT 1 FROM q) THEN pg_notify($14, $15) END AS notified`;
+
+/** FIFO send, step 1: reserve `$2` sequence numbers of queue `$1` (locks its row) and read it. */
+const Q_FIFO_RESERVE = `UPDATE queues SET seq_counter = seq_counter + $2 WHERE id = $1 RETURNING seq_counter, ${QUEUE_COLS}`;
+
+/**
+ * FIFO send, last step: insert the messages (`$3`…`$14`, sent at `$2`), their dedup entries (`$15`…
+ * `$17`, kept `$18` ms) and take the lock of each group that gets messages (touchGroups' statement,
+ * `$19`…`$21`: groups in ascending order, each with its first new sequence number and ready time).
+ */
+const Q_FIFO_INSERT = `WITH ins AS (
+    INSERT INTO messages (queue_id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, visible_at)
+    SELECT $1, x.mid, x.seq, x.gid, x.did, x.body, x.md5, x.attrs, x.md5a, x.sys, x.md5s, x.sender, $2::bigint, $2::bigint + GREATEST(x.delay, 0)
+      FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[])
+           AS x(mid, seq, gid, did, body, md5, attrs, md5a, sys, md5s, sender, delay)
+     ORDER BY x.seq
+    RETURNING 1),
+  dd AS (
+    INSERT INTO dedup (queue_id, key, message_id, seq, expires_at)
+    SELECT $1, k, mid, s, $2::bigint + $18::bigint FROM unnest($15::text[], $16::text[], $17::bigint[]) AS d(k, mid, s)
+    ON CONFLICT (queue_id, key) DO UPDATE SET message_id = excluded.message_id, seq = excluded.seq, expires_at = excluded.expires_at
+    RETURNING 1),
+  g AS (
+    INSERT INTO fifo_groups (queue_id, group_id, head_seq, ready_at)
+    SELECT $1, gid, hs, ra FROM unnest($19::text[], $20::bigint[], $21::bigint[]) AS h(gid, hs, ra) ORDER BY gid
+    ON CONFLICT (queue_id, group_id) DO UPDATE SET head_seq = fifo_groups.head_seq
+    RETURNING 1)
+  SELECT (SELECT count(*) FROM ins) AS n, (SELECT count(*) FROM dd) AS d, (SELECT count(*) FROM g) AS g`;
+
+/**
+ * The statement clock in epoch milliseconds: the database clock when the statement began. Unlike
+ * `clock_timestamp()` it is *stable* (one value for the whole statement), so the planner can use it in
+ * index conditions and estimate it against the column statistics, in custom and in generic plans alike.
+ */
+const STMT_NOW = '(extract(epoch from statement_timestamp()) * 1000)::bigint';
+
+/**
+ * ReceiveMessage on a standard queue, the whole of it in one autocommit statement, "now" being `now`
+ * (STMT_NOW; `$8` with a test clock):
+ *  - `k`: whether queue `$1` exists, whether it has room (fewer than `$5` messages in flight; NULL: no
+ *    check), and the receive-count bound: `$3` when the RedrivePolicy's dead-letter queue named `$4`
+ *    exists (and is not the queue itself), else none;
+ *  - `c`: up to `$2` deliverable candidates, oldest first, `FOR UPDATE SKIP LOCKED` (nothing when the
+ *    queue is missing or full);
+ *  - `u`: claims the candidates that are neither past retention (`$7` ms) nor due for the dead-letter
+ *    queue: new receipt token, receive count + 1, first-receive time, deadline now + `$6`. It finds
+ *    them by `ctid` (a TID scan instead of a primary-key descent per row): `c` holds their row locks,
+ *    so the versions it returned are the current ones until this statement ends;
+ *  - `s`: when fewer than `$2` were claimed, the next time a message may become deliverable (the
+ *    statement's snapshot does not see its own claims, so their new deadline is added explicitly).
+ * One row per candidate (claimed: its delivery columns; set aside: only `c_id`/`c_sent`), or one row
+ * of NULLs; every row carries `s`. The caller deals with set-aside candidates in a transaction.
+ *
+ * The parameters are read through the one-row CTE `p`, never directly: the planner then cannot see
+ * their values, so a custom plan is estimated exactly like the generic one, and PostgreSQL's plan
+ * cache settles on the generic plan after its five trial executions. Used directly, `LIMIT $2`, the
+ * NULL tests and the queue's own statistics make some custom plans look cheaper than the generic
+ * plan, and the cache then plans this statement anew on every call — which costs several times
+ * what executing it does.
+ *
+ * "now" is written out where it is compared (not read from a CTE) so that it stays a plan-time
+ * estimable expression: the in-flight count must scan the index range `visible_at > now`, which the
+ * planner only prefers over a sequential scan when it can tell from the statistics how small it is.
+ */
+function receiveStandardSql(now: string): string {
+  return `WITH p AS MATERIALIZED (
+    SELECT $1::text AS qid, $2::integer AS lim, $3::integer AS max_rc, $4::text AS dlq, $5::integer AS max_inflight,
+           $6::bigint AS vis, $7::bigint AS retention),
+  k AS MATERIALIZED (
+    SELECT EXISTS (SELECT 1 FROM queues WHERE id = p.qid) AS found,
+           (p.max_inflight IS NULL OR
+             (SELECT count(*) FROM (SELECT 1 FROM messages WHERE queue_id = p.qid AND visible_at > ${now} AND received LIMIT p.max_inflight) x)
+               < p.max_inflight) AS room,
+           CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE name = p.dlq AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE} END AS max_rc
+      FROM p),
+  c AS (
+    SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages
+     WHERE queue_id = (SELECT qid FROM p) AND visible_at <= ${now} AND (SELECT found AND room FROM k)
+     ORDER BY visible_at, id
+     LIMIT (SELECT lim FROM p)
+     FOR UPDATE SKIP LOCKED),
+  u AS (
+    UPDATE messages m
+       SET received = true, receipt_token = replace(gen_random_uuid()::text, '-', ''), received_at = ${now},
+           receive_count = m.receive_count + 1, first_received_at = COALESCE(m.first_received_at, ${now}),
+           visible_at = ${now} + p.vis
+      FROM c, k, p
+     WHERE m.ctid = c.row_ref AND c.sent_at > ${now} - p.retention AND c.receive_count < k.max_rc
+    RETURNING ${M_DELIVERY_COLS}),
+  s AS MATERIALIZED (
+    SELECT ${now} AS q_now, k.found AS q_found, k.room AS q_room,
+           CASE WHEN (SELECT count(*) FROM u) < p.lim THEN
+             LEAST((SELECT min(visible_at) FROM messages WHERE queue_id = p.qid AND visible_at > ${now}),
+                   CASE WHEN p.vis > 0 AND EXISTS (SELECT 1 FROM u) THEN ${now} + p.vis END)
+           END AS q_next
+      FROM k, p)
+  SELECT s.*, r.*
+    FROM s LEFT JOIN (SELECT c.id AS c_id, c.sent_at AS c_sent, c.visible_at AS c_vis, u.* FROM c LEFT JOIN u ON u.id = c.id) r ON true
+   ORDER BY r.c_vis, r.c_id`;
+}
+
+/**
+ * "The message belongs to queue `$1`" for statements that look messages up by id (`id = ANY($2)`).
+ * Written as a boolean test so the planner cannot use it as an index condition: the row ids make
+ * the primary key the one right access path, but with missing or stale statistics (a young table,
+ * the churn of a queue) it would otherwise AND in, or switch to, the queue_id index and read every
+ * message of the queue.
+ */
+const IN_QUEUE = '(queue_id = $1) IS TRUE';
+
+/**
+ * DeleteMessage(Batch) on a standard queue: any receipt of a message that exists deletes it, a
+ * repeated delete is a no-op. `found` = 0: the queue does not exist (its messages went with it).
+ * Parameters are read through `p` for the plan cache's sake (see receiveStandardSql), and the queue
+ * test is written as in IN_QUEUE.
+ */
+const Q_DELETE_STANDARD = `WITH p AS MATERIALIZED (SELECT $1::text AS qid, $2::bigint[] AS ids),
+  q AS (SELECT id FROM queues WHERE id = (SELECT qid FROM p)),
+  d AS (DELETE FROM messages WHERE id = ANY((SELECT ids FROM p)::bigint[]) AND (queue_id = (SELECT qid FROM p)) IS TRUE RETURNING 1)
+  SELECT (SELECT count(*) FROM q) AS found, (SELECT count(*) FROM d) AS n`;
 
 // ---------------------------------------------------------------------------------------------------
 // Row shapes
@@ -205,6 +364,9 @@ interface MessageRow {
 
 /** One row of a claim statement: the candidate, and the claimed message when it was claimed. */
 type ClaimRow = { c_id: number | null; c_sent: number | null; c_group?: string | null; c_groups?: string[] | null; c_need?: string[] | null } & Partial<MessageRow>;
+
+/** One row of receiveStandardSql. */
+type FastClaimRow = ClaimRow & { q_now: number; q_found: boolean; q_room: boolean; q_next: number | null };
 
 interface MoveTaskRow {
   id: string;
@@ -351,10 +513,27 @@ export class PostgresEngine implements StorageEngine {
   /**
    * Queue ids this process has seen, with their FIFO flag. Woken after a LISTEN reconnect. The flag is
    * immutable for a queue incarnation (a re-created queue gets a new id), so caching it is safe on a
-   * shared database; nothing else about a queue is cached.
+   * shared database; the rest of a queue record is cached for at most QUEUE_CACHE_MS (cacheById).
    */
   private readonly knownQueues = new Map<string, boolean>();
+  /** Rows of `messages` this process retired since its last VACUUM of it, and the bound (see noteChurn). */
+  private churn = 0;
+  private churnLimit = VACUUM_MIN_CHURN;
+  /** A VACUUM of `messages` is running (from this process); false forever once one failed. */
+  private vacuuming = false;
+  private vacuumOff = false;
+  /** Queue records read from the database, by id and by name, each with its expiry (performance.now()). */
+  private readonly cacheById = new Map<string, { q: QueueRecord; until: number }>();
+  private readonly cacheByName = new Map<string, { q: QueueRecord; until: number }>();
+  /**
+   * Bumped by every invalidation. A read stores its record only when no invalidation happened while
+   * it ran: otherwise a read that began before a local write committed could store the old record
+   * after the write dropped it.
+   */
+  private cacheGen = 0;
   private version = 0;
+  /** receiveStandardSql for this engine's time source. */
+  private readonly receiveSql: string;
 
   constructor(opts: PostgresEngineOptions) {
     this.url = opts.url;
@@ -372,6 +551,7 @@ export class PostgresEngine implements StorageEngine {
     this.startupTimeoutMs = opts.startupTimeoutMs ?? 30_000;
     this.warn = opts.warn ?? (() => undefined);
     this.channel = `ferry_${createHash('sha1').update(this.schema).digest('hex').slice(0, 16)}`;
+    this.receiveSql = receiveStandardSql(this.testClock ? '$8::bigint' : STMT_NOW);
   }
 
   /** Schema version after init (for diagnostics and tests). */
@@ -401,7 +581,16 @@ export class PostgresEngine implements StorageEngine {
     if (withSessionOptions) {
       // search_path: every statement is unqualified; synchronous_commit: a resolved promise means the
       // commit is durable (on the primary, and on synchronous standbys when the server has any).
-      cfg.options = `-c search_path=${this.schema} -c synchronous_commit=on -c statement_timeout=${this.statementTimeoutMs} -c idle_in_transaction_session_timeout=${this.statementTimeoutMs * 3}`;
+      // enable_seqscan=off, enable_bitmapscan=off: every statement here is meant to be an index seek
+      // or an ordered index range with a LIMIT (a receive takes the oldest deliverable rows of one
+      // queue), and the planner is to choose among those only. A queue table's statistics are never
+      // right (its rows are inserted, rewritten and deleted all the time), and a prepared statement
+      // keeps its generic plan for the life of the connection: a plan made while the table was small
+      // (when a sequential scan, or a bitmap scan + sort, is cheapest) would stay as the table grows,
+      // and read every message of the queue on every receive. A bitmap scan also never marks the index
+      // entries of deleted messages dead, so it would visit each dead row again until VACUUM. (Where no
+      // index applies, e.g. listing all queues, PostgreSQL still scans the table.)
+      cfg.options = `-c search_path=${this.schema} -c synchronous_commit=on -c statement_timeout=${this.statementTimeoutMs} -c idle_in_transaction_session_timeout=${this.statementTimeoutMs * 3} -c enable_seqscan=off -c enable_bitmapscan=off`;
     }
     return cfg;
   }
@@ -552,10 +741,13 @@ export class PostgresEngine implements StorageEngine {
     return this.testClock ? this.testClock.now() : null;
   }
 
-  /** One autocommit statement (reads, and single-statement writes). */
-  private async one<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  /**
+   * One autocommit statement (reads, and single-statement writes). With `name` it is a named prepared
+   * statement: parsed and planned once per pooled connection (the text must be a constant).
+   */
+  private async one<R extends pg.QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<pg.QueryResult<R>> {
     try {
-      return await this.openPool().query<R>(sql, params);
+      return await this.openPool().query<R>(name ? { name, text: sql, values: params } : { text: sql, values: params });
     } catch (e) {
       throw this.toDomain(e);
     }
@@ -627,28 +819,73 @@ export class PostgresEngine implements StorageEngine {
     return q;
   }
 
+  // ---- queue record cache ---------------------------------------------------------------------
+
+  /** A cached record that has not expired. */
+  private cached(map: Map<string, { q: QueueRecord; until: number }>, key: string): QueueRecord | undefined {
+    const e = map.get(key);
+    if (!e) return undefined;
+    if (e.until > performance.now()) return e.q;
+    map.delete(key);
+    return undefined;
+  }
+
+  /** Store a record read while the cache generation was `gen` (dropped when an invalidation came between). */
+  private cacheStore(q: QueueRecord, gen: number): void {
+    if (gen !== this.cacheGen) return;
+    const e = { q, until: performance.now() + QUEUE_CACHE_MS };
+    this.cacheById.set(q.id, e);
+    this.cacheByName.set(q.name, e);
+  }
+
+  /**
+   * Drop what this process knows about a queue: after a change made through this process (which must
+   * see it at once), and when the database says a cached queue no longer exists.
+   */
+  private invalidate(queueId: string | undefined, name?: string): void {
+    this.cacheGen++;
+    if (queueId !== undefined) {
+      const e = this.cacheById.get(queueId);
+      this.cacheById.delete(queueId);
+      if (e && this.cacheByName.get(e.q.name) === e) this.cacheByName.delete(e.q.name);
+    }
+    if (name !== undefined) {
+      const e = this.cacheByName.get(name);
+      this.cacheByName.delete(name);
+      if (e && this.cacheById.get(e.q.id) === e) this.cacheById.delete(e.q.id);
+    }
+  }
+
+  /** QueueNotFound for `queueId`, forgetting any cached record of it. */
+  private notFound(queueId: string): DomainError {
+    this.invalidate(queueId);
+    return new DomainError('QueueNotFound', `queue ${queueId} does not exist`);
+  }
+
   /** Whether a queue is FIFO (cached per incarnation id); QueueNotFound when it does not exist. */
   private async isFifo(queueId: string): Promise<boolean> {
     const known = this.knownQueues.get(queueId);
     if (known !== undefined) return known;
     const q = await this.queueGetById(queueId);
-    if (!q) throw new DomainError('QueueNotFound', `queue ${queueId} does not exist`);
+    if (!q) throw this.notFound(queueId);
     return q.fifo;
   }
 
   private async queueIn(c: pg.ClientBase, id: string, lock = ''): Promise<QueueRecord | undefined> {
-    const r = await c.query<QueueRow>(`SELECT * FROM queues WHERE id = $1 ${lock}`, [id]);
+    const r = await c.query<QueueRow>(
+      lock ? { text: `SELECT ${QUEUE_COLS} FROM queues WHERE id = $1 ${lock}`, values: [id] } : { name: 'ferry_queue_by_id', text: Q_QUEUE_BY_ID, values: [id] },
+    );
     return r.rows[0] ? this.remember(freezeQueue(r.rows[0])) : undefined;
   }
 
   private async queueByNameIn(c: pg.ClientBase, name: string): Promise<QueueRecord | undefined> {
-    const r = await c.query<QueueRow>('SELECT * FROM queues WHERE name = $1', [name]);
+    const r = await c.query<QueueRow>({ name: 'ferry_queue_by_name', text: Q_QUEUE_BY_NAME, values: [name] });
     return r.rows[0] ? this.remember(freezeQueue(r.rows[0])) : undefined;
   }
 
   private async mustQueue(c: pg.ClientBase, id: string, lock = ''): Promise<QueueRecord> {
     const q = await this.queueIn(c, id, lock);
-    if (!q) throw new DomainError('QueueNotFound', `queue ${id} does not exist`);
+    if (!q) throw this.notFound(id);
     return q;
   }
 
@@ -693,8 +930,8 @@ export class PostgresEngine implements StorageEngine {
     const list = [...new Set(groups)].sort();
     const out = new Map<string, number>();
     if (!list.length) return out;
-    const r = await c.query<{ group_id: string; ready_at: number }>(
-      `WITH gs AS (SELECT unnest($2::text[]) AS group_id),
+    const r = await c.query<{ group_id: string; ready_at: number }>({
+      text: `WITH gs AS (SELECT unnest($2::text[]) AS group_id),
        calc AS (
          SELECT gs.group_id, h.seq AS head_seq, h.visible_at AS head_vis,
                 (SELECT max(l.visible_at) FROM messages l
@@ -709,9 +946,10 @@ export class PostgresEngine implements StorageEngine {
               ON CONFLICT (queue_id, group_id) DO UPDATE SET head_seq = excluded.head_seq, ready_at = excluded.ready_at
               RETURNING group_id, ready_at)
        SELECT group_id, ready_at FROM up`,
-      [queueId, list],
-    );
+      values: [queueId, list],
+    });
     for (const row of r.rows) out.set(row.group_id, row.ready_at);
+    this.noteChurn(list.length);
     return out;
   }
 
@@ -727,6 +965,56 @@ export class PostgresEngine implements StorageEngine {
       const ready = await this.refreshGroups(t.client, queueId, groups);
       if ([...ready.values()].some((r) => r <= t.now)) t.wakes.add(queueId);
     }).catch(() => undefined);
+  }
+
+  // ---- vacuum ---------------------------------------------------------------------------------
+
+  /**
+   * Count rows of `messages` (and `fifo_groups`) retired by this process, and VACUUM the tables in
+   * the background when enough have piled up. Why an application vacuums: a receive walks the queue's
+   * `messages_ready` index from its oldest entry, and every claim (a non-HOT update: `visible_at` is
+   * indexed) and every delete leaves a dead entry exactly there, at the front of that walk (FIFO: the
+   * same in `fifo_groups_ready`, whose rows every receive and delete rewrites, and in the group
+   * indexes of `messages`). A plain index scan marks them dead but still steps over them, page by
+   * page, until VACUUM removes them, and autovacuum looks at a table only once a minute
+   * (`autovacuum_naptime`): a busy queue's receives then read hundreds of dead index pages each.
+   * Vacuuming after a few thousand retired rows keeps that walk short for a fraction of its cost.
+   *
+   * `SKIP_LOCKED`: when a VACUUM (autovacuum's, another node's) is already running, this one does
+   * nothing; `TRUNCATE false`: never takes the lock that would block queries; `INDEX_CLEANUP ON`: the
+   * index entries are the point. It has no effect on semantics, and it also refreshes the planner's
+   * view of the table (cached plans are re-planned after it). It needs the table's owner (normally the
+   * role that ran the migrations): otherwise, or when it runs into the statement timeout (a table that
+   * big is autovacuum's job) or fails in any other way than a lost connection, this process stops
+   * trying and says so once.
+   */
+  private noteChurn(rows: number): void {
+    this.churn += rows;
+    if (this.churn < this.churnLimit || this.vacuuming || this.vacuumOff || this.closed || !this.pool) return;
+    this.churn = 0;
+    this.vacuuming = true;
+    void this.vacuumMessages().finally(() => (this.vacuuming = false));
+  }
+
+  private async vacuumMessages(): Promise<void> {
+    try {
+      const pool = this.openPool();
+      const own = await pool.query<{ ok: boolean }>(`SELECT pg_has_role(relowner, 'MEMBER') AS ok FROM pg_class WHERE oid = 'messages'::regclass`);
+      if (!own.rows[0]?.ok) {
+        this.vacuumOff = true;
+        this.warn('PostgreSQL: Ferry does not own its messages table, so it cannot VACUUM it after busy stretches; make sure autovacuum keeps up');
+        return;
+      }
+      await pool.query('VACUUM (SKIP_LOCKED, TRUNCATE false, INDEX_CLEANUP ON) messages, fifo_groups');
+      const live = await pool.query<{ n: number }>(`SELECT GREATEST(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = 'messages'::regclass`);
+      this.churnLimit = Math.max(VACUUM_MIN_CHURN, Math.round(VACUUM_CHURN_PER_SQRT_ROW * Math.sqrt(Number(live.rows[0]?.n ?? 0))));
+    } catch (e) {
+      // A lost connection, a restarting server, a closing engine: try again after the next stretch.
+      // A statement timeout (57014) or anything else: stop.
+      if (this.closed || (isServiceError(e) && (e as { code?: unknown }).code !== '57014')) return;
+      this.vacuumOff = true;
+      this.warn('PostgreSQL: VACUUM of the messages table failed; leaving it to autovacuum', { err: (e as Error).message });
+    }
   }
 
   // ---- meta -----------------------------------------------------------------------------------
@@ -756,7 +1044,7 @@ export class PostgresEngine implements StorageEngine {
       // and reads the winner's row (a fresh statement snapshot sees it).
       const ins = await t.client.query<QueueRow>(
         `INSERT INTO queues (id, name, fifo, attributes, tags, created_at, last_modified_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (name) DO NOTHING RETURNING *`,
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (name) DO NOTHING RETURNING ${QUEUE_COLS}`,
         [this.random.uuid(), p.name, p.fifo, JSON.stringify(p.attributes), JSON.stringify(p.tags), t.now],
       );
       if (!ins.rows[0]) {
@@ -766,24 +1054,39 @@ export class PostgresEngine implements StorageEngine {
       }
       await t.client.query('DELETE FROM queue_tombstones WHERE name = $1', [p.name]);
       return { queue: this.remember(freezeQueue(ins.rows[0])), created: true };
-    });
+    }).finally(() => this.invalidate(undefined, p.name));
   }
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc — from the process cache when read less than `QUEUE_CACHE_MS` ago (a queue that does
+   * not exist is never cached: one created on another node is found at once).
+   */
   async queueGetByName(name: string): Promise<QueueRecord | undefined> {
-    const r = await this.one<QueueRow>('SELECT * FROM queues WHERE name = $1', [name]);
-    return r.rows[0] ? this.remember(freezeQueue(r.rows[0])) : undefined;
+    const hit = this.cached(this.cacheByName, name);
+    if (hit) return hit;
+    const gen = this.cacheGen;
+    const r = await this.one<QueueRow>(Q_QUEUE_BY_NAME, [name], 'ferry_queue_by_name');
+    if (!r.rows[0]) return undefined;
+    const q = this.remember(freezeQueue(r.rows[0]));
+    this.cacheStore(q, gen);
+    return q;
   }
 
-  /** @inheritdoc */
+  /** @inheritdoc — cached like queueGetByName. */
   async queueGetById(id: string): Promise<QueueRecord | undefined> {
-    const r = await this.one<QueueRow>('SELECT * FROM queues WHERE id = $1', [id]);
-    return r.rows[0] ? this.remember(freezeQueue(r.rows[0])) : undefined;
+    const hit = this.cached(this.cacheById, id);
+    if (hit) return hit;
+    const gen = this.cacheGen;
+    const r = await this.one<QueueRow>(Q_QUEUE_BY_ID, [id], 'ferry_queue_by_id');
+    if (!r.rows[0]) return undefined;
+    const q = this.remember(freezeQueue(r.rows[0]));
+    this.cacheStore(q, gen);
+    return q;
   }
 
   /** @inheritdoc */
   async queueList(prefix?: string): Promise<QueueRecord[]> {
-    const r = await this.one<QueueRow>('SELECT * FROM queues');
+    const r = await this.one<QueueRow>(`SELECT ${QUEUE_COLS} FROM queues`);
     // Filter and sort in JS: the contract is UTF-16 code-unit order, not the database collation.
     return r.rows
       .filter((row) => prefix === undefined || row.name.startsWith(prefix))
@@ -797,13 +1100,13 @@ export class PostgresEngine implements StorageEngine {
       const q = await this.mustQueue(t.client, p.queueId, 'FOR NO KEY UPDATE');
       const attrs: Record<string, string> = { ...q.attributes, ...p.set };
       for (const k of p.unset ?? []) delete attrs[k];
-      const r = await t.client.query<QueueRow>('UPDATE queues SET attributes = $2, last_modified_at = $3 WHERE id = $1 RETURNING *', [
+      const r = await t.client.query<QueueRow>(`UPDATE queues SET attributes = $2, last_modified_at = $3 WHERE id = $1 RETURNING ${QUEUE_COLS}`, [
         q.id,
         JSON.stringify(attrs),
         t.now,
       ]);
       return freezeQueue(r.rows[0]!);
-    });
+    }).finally(() => this.invalidate(p.queueId));
   }
 
   /** @inheritdoc */
@@ -811,7 +1114,7 @@ export class PostgresEngine implements StorageEngine {
     return this.tx(async (t) => {
       const q = await this.mustQueue(t.client, queueId, 'FOR NO KEY UPDATE');
       await t.client.query('UPDATE queues SET tags = $2 WHERE id = $1', [q.id, JSON.stringify({ ...q.tags, ...tags })]);
-    });
+    }).finally(() => this.invalidate(queueId));
   }
 
   /** @inheritdoc */
@@ -821,7 +1124,7 @@ export class PostgresEngine implements StorageEngine {
       const tags: Record<string, string> = { ...q.tags };
       for (const k of keys) delete tags[k];
       await t.client.query('UPDATE queues SET tags = $2 WHERE id = $1', [q.id, JSON.stringify(tags)]);
-    });
+    }).finally(() => this.invalidate(queueId));
   }
 
   /** @inheritdoc */
@@ -842,7 +1145,7 @@ export class PostgresEngine implements StorageEngine {
         [q.name, t.now],
       );
       this.knownQueues.delete(q.id);
-    });
+    }).finally(() => this.invalidate(queueId));
   }
 
   /** @inheritdoc */
@@ -905,17 +1208,7 @@ export class PostgresEngine implements StorageEngine {
     const ms = p.messages;
     const wake = ms.some((m) => m.delayMs <= 0);
     const r = await this.one<{ found: number; n: number }>(
-      `WITH t AS MATERIALIZED (SELECT COALESCE($2::bigint, ${DBNOW}) AS now),
-       q AS (SELECT id FROM queues WHERE id = $1 FOR KEY SHARE),
-       ins AS (
-         INSERT INTO messages (queue_id, message_id, group_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, visible_at)
-         SELECT q.id, x.mid, x.gid, x.body, x.md5, x.attrs, x.md5a, x.sys, x.md5s, x.sender, t.now, t.now + GREATEST(x.delay, 0)
-           FROM q, t, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
-                WITH ORDINALITY AS x(mid, gid, body, md5, attrs, md5a, sys, md5s, sender, delay, k)
-          ORDER BY x.k
-         RETURNING 1)
-       SELECT (SELECT count(*) FROM q) AS found, (SELECT count(*) FROM ins) AS n,
-              CASE WHEN $13::boolean AND EXISTS (SELECT 1 FROM q) THEN pg_notify($14, $15) END AS notified`,
+      Q_SEND_STANDARD,
       [
         p.queueId,
         this.nowParam(),
@@ -933,8 +1226,9 @@ export class PostgresEngine implements StorageEngine {
         this.channel,
         `${this.instance} ${p.queueId}`,
       ],
+      'ferry_send_standard',
     );
-    if (Number(r.rows[0]!.found) === 0) throw new DomainError('QueueNotFound', `queue ${p.queueId} does not exist`);
+    if (Number(r.rows[0]!.found) === 0) throw this.notFound(p.queueId);
     if (wake) this.emit([p.queueId]);
     return ms.map((m) => ({ messageId: m.messageId, deduplicated: false }));
   }
@@ -948,12 +1242,18 @@ export class PostgresEngine implements StorageEngine {
   private sendFifo(p: MessageSendParams): Promise<SendMessageResult[]> {
     return this.tx(async (t) => {
       const c = t.client;
-      let seq = await this.reserveSeq(c, p.queueId, p.messages.length);
-      const q = (await this.queueIn(c, p.queueId))!;
+      // Reserve sequence numbers and read the queue (its DeduplicationScope) in one statement: the row
+      // it returns is the locked, newest version.
+      const reserved = await c.query<QueueRow>({ name: 'ferry_fifo_reserve', text: Q_FIFO_RESERVE, values: [p.queueId, p.messages.length] });
+      if (!reserved.rows[0]) throw this.notFound(p.queueId);
+      let seq = reserved.rows[0].seq_counter - p.messages.length;
+      const q = this.remember(freezeQueue(reserved.rows[0]));
       const keys = p.messages.map((m) => (m.dedupId !== undefined ? dedupKey(q, m.groupId, m.dedupId) : undefined));
       const wanted = [...new Set(keys.filter((k): k is string => k !== undefined))];
       const seen = new Map<string, { messageId: string; seq: number | null }>();
       if (wanted.length) {
+        // A statement of its own, after the queue row lock: its snapshot includes every send that held
+        // the lock before (READ COMMITTED), so a dedup id sent concurrently through another node is seen.
         const r = await c.query<{ key: string; message_id: string; seq: number | null }>(
           'SELECT key, message_id, seq FROM dedup WHERE queue_id = $1 AND key = ANY($2::text[]) AND expires_at > $3',
           [q.id, wanted, t.now],
@@ -985,21 +1285,11 @@ export class PostgresEngine implements StorageEngine {
       });
       if (rows.length) {
         const dk = [...dedupRows.keys()];
-        await c.query(
-          `WITH ins AS (
-             INSERT INTO messages (queue_id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, visible_at)
-             SELECT $1, x.mid, x.seq, x.gid, x.did, x.body, x.md5, x.attrs, x.md5a, x.sys, x.md5s, x.sender, $2::bigint, $2::bigint + GREATEST(x.delay, 0)
-               FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[])
-                    AS x(mid, seq, gid, did, body, md5, attrs, md5a, sys, md5s, sender, delay)
-              ORDER BY x.seq
-             RETURNING 1),
-           dd AS (
-             INSERT INTO dedup (queue_id, key, message_id, seq, expires_at)
-             SELECT $1, k, mid, s, $2::bigint + $18::bigint FROM unnest($15::text[], $16::text[], $17::bigint[]) AS d(k, mid, s)
-             ON CONFLICT (queue_id, key) DO UPDATE SET message_id = excluded.message_id, seq = excluded.seq, expires_at = excluded.expires_at
-             RETURNING 1)
-           SELECT (SELECT count(*) FROM ins) AS n, (SELECT count(*) FROM dd) AS d`,
-          [
+        const gs = [...heads.keys()].sort();
+        await c.query({
+          name: 'ferry_fifo_insert',
+          text: Q_FIFO_INSERT,
+          values: [
             q.id,
             t.now,
             rows.map((r) => r.m.messageId),
@@ -1018,9 +1308,11 @@ export class PostgresEngine implements StorageEngine {
             dk.map((k) => dedupRows.get(k)!.messageId),
             dk.map((k) => dedupRows.get(k)!.seq),
             p.dedupWindowMs,
+            gs,
+            gs.map((g) => heads.get(g)!.seq),
+            gs.map((g) => heads.get(g)!.readyAt),
           ],
-        );
-        await this.touchGroups(c, q.id, heads);
+        });
         if (rows.some((r) => r.m.delayMs <= 0)) t.wakes.add(q.id);
       }
       return results;
@@ -1050,7 +1342,7 @@ export class PostgresEngine implements StorageEngine {
              visible_at = $2::bigint + $7::bigint
         FROM c
        WHERE m.id = c.id AND c.sent_at > $4::bigint AND c.receive_count < $5
-      RETURNING m.*)
+      RETURNING ${M_DELIVERY_COLS})
     SELECT c.id AS c_id, c.sent_at AS c_sent, u.*
       FROM c LEFT JOIN u ON u.id = c.id
      ORDER BY c.visible_at, c.id`;
@@ -1107,7 +1399,7 @@ export class PostgresEngine implements StorageEngine {
              visible_at = $2::bigint + $7::bigint
         FROM pick
        WHERE m.id = pick.id AND pick.sent_at > $4::bigint AND pick.receive_count < $5
-      RETURNING m.*),
+      RETURNING ${M_DELIVERY_COLS}),
     res AS (
       SELECT pick.rn2, pick.id AS c_id, pick.sent_at AS c_sent, pick.group_id AS c_group, u.*
         FROM pick LEFT JOIN u ON u.id = pick.id)
@@ -1115,8 +1407,89 @@ export class PostgresEngine implements StorageEngine {
       FROM (SELECT 1) one LEFT JOIN res ON true
      ORDER BY res.rn2`;
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc
+   * Standard queues: one statement (see receiveStandardSql), with the queue's attributes from the
+   * process cache. FIFO queues: a transaction (group locks, attempt ids).
+   */
   async messageReceive(p: ReceiveParams): Promise<ReceiveResult> {
+    const q = await this.queueGetById(p.queueId);
+    if (!q) throw this.notFound(p.queueId);
+    return q.fifo ? this.receiveTx(p, []) : this.receiveStandard(q, p);
+  }
+
+  /**
+   * The standard-queue receive in one autocommit round trip. The claim's locks end with the statement,
+   * so candidates it set aside (past retention, due for the dead-letter queue) are handed to
+   * receiveTx, which locks them again and re-checks everything (queue attributes included, from the
+   * database) before deleting or dead-lettering them and filling up the receive; the messages claimed
+   * here are excluded there (`seen`), so a visibility-0 claim is not delivered twice.
+   */
+  private async receiveStandard(q: QueueRecord, p: ReceiveParams): Promise<ReceiveResult> {
+    const max = Math.max(0, p.maxMessages);
+    const redrive = parseRedrive(q.attributes['RedrivePolicy']);
+    const params: unknown[] = [
+      q.id,
+      max,
+      redrive ? redrive.maxReceiveCount : NO_REDRIVE,
+      redrive ? arnName(redrive.targetArn) : null,
+      p.maxInflight ?? null,
+      Math.max(0, Math.round(p.visibilityTimeoutMs)),
+      retentionMs(q),
+    ];
+    if (this.testClock) params.push(this.testClock.now());
+    const rows = (await this.one<FastClaimRow>(this.receiveSql, params, this.testClock ? 'ferry_receive_standard_t' : 'ferry_receive_standard')).rows;
+    const head = rows[0]!;
+    if (!head.q_found) throw this.notFound(q.id);
+    if (!head.q_room) throw new DomainError('OverLimit', `queue ${q.name} has too many messages in flight`);
+    const out: ReceivedMessage[] = [];
+    const claimed: number[] = [];
+    let setAside = false;
+    for (const r of rows) {
+      if (r.c_id === null || r.c_id === undefined) continue;
+      if (r.id !== null && r.id !== undefined) {
+        out.push(toReceived(r as MessageRow));
+        claimed.push(r.id);
+      } else {
+        setAside = true;
+      }
+    }
+    this.noteChurn(claimed.length);
+    if (setAside && out.length < max) {
+      // Rare: expired or dead-letter candidates. The in-flight check already passed for this receive.
+      // Should this second step fail, the messages claimed above are still delivered (they are in
+      // flight under their new receipts either way).
+      let more: ReceiveResult;
+      try {
+        more = await this.receiveTx({ ...p, maxMessages: max - out.length, maxInflight: undefined }, claimed);
+      } catch (e) {
+        if (out.length) return { messages: out };
+        throw e;
+      }
+      const res: ReceiveResult = { messages: out.concat(more.messages) };
+      if (more.nextVisibleAt !== undefined) res.nextVisibleAt = more.nextVisibleAt;
+      return res;
+    }
+    const res: ReceiveResult = { messages: out };
+    if (head.q_next !== null) res.nextVisibleAt = this.localInstant(head.q_next, head.q_now);
+    return res;
+  }
+
+  /**
+   * nextVisibleAt only decides how long *this process* sleeps, and the action layer measures that with
+   * the process clock. Translate the database instant `at` (read when the database said `now`) into it,
+   * so a node whose clock is off neither oversleeps nor spins. (With a test clock both clocks are the
+   * same and this is exact.)
+   */
+  private localInstant(at: number, now: number): number {
+    return this.testClock ? at : this.localClock.now() + (at - now);
+  }
+
+  /**
+   * A receive as one transaction: every FIFO receive, and the rare standard receive whose single
+   * statement set candidates aside. `seenInit`: messages this receive already claimed.
+   */
+  private async receiveTx(p: ReceiveParams, seenInit: number[]): Promise<ReceiveResult> {
     const result = await this.tx(async (t) => {
       const c = t.client;
       const q = await this.mustQueue(c, p.queueId);
@@ -1145,7 +1518,7 @@ export class PostgresEngine implements StorageEngine {
       const maxRc = dlq && redrive ? redrive.maxReceiveCount : NO_REDRIVE;
       const cutoff = now - retentionMs(q);
       const out: ReceivedMessage[] = [];
-      const seen: number[] = [];
+      const seen: number[] = [...seenInit];
       const groups = new Set<string>();
       /** FIFO: groups another receiver held when this one wanted them (not retried in this receive). */
       const skipped = new Set<string>();
@@ -1153,16 +1526,20 @@ export class PostgresEngine implements StorageEngine {
       for (let round = 0; out.length < max && round < 8; round++) {
         const want = max - out.length;
         const rows = (
-          await c.query<ClaimRow>(q.fifo ? PostgresEngine.CLAIM_FIFO : PostgresEngine.CLAIM_STANDARD, [
-            q.id,
-            now,
-            want,
-            cutoff,
-            maxRc,
-            seen,
-            Math.max(0, Math.round(p.visibilityTimeoutMs)),
-            ...(q.fifo ? [want + seen.length, [...skipped]] : []),
-          ])
+          await c.query<ClaimRow>({
+            name: q.fifo ? 'ferry_claim_fifo' : 'ferry_claim_standard',
+            text: q.fifo ? PostgresEngine.CLAIM_FIFO : PostgresEngine.CLAIM_STANDARD,
+            values: [
+              q.id,
+              now,
+              want,
+              cutoff,
+              maxRc,
+              seen,
+              Math.max(0, Math.round(p.visibilityTimeoutMs)),
+              ...(q.fifo ? [want + seen.length, [...skipped]] : []),
+            ],
+          })
         ).rows;
         const expired: number[] = [];
         const dead: number[] = [];
@@ -1184,6 +1561,7 @@ export class PostgresEngine implements StorageEngine {
           else if ((r.c_sent ?? 0) <= cutoff) expired.push(r.c_id);
           else dead.push(r.c_id);
         }
+        this.noteChurn(rows.length);
         if (expired.length) await c.query('DELETE FROM messages WHERE id = ANY($1::bigint[])', [expired]);
         if (dead.length && dlq) await this.deadLetter(t, q, dlq, dead);
         // Nothing was set aside and no wanted group was taken by someone else: nothing more to find.
@@ -1202,20 +1580,23 @@ export class PostgresEngine implements StorageEngine {
       const res: { messages: ReceivedMessage[]; now: number; next?: number } = { messages: out, now };
       if (out.length < max) {
         const next = q.fifo
-          ? await c.query<{ t: number | null }>('SELECT min(ready_at) AS t FROM fifo_groups WHERE queue_id = $1 AND ready_at > $2', [q.id, now])
-          : await c.query<{ t: number | null }>('SELECT min(visible_at) AS t FROM messages WHERE queue_id = $1 AND visible_at > $2', [q.id, now]);
+          ? await c.query<{ t: number | null }>({
+              name: 'ferry_next_fifo',
+              text: 'SELECT min(ready_at) AS t FROM fifo_groups WHERE queue_id = $1 AND ready_at > $2',
+              values: [q.id, now],
+            })
+          : await c.query<{ t: number | null }>({
+              name: 'ferry_next_standard',
+              text: 'SELECT min(visible_at) AS t FROM messages WHERE queue_id = $1 AND visible_at > $2',
+              values: [q.id, now],
+            });
         const v = next.rows[0]?.t;
         if (v !== null && v !== undefined) res.next = v;
       }
       return res;
     });
     const r: ReceiveResult = { messages: result.messages };
-    if (result.next !== undefined) {
-      // nextVisibleAt only decides how long *this process* sleeps, and the action layer measures that
-      // with the process clock. Translate the database instant into it, so a node whose clock is off
-      // neither oversleeps nor spins. (With a test clock both clocks are the same and this is exact.)
-      r.nextVisibleAt = this.testClock ? result.next : this.localClock.now() + (result.next - result.now);
-    }
+    if (result.next !== undefined) r.nextVisibleAt = this.localInstant(result.next, result.now);
     return r;
   }
 
@@ -1268,16 +1649,16 @@ export class PostgresEngine implements StorageEngine {
     const receipts = JSON.parse(rec.receipts) as Array<{ id: number; token: string }>;
     if (receipts.length === 0) return undefined; // an empty attempt is not replayed: retries should see new messages
     const ids = receipts.map((r) => r.id);
-    const pre = await c.query<{ group_id: string | null }>('SELECT DISTINCT group_id FROM messages WHERE queue_id = $1 AND id = ANY($2::bigint[])', [q.id, ids]);
+    const pre = await c.query<{ group_id: string | null }>(`SELECT DISTINCT group_id FROM messages WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE}`, [q.id, ids]);
     const groups = pre.rows.map((r) => r.group_id).filter((g): g is string => g !== null);
     await this.lockGroups(c, q.id, groups);
-    const rows = await c.query<MessageRow>('SELECT * FROM messages WHERE queue_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE', [q.id, ids]);
+    const rows = await c.query<MessageRow>(`SELECT * FROM messages WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE} ORDER BY id FOR UPDATE`, [q.id, ids]);
     const byId = new Map(rows.rows.map((r) => [r.id, r]));
     for (const r of receipts) {
       const row = byId.get(r.id);
       if (!row || row.receipt_token !== r.token || !row.received || row.visible_at <= t.now) return undefined;
     }
-    const upd = await c.query<MessageRow>('UPDATE messages SET visible_at = $3 WHERE queue_id = $1 AND id = ANY($2::bigint[]) RETURNING *', [
+    const upd = await c.query<MessageRow>(`UPDATE messages SET visible_at = $3 WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE} RETURNING *`, [
       q.id,
       ids,
       t.now + Math.max(0, Math.round(p.visibilityTimeoutMs)),
@@ -1299,18 +1680,21 @@ export class PostgresEngine implements StorageEngine {
     if (!ids.length) return { rows, groups: [] };
     let groups: string[] = [];
     if (q.fifo) {
-      const pre = await t.client.query<{ group_id: string | null }>(
-        'SELECT DISTINCT group_id FROM messages WHERE queue_id = $1 AND id = ANY($2::bigint[])',
-        [q.id, ids],
-      );
-      groups = pre.rows.map((r) => r.group_id).filter((g): g is string => g !== null);
-      await this.lockGroups(t.client, q.id, groups);
+      // The messages' groups, and their locks (lockGroups' order), in one statement.
+      const pre = await t.client.query<{ group_id: string }>({
+        text: `WITH g AS (SELECT DISTINCT group_id FROM messages WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE} AND group_id IS NOT NULL),
+               l AS (SELECT f.group_id FROM fifo_groups f WHERE f.queue_id = $1 AND f.group_id IN (SELECT group_id FROM g) ORDER BY f.group_id FOR UPDATE)
+               SELECT g.group_id, (SELECT count(*) FROM l) AS locked FROM g`,
+        values: [q.id, ids],
+      });
+      groups = pre.rows.map((r) => r.group_id);
     }
-    const r = await t.client.query<MessageRow>(
-      `SELECT id, group_id, receipt_token, received, received_at, visible_at FROM messages
-        WHERE queue_id = $1 AND id = ANY($2::bigint[]) ORDER BY id FOR UPDATE`,
-      [q.id, ids],
-    );
+    const r = await t.client.query<MessageRow>({
+      name: 'ferry_lock_messages',
+      text: `SELECT id, group_id, receipt_token, received, received_at, visible_at FROM messages
+              WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE} ORDER BY id FOR UPDATE`,
+      values: [q.id, ids],
+    });
     for (const row of r.rows) rows.set(row.id, row);
     return { rows, groups };
   }
@@ -1320,13 +1704,9 @@ export class PostgresEngine implements StorageEngine {
     if (!(await this.isFifo(p.queueId))) {
       // Standard queues accept any receipt of a message that exists, and a repeated delete: one
       // autocommit statement. The queue must exist (QueueNotFound otherwise).
-      const r = await this.one<{ found: number }>(
-        `WITH q AS (SELECT id FROM queues WHERE id = $1),
-         d AS (DELETE FROM messages WHERE queue_id = (SELECT id FROM q) AND id = ANY($2::bigint[]) RETURNING 1)
-         SELECT (SELECT count(*) FROM q) AS found, (SELECT count(*) FROM d) AS n`,
-        [p.queueId, refIds(p.receipts.map((x) => x.ref))],
-      );
-      if (Number(r.rows[0]!.found) === 0) throw new DomainError('QueueNotFound', `queue ${p.queueId} does not exist`);
+      const r = await this.one<{ found: number; n: number }>(Q_DELETE_STANDARD, [p.queueId, refIds(p.receipts.map((x) => x.ref))], 'ferry_delete_standard');
+      if (Number(r.rows[0]!.found) === 0) throw this.notFound(p.queueId);
+      this.noteChurn(Number(r.rows[0]!.n));
       return p.receipts.map(() => ({ ok: true }));
     }
     return this.tx(async (t) => {
@@ -1348,7 +1728,8 @@ export class PostgresEngine implements StorageEngine {
         gone.add(id);
         return { ok: true };
       });
-      if (gone.size) await t.client.query('DELETE FROM messages WHERE id = ANY($1::bigint[])', [[...gone]]);
+      if (gone.size) await t.client.query({ name: 'ferry_delete_locked', text: 'DELETE FROM messages WHERE id = ANY($1::bigint[])', values: [[...gone]] });
+      this.noteChurn(gone.size);
       if (q.fifo && gone.size) {
         const ready = await this.refreshGroups(t.client, q.id, groups);
         if ([...ready.values()].some((r) => r <= t.now)) t.wakes.add(q.id);
@@ -1557,6 +1938,7 @@ export class PostgresEngine implements StorageEngine {
           [q.id, now - retentionMs(q), SWEEP_CHUNK],
         );
         removed += r.rows.length;
+        this.noteChurn(r.rows.length);
         if (q.fifo) for (const row of r.rows) if (row.group_id !== null) groups.add(row.group_id);
         if (r.rows.length < SWEEP_CHUNK) break;
       }

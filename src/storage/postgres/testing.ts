@@ -60,3 +60,12 @@ export async function terminateFerrySessions(url: string): Promise<number> {
     return r.rowCount ?? 0;
   });
 }
+
+/** How often `messages` of `schema` was vacuumed by a client (not by autovacuum): `pg_stat_user_tables.vacuum_count`. */
+export async function manualVacuumCount(url: string, schema: string): Promise<number> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`bad schema name ${schema}`);
+  return withClient(url, async (c) => {
+    const r = await c.query<{ n: string }>(`SELECT vacuum_count AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'messages'`, [schema]);
+    return Number(r.rows[0]?.n ?? 0);
+  });
+}
