@@ -10,15 +10,14 @@
  */
 
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 
 import { systemClock } from '../../src/core/clock.js';
 import { SeededRandom, systemRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
-import type { SendMessageParams } from '../../src/storage/engine.js';
 import { PostgresEngine } from '../../src/storage/postgres/index.js';
 import { dropSchema, listSchemas, manualVacuumCount } from '../../src/storage/postgres/testing.js';
+import { msg, withPostgresNodes } from './fixtures.js';
 
 const URL_ = process.env.FERRY_TEST_DATABASE_URL;
 const PREFIX = `ferry_c${process.pid}_h`;
@@ -26,16 +25,6 @@ let n = 0;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const ARN = 'arn:aws:sqs:us-east-1:000000000000:';
 
-const msg = (body: string, extra: Partial<SendMessageParams> = {}): SendMessageParams => ({
-  messageId: `id-${body}`,
-  body,
-  md5OfBody: createHash('md5').update(body).digest('hex'),
-  messageAttributes: {},
-  systemAttributes: {},
-  delayMs: 0,
-  senderId: 'AID',
-  ...extra,
-});
 
 describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_URL is not set' }, () => {
   const url = URL_!;
@@ -45,18 +34,7 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
 
   /** Engines ("nodes") on one fresh schema, on the database clock; closed and dropped after `fn`. */
   async function withNodes(count: number, fn: (nodes: PostgresEngine[], schema: string) => Promise<void>): Promise<void> {
-    const schema = `${PREFIX}${++n}`;
-    const nodes = Array.from(
-      { length: count },
-      (_, i) => new PostgresEngine({ url, schema, poolSize: 4, clock: systemClock, random: i ? new SeededRandom(`n${i}`) : systemRandom }),
-    );
-    try {
-      await Promise.all(nodes.map((e) => e.init()));
-      await fn(nodes, schema);
-    } finally {
-      await Promise.all(nodes.map((e) => e.close()));
-      await dropSchema(url, schema);
-    }
+    await withPostgresNodes(url, `${PREFIX}${++n}`, count, {}, (i) => (i ? new SeededRandom(`n${i}`) : systemRandom), fn);
   }
 
   it('receive on the database clock: dead-letters past maxReceiveCount and continues with the next message', async () => {

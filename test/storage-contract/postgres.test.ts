@@ -10,15 +10,14 @@
  */
 
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 
 import { ManualClock, systemClock } from '../../src/core/clock.js';
 import { SeededRandom, systemRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
-import type { SendMessageParams } from '../../src/storage/engine.js';
 import { PostgresEngine, POSTGRES_SCHEMA_VERSION, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
 import { appliedMigrations, databaseNow, dropSchema, listSchemas, terminateFerrySessions } from '../../src/storage/postgres/testing.js';
+import { msg, withPostgresNodes } from './fixtures.js';
 import { runStorageContract } from './contract.js';
 
 const URL_ = process.env.FERRY_TEST_DATABASE_URL;
@@ -49,16 +48,6 @@ if (!URL_) {
     };
   });
 
-  const msg = (body: string, extra: Partial<SendMessageParams> = {}): SendMessageParams => ({
-    messageId: `id-${body}`,
-    body,
-    md5OfBody: createHash('md5').update(body).digest('hex'),
-    messageAttributes: {},
-    systemAttributes: {},
-    delayMs: 0,
-    senderId: 'AID',
-    ...extra,
-  });
 
   /** Engines ("nodes") on one fresh schema; all closed and the schema dropped after `fn`. */
   async function withNodes(
@@ -66,18 +55,7 @@ if (!URL_) {
     opts: Partial<PostgresEngineOptions>,
     fn: (nodes: PostgresEngine[], schema: string) => Promise<void>,
   ): Promise<void> {
-    const schema = schemaName();
-    const nodes = Array.from(
-      { length: count },
-      (_, i) => new PostgresEngine({ url, schema, poolSize: 4, clock: systemClock, random: new SeededRandom(`node${i}`), ...opts }),
-    );
-    try {
-      await Promise.all(nodes.map((e) => e.init()));
-      await fn(nodes, schema);
-    } finally {
-      await Promise.all(nodes.map((e) => e.close()));
-      await dropSchema(url, schema);
-    }
+    await withPostgresNodes(url, schemaName(), count, opts, (i) => new SeededRandom(`node${i}`), fn);
   }
 
   describe('postgres engine specifics', () => {

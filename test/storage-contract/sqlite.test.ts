@@ -6,7 +6,6 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { fdatasync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,9 +16,9 @@ import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/clock.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
-import type { SendMessageParams } from '../../src/storage/engine.js';
 import { SqliteEngine } from '../../src/storage/sqlite/index.js';
 import { holdWriteLock } from '../../src/storage/sqlite/testing.js';
+import { msg } from './fixtures.js';
 import { runStorageContract } from './contract.js';
 
 async function tempDir(): Promise<string> {
@@ -36,16 +35,6 @@ runStorageContract('sqlite', async ({ clock, random }) => {
   };
 });
 
-const msg = (body: string, extra: Partial<SendMessageParams> = {}): SendMessageParams => ({
-  messageId: `id-${body}`,
-  body,
-  md5OfBody: createHash('md5').update(body).digest('hex'),
-  messageAttributes: {},
-  systemAttributes: {},
-  delayMs: 0,
-  senderId: 'AID',
-  ...extra,
-});
 
 /** A fresh engine on a temp file, closed and removed after `fn`. */
 async function withEngine(fn: (e: SqliteEngine, clock: ManualClock, path: string) => Promise<void>): Promise<void> {

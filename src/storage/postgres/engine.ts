@@ -1062,27 +1062,31 @@ export class PostgresEngine implements StorageEngine {
    * not exist is never cached: one created on another node is found at once).
    */
   async queueGetByName(name: string): Promise<QueueRecord | undefined> {
-    const hit = this.cached(this.cacheByName, name);
+    return this.cachedQueue(this.cacheByName, name, Q_QUEUE_BY_NAME, 'ferry_queue_by_name');
+  }
+
+  /** @inheritdoc — cached like queueGetByName. */
+  async queueGetById(id: string): Promise<QueueRecord | undefined> {
+    return this.cachedQueue(this.cacheById, id, Q_QUEUE_BY_ID, 'ferry_queue_by_id');
+  }
+
+  /** A queue record from `cache` when fresh, else from the database (and then cached, unless stale). */
+  private async cachedQueue(
+    cache: Map<string, { q: QueueRecord; until: number }>,
+    key: string,
+    sql: string,
+    statement: string,
+  ): Promise<QueueRecord | undefined> {
+    const hit = this.cached(cache, key);
     if (hit) return hit;
     const gen = this.cacheGen;
-    const r = await this.one<QueueRow>(Q_QUEUE_BY_NAME, [name], 'ferry_queue_by_name');
+    const r = await this.one<QueueRow>(sql, [key], statement);
     if (!r.rows[0]) return undefined;
     const q = this.remember(freezeQueue(r.rows[0]));
     this.cacheStore(q, gen);
     return q;
   }
 
-  /** @inheritdoc — cached like queueGetByName. */
-  async queueGetById(id: string): Promise<QueueRecord | undefined> {
-    const hit = this.cached(this.cacheById, id);
-    if (hit) return hit;
-    const gen = this.cacheGen;
-    const r = await this.one<QueueRow>(Q_QUEUE_BY_ID, [id], 'ferry_queue_by_id');
-    if (!r.rows[0]) return undefined;
-    const q = this.remember(freezeQueue(r.rows[0]));
-    this.cacheStore(q, gen);
-    return q;
-  }
 
   /** @inheritdoc */
   async queueList(prefix?: string): Promise<QueueRecord[]> {
