@@ -238,6 +238,17 @@ const Q_FIFO_INSERT = `WITH ins AS (
 const STMT_NOW = '(extract(epoch from statement_timestamp()) * 1000)::bigint';
 
 /**
+ * What a receive does to a message row `m` it claims, at instant `now` with visibility timeout `vis`
+ * (SQL expressions): a new receipt token, receive count + 1, first-receive time, the new deadline.
+ * Shared by every claim statement.
+ */
+function claimSet(now: string, vis: string): string {
+  return `received = true, receipt_token = replace(gen_random_uuid()::text, '-', ''), received_at = ${now},
+             receive_count = m.receive_count + 1, first_received_at = COALESCE(m.first_received_at, ${now}),
+             visible_at = ${now} + ${vis}`;
+}
+
+/**
  * ReceiveMessage on a standard queue, the whole of it in one autocommit statement, "now" being `now`
  * (STMT_NOW; `$8` with a test clock):
  *  - `k`: whether queue `$1` exists, whether it has room (fewer than `$5` messages in flight; NULL: no
@@ -284,9 +295,7 @@ function receiveStandardSql(now: string): string {
      FOR UPDATE SKIP LOCKED),
   u AS (
     UPDATE messages m
-       SET received = true, receipt_token = replace(gen_random_uuid()::text, '-', ''), received_at = ${now},
-           receive_count = m.receive_count + 1, first_received_at = COALESCE(m.first_received_at, ${now}),
-           visible_at = ${now} + p.vis
+       SET ${claimSet(now, 'p.vis')}
       FROM c, k, p
      WHERE m.ctid = c.row_ref AND c.sent_at > ${now} - p.retention AND c.receive_count < k.max_rc
     RETURNING ${M_DELIVERY_COLS}),
@@ -1341,9 +1350,7 @@ export class PostgresEngine implements StorageEngine {
        FOR UPDATE SKIP LOCKED),
     u AS (
       UPDATE messages m
-         SET received = true, receipt_token = replace(gen_random_uuid()::text, '-', ''), received_at = $2::bigint,
-             receive_count = m.receive_count + 1, first_received_at = COALESCE(m.first_received_at, $2::bigint),
-             visible_at = $2::bigint + $7::bigint
+         SET ${claimSet('$2::bigint', '$7::bigint')}
         FROM c
        WHERE m.id = c.id AND c.sent_at > $4::bigint AND c.receive_count < $5
       RETURNING ${M_DELIVERY_COLS})
@@ -1398,9 +1405,7 @@ export class PostgresEngine implements StorageEngine {
        WHERE rn2 <= $3),
     u AS (
       UPDATE messages m
-         SET received = true, receipt_token = replace(gen_random_uuid()::text, '-', ''), received_at = $2::bigint,
-             receive_count = m.receive_count + 1, first_received_at = COALESCE(m.first_received_at, $2::bigint),
-             visible_at = $2::bigint + $7::bigint
+         SET ${claimSet('$2::bigint', '$7::bigint')}
         FROM pick
        WHERE m.id = pick.id AND pick.sent_at > $4::bigint AND pick.receive_count < $5
       RETURNING ${M_DELIVERY_COLS}),
