@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { fdatasync } from 'node:fs';
+import { fdatasync, fdatasyncSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,6 +153,54 @@ describe('sqlite engine specifics', () => {
     await mem.init();
     assert.equal(mem.diagnostics().walSync, 'in-commit');
     await mem.close();
+  });
+
+  it('a long poll woken by a lone send shares its WAL sync; nothing is answered before it; empty batches skip it', async () => {
+    const dir = await tempDir();
+    const settled: string[] = [];
+    /** What had been answered when each inline sync ran. */
+    const atSync: string[][] = [];
+    const e = new SqliteEngine({
+      path: join(dir, 'ferry.db'),
+      clock: new ManualClock(),
+      random: new SeededRandom('share'),
+      syncWalInline: (fd) => {
+        atSync.push([...settled]);
+        fdatasyncSync(fd);
+      },
+    });
+    await e.init();
+    try {
+      const { queue } = await e.queueCreate({ name: 'share', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      // An empty receive writes nothing: answered without a sync.
+      let syncs = e.walSyncs;
+      const empty = await e.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
+      assert.equal(empty.messages.length, 0);
+      assert.equal(e.walSyncs, syncs, 'an empty receive synced the WAL');
+
+      // The waiter of a long poll: on wake it receives (as the ReceiveMessage action does).
+      let received: Promise<unknown> | undefined;
+      e.onWake((queueId) => {
+        received ??= e
+          .messageReceive({ queueId, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 })
+          .then((r) => {
+            settled.push('receive');
+            return r;
+          });
+      });
+      syncs = e.walSyncs;
+      const commits = e.transactionsCommitted;
+      await e.messageSend({ queueId: queue.id, messages: [msg('one')], dedupWindowMs: 300_000 }).then(() => settled.push('send'));
+      const r = (await received) as { messages: unknown[] };
+      assert.equal(r.messages.length, 1);
+      assert.equal(e.transactionsCommitted - commits, 2, 'send and receive commit separately');
+      assert.equal(e.walSyncs - syncs, 1, 'the receive shares the send’s sync');
+      assert.deepEqual(atSync.at(-1), [], 'something was answered before the sync covering it');
+      assert.deepEqual(settled.sort(), ['receive', 'send']);
+    } finally {
+      await e.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('hot statements are index searches, never table scans', async () => {

@@ -22,7 +22,13 @@
  *    change is on stable storage — the guarantee synchronous=FULL gives — without the event loop
  *    sitting in fsync. (NORMAL alone still syncs the WAL before each checkpoint and the WAL header
  *    on reuse, so the database stays consistent whatever happens between the two syncs.)
- *  - Wake listeners run after the batch is durable, outside any transaction.
+ *  - Wake listeners run right after the COMMIT, outside any transaction, before the batch is
+ *    durable: a woken long poll then claims its message in the next commit, and that commit shares
+ *    the sync of the one that woke it (a lone write on a quiet engine syncs one event-loop turn
+ *    later, after the writes it triggered have committed). Nothing is answered early: every
+ *    promise — the send's and the receive's — still settles only after a sync that started after its
+ *    own commit. A batch that changed no row (an empty receive, a failed validation) adds nothing
+ *    to the WAL: it is answered at once when no earlier commit is still waiting for its sync.
  *  - Native SQLite failures (SQLITE_BUSY, SQLITE_IOERR, SQLITE_FULL…) become
  *    DomainError('Unavailable') at this boundary; a failed COMMIT rejects every item of the batch.
  *
@@ -77,6 +83,8 @@ export type SqliteEngineOptions = {
    * callback, to observe what happens while a sync is in flight without depending on disk timing.
    */
   syncWal?: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
+  /** The inline WAL sync of a lone write on a quiet engine (default: `fdatasyncSync`); tests count calls. */
+  syncWalInline?: (fd: number) => void;
 } & EngineDeps;
 
 /** Deleted-name tombstones older than this are swept (engine.ts: "older than a day"). */
@@ -264,6 +272,7 @@ export class SqliteEngine implements StorageEngine {
   private readonly path: string;
   private readonly busyTimeoutMs: number;
   private readonly syncWal: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
+  private readonly syncWalInline: (fd: number) => void;
   private readonly clock: Clock;
   private readonly random: Random;
   private db: Database.Database | undefined;
@@ -291,11 +300,15 @@ export class SqliteEngine implements StorageEngine {
   private syncQueue: Array<(err?: unknown) => void> = [];
   /** The WAL sync in flight, if any (close() waits for it). */
   private syncing: Promise<void> | undefined;
+  /** An inline sync is scheduled for the next event-loop turn (see afterDurable). */
+  private inlineSyncDue = false;
+  private syncs = 0;
 
   constructor(opts: SqliteEngineOptions) {
     this.path = opts.path;
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
     this.syncWal = opts.syncWal ?? fdatasync;
+    this.syncWalInline = opts.syncWalInline ?? fdatasyncSync;
     this.clock = opts.clock;
     this.random = opts.random;
     this.capabilities = Object.freeze({ durable: opts.path !== ':memory:' && opts.path !== '', shared: false });
@@ -307,6 +320,11 @@ export class SqliteEngine implements StorageEngine {
    */
   get transactionsCommitted(): number {
     return this.commits;
+  }
+
+  /** Number of WAL syncs this instance has run (tests: a woken receive shares its sender's sync). */
+  get walSyncs(): number {
+    return this.syncs;
   }
 
   /**
@@ -372,6 +390,7 @@ export class SqliteEngine implements StorageEngine {
     if (this.closed) return;
     if (this.pending.length) this.flush();
     this.closed = true;
+    if (this.inlineSyncDue) this.syncInline();
     // Answer the batches whose WAL sync is still running before the file goes away.
     while (this.syncing) await this.syncing;
     if (this.walFd !== undefined) {
@@ -468,7 +487,9 @@ export class SqliteEngine implements StorageEngine {
       return;
     }
     let outcomes: Outcome[];
+    let changedBefore: number;
     try {
+      changedBefore = this.totalChanges();
       this.inTx = true;
       // With savepoints an attempt always yields outcomes (a throwing item is undone alone).
       outcomes = this.runBatch(batch, false) ?? (this.runBatch(batch, true) as Outcome[]);
@@ -485,33 +506,43 @@ export class SqliteEngine implements StorageEngine {
       this.inTx = false;
     }
     const done = outcomes;
-    this.afterDurable(batch.length === 1, (syncError) => {
+    const settle = (syncError?: unknown): void => {
       if (syncError !== undefined) {
         // The commit may or may not be on disk: the callers learn the outcome is unknown (5xx).
         const err = new DomainError('Unavailable', `sqlite: syncing the WAL failed: ${(syncError as Error).message}`);
         for (const item of batch) item.reject(err);
         return;
       }
-      const wakes = new Set<string>();
       for (let i = 0; i < batch.length; i++) {
         const o = done[i]!;
-        if (o.ok) {
-          batch[i]!.resolve(o.value);
-          for (const w of o.tx.wakes) wakes.add(w);
-        } else {
-          batch[i]!.reject(o.error);
+        if (o.ok) batch[i]!.resolve(o.value);
+        else batch[i]!.reject(o.error);
+      }
+    };
+    if (this.totalChanges() === changedBefore && this.syncQueue.length === 0 && this.syncing === undefined && !this.inlineSyncDue) {
+      // Nothing written, and every earlier commit is already on stable storage: nothing to wait for.
+      settle();
+    } else {
+      this.afterDurable(batch.length === 1, settle);
+    }
+    // Wakes go out now, before the sync (see the class doc): the receives they trigger commit while
+    // it runs, or before the inline one, and are answered only after a sync of their own commit.
+    const wakes = new Set<string>();
+    for (const o of done) if (o.ok) for (const w of o.tx.wakes) wakes.add(w);
+    for (const queueId of wakes) {
+      for (const l of this.listeners) {
+        try {
+          l(queueId);
+        } catch {
+          // A listener's failure must not affect storage or other listeners.
         }
       }
-      for (const queueId of wakes) {
-        for (const l of this.listeners) {
-          try {
-            l(queueId);
-          } catch {
-            // A listener's failure must not affect storage or other listeners.
-          }
-        }
-      }
-    });
+    }
+  }
+
+  /** Rows changed by INSERT/UPDATE/DELETE on this connection since it opened. */
+  private totalChanges(): number {
+    return this.q('SELECT total_changes() AS n').pluck().get() as number;
   }
 
   /**
@@ -574,21 +605,41 @@ export class SqliteEngine implements StorageEngine {
       settle();
       return;
     }
-    if (alone && this.syncing === undefined && this.syncQueue.length === 0) {
-      // A lone write on a quiet engine: sync right here. Handing the sync to the thread pool and the
-      // completion back costs two thread wake-ups (~0.4 ms each on an idle VM, measured with the
-      // longpoll-wake scenario), and there is nothing else for the event loop to do meanwhile.
-      let err: unknown;
+    this.syncQueue.push(settle);
+    // A sync running or due covers this batch: the one after the running sync, or the inline one.
+    if (this.syncing !== undefined || this.inlineSyncDue) return;
+    if (alone && this.syncQueue.length === 1) {
+      // A lone write on a quiet engine syncs on the event loop: handing the sync to the thread pool
+      // and the completion back costs two thread wake-ups (~0.4 ms each on an idle VM, measured with
+      // the longpoll-wake scenario), and there is nothing else for the event loop to do meanwhile.
+      // One turn later, though: the long poll this write may have woken commits its receive first,
+      // and one sync then answers both (measured: longpoll-wake on SQLite p50 2.56 → see BENCHMARKS.md).
+      this.inlineSyncDue = true;
+      setImmediate(() => this.syncInline());
+      return;
+    }
+    this.startSync();
+  }
+
+  /** The inline sync scheduled by afterDurable (or run at once by close()). */
+  private syncInline(): void {
+    if (!this.inlineSyncDue) return;
+    // Writes queued since the lone commit (typically the receive of a long poll it woke) commit now;
+    // their afterDurable joins the queue this sync settles.
+    if (this.pending.length > 0 && this.db) this.flush();
+    this.inlineSyncDue = false;
+    const waiting = this.syncQueue;
+    this.syncQueue = [];
+    let err: unknown;
+    if (this.walFd !== undefined) {
       try {
-        fdatasyncSync(this.walFd);
+        this.syncWalInline(this.walFd);
+        this.syncs++;
       } catch (e) {
         err = e;
       }
-      settle(err);
-      return;
     }
-    this.syncQueue.push(settle);
-    if (this.syncing === undefined) this.startSync();
+    for (const s of waiting) s(err);
   }
 
   private startSync(): void {
@@ -602,6 +653,7 @@ export class SqliteEngine implements StorageEngine {
     this.syncing = new Promise<void>((resolve) => {
       this.syncWal(fd, (err) => {
         this.syncing = undefined;
+        this.syncs++;
         for (const s of waiting) s(err ?? undefined);
         if (this.syncQueue.length > 0) this.startSync();
         else if (this.pending.length > 0 && !this.flushScheduled) {
