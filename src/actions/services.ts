@@ -14,7 +14,7 @@
 import type { CancelSignal } from '../core/cancel.js';
 import type { Clock } from '../core/clock.js';
 import type { Random } from '../core/random.js';
-import { decodeReceiptHandle, encodeReceiptHandle } from '../core/receipt.js';
+import { ReceiptCodec } from '../core/receipt.js';
 import type { MoveTaskRecord, StorageEngine } from '../storage/engine.js';
 import type { ActionServices } from './types.js';
 
@@ -63,6 +63,7 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
       ? deps.secret
       : await engine.metaGetOrCreate('receipt-key', () => deps.random.bytes(32).toString('base64'));
   const key = Buffer.isBuffer(keyText) ? keyText : Buffer.from(keyText, 'utf8');
+  const receipts = new ReceiptCodec(key);
 
   // ---- waiters ----------------------------------------------------------------------------------
   const waiters = new Map<string, Set<Waiter>>();
@@ -161,8 +162,8 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
     passWake: (queueId: string) => {
       if (!closed) wake(queueId);
     },
-    encodeReceipt: (queueId, ref, receiptToken) => encodeReceiptHandle(key, { queueId, ref, receiptToken }),
-    decodeReceipt: (handle) => decodeReceiptHandle(key, handle),
+    encodeReceipt: (queueId, ref, receiptToken) => receipts.encode({ queueId, ref, receiptToken }),
+    decodeReceipt: (handle) => receipts.decode(handle),
     kickMoveTasks: () => schedule(0),
     runMoveTasksOnce,
     start() {

@@ -353,7 +353,7 @@ export interface ActionServices {
   /** Encode a receipt handle bound to queue + message + receive. */
   encodeReceipt(queueId: string, ref: string, receiptToken: string): string;
   /** Verify and decode; undefined when forged, tampered or malformed. */
-  decodeReceipt(handle: string): { queueId: string; ref: string; receiptToken: string } | undefined;
+  decodeReceipt(handle: string): Readonly<{ queueId: string; ref: string; receiptToken: string }> | undefined;
   /** Nudge the move-task runner (a task was started or cancelled). */
   kickMoveTasks(): void;
 }

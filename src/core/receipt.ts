@@ -85,3 +85,43 @@ export function decodeReceiptHandle(key: Buffer, handle: string): ReceiptParts |
   if (off !== bodyLen) return undefined;
   return { queueId: out[0]!, ref: out[1]!, receiptToken: out[2]! };
 }
+
+/** Entries per generation of {@link ReceiptCodec}'s cache (two generations: at most twice this). */
+export const RECENT_RECEIPTS = 8192;
+
+/**
+ * Encoder/decoder for one key, remembering the handles it issued recently. Most handles come back
+ * within moments of being issued (a consumer receives, works, deletes), and verifying one costs two
+ * SHA-256 runs plus a base64 decode (~1.3 µs, the largest single cost of a DeleteMessageBatch
+ * entry); a handle found among those this process just issued is authentic by construction, so its
+ * parts are returned from memory — exactly what {@link decodeReceiptHandle} would return. Anything
+ * else (older handles, other nodes' handles, forgeries) takes the full check.
+ *
+ * The cache holds two generations of at most {@link RECENT_RECEIPTS} entries each (~3 MB at most):
+ * when the current one fills it becomes the old one and the previous old one is dropped, so a
+ * handle stays cached for at least the next RECENT_RECEIPTS issues.
+ */
+export class ReceiptCodec {
+  private cur = new Map<string, Readonly<ReceiptParts>>();
+  private old = new Map<string, Readonly<ReceiptParts>>();
+
+  constructor(
+    private readonly key: Buffer,
+    private readonly generation = RECENT_RECEIPTS,
+  ) {}
+
+  encode(p: ReceiptParts): string {
+    const handle = encodeReceiptHandle(this.key, p);
+    if (this.cur.size >= this.generation) {
+      this.old = this.cur;
+      this.cur = new Map();
+    }
+    this.cur.set(handle, { queueId: p.queueId, ref: p.ref, receiptToken: p.receiptToken });
+    return handle;
+  }
+
+  /** The parts of a handle issued with this key, else undefined. The result must not be modified. */
+  decode(handle: string): Readonly<ReceiptParts> | undefined {
+    return this.cur.get(handle) ?? this.old.get(handle) ?? decodeReceiptHandle(this.key, handle);
+  }
+}

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import { parseQueueArn, queueArn } from '../../../src/core/arn.js';
 import { parseQueueUrl, queueUrl } from '../../../src/core/queue-url.js';
-import { decodeReceiptHandle, encodeReceiptHandle } from '../../../src/core/receipt.js';
+import { decodeReceiptHandle, encodeReceiptHandle, ReceiptCodec } from '../../../src/core/receipt.js';
 import { decodeTaskHandle, encodeTaskHandle } from '../../../src/core/task-handle.js';
 
 const key = Buffer.from('k'.repeat(32));
@@ -56,4 +56,25 @@ test('task handles are base64 JSON with task id and source ARN', () => {
   assert.deepEqual(decodeTaskHandle(h), { taskId: 't-1', sourceArn: 'arn:aws:sqs:us-east-1:000000000000:dlq' });
   assert.equal(decodeTaskHandle('garbage'), undefined);
   assert.equal(decodeTaskHandle(Buffer.from('{"taskId":1}').toString('base64')), undefined);
+});
+
+test('ReceiptCodec: recently issued handles decode from memory, everything else takes the full check', () => {
+  const key = Buffer.from('k'.repeat(32));
+  const codec = new ReceiptCodec(key, 4);
+  const parts = (i: number) => ({ queueId: 'q1', ref: String(i), receiptToken: `t${i}` });
+  const handles = Array.from({ length: 10 }, (_, i) => codec.encode(parts(i)));
+  // Same bytes as the plain encoder: a handle does not depend on how it was issued.
+  assert.equal(handles[3], encodeReceiptHandle(key, parts(3)));
+  for (let i = 0; i < 10; i++) assert.deepEqual(codec.decode(handles[i]!), parts(i));
+  // Evicted entries (two generations of 4: handles 0 and 1 are gone) still verify in full.
+  assert.deepEqual(codec.decode(handles[0]!), decodeReceiptHandle(key, handles[0]!));
+  // Tampered, foreign-key and garbage handles are refused whether or not a neighbour is cached.
+  const h = handles[9]!;
+  const tampered = h.slice(0, 10) + (h[10] === 'A' ? 'B' : 'A') + h.slice(11);
+  assert.equal(codec.decode(tampered), undefined);
+  assert.equal(new ReceiptCodec(Buffer.from('x'.repeat(32))).decode(h), undefined);
+  assert.equal(codec.decode('AQEBnotahandle'), undefined);
+  // The standard-alphabet re-encoding of a cached handle is accepted too (full check).
+  const std = Buffer.from(h, 'base64url').toString('base64');
+  assert.deepEqual(codec.decode(std), parts(9));
 });
