@@ -15,11 +15,12 @@ import { createHmac } from 'node:crypto';
 const BLOCK = 64;
 const DIGEST = 32;
 
-export type HmacOutput = 'hex' | 'buffer';
+/** 'binary': the digest as a latin1 string (one char per byte), the cheapest form crypto.hash returns. */
+export type HmacOutput = 'hex' | 'buffer' | 'binary';
 
 /** A keyed HMAC-SHA256 function. */
 export interface HmacSha256 {
-  (data: Buffer | string, out: 'hex'): string;
+  (data: Buffer | string, out: 'hex' | 'binary'): string;
   (data: Buffer | string, out: 'buffer'): Buffer;
 }
 
@@ -30,7 +31,7 @@ export function hmacSha256(key: Buffer): HmacSha256 {
   if (!hasOneShot) {
     return ((data: Buffer | string, out: HmacOutput) => {
       const h = createHmac('sha256', key).update(data);
-      return out === 'hex' ? h.digest('hex') : h.digest();
+      return out === 'buffer' ? h.digest() : out === 'hex' ? h.digest('hex') : h.digest().toString('latin1');
     }) as HmacSha256;
   }
   const k = key.length > BLOCK ? nodeCrypto.createHash('sha256').update(key).digest() : key;
@@ -56,6 +57,7 @@ export function hmacSha256(key: Buffer): HmacSha256 {
     const inner = nodeCrypto.hash('sha256', scratch.subarray(0, BLOCK + len), 'binary');
     outer.write(inner, BLOCK, 'latin1');
     if (out === 'hex') return nodeCrypto.hash('sha256', outer, 'hex');
+    if (out === 'binary') return nodeCrypto.hash('sha256', outer, 'binary');
     return Buffer.from(nodeCrypto.hash('sha256', outer, 'binary'), 'latin1');
   }) as HmacSha256;
 }

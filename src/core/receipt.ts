@@ -9,8 +9,6 @@
  *
  * The three 0x01 bytes make every handle start with `AQEB`, like AWS's.
  */
-import { timingSafeEqual } from 'node:crypto';
-
 import { hmacSha256, type HmacSha256 } from './hmac.js';
 
 const MAGIC = Buffer.from([1, 1, 1]);
@@ -51,7 +49,8 @@ export function encodeReceiptHandle(key: Buffer, p: ReceiptParts): string {
   let off = writeField(buf, MAGIC.length, p.queueId, a);
   off = writeField(buf, off, p.ref, b);
   writeField(buf, off, p.receiptToken, c);
-  macFor(key)(buf.subarray(0, bodyLen), 'buffer').copy(buf, bodyLen, 0, TAG_LEN);
+  // The tag goes in as latin1 (one byte per char): no intermediate Buffer.
+  buf.write(macFor(key)(buf.subarray(0, bodyLen), 'binary'), bodyLen, TAG_LEN, 'latin1');
   return buf.toString('base64url');
 }
 
@@ -69,9 +68,11 @@ export function decodeReceiptHandle(key: Buffer, handle: string): ReceiptParts |
   const raw = Buffer.from(plain, 'base64url');
   if (raw.length < MAGIC.length + 6 + TAG_LEN || raw[0] !== 1 || raw[1] !== 1 || raw[2] !== 1) return undefined;
   const bodyLen = raw.length - TAG_LEN;
-  const body = raw.subarray(0, bodyLen);
-  const mac = raw.subarray(bodyLen);
-  if (!timingSafeEqual(mac, macFor(key)(body, 'buffer').subarray(0, TAG_LEN))) return undefined;
+  const expected = macFor(key)(raw.subarray(0, bodyLen), 'binary');
+  // Constant-time comparison of the 16 tag bytes with the expected digest's first 16 (latin1) chars.
+  let diff = 0;
+  for (let i = 0; i < TAG_LEN; i++) diff |= raw[bodyLen + i]! ^ expected.charCodeAt(i);
+  if (diff !== 0) return undefined;
   const out: string[] = [];
   let off = MAGIC.length;
   for (let i = 0; i < 3; i++) {
