@@ -126,6 +126,11 @@ const SQL = {
   nextVisibleFifo: 'SELECT MIN(ready_at) AS t FROM fifo_groups WHERE queue_id = ? AND ready_at > ?',
 } as const;
 
+/** The row id a receipt ref names (refs are decimal row ids), or undefined for anything else. */
+function refId(ref: string): number | undefined {
+  return /^[0-9]{1,16}$/.test(ref) ? Number(ref) : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Row shapes
 // ---------------------------------------------------------------------------------------------------
@@ -987,15 +992,26 @@ export class SqliteEngine implements StorageEngine {
     return t;
   }
 
-  /** Claim a message for this receive and build what the action layer returns. */
+  /**
+   * Claim a message for this receive and build what the action layer returns. The UPDATE needs no
+   * RETURNING: the new values are computed here and written into `row` (the caller's copy), which
+   * saves SQLite materialising the whole row a second time per delivered message.
+   */
   private claim(row: MessageRow, now: number, visibilityMs: number): ReceivedMessage {
     const token = this.nextToken();
-    const updated = this.q(
+    const visibleAt = now + Math.max(0, visibilityMs);
+    this.q(
       `UPDATE messages SET received = 1, receipt_token = ?, received_at = ?, receive_count = receive_count + 1,
               first_received_at = COALESCE(first_received_at, ?), visible_at = ?
-        WHERE id = ? RETURNING *`,
-    ).get(token, now, now, now + Math.max(0, visibilityMs), row.id) as MessageRow;
-    return this.toReceived(updated);
+        WHERE id = ?`,
+    ).run(token, now, now, visibleAt, row.id);
+    row.received = 1;
+    row.receipt_token = token;
+    row.received_at = now;
+    row.receive_count += 1;
+    row.first_received_at ??= now;
+    row.visible_at = visibleAt;
+    return this.toReceived(row);
   }
 
   /** Join a message row with its payload into a ReceivedMessage. */
@@ -1135,9 +1151,11 @@ export class SqliteEngine implements StorageEngine {
     let cursorId = 0;
     const seen = new Set<number>();
     while (ctx.out.length < ctx.max) {
+      // Fetch only as many rows as are still wanted (each is materialised whole); skipped rows
+      // (expired, dead-lettered, seen) just cost another page.
       const rows = this.q(
         SQL.standardCandidates,
-      ).all(ctx.q.id, ctx.now, cursorAt, cursorAt, cursorId, PAGE) as MessageRow[];
+      ).all(ctx.q.id, ctx.now, cursorAt, cursorAt, cursorId, Math.min(PAGE, ctx.max - ctx.out.length)) as MessageRow[];
       if (rows.length === 0) return;
       for (const row of rows) {
         cursorAt = row.visible_at;
@@ -1235,18 +1253,31 @@ export class SqliteEngine implements StorageEngine {
       const q = this.mustQueue(p.queueId);
       const now = this.clock.now();
       const groups = new Set<string>();
+      // One conditional DELETE … RETURNING per entry instead of a SELECT and a DELETE.
       const results: EntryResult[] = p.receipts.map((r) => {
-        const row = this.rowByRef(q, r.ref);
+        const id = refId(r.ref);
         if (!q.fifo) {
           // AWS accepts any receipt handle of a message on standard queues, and a repeated delete.
-          if (row) this.deleteMessage(row);
+          if (id !== undefined) {
+            const gone = this.q('DELETE FROM messages WHERE id = ? AND queue_id = ? RETURNING payload_id').get(id, q.id) as
+              | { payload_id: number }
+              | undefined;
+            if (gone) this.q('DELETE FROM payloads WHERE id = ?').run(gone.payload_id);
+          }
           return { ok: true };
         }
-        if (!row || row.receipt_token !== r.receiptToken || row.received !== 1 || row.visible_at <= now) {
-          return { ok: false, error: 'ReceiptInvalid' };
-        }
-        this.deleteMessage(row);
-        if (row.group_id !== null) groups.add(row.group_id);
+        // FIFO: only the current receipt of a message still in flight deletes it.
+        const gone =
+          id === undefined
+            ? undefined
+            : (this.q(
+                `DELETE FROM messages
+                  WHERE id = ? AND queue_id = ? AND receipt_token = ? AND received = 1 AND visible_at > ?
+                  RETURNING payload_id, group_id`,
+              ).get(id, q.id, r.receiptToken, now) as { payload_id: number; group_id: string | null } | undefined);
+        if (!gone) return { ok: false, error: 'ReceiptInvalid' };
+        this.q('DELETE FROM payloads WHERE id = ?').run(gone.payload_id);
+        if (gone.group_id !== null) groups.add(gone.group_id);
         return { ok: true };
       });
       for (const g of groups) {
@@ -1259,8 +1290,8 @@ export class SqliteEngine implements StorageEngine {
 
   /** The message row a receipt ref names in this queue (refs are decimal row ids). */
   private rowByRef(q: QueueRecord, ref: string): MessageRow | undefined {
-    if (!/^[0-9]{1,16}$/.test(ref)) return undefined;
-    return this.q('SELECT * FROM messages WHERE id = ? AND queue_id = ?').get(Number(ref), q.id) as MessageRow | undefined;
+    const id = refId(ref);
+    return id === undefined ? undefined : (this.q('SELECT * FROM messages WHERE id = ? AND queue_id = ?').get(id, q.id) as MessageRow | undefined);
   }
 
   /** @inheritdoc */
