@@ -367,7 +367,7 @@ export async function startTarget(name: TargetName, opts: StartOptions = {}): Pr
       return spawnTarget({
         name,
         bin,
-        args: [FAUXQS_LAUNCHER, '0', ...(dataDir ? [dataDir] : [])],
+        args: [...profileArgs(), FAUXQS_LAUNCHER, '0', ...(dataDir ? [dataDir] : [])],
         marker: 'fauxqs listening',
         ...(dataDir ? { dataDir } : {}),
       });
