@@ -95,14 +95,21 @@ const PAGE = 32;
 const SWEEP_CHUNK = 2_000;
 
 /**
+ * The payload columns a receive returns, joined into the candidate rows so a delivered message costs
+ * no separate payload lookup (see {@link PayloadRow}).
+ */
+const PAYLOAD_COLUMNS = 'p.body, p.md5_body, p.attrs, p.md5_attrs, p.sys_attrs, p.md5_sys, p.sender_id, p.dedup_id';
+
+/**
  * The hot statements, named so diagnostics() can show their plans. Each is an index seek plus a
  * bounded range: O(log n) whatever the queue depth (see migrations.ts for the indexes).
  */
 const SQL = {
   /** Standard receive: deliverable messages after a (visible_at, id) cursor, oldest first. */
-  standardCandidates: `SELECT * FROM messages INDEXED BY messages_ready
-          WHERE queue_id = ? AND visible_at <= ? AND (visible_at > ? OR (visible_at = ? AND id > ?))
-          ORDER BY visible_at, id LIMIT ?`,
+  standardCandidates: `SELECT m.*, ${PAYLOAD_COLUMNS} FROM messages m INDEXED BY messages_ready
+          JOIN payloads p ON p.id = m.payload_id
+          WHERE m.queue_id = ? AND m.visible_at <= ? AND (m.visible_at > ? OR (m.visible_at = ? AND m.id > ?))
+          ORDER BY m.visible_at, m.id LIMIT ?`,
   /** FIFO receive: groups that can deliver now, after a (ready_at, head_seq) cursor. */
   fifoCandidates: `SELECT group_id, ready_at, head_seq FROM fifo_groups
           WHERE queue_id = ? AND ready_at <= ? AND (ready_at > ? OR (ready_at = ? AND head_seq > ?))
@@ -112,7 +119,8 @@ const SQL = {
   /** Latest visibility deadline of a group's received messages (the lock). */
   groupLock: 'SELECT MAX(visible_at) AS m FROM messages WHERE queue_id = ? AND group_id = ? AND received = 1',
   /** A group's messages in order after a sequence cursor. */
-  groupMessages: 'SELECT * FROM messages WHERE queue_id = ? AND group_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  groupMessages: `SELECT m.*, ${PAYLOAD_COLUMNS} FROM messages m JOIN payloads p ON p.id = m.payload_id
+          WHERE m.queue_id = ? AND m.group_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`,
   /** ApproximateNumberOf… counts from the covering index messages_age. */
   stats: `SELECT COALESCE(SUM(visible_at <= @now), 0) AS visible,
               COALESCE(SUM(visible_at > @now AND received = 1), 0) AS inflight,
@@ -997,7 +1005,7 @@ export class SqliteEngine implements StorageEngine {
    * RETURNING: the new values are computed here and written into `row` (the caller's copy), which
    * saves SQLite materialising the whole row a second time per delivered message.
    */
-  private claim(row: MessageRow, now: number, visibilityMs: number): ReceivedMessage {
+  private claim(row: MessageRow & Partial<PayloadRow>, now: number, visibilityMs: number): ReceivedMessage {
     const token = this.nextToken();
     const visibleAt = now + Math.max(0, visibilityMs);
     this.q(
@@ -1014,9 +1022,9 @@ export class SqliteEngine implements StorageEngine {
     return this.toReceived(row);
   }
 
-  /** Join a message row with its payload into a ReceivedMessage. */
-  private toReceived(row: MessageRow): ReceivedMessage {
-    const p = this.q('SELECT * FROM payloads WHERE id = ?').get(row.payload_id) as PayloadRow;
+  /** Join a message row with its payload (already joined in, or looked up) into a ReceivedMessage. */
+  private toReceived(row: MessageRow & Partial<PayloadRow>): ReceivedMessage {
+    const p = row.body !== undefined ? (row as PayloadRow) : (this.q('SELECT * FROM payloads WHERE id = ?').get(row.payload_id) as PayloadRow);
     const m: ReceivedMessage = {
       ref: String(row.id),
       receiptToken: row.receipt_token ?? '',
@@ -1127,7 +1135,7 @@ export class SqliteEngine implements StorageEngine {
    * Decide what to do with one deliverable candidate: drop it (retention), dead-letter it, or claim
    * it. Returns true when it was claimed.
    */
-  private take(ctx: ReceiveCtx, row: MessageRow): boolean {
+  private take(ctx: ReceiveCtx, row: MessageRow & Partial<PayloadRow>): boolean {
     if (row.sent_at <= ctx.cutoff) {
       // Past retention: it is gone; delete it now rather than scan past it again.
       this.deleteMessage(row);
@@ -1155,7 +1163,7 @@ export class SqliteEngine implements StorageEngine {
       // (expired, dead-lettered, seen) just cost another page.
       const rows = this.q(
         SQL.standardCandidates,
-      ).all(ctx.q.id, ctx.now, cursorAt, cursorAt, cursorId, Math.min(PAGE, ctx.max - ctx.out.length)) as MessageRow[];
+      ).all(ctx.q.id, ctx.now, cursorAt, cursorAt, cursorId, Math.min(PAGE, ctx.max - ctx.out.length)) as Array<MessageRow & PayloadRow>;
       if (rows.length === 0) return;
       for (const row of rows) {
         cursorAt = row.visible_at;
@@ -1199,7 +1207,7 @@ export class SqliteEngine implements StorageEngine {
     outer: while (ctx.out.length < ctx.max) {
       const rows = this.q(
         SQL.groupMessages,
-      ).all(ctx.q.id, groupId, lastSeq, PAGE) as MessageRow[];
+      ).all(ctx.q.id, groupId, lastSeq, Math.min(PAGE, ctx.max - ctx.out.length)) as Array<MessageRow & PayloadRow>;
       if (rows.length === 0) break;
       for (const row of rows) {
         lastSeq = row.seq ?? lastSeq;
