@@ -722,11 +722,21 @@ export class SqliteEngine implements StorageEngine {
 
   /** Next FIFO sequence counter of a queue (persisted in the same transaction). */
   private nextSeq(queueId: string): number {
-    const r = this.q('UPDATE queues SET seq_counter = seq_counter + 1 WHERE id = ? RETURNING seq_counter').get(queueId) as
+    return this.reserveSeqs(queueId, 1);
+  }
+
+  /**
+   * Reserve `n` consecutive FIFO sequence counters of a queue in one UPDATE (the queue row, with its
+   * attribute and tag JSON, is rewritten once per batch instead of once per message); returns the
+   * first. Numbers a batch reserves but does not use (deduplicated entries) are simply skipped: AWS
+   * sequence numbers only increase, they are not consecutive.
+   */
+  private reserveSeqs(queueId: string, n: number): number {
+    const r = this.q('UPDATE queues SET seq_counter = seq_counter + ? WHERE id = ? RETURNING seq_counter').get(n, queueId) as
       | { seq_counter: number }
       | undefined;
     if (!r) throw new DomainError('QueueNotFound');
-    return r.seq_counter;
+    return r.seq_counter - n + 1;
   }
 
   // ---- meta -----------------------------------------------------------------------------------
@@ -919,7 +929,11 @@ export class SqliteEngine implements StorageEngine {
       const now = this.clock.now();
       const results: SendMessageResult[] = [];
       const newGroups = new Set<string>();
-      for (const m of p.messages) {
+      /** FIFO: next reserved sequence counter and the end of the reservation (exclusive). */
+      let seqNext = 0;
+      let seqEnd = 0;
+      for (let i = 0; i < p.messages.length; i++) {
+        const m = p.messages[i]!;
         if (q.fifo && m.dedupId !== undefined) {
           const key = dedupKey(q, m.groupId, m.dedupId);
           const seen = this.q('SELECT message_id, seq, expires_at FROM dedup WHERE queue_id = ? AND key = ?').get(q.id, key) as
@@ -934,7 +948,14 @@ export class SqliteEngine implements StorageEngine {
           }
           // Fall through; the dedup row is written below once the sequence number is known.
         }
-        const seq = q.fifo ? this.nextSeq(q.id) : null;
+        let seq: number | null = null;
+        if (q.fifo) {
+          if (seqNext === seqEnd) {
+            seqNext = this.reserveSeqs(q.id, p.messages.length - i);
+            seqEnd = seqNext + (p.messages.length - i);
+          }
+          seq = seqNext++;
+        }
         const payloadId = this.q(
           `INSERT INTO payloads (body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, dedup_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
