@@ -95,10 +95,45 @@ const PAGE = 32;
 const SWEEP_CHUNK = 2_000;
 
 /**
- * The payload columns a receive returns, joined into the candidate rows so a delivered message costs
- * no separate payload lookup (see {@link PayloadRow}).
+ * The columns of a receive candidate: the message row and its payload, joined so a delivered message
+ * costs no separate payload lookup. Read in raw mode (arrays) and turned into objects by
+ * {@link candidateRow}: better-sqlite3 builds a row object property by property through the V8 API,
+ * measured at ~5 µs per 22-column row against ~2 µs for the same row as an array.
  */
-const PAYLOAD_COLUMNS = 'p.body, p.md5_body, p.attrs, p.md5_attrs, p.sys_attrs, p.md5_sys, p.sender_id, p.dedup_id';
+const CANDIDATE_COLUMNS = `m.id, m.queue_id, m.payload_id, m.message_id, m.seq, m.group_id, m.sent_at, m.visible_at, m.received,
+          m.receipt_token, m.received_at, m.receive_count, m.first_received_at, m.dl_source_arn,
+          p.body, p.md5_body, p.attrs, p.md5_attrs, p.sys_attrs, p.md5_sys, p.sender_id, p.dedup_id`;
+
+/** A message row joined with its payload. */
+type CandidateRow = MessageRow & PayloadRow;
+
+/** A raw candidate row (CANDIDATE_COLUMNS order) as an object. */
+function candidateRow(a: unknown[]): CandidateRow {
+  return {
+    id: a[0] as number,
+    queue_id: a[1] as string,
+    payload_id: a[2] as number,
+    message_id: a[3] as string,
+    seq: a[4] as number | null,
+    group_id: a[5] as string | null,
+    sent_at: a[6] as number,
+    visible_at: a[7] as number,
+    received: a[8] as number,
+    receipt_token: a[9] as string | null,
+    received_at: a[10] as number | null,
+    receive_count: a[11] as number,
+    first_received_at: a[12] as number | null,
+    dl_source_arn: a[13] as string | null,
+    body: a[14] as string,
+    md5_body: a[15] as string,
+    attrs: a[16] as string | null,
+    md5_attrs: a[17] as string | null,
+    sys_attrs: a[18] as string | null,
+    md5_sys: a[19] as string | null,
+    sender_id: a[20] as string,
+    dedup_id: a[21] as string | null,
+  };
+}
 
 /**
  * The hot statements, named so diagnostics() can show their plans. Each is an index seek plus a
@@ -106,7 +141,7 @@ const PAYLOAD_COLUMNS = 'p.body, p.md5_body, p.attrs, p.md5_attrs, p.sys_attrs, 
  */
 const SQL = {
   /** Standard receive: deliverable messages after a (visible_at, id) cursor, oldest first. */
-  standardCandidates: `SELECT m.*, ${PAYLOAD_COLUMNS} FROM messages m INDEXED BY messages_ready
+  standardCandidates: `SELECT ${CANDIDATE_COLUMNS} FROM messages m INDEXED BY messages_ready
           JOIN payloads p ON p.id = m.payload_id
           WHERE m.queue_id = ? AND m.visible_at <= ? AND (m.visible_at > ? OR (m.visible_at = ? AND m.id > ?))
           ORDER BY m.visible_at, m.id LIMIT ?`,
@@ -119,7 +154,7 @@ const SQL = {
   /** Latest visibility deadline of a group's received messages (the lock). */
   groupLock: 'SELECT MAX(visible_at) AS m FROM messages WHERE queue_id = ? AND group_id = ? AND received = 1',
   /** A group's messages in order after a sequence cursor. */
-  groupMessages: `SELECT m.*, ${PAYLOAD_COLUMNS} FROM messages m JOIN payloads p ON p.id = m.payload_id
+  groupMessages: `SELECT ${CANDIDATE_COLUMNS} FROM messages m JOIN payloads p ON p.id = m.payload_id
           WHERE m.queue_id = ? AND m.group_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`,
   /** ApproximateNumberOf… counts from the covering index messages_age. */
   stats: `SELECT COALESCE(SUM(visible_at <= @now), 0) AS visible,
@@ -291,6 +326,8 @@ export class SqliteEngine implements StorageEngine {
   private db: Database.Database | undefined;
   private closed = false;
   private readonly stmts = new Map<string, Database.Statement>();
+  /** Raw-mode (array rows) statements of {@link candidates}. */
+  private readonly rawStmts = new Map<string, Database.Statement>();
   private readonly listeners = new Set<WakeListener>();
 
   /** Queue read cache: id → record (or null for "known absent" is not cached: absence is cheap). */
@@ -415,6 +452,7 @@ export class SqliteEngine implements StorageEngine {
       this.walFd = undefined;
     }
     this.stmts.clear();
+    this.rawStmts.clear();
     this.cacheById.clear();
     this.cacheIdByName.clear();
     try {
@@ -442,6 +480,17 @@ export class SqliteEngine implements StorageEngine {
       this.stmts.set(sql, s);
     }
     return s;
+  }
+
+  /** Receive candidates (a statement selecting CANDIDATE_COLUMNS), read as arrays and converted. */
+  private candidates(sql: string, ...params: unknown[]): CandidateRow[] {
+    let s = this.rawStmts.get(sql);
+    if (!s) {
+      if (!this.db) throw new DomainError('Unavailable', this.closed ? 'engine is closed' : 'engine not initialised');
+      s = this.db.prepare(sql).raw(true);
+      this.rawStmts.set(sql, s);
+    }
+    return (s.all(...params) as unknown[][]).map(candidateRow);
   }
 
   private toDomain(e: unknown): unknown {
@@ -1182,9 +1231,7 @@ export class SqliteEngine implements StorageEngine {
     while (ctx.out.length < ctx.max) {
       // Fetch only as many rows as are still wanted (each is materialised whole); skipped rows
       // (expired, dead-lettered, seen) just cost another page.
-      const rows = this.q(
-        SQL.standardCandidates,
-      ).all(ctx.q.id, ctx.now, cursorAt, cursorAt, cursorId, Math.min(PAGE, ctx.max - ctx.out.length)) as Array<MessageRow & PayloadRow>;
+      const rows = this.candidates(SQL.standardCandidates, ctx.q.id, ctx.now, cursorAt, cursorAt, cursorId, Math.min(PAGE, ctx.max - ctx.out.length));
       if (rows.length === 0) return;
       for (const row of rows) {
         cursorAt = row.visible_at;
@@ -1226,9 +1273,7 @@ export class SqliteEngine implements StorageEngine {
   private drainGroup(ctx: ReceiveCtx, groupId: string): void {
     let lastSeq = Number.MIN_SAFE_INTEGER;
     outer: while (ctx.out.length < ctx.max) {
-      const rows = this.q(
-        SQL.groupMessages,
-      ).all(ctx.q.id, groupId, lastSeq, Math.min(PAGE, ctx.max - ctx.out.length)) as Array<MessageRow & PayloadRow>;
+      const rows = this.candidates(SQL.groupMessages, ctx.q.id, groupId, lastSeq, Math.min(PAGE, ctx.max - ctx.out.length));
       if (rows.length === 0) break;
       for (const row of rows) {
         lastSeq = row.seq ?? lastSeq;
