@@ -24,6 +24,8 @@ export interface Cell {
   cpuUsPerReq: number;
   cpuUsPerMsg: number;
   serverCpuPct: number;
+  clientCpuUsPerMsg: number;
+  clientCpuPct: number;
   rssMB: number;
   peakRssMB: number;
   requestErrors: number;
@@ -73,6 +75,8 @@ export function summarize(results: ScenarioResult[]): Map<string, Cell> {
       cpuUsPerReq: med((x) => x.cpuUsPerReq),
       cpuUsPerMsg: med((x) => x.cpuUsPerMsg),
       serverCpuPct: med((x) => x.serverCpuPct),
+      clientCpuUsPerMsg: med((x) => x.clientCpuUsPerMsg),
+      clientCpuPct: med((x) => x.clientCpuPct),
       rssMB: med((x) => x.rssMB),
       peakRssMB: med((x) => x.peakRssMB),
       requestErrors: ok.reduce((a, x) => a + x.errors, 0),
@@ -129,18 +133,18 @@ function correctness(c: Cell): string {
 /** The markdown table: one row per (scenario, target). */
 export function renderTable(cells: Map<string, Cell>, scenarios: ScenarioName[], targets: TargetName[], unavailable: Map<TargetName, string>, o: AppliesOptions = {}): string {
   const rows: string[] = [];
-  rows.push('| scenario | target | rounds | msgs/s | req/s | latency | p50 ms | p99 ms | CPU µs/req | CPU µs/msg | server CPU % | RSS MB | × fauxqs | × fauxqs-sqlite | × ceiling | lost/dup/order | notes |');
-  rows.push('|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|');
+  rows.push('| scenario | target | rounds | msgs/s | req/s | latency | p50 ms | p99 ms | CPU µs/req | CPU µs/msg | server CPU % | client CPU µs/msg | client CPU % | RSS MB | × fauxqs | × fauxqs-sqlite | × ceiling | lost/dup/order | notes |');
+  rows.push('|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|');
   for (const s of scenarios) {
     for (const t of targets) {
       const c = cells.get(`${s}|${t}`);
       if (!c) {
         const why = unavailable.get(t) ?? skipReason(s, t, o) ?? 'not run';
-        rows.push(`| ${s} | ${t} | 0 | n/a | | | | | | | | | | | | | ${why} |`);
+        rows.push(`| ${s} | ${t} | 0 | n/a | | | | | | | | | | | | | | | ${why} |`);
         continue;
       }
       if (c.rounds === 0) {
-        rows.push(`| ${s} | ${t} | 0/${c.failedRounds} | failed | | | | | | | | | | | | | ${c.errors.join(' · ').replace(/\|/g, '/').replace(/\n/g, ' ').slice(0, 200)} |`);
+        rows.push(`| ${s} | ${t} | 0/${c.failedRounds} | failed | | | | | | | | | | | | | | | ${c.errors.join(' · ').replace(/\|/g, '/').replace(/\n/g, ' ').slice(0, 200)} |`);
         continue;
       }
       const tp = THROUGHPUT_SCENARIOS.has(s);
@@ -148,7 +152,7 @@ export function renderTable(cells: Map<string, Cell>, scenarios: ScenarioName[],
       const fs = cells.get(`${s}|fauxqs-sqlite`);
       const ce = cells.get(`${s}|ceiling`);
       rows.push(
-        `| ${s} | ${t} | ${c.rounds} | ${fmtInt(c.msgsPerS)} | ${fmtInt(c.reqPerS)} | ${c.latencyKind} | ${fmt(c.p50Ms, 2)} | ${fmt(c.p99Ms, 2)} | ${fmt(c.cpuUsPerReq, 1)} | ${fmt(c.cpuUsPerMsg, 1)} | ${fmt(c.serverCpuPct, 0)} | ${fmt(Math.max(c.rssMB, c.peakRssMB), 0)} | ${tp && t !== 'fauxqs' ? ratio(c.msgsPerS, f?.msgsPerS) : ''} | ${tp && t !== 'fauxqs-sqlite' ? ratio(c.msgsPerS, fs?.msgsPerS) : ''} | ${tp && t !== 'ceiling' ? ratio(c.msgsPerS, ce?.msgsPerS) : ''} | ${correctness(c)} | ${notes(c)} |`,
+        `| ${s} | ${t} | ${c.rounds} | ${fmtInt(c.msgsPerS)} | ${fmtInt(c.reqPerS)} | ${c.latencyKind} | ${fmt(c.p50Ms, 2)} | ${fmt(c.p99Ms, 2)} | ${fmt(c.cpuUsPerReq, 1)} | ${fmt(c.cpuUsPerMsg, 1)} | ${fmt(c.serverCpuPct, 0)} | ${fmt(c.clientCpuUsPerMsg, 1)} | ${fmt(c.clientCpuPct, 0)} | ${fmt(Math.max(c.rssMB, c.peakRssMB), 0)} | ${tp && t !== 'fauxqs' ? ratio(c.msgsPerS, f?.msgsPerS) : ''} | ${tp && t !== 'fauxqs-sqlite' ? ratio(c.msgsPerS, fs?.msgsPerS) : ''} | ${tp && t !== 'ceiling' ? ratio(c.msgsPerS, ce?.msgsPerS) : ''} | ${correctness(c)} | ${notes(c)} |`,
       );
     }
   }
@@ -345,6 +349,9 @@ How to read it:
 - **CPU µs/req, µs/msg**: server CPU time over the window divided by requests completed (every action: sends,
   receives, deletes) or by messages. On this 2-core machine the load generator shares the CPU with the server, so
   throughput is often client-bound; the CPU figures stay meaningful either way.
+- **client CPU µs/msg, %**: the load generator's own CPU (the harness process, all threads) over the same window.
+  Client and server share the 2 cores, so a server can reach at most (2 cores − its own CPU) ÷ client µs/msg: the
+  client column says which throughput ratios are reachable on this machine at all.
 - **RSS MB**: the highest resident set sampled during the window (every 200 ms; 100 ms for waiters).
 - **× fauxqs / × fauxqs-sqlite / × ceiling**: ratio of msgs/s to that target's, same scenario (throughput scenarios only).
 - **lost/dup/order**: messages acknowledged by the server and never received / received twice / received out of

@@ -113,6 +113,13 @@ export interface ScenarioResult {
   cpuUsPerMsg: number;
   /** Server CPU over the window as a share of one core, percent. */
   serverCpuPct: number;
+  /**
+   * The load generator's own CPU (this harness process, all threads) over the window, per message and
+   * as a share of one core: on 2 cores client and server share the machine, so this bounds what any
+   * server can reach (client µs/msg × msgs/s ≤ 2 cores − server CPU).
+   */
+  clientCpuUsPerMsg: number;
+  clientCpuPct: number;
   /** Server RSS at the end of the window, and the highest sampled during it, MB. */
   rssMB: number;
   peakRssMB: number;
@@ -192,10 +199,18 @@ interface Window {
   requests: number;
   messages: number;
   cpuUs: number;
+  /** This process's (the load generator's) CPU over the window. */
+  clientCpuUs: number;
   /** The database server's CPU over the window (PostgreSQL targets; NaN otherwise). */
   dbCpuUs: number;
   rss: number;
   peakRss: number;
+}
+
+/** This process's (the load generator's) CPU µs since `from`, all threads. */
+function clientCpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return d.user + d.system;
 }
 
 /** Server CPU µs so far: the sum over the target's processes (3 for ferry-postgres-3). */
@@ -220,6 +235,7 @@ async function measure(target: RunningTarget, m: Meter, warmupMs: number, durati
   const m0 = m.messages;
   const c0 = serverCpu(target);
   const d0 = dbCpu(target);
+  const k0 = process.cpuUsage();
   const t0 = now();
   m.measuring = true;
   let peak = serverRss(target);
@@ -229,9 +245,10 @@ async function measure(target: RunningTarget, m: Meter, warmupMs: number, durati
   const t1 = now();
   const c1 = serverCpu(target);
   const d1 = dbCpu(target);
+  const clientCpuUs = clientCpuSince(k0);
   clearInterval(iv);
   const rss = serverRss(target);
-  return { seconds: (t1 - t0) / 1000, requests: m.requests - r0, messages: m.messages - m0, cpuUs: c1 - c0, dbCpuUs: d1 - d0, rss, peakRss: Math.max(peak, rss) };
+  return { seconds: (t1 - t0) / 1000, requests: m.requests - r0, messages: m.messages - m0, cpuUs: c1 - c0, clientCpuUs, dbCpuUs: d1 - d0, rss, peakRss: Math.max(peak, rss) };
 }
 
 function baseResult(target: RunningTarget, scenario: ScenarioName, round: number, w: Window, m: Meter, lat: number[], kind: ScenarioResult['latencyKind']): ScenarioResult {
@@ -255,6 +272,8 @@ function baseResult(target: RunningTarget, scenario: ScenarioName, round: number
     cpuUsPerReq: r(w.requests > 0 ? w.cpuUs / w.requests : NaN, 2),
     cpuUsPerMsg: r(w.messages > 0 ? w.cpuUs / w.messages : NaN, 2),
     serverCpuPct: r((w.cpuUs / 1e6 / w.seconds) * 100, 1),
+    clientCpuUsPerMsg: r(w.messages > 0 ? w.clientCpuUs / w.messages : NaN, 2),
+    clientCpuPct: r((w.clientCpuUs / 1e6 / w.seconds) * 100, 1),
     rssMB: r(w.rss / MB, 1),
     peakRssMB: r(w.peakRss / MB, 1),
     errors: m.errors,
@@ -699,6 +718,7 @@ async function waitersScenario(ctx: RunContext): Promise<ScenarioResult> {
     let peak = serverRss(target);
     const rssTimer = setInterval(() => (peak = Math.max(peak, serverRss(target))), 100);
     const c0 = serverCpu(target);
+    const k0 = process.cpuUsage();
     const d0 = dbCpu(target);
     const t0 = now();
     m.measuring = true;
@@ -772,7 +792,7 @@ async function waitersScenario(ctx: RunContext): Promise<ScenarioResult> {
     probe.postMessage('stop');
     const probed = await probeDone;
     const rss = serverRss(target);
-    const w: Window = { seconds: (t1 - t0) / 1000, requests: m.requests, messages: m.messages, cpuUs: c1 - c0, dbCpuUs: d1 - d0, rss, peakRss: Math.max(peak, rss) };
+    const w: Window = { seconds: (t1 - t0) / 1000, requests: m.requests, messages: m.messages, cpuUs: c1 - c0, clientCpuUs: clientCpuSince(k0), dbCpuUs: d1 - d0, rss, peakRss: Math.max(peak, rss) };
     const res = baseResult(target, 'waiters', ctx.round, w, m, probed.samples, 'health');
     const d = percentiles(delivery);
     res.sent = nq;
@@ -845,6 +865,8 @@ export function failedResult(scenario: ScenarioName, target: TargetName, round: 
     cpuUsPerReq: NaN,
     cpuUsPerMsg: NaN,
     serverCpuPct: NaN,
+    clientCpuUsPerMsg: NaN,
+    clientCpuPct: NaN,
     rssMB: NaN,
     peakRssMB: NaN,
     errors: 0,
