@@ -952,6 +952,53 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(await h.recv(q), []);
       });
 
+      test('concurrent sends to one queue: as if sent one after the other (dedup across calls, one order)', async (h) => {
+        const q = await fifo(h);
+        // 12 calls in flight at once, 3 messages each; calls 2k and 2k+1 share their last dedup id, so
+        // whichever of the two runs second must deduplicate it (engines may combine concurrent calls).
+        const calls = Array.from({ length: 12 }, (_, i) =>
+          h.send(
+            q,
+            { body: `c${i}-0`, dedupId: `d${i}-0` },
+            { body: `c${i}-1`, dedupId: `d${i}-1` },
+            { body: `c${i}-2`, dedupId: `s${Math.floor(i / 2)}` },
+          ),
+        );
+        const results = await Promise.all(calls);
+        const stored = new Map<string, { messageId: string; seq: string }>();
+        for (const [i, rs] of results.entries()) {
+          assert.equal(rs.length, 3);
+          const seqs = rs.filter((r) => !r.deduplicated).map((r) => BigInt(r.sequenceNumber!));
+          for (let k = 1; k < seqs.length; k++) assert.ok(seqs[k]! > seqs[k - 1]!, `call ${i}: sequence numbers increase`);
+          rs.forEach((r, k) => {
+            const id = k < 2 ? `d${i}-${k}` : `s${Math.floor(i / 2)}`;
+            const prev = stored.get(id);
+            if (prev) {
+              // The same dedup id twice: one send stored it, the other got its id and sequence number.
+              assert.ok(r.deduplicated || prev.messageId === r.messageId, `dedup id ${id} stored twice`);
+              assert.equal(r.messageId, prev.messageId);
+              assert.equal(r.sequenceNumber, prev.seq);
+            } else {
+              stored.set(id, { messageId: r.messageId, seq: r.sequenceNumber! });
+            }
+          });
+        }
+        // 12 × 3 sends, 6 repeated ids: 30 messages, delivered once each in sequence order.
+        assert.equal(stored.size, 30);
+        assert.equal(results.flat().filter((r) => !r.deduplicated).length, 30);
+        const got: ReceivedMessage[] = [];
+        for (;;) {
+          const batch = await h.recv(q, 10);
+          if (batch.length === 0) break;
+          got.push(...batch);
+          await h.del(q, ...batch);
+        }
+        assert.equal(got.length, 30);
+        const order = got.map((m) => BigInt(m.sequenceNumber!));
+        assert.deepEqual(order, [...order].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+        assert.deepEqual(new Set(got.map((m) => m.messageId)), new Set([...stored.values()].map((v) => v.messageId)));
+      });
+
       test('deduplication expires after the window', async (h) => {
         const q = await fifo(h);
         const [a] = await h.send(q, { body: 'x', dedupId: 'd1' });

@@ -37,6 +37,48 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
     await withPostgresNodes(url, `${PREFIX}${++n}`, count, {}, (i) => (i ? new SeededRandom(`n${i}`) : systemRandom), fn);
   }
 
+  it('concurrent FIFO sends of one process share a transaction, with the outcome of one-after-the-other', async () => {
+    await withNodes(1, async ([e]) => {
+      const { queue } = await e!.queueCreate({ name: 'q.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const before = e!.fifoSendTransactions;
+      // 10 calls at once: the first runs alone, the 9 that arrive while it runs share the next transaction.
+      const calls = Array.from({ length: 10 }, (_, i) =>
+        e!.messageSend({
+          queueId: queue.id,
+          messages: [msg(`m${i}`, { groupId: 'g', dedupId: `d${i}` }), msg(`again${i}`, { groupId: 'g', dedupId: 'shared' })],
+          dedupWindowMs: 300_000,
+        }),
+      );
+      const results = await Promise.all(calls);
+      assert.ok(e!.fifoSendTransactions - before < 10, `${e!.fifoSendTransactions - before} transactions for 10 calls`);
+      // In arrival order: call 0 stores 'shared', every later call gets it deduplicated.
+      assert.equal(results[0]![1]!.deduplicated, false);
+      for (const r of results.slice(1)) {
+        assert.equal(r[1]!.deduplicated, true);
+        assert.equal(r[1]!.messageId, results[0]![1]!.messageId);
+      }
+      const seqs = results.flatMap((r) => r.filter((x) => !x.deduplicated).map((x) => BigInt(x.sequenceNumber!)));
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), 'sequence numbers follow call order');
+      const got = await e!.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
+      assert.deepEqual(got.messages.map((m) => m.body), ['m0', 'again0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+    });
+  });
+
+  it('a failed combined FIFO send fails every call in it, and the next call starts afresh', async () => {
+    await withNodes(1, async ([e]) => {
+      const { queue } = await e!.queueCreate({ name: 'gone.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      await e!.messageSend({ queueId: queue.id, messages: [msg('x', { groupId: 'g', dedupId: 'x' })], dedupWindowMs: 300_000 });
+      await e!.queueDelete(queue.id);
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 4 }, (_, i) => e!.messageSend({ queueId: queue.id, messages: [msg(`y${i}`, { groupId: 'g', dedupId: `y${i}` })], dedupWindowMs: 300_000 })),
+      );
+      for (const o of outcomes) assert.ok(o.status === 'rejected' && isDomainError(o.reason, 'QueueNotFound'), String(o.status === 'rejected' ? o.reason : 'fulfilled'));
+      const { queue: q2 } = await e!.queueCreate({ name: 'next.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const [r] = await e!.messageSend({ queueId: q2.id, messages: [msg('z', { groupId: 'g', dedupId: 'z' })], dedupWindowMs: 300_000 });
+      assert.equal(r!.deduplicated, false);
+    });
+  });
+
   it('receive on the database clock: dead-letters past maxReceiveCount and continues with the next message', async () => {
     await withNodes(1, async ([e]) => {
       const { queue: dlq } = await e!.queueCreate({ name: 'dlq', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });

@@ -122,6 +122,16 @@ import { arnName, dedupKey, parseRedrive, renderSeq, retentionMs } from '../shar
 export type PostgresTimeSource = 'database' | { clock: Clock };
 
 /** Options of {@link PostgresEngine}. */
+/** Most messages one combined FIFO send transaction carries (see PostgresEngine.fifoSends). */
+const FIFO_COMBINE_MAX_MESSAGES = 500;
+
+/** A FIFO send call waiting to be combined into its queue's next transaction. */
+interface FifoSendCall {
+  p: MessageSendParams;
+  resolve: (r: SendMessageResult[]) => void;
+  reject: (e: unknown) => void;
+}
+
 export type PostgresEngineOptions = {
   /** Connection string, e.g. `postgres://ferry:secret@db.internal:5432/ferry`. */
   url: string;
@@ -1247,12 +1257,71 @@ export class PostgresEngine implements StorageEngine {
   }
 
   /**
-   * FIFO queues: lock the queue row while reserving sequence numbers (serialises sends per queue, so
-   * sequence order is commit order and the dedup check below cannot race another node's send of the
-   * same id), check the dedup window, then insert messages, dedup entries and group rows in one
-   * statement.
+   * FIFO sends of this process, per queue: the calls waiting for the one in progress. Sends to a FIFO
+   * queue are serialised by its row lock until COMMIT (see sendFifoTx), so concurrent calls would
+   * only queue up in the database, one commit (and WAL flush) each. Instead, calls that arrive while
+   * a send to the same queue is in progress are combined into the next transaction, in arrival
+   * order: the outcome is exactly that of running them one after the other (sequence numbers in
+   * arrival order, a dedup id sent by an earlier call deduplicates a later one), at the cost of one
+   * commit for all of them. A lone call runs at once, so nothing waits to be combined.
    */
+  private readonly fifoSends = new Map<string, FifoSendCall[]>();
+  /** FIFO send transactions run (each may carry several calls). For tests and diagnostics. @internal */
+  fifoSendTransactions = 0;
+
+  /** FIFO send: joins the queue's combined transactions (see {@link fifoSends}). */
   private sendFifo(p: MessageSendParams): Promise<SendMessageResult[]> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.fifoSends.get(p.queueId);
+      if (waiting) {
+        waiting.push({ p, resolve, reject });
+        return;
+      }
+      this.fifoSends.set(p.queueId, []);
+      void this.runFifoSends(p.queueId, [{ p, resolve, reject }]);
+    });
+  }
+
+  /** Run `calls` in one transaction, then the calls that arrived meanwhile, until none are left. */
+  private async runFifoSends(queueId: string, calls: FifoSendCall[]): Promise<void> {
+    for (;;) {
+      const messages = calls.length === 1 ? calls[0]!.p.messages : calls.flatMap((c) => c.p.messages);
+      try {
+        this.fifoSendTransactions++;
+        const results = await this.sendFifoTx(queueId, messages, calls[0]!.p.dedupWindowMs);
+        let off = 0;
+        for (const c of calls) {
+          c.resolve(results.slice(off, off + c.p.messages.length));
+          off += c.p.messages.length;
+        }
+      } catch (e) {
+        for (const c of calls) c.reject(e);
+      }
+      const waiting = this.fifoSends.get(queueId)!;
+      if (waiting.length === 0) {
+        this.fifoSends.delete(queueId);
+        return;
+      }
+      // Next round: the waiting calls in arrival order, as many as fit one transaction (and share
+      // the dedup window, which is the same for every call in practice).
+      let n = 0;
+      let total = 0;
+      while (n < waiting.length && total < FIFO_COMBINE_MAX_MESSAGES && waiting[n]!.p.dedupWindowMs === waiting[0]!.p.dedupWindowMs) {
+        total += waiting[n]!.p.messages.length;
+        n++;
+      }
+      calls = waiting.splice(0, n);
+    }
+  }
+
+  /**
+   * One FIFO send transaction: lock the queue row while reserving sequence numbers (serialises sends
+   * per queue, so sequence order is commit order and the dedup check below cannot race another node's
+   * send of the same id), check the dedup window, then insert messages, dedup entries and group rows
+   * in one statement. `messages` are processed in order, as if sent one call after the other.
+   */
+  private sendFifoTx(queueId: string, messages: MessageSendParams['messages'], dedupWindowMs: number): Promise<SendMessageResult[]> {
+    const p = { queueId, messages, dedupWindowMs };
     return this.tx(async (t) => {
       const c = t.client;
       // Reserve sequence numbers and read the queue (its DeduplicationScope) in one statement: the row
