@@ -88,15 +88,12 @@ export function decodeReceiptHandle(key: Buffer, handle: string): ReceiptParts |
 }
 
 /**
- * Entries per generation of {@link ReceiptCodec}'s cache (two generations: at most twice this). Small
- * on purpose: a consumer that deletes right after receiving sends its handles back within a few dozen
- * other deliveries, and entries that live this briefly die in V8's young generation. With 8192 they
- * outlived two scavenges at pipeline rates and were promoted: the in-process send→receive→delete loop
- * (200 000 messages, `--trace-gc`) ran 4 mark-compacts with 8192 and 1 with 1024, and every
- * mark-compact walks the whole stored backlog (deep-backlog keeps a million messages in the heap).
- * Handles that come back later take the full HMAC check (~1 µs), nothing worse.
+ * Entries per generation of {@link ReceiptCodec}'s cache (two generations: at most twice this).
+ * (1024 was tried, so that cached handles would die in V8's young generation instead of being
+ * promoted; `node dist/bench/layers.js actions std 90000` showed 6 against 5–6 mark-compacts per
+ * 300 000 messages — no clear gain — while consumers that hold messages longer would miss the cache.)
  */
-export const RECENT_RECEIPTS = 1024;
+export const RECENT_RECEIPTS = 8192;
 
 /**
  * Encoder/decoder for one key, remembering the handles it issued recently. Most handles come back
@@ -106,7 +103,7 @@ export const RECENT_RECEIPTS = 1024;
  * parts are returned from memory — exactly what {@link decodeReceiptHandle} would return. Anything
  * else (older handles, other nodes' handles, forgeries) takes the full check.
  *
- * The cache holds two generations of at most {@link RECENT_RECEIPTS} entries each (under 1 MB):
+ * The cache holds two generations of at most {@link RECENT_RECEIPTS} entries each (~3 MB at most):
  * when the current one fills it becomes the old one and the previous old one is dropped, so a
  * handle stays cached for at least the next RECENT_RECEIPTS issues.
  */

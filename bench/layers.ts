@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+/**
+ * In-process cost of the layers below HTTP, for engine and action work (`npm run bench` measures
+ * whole servers over loopback, where the kernel, the client and machine noise blur a 10% change):
+ *
+ *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages]
+ *   node dist/bench/layers.js actions <std|fifo> [requests]
+ *
+ * `engine`: 8 concurrent loops of messageSend(10) → messageReceive(10) → messageDelete on one queue of
+ * a fresh store (SQLite: a file in a temp directory, durable as in production; PostgreSQL: a fresh schema
+ * in FERRY_BENCH_DATABASE_URL, dropped afterwards). The messages are built before the clock starts.
+ * `actions`: SendMessageBatch(10) → ReceiveMessage(10) → DeleteMessageBatch through dispatchAction on the
+ * memory engine, plus the JSON encoding of each output: everything a request costs except HTTP, SigV4
+ * and request decoding.
+ *
+ * Prints one JSON line: CPU µs per message (process.cpuUsage: every thread of this process, so GC and
+ * SQLite's off-loop fsync count), wall µs per message, and the garbage collections during the
+ * measurement (minor = scavenges, major = mark-compacts, each of which walks the whole old generation).
+ * Compare two builds by running the same command from each, alternately, several times.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+
+import { createActionServices } from '../src/actions/services.js';
+import { dispatchAction } from '../src/actions/registry.js';
+import { NEVER_CANCELLED } from '../src/core/cancel.js';
+import { systemClock } from '../src/core/clock.js';
+import { systemRandom } from '../src/core/random.js';
+import { encodeOutput } from '../src/protocol/index.js';
+import type { SendMessageParams, StorageEngine } from '../src/storage/engine.js';
+import { MemoryEngine } from '../src/storage/memory/index.js';
+import { PostgresEngine } from '../src/storage/postgres/index.js';
+import { dropSchema } from '../src/storage/postgres/testing.js';
+import { SqliteEngine } from '../src/storage/sqlite/index.js';
+
+const LOOPS = 8;
+const PAD = 'x'.repeat(150);
+
+/** Counts garbage collections by kind while it is observing. */
+function gcCounter(): { stop(): { minor: number; major: number; gcMs: number } } {
+  let minor = 0;
+  let major = 0;
+  let gcMs = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) major++;
+      else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) minor++;
+      gcMs += e.duration;
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      obs.disconnect();
+      return { minor, major, gcMs: Math.round(gcMs) };
+    },
+  };
+}
+
+/** Run `fn` (which handles `messages` messages) and report CPU, wall time and GCs per message. */
+async function measured(label: Record<string, unknown>, messages: number, fn: () => Promise<number>): Promise<void> {
+  const gc = gcCounter();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const done = await fn();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  // GC entries reach the observer asynchronously: let the last ones arrive before counting.
+  await new Promise((r) => setTimeout(r, 100));
+  const g = gc.stop();
+  const r = (x: number) => Math.round(x * 100) / 100;
+  process.stdout.write(
+    JSON.stringify({ ...label, messages: done, cpuUsPerMsg: r((cpu.user + cpu.system) / done), wallUsPerMsg: r((wallMs * 1000) / done), gcMinor: g.minor, gcMajor: g.major, gcMs: g.gcMs, asked: messages }) + '\n',
+  );
+}
+
+async function engineBench(kind: string, fifo: boolean, total: number): Promise<void> {
+  let dir: string | undefined;
+  let schema: string | undefined;
+  const url = process.env.FERRY_BENCH_DATABASE_URL;
+  let engine: StorageEngine;
+  if (kind === 'memory') engine = new MemoryEngine({ clock: systemClock, random: systemRandom });
+  else if (kind === 'sqlite') {
+    dir = mkdtempSync(join(tmpdir(), 'ferry-layers-'));
+    engine = new SqliteEngine({ path: join(dir, 'ferry.db'), clock: systemClock, random: systemRandom });
+  } else if (kind === 'postgres') {
+    if (!url) throw new Error('engine postgres needs FERRY_BENCH_DATABASE_URL');
+    schema = `ferry_layers_${process.pid}`;
+    engine = new PostgresEngine({ url, schema, poolSize: LOOPS + 2, clock: systemClock, random: systemRandom });
+  } else throw new Error(`unknown engine ${kind}`);
+  await engine.init();
+  try {
+    const { queue } = await engine.queueCreate({ name: fifo ? 'layers.fifo' : 'layers', fifo, attributes: {}, tags: {}, reuseDelayMs: 0 });
+    let seq = 0;
+    const message = (): SendMessageParams => {
+      const body = JSON.stringify({ seq: seq++, ts: Date.now(), pad: PAD });
+      const m: SendMessageParams = { messageId: randomUUID(), body, md5OfBody: createHash('md5').update(body).digest('hex'), messageAttributes: {}, systemAttributes: {}, delayMs: 0, senderId: '000000000000' };
+      if (fifo) {
+        m.groupId = `g${seq % 10}`;
+        m.dedupId = String(seq);
+      }
+      return m;
+    };
+    const run = async (batches: SendMessageParams[][]): Promise<number> => {
+      let delivered = 0;
+      await Promise.all(
+        Array.from({ length: LOOPS }, async () => {
+          for (let b = batches.pop(); b !== undefined; b = batches.pop()) {
+            await engine.messageSend({ queueId: queue.id, messages: b, dedupWindowMs: 300_000 });
+            const r = await engine.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+            if (r.messages.length > 0) await engine.messageDelete({ queueId: queue.id, receipts: r.messages.map((m) => ({ ref: m.ref, receiptToken: m.receiptToken })) });
+            delivered += r.messages.length;
+          }
+        }),
+      );
+      return delivered;
+    };
+    const build = (n: number) => Array.from({ length: Math.ceil(n / 10) }, () => Array.from({ length: 10 }, message));
+    await run(build(Math.min(2000, total))); // warm-up
+    const batches = build(total);
+    await measured({ layer: 'engine', engine: kind, queue: fifo ? 'fifo' : 'standard' }, total, () => run(batches));
+  } finally {
+    await engine.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (schema && url) await dropSchema(url, schema);
+  }
+}
+
+async function actionsBench(fifo: boolean, requests: number): Promise<void> {
+  const engine = new MemoryEngine({ clock: systemClock, random: systemRandom });
+  await engine.init();
+  const services = await createActionServices({ engine, clock: systemClock, random: systemRandom });
+  const ctx = () => ({
+    engine,
+    clock: systemClock,
+    random: systemRandom,
+    settings: { region: 'us-east-1', accountId: '000000000000', purgeIntervalMs: 60_000, queueReuseDelayMs: 60_000 },
+    requestId: 'layers',
+    queueUrlBase: 'http://127.0.0.1:4566',
+    traceHeader: undefined,
+    signal: NEVER_CANCELLED,
+    services,
+  });
+  try {
+    const { QueueUrl } = await dispatchAction('CreateQueue', { QueueName: fifo ? 'layers.fifo' : 'layers', Attributes: fifo ? { FifoQueue: 'true' } : {} }, ctx());
+    let seq = 0;
+    const round = async (): Promise<number> => {
+      const Entries = Array.from({ length: 10 }, (_, i) => {
+        const e: { Id: string; MessageBody: string; MessageGroupId?: string; MessageDeduplicationId?: string } = { Id: String(i), MessageBody: JSON.stringify({ seq: seq++, ts: Date.now(), pad: PAD }) };
+        if (fifo) {
+          e.MessageGroupId = `g${i}`;
+          e.MessageDeduplicationId = String(seq);
+        }
+        return e;
+      });
+      encodeOutput('json', 'SendMessageBatch', await dispatchAction('SendMessageBatch', { QueueUrl, Entries }, ctx()), 'layers');
+      const got = await dispatchAction('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 }, ctx());
+      encodeOutput('json', 'ReceiveMessage', got, 'layers');
+      const ms = got.Messages ?? [];
+      if (ms.length > 0) {
+        const del = await dispatchAction('DeleteMessageBatch', { QueueUrl, Entries: ms.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }, ctx());
+        encodeOutput('json', 'DeleteMessageBatch', del, 'layers');
+      }
+      return ms.length;
+    };
+    for (let i = 0; i < 500; i++) await round(); // warm-up
+    const rounds = Math.ceil(requests / 3);
+    await measured({ layer: 'actions', engine: 'memory', queue: fifo ? 'fifo' : 'standard' }, rounds * 10, async () => {
+      let n = 0;
+      for (let i = 0; i < rounds; i++) n += await round();
+      return n;
+    });
+  } finally {
+    await services.close();
+    await engine.close();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [layer, a, b, c] = argv;
+  if (layer === 'engine' && a && (b === 'std' || b === 'fifo')) {
+    await engineBench(a, b === 'fifo', Number(c ?? 40_000));
+    return 0;
+  }
+  if (layer === 'actions' && (a === 'std' || a === 'fifo')) {
+    await actionsBench(a === 'fifo', Number(b ?? 30_000));
+    return 0;
+  }
+  process.stderr.write('usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] | layers.js actions <std|fifo> [requests]\n');
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
