@@ -5,13 +5,15 @@
  *
  *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages]
  *   node dist/bench/layers.js actions <std|fifo> [requests]
+ *   node dist/bench/layers.js requests [iterations]
  *
  * `engine`: 8 concurrent loops of messageSend(10) → messageReceive(10) → messageDelete on one queue of
  * a fresh store (SQLite: a file in a temp directory, durable as in production; PostgreSQL: a fresh schema
  * in FERRY_BENCH_DATABASE_URL, dropped afterwards). The messages are built before the clock starts.
  * `actions`: SendMessageBatch(10) → ReceiveMessage(10) → DeleteMessageBatch through dispatchAction on the
  * memory engine, plus the JSON encoding of each output: everything a request costs except HTTP, SigV4
- * and request decoding.
+ * and request decoding. `requests`: the two steps before an action runs — SigV4 verification and JSON
+ * decoding — for a signed SendMessageBatch(10) and DeleteMessageBatch(10) body, µs per request.
  *
  * Prints one JSON line: CPU µs per message (process.cpuUsage: every thread of this process, so GC and
  * SQLite's off-loop fsync count), wall µs per message, and the garbage collections during the
@@ -29,12 +31,16 @@ import { dispatchAction } from '../src/actions/registry.js';
 import { NEVER_CANCELLED } from '../src/core/cancel.js';
 import { systemClock } from '../src/core/clock.js';
 import { systemRandom } from '../src/core/random.js';
+import { createSigV4Verifier } from '../src/http/sigv4.js';
 import { encodeOutput } from '../src/protocol/index.js';
+import { decodeJsonRequest } from '../src/protocol/json.js';
 import type { SendMessageParams, StorageEngine } from '../src/storage/engine.js';
 import { MemoryEngine } from '../src/storage/memory/index.js';
 import { PostgresEngine } from '../src/storage/postgres/index.js';
 import { dropSchema } from '../src/storage/postgres/testing.js';
 import { SqliteEngine } from '../src/storage/sqlite/index.js';
+import { BENCH_CREDENTIALS, BENCH_REGION } from './client.js';
+import { Signer } from './sigv4.js';
 
 const LOOPS = 8;
 const PAD = 'x'.repeat(150);
@@ -180,6 +186,36 @@ async function actionsBench(fifo: boolean, requests: number): Promise<void> {
   }
 }
 
+async function requestsBench(iterations: number): Promise<void> {
+  const verifier = createSigV4Verifier({ region: BENCH_REGION, credentials: [BENCH_CREDENTIALS] });
+  const signer = new Signer(BENCH_CREDENTIALS, BENCH_REGION);
+  const engine = new MemoryEngine({ clock: systemClock, random: systemRandom });
+  await engine.init();
+  const services = await createActionServices({ engine, clock: systemClock, random: systemRandom });
+  const queueUrl = 'http://127.0.0.1:4566/000000000000/layers';
+  const handles = Array.from({ length: 10 }, (_, i) => services.encodeReceipt(randomUUID(), (1000 + i).toString(36), randomUUID().replace(/-/g, '')));
+  const bodies: Array<[string, string]> = [
+    ['SendMessageBatch', JSON.stringify({ QueueUrl: queueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ seq: i, ts: Date.now(), pad: PAD }) })) })],
+    ['DeleteMessageBatch', JSON.stringify({ QueueUrl: queueUrl, Entries: handles.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) })],
+  ];
+  const time = (fn: () => void): number => {
+    for (let i = 0; i < 2000; i++) fn();
+    const t0 = performance.now();
+    for (let i = 0; i < iterations; i++) fn();
+    return Math.round(((performance.now() - t0) * 1000 * 100) / iterations) / 100;
+  };
+  for (const [action, text] of bodies) {
+    const body = Buffer.from(text);
+    const headers = { ...signer.signJson('127.0.0.1:4566', `AmazonSQS.${action}`, text), 'content-length': String(body.length) };
+    const verifyUs = time(() => verifier.verify({ method: 'POST', path: '/', query: '', headers, body }));
+    const decodeUs = time(() => decodeJsonRequest(`AmazonSQS.${action}`, body));
+    const parseUs = time(() => JSON.parse(body.toString('utf8')));
+    process.stdout.write(JSON.stringify({ layer: 'requests', action, bodyBytes: body.length, sigv4VerifyUs: verifyUs, jsonDecodeUs: decodeUs, ofWhichJsonParseUs: parseUs }) + '\n');
+  }
+  await services.close();
+  await engine.close();
+}
+
 async function main(argv: string[]): Promise<number> {
   const [layer, a, b, c] = argv;
   if (layer === 'engine' && a && (b === 'std' || b === 'fifo')) {
@@ -190,7 +226,11 @@ async function main(argv: string[]): Promise<number> {
     await actionsBench(a === 'fifo', Number(b ?? 30_000));
     return 0;
   }
-  process.stderr.write('usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] | layers.js actions <std|fifo> [requests]\n');
+  if (layer === 'requests') {
+    await requestsBench(Number(a ?? 20_000));
+    return 0;
+  }
+  process.stderr.write('usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] | actions <std|fifo> [requests] | requests [iterations]\n');
   return 2;
 }
 

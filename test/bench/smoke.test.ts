@@ -8,7 +8,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { createHash, createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { runBench, smokeOptions } from '../../bench/run.js';
 import { ALL_SCENARIOS, applies } from '../../bench/scenarios.js';
@@ -67,7 +70,7 @@ test('bench smoke: every scenario runs and reports well-formed, loss-free result
       assert.equal(res.errors, 0, `${scenario} on ${target}: request errors: ${res.firstError}`);
       // deep-backlog's consumers may see only prefilled messages (no send timestamp): no e2e latency then.
       const latency = scenario === 'deep-backlog' ? [] : (['p50Ms', 'p99Ms'] as const);
-      for (const k of ['windowS', 'requests', 'msgsPerS', 'reqPerS', 'rssMB', ...latency] as const) {
+      for (const k of ['windowS', 'requests', 'msgsPerS', 'reqPerS', 'rssMB', 'clientCpuUsPerMsg', 'clientCpuPct', ...latency] as const) {
         assert.ok(Number.isFinite(res[k]) && res[k] >= 0, `${scenario} on ${target}: ${k} = ${res[k]}`);
       }
       assert.ok(res.messages > 0, `${scenario} on ${target}: no messages in the window`);
@@ -90,4 +93,29 @@ test('bench smoke: every scenario runs and reports well-formed, loss-free result
     assert.ok(!report.unavailable.has('ferry-postgres'), `ferry-postgres unavailable: ${report.unavailable.get('ferry-postgres')}`);
   }
   assert.ok(report.checks.length > 0);
+});
+
+test('layers smoke: the in-process engine, action and request benchmarks run and print well-formed lines', { timeout: 120_000 }, () => {
+  const script = join(dirname(fileURLToPath(import.meta.url)), '../../bench/layers.js');
+  const runs: string[][] = [
+    ['engine', 'memory', 'std', '200'],
+    ['engine', 'sqlite', 'fifo', '200'],
+    ['actions', 'std', '60'],
+    ['requests', '50'],
+  ];
+  const db = process.env.FERRY_TEST_DATABASE_URL;
+  if (db) runs.push(['engine', 'postgres', 'fifo', '100']);
+  for (const args of runs) {
+    const out = execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', env: { ...process.env, ...(db ? { FERRY_BENCH_DATABASE_URL: db } : {}) } });
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.ok(lines.length > 0, `layers ${args.join(' ')}: no output`);
+    for (const l of lines) {
+      if (args[0] === 'requests') {
+        for (const k of ['sigv4VerifyUs', 'jsonDecodeUs']) assert.ok(Number(l[k]) > 0, `layers ${args.join(' ')}: ${k} = ${l[k]}`);
+      } else {
+        assert.ok(Number(l.messages) > 0, `layers ${args.join(' ')}: nothing delivered`);
+        for (const k of ['cpuUsPerMsg', 'wallUsPerMsg']) assert.ok(Number(l[k]) > 0, `layers ${args.join(' ')}: ${k} = ${l[k]}`);
+      }
+    }
+  }
 });
