@@ -64,6 +64,25 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
     });
   });
 
+  it('combined FIFO sends stay bounded in size: large bodies spread over several transactions', async () => {
+    await withNodes(1, async ([e]) => {
+      const { queue } = await e!.queueCreate({ name: 'big.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const before = e!.fifoSendTransactions;
+      const body = (i: number) => `${i}:`.padEnd(600 * 1024, 'x');
+      // 30 calls of 600 KiB each: the first runs alone; the other 29 (17 MiB) do not fit one transaction.
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => e!.messageSend({ queueId: queue.id, messages: [msg(body(i), { groupId: 'g', dedupId: `d${i}` })], dedupWindowMs: 300_000 })),
+      );
+      const txs = e!.fifoSendTransactions - before;
+      assert.ok(txs >= 3 && txs < 30, `${txs} transactions`);
+      assert.ok(results.every((r) => r.length === 1 && !r[0]!.deduplicated));
+      const seqs = results.map((r) => BigInt(r[0]!.sequenceNumber!));
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      const got = await e!.messageReceive({ queueId: queue.id, maxMessages: 3, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
+      assert.deepEqual(got.messages.map((m) => m.body.slice(0, 3)), ['0:x', '1:x', '2:x']);
+    });
+  });
+
   it('a failed combined FIFO send fails every call in it, and the next call starts afresh', async () => {
     await withNodes(1, async ([e]) => {
       const { queue } = await e!.queueCreate({ name: 'gone.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });

@@ -121,9 +121,12 @@ import { arnName, dedupKey, parseRedrive, renderSeq, retentionMs } from '../shar
  */
 export type PostgresTimeSource = 'database' | { clock: Clock };
 
-/** Options of {@link PostgresEngine}. */
-/** Most messages one combined FIFO send transaction carries (see PostgresEngine.fifoSends). */
+/**
+ * Most messages, and body characters, one combined FIFO send transaction carries beyond its first call
+ * (see PostgresEngine.fifoSends): the combined statement stays a bounded size even with 1 MiB bodies.
+ */
 const FIFO_COMBINE_MAX_MESSAGES = 500;
+const FIFO_COMBINE_MAX_BODY_CHARS = 8 * 1024 * 1024;
 
 /** A FIFO send call waiting to be combined into its queue's next transaction. */
 interface FifoSendCall {
@@ -132,6 +135,7 @@ interface FifoSendCall {
   reject: (e: unknown) => void;
 }
 
+/** Options of {@link PostgresEngine}. */
 export type PostgresEngineOptions = {
   /** Connection string, e.g. `postgres://ferry:secret@db.internal:5432/ferry`. */
   url: string;
@@ -1302,12 +1306,16 @@ export class PostgresEngine implements StorageEngine {
         this.fifoSends.delete(queueId);
         return;
       }
-      // Next round: the waiting calls in arrival order, as many as fit one transaction (and share
-      // the dedup window, which is the same for every call in practice).
+      // Next round: the waiting calls in arrival order, as many as fit one transaction (at least
+      // one), sharing the dedup window (the same for every call in practice).
       let n = 0;
-      let total = 0;
-      while (n < waiting.length && total < FIFO_COMBINE_MAX_MESSAGES && waiting[n]!.p.dedupWindowMs === waiting[0]!.p.dedupWindowMs) {
-        total += waiting[n]!.p.messages.length;
+      let msgs = 0;
+      let chars = 0;
+      while (n < waiting.length && (n === 0 || (msgs < FIFO_COMBINE_MAX_MESSAGES && chars < FIFO_COMBINE_MAX_BODY_CHARS))) {
+        const c = waiting[n]!;
+        if (c.p.dedupWindowMs !== waiting[0]!.p.dedupWindowMs) break;
+        msgs += c.p.messages.length;
+        for (const m of c.p.messages) chars += m.body.length;
         n++;
       }
       calls = waiting.splice(0, n);
