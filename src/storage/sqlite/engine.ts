@@ -473,24 +473,23 @@ export class SqliteEngine implements StorageEngine {
 
   /** A cached prepared statement. */
   private q(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      if (!this.db) throw new DomainError('Unavailable', this.closed ? 'engine is closed' : 'engine not initialised');
-      s = this.db.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
+    return this.prepared(this.stmts, sql, false);
   }
 
   /** Receive candidates (a statement selecting CANDIDATE_COLUMNS), read as arrays and converted. */
   private candidates(sql: string, ...params: unknown[]): CandidateRow[] {
-    let s = this.rawStmts.get(sql);
+    return (this.prepared(this.rawStmts, sql, true).all(...params) as unknown[][]).map(candidateRow);
+  }
+
+  /** A statement from `cache`, prepared on first use (in raw mode when `raw`). */
+  private prepared(cache: Map<string, Database.Statement>, sql: string, raw: boolean): Database.Statement {
+    let s = cache.get(sql);
     if (!s) {
       if (!this.db) throw new DomainError('Unavailable', this.closed ? 'engine is closed' : 'engine not initialised');
-      s = this.db.prepare(sql).raw(true);
-      this.rawStmts.set(sql, s);
+      s = raw ? this.db.prepare(sql).raw(true) : this.db.prepare(sql);
+      cache.set(sql, s);
     }
-    return (s.all(...params) as unknown[][]).map(candidateRow);
+    return s;
   }
 
   private toDomain(e: unknown): unknown {
