@@ -44,10 +44,7 @@ export class SqsClient {
   private readonly signer: Signer;
   private next = 0;
 
-  constructor(
-    url: string | readonly string[],
-    opts: ClientOptions,
-  ) {
+  constructor(url: string | readonly string[], opts: ClientOptions) {
     const urls = typeof url === 'string' ? [url] : [...url];
     if (urls.length === 0) throw new Error('SqsClient: no URL');
     this.signer = opts.signer ?? new Signer(BENCH_CREDENTIALS, BENCH_REGION);

@@ -19,7 +19,9 @@ const port = Number(process.argv[2] ?? 0);
 const dataDir = process.argv[3];
 
 if (dataDir && !(major >= 2)) {
-  process.stdout.write(JSON.stringify({ msg: 'fauxqs unavailable', reason: `fauxqs ${version} has no SQLite persistence (needs >= 2)`, version }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ msg: 'fauxqs unavailable', reason: `fauxqs ${version} has no SQLite persistence (needs >= 2)`, version }) + '\n',
+  );
   process.exit(3);
 }
 
@@ -30,7 +32,8 @@ const mod = (await import(spec)) as {
 };
 const server = await mod.startFauxqs({ port, logger: false, ...(dataDir ? { dataDir } : {}) });
 process.stdout.write(
-  JSON.stringify({ msg: 'fauxqs listening', url: `http://127.0.0.1:${server.port}`, version, node: process.version, persistence: Boolean(dataDir) }) + '\n',
+  JSON.stringify({ msg: 'fauxqs listening', url: `http://127.0.0.1:${server.port}`, version, node: process.version, persistence: Boolean(dataDir) }) +
+    '\n',
 );
 const stop = () => {
   server.stop().then(

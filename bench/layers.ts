@@ -80,7 +80,16 @@ async function measured(label: Record<string, unknown>, messages: number, fn: ()
   const g = gc.stop();
   const r = (x: number) => Math.round(x * 100) / 100;
   process.stdout.write(
-    JSON.stringify({ ...label, messages: done, cpuUsPerMsg: r((cpu.user + cpu.system) / done), wallUsPerMsg: r((wallMs * 1000) / done), gcMinor: g.minor, gcMajor: g.major, gcMs: g.gcMs, asked: messages }) + '\n',
+    JSON.stringify({
+      ...label,
+      messages: done,
+      cpuUsPerMsg: r((cpu.user + cpu.system) / done),
+      wallUsPerMsg: r((wallMs * 1000) / done),
+      gcMinor: g.minor,
+      gcMajor: g.major,
+      gcMs: g.gcMs,
+      asked: messages,
+    }) + '\n',
   );
 }
 
@@ -104,7 +113,15 @@ async function engineBench(kind: string, fifo: boolean, total: number): Promise<
     let seq = 0;
     const message = (): SendMessageParams => {
       const body = JSON.stringify({ seq: seq++, ts: Date.now(), pad: PAD });
-      const m: SendMessageParams = { messageId: randomUUID(), body, md5OfBody: createHash('md5').update(body).digest('hex'), messageAttributes: {}, systemAttributes: {}, delayMs: 0, senderId: '000000000000' };
+      const m: SendMessageParams = {
+        messageId: randomUUID(),
+        body,
+        md5OfBody: createHash('md5').update(body).digest('hex'),
+        messageAttributes: {},
+        systemAttributes: {},
+        delayMs: 0,
+        senderId: '000000000000',
+      };
       if (fifo) {
         m.groupId = `g${seq % 10}`;
         m.dedupId = String(seq);
@@ -118,7 +135,8 @@ async function engineBench(kind: string, fifo: boolean, total: number): Promise<
           for (let b = batches.pop(); b !== undefined; b = batches.pop()) {
             await engine.messageSend({ queueId: queue.id, messages: b, dedupWindowMs: 300_000 });
             const r = await engine.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
-            if (r.messages.length > 0) await engine.messageDelete({ queueId: queue.id, receipts: r.messages.map((m) => ({ ref: m.ref, receiptToken: m.receiptToken })) });
+            if (r.messages.length > 0)
+              await engine.messageDelete({ queueId: queue.id, receipts: r.messages.map((m) => ({ ref: m.ref, receiptToken: m.receiptToken })) });
             delivered += r.messages.length;
           }
         }),
@@ -152,11 +170,18 @@ async function actionsBench(fifo: boolean, requests: number): Promise<void> {
     services,
   });
   try {
-    const { QueueUrl } = await dispatchAction('CreateQueue', { QueueName: fifo ? 'layers.fifo' : 'layers', Attributes: fifo ? { FifoQueue: 'true' } : {} }, ctx());
+    const { QueueUrl } = await dispatchAction(
+      'CreateQueue',
+      { QueueName: fifo ? 'layers.fifo' : 'layers', Attributes: fifo ? { FifoQueue: 'true' } : {} },
+      ctx(),
+    );
     let seq = 0;
     const round = async (): Promise<number> => {
       const Entries = Array.from({ length: 10 }, (_, i) => {
-        const e: { Id: string; MessageBody: string; MessageGroupId?: string; MessageDeduplicationId?: string } = { Id: String(i), MessageBody: JSON.stringify({ seq: seq++, ts: Date.now(), pad: PAD }) };
+        const e: { Id: string; MessageBody: string; MessageGroupId?: string; MessageDeduplicationId?: string } = {
+          Id: String(i),
+          MessageBody: JSON.stringify({ seq: seq++, ts: Date.now(), pad: PAD }),
+        };
         if (fifo) {
           e.MessageGroupId = `g${i}`;
           e.MessageDeduplicationId = String(seq);
@@ -168,7 +193,11 @@ async function actionsBench(fifo: boolean, requests: number): Promise<void> {
       encodeOutput('json', 'ReceiveMessage', got, 'layers');
       const ms = got.Messages ?? [];
       if (ms.length > 0) {
-        const del = await dispatchAction('DeleteMessageBatch', { QueueUrl, Entries: ms.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }, ctx());
+        const del = await dispatchAction(
+          'DeleteMessageBatch',
+          { QueueUrl, Entries: ms.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) },
+          ctx(),
+        );
         encodeOutput('json', 'DeleteMessageBatch', del, 'layers');
       }
       return ms.length;
@@ -195,7 +224,13 @@ async function requestsBench(iterations: number): Promise<void> {
   const queueUrl = 'http://127.0.0.1:4566/000000000000/layers';
   const handles = Array.from({ length: 10 }, (_, i) => services.encodeReceipt(randomUUID(), (1000 + i).toString(36), randomUUID().replace(/-/g, '')));
   const bodies: Array<[string, string]> = [
-    ['SendMessageBatch', JSON.stringify({ QueueUrl: queueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ seq: i, ts: Date.now(), pad: PAD }) })) })],
+    [
+      'SendMessageBatch',
+      JSON.stringify({
+        QueueUrl: queueUrl,
+        Entries: Array.from({ length: 10 }, (_, i) => ({ Id: String(i), MessageBody: JSON.stringify({ seq: i, ts: Date.now(), pad: PAD }) })),
+      }),
+    ],
     ['DeleteMessageBatch', JSON.stringify({ QueueUrl: queueUrl, Entries: handles.map((h, i) => ({ Id: String(i), ReceiptHandle: h })) })],
   ];
   const time = (fn: () => void): number => {
@@ -210,7 +245,16 @@ async function requestsBench(iterations: number): Promise<void> {
     const verifyUs = time(() => verifier.verify({ method: 'POST', path: '/', query: '', headers, body }));
     const decodeUs = time(() => decodeJsonRequest(`AmazonSQS.${action}`, body));
     const parseUs = time(() => JSON.parse(body.toString('utf8')));
-    process.stdout.write(JSON.stringify({ layer: 'requests', action, bodyBytes: body.length, sigv4VerifyUs: verifyUs, jsonDecodeUs: decodeUs, ofWhichJsonParseUs: parseUs }) + '\n');
+    process.stdout.write(
+      JSON.stringify({
+        layer: 'requests',
+        action,
+        bodyBytes: body.length,
+        sigv4VerifyUs: verifyUs,
+        jsonDecodeUs: decodeUs,
+        ofWhichJsonParseUs: parseUs,
+      }) + '\n',
+    );
   }
   await services.close();
   await engine.close();
@@ -230,7 +274,9 @@ async function main(argv: string[]): Promise<number> {
     await requestsBench(Number(a ?? 20_000));
     return 0;
   }
-  process.stderr.write('usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] | actions <std|fifo> [requests] | requests [iterations]\n');
+  process.stderr.write(
+    'usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] | actions <std|fifo> [requests] | requests [iterations]\n',
+  );
   return 2;
 }
 

@@ -49,7 +49,8 @@ function repoRoot(): string {
 
 async function clusterHelpers(): Promise<ClusterHelpers> {
   const mod = (await import(pathToFileURL(join(repoRoot(), 'scripts', 'test.mjs')).href)) as Partial<ClusterHelpers>;
-  if (typeof mod.findPgBin !== 'function' || typeof mod.startCluster !== 'function') throw new NoDatabase('scripts/test.mjs does not export findPgBin/startCluster');
+  if (typeof mod.findPgBin !== 'function' || typeof mod.startCluster !== 'function')
+    throw new NoDatabase('scripts/test.mjs does not export findPgBin/startCluster');
   return mod as ClusterHelpers;
 }
 
@@ -110,7 +111,8 @@ export function benchDatabase(o: DatabaseOptions = {}): Promise<BenchDatabase> {
       try {
         const h = await clusterHelpers();
         bin = h.findPgBin();
-        if (!bin) throw new NoDatabase('no PostgreSQL server binaries (apt-get install postgresql, set FERRY_PG_BINDIR, or FERRY_BENCH_DATABASE_URL)');
+        if (!bin)
+          throw new NoDatabase('no PostgreSQL server binaries (apt-get install postgresql, set FERRY_PG_BINDIR, or FERRY_BENCH_DATABASE_URL)');
         try {
           c = await h.startCluster(bin);
         } catch (e) {

@@ -91,8 +91,10 @@ export function summarize(results: ScenarioResult[]): Map<string, Cell> {
 }
 
 const fmt = (x: number | null | undefined, digits = 0): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
-const fmtInt = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : Math.round(x).toLocaleString('en-US'));
-const ratio = (a: number, b: number | undefined): string => (b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
+const fmtInt = (x: number | null | undefined): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '–' : Math.round(x).toLocaleString('en-US');
+const ratio = (a: number, b: number | undefined): string =>
+  b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '–' : `${(a / b).toFixed(2)}×`;
 
 const THROUGHPUT_SCENARIOS = new Set<ScenarioName>(['send', 'sendbatch', 'pipeline', 'fifo', 'deep-backlog']);
 
@@ -111,9 +113,14 @@ function notes(c: Cell): string {
   }
   if (c.scenario === 'rate') n.push(`achieved ${fmtInt(e.achievedSendRate as number)} msgs/s`);
   if (c.scenario === 'longpoll-wake' && e.crossNode === true) n.push('cross-node: waiter on node 1, sender on node 2');
-  if (c.scenario === 'longpoll-wake') n.push(`after send ack p50 ${fmt(e.afterSendAckP50Ms as number, 2)} ms${e.crossNode === true ? `, p99 ${fmt(e.afterSendAckP99Ms as number, 2)} ms` : ''}`);
+  if (c.scenario === 'longpoll-wake')
+    n.push(
+      `after send ack p50 ${fmt(e.afterSendAckP50Ms as number, 2)} ms${e.crossNode === true ? `, p99 ${fmt(e.afterSendAckP99Ms as number, 2)} ms` : ''}`,
+    );
   if (typeof e.dbCpuUsPerMsg === 'number' || typeof e.dbCpuPct === 'number') {
-    n.push(`PostgreSQL CPU ${fmt(e.dbCpuUsPerReq as number, 1)} µs/req, ${fmt(e.dbCpuUsPerMsg as number, 1)} µs/msg, ${fmt(e.dbCpuPct as number, 0)}%`);
+    n.push(
+      `PostgreSQL CPU ${fmt(e.dbCpuUsPerReq as number, 1)} µs/req, ${fmt(e.dbCpuUsPerMsg as number, 1)} µs/msg, ${fmt(e.dbCpuPct as number, 0)}%`,
+    );
   }
   if (c.emptyReceivePct !== null && (c.scenario === 'fifo' || c.scenario === 'pipeline')) n.push(`empty receives ${fmt(c.emptyReceivePct, 2)}%`);
   if (c.requestErrors > 0) n.push(`${c.requestErrors} request errors`);
@@ -131,9 +138,17 @@ function correctness(c: Cell): string {
 }
 
 /** The markdown table: one row per (scenario, target). */
-export function renderTable(cells: Map<string, Cell>, scenarios: ScenarioName[], targets: TargetName[], unavailable: Map<TargetName, string>, o: AppliesOptions = {}): string {
+export function renderTable(
+  cells: Map<string, Cell>,
+  scenarios: ScenarioName[],
+  targets: TargetName[],
+  unavailable: Map<TargetName, string>,
+  o: AppliesOptions = {},
+): string {
   const rows: string[] = [];
-  rows.push('| scenario | target | rounds | msgs/s | req/s | latency | p50 ms | p99 ms | CPU µs/req | CPU µs/msg | server CPU % | client CPU µs/msg | client CPU % | RSS MB | × fauxqs | × fauxqs-sqlite | × ceiling | lost/dup/order | notes |');
+  rows.push(
+    '| scenario | target | rounds | msgs/s | req/s | latency | p50 ms | p99 ms | CPU µs/req | CPU µs/msg | server CPU % | client CPU µs/msg | client CPU % | RSS MB | × fauxqs | × fauxqs-sqlite | × ceiling | lost/dup/order | notes |',
+  );
   rows.push('|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|');
   for (const s of scenarios) {
     for (const t of targets) {
@@ -144,7 +159,9 @@ export function renderTable(cells: Map<string, Cell>, scenarios: ScenarioName[],
         continue;
       }
       if (c.rounds === 0) {
-        rows.push(`| ${s} | ${t} | 0/${c.failedRounds} | failed | | | | | | | | | | | | | | | ${c.errors.join(' · ').replace(/\|/g, '/').replace(/\n/g, ' ').slice(0, 200)} |`);
+        rows.push(
+          `| ${s} | ${t} | 0/${c.failedRounds} | failed | | | | | | | | | | | | | | | ${c.errors.join(' · ').replace(/\|/g, '/').replace(/\n/g, ' ').slice(0, 200)} |`,
+        );
         continue;
       }
       const tp = THROUGHPUT_SCENARIOS.has(s);
@@ -204,9 +221,18 @@ export function checkTargets(cells: Map<string, Cell>): TargetCheck[] {
     check(`${t}: longpoll-wake p99 ≤ 5 ms`, g('longpoll-wake', t)?.p99Ms, (v) => v <= 5, ' ms');
     const deep = g('deep-backlog', t)?.msgsPerS;
     const empty = g('pipeline', t)?.msgsPerS;
-    check(`${t}: deep-backlog ≥ 0.9× empty-queue pipeline`, deep !== undefined && empty !== undefined ? deep / empty : undefined, (v) => v >= 0.9, '×');
+    check(
+      `${t}: deep-backlog ≥ 0.9× empty-queue pipeline`,
+      deep !== undefined && empty !== undefined ? deep / empty : undefined,
+      (v) => v >= 0.9,
+      '×',
+    );
     const w = g('waiters', t);
-    check(`${t}: waiters all served`, w ? Number(w.extra.allServed === true && (w.lost ?? 1) === 0 && (w.duplicated ?? 1) === 0) : undefined, (v) => v === 1);
+    check(
+      `${t}: waiters all served`,
+      w ? Number(w.extra.allServed === true && (w.lost ?? 1) === 0 && (w.duplicated ?? 1) === 0) : undefined,
+      (v) => v === 1,
+    );
     check(`${t}: waiters ≤ 400 MB RSS`, w?.peakRssMB, (v) => v <= 400, ' MB');
     check(`${t}: waiters event-loop delay p99 ≤ 20 ms (/health RTT)`, w?.p99Ms, (v) => v <= 20, ' ms');
   }
@@ -269,7 +295,14 @@ export function machineInfo(fauxqsNodeVersion: string): MachineInfo {
   } catch {
     /* unknown */
   }
-  return { cpu, cores: cpus().length, memoryGB: Math.round((totalmem() / 2 ** 30) * 10) / 10, node: process.version, fauxqsNode: fauxqsNodeVersion, kernel };
+  return {
+    cpu,
+    cores: cpus().length,
+    memoryGB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    fauxqsNode: fauxqsNodeVersion,
+    kernel,
+  };
 }
 
 export interface MarkdownInput {
@@ -322,7 +355,9 @@ Each target runs as its own process, started fresh (new data directory) for ever
 server figures below — CPU from \`/proc/<pid>/stat\` (utime + stime of all threads over the measured window) and RSS
 from \`/proc/<pid>/status\` — describe that process alone. Ferry runs with \`--log-level ${x.ferryLogLevel}\`: at \`info\` it
 writes one access-log line per request, and the peers run with their logging off (fauxqs \`logger: false\`).
-${x.targets.some((t) => POSTGRES_TARGETS.has(t)) ? `
+${
+  x.targets.some((t) => POSTGRES_TARGETS.has(t))
+    ? `
 **PostgreSQL targets (issue 4).** \`ferry-postgres\` is one Ferry process, \`ferry-postgres-3\` three, all on one
 database and one schema. The database: ${x.postgres ?? 'a private PostgreSQL cluster the harness starts'} — one for
 the whole run, a fresh schema for every (round, scenario) run (dropped afterwards), stopped at the end of the run.
@@ -334,7 +369,9 @@ PostgreSQL's own CPU over the same window (the postmaster, its reaped backends a
 \`/proc\`) is **not** in the server CPU columns; the notes give it separately ("PostgreSQL CPU … µs/req, µs/msg, %
 of a core"). The PostgreSQL targets run send, sendbatch, pipeline, fifo and longpoll-wake (keeping the full run
 near 15 minutes); rate runs only when named (\`--scenarios rate\`); deep-backlog and waiters are n/a there.
-` : ''}
+`
+    : ''
+}
 ## Results
 
 ${x.table}

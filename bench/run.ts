@@ -22,7 +22,17 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadAverage, openFileLimit } from './proc.js';
 import { checkTargets, machineInfo, renderChecks, renderMarkdown, renderTable, summarize, type Cell, type TargetCheck } from './report.js';
-import { ALL_SCENARIOS, DEFAULT_CONFIG, HEAVY_SCENARIOS, applies, failedResult, runScenario, type ScenarioConfig, type ScenarioName, type ScenarioResult } from './scenarios.js';
+import {
+  ALL_SCENARIOS,
+  DEFAULT_CONFIG,
+  HEAVY_SCENARIOS,
+  applies,
+  failedResult,
+  runScenario,
+  type ScenarioConfig,
+  type ScenarioName,
+  type ScenarioResult,
+} from './scenarios.js';
 import { ALL_TARGETS, POSTGRES_TARGETS, TargetUnavailable, fauxqsNode, killAllChildren, startTarget, type TargetName } from './targets.js';
 import { stopBenchDatabase } from './pg.js';
 
@@ -148,7 +158,9 @@ async function runBenchInner(o: BenchOptions): Promise<BenchReport> {
   const targetInfo = new Map<TargetName, string>();
   let pgDescribe: string | undefined;
   const results: ScenarioResult[] = [];
-  o.progress(`bench: ${o.rounds} round(s) (heavy: ${o.heavyRounds}), scenarios ${o.scenarios.join(',')}, targets ${o.targets.join(',')}; load ${loadBefore}`);
+  o.progress(
+    `bench: ${o.rounds} round(s) (heavy: ${o.heavyRounds}), scenarios ${o.scenarios.join(',')}, targets ${o.targets.join(',')}; load ${loadBefore}`,
+  );
 
   for (let round = 1; round <= o.rounds; round++) {
     // Rotate the target order each round so no target always runs first (or right after a heavy one).
@@ -164,7 +176,8 @@ async function runBenchInner(o: BenchOptions): Promise<BenchReport> {
         try {
           target = await startTarget(t, { ferryLogLevel: o.ferryLogLevel, databaseUrl: o.database.url, databaseFallbackUrl: o.database.fallback });
           if (POSTGRES_TARGETS.has(t) && pgDescribe === undefined) pgDescribe = String(target.info.database);
-          if (t.startsWith('fauxqs') && !targetInfo.has(t)) targetInfo.set(t, `fauxqs ${String(target.info.version)} on Node ${String(target.info.node)}`);
+          if (t.startsWith('fauxqs') && !targetInfo.has(t))
+            targetInfo.set(t, `fauxqs ${String(target.info.version)} on Node ${String(target.info.node)}`);
           if (t.startsWith('ferry') && !targetInfo.has(t))
             targetInfo.set(
               t,
@@ -263,7 +276,10 @@ export const KEPT_MARKER = '<!-- Hand-written notes below: kept when npm run ben
 
 function parseList<T extends string>(v: string | undefined, all: readonly T[], what: string): T[] | undefined {
   if (v === undefined) return undefined;
-  const items = v.split(',').map((x) => x.trim()).filter(Boolean) as T[];
+  const items = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean) as T[];
   for (const i of items) if (!all.includes(i)) throw new Error(`unknown ${what} "${i}" (one of ${all.join(', ')})`);
   return items;
 }

@@ -33,7 +33,8 @@ export function skipReason(scenario: ScenarioName, target: TargetName, o: Applie
   if (target === 'ceiling' && !CEILING_SCENARIOS.has(scenario)) return 'n/a (fixed-answer server)';
   if (POSTGRES_TARGETS.has(target) && !POSTGRES_SCENARIOS.has(scenario)) {
     if (scenario === 'deep-backlog') return 'n/a on PostgreSQL: filling 1,000,000 messages would take minutes of the run; not measured';
-    if (scenario === 'waiters') return 'n/a on PostgreSQL: 10,000 parked long polls test the HTTP layer, which is the same for every engine; not measured';
+    if (scenario === 'waiters')
+      return 'n/a on PostgreSQL: 10,000 parked long polls test the HTTP layer, which is the same for every engine; not measured';
     if (scenario === 'rate' && !o.explicitScenarios) return 'n/a on PostgreSQL in the default run (time budget); `--scenarios rate` runs it';
   }
   return undefined;
@@ -248,10 +249,27 @@ async function measure(target: RunningTarget, m: Meter, warmupMs: number, durati
   const clientCpuUs = clientCpuSince(k0);
   clearInterval(iv);
   const rss = serverRss(target);
-  return { seconds: (t1 - t0) / 1000, requests: m.requests - r0, messages: m.messages - m0, cpuUs: c1 - c0, clientCpuUs, dbCpuUs: d1 - d0, rss, peakRss: Math.max(peak, rss) };
+  return {
+    seconds: (t1 - t0) / 1000,
+    requests: m.requests - r0,
+    messages: m.messages - m0,
+    cpuUs: c1 - c0,
+    clientCpuUs,
+    dbCpuUs: d1 - d0,
+    rss,
+    peakRss: Math.max(peak, rss),
+  };
 }
 
-function baseResult(target: RunningTarget, scenario: ScenarioName, round: number, w: Window, m: Meter, lat: number[], kind: ScenarioResult['latencyKind']): ScenarioResult {
+function baseResult(
+  target: RunningTarget,
+  scenario: ScenarioName,
+  round: number,
+  w: Window,
+  m: Meter,
+  lat: number[],
+  kind: ScenarioResult['latencyKind'],
+): ScenarioResult {
   const p = percentiles(lat);
   return {
     scenario,
@@ -301,7 +319,10 @@ let queueCounter = 0;
 async function createQueue(c: SqsClient, base: string, attributes?: Record<string, string>): Promise<string> {
   const name = `bench-${base}-${process.pid}-${++queueCounter}`.slice(0, 70);
   const fifo = attributes?.FifoQueue === 'true';
-  const out = await c.call<{ QueueUrl: string }>('CreateQueue', { QueueName: fifo ? `${name}.fifo` : name, ...(attributes ? { Attributes: attributes } : {}) });
+  const out = await c.call<{ QueueUrl: string }>('CreateQueue', {
+    QueueName: fifo ? `${name}.fifo` : name,
+    ...(attributes ? { Attributes: attributes } : {}),
+  });
   if (typeof out.QueueUrl !== 'string') throw new Error(`CreateQueue answered without QueueUrl: ${JSON.stringify(out)}`);
   return out.QueueUrl;
 }
@@ -470,7 +491,7 @@ async function pipelineScenario(ctx: RunContext, o: PipelineOptions): Promise<Sc
           sentOk += 10 - failed.size;
         } catch (e) {
           m.error(e);
-          for (let i = 0; i < 10; i++) state.inc(first + i), state.inc(first + i);
+          for (let i = 0; i < 10; i++) (state.inc(first + i), state.inc(first + i));
           inflight -= 10;
         }
         m.requests++;
@@ -792,7 +813,16 @@ async function waitersScenario(ctx: RunContext): Promise<ScenarioResult> {
     probe.postMessage('stop');
     const probed = await probeDone;
     const rss = serverRss(target);
-    const w: Window = { seconds: (t1 - t0) / 1000, requests: m.requests, messages: m.messages, cpuUs: c1 - c0, clientCpuUs: clientCpuSince(k0), dbCpuUs: d1 - d0, rss, peakRss: Math.max(peak, rss) };
+    const w: Window = {
+      seconds: (t1 - t0) / 1000,
+      requests: m.requests,
+      messages: m.messages,
+      cpuUs: c1 - c0,
+      clientCpuUs: clientCpuSince(k0),
+      dbCpuUs: d1 - d0,
+      rss,
+      peakRss: Math.max(peak, rss),
+    };
     const res = baseResult(target, 'waiters', ctx.round, w, m, probed.samples, 'health');
     const d = percentiles(delivery);
     res.sent = nq;

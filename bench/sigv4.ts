@@ -31,7 +31,10 @@ function hmac(key: string | Buffer, data: string): Buffer {
 
 /** `20240102T030405Z` from a Date. */
 export function amzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 export class Signer {

@@ -205,7 +205,7 @@ async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<Running
   } catch (e) {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     await exited;
-    if (spec.dataDir) rmSync(spec.dataDir, { recursive: true, force: true }), liveDirs.delete(spec.dataDir);
+    if (spec.dataDir) (rmSync(spec.dataDir, { recursive: true, force: true }), liveDirs.delete(spec.dataDir));
     throw e;
   }
   // Keep draining the pipes so a chatty server never blocks on a full pipe.
@@ -227,7 +227,7 @@ async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<Running
         await exited;
         clearTimeout(t);
       }
-      if (spec.dataDir) rmSync(spec.dataDir, { recursive: true, force: true }), liveDirs.delete(spec.dataDir);
+      if (spec.dataDir) (rmSync(spec.dataDir, { recursive: true, force: true }), liveDirs.delete(spec.dataDir));
     },
   };
 }
@@ -236,7 +236,11 @@ async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<Running
 async function signatureChecked(url: string): Promise<boolean> {
   const host = new URL(url).host;
   const body = '{}';
-  const headers = new Signer({ accessKeyId: BENCH_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-secret' }, BENCH_REGION).signJson(host, 'AmazonSQS.ListQueues', body);
+  const headers = new Signer({ accessKeyId: BENCH_CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-secret' }, BENCH_REGION).signJson(
+    host,
+    'AmazonSQS.ListQueues',
+    body,
+  );
   try {
     const r = await request(`${url}/`, { method: 'POST', headers, body });
     await r.body.text();
@@ -270,7 +274,11 @@ export interface StartOptions {
   databaseFallbackUrl?: string | null;
 }
 
-const FERRY_AUTH_ENV = { FERRY_AUTH: 'sigv4', FERRY_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId, FERRY_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey };
+const FERRY_AUTH_ENV = {
+  FERRY_AUTH: 'sigv4',
+  FERRY_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId,
+  FERRY_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey,
+};
 
 function profileArgs(): string[] {
   const dir = process.env.FERRY_BENCH_PROFILE_DIR;

@@ -41,7 +41,9 @@ export function findPgBin() {
   if (process.env.FERRY_PG_BINDIR) return has(process.env.FERRY_PG_BINDIR) ? process.env.FERRY_PG_BINDIR : undefined;
   const base = '/usr/lib/postgresql';
   if (existsSync(base)) {
-    const versions = readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(base)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     for (const v of versions) if (has(join(base, v, 'bin'))) return join(base, v, 'bin');
   }
   const cfg = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
@@ -180,7 +182,8 @@ async function main() {
     // An external database: drop schemas that killed test processes may have left behind.
     try {
       const { dropSchema, listSchemas } = await import(join(root, outDir, 'src/storage/postgres/testing.js'));
-      for (const prefix of ['ferry_c', 'ferry_t']) for (const s of await listSchemas(env.FERRY_TEST_DATABASE_URL, prefix)) await dropSchema(env.FERRY_TEST_DATABASE_URL, s);
+      for (const prefix of ['ferry_c', 'ferry_t'])
+        for (const s of await listSchemas(env.FERRY_TEST_DATABASE_URL, prefix)) await dropSchema(env.FERRY_TEST_DATABASE_URL, s);
     } catch (e) {
       log(`could not drop leftover test schemas: ${e.message}`);
     }

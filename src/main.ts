@@ -23,7 +23,10 @@ function usage(): string {
     'Flags (each also settable by environment variable or config-file key):',
   ];
   for (const s of SETTINGS) {
-    const flag = s.kind === 'bool' ? `--${s.flag}` : `--${s.flag} <${s.kind === 'enum' ? s.values!.join('|') : s.kind === 'port' || s.kind === 'int' ? 'n' : 'value'}>`;
+    const flag =
+      s.kind === 'bool'
+        ? `--${s.flag}`
+        : `--${s.flag} <${s.kind === 'enum' ? s.values!.join('|') : s.kind === 'port' || s.kind === 'int' ? 'n' : 'value'}>`;
     const def = s.default !== undefined ? ` (default: ${s.default})` : '';
     lines.push(`  ${flag.padEnd(36)} ${s.help}${def}  [env ${s.env}; file key ${s.key}]`);
   }

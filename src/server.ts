@@ -136,7 +136,10 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       services.start();
       ready = true;
       const url = `http://${hostForUrl(config.host)}:${port}`;
-      log.info({ url, storage: config.storage, auth: config.auth, dataDir: config.storage === 'sqlite' ? resolve(config.dataDir) : undefined }, 'ferry listening');
+      log.info(
+        { url, storage: config.storage, auth: config.auth, dataDir: config.storage === 'sqlite' ? resolve(config.dataDir) : undefined },
+        'ferry listening',
+      );
       return { port, url };
     },
     close() {

@@ -29,7 +29,11 @@ export const listDeadLetterSourceQueues: ActionHandler<'ListDeadLetterSourceQueu
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > LIMITS.dlqSourcesMax)) throw M.maxResultsInvalid(max);
   const q = await resolveQueue(ctx, input.QueueUrl);
   const sources = await deadLetterSources(ctx, arnOf(ctx, q.name));
-  const { page, next } = paginate(sources.map((s) => s.name), max, input.NextToken);
+  const { page, next } = paginate(
+    sources.map((s) => s.name),
+    max,
+    input.NextToken,
+  );
   const out: { queueUrls: string[]; NextToken?: string } = { queueUrls: page.map((n) => urlOf(ctx, n)) };
   if (next !== undefined) out.NextToken = next;
   return out;

@@ -12,7 +12,11 @@ export const listQueues: ActionHandler<'ListQueues'> = async (input, ctx) => {
   const max = input.MaxResults;
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > LIMITS.listQueuesMax)) throw M.maxResultsInvalid(max);
   const queues = await ctx.engine.queueList(input.QueueNamePrefix || undefined);
-  const { page, next } = paginate(queues.map((q) => q.name), max, input.NextToken);
+  const { page, next } = paginate(
+    queues.map((q) => q.name),
+    max,
+    input.NextToken,
+  );
   const out: { QueueUrls?: string[]; NextToken?: string } = {};
   if (page.length > 0) out.QueueUrls = page.map((n) => urlOf(ctx, n));
   if (next !== undefined) out.NextToken = next;

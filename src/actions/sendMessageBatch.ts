@@ -14,7 +14,10 @@ import { LIMITS } from './validation/limits.js';
 import { fifoIdError, validateMessage } from './validation/message.js';
 
 /** Approximate wire size of an entry as AWS counts it for the 1 MiB batch limit. */
-function entryBytes(e: { MessageBody: string; MessageAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Buffer }> }): number {
+function entryBytes(e: {
+  MessageBody: string;
+  MessageAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: Buffer }>;
+}): number {
   let n = typeof e.MessageBody === 'string' ? Buffer.byteLength(e.MessageBody, 'utf8') : 0;
   if (e.MessageAttributes === undefined) return n;
   for (const [k, v] of Object.entries(e.MessageAttributes)) {

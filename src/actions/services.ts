@@ -59,9 +59,7 @@ interface Waiter {
 export async function createActionServices(deps: ActionServicesDeps): Promise<ActionServicesImpl> {
   const { engine } = deps;
   const keyText =
-    deps.secret !== undefined
-      ? deps.secret
-      : await engine.metaGetOrCreate('receipt-key', () => deps.random.bytes(32).toString('base64'));
+    deps.secret !== undefined ? deps.secret : await engine.metaGetOrCreate('receipt-key', () => deps.random.bytes(32).toString('base64'));
   const key = Buffer.isBuffer(keyText) ? keyText : Buffer.from(keyText, 'utf8');
   const receipts = new ReceiptCodec(key);
 

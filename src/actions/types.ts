@@ -292,11 +292,29 @@ export type ActionInput<A extends ActionName> = ActionShapes[A][0];
 export type ActionOutput<A extends ActionName> = ActionShapes[A][1];
 
 export const ACTION_NAMES: readonly ActionName[] = [
-  'CreateQueue', 'DeleteQueue', 'GetQueueUrl', 'ListQueues', 'GetQueueAttributes', 'SetQueueAttributes',
-  'PurgeQueue', 'SendMessage', 'SendMessageBatch', 'ReceiveMessage', 'DeleteMessage', 'DeleteMessageBatch',
-  'ChangeMessageVisibility', 'ChangeMessageVisibilityBatch', 'ListDeadLetterSourceQueues',
-  'StartMessageMoveTask', 'CancelMessageMoveTask', 'ListMessageMoveTasks', 'TagQueue', 'UntagQueue',
-  'ListQueueTags', 'AddPermission', 'RemovePermission',
+  'CreateQueue',
+  'DeleteQueue',
+  'GetQueueUrl',
+  'ListQueues',
+  'GetQueueAttributes',
+  'SetQueueAttributes',
+  'PurgeQueue',
+  'SendMessage',
+  'SendMessageBatch',
+  'ReceiveMessage',
+  'DeleteMessage',
+  'DeleteMessageBatch',
+  'ChangeMessageVisibility',
+  'ChangeMessageVisibilityBatch',
+  'ListDeadLetterSourceQueues',
+  'StartMessageMoveTask',
+  'CancelMessageMoveTask',
+  'ListMessageMoveTasks',
+  'TagQueue',
+  'UntagQueue',
+  'ListQueueTags',
+  'AddPermission',
+  'RemovePermission',
 ];
 
 /** Server-wide settings actions depend on. */

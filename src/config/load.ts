@@ -86,7 +86,11 @@ export function readConfigFile(path: string): Partial<FerryConfig> {
     }
     const spec = SETTINGS.find((s) => s.key === k);
     if (!spec || k === 'configFile') {
-      throw new ConfigError(`config file ${path}: unknown key "${k}" (known: ${SETTINGS.filter((s) => s.key !== 'configFile').map((s) => s.key).join(', ')}, queues, credentials)`);
+      throw new ConfigError(
+        `config file ${path}: unknown key "${k}" (known: ${SETTINGS.filter((s) => s.key !== 'configFile')
+          .map((s) => s.key)
+          .join(', ')}, queues, credentials)`,
+      );
     }
     out[k] = coerceSetting(spec, v, `config file ${path}`);
   }
@@ -130,7 +134,8 @@ function readCredentials(v: unknown, path: string): CredentialDeclaration[] {
   const seen = new Set<string>();
   return v.map((item: unknown, i) => {
     const where = `config file ${path}: credentials[${i}]`;
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new ConfigError(`${where} must be a mapping with accessKeyId and secretAccessKey`);
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw new ConfigError(`${where} must be a mapping with accessKeyId and secretAccessKey`);
     const d = item as Record<string, unknown>;
     for (const k of Object.keys(d)) {
       if (k !== 'accessKeyId' && k !== 'secretAccessKey') throw new ConfigError(`${where}: unknown key "${k}" (known: accessKeyId, secretAccessKey)`);
@@ -138,7 +143,8 @@ function readCredentials(v: unknown, path: string): CredentialDeclaration[] {
     if (typeof d.accessKeyId !== 'string' || d.accessKeyId === '' || d.accessKeyId.includes('/')) {
       throw new ConfigError(`${where}.accessKeyId must be a non-empty string without "/"`);
     }
-    if (typeof d.secretAccessKey !== 'string' || d.secretAccessKey === '') throw new ConfigError(`${where}.secretAccessKey must be a non-empty string`);
+    if (typeof d.secretAccessKey !== 'string' || d.secretAccessKey === '')
+      throw new ConfigError(`${where}.secretAccessKey must be a non-empty string`);
     if (seen.has(d.accessKeyId)) throw new ConfigError(`${where}: access key ${d.accessKeyId} is listed twice`);
     seen.add(d.accessKeyId);
     return { accessKeyId: d.accessKeyId, secretAccessKey: d.secretAccessKey };
@@ -165,7 +171,8 @@ function readQueues(v: unknown, path: string): Record<string, QueueDeclaration> 
     }
     if (d.maxReceiveCount !== undefined) {
       const n = d.maxReceiveCount;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1000) throw new ConfigError(`${where}.maxReceiveCount must be an integer from 1 to 1000`);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 1000)
+        throw new ConfigError(`${where}.maxReceiveCount must be an integer from 1 to 1000`);
       q.maxReceiveCount = n;
     }
     if ((q.maxReceiveCount !== undefined) !== (q.deadLetterQueue !== undefined)) {
@@ -181,7 +188,8 @@ function stringMap(v: unknown, where: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
-    else if (typeof x === 'object' && x !== null) out[k] = JSON.stringify(x); // e.g. a Policy document
+    else if (typeof x === 'object' && x !== null)
+      out[k] = JSON.stringify(x); // e.g. a Policy document
     else throw new ConfigError(`${where}.${k} must be a string, number or boolean`);
   }
   return out;

@@ -12,7 +12,10 @@ export function createLogger(level: string, opts: { pretty?: boolean; destinatio
   const usePretty = opts.pretty ?? Boolean((dest as NodeJS.WriteStream).isTTY);
   const base = { level, base: { service: 'ferry' }, timestamp: pino.stdTimeFunctions.isoTime };
   if (usePretty) {
-    return pino(base, pretty({ colorize: true, singleLine: true, destination: dest, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l', sync: true }));
+    return pino(
+      base,
+      pretty({ colorize: true, singleLine: true, destination: dest, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l', sync: true }),
+    );
   }
   return pino(base, dest as pino.DestinationStream);
 }

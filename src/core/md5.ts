@@ -17,15 +17,11 @@ import type { AttributeMap, AttributeValue } from '../storage/engine.js';
 /** Hex MD5 of a UTF-8 string. */
 export const md5Hex: (s: string) => string =
   // node's one-shot crypto.hash (20.12+) is ~2x faster than createHash for message-sized inputs.
-  typeof nodeCrypto.hash === 'function'
-    ? (s) => nodeCrypto.hash('md5', s, 'hex')
-    : (s) => createHash('md5').update(s, 'utf8').digest('hex');
+  typeof nodeCrypto.hash === 'function' ? (s) => nodeCrypto.hash('md5', s, 'hex') : (s) => createHash('md5').update(s, 'utf8').digest('hex');
 
 /** Hex SHA-256 of a UTF-8 string (content-based deduplication ids). */
 export const sha256Hex: (s: string) => string =
-  typeof nodeCrypto.hash === 'function'
-    ? (s) => nodeCrypto.hash('sha256', s, 'hex')
-    : (s) => createHash('sha256').update(s, 'utf8').digest('hex');
+  typeof nodeCrypto.hash === 'function' ? (s) => nodeCrypto.hash('sha256', s, 'hex') : (s) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 function lengthPrefixed(buf: Buffer): Buffer[] {
   const len = Buffer.alloc(4);
@@ -64,5 +60,7 @@ export function md5OfAttributes(attrs: AttributeMap | undefined): string | undef
   const parts: Buffer[] = [];
   for (const n of names) for (const part of encodeAttribute(n, attrs[n]!)) parts.push(part);
   // One contiguous buffer hashed at once: the same bytes as updating part by part.
-  return typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash('md5', Buffer.concat(parts), 'hex') : createHash('md5').update(Buffer.concat(parts)).digest('hex');
+  return typeof nodeCrypto.hash === 'function'
+    ? nodeCrypto.hash('md5', Buffer.concat(parts), 'hex')
+    : createHash('md5').update(Buffer.concat(parts)).digest('hex');
 }

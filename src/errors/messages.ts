@@ -14,7 +14,10 @@ export const unknownAttribute = (name: string): SqsError => sqsError('InvalidAtt
 
 /** InvalidAttributeValue: "Invalid value for the parameter X." optionally with " Reason: …". */
 export const invalidAttributeValue = (name: string, reason?: string): SqsError =>
-  sqsError('InvalidAttributeValue', reason ? `Invalid value for the parameter ${name}. Reason: ${reason}` : `Invalid value for the parameter ${name}.`);
+  sqsError(
+    'InvalidAttributeValue',
+    reason ? `Invalid value for the parameter ${name}. Reason: ${reason}` : `Invalid value for the parameter ${name}.`,
+  );
 
 /** InvalidParameterValue: "Value V for parameter P is invalid. Reason: R" (recorded wording). */
 export const invalidParameterValue = (param: string, value: unknown, reason: string): SqsError =>
@@ -104,15 +107,16 @@ export const invalidAttributeNameChars = (kind: AttrKind, name: string): SqsErro
 export const attributeNameReserved = (kind: AttrKind, name: string): SqsError =>
   invalidParameter(`Message (${kind}) attribute name '${name}' is reserved for use by SQS.`);
 export const attributeNamePeriods = (kind: AttrKind, name: string): SqsError =>
-  invalidParameter(`Message (${kind}) attribute name '${name}' is invalid. Attribute names can not start or end with a period (.) or contain successive periods.`);
+  invalidParameter(
+    `Message (${kind}) attribute name '${name}' is invalid. Attribute names can not start or end with a period (.) or contain successive periods.`,
+  );
 export const attributeNameTooLong = (kind: AttrKind, name: string): SqsError =>
   invalidParameter(`Message (${kind}) attribute name '${name}' exceeds the maximum length of 256 characters.`);
 export const attributeNumberInvalid = (kind: AttrKind, name: string): SqsError =>
   invalidParameter(`Could not cast message (${kind}) attribute '${name}' value to number.`);
 export const attributeNumberPrecision = (kind: AttrKind, name: string): SqsError =>
   invalidParameter(`Message (${kind}) attribute '${name}' value exceeds the maximum precision of 38 significant digits.`);
-export const unsupportedSystemAttribute = (name: string): SqsError =>
-  invalidParameter(`Message system attribute name '${name}' is invalid.`);
+export const unsupportedSystemAttribute = (name: string): SqsError => invalidParameter(`Message system attribute name '${name}' is invalid.`);
 export const listValuesUnsupported = (kind: AttrKind, name: string): SqsError =>
   invalidParameter(`Message (${kind}) attribute '${name}' list values are not supported.`);
 
@@ -137,16 +141,18 @@ export const maxNumberOfMessagesInvalid = (v: number): SqsError =>
 export const waitTimeSecondsInvalid = (v: number): SqsError => invalidParameterValue('WaitTimeSeconds', v, 'Must be >= 0 and <= 20, if provided.');
 export const visibilityTimeoutInvalid = (v: number): SqsError =>
   invalidParameterValue('VisibilityTimeout', v, 'Must be >= 0 and <= 43200, if provided.');
-export const delaySecondsInvalid = (v: number): SqsError =>
-  invalidParameterValue('DelaySeconds', v, 'DelaySeconds must be >= 0 and <= 900.');
+export const delaySecondsInvalid = (v: number): SqsError => invalidParameterValue('DelaySeconds', v, 'DelaySeconds must be >= 0 and <= 900.');
 export const visibilityLimitExceeded = (v: number | string): SqsError =>
   invalidParameterValue('VisibilityTimeout', v, 'Total VisibilityTimeout for the message is beyond the limit [43200 seconds]');
 export const attemptIdInvalid = (v: string): SqsError =>
-  invalidParameterValue('ReceiveRequestAttemptId', v, 'ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.');
+  invalidParameterValue(
+    'ReceiveRequestAttemptId',
+    v,
+    'ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.',
+  );
 
 /** AWS: 'The input receipt handle "X" is not a valid receipt handle.' */
-export const receiptHandleInvalid = (handle: string): SqsError =>
-  sqsError('ReceiptHandleIsInvalid', receiptHandleInvalidText(handle));
+export const receiptHandleInvalid = (handle: string): SqsError => sqsError('ReceiptHandleIsInvalid', receiptHandleInvalidText(handle));
 export const receiptHandleInvalidText = (handle: string): string => `The input receipt handle "${handle}" is not a valid receipt handle.`;
 /** Recorded (FIFO delete with an expired handle). */
 export const receiptHandleExpired = (handle: string): SqsError => invalidParameterValue('ReceiptHandle', handle, 'The receipt handle has expired.');
@@ -161,12 +167,12 @@ export const tooManyEntries = (n: number): SqsError =>
 export const batchTooLong = (limit: number, sent: number): SqsError =>
   sqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${limit} bytes. You have sent ${sent} bytes.`);
 export const batchIdsNotDistinct = (id: string): SqsError => sqsError('BatchEntryIdsNotDistinct', `Id ${id} repeated.`);
-export const emptyBatch = (action: string): SqsError => sqsError('EmptyBatchRequest', `There should be at least one ${action}RequestEntry in the request.`);
+export const emptyBatch = (action: string): SqsError =>
+  sqsError('EmptyBatchRequest', `There should be at least one ${action}RequestEntry in the request.`);
 
 // ---- listing -----------------------------------------------------------------------------------
 
-export const maxResultsInvalid = (v: number): SqsError =>
-  invalidParameterValue('MaxResults', v, 'MaxResults must be an integer between 1 and 1000.');
+export const maxResultsInvalid = (v: number): SqsError => invalidParameterValue('MaxResults', v, 'MaxResults must be an integer between 1 and 1000.');
 export const nextTokenInvalid = (): SqsError => invalidParameter('Invalid NextToken value.');
 
 // ---- tags --------------------------------------------------------------------------------------
@@ -187,8 +193,7 @@ export const labelExists = (label: string): SqsError => invalidParameterValue('L
 export const labelNotFound = (label: string): SqsError => invalidParameterValue('Label', label, "can't find label.");
 export const labelInvalid = (label: string): SqsError =>
   invalidParameterValue('Label', label, 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
-export const tooManyPermissionActions = (n: number): SqsError =>
-  sqsError('OverLimit', `${n} Actions were found, maximum allowed is 7.`);
+export const tooManyPermissionActions = (n: number): SqsError => sqsError('OverLimit', `${n} Actions were found, maximum allowed is 7.`);
 export const permissionActionInvalid = (action: string): SqsError =>
   invalidParameterValue('ActionName.1', `SQS:${action}`, 'Please refer to the appropriate WSDL for a list of valid actions.');
 export const accountIdInvalid = (id: string): SqsError => invalidParameterValue('AWSAccountIds', id, 'An AWS account id must be 12 digits.');
@@ -205,8 +210,7 @@ export const taskAlreadyRunning = (): SqsError =>
 export const arnInvalid = (param: string, value: string): SqsError => invalidParameterValue(param, value, 'Invalid ARN.');
 export const moveRateInvalid = (v: number): SqsError =>
   invalidParameterValue('MaxNumberOfMessagesPerSecond', v, 'Must be between 1 and 500, if provided.');
-export const moveTaskFifoUnsupported = (): SqsError =>
-  invalidParameter('The source queue and destination queue must be of the same queue type.');
+export const moveTaskFifoUnsupported = (): SqsError => invalidParameter('The source queue and destination queue must be of the same queue type.');
 
 // ---- authentication (SigV4, src/http/sigv4.ts) --------------------------------------------------
 // Wording is AWS's Coral front end's, as recorded in public issue threads (cited per builder); the
@@ -224,7 +228,11 @@ export const authorizationHeaderIncomplete = (missing: readonly string[], header
   sqsError(
     'IncompleteSignature',
     missing
-      .map((m) => (m === 'Date' ? "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." : `Authorization header requires '${m}' parameter.`))
+      .map((m) =>
+        m === 'Date'
+          ? "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
+          : `Authorization header requires '${m}' parameter.`,
+      )
       .join(' ') + ` Authorization=${header}`,
   );
 
@@ -234,11 +242,17 @@ export const authorizationPairInvalid = (part: string, header: string): SqsError
 
 /** unverified wording (Coral's for presigned requests missing parameters). */
 export const presignedParametersIncomplete = (missing: readonly string[]): SqsError =>
-  sqsError('IncompleteSignature', missing.map((m) => `AWS query-string parameters must include '${m}'.`).join(' ') + ' Re-examine the query-string parameters.');
+  sqsError(
+    'IncompleteSignature',
+    missing.map((m) => `AWS query-string parameters must include '${m}'.`).join(' ') + ' Re-examine the query-string parameters.',
+  );
 
 /** unverified wording: "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '…'". */
 export const credentialMalformed = (credential: string): SqsError =>
-  sqsError('IncompleteSignature', `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
+  sqsError(
+    'IncompleteSignature',
+    `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
+  );
 
 /** unverified wording; S3 answers "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"". */
 export const algorithmUnsupported = (algorithm: string): SqsError =>
@@ -249,7 +263,8 @@ export const requestDateMalformed = (value: string): SqsError =>
   sqsError('IncompleteSignature', `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`);
 
 /** Recorded for API Gateway / Coral when the signature does not cover the Host header. */
-export const hostNotSigned = (): SqsError => sqsError('IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+export const hostNotSigned = (): SqsError =>
+  sqsError('IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
 /** S3's recorded wording for a presign lifetime that is not a number or longer than 7 days. */
 export const presignExpiresInvalid = (value: string): SqsError =>

@@ -23,15 +23,7 @@ import type { ActionName } from '../actions/types.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
 import { requestBodyTooLarge } from '../errors/messages.js';
 import { SqsError } from '../errors/catalog.js';
-import {
-  decodeRequest,
-  detectProtocol,
-  encodeError,
-  encodeOutput,
-  protocolOf,
-  type EncodedResponse,
-  type WireProtocol,
-} from '../protocol/index.js';
+import { decodeRequest, detectProtocol, encodeError, encodeOutput, protocolOf, type EncodedResponse, type WireProtocol } from '../protocol/index.js';
 import { queueNameFromUrl } from '../protocol/shared.js';
 import type { SigV4Verifier } from './sigv4.js';
 

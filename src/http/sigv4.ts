@@ -244,15 +244,19 @@ export function createSigV4Verifier(opts: SigV4Options): SigV4Verifier {
     }
 
     const canonicalRequest =
-      req.method + '\n' +
-      canonicalUri(req.path) + '\n' +
-      (params === undefined ? '' : canonicalQuery(params, parts.presigned)) + '\n' +
-      canonicalHeaders(signedList, req) + '\n' +
-      parts.signedHeaders + '\n' +
+      req.method +
+      '\n' +
+      canonicalUri(req.path) +
+      '\n' +
+      (params === undefined ? '' : canonicalQuery(params, parts.presigned)) +
+      '\n' +
+      canonicalHeaders(signedList, req) +
+      '\n' +
+      parts.signedHeaders +
+      '\n' +
       payloadHash;
     const credentialScope = scopeDate + '/' + region + '/' + service + '/' + TERMINATOR;
-    const stringToSign =
-      ALGORITHM + '\n' + parts.requestDate + '\n' + credentialScope + '\n' + sha256Hex(canonicalRequest);
+    const stringToSign = ALGORITHM + '\n' + parts.requestDate + '\n' + credentialScope + '\n' + sha256Hex(canonicalRequest);
     const expected = signingMac(entry, scopeDate)(stringToSign, 'hex');
     if (!constantTimeEqualHex(expected, parts.signature)) throw signatureMismatch(canonicalRequest, stringToSign);
     return { accessKeyId, sessionToken: parts.sessionToken, presigned: parts.presigned };

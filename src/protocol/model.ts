@@ -84,15 +84,7 @@ export interface StructureShape {
    */
   readonly attributeValue?: 'message' | 'system';
 }
-export type Shape =
-  | StringShape
-  | IntegerShape
-  | LongShape
-  | BooleanShape
-  | BlobShape
-  | ListShape
-  | MapShape
-  | StructureShape;
+export type Shape = StringShape | IntegerShape | LongShape | BooleanShape | BlobShape | ListShape | MapShape | StructureShape;
 
 /** One action: its input structure, its output structure (absent: no result), and the XML wrapper. */
 export interface Operation {
@@ -196,12 +188,7 @@ const MESSAGE_ATTRIBUTE_MAP = flatMap('Name', attributeValue('message'));
 const MESSAGE_SYSTEM_ATTRIBUTE_MAP = flatMap('Name', attributeValue('system'));
 
 /** BatchResultErrorEntry list (Sg), rendered as repeated `<BatchResultErrorEntry>`. */
-const BATCH_ERROR_ENTRY = struct([
-  req('Id'),
-  { name: 'SenderFault', shape: BOOLEAN, required: true },
-  req('Code'),
-  s('Message'),
-]);
+const BATCH_ERROR_ENTRY = struct([req('Id'), { name: 'SenderFault', shape: BOOLEAN, required: true }, req('Code'), s('Message')]);
 const failed = (): MemberDef => list('Failed', 'BatchResultErrorEntry', BATCH_ERROR_ENTRY);
 const BATCH_ID_ENTRY = struct([req('Id')]);
 
@@ -210,9 +197,7 @@ const QUEUE_URL = req('QueueUrl');
 // ---- operations --------------------------------------------------------------------------------
 
 function op(name: ActionName, input: MemberDef[], output?: MemberDef[]): Operation {
-  return output
-    ? { name, input: struct(input), output: struct(output), resultWrapper: `${name}Result` }
-    : { name, input: struct(input) };
+  return output ? { name, input: struct(input), output: struct(output), resultWrapper: `${name}Result` } : { name, input: struct(input) };
 }
 
 const MESSAGE = struct([
@@ -247,11 +232,7 @@ const OPERATION_LIST: Operation[] = [
   ),
   op('DeleteQueue', [QUEUE_URL]),
   op('GetQueueUrl', [req('QueueName'), s('QueueOwnerAWSAccountId')], [s('QueueUrl')]),
-  op(
-    'ListQueues',
-    [s('QueueNamePrefix'), s('NextToken'), int('MaxResults')],
-    [list('QueueUrls', 'QueueUrl'), s('NextToken')],
-  ),
+  op('ListQueues', [s('QueueNamePrefix'), s('NextToken'), int('MaxResults')], [list('QueueUrls', 'QueueUrl'), s('NextToken')]),
   op(
     'GetQueueAttributes',
     [QUEUE_URL, list('AttributeNames', 'AttributeName')],
@@ -259,19 +240,14 @@ const OPERATION_LIST: Operation[] = [
   ),
   op('SetQueueAttributes', [QUEUE_URL, { name: 'Attributes', xmlName: 'Attribute', shape: QUEUE_ATTRIBUTE_MAP, required: true }]),
   op('PurgeQueue', [QUEUE_URL]),
-  op('SendMessage', [QUEUE_URL, ...SEND_FIELDS()], [
-    s('MD5OfMessageBody'),
-    s('MD5OfMessageAttributes'),
-    s('MD5OfMessageSystemAttributes'),
-    s('MessageId'),
-    s('SequenceNumber'),
-  ]),
+  op(
+    'SendMessage',
+    [QUEUE_URL, ...SEND_FIELDS()],
+    [s('MD5OfMessageBody'), s('MD5OfMessageAttributes'), s('MD5OfMessageSystemAttributes'), s('MessageId'), s('SequenceNumber')],
+  ),
   op(
     'SendMessageBatch',
-    [
-      QUEUE_URL,
-      list('Entries', 'SendMessageBatchRequestEntry', struct([req('Id'), ...SEND_FIELDS()]), true),
-    ],
+    [QUEUE_URL, list('Entries', 'SendMessageBatchRequestEntry', struct([req('Id'), ...SEND_FIELDS()]), true)],
     [
       list(
         'Successful',
@@ -316,12 +292,7 @@ const OPERATION_LIST: Operation[] = [
     'ChangeMessageVisibilityBatch',
     [
       QUEUE_URL,
-      list(
-        'Entries',
-        'ChangeMessageVisibilityBatchRequestEntry',
-        struct([req('Id'), req('ReceiptHandle'), int('VisibilityTimeout')]),
-        true,
-      ),
+      list('Entries', 'ChangeMessageVisibilityBatchRequestEntry', struct([req('Id'), req('ReceiptHandle'), int('VisibilityTimeout')]), true),
     ],
     [list('Successful', 'ChangeMessageVisibilityBatchResultEntry', BATCH_ID_ENTRY), failed()],
   ),
@@ -331,11 +302,7 @@ const OPERATION_LIST: Operation[] = [
     // AWS quirk: lowercase `queueUrls` in JSON, repeated `<QueueUrl>` in XML.
     [list('queueUrls', 'QueueUrl'), s('NextToken')],
   ),
-  op(
-    'StartMessageMoveTask',
-    [req('SourceArn'), s('DestinationArn'), int('MaxNumberOfMessagesPerSecond')],
-    [s('TaskHandle')],
-  ),
+  op('StartMessageMoveTask', [req('SourceArn'), s('DestinationArn'), int('MaxNumberOfMessagesPerSecond')], [s('TaskHandle')]),
   op('CancelMessageMoveTask', [req('TaskHandle')], [long('ApproximateNumberOfMessagesMoved')]),
   op(
     'ListMessageMoveTasks',
@@ -362,12 +329,7 @@ const OPERATION_LIST: Operation[] = [
   op('TagQueue', [QUEUE_URL, { name: 'Tags', xmlName: 'Tag', shape: TAG_MAP, required: true }]),
   op('UntagQueue', [QUEUE_URL, list('TagKeys', 'TagKey', STRING, true)]),
   op('ListQueueTags', [QUEUE_URL], [{ name: 'Tags', xmlName: 'Tag', shape: TAG_MAP }]),
-  op('AddPermission', [
-    QUEUE_URL,
-    req('Label'),
-    list('AWSAccountIds', 'AWSAccountId', STRING, true),
-    list('Actions', 'ActionName', STRING, true),
-  ]),
+  op('AddPermission', [QUEUE_URL, req('Label'), list('AWSAccountIds', 'AWSAccountId', STRING, true), list('Actions', 'ActionName', STRING, true)]),
   op('RemovePermission', [QUEUE_URL, req('Label')]),
 ];
 

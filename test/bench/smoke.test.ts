@@ -82,7 +82,8 @@ test('bench smoke: every scenario runs and reports well-formed, loss-free result
         assert.equal(res.extra.allServed, true, `waiters on ${target}: not all served`);
         assert.equal(res.received, o.cfg.waiterQueues, `waiters on ${target}: delivered ${res.received}`);
       }
-      if (scenario === 'deep-backlog') assert.equal(res.extra.prefilled, o.cfg.backlog, `deep-backlog on ${target}: prefilled ${res.extra.prefilled}`);
+      if (scenario === 'deep-backlog')
+        assert.equal(res.extra.prefilled, o.cfg.backlog, `deep-backlog on ${target}: prefilled ${res.extra.prefilled}`);
       // The JSON line the harness printed for this run parses back to the same result.
       assert.ok(lines.some((l) => l.startsWith('{') && JSON.parse(l).scenario === scenario && JSON.parse(l).target === target));
     }
@@ -106,8 +107,14 @@ test('layers smoke: the in-process engine, action and request benchmarks run and
   const db = process.env.FERRY_TEST_DATABASE_URL;
   if (db) runs.push(['engine', 'postgres', 'fifo', '100']);
   for (const args of runs) {
-    const out = execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', env: { ...process.env, ...(db ? { FERRY_BENCH_DATABASE_URL: db } : {}) } });
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = execFileSync(process.execPath, [script, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...(db ? { FERRY_BENCH_DATABASE_URL: db } : {}) },
+    });
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(lines.length > 0, `layers ${args.join(' ')}: no output`);
     for (const l of lines) {
       if (args[0] === 'requests') {

@@ -40,7 +40,15 @@ const signer = (secretAccessKey = KEY.secretAccessKey) =>
 async function presignedUrl(base: string, at: Date, expiresIn: number, secret?: string): Promise<string> {
   const u = new URL(base);
   const signed = (await signer(secret).presign(
-    { method: 'GET', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/', query: { Action: 'ListQueues', Version: '2012-11-05' }, headers: { host: u.host } } as never,
+    {
+      method: 'GET',
+      protocol: 'http:',
+      hostname: u.hostname,
+      port: Number(u.port),
+      path: '/',
+      query: { Action: 'ListQueues', Version: '2012-11-05' },
+      headers: { host: u.host },
+    } as never,
     { signingDate: at, expiresIn },
   )) as unknown as { query: Record<string, string> };
   return `${base}/?${new URLSearchParams(signed.query).toString().replace(/\+/g, '%20')}`;
@@ -153,7 +161,11 @@ describe('auth sigv4 [black-box]', () => {
     });
 
     it('unsigned Query POST and GET → 403 MissingAuthenticationToken in XML', async () => {
-      const post = await fetch(`${ferry.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=ListQueues&Version=2012-11-05' });
+      const post = await fetch(`${ferry.url}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=ListQueues&Version=2012-11-05',
+      });
       assert.equal(post.status, 403);
       assert.match(await post.text(), /<Code>MissingAuthenticationToken<\/Code>/);
       const get = await fetch(`${ferry.url}/?Action=ListQueues&Version=2012-11-05`);
@@ -164,11 +176,17 @@ describe('auth sigv4 [black-box]', () => {
     it('a malformed Authorization header → 400 IncompleteSignature', async () => {
       const r = await fetch(`${ferry.url}/`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=AKIDFERRYTEST/20260101/us-east-1/sqs/aws4_request' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: 'AWS4-HMAC-SHA256 Credential=AKIDFERRYTEST/20260101/us-east-1/sqs/aws4_request',
+        },
         body: 'Action=ListQueues',
       });
       assert.equal(r.status, 400);
-      assert.match(await r.text(), /<Code>IncompleteSignature<\/Code>[\s\S]*Authorization header requires &apos;Signature&apos; parameter|<Code>IncompleteSignature<\/Code>[\s\S]*Authorization header requires 'Signature' parameter/);
+      assert.match(
+        await r.text(),
+        /<Code>IncompleteSignature<\/Code>[\s\S]*Authorization header requires &apos;Signature&apos; parameter|<Code>IncompleteSignature<\/Code>[\s\S]*Authorization header requires 'Signature' parameter/,
+      );
     });
 
     it('a request signed 20 minutes ago → 403 SignatureDoesNotMatch "Signature expired"', async () => {
@@ -270,7 +288,15 @@ describe('auth configuration [black-box]', () => {
     const file = join(dir, 'ferry.yaml');
     writeFileSync(
       file,
-      ['auth: sigv4', 'credentials:', '  - accessKeyId: AKIDONE', '    secretAccessKey: one-secret', '  - accessKeyId: AKIDTWO', '    secretAccessKey: two-secret', ''].join('\n'),
+      [
+        'auth: sigv4',
+        'credentials:',
+        '  - accessKeyId: AKIDONE',
+        '    secretAccessKey: one-secret',
+        '  - accessKeyId: AKIDTWO',
+        '    secretAccessKey: two-secret',
+        '',
+      ].join('\n'),
     );
     const f = await startFerryProcess({ storage: 'memory', args: ['--config', file] });
     try {

@@ -14,11 +14,17 @@ forEachTarget('dead-letter queues', (t) => {
     const dlqName = t.name('dlq');
     const dlq = (await t.client.call('CreateQueue', { QueueName: dlqName })).QueueUrl;
     const srcName = t.name('src');
-    const src = (await t.client.call('CreateQueue', {
-      QueueName: srcName,
-      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 1 }) },
-    })).QueueUrl;
-    const sent = await t.client.call('SendMessage', { QueueUrl: src, MessageBody: 'poison', MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } } });
+    const src = (
+      await t.client.call('CreateQueue', {
+        QueueName: srcName,
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 1 }) },
+      })
+    ).QueueUrl;
+    const sent = await t.client.call('SendMessage', {
+      QueueUrl: src,
+      MessageBody: 'poison',
+      MessageAttributes: { k: { DataType: 'String', StringValue: 'v' } },
+    });
     const r1 = await t.client.call('ReceiveMessage', { QueueUrl: src });
     assert.equal(r1.Messages.length, 1);
     await t.client.call('ChangeMessageVisibility', { QueueUrl: src, ReceiptHandle: r1.Messages[0].ReceiptHandle, VisibilityTimeout: 0 });
@@ -40,20 +46,26 @@ forEachTarget('dead-letter queues', (t) => {
   it('enforces RedriveAllowPolicy and validates RedrivePolicy', async () => {
     const dlqName = t.name('deny');
     await t.client.call('CreateQueue', { QueueName: dlqName, Attributes: { RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'denyAll' }) } });
-    let e = await expectError(t.client.call('CreateQueue', {
-      QueueName: t.name('src'),
-      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 3 }) },
-    }));
+    let e = await expectError(
+      t.client.call('CreateQueue', {
+        QueueName: t.name('src'),
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 3 }) },
+      }),
+    );
     assert.equal(e.queryCode, 'InvalidParameterValue');
-    e = await expectError(t.client.call('CreateQueue', {
-      QueueName: t.name('src'),
-      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 1001 }) },
-    }));
+    e = await expectError(
+      t.client.call('CreateQueue', {
+        QueueName: t.name('src'),
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 1001 }) },
+      }),
+    );
     assert.ok(['InvalidParameterValue', 'InvalidAttributeValue'].includes(e.queryCode), e.queryCode);
-    const fifoSrc = await expectError(t.client.call('CreateQueue', {
-      QueueName: t.name('src.fifo'),
-      Attributes: { FifoQueue: 'true', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 3 }) },
-    }));
+    const fifoSrc = await expectError(
+      t.client.call('CreateQueue', {
+        QueueName: t.name('src.fifo'),
+        Attributes: { FifoQueue: 'true', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 3 }) },
+      }),
+    );
     assert.ok(['InvalidParameterValue', 'InvalidAttributeValue'].includes(fifoSrc.queryCode), fifoSrc.queryCode);
   });
 
@@ -61,14 +73,17 @@ forEachTarget('dead-letter queues', (t) => {
     const dlqName = t.name('mdlq');
     const dlq = (await t.client.call('CreateQueue', { QueueName: dlqName })).QueueUrl;
     const srcName = t.name('msrc');
-    const src = (await t.client.call('CreateQueue', {
-      QueueName: srcName,
-      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 1 }) },
-    })).QueueUrl;
+    const src = (
+      await t.client.call('CreateQueue', {
+        QueueName: srcName,
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount: 1 }) },
+      })
+    ).QueueUrl;
     for (let i = 0; i < 3; i++) await t.client.call('SendMessage', { QueueUrl: src, MessageBody: `m${i}` });
     for (let round = 0; round < 2; round++) {
       const r = await t.client.call('ReceiveMessage', { QueueUrl: src, MaxNumberOfMessages: 10 });
-      for (const m of r.Messages ?? []) await t.client.call('ChangeMessageVisibility', { QueueUrl: src, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 });
+      for (const m of r.Messages ?? [])
+        await t.client.call('ChangeMessageVisibility', { QueueUrl: src, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 });
     }
     const counts = await t.client.call('GetQueueAttributes', { QueueUrl: dlq, AttributeNames: ['ApproximateNumberOfMessages'] });
     assert.equal(counts.Attributes.ApproximateNumberOfMessages, '3');

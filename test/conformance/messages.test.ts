@@ -48,7 +48,8 @@ forEachTarget('messages', (t) => {
     // A filter returns a subset, and the MD5 covers only that subset.
     await t.client.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 });
     // aws-sdk 2.1490 predates MessageSystemAttributeNames (its validator refuses it): Query uses AttributeNames.
-    const sys = t.protocol === 'json' ? { MessageSystemAttributeNames: ['ApproximateReceiveCount'] } : { AttributeNames: ['ApproximateReceiveCount'] };
+    const sys =
+      t.protocol === 'json' ? { MessageSystemAttributeNames: ['ApproximateReceiveCount'] } : { AttributeNames: ['ApproximateReceiveCount'] };
     const r2 = await t.client.call('ReceiveMessage', { QueueUrl, MessageAttributeNames: ['Co.*'], ...sys });
     const m2 = r2.Messages[0];
     assert.deepEqual(Object.keys(m2.MessageAttributes).sort(), ['Color', 'Count']);
@@ -73,7 +74,9 @@ forEachTarget('messages', (t) => {
     assert.equal(e.queryCode, 'InvalidParameterValue');
     e = await expectError(t.client.call('SendMessage', { QueueUrl, MessageBody: 'x', DelaySeconds: 901 }));
     assert.equal(e.queryCode, 'InvalidParameterValue');
-    e = await expectError(t.client.call('SendMessage', { QueueUrl, MessageBody: 'x', MessageAttributes: { 'AWS.bad': { DataType: 'String', StringValue: 'v' } } }));
+    e = await expectError(
+      t.client.call('SendMessage', { QueueUrl, MessageBody: 'x', MessageAttributes: { 'AWS.bad': { DataType: 'String', StringValue: 'v' } } }),
+    );
     assert.equal(e.queryCode, 'InvalidParameterValue');
     e = await expectError(t.client.call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 11 }));
     assert.equal(e.queryCode, 'InvalidParameterValue');
@@ -98,9 +101,19 @@ forEachTarget('messages', (t) => {
     assert.equal(res.Failed[0].SenderFault, true);
     assert.equal(res.Failed[0].Code, 'InvalidMessageContents');
 
-    let e = await expectError(t.client.call('SendMessageBatch', { QueueUrl, Entries: [{ Id: 'x', MessageBody: '1' }, { Id: 'x', MessageBody: '2' }] }));
+    let e = await expectError(
+      t.client.call('SendMessageBatch', {
+        QueueUrl,
+        Entries: [
+          { Id: 'x', MessageBody: '1' },
+          { Id: 'x', MessageBody: '2' },
+        ],
+      }),
+    );
     assert.equal(e.queryCode, 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct');
-    e = await expectError(t.client.call('SendMessageBatch', { QueueUrl, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `i${i}`, MessageBody: 'x' })) }));
+    e = await expectError(
+      t.client.call('SendMessageBatch', { QueueUrl, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `i${i}`, MessageBody: 'x' })) }),
+    );
     assert.equal(e.queryCode, 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest');
 
     const got = await t.client.call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
@@ -112,7 +125,10 @@ forEachTarget('messages', (t) => {
         { Id: 'v2', ReceiptHandle: 'garbage', VisibilityTimeout: 60 },
       ],
     });
-    assert.deepEqual(cv.Successful.map((s: { Id: string }) => s.Id), ['v1']);
+    assert.deepEqual(
+      cv.Successful.map((s: { Id: string }) => s.Id),
+      ['v1'],
+    );
     assert.equal(cv.Failed[0].Code, 'ReceiptHandleIsInvalid');
     const del = await t.client.call('DeleteMessageBatch', {
       QueueUrl,
@@ -134,7 +150,10 @@ forEachTarget('messages', (t) => {
     await t.client.call('DeleteMessage', { QueueUrl, ReceiptHandle: got.Messages[0].ReceiptHandle });
 
     await t.client.call('SendMessage', { QueueUrl, MessageBody: 'later', DelaySeconds: 1 });
-    const { Attributes } = await t.client.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessages'] });
+    const { Attributes } = await t.client.call('GetQueueAttributes', {
+      QueueUrl,
+      AttributeNames: ['ApproximateNumberOfMessagesDelayed', 'ApproximateNumberOfMessages'],
+    });
     assert.deepEqual(Attributes, { ApproximateNumberOfMessagesDelayed: '1', ApproximateNumberOfMessages: '0' });
     const t1 = Date.now();
     const delayed = await t.client.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 5 });
@@ -162,30 +181,44 @@ forEachTarget('messages', (t) => {
     assert.ok(dup.MessageId);
 
     const first = await t.client.call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 2, AttributeNames: ['All'] });
-    assert.deepEqual(first.Messages.map((m: { Body: string }) => m.Body), ['a0', 'a1']);
+    assert.deepEqual(
+      first.Messages.map((m: { Body: string }) => m.Body),
+      ['a0', 'a1'],
+    );
     assert.equal(first.Messages[0].Attributes.MessageGroupId, 'A');
     assert.equal(first.Messages[0].Attributes.MessageDeduplicationId, 'a0');
     assert.equal(BigInt(first.Messages[0].Attributes.SequenceNumber), seqs[0]);
     // Group A is locked while a0/a1 are in flight: only B is deliverable.
     const second = await t.client.call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
-    assert.deepEqual(second.Messages.map((m: { Body: string }) => m.Body), ['b0']);
+    assert.deepEqual(
+      second.Messages.map((m: { Body: string }) => m.Body),
+      ['b0'],
+    );
     const third = await t.client.call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
     assert.equal((third.Messages ?? []).length, 0);
     for (const m of first.Messages) await t.client.call('DeleteMessage', { QueueUrl, ReceiptHandle: m.ReceiptHandle });
     const rest = await t.client.call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
-    assert.deepEqual(rest.Messages.map((m: { Body: string }) => m.Body), ['a2', 'a3']);
+    assert.deepEqual(
+      rest.Messages.map((m: { Body: string }) => m.Body),
+      ['a2', 'a3'],
+    );
 
     let e = await expectError(t.client.call('SendMessage', { QueueUrl, MessageBody: 'x', MessageDeduplicationId: 'x' }));
     assert.equal(e.queryCode, 'MissingParameter');
     e = await expectError(t.client.call('SendMessage', { QueueUrl, MessageBody: 'x', MessageGroupId: 'A' }));
     assert.equal(e.queryCode, 'InvalidParameterValue');
     assert.match(e.message, /ContentBasedDeduplication/);
-    e = await expectError(t.client.call('SendMessage', { QueueUrl, MessageBody: 'x', MessageGroupId: 'A', MessageDeduplicationId: 'd', DelaySeconds: 5 }));
+    e = await expectError(
+      t.client.call('SendMessage', { QueueUrl, MessageBody: 'x', MessageGroupId: 'A', MessageDeduplicationId: 'd', DelaySeconds: 5 }),
+    );
     assert.equal(e.queryCode, 'InvalidParameterValue');
   });
 
   it('content-based deduplication and ReceiveRequestAttemptId retries', async () => {
-    const { QueueUrl } = await t.client.call('CreateQueue', { QueueName: t.name('cbd.fifo'), Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } });
+    const { QueueUrl } = await t.client.call('CreateQueue', {
+      QueueName: t.name('cbd.fifo'),
+      Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' },
+    });
     const a = await t.client.call('SendMessage', { QueueUrl, MessageBody: 'same', MessageGroupId: 'g' });
     const b = await t.client.call('SendMessage', { QueueUrl, MessageBody: 'same', MessageGroupId: 'g' });
     assert.equal(b.MessageId, a.MessageId);

@@ -89,7 +89,18 @@ describe('operating ferry', () => {
       assert.match(r.stderr, /accountId must be 12 digits/);
       r = run(['--help']);
       assert.equal(r.status, 0);
-      for (const flag of ['--host', '--port', '--data-dir', '--storage', '--config', '--log-level', '--region', '--account-id', '--public-base-url', '--skip-cooldowns']) {
+      for (const flag of [
+        '--host',
+        '--port',
+        '--data-dir',
+        '--storage',
+        '--config',
+        '--log-level',
+        '--region',
+        '--account-id',
+        '--public-base-url',
+        '--skip-cooldowns',
+      ]) {
         assert.ok(r.stdout.includes(flag), `help lists ${flag}`);
       }
     } finally {
@@ -132,7 +143,12 @@ describe('operating ferry', () => {
     try {
       const c2 = makeClient('json', g.url);
       const url = `${g.url}/000000000000/persist`;
-      const at = (await c2.call('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] })).Attributes;
+      const at = (
+        await c2.call('GetQueueAttributes', {
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        })
+      ).Attributes;
       assert.deepEqual(at, { ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '1' });
       // The receipt handed out before the restart still works.
       await c2.call('DeleteMessage', { QueueUrl: url, ReceiptHandle: got.Messages[0].ReceiptHandle });

@@ -73,9 +73,27 @@ for (const engine of ['sqlite', 'memory'] as const) {
         assert.equal(created.status, 0, created.err);
         const url = created.out.QueueUrl as string;
         assert.equal(url, `${ferry.url}/000000000000/${name}`);
-        const sent = aws('send-message', '--queue-url', url, '--message-body', 'from the cli', '--message-attributes', '{"k":{"DataType":"String","StringValue":"v"}}');
+        const sent = aws(
+          'send-message',
+          '--queue-url',
+          url,
+          '--message-body',
+          'from the cli',
+          '--message-attributes',
+          '{"k":{"DataType":"String","StringValue":"v"}}',
+        );
         assert.equal(sent.status, 0, sent.err);
-        const got = aws('receive-message', '--queue-url', url, '--attribute-names', 'All', '--message-attribute-names', 'All', '--wait-time-seconds', '2');
+        const got = aws(
+          'receive-message',
+          '--queue-url',
+          url,
+          '--attribute-names',
+          'All',
+          '--message-attribute-names',
+          'All',
+          '--wait-time-seconds',
+          '2',
+        );
         assert.equal(got.status, 0, got.err);
         const m = (got.out.Messages as Array<Record<string, any>>)[0]!;
         assert.equal(m.Body, 'from the cli');

@@ -46,7 +46,10 @@ forEachTarget('queues', (t) => {
 
   it('creates FIFO queues with FIFO attributes and rejects bad names and FifoQueue=false', async () => {
     const name = t.name('jobs.fifo');
-    const { QueueUrl } = await t.client.call('CreateQueue', { QueueName: name, Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } });
+    const { QueueUrl } = await t.client.call('CreateQueue', {
+      QueueName: name,
+      Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' },
+    });
     const { Attributes: at } = await t.client.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['All'] });
     assert.equal(at.FifoQueue, 'true');
     assert.equal(at.ContentBasedDeduplication, 'true');
@@ -65,7 +68,10 @@ forEachTarget('queues', (t) => {
   it('sets attributes with range checks and unknown-name errors', async () => {
     const { QueueUrl } = await t.client.call('CreateQueue', { QueueName: t.name('set') });
     await t.client.call('SetQueueAttributes', { QueueUrl, Attributes: { VisibilityTimeout: '120', DelaySeconds: '5', MaximumMessageSize: '2048' } });
-    const { Attributes: at } = await t.client.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['VisibilityTimeout', 'DelaySeconds', 'MaximumMessageSize'] });
+    const { Attributes: at } = await t.client.call('GetQueueAttributes', {
+      QueueUrl,
+      AttributeNames: ['VisibilityTimeout', 'DelaySeconds', 'MaximumMessageSize'],
+    });
     assert.deepEqual(at, { VisibilityTimeout: '120', DelaySeconds: '5', MaximumMessageSize: '2048' });
     let e = await expectError(t.client.call('SetQueueAttributes', { QueueUrl, Attributes: { VisibilityTimeout: '43201' } }));
     assert.equal(e.queryCode, 'InvalidAttributeValue');
@@ -105,14 +111,21 @@ forEachTarget('queues', (t) => {
   it('maintains the Policy document with Add/RemovePermission', async () => {
     const name = t.name('perm');
     const { QueueUrl } = await t.client.call('CreateQueue', { QueueName: name });
-    await t.client.call('AddPermission', { QueueUrl, Label: 'allow-send', AWSAccountIds: ['111122223333'], Actions: ['SendMessage', 'ReceiveMessage'] });
+    await t.client.call('AddPermission', {
+      QueueUrl,
+      Label: 'allow-send',
+      AWSAccountIds: ['111122223333'],
+      Actions: ['SendMessage', 'ReceiveMessage'],
+    });
     const policy = JSON.parse((await t.client.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['Policy'] })).Attributes.Policy);
     assert.equal(policy.Version, '2008-10-17');
     const st = policy.Statement.find((s: { Sid: string }) => s.Sid === 'allow-send');
     assert.ok(st, JSON.stringify(policy));
     assert.equal(st.Effect, 'Allow');
     assert.equal(st.Resource, `arn:aws:sqs:us-east-1:000000000000:${name}`);
-    const dup = await expectError(t.client.call('AddPermission', { QueueUrl, Label: 'allow-send', AWSAccountIds: ['111122223333'], Actions: ['SendMessage'] }));
+    const dup = await expectError(
+      t.client.call('AddPermission', { QueueUrl, Label: 'allow-send', AWSAccountIds: ['111122223333'], Actions: ['SendMessage'] }),
+    );
     assert.equal(dup.queryCode, 'InvalidParameterValue');
     await t.client.call('RemovePermission', { QueueUrl, Label: 'allow-send' });
     const after = await t.client.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['Policy'] });

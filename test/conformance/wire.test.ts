@@ -72,18 +72,42 @@ describe('wire protocols (raw HTTP)', () => {
     const strict = await startFerryProcess({ storage: 'memory' });
     try {
       const url = `${strict.url}/000000000000/p`;
-      await fetch(strict.url + '/', { method: 'POST', headers: { 'content-type': JSON_CT, 'x-amz-target': 'AmazonSQS.CreateQueue' }, body: '{"QueueName":"p"}' });
-      const first = await fetch(strict.url + '/', { method: 'POST', headers: { 'content-type': JSON_CT, 'x-amz-target': 'AmazonSQS.PurgeQueue' }, body: JSON.stringify({ QueueUrl: url }) });
+      await fetch(strict.url + '/', {
+        method: 'POST',
+        headers: { 'content-type': JSON_CT, 'x-amz-target': 'AmazonSQS.CreateQueue' },
+        body: '{"QueueName":"p"}',
+      });
+      const first = await fetch(strict.url + '/', {
+        method: 'POST',
+        headers: { 'content-type': JSON_CT, 'x-amz-target': 'AmazonSQS.PurgeQueue' },
+        body: JSON.stringify({ QueueUrl: url }),
+      });
       assert.equal(first.status, 200);
-      const second = await fetch(strict.url + '/', { method: 'POST', headers: { 'content-type': JSON_CT, 'x-amz-target': 'AmazonSQS.PurgeQueue' }, body: JSON.stringify({ QueueUrl: url }) });
+      const second = await fetch(strict.url + '/', {
+        method: 'POST',
+        headers: { 'content-type': JSON_CT, 'x-amz-target': 'AmazonSQS.PurgeQueue' },
+        body: JSON.stringify({ QueueUrl: url }),
+      });
       assert.equal(second.status, 403);
       assert.equal(second.headers.get('x-amzn-query-error'), 'AWS.SimpleQueueService.PurgeQueueInProgress;Sender');
-      const q = await fetch(strict.url + '/', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `Action=PurgeQueue&QueueUrl=${encodeURIComponent(url)}` });
+      const q = await fetch(strict.url + '/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `Action=PurgeQueue&QueueUrl=${encodeURIComponent(url)}`,
+      });
       assert.equal(q.status, 403);
       assert.match(await q.text(), /AWS\.SimpleQueueService\.PurgeQueueInProgress/);
       // Deleting then recreating the name inside 60 s is QueueDeletedRecently.
-      await fetch(strict.url + '/', { method: 'POST', headers: { 'content-type': JSON_CT, 'x-amz-target': 'AmazonSQS.DeleteQueue' }, body: JSON.stringify({ QueueUrl: url }) });
-      const again = await fetch(strict.url + '/', { method: 'POST', headers: { 'content-type': JSON_CT, 'x-amz-target': 'AmazonSQS.CreateQueue' }, body: '{"QueueName":"p"}' });
+      await fetch(strict.url + '/', {
+        method: 'POST',
+        headers: { 'content-type': JSON_CT, 'x-amz-target': 'AmazonSQS.DeleteQueue' },
+        body: JSON.stringify({ QueueUrl: url }),
+      });
+      const again = await fetch(strict.url + '/', {
+        method: 'POST',
+        headers: { 'content-type': JSON_CT, 'x-amz-target': 'AmazonSQS.CreateQueue' },
+        body: '{"QueueName":"p"}',
+      });
       assert.equal(again.status, 400);
       assert.equal(again.headers.get('x-amzn-query-error'), 'AWS.SimpleQueueService.QueueDeletedRecently;Sender');
     } finally {
@@ -101,7 +125,9 @@ describe('wire protocols (raw HTTP)', () => {
       json('ReceiveMessage', { QueueUrl: 'http://x/000000000000/wire-q', MaxNumberOfMessages: 'ten' }),
       json('CreateQueue', {}),
       query('Action=Bogus&Version=2012-11-05'),
-      query('Action=SendMessage&QueueUrl=http%3A%2F%2Fx%2F000000000000%2Fwire-q&MessageBody=x&MessageAttribute.4294967295.Name=a&MessageAttribute.4294967295.Value.DataType=String&MessageAttribute.4294967295.Value.StringValue=v'),
+      query(
+        'Action=SendMessage&QueueUrl=http%3A%2F%2Fx%2F000000000000%2Fwire-q&MessageBody=x&MessageAttribute.4294967295.Name=a&MessageAttribute.4294967295.Value.DataType=String&MessageAttribute.4294967295.Value.StringValue=v',
+      ),
       query('Action=SendMessage&QueueUrl=http%3A%2F%2Fx%2F000000000000%2Fwire-q&MessageBody=x&MessageAttribute.0.Name=a'),
       query('Action=SendMessage&QueueUrl=http%3A%2F%2Fx%2F000000000000%2Fwire-q&MessageBody=x&MessageBody=y'),
       query('Action=ReceiveMessage&QueueUrl=http%3A%2F%2Fx%2F000000000000%2Fwire-q&MaxNumberOfMessages=1e1'),

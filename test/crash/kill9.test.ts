@@ -30,7 +30,10 @@ it('kill -9 under load loses no acknowledged send and resurrects no acknowledged
         if (p % 2 === 0) {
           await client.call('SendMessageBatch', { QueueUrl, Entries: ids.map((id, i) => ({ Id: `e${i}`, MessageBody: id })) });
         } else {
-          await client.call('SendMessageBatch', { QueueUrl: fifo, Entries: ids.map((id, i) => ({ Id: `e${i}`, MessageBody: id, MessageGroupId: `g${i}`, MessageDeduplicationId: id })) });
+          await client.call('SendMessageBatch', {
+            QueueUrl: fifo,
+            Entries: ids.map((id, i) => ({ Id: `e${i}`, MessageBody: id, MessageGroupId: `g${i}`, MessageDeduplicationId: id })),
+          });
         }
         for (const id of ids) ackedSends.add(id);
       } catch {
@@ -78,7 +81,10 @@ it('kill -9 under load loses no acknowledged send and resurrects no acknowledged
         empties = 0;
         for (const m of r.Messages) present.set(m.Body, (present.get(m.Body) ?? 0) + 1);
         // Delete what was read: on the FIFO queue an in-flight message locks the rest of its group.
-        await c2.call('DeleteMessageBatch', { QueueUrl: url, Entries: r.Messages.map((m: { ReceiptHandle: string }, i: number) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })) });
+        await c2.call('DeleteMessageBatch', {
+          QueueUrl: url,
+          Entries: r.Messages.map((m: { ReceiptHandle: string }, i: number) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })),
+        });
       }
     }
     c2.destroy();
@@ -87,7 +93,11 @@ it('kill -9 under load loses no acknowledged send and resurrects no acknowledged
     assert.ok(attemptedDeletes.size - ackedDeletes.size <= 2, `${attemptedDeletes.size - ackedDeletes.size} unacknowledged deletes`);
     const resurrected = [...ackedDeletes].filter((id) => present.has(id));
     const std = lost.filter((id) => Number(id.slice(1, id.indexOf('-'))) % 2 === 0).length;
-    assert.deepEqual(lost, [], `lost ${lost.length} acknowledged sends of ${ackedSends.size} (${std} standard, ${lost.length - std} FIFO; ${ackedDeletes.size} deletes acknowledged)`);
+    assert.deepEqual(
+      lost,
+      [],
+      `lost ${lost.length} acknowledged sends of ${ackedSends.size} (${std} standard, ${lost.length - std} FIFO; ${ackedDeletes.size} deletes acknowledged)`,
+    );
     assert.deepEqual(resurrected, [], `${resurrected.length} acknowledged deletes came back`);
   } finally {
     await second.stop();

@@ -60,7 +60,20 @@ export async function startFerryProcess(o: StartOptions = {}): Promise<FerryProc
     databaseSchema = o.databaseSchema ?? freshSchema();
     pgArgs.push('--database-url', url, '--database-schema', databaseSchema);
   }
-  const args = [MAIN, 'serve', '--port', String(o.port ?? 0), '--storage', o.storage ?? 'sqlite', '--data-dir', dataDir, '--log-level', 'info', ...pgArgs, ...(o.args ?? [])];
+  const args = [
+    MAIN,
+    'serve',
+    '--port',
+    String(o.port ?? 0),
+    '--storage',
+    o.storage ?? 'sqlite',
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'info',
+    ...pgArgs,
+    ...(o.args ?? []),
+  ];
   const proc = spawn(process.execPath, args, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));

@@ -59,8 +59,7 @@ const ATTEMPT_WINDOW = 300_000;
 const MAX_TOTAL = 43_200_000;
 const REGION_ACCOUNT = 'arn:aws:sqs:us-east-1:000000000000';
 const arn = (name: string): string => `${REGION_ACCOUNT}:${name}`;
-const redrive = (dlqName: string, maxReceiveCount: number): string =>
-  JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount });
+const redrive = (dlqName: string, maxReceiveCount: number): string => JSON.stringify({ deadLetterTargetArn: arn(dlqName), maxReceiveCount });
 
 const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
 
@@ -288,8 +287,14 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         for (const n of ['b', 'a-1', 'ab', 'B', 'a', 'a_2', 'Z9']) await h.queue(n);
         const all = (await h.engine.queueList()).map((q) => q.name);
         assert.deepEqual(all, ['B', 'Z9', 'a', 'a-1', 'a_2', 'ab', 'b']);
-        assert.deepEqual((await h.engine.queueList('a')).map((q) => q.name), ['a', 'a-1', 'a_2', 'ab']);
-        assert.deepEqual((await h.engine.queueList('a-')).map((q) => q.name), ['a-1']);
+        assert.deepEqual(
+          (await h.engine.queueList('a')).map((q) => q.name),
+          ['a', 'a-1', 'a_2', 'ab'],
+        );
+        assert.deepEqual(
+          (await h.engine.queueList('a-')).map((q) => q.name),
+          ['a-1'],
+        );
         assert.deepEqual(await h.engine.queueList('x'), []);
       });
 
@@ -369,8 +374,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
       test('reuseDelayMs: QueueDeletedRecently until it passed; 0 disables', async (h) => {
         const q = await h.queue('reuse');
         await h.engine.queueDelete(q.id);
-        const create = (reuseDelayMs: number) =>
-          h.engine.queueCreate({ name: 'reuse', fifo: false, attributes: {}, tags: {}, reuseDelayMs });
+        const create = (reuseDelayMs: number) => h.engine.queueCreate({ name: 'reuse', fifo: false, attributes: {}, tags: {}, reuseDelayMs });
         await rejectsWith(create(60_000), 'QueueDeletedRecently');
         h.clock.advance(59_000);
         await rejectsWith(create(60_000), 'QueueDeletedRecently');
@@ -782,8 +786,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
 
     // ---------------------------------------------------------------------------------------------
     describe('FIFO', () => {
-      const fifo = (h: Harness, name = 'f.fifo', attributes: Record<string, string> = {}) =>
-        h.queue(name, { fifo: true, attributes });
+      const fifo = (h: Harness, name = 'f.fifo', attributes: Record<string, string> = {}) => h.queue(name, { fifo: true, attributes });
 
       test('sequence numbers are decimal and strictly increasing', async (h) => {
         const q = await fifo(h);
@@ -995,7 +998,10 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         }
         assert.equal(got.length, 30);
         const order = got.map((m) => BigInt(m.sequenceNumber!));
-        assert.deepEqual(order, [...order].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+        assert.deepEqual(
+          order,
+          [...order].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+        );
         assert.deepEqual(new Set(got.map((m) => m.messageId)), new Set([...stored.values()].map((v) => v.messageId)));
       });
 

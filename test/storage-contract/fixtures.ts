@@ -33,7 +33,10 @@ export async function withPostgresNodes(
   random: (i: number) => Random,
   fn: (nodes: PostgresEngine[], schema: string) => Promise<void>,
 ): Promise<void> {
-  const nodes = Array.from({ length: count }, (_, i) => new PostgresEngine({ url, schema, poolSize: 4, clock: systemClock, random: random(i), ...opts }));
+  const nodes = Array.from(
+    { length: count },
+    (_, i) => new PostgresEngine({ url, schema, poolSize: 4, clock: systemClock, random: random(i), ...opts }),
+  );
   try {
     await Promise.all(nodes.map((e) => e.init()));
     await fn(nodes, schema);

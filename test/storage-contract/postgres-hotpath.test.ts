@@ -25,7 +25,6 @@ let n = 0;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const ARN = 'arn:aws:sqs:us-east-1:000000000000:';
 
-
 describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_URL is not set' }, () => {
   const url = URL_!;
   after(async () => {
@@ -58,9 +57,16 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
         assert.equal(r[1]!.messageId, results[0]![1]!.messageId);
       }
       const seqs = results.flatMap((r) => r.filter((x) => !x.deduplicated).map((x) => BigInt(x.sequenceNumber!)));
-      assert.deepEqual(seqs, [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), 'sequence numbers follow call order');
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+        'sequence numbers follow call order',
+      );
       const got = await e!.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
-      assert.deepEqual(got.messages.map((m) => m.body), ['m0', 'again0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+      assert.deepEqual(
+        got.messages.map((m) => m.body),
+        ['m0', 'again0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8'],
+      );
     });
   });
 
@@ -71,15 +77,23 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
       const body = (i: number) => `${i}:`.padEnd(600 * 1024, 'x');
       // 30 calls of 600 KiB each: the first runs alone; the other 29 (17 MiB) do not fit one transaction.
       const results = await Promise.all(
-        Array.from({ length: 30 }, (_, i) => e!.messageSend({ queueId: queue.id, messages: [msg(body(i), { groupId: 'g', dedupId: `d${i}` })], dedupWindowMs: 300_000 })),
+        Array.from({ length: 30 }, (_, i) =>
+          e!.messageSend({ queueId: queue.id, messages: [msg(body(i), { groupId: 'g', dedupId: `d${i}` })], dedupWindowMs: 300_000 }),
+        ),
       );
       const txs = e!.fifoSendTransactions - before;
       assert.ok(txs >= 3 && txs < 30, `${txs} transactions`);
       assert.ok(results.every((r) => r.length === 1 && !r[0]!.deduplicated));
       const seqs = results.map((r) => BigInt(r[0]!.sequenceNumber!));
-      assert.deepEqual(seqs, [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
       const got = await e!.messageReceive({ queueId: queue.id, maxMessages: 3, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
-      assert.deepEqual(got.messages.map((m) => m.body.slice(0, 3)), ['0:x', '1:x', '2:x']);
+      assert.deepEqual(
+        got.messages.map((m) => m.body.slice(0, 3)),
+        ['0:x', '1:x', '2:x'],
+      );
     });
   });
 
@@ -89,9 +103,12 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
       await e!.messageSend({ queueId: queue.id, messages: [msg('x', { groupId: 'g', dedupId: 'x' })], dedupWindowMs: 300_000 });
       await e!.queueDelete(queue.id);
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 4 }, (_, i) => e!.messageSend({ queueId: queue.id, messages: [msg(`y${i}`, { groupId: 'g', dedupId: `y${i}` })], dedupWindowMs: 300_000 })),
+        Array.from({ length: 4 }, (_, i) =>
+          e!.messageSend({ queueId: queue.id, messages: [msg(`y${i}`, { groupId: 'g', dedupId: `y${i}` })], dedupWindowMs: 300_000 }),
+        ),
       );
-      for (const o of outcomes) assert.ok(o.status === 'rejected' && isDomainError(o.reason, 'QueueNotFound'), String(o.status === 'rejected' ? o.reason : 'fulfilled'));
+      for (const o of outcomes)
+        assert.ok(o.status === 'rejected' && isDomainError(o.reason, 'QueueNotFound'), String(o.status === 'rejected' ? o.reason : 'fulfilled'));
       const { queue: q2 } = await e!.queueCreate({ name: 'next.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const [r] = await e!.messageSend({ queueId: q2.id, messages: [msg('z', { groupId: 'g', dedupId: 'z' })], dedupWindowMs: 300_000 });
       assert.equal(r!.deduplicated, false);
@@ -105,13 +122,22 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
       const { queue: src } = await e!.queueCreate({ name: 'src', fifo: false, attributes: { RedrivePolicy: redrive }, tags: {}, reuseDelayMs: 0 });
       await e!.messageSend({ queueId: src.id, messages: [msg('poison')], dedupWindowMs: 1 });
       const first = await e!.messageReceive({ queueId: src.id, maxMessages: 10, visibilityTimeoutMs: 0, attemptWindowMs: 1 });
-      assert.deepEqual(first.messages.map((m) => [m.body, m.receiveCount]), [['poison', 1]]);
+      assert.deepEqual(
+        first.messages.map((m) => [m.body, m.receiveCount]),
+        [['poison', 1]],
+      );
       await e!.messageSend({ queueId: src.id, messages: [msg('good')], dedupWindowMs: 1 });
       // 'poison' is a candidate again (visibility 0) but due for the DLQ: moved, and the receive goes on.
       const second = await e!.messageReceive({ queueId: src.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
-      assert.deepEqual(second.messages.map((m) => m.body), ['good']);
+      assert.deepEqual(
+        second.messages.map((m) => m.body),
+        ['good'],
+      );
       const moved = await e!.messageReceive({ queueId: dlq.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
-      assert.deepEqual(moved.messages.map((m) => [m.body, m.receiveCount, m.deadLetterSourceArn]), [['poison', 2, `${ARN}src`]]);
+      assert.deepEqual(
+        moved.messages.map((m) => [m.body, m.receiveCount, m.deadLetterSourceArn]),
+        [['poison', 2, `${ARN}src`]],
+      );
     });
   });
 
@@ -162,13 +188,16 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
       const { queue } = await a!.queueCreate({ name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       assert.ok(await a!.queueGetByName('gone'));
       await b!.queueDelete(queue.id);
-      await assert.rejects(a!.messageSend({ queueId: queue.id, messages: [msg('x')], dedupWindowMs: 1 }), (err: unknown) => isDomainError(err, 'QueueNotFound'));
-      assert.equal(await a!.queueGetByName('gone'), undefined);
-      await assert.rejects(
-        a!.messageReceive({ queueId: queue.id, maxMessages: 1, visibilityTimeoutMs: 1, attemptWindowMs: 1 }),
-        (err: unknown) => isDomainError(err, 'QueueNotFound'),
+      await assert.rejects(a!.messageSend({ queueId: queue.id, messages: [msg('x')], dedupWindowMs: 1 }), (err: unknown) =>
+        isDomainError(err, 'QueueNotFound'),
       );
-      await assert.rejects(a!.messageDelete({ queueId: queue.id, receipts: [{ ref: '1', receiptToken: 't' }] }), (err: unknown) => isDomainError(err, 'QueueNotFound'));
+      assert.equal(await a!.queueGetByName('gone'), undefined);
+      await assert.rejects(a!.messageReceive({ queueId: queue.id, maxMessages: 1, visibilityTimeoutMs: 1, attemptWindowMs: 1 }), (err: unknown) =>
+        isDomainError(err, 'QueueNotFound'),
+      );
+      await assert.rejects(a!.messageDelete({ queueId: queue.id, receipts: [{ ref: '1', receiptToken: 't' }] }), (err: unknown) =>
+        isDomainError(err, 'QueueNotFound'),
+      );
       // Created again under the same name (on the other node): a new incarnation, found at once.
       const { queue: again } = await b!.queueCreate({ name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       assert.equal((await a!.queueGetByName('gone'))!.id, again.id);

@@ -26,7 +26,8 @@ let n = 0;
 const schemaName = (): string => `${PREFIX}${++n}`;
 
 if (!URL_) {
-  const why = 'FERRY_TEST_DATABASE_URL is not set (run `npm test`, which starts PostgreSQL 15 from /usr/lib/postgresql/15/bin; install it with `apt-get install postgresql`)';
+  const why =
+    'FERRY_TEST_DATABASE_URL is not set (run `npm test`, which starts PostgreSQL 15 from /usr/lib/postgresql/15/bin; install it with `apt-get install postgresql`)';
   if (process.env.CI === 'true') {
     it('PostgreSQL is available in CI', () => assert.fail(why));
   } else {
@@ -47,7 +48,6 @@ if (!URL_) {
       cleanup: () => dropSchema(url, schema),
     };
   });
-
 
   /** Engines ("nodes") on one fresh schema; all closed and the schema dropped after `fn`. */
   async function withNodes(
@@ -96,7 +96,11 @@ if (!URL_) {
         const { queue } = await nodes[0]!.queueCreate({ name: 'shared', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         const bodies = Array.from({ length: 200 }, (_, i) => `m${i}`);
         for (let i = 0; i < bodies.length; i += 10) {
-          await nodes[i % 3]!.messageSend({ queueId: queue.id, messages: bodies.slice(i, i + 10).map((b) => msg(b, { messageId: b })), dedupWindowMs: 1 });
+          await nodes[i % 3]!.messageSend({
+            queueId: queue.id,
+            messages: bodies.slice(i, i + 10).map((b) => msg(b, { messageId: b })),
+            dedupWindowMs: 1,
+          });
         }
         const got: string[] = [];
         await Promise.all(
@@ -122,7 +126,9 @@ if (!URL_) {
           await nodes[0]!.messageSend({ queueId: queue.id, messages: ms, dedupWindowMs: 300_000 });
         }
         const rounds = await Promise.all(
-          Array.from({ length: 9 }, (_, i) => nodes[i % 3]!.messageReceive({ queueId: queue.id, maxMessages: 6, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 })),
+          Array.from({ length: 9 }, (_, i) =>
+            nodes[i % 3]!.messageReceive({ queueId: queue.id, maxMessages: 6, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 }),
+          ),
         );
         const all = rounds.flatMap((r) => r.messages);
         assert.equal(all.length, 30);
@@ -140,7 +146,13 @@ if (!URL_) {
       await withNodes(3, { random: systemRandom }, async (nodes) => {
         const { queue } = await nodes[0]!.queueCreate({ name: 'd.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
         const rs = await Promise.all(
-          nodes.map((e, i) => e.messageSend({ queueId: queue.id, messages: [msg(`x${i}`, { messageId: `mid${i}`, groupId: 'g', dedupId: 'same' })], dedupWindowMs: 300_000 })),
+          nodes.map((e, i) =>
+            e.messageSend({
+              queueId: queue.id,
+              messages: [msg(`x${i}`, { messageId: `mid${i}`, groupId: 'g', dedupId: 'same' })],
+              dedupWindowMs: 300_000,
+            }),
+          ),
         );
         assert.equal(rs.flat().filter((r) => !r.deduplicated).length, 1);
         assert.equal(new Set(rs.flat().map((r) => r.messageId)).size, 1);
@@ -152,7 +164,11 @@ if (!URL_) {
       await withNodes(3, { random: systemRandom }, async (nodes) => {
         const { queue: dlq } = await nodes[0]!.queueCreate({ name: 'mdlq', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         await nodes[0]!.queueCreate({ name: 'mdest', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
-        await nodes[0]!.messageSend({ queueId: dlq.id, messages: Array.from({ length: 30 }, (_, i) => msg(`t${i}`, { messageId: `t${i}` })), dedupWindowMs: 1 });
+        await nodes[0]!.messageSend({
+          queueId: dlq.id,
+          messages: Array.from({ length: 30 }, (_, i) => msg(`t${i}`, { messageId: `t${i}` })),
+          dedupWindowMs: 1,
+        });
         const arn = 'arn:aws:sqs:us-east-1:000000000000:';
         const starts = await Promise.allSettled(
           nodes.map((e) => e.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: `${arn}mdlq`, destinationArn: `${arn}mdest` })),
@@ -196,7 +212,10 @@ if (!URL_) {
         await a!.messageSend({ queueId: queue.id, messages: [msg('before')], dedupWindowMs: 1 });
         await terminateFerrySessions(url);
         // Whatever happens to calls racing the cut, they settle as success or Unavailable.
-        const rs = await Promise.allSettled([a!.queueStats(queue.id), a!.messageSend({ queueId: queue.id, messages: [msg('during')], dedupWindowMs: 1 })]);
+        const rs = await Promise.allSettled([
+          a!.queueStats(queue.id),
+          a!.messageSend({ queueId: queue.id, messages: [msg('during')], dedupWindowMs: 1 }),
+        ]);
         for (const r of rs) if (r.status === 'rejected') assert.ok(isDomainError(r.reason, 'Unavailable'), String(r.reason));
         // The pool reconnects by itself; the LISTEN connection too (and wakes every known queue).
         const woke = new Promise<void>((resolve) => {

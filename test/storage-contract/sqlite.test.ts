@@ -35,7 +35,6 @@ runStorageContract('sqlite', async ({ clock, random }) => {
   };
 });
 
-
 /** A fresh engine on a temp file, closed and removed after `fn`. */
 async function withEngine(fn: (e: SqliteEngine, clock: ManualClock, path: string) => Promise<void>): Promise<void> {
   const dir = await tempDir();
@@ -96,9 +95,7 @@ describe('sqlite engine specifics', () => {
     await withEngine(async (e) => {
       const { queue } = await e.queueCreate({ name: 'gc', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const before = e.transactionsCommitted;
-      const sends = Array.from({ length: 50 }, (_, i) =>
-        e.messageSend({ queueId: queue.id, messages: [msg(`m${i}`)], dedupWindowMs: 300_000 }),
-      );
+      const sends = Array.from({ length: 50 }, (_, i) => e.messageSend({ queueId: queue.id, messages: [msg(`m${i}`)], dedupWindowMs: 300_000 }));
       // A failing item in the same batch is rolled back alone.
       const bad = e.messageSend({ queueId: 'nope', messages: [msg('bad')], dedupWindowMs: 300_000 });
       const results = await Promise.allSettled([...sends, bad]);
@@ -181,12 +178,10 @@ describe('sqlite engine specifics', () => {
       // The waiter of a long poll: on wake it receives (as the ReceiveMessage action does).
       let received: Promise<unknown> | undefined;
       e.onWake((queueId) => {
-        received ??= e
-          .messageReceive({ queueId, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 })
-          .then((r) => {
-            settled.push('receive');
-            return r;
-          });
+        received ??= e.messageReceive({ queueId, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 }).then((r) => {
+          settled.push('receive');
+          return r;
+        });
       });
       syncs = e.walSyncs;
       const commits = e.transactionsCommitted;

@@ -247,7 +247,8 @@ function validateRedriveAllowPolicy(raw: string): string {
   } catch {
     throw M.invalidRedriveAllowPolicy('Redrive allow policy is not a valid JSON map.');
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw M.invalidRedriveAllowPolicy('Redrive allow policy is not a valid JSON map.');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw M.invalidRedriveAllowPolicy('Redrive allow policy is not a valid JSON map.');
   const d = doc as Record<string, unknown>;
   for (const k of Object.keys(d)) {
     if (k !== 'redrivePermission' && k !== 'sourceQueueArns') throw M.invalidRedriveAllowPolicy(`Unknown attribute ${k}.`);
@@ -258,9 +259,11 @@ function validateRedriveAllowPolicy(raw: string): string {
   }
   const arns = d.sourceQueueArns;
   if (perm === 'byQueue') {
-    if (!Array.isArray(arns) || arns.length === 0) throw M.invalidRedriveAllowPolicy('sourceQueueArns must be specified when redrivePermission is byQueue.');
+    if (!Array.isArray(arns) || arns.length === 0)
+      throw M.invalidRedriveAllowPolicy('sourceQueueArns must be specified when redrivePermission is byQueue.');
     if (arns.length > LIMITS.redriveAllowSourcesMax) throw M.invalidRedriveAllowPolicy('Maximum of 10 sourceQueueArns is allowed.');
-    for (const a of arns) if (typeof a !== 'string' || !parseQueueArn(a)) throw M.invalidRedriveAllowPolicy(`Invalid value for sourceQueueArns: ${String(a)}.`);
+    for (const a of arns)
+      if (typeof a !== 'string' || !parseQueueArn(a)) throw M.invalidRedriveAllowPolicy(`Invalid value for sourceQueueArns: ${String(a)}.`);
     return JSON.stringify({ redrivePermission: perm, sourceQueueArns: arns });
   }
   if (arns !== undefined && !(Array.isArray(arns) && arns.length === 0)) {

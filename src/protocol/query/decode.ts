@@ -182,7 +182,8 @@ function decodeScalar(text: string, shape: Shape, path: string): unknown {
       throw invalidValue(text, path, 'Must be true or false.');
     case 'blob': {
       const buf = decodeBase64Strict(text);
-      if (!buf) throw new RequestDecodeError('query', 'InvalidParameterValue', `Value for parameter ${path} is invalid. Reason: Must be base64-encoded.`);
+      if (!buf)
+        throw new RequestDecodeError('query', 'InvalidParameterValue', `Value for parameter ${path} is invalid. Reason: Must be base64-encoded.`);
       return buf;
     }
     default:

@@ -322,8 +322,7 @@ export class MemoryEngine implements StorageEngine {
       if (q.fifo) {
         // AWS FIFO deduplication: the key is remembered for the window from the send that created it,
         // even if that message is deleted or purged meanwhile; earlier entries of this batch count.
-        const key =
-          s.dedupId === undefined ? undefined : q.dedupByGroup ? `${s.groupId ?? ''}\u0000${s.dedupId}` : s.dedupId;
+        const key = s.dedupId === undefined ? undefined : q.dedupByGroup ? `${s.groupId ?? ''}\u0000${s.dedupId}` : s.dedupId;
         if (key !== undefined) {
           const e = q.dedup.get(key);
           if (e !== undefined) {

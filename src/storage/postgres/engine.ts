@@ -386,7 +386,13 @@ interface MessageRow {
 }
 
 /** One row of a claim statement: the candidate, and the claimed message when it was claimed. */
-type ClaimRow = { c_id: number | null; c_sent: number | null; c_group?: string | null; c_groups?: string[] | null; c_need?: string[] | null } & Partial<MessageRow>;
+type ClaimRow = {
+  c_id: number | null;
+  c_sent: number | null;
+  c_group?: string | null;
+  c_groups?: string[] | null;
+  c_need?: string[] | null;
+} & Partial<MessageRow>;
 
 /** One row of receiveStandardSql. */
 type FastClaimRow = ClaimRow & { q_now: number; q_found: boolean; q_room: boolean; q_next: number | null };
@@ -639,7 +645,10 @@ export class PostgresEngine implements StorageEngine {
         );
         for (const s of settings.rows) {
           if (s.setting === 'off') {
-            this.warn(`PostgreSQL server has ${s.name}=off: ${s.name === 'synchronous_commit' ? 'Ferry turns it on for its own sessions, but other settings may still lose committed messages' : 'committed messages can be lost on a crash of the database host'}`, { setting: s.name });
+            this.warn(
+              `PostgreSQL server has ${s.name}=off: ${s.name === 'synchronous_commit' ? 'Ferry turns it on for its own sessions, but other settings may still lose committed messages' : 'committed messages can be lost on a crash of the database host'}`,
+              { setting: s.name },
+            );
           }
         }
         this.version = await migrate(admin, this.schema, this.testClock?.now() ?? Date.now());
@@ -809,7 +818,9 @@ export class PostgresEngine implements StorageEngine {
         const t: Tx = { client, now, wakes: new Set() };
         const value = await fn(t);
         if (t.wakes.size) {
-          const calls = [...t.wakes].map((q) => `pg_notify(${client!.escapeLiteral(this.channel)}, ${client!.escapeLiteral(`${this.instance} ${q}`)})`);
+          const calls = [...t.wakes].map(
+            (q) => `pg_notify(${client!.escapeLiteral(this.channel)}, ${client!.escapeLiteral(`${this.instance} ${q}`)})`,
+          );
           await client.query(`SELECT ${calls.join(', ')}; COMMIT`);
         } else {
           await client.query('COMMIT');
@@ -830,7 +841,12 @@ export class PostgresEngine implements StorageEngine {
         const retry =
           (typeof code === 'string' && RETRYABLE.has(code)) ||
           // A stale pooled connection failing at BEGIN: nothing was done, try a fresh one once.
-          (!begun && attempt === 0 && !(e instanceof DomainError) && isServiceError(e) && !this.closed && !/timeout/i.test(String((e as Error).message)));
+          (!begun &&
+            attempt === 0 &&
+            !(e instanceof DomainError) &&
+            isServiceError(e) &&
+            !this.closed &&
+            !/timeout/i.test(String((e as Error).message)));
         if (retry && attempt < TX_RETRIES) continue;
         throw this.toDomain(e);
       }
@@ -896,7 +912,9 @@ export class PostgresEngine implements StorageEngine {
 
   private async queueIn(c: pg.ClientBase, id: string, lock = ''): Promise<QueueRecord | undefined> {
     const r = await c.query<QueueRow>(
-      lock ? { text: `SELECT ${QUEUE_COLS} FROM queues WHERE id = $1 ${lock}`, values: [id] } : { name: 'ferry_queue_by_id', text: Q_QUEUE_BY_ID, values: [id] },
+      lock
+        ? { text: `SELECT ${QUEUE_COLS} FROM queues WHERE id = $1 ${lock}`, values: [id] }
+        : { name: 'ferry_queue_by_id', text: Q_QUEUE_BY_ID, values: [id] },
     );
     return r.rows[0] ? this.remember(freezeQueue(r.rows[0])) : undefined;
   }
@@ -914,7 +932,10 @@ export class PostgresEngine implements StorageEngine {
 
   /** Reserve `n` sequence numbers of a queue (locks its row until commit). Returns the first − 1. */
   private async reserveSeq(c: pg.ClientBase, queueId: string, n: number): Promise<number> {
-    const r = await c.query<{ seq_counter: number }>('UPDATE queues SET seq_counter = seq_counter + $2 WHERE id = $1 RETURNING seq_counter', [queueId, n]);
+    const r = await c.query<{ seq_counter: number }>('UPDATE queues SET seq_counter = seq_counter + $2 WHERE id = $1 RETURNING seq_counter', [
+      queueId,
+      n,
+    ]);
     if (!r.rows[0]) throw new DomainError('QueueNotFound');
     return r.rows[0].seq_counter - n;
   }
@@ -1109,7 +1130,6 @@ export class PostgresEngine implements StorageEngine {
     this.cacheStore(q, gen);
     return q;
   }
-
 
   /** @inheritdoc */
   async queueList(prefix?: string): Promise<QueueRecord[]> {
@@ -1726,16 +1746,19 @@ export class PostgresEngine implements StorageEngine {
   private async replayAttempt(t: Tx, q: QueueRecord, p: ReceiveParams): Promise<ReceivedMessage[] | undefined> {
     const c = t.client;
     const rec = (
-      await c.query<{ expires_at: number; receipts: string }>('SELECT expires_at, receipts FROM receive_attempts WHERE queue_id = $1 AND attempt_id = $2', [
-        q.id,
-        p.attemptId,
-      ])
+      await c.query<{ expires_at: number; receipts: string }>(
+        'SELECT expires_at, receipts FROM receive_attempts WHERE queue_id = $1 AND attempt_id = $2',
+        [q.id, p.attemptId],
+      )
     ).rows[0];
     if (!rec || rec.expires_at <= t.now) return undefined;
     const receipts = JSON.parse(rec.receipts) as Array<{ id: number; token: string }>;
     if (receipts.length === 0) return undefined; // an empty attempt is not replayed: retries should see new messages
     const ids = receipts.map((r) => r.id);
-    const pre = await c.query<{ group_id: string | null }>(`SELECT DISTINCT group_id FROM messages WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE}`, [q.id, ids]);
+    const pre = await c.query<{ group_id: string | null }>(`SELECT DISTINCT group_id FROM messages WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE}`, [
+      q.id,
+      ids,
+    ]);
     const groups = pre.rows.map((r) => r.group_id).filter((g): g is string => g !== null);
     await this.lockGroups(c, q.id, groups);
     const rows = await c.query<MessageRow>(`SELECT * FROM messages WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE} ORDER BY id FOR UPDATE`, [q.id, ids]);
@@ -1790,14 +1813,22 @@ export class PostgresEngine implements StorageEngine {
     if (!(await this.isFifo(p.queueId))) {
       // Standard queues accept any receipt of a message that exists, and a repeated delete: one
       // autocommit statement. The queue must exist (QueueNotFound otherwise).
-      const r = await this.one<{ found: number; n: number }>(Q_DELETE_STANDARD, [p.queueId, refIds(p.receipts.map((x) => x.ref))], 'ferry_delete_standard');
+      const r = await this.one<{ found: number; n: number }>(
+        Q_DELETE_STANDARD,
+        [p.queueId, refIds(p.receipts.map((x) => x.ref))],
+        'ferry_delete_standard',
+      );
       if (Number(r.rows[0]!.found) === 0) throw this.notFound(p.queueId);
       this.noteChurn(Number(r.rows[0]!.n));
       return p.receipts.map(() => ({ ok: true }));
     }
     return this.tx(async (t) => {
       const q = await this.mustQueue(t.client, p.queueId);
-      const { rows, groups } = await this.lockMessages(t, q, p.receipts.map((r) => r.ref));
+      const { rows, groups } = await this.lockMessages(
+        t,
+        q,
+        p.receipts.map((r) => r.ref),
+      );
       const gone = new Set<number>();
       const results: EntryResult[] = p.receipts.map((r) => {
         const id = /^[0-9]{1,15}$/.test(r.ref) ? Number(r.ref) : -1;
@@ -1814,7 +1845,8 @@ export class PostgresEngine implements StorageEngine {
         gone.add(id);
         return { ok: true };
       });
-      if (gone.size) await t.client.query({ name: 'ferry_delete_locked', text: 'DELETE FROM messages WHERE id = ANY($1::bigint[])', values: [[...gone]] });
+      if (gone.size)
+        await t.client.query({ name: 'ferry_delete_locked', text: 'DELETE FROM messages WHERE id = ANY($1::bigint[])', values: [[...gone]] });
       this.noteChurn(gone.size);
       if (q.fifo && gone.size) {
         const ready = await this.refreshGroups(t.client, q.id, groups);
@@ -1828,7 +1860,11 @@ export class PostgresEngine implements StorageEngine {
   visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]> {
     return this.tx(async (t) => {
       const q = await this.mustQueue(t.client, p.queueId);
-      const { rows, groups } = await this.lockMessages(t, q, p.entries.map((e) => e.ref));
+      const { rows, groups } = await this.lockMessages(
+        t,
+        q,
+        p.entries.map((e) => e.ref),
+      );
       const updates = new Map<number, number>();
       const results: EntryResult[] = p.entries.map((e) => {
         const id = /^[0-9]{1,15}$/.test(e.ref) ? Number(e.ref) : -1;
@@ -1879,7 +1915,9 @@ export class PostgresEngine implements StorageEngine {
   /** @inheritdoc */
   moveTaskCancel(taskId: string): Promise<MoveTaskRecord> {
     return this.tx(async (t) => {
-      const r = await t.client.query<MoveTaskRow>(`UPDATE move_tasks SET status = 'CANCELLING' WHERE id = $1 AND status = 'RUNNING' RETURNING *`, [taskId]);
+      const r = await t.client.query<MoveTaskRow>(`UPDATE move_tasks SET status = 'CANCELLING' WHERE id = $1 AND status = 'RUNNING' RETURNING *`, [
+        taskId,
+      ]);
       if (!r.rows[0]) throw new DomainError('MoveTaskNotFound', `no running move task ${taskId}`);
       return taskRecord(r.rows[0]);
     });
@@ -1995,7 +2033,11 @@ export class PostgresEngine implements StorageEngine {
       }
       const moved = plan.length;
       if (failure) return finish('FAILED', moved, failure);
-      const remaining = await c.query('SELECT 1 FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at > $3 LIMIT 1', [src.id, t.now, cutoff]);
+      const remaining = await c.query('SELECT 1 FROM messages WHERE queue_id = $1 AND visible_at <= $2 AND sent_at > $3 LIMIT 1', [
+        src.id,
+        t.now,
+        cutoff,
+      ]);
       const done = task.moved + moved >= task.toMove || remaining.rows.length === 0;
       return finish(done ? 'COMPLETED' : 'RUNNING', moved);
     });

@@ -44,7 +44,9 @@ export async function appliedMigrations(url: string, schema: string): Promise<Ar
 
 /** The database server's clock, epoch ms. */
 export async function databaseNow(url: string): Promise<number> {
-  return withClient(url, async (c) => Number((await c.query<{ t: string }>('SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS t')).rows[0]!.t));
+  return withClient(url, async (c) =>
+    Number((await c.query<{ t: string }>('SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS t')).rows[0]!.t),
+  );
 }
 
 /**
@@ -65,7 +67,9 @@ export async function terminateFerrySessions(url: string): Promise<number> {
 export async function manualVacuumCount(url: string, schema: string): Promise<number> {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`bad schema name ${schema}`);
   return withClient(url, async (c) => {
-    const r = await c.query<{ n: string }>(`SELECT vacuum_count AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'messages'`, [schema]);
+    const r = await c.query<{ n: string }>(`SELECT vacuum_count AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = 'messages'`, [
+      schema,
+    ]);
     return Number(r.rows[0]?.n ?? 0);
   });
 }

@@ -781,8 +781,7 @@ export class SqliteEngine implements StorageEngine {
    */
   private reserveSeqs(queueId: string, n: number): number {
     const r = this.q('UPDATE queues SET seq_counter = seq_counter + ? WHERE id = ? RETURNING seq_counter').get(n, queueId) as
-      | { seq_counter: number }
-      | undefined;
+      { seq_counter: number } | undefined;
     if (!r) throw new DomainError('QueueNotFound');
     return r.seq_counter - n + 1;
   }
@@ -856,11 +855,7 @@ export class SqliteEngine implements StorageEngine {
       const q = this.mustQueue(p.queueId);
       const attrs: Record<string, string> = { ...q.attributes, ...p.set };
       for (const k of p.unset ?? []) delete attrs[k];
-      this.q('UPDATE queues SET attributes = ?, last_modified_at = ? WHERE id = ?').run(
-        JSON.stringify(attrs),
-        this.clock.now(),
-        q.id,
-      );
+      this.q('UPDATE queues SET attributes = ?, last_modified_at = ? WHERE id = ?').run(JSON.stringify(attrs), this.clock.now(), q.id);
       this.invalidate(q.id);
       return this.mustQueue(q.id);
     });
@@ -936,9 +931,7 @@ export class SqliteEngine implements StorageEngine {
 
   /** Counts over the covering index messages_age (no row or body reads). */
   private statsOf(q: QueueRecord, now: number): QueueStats {
-    const r = this.q(
-      SQL.stats,
-    ).get({ now, q: q.id, cutoff: now - retentionMs(q) }) as QueueStats;
+    const r = this.q(SQL.stats).get({ now, q: q.id, cutoff: now - retentionMs(q) }) as QueueStats;
     return { visible: r.visible, inflight: r.inflight, delayed: r.delayed };
   }
 
@@ -950,16 +943,12 @@ export class SqliteEngine implements StorageEngine {
    * the group is empty. Returns ready_at (undefined when empty).
    */
   private refreshGroup(queueId: string, groupId: string): number | undefined {
-    const head = this.q(
-      SQL.groupHead,
-    ).get(queueId, groupId) as { seq: number; visible_at: number } | undefined;
+    const head = this.q(SQL.groupHead).get(queueId, groupId) as { seq: number; visible_at: number } | undefined;
     if (!head) {
       this.q('DELETE FROM fifo_groups WHERE queue_id = ? AND group_id = ?').run(queueId, groupId);
       return undefined;
     }
-    const lock = this.q(
-      SQL.groupLock,
-    ).get(queueId, groupId) as { m: number | null };
+    const lock = this.q(SQL.groupLock).get(queueId, groupId) as { m: number | null };
     const ready = Math.max(head.visible_at, lock.m ?? Number.MIN_SAFE_INTEGER);
     this.q(
       `INSERT INTO fifo_groups (queue_id, group_id, head_seq, ready_at) VALUES (?, ?, ?, ?)
@@ -985,8 +974,7 @@ export class SqliteEngine implements StorageEngine {
         if (q.fifo && m.dedupId !== undefined) {
           const key = dedupKey(q, m.groupId, m.dedupId);
           const seen = this.q('SELECT message_id, seq, expires_at FROM dedup WHERE queue_id = ? AND key = ?').get(q.id, key) as
-            | { message_id: string; seq: number | null; expires_at: number }
-            | undefined;
+            { message_id: string; seq: number | null; expires_at: number } | undefined;
           if (seen && seen.expires_at > now) {
             const r: SendMessageResult = { messageId: seen.message_id, deduplicated: true };
             const s = renderSeq(seen.seq);
@@ -1156,9 +1144,7 @@ export class SqliteEngine implements StorageEngine {
       }
 
       if (p.maxInflight !== undefined) {
-        const n = this.q(
-          SQL.inflightCount,
-        ).get(q.id, now, p.maxInflight) as { n: number };
+        const n = this.q(SQL.inflightCount).get(q.id, now, p.maxInflight) as { n: number };
         if (n.n >= p.maxInflight) throw new DomainError('OverLimit', `queue ${q.name} has too many messages in flight`);
       }
 
@@ -1253,9 +1239,11 @@ export class SqliteEngine implements StorageEngine {
     let cursorSeq = Number.MIN_SAFE_INTEGER;
     const visited = new Set<string>();
     while (ctx.out.length < ctx.max) {
-      const groups = this.q(
-        SQL.fifoCandidates,
-      ).all(ctx.q.id, ctx.now, cursorAt, cursorAt, cursorSeq, PAGE) as Array<{ group_id: string; ready_at: number; head_seq: number }>;
+      const groups = this.q(SQL.fifoCandidates).all(ctx.q.id, ctx.now, cursorAt, cursorAt, cursorSeq, PAGE) as Array<{
+        group_id: string;
+        ready_at: number;
+        head_seq: number;
+      }>;
       if (groups.length === 0) return;
       for (const g of groups) {
         cursorAt = g.ready_at;
@@ -1290,10 +1278,8 @@ export class SqliteEngine implements StorageEngine {
    * same receipt token, reset their deadlines and return them again; otherwise undefined.
    */
   private replayAttempt(q: QueueRecord, p: ReceiveParams, now: number): ReceivedMessage[] | undefined {
-    const rec = this.q('SELECT expires_at, receipts FROM receive_attempts WHERE queue_id = ? AND attempt_id = ?').get(
-      q.id,
-      p.attemptId,
-    ) as { expires_at: number; receipts: string } | undefined;
+    const rec = this.q('SELECT expires_at, receipts FROM receive_attempts WHERE queue_id = ? AND attempt_id = ?').get(q.id, p.attemptId) as
+      { expires_at: number; receipts: string } | undefined;
     if (!rec || rec.expires_at <= now) return undefined;
     const receipts = JSON.parse(rec.receipts) as Array<{ id: number; token: string }>;
     // An attempt that delivered nothing is not replayed: a retry should see new messages.
@@ -1333,8 +1319,7 @@ export class SqliteEngine implements StorageEngine {
           // AWS accepts any receipt handle of a message on standard queues, and a repeated delete.
           if (id !== undefined) {
             const gone = this.q('DELETE FROM messages WHERE id = ? AND queue_id = ? RETURNING payload_id').get(id, q.id) as
-              | { payload_id: number }
-              | undefined;
+              { payload_id: number } | undefined;
             if (gone) this.q('DELETE FROM payloads WHERE id = ?').run(gone.payload_id);
           }
           return { ok: true };
@@ -1397,9 +1382,7 @@ export class SqliteEngine implements StorageEngine {
   moveTaskStart(p: MoveTaskStartParams): Promise<MoveTaskRecord> {
     return this.write(() => {
       const q = this.mustQueue(p.sourceQueueId);
-      const active = this.q(
-        `SELECT 1 FROM move_tasks WHERE source_queue_id = ? AND status IN ('RUNNING', 'CANCELLING') LIMIT 1`,
-      ).get(q.id);
+      const active = this.q(`SELECT 1 FROM move_tasks WHERE source_queue_id = ? AND status IN ('RUNNING', 'CANCELLING') LIMIT 1`).get(q.id);
       if (active) throw new DomainError('MoveTaskActive', `queue ${q.name} already has an active move task`);
       const now = this.clock.now();
       const id = this.random.uuid();
@@ -1495,9 +1478,11 @@ export class SqliteEngine implements StorageEngine {
         moved++;
       }
       for (const g of srcGroups) this.refreshGroup(src.id, g);
-      const remaining = this.q(
-        'SELECT 1 FROM messages INDEXED BY messages_ready WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? LIMIT 1',
-      ).get(src.id, now, cutoff);
+      const remaining = this.q('SELECT 1 FROM messages INDEXED BY messages_ready WHERE queue_id = ? AND visible_at <= ? AND sent_at > ? LIMIT 1').get(
+        src.id,
+        now,
+        cutoff,
+      );
       const done = task.moved + moved >= task.toMove || !remaining;
       return finish(done ? 'COMPLETED' : 'RUNNING', moved);
     });
@@ -1529,9 +1514,11 @@ export class SqliteEngine implements StorageEngine {
     const queues = (this.q('SELECT * FROM queues').all() as QueueRow[]).map(freezeQueue);
     for (const q of queues) {
       if (removed >= SWEEP_CHUNK) break;
-      const rows = this.q(
-        'SELECT id, payload_id, group_id FROM messages INDEXED BY messages_age WHERE queue_id = ? AND sent_at <= ? LIMIT ?',
-      ).all(q.id, now - retentionMs(q), SWEEP_CHUNK - removed) as Array<Pick<MessageRow, 'id' | 'payload_id' | 'group_id'>>;
+      const rows = this.q('SELECT id, payload_id, group_id FROM messages INDEXED BY messages_age WHERE queue_id = ? AND sent_at <= ? LIMIT ?').all(
+        q.id,
+        now - retentionMs(q),
+        SWEEP_CHUNK - removed,
+      ) as Array<Pick<MessageRow, 'id' | 'payload_id' | 'group_id'>>;
       const groups = new Set<string>();
       for (const r of rows) {
         this.deleteMessage(r);

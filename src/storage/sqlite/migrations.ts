@@ -168,18 +168,13 @@ export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'schema', s
  * Safe to call concurrently from several processes: each step runs under BEGIN IMMEDIATE and
  * re-reads the recorded version, so a step another process already applied is skipped.
  */
-export function migrate(
-  db: Database.Database,
-  now: number,
-  migrations: readonly Migration[] = MIGRATIONS,
-): number {
+export function migrate(db: Database.Database, now: number, migrations: readonly Migration[] = MIGRATIONS): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
     applied_at INTEGER NOT NULL
   )`);
-  const current = (): number =>
-    (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  const current = (): number => (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
   const newest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
   const found = current();
   if (found > newest) {

@@ -41,7 +41,11 @@ test('receipt handles: forged and foreign handles are ReceiptHandleIsInvalid', a
   const b = (await h.call('CreateQueue', { QueueName: 'b' })).QueueUrl;
   await h.call('SendMessage', { QueueUrl: a, MessageBody: 'x' });
   const rh = (await h.call('ReceiveMessage', { QueueUrl: a })).Messages![0]!.ReceiptHandle!;
-  await h.fails(h.call('DeleteMessage', { QueueUrl: b, ReceiptHandle: rh }), 'ReceiptHandleIsInvalid', `The input receipt handle "${rh}" is not a valid receipt handle.`);
+  await h.fails(
+    h.call('DeleteMessage', { QueueUrl: b, ReceiptHandle: rh }),
+    'ReceiptHandleIsInvalid',
+    `The input receipt handle "${rh}" is not a valid receipt handle.`,
+  );
   await h.fails(h.call('DeleteMessage', { QueueUrl: a, ReceiptHandle: 'garbage' }), 'ReceiptHandleIsInvalid');
   const batch = await h.call('DeleteMessageBatch', {
     QueueUrl: a,
@@ -52,7 +56,12 @@ test('receipt handles: forged and foreign handles are ReceiptHandleIsInvalid', a
   });
   assert.deepEqual(batch.Successful, [{ Id: 'ok' }]);
   assert.deepEqual(batch.Failed, [
-    { Id: 'bad', SenderFault: true, Code: 'ReceiptHandleIsInvalid', Message: 'The input receipt handle "fake-receipt-handle-1" is not a valid receipt handle.' },
+    {
+      Id: 'bad',
+      SenderFault: true,
+      Code: 'ReceiptHandleIsInvalid',
+      Message: 'The input receipt handle "fake-receipt-handle-1" is not a valid receipt handle.',
+    },
   ]);
   await h.close();
 });
@@ -67,7 +76,11 @@ test('visibility: default from queue, change, 12 h limit, not in flight', async 
   await h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh, VisibilityTimeout: 100 });
   h.clock.advance(50_000);
   assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, []);
-  await h.fails(h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh, VisibilityTimeout: 43_200 }), 'InvalidParameterValue', /43200 seconds/);
+  await h.fails(
+    h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh, VisibilityTimeout: 43_200 }),
+    'InvalidParameterValue',
+    /43200 seconds/,
+  );
   await h.fails(h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh, VisibilityTimeout: 43_201 }), 'InvalidParameterValue');
   await h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh, VisibilityTimeout: 0 });
   const again = await h.call('ReceiveMessage', { QueueUrl, VisibilityTimeout: 5, AttributeNames: ['ApproximateReceiveCount'] });
@@ -86,15 +99,31 @@ test('SendMessageBatch: request-level and per-entry failures', async () => {
   const { QueueUrl } = await h.call('CreateQueue', { QueueName: 'q' });
   await h.fails(h.call('SendMessageBatch', { QueueUrl, Entries: [] }), 'EmptyBatchRequest');
   const many = Array.from({ length: 20 }, (_, i) => ({ Id: `m${i}`, MessageBody: 'x' }));
-  await h.fails(h.call('SendMessageBatch', { QueueUrl, Entries: many }), 'TooManyEntriesInBatchRequest', 'Maximum number of entries per request are 10. You have sent 20.');
+  await h.fails(
+    h.call('SendMessageBatch', { QueueUrl, Entries: many }),
+    'TooManyEntriesInBatchRequest',
+    'Maximum number of entries per request are 10. You have sent 20.',
+  );
   await h.fails(h.call('SendMessageBatch', { QueueUrl, Entries: [{ Id: 'invalid:id', MessageBody: 'x' }] }), 'InvalidBatchEntryId');
   await h.fails(
-    h.call('SendMessageBatch', { QueueUrl, Entries: [{ Id: 'a', MessageBody: 'x' }, { Id: 'a', MessageBody: 'y' }] }),
+    h.call('SendMessageBatch', {
+      QueueUrl,
+      Entries: [
+        { Id: 'a', MessageBody: 'x' },
+        { Id: 'a', MessageBody: 'y' },
+      ],
+    }),
     'BatchEntryIdsNotDistinct',
   );
   const big = 'x'.repeat(600_000);
   await h.fails(
-    h.call('SendMessageBatch', { QueueUrl, Entries: [{ Id: 'a', MessageBody: big }, { Id: 'b', MessageBody: big }] }),
+    h.call('SendMessageBatch', {
+      QueueUrl,
+      Entries: [
+        { Id: 'a', MessageBody: big },
+        { Id: 'b', MessageBody: big },
+      ],
+    }),
     'BatchRequestTooLong',
   );
   const r = await h.call('SendMessageBatch', {
@@ -105,12 +134,18 @@ test('SendMessageBatch: request-level and per-entry failures', async () => {
       { Id: '3', MessageBody: 'c', DelaySeconds: 901 },
     ],
   });
-  assert.deepEqual(r.Successful.map((e) => e.Id), ['1']);
+  assert.deepEqual(
+    r.Successful.map((e) => e.Id),
+    ['1'],
+  );
   assert.equal(r.Successful[0]!.MD5OfMessageBody, '0cc175b9c0f1b6a831c399e269772661');
-  assert.deepEqual(r.Failed.map((f) => [f.Id, f.Code, f.SenderFault]), [
-    ['2', 'InvalidMessageContents', true],
-    ['3', 'InvalidParameterValue', true],
-  ]);
+  assert.deepEqual(
+    r.Failed.map((f) => [f.Id, f.Code, f.SenderFault]),
+    [
+      ['2', 'InvalidMessageContents', true],
+      ['3', 'InvalidParameterValue', true],
+    ],
+  );
   await h.close();
 });
 
@@ -123,9 +158,18 @@ test('FIFO: group/dedup rules, content-based dedup, batch fails as a whole', asy
     'InvalidParameterValue',
     'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
   );
-  await h.fails(h.call('SendMessage', { QueueUrl, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd', DelaySeconds: 2 }), 'InvalidParameterValue');
   await h.fails(
-    h.call('SendMessageBatch', { QueueUrl, Entries: [{ Id: 'a', MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd' }, { Id: 'b', MessageBody: 'y' }] }),
+    h.call('SendMessage', { QueueUrl, MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd', DelaySeconds: 2 }),
+    'InvalidParameterValue',
+  );
+  await h.fails(
+    h.call('SendMessageBatch', {
+      QueueUrl,
+      Entries: [
+        { Id: 'a', MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd' },
+        { Id: 'b', MessageBody: 'y' },
+      ],
+    }),
     'InvalidParameterValue',
     'The request must contain the parameter MessageGroupId.',
   );
@@ -188,11 +232,17 @@ test('purge cool-down names the queue', async () => {
 test('dead-letter queue and message move task', async () => {
   const h = await harness();
   const dlq = (await h.call('CreateQueue', { QueueName: 'dlq' })).QueueUrl;
-  const src = (await h.call('CreateQueue', {
-    QueueName: 'src',
-    Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: h.arn('dlq'), maxReceiveCount: 1 }), VisibilityTimeout: '0' },
-  })).QueueUrl;
-  await h.fails(h.call('StartMessageMoveTask', { SourceArn: h.arn('src') }), 'InvalidParameterValue', 'Source queue must be configured as a Dead Letter Queue.');
+  const src = (
+    await h.call('CreateQueue', {
+      QueueName: 'src',
+      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: h.arn('dlq'), maxReceiveCount: 1 }), VisibilityTimeout: '0' },
+    })
+  ).QueueUrl;
+  await h.fails(
+    h.call('StartMessageMoveTask', { SourceArn: h.arn('src') }),
+    'InvalidParameterValue',
+    'Source queue must be configured as a Dead Letter Queue.',
+  );
   await h.fails(h.call('StartMessageMoveTask', { SourceArn: h.arn('dlq'), DestinationArn: h.arn('nope') }), 'ResourceNotFoundException');
   await h.fails(h.call('StartMessageMoveTask', { SourceArn: h.arn('dlq'), MaxNumberOfMessagesPerSecond: 501 }), 'InvalidParameterValue');
   await h.call('SendMessage', { QueueUrl: src, MessageBody: 'poison' });

@@ -29,9 +29,17 @@ test('CreateQueue defaults, GetQueueAttributes All, idempotency', async () => {
 
 test('CreateQueue validation', async () => {
   const h = await harness();
-  await h.fails(h.call('CreateQueue', { QueueName: 'q', Attributes: { FifoQueue: 'false' } }), 'InvalidAttributeName', 'Unknown Attribute FifoQueue.');
+  await h.fails(
+    h.call('CreateQueue', { QueueName: 'q', Attributes: { FifoQueue: 'false' } }),
+    'InvalidAttributeName',
+    'Unknown Attribute FifoQueue.',
+  );
   await h.fails(h.call('CreateQueue', { QueueName: 'q', Attributes: { FifoQueue: 'true' } }), 'InvalidParameterValue');
-  await h.fails(h.call('CreateQueue', { QueueName: 'q', Attributes: { VisibilityTimeout: '43201' } }), 'InvalidAttributeValue', 'Invalid value for the parameter VisibilityTimeout.');
+  await h.fails(
+    h.call('CreateQueue', { QueueName: 'q', Attributes: { VisibilityTimeout: '43201' } }),
+    'InvalidAttributeValue',
+    'Invalid value for the parameter VisibilityTimeout.',
+  );
   await h.fails(h.call('CreateQueue', { QueueName: 'q', Attributes: { MessageRetentionPeriod: '59' } }), 'InvalidAttributeValue');
   await h.fails(h.call('CreateQueue', { QueueName: 'q', Attributes: { MaximumMessageSize: '1048577' } }), 'InvalidAttributeValue');
   await h.fails(h.call('CreateQueue', { QueueName: 'q', Attributes: { Bogus: '1' } }), 'InvalidAttributeName', 'Unknown Attribute Bogus.');
@@ -42,7 +50,10 @@ test('CreateQueue validation', async () => {
     h.call('CreateQueue', { QueueName: 'f.fifo', Attributes: { FifoQueue: 'true', FifoThroughputLimit: 'perMessageGroupId' } }),
     'InvalidAttributeValue',
   );
-  await h.call('CreateQueue', { QueueName: 'f.fifo', Attributes: { FifoQueue: 'true', FifoThroughputLimit: 'perMessageGroupId', DeduplicationScope: 'messageGroup' } });
+  await h.call('CreateQueue', {
+    QueueName: 'f.fifo',
+    Attributes: { FifoQueue: 'true', FifoThroughputLimit: 'perMessageGroupId', DeduplicationScope: 'messageGroup' },
+  });
   const { Attributes: a } = await h.call('GetQueueAttributes', { QueueUrl: h.url('f.fifo'), AttributeNames: ['All'] });
   assert.equal(a!.FifoQueue, 'true');
   assert.equal(a!.ContentBasedDeduplication, 'false');
@@ -56,7 +67,11 @@ test('SetQueueAttributes: FifoQueue immutable, RedrivePolicy checks and RedriveA
   const src = (await h.call('CreateQueue', { QueueName: 'src' })).QueueUrl;
   await h.call('CreateQueue', { QueueName: 'dlq' });
   await h.call('CreateQueue', { QueueName: 'fdlq.fifo', Attributes: { FifoQueue: 'true' } });
-  await h.fails(h.call('SetQueueAttributes', { QueueUrl: src, Attributes: { FifoQueue: 'true' } }), 'InvalidAttributeName', 'Unknown Attribute FifoQueue.');
+  await h.fails(
+    h.call('SetQueueAttributes', { QueueUrl: src, Attributes: { FifoQueue: 'true' } }),
+    'InvalidAttributeName',
+    'Unknown Attribute FifoQueue.',
+  );
   await h.fails(
     h.call('SetQueueAttributes', { QueueUrl: h.url('fdlq.fifo'), Attributes: { FifoQueue: 'false' } }),
     'InvalidAttributeValue',
@@ -82,7 +97,10 @@ test('SetQueueAttributes: FifoQueue immutable, RedrivePolicy checks and RedriveA
   );
   const eleven = Array.from({ length: 11 }, (_, i) => h.arn(`s${i}`));
   await h.fails(
-    h.call('SetQueueAttributes', { QueueUrl: h.url('dlq'), Attributes: { RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: eleven }) } }),
+    h.call('SetQueueAttributes', {
+      QueueUrl: h.url('dlq'),
+      Attributes: { RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: eleven }) },
+    }),
     'InvalidAttributeValue',
   );
   await h.call('SetQueueAttributes', {
@@ -136,7 +154,12 @@ test('tags and permissions', async () => {
   await h.fails(h.call('TagQueue', { QueueUrl, Tags: { k: 'v'.repeat(257) } }), 'InvalidParameterValue');
 
   await h.call('AddPermission', { QueueUrl, Label: 'p1', AWSAccountIds: ['111111111111'], Actions: ['ReceiveMessage'] });
-  await h.call('AddPermission', { QueueUrl, Label: 'p2', AWSAccountIds: ['111111111111', '222222222222'], Actions: ['SendMessage', 'DeleteMessage'] });
+  await h.call('AddPermission', {
+    QueueUrl,
+    Label: 'p2',
+    AWSAccountIds: ['111111111111', '222222222222'],
+    Actions: ['SendMessage', 'DeleteMessage'],
+  });
   const policy = JSON.parse((await h.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['Policy'] })).Attributes!.Policy!);
   assert.equal(policy.Version, '2008-10-17');
   assert.equal(policy.Id, `${h.arn('q')}/SQSDefaultPolicy`);
@@ -160,6 +183,10 @@ test('tags and permissions', async () => {
   await h.call('RemovePermission', { QueueUrl, Label: 'p1' });
   await h.call('RemovePermission', { QueueUrl, Label: 'p2' });
   assert.deepEqual((await h.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['Policy'] })).Attributes, {});
-  await h.fails(h.call('RemovePermission', { QueueUrl, Label: 'p2' }), 'InvalidParameterValue', "Value p2 for parameter Label is invalid. Reason: can't find label.");
+  await h.fails(
+    h.call('RemovePermission', { QueueUrl, Label: 'p2' }),
+    'InvalidParameterValue',
+    "Value p2 for parameter Label is invalid. Reason: can't find label.",
+  );
   await h.close();
 });

@@ -62,10 +62,18 @@ test('message bodies', () => {
   );
   // Attribute name + type + value count toward the size.
   throwsSqs(
-    () => validateMessage({ MessageBody: 'x'.repeat(1000), MessageAttributes: { abcdefghij: { DataType: 'String', StringValue: 'y'.repeat(10) } } }, false, 1024),
+    () =>
+      validateMessage(
+        { MessageBody: 'x'.repeat(1000), MessageAttributes: { abcdefghij: { DataType: 'String', StringValue: 'y'.repeat(10) } } },
+        false,
+        1024,
+      ),
     'InvalidParameterValue',
   );
-  assert.equal(validateMessage({ MessageBody: 'ab', MessageAttributes: { n: { DataType: 'Number', StringValue: '1' } } }, false, 1024), 2 + 1 + 6 + 1);
+  assert.equal(
+    validateMessage({ MessageBody: 'ab', MessageAttributes: { n: { DataType: 'Number', StringValue: '1' } } }, false, 1024),
+    2 + 1 + 6 + 1,
+  );
 });
 
 test('delay and FIFO parameters', () => {
@@ -90,7 +98,11 @@ test('delay and FIFO parameters', () => {
 test('message attributes', () => {
   const str = (v: string) => ({ DataType: 'String', StringValue: v });
   const many = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, str('v')]));
-  throwsSqs(() => validateMessageAttributes(many, 'user'), 'InvalidParameterValue', 'Number of message attributes [11] exceeds the allowed maximum [10].');
+  throwsSqs(
+    () => validateMessageAttributes(many, 'user'),
+    'InvalidParameterValue',
+    'Number of message attributes [11] exceeds the allowed maximum [10].',
+  );
   throwsSqs(() => validateMessageAttributes({ 'AWS.x': str('v') }, 'user'), 'InvalidParameterValue');
   throwsSqs(() => validateMessageAttributes({ 'amazon.x': str('v') }, 'user'), 'InvalidParameterValue');
   throwsSqs(() => validateMessageAttributes({ '.x': str('v') }, 'user'), 'InvalidParameterValue');
@@ -103,11 +115,14 @@ test('message attributes', () => {
     'InvalidParameterValue',
     "Message (user) attribute 'ErrorDetails' must contain a non-empty value of type 'String'.",
   );
-  throwsSqs(() => validateMessageAttributes({ a: { DataType: 'Strin' , StringValue: 'v'} }, 'user'), 'InvalidParameterValue');
+  throwsSqs(() => validateMessageAttributes({ a: { DataType: 'Strin', StringValue: 'v' } }, 'user'), 'InvalidParameterValue');
   throwsSqs(() => validateMessageAttributes({ a: { DataType: 'Number', StringValue: 'abc' } }, 'user'), 'InvalidParameterValue');
   throwsSqs(() => validateMessageAttributes({ a: { DataType: 'Number', StringValue: '1'.repeat(39) } }, 'user'), 'InvalidParameterValue');
   throwsSqs(() => validateMessageAttributes({ a: { DataType: 'Binary' } }, 'user'), 'InvalidParameterValue');
-  validateMessageAttributes({ a: { DataType: 'Number.int', StringValue: '-1.5e3' }, 'b.c-d_e': { DataType: 'Binary.png', BinaryValue: Buffer.from([0]) } }, 'user');
+  validateMessageAttributes(
+    { a: { DataType: 'Number.int', StringValue: '-1.5e3' }, 'b.c-d_e': { DataType: 'Binary.png', BinaryValue: Buffer.from([0]) } },
+    'user',
+  );
   validateMessageAttributes({ a: { DataType: 'Number', StringValue: '1'.repeat(38) + '000' } }, 'user');
   throwsSqs(() => validateMessageAttributes({ Foo: str('x') }, 'system'), 'InvalidParameterValue');
   validateMessageAttributes({ AWSTraceHeader: str('Root=1-5759e988-bd862e3fe1be46a994272793') }, 'system');

@@ -39,15 +39,29 @@ describe('auth config', () => {
   });
 
   it('refuses sigv4 without any credential, half a key pair, a bad auth value and bad list entries', () => {
-    assert.throws(() => loadConfig({ flags: { auth: 'sigv4' } }), (e: Error) => e instanceof ConfigError && /auth is sigv4 but no credentials are configured/.test(e.message));
+    assert.throws(
+      () => loadConfig({ flags: { auth: 'sigv4' } }),
+      (e: Error) => e instanceof ConfigError && /auth is sigv4 but no credentials are configured/.test(e.message),
+    );
     assert.throws(() => loadConfig({ flags: { accessKeyId: 'A' } }), /accessKeyId and secretAccessKey go together/);
     assert.throws(() => loadConfig({ env: { FERRY_SECRET_ACCESS_KEY: 's' } }), /go together/);
     assert.throws(() => loadConfig({ flags: { auth: 'iam' } }), /auth must be one of off, sigv4/);
     assert.throws(() => loadConfig({ flags: { configFile: file('b1.yaml', 'credentials: {accessKeyId: A}\n') } }), /credentials must be a list/);
-    assert.throws(() => loadConfig({ flags: { configFile: file('b2.yaml', 'credentials:\n  - {accessKeyId: A}\n') } }), /credentials\[0\]\.secretAccessKey/);
-    assert.throws(() => loadConfig({ flags: { configFile: file('b3.yaml', 'credentials:\n  - {accessKeyId: A, secretAccessKey: s, region: x}\n') } }), /unknown key "region"/);
     assert.throws(
-      () => loadConfig({ flags: { configFile: file('b4.yaml', 'credentials:\n  - {accessKeyId: A, secretAccessKey: s}\n  - {accessKeyId: A, secretAccessKey: t}\n') } }),
+      () => loadConfig({ flags: { configFile: file('b2.yaml', 'credentials:\n  - {accessKeyId: A}\n') } }),
+      /credentials\[0\]\.secretAccessKey/,
+    );
+    assert.throws(
+      () => loadConfig({ flags: { configFile: file('b3.yaml', 'credentials:\n  - {accessKeyId: A, secretAccessKey: s, region: x}\n') } }),
+      /unknown key "region"/,
+    );
+    assert.throws(
+      () =>
+        loadConfig({
+          flags: {
+            configFile: file('b4.yaml', 'credentials:\n  - {accessKeyId: A, secretAccessKey: s}\n  - {accessKeyId: A, secretAccessKey: t}\n'),
+          },
+        }),
       /listed twice/,
     );
   });

@@ -37,7 +37,16 @@ describe('config', () => {
   });
 
   it('reads JSON config files and queue declarations', () => {
-    const f = file('q.json', JSON.stringify({ skipCooldowns: true, queues: { a: { attributes: { DelaySeconds: 5, Policy: { Version: '2012-10-17' } }, tags: { t: 'x' } }, b: { deadLetterQueue: 'a', maxReceiveCount: 3 } } }));
+    const f = file(
+      'q.json',
+      JSON.stringify({
+        skipCooldowns: true,
+        queues: {
+          a: { attributes: { DelaySeconds: 5, Policy: { Version: '2012-10-17' } }, tags: { t: 'x' } },
+          b: { deadLetterQueue: 'a', maxReceiveCount: 3 },
+        },
+      }),
+    );
     const c = loadConfig({ flags: { configFile: f } });
     assert.equal(c.skipCooldowns, true);
     assert.deepEqual(c.queues.a, { attributes: { DelaySeconds: '5', Policy: '{"Version":"2012-10-17"}' }, tags: { t: 'x' } });
@@ -49,7 +58,10 @@ describe('config', () => {
       [() => loadConfig({ flags: { configFile: file('u.yaml', 'prot: 1\n') } }), /unknown key "prot"/],
       [() => loadConfig({ flags: { configFile: file('uq.yaml', 'queues:\n  a:\n    atributes: {}\n') } }), /queues\.a: unknown key "atributes"/],
       [() => loadConfig({ flags: { configFile: file('dl.yaml', 'queues:\n  a:\n    deadLetterQueue: b\n') } }), /go together/],
-      [() => loadConfig({ flags: { configFile: file('mr.yaml', 'queues:\n  a:\n    deadLetterQueue: b\n    maxReceiveCount: 0\n') } }), /maxReceiveCount/],
+      [
+        () => loadConfig({ flags: { configFile: file('mr.yaml', 'queues:\n  a:\n    deadLetterQueue: b\n    maxReceiveCount: 0\n') } }),
+        /maxReceiveCount/,
+      ],
       [() => loadConfig({ flags: { configFile: file('bad.yaml', ': : :\n  - [') } }), /not valid YAML/],
       [() => loadConfig({ flags: { configFile: join(dir, 'missing.yaml') } }), /cannot read config file/],
       [() => loadConfig({ env: { FERRY_PORT: '70000' } }), /environment variable FERRY_PORT: port must be a port number/],

@@ -22,11 +22,16 @@ describe('config: postgres storage', () => {
   });
 
   it('storage postgres requires a database URL', () => {
-    assert.throws(() => loadConfig({ flags: { storage: 'postgres' } }), (e: unknown) => e instanceof ConfigError && /database-url/.test(e.message));
+    assert.throws(
+      () => loadConfig({ flags: { storage: 'postgres' } }),
+      (e: unknown) => e instanceof ConfigError && /database-url/.test(e.message),
+    );
   });
 
   it('flag, environment and config file all reach the settings; the URL is not echoed in errors', () => {
-    const fromEnv = loadConfig({ env: { FERRY_STORAGE: 'postgres', FERRY_DATABASE_URL: URL_, FERRY_DATABASE_SCHEMA: 'ferry_a', FERRY_DATABASE_POOL_SIZE: '4' } });
+    const fromEnv = loadConfig({
+      env: { FERRY_STORAGE: 'postgres', FERRY_DATABASE_URL: URL_, FERRY_DATABASE_SCHEMA: 'ferry_a', FERRY_DATABASE_POOL_SIZE: '4' },
+    });
     assert.deepEqual([fromEnv.storage, fromEnv.databaseUrl, fromEnv.databaseSchema, fromEnv.databasePoolSize], ['postgres', URL_, 'ferry_a', 4]);
     const fromFlags = loadConfig({ flags: { storage: 'postgres', databaseUrl: URL_, databaseSchema: 'ferry_b', databasePoolSize: '7' } });
     assert.deepEqual([fromFlags.databaseSchema, fromFlags.databasePoolSize], ['ferry_b', 7]);

@@ -38,10 +38,7 @@ test('MD5OfMessageAttributes: String attributes recorded from AWS', () => {
 
 test('MD5OfMessageAttributes: Number and Binary', () => {
   assert.equal(md5OfAttributes({ timestamp: { DataType: 'Number', StringValue: '1493147359900' } }), '235c5c510d26fb653d073faed50ae77c');
-  assert.equal(
-    md5OfAttributes({ ordinal: { DataType: 'Number', StringValue: '1' }, category: s('test') }),
-    'd21ae90c49061e927f57df5f5d72be1f',
-  );
+  assert.equal(md5OfAttributes({ ordinal: { DataType: 'Number', StringValue: '1' }, category: s('test') }), 'd21ae90c49061e927f57df5f5d72be1f');
   const bin = Buffer.from('traceparent\x1e00-774062d6c37081a5a0b9b5b88e30627c-2d2482211f6489da-01', 'latin1');
   assert.equal(md5OfAttributes({ attr1: { DataType: 'Binary', BinaryValue: bin } }), '8cbe4db156db8a94db8b801b7addb984');
 });

@@ -29,10 +29,15 @@ function md5OfAttributes(attrs: Record<string, { DataType: string; StringValue?:
     const nb = Buffer.from(name, 'utf8');
     const tb = Buffer.from(a.DataType, 'utf8');
     h.update(len(nb.length)).update(nb).update(len(tb.length)).update(tb);
-    if (a.BinaryValue) h.update(Buffer.from([2])).update(len(a.BinaryValue.length)).update(a.BinaryValue);
+    if (a.BinaryValue)
+      h.update(Buffer.from([2]))
+        .update(len(a.BinaryValue.length))
+        .update(a.BinaryValue);
     else {
       const v = Buffer.from(a.StringValue ?? '', 'utf8');
-      h.update(Buffer.from([1])).update(len(v.length)).update(v);
+      h.update(Buffer.from([1]))
+        .update(len(v.length))
+        .update(v);
     }
   }
   return h.digest('hex');
@@ -76,7 +81,13 @@ before(async () => {
             Failed: input.Entries.slice(1).map((e: any) => ({ Id: e.Id, SenderFault: true, Code: 'InvalidParameterValue', Message: 'nope' })),
           };
         case 'GetQueueAttributes':
-          return { Attributes: { VisibilityTimeout: '30', Policy: '{"Version":"2012-10-17","Statement":[]}', QueueArn: 'arn:aws:sqs:us-east-1:000000000000:q' } };
+          return {
+            Attributes: {
+              VisibilityTimeout: '30',
+              Policy: '{"Version":"2012-10-17","Statement":[]}',
+              QueueArn: 'arn:aws:sqs:us-east-1:000000000000:q',
+            },
+          };
         case 'ListQueueTags':
           return { Tags: { team: 'a&b', env: 'prod' } };
         case 'ListQueues':
@@ -106,7 +117,9 @@ after(async () => {
 });
 
 test('ReceiveMessage: body with CR and entities, attributes, binary message attributes, MD5 verified', async () => {
-  const r = await sqs.receiveMessage({ QueueUrl: queueUrl, AttributeNames: ['All'], MessageAttributeNames: ['All'], MaxNumberOfMessages: 10 }).promise();
+  const r = await sqs
+    .receiveMessage({ QueueUrl: queueUrl, AttributeNames: ['All'], MessageAttributeNames: ['All'], MaxNumberOfMessages: 10 })
+    .promise();
   assert.equal(r.Messages.length, 1);
   const m = r.Messages[0];
   assert.equal(m.Body, BODY);
@@ -142,7 +155,11 @@ test('SendMessageBatch: successes and failures parse; entries with binary attrib
 
 test('GetQueueAttributes, ListQueueTags, ListQueues parse', async () => {
   const g = await sqs.getQueueAttributes({ QueueUrl: queueUrl, AttributeNames: ['All'] }).promise();
-  assert.deepEqual(g.Attributes, { VisibilityTimeout: '30', Policy: '{"Version":"2012-10-17","Statement":[]}', QueueArn: 'arn:aws:sqs:us-east-1:000000000000:q' });
+  assert.deepEqual(g.Attributes, {
+    VisibilityTimeout: '30',
+    Policy: '{"Version":"2012-10-17","Statement":[]}',
+    QueueArn: 'arn:aws:sqs:us-east-1:000000000000:q',
+  });
   const t = await sqs.listQueueTags({ QueueUrl: queueUrl }).promise();
   assert.deepEqual(t.Tags, { team: 'a&b', env: 'prod' });
   const l = await sqs.listQueues({ QueueNamePrefix: 'q', MaxResults: 2 }).promise();

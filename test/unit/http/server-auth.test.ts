@@ -34,7 +34,12 @@ after(() => server.close());
 it('dispatches a signed request with its access key id; refuses unsigned ones before decoding', async () => {
   const { port } = await server.listen(0, '127.0.0.1');
   const body = '{}';
-  const signer = new SignatureV4({ credentials: { accessKeyId: 'AKIDHTTP', secretAccessKey: 'http-secret' }, region: 'us-east-1', service: 'sqs', sha256: Sha256 as never });
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: 'AKIDHTTP', secretAccessKey: 'http-secret' },
+    region: 'us-east-1',
+    service: 'sqs',
+    sha256: Sha256 as never,
+  });
   const signed = (await signer.sign({
     method: 'POST',
     protocol: 'http:',
@@ -52,7 +57,11 @@ it('dispatches a signed request with its access key id; refuses unsigned ones be
   assert.equal(metas[0]!.accessKeyId, 'AKIDHTTP');
 
   // Unsigned, and even undecodable: the answer is about authentication, in the request's protocol.
-  const json = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.Nope' }, body: 'not json' });
+  const json = await fetch(`http://127.0.0.1:${port}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.Nope' },
+    body: 'not json',
+  });
   assert.equal(json.status, 403);
   assert.equal(json.headers.get('x-amzn-query-error'), 'MissingAuthenticationToken;Sender');
   const query = await fetch(`http://127.0.0.1:${port}/?Action=Nope`);

@@ -35,13 +35,19 @@ interface Res {
   body: string;
 }
 
-function request(port: number, opts: { method?: string; path?: string; headers?: Record<string, string | number>; body?: string | Buffer; agent?: http.Agent }): Promise<Res> {
+function request(
+  port: number,
+  opts: { method?: string; path?: string; headers?: Record<string, string | number>; body?: string | Buffer; agent?: http.Agent },
+): Promise<Res> {
   return new Promise((resolve, reject) => {
-    const r = http.request({ host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path ?? '/', headers: opts.headers, agent: opts.agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const r = http.request(
+      { host: '127.0.0.1', port, method: opts.method ?? 'POST', path: opts.path ?? '/', headers: opts.headers, agent: opts.agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     r.on('error', reject);
     r.end(opts.body);
   });
@@ -89,7 +95,10 @@ test('queue-path POST (Query) gets QueueUrl from the path; XML response', async 
   const r = await request(port, { path: '/000000000000/orders', headers: { ...FORM_H, host: 'h:1' }, body: 'Action=PurgeQueue&Version=2012-11-05' });
   assert.equal(r.status, 200);
   assert.equal(r.headers['content-type'], 'text/xml');
-  assert.match(r.body, /^<\?xml version="1.0"\?><PurgeQueueResponse xmlns="http:\/\/queue.amazonaws.com\/doc\/2012-11-05\/"><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId>/);
+  assert.match(
+    r.body,
+    /^<\?xml version="1.0"\?><PurgeQueueResponse xmlns="http:\/\/queue.amazonaws.com\/doc\/2012-11-05\/"><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId>/,
+  );
   assert.deepEqual(calls[0]!.input, { QueueUrl: 'http://h:1/000000000000/orders' });
   assert.equal(calls[0]!.meta.protocol, 'query');
   assert.equal(logs[0].queue, 'orders');
@@ -146,7 +155,11 @@ test('errors: SqsError in each protocol, decode errors, internal errors are 500 
   assert.equal(j.headers['x-amzn-query-error'], 'AWS.SimpleQueueService.PurgeQueueInProgress;Sender');
   const q = await request(port, { headers: FORM_H, body: 'Action=DeleteQueue&QueueUrl=u' });
   assert.equal(q.status, 400);
-  assert.ok(q.body.includes('<Code>AWS.SimpleQueueService.NonExistentQueue</Code><Message>The specified queue does not exist for this wsdl version.</Message>'));
+  assert.ok(
+    q.body.includes(
+      '<Code>AWS.SimpleQueueService.NonExistentQueue</Code><Message>The specified queue does not exist for this wsdl version.</Message>',
+    ),
+  );
   const bad = await request(port, { headers: JSON_H('SendMessage'), body: '{"QueueUrl":' });
   assert.equal(bad.status, 400);
   assert.equal(JSON.parse(bad.body).__type, 'com.amazon.coral.service#SerializationException');

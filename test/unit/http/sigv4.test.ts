@@ -25,7 +25,14 @@ function request(method: string, target: string, headerList: Array<[string, stri
     const v = value.trim(); // node trims optional whitespace around a header value
     headers[lower] = headers[lower] === undefined ? v : `${headers[lower]}, ${v}`;
   }
-  return { method, path: q === -1 ? target : target.slice(0, q), query: q === -1 ? '' : target.slice(q + 1), headers, rawHeaders, body: Buffer.from(body) };
+  return {
+    method,
+    path: q === -1 ? target : target.slice(0, q),
+    query: q === -1 ? '' : target.slice(q + 1),
+    headers,
+    rawHeaders,
+    body: Buffer.from(body),
+  };
 }
 
 function expectSqsError(fn: () => unknown, code: string, message?: string | RegExp): SqsError {
@@ -82,9 +89,30 @@ interface Vector {
  * non-S3 services — passing the decoded form as the "wire" path yields exactly the suite's canonical URI.
  */
 const SUITE: Vector[] = [
-  { name: 'get-vanilla', method: 'GET', target: '/', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31' },
-  { name: 'get-vanilla-empty-query-key', method: 'GET', target: '/?Param1=value1', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: 'a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb' },
-  { name: 'get-vanilla-query-order-key-case', method: 'GET', target: '/?Param2=value2&Param1=value1', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: 'b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500' },
+  {
+    name: 'get-vanilla',
+    method: 'GET',
+    target: '/',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+  },
+  {
+    name: 'get-vanilla-empty-query-key',
+    method: 'GET',
+    target: '/?Param1=value1',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: 'a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb',
+  },
+  {
+    name: 'get-vanilla-query-order-key-case',
+    method: 'GET',
+    target: '/?Param2=value2&Param1=value1',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: 'b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500',
+  },
   {
     name: 'get-vanilla-query-unreserved',
     method: 'GET',
@@ -93,9 +121,30 @@ const SUITE: Vector[] = [
     signed: 'host;x-amz-date',
     signature: '9c3e54bfcdf0b19771a7f523ee5669cdf59bc7cc0884027167c21bb143a40197',
   },
-  { name: 'get-vanilla-utf8-query', method: 'GET', target: '/?ሴ=bar', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '2cdec8eed098649ff3a119c94853b13c643bcf08f8b0a1d91e12c9027818dd04' },
-  { name: 'get-utf8', method: 'GET', target: '/ሴ', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85' },
-  { name: 'get-unreserved', method: 'GET', target: '/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f' },
+  {
+    name: 'get-vanilla-utf8-query',
+    method: 'GET',
+    target: '/?ሴ=bar',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '2cdec8eed098649ff3a119c94853b13c643bcf08f8b0a1d91e12c9027818dd04',
+  },
+  {
+    name: 'get-utf8',
+    method: 'GET',
+    target: '/ሴ',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85',
+  },
+  {
+    name: 'get-unreserved',
+    method: 'GET',
+    target: '/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f',
+  },
   {
     name: 'get-header-key-duplicate',
     method: 'GET',
@@ -120,16 +169,86 @@ const SUITE: Vector[] = [
     signed: 'host;my-header1;my-header2;x-amz-date',
     signature: 'acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736',
   },
-  { name: 'normalize-path/get-relative', method: 'GET', target: '/example/..', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31' },
-  { name: 'normalize-path/get-relative-relative', method: 'GET', target: '/example1/example2/../..', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31' },
-  { name: 'normalize-path/get-slash-dot-slash', method: 'GET', target: '/./', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31' },
-  { name: 'normalize-path/get-slash-pointless-dot', method: 'GET', target: '/./example', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: 'ef75d96142cf21edca26f06005da7988e4f8dc83a165a80865db7089db637ec5' },
-  { name: 'normalize-path/get-slashes', method: 'GET', target: '//example//', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '9a624bd73a37c9a373b5312afbebe7a714a789de108f0bdfe846570885f57e84' },
-  { name: 'normalize-path/get-space', method: 'GET', target: '/example space/', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '652487583200325589f1fba4c7e578f72c47cb61beeca81406b39ddec1366741' },
-  { name: 'post-vanilla', method: 'POST', target: '/', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b' },
-  { name: 'post-vanilla-empty-query-value', method: 'POST', target: '/?Param1=value1', headers: [HOST, DATE], signed: 'host;x-amz-date', signature: '28038455d6de14eafc1f9222cf5aa6f1a96197d7deb8263271d420d138af7f11' },
-  { name: 'post-header-key-sort', method: 'POST', target: '/', headers: [HOST, ['My-Header1', 'value1'], DATE], signed: 'host;my-header1;x-amz-date', signature: 'c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c' },
-  { name: 'post-header-value-case', method: 'POST', target: '/', headers: [HOST, ['My-Header1', 'VALUE1'], DATE], signed: 'host;my-header1;x-amz-date', signature: 'cdbc9802e29d2942e5e10b5bccfdd67c5f22c7c4e8ae67b53629efa58b974b7d' },
+  {
+    name: 'normalize-path/get-relative',
+    method: 'GET',
+    target: '/example/..',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+  },
+  {
+    name: 'normalize-path/get-relative-relative',
+    method: 'GET',
+    target: '/example1/example2/../..',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+  },
+  {
+    name: 'normalize-path/get-slash-dot-slash',
+    method: 'GET',
+    target: '/./',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+  },
+  {
+    name: 'normalize-path/get-slash-pointless-dot',
+    method: 'GET',
+    target: '/./example',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: 'ef75d96142cf21edca26f06005da7988e4f8dc83a165a80865db7089db637ec5',
+  },
+  {
+    name: 'normalize-path/get-slashes',
+    method: 'GET',
+    target: '//example//',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '9a624bd73a37c9a373b5312afbebe7a714a789de108f0bdfe846570885f57e84',
+  },
+  {
+    name: 'normalize-path/get-space',
+    method: 'GET',
+    target: '/example space/',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '652487583200325589f1fba4c7e578f72c47cb61beeca81406b39ddec1366741',
+  },
+  {
+    name: 'post-vanilla',
+    method: 'POST',
+    target: '/',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b',
+  },
+  {
+    name: 'post-vanilla-empty-query-value',
+    method: 'POST',
+    target: '/?Param1=value1',
+    headers: [HOST, DATE],
+    signed: 'host;x-amz-date',
+    signature: '28038455d6de14eafc1f9222cf5aa6f1a96197d7deb8263271d420d138af7f11',
+  },
+  {
+    name: 'post-header-key-sort',
+    method: 'POST',
+    target: '/',
+    headers: [HOST, ['My-Header1', 'value1'], DATE],
+    signed: 'host;my-header1;x-amz-date',
+    signature: 'c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c',
+  },
+  {
+    name: 'post-header-value-case',
+    method: 'POST',
+    target: '/',
+    headers: [HOST, ['My-Header1', 'VALUE1'], DATE],
+    signed: 'host;my-header1;x-amz-date',
+    signature: 'cdbc9802e29d2942e5e10b5bccfdd67c5f22c7c4e8ae67b53629efa58b974b7d',
+  },
   {
     name: 'post-x-www-form-urlencoded',
     method: 'POST',
@@ -183,7 +302,12 @@ describe('official AWS SigV4 test suite', () => {
     assert.equal(id.sessionToken, STS_TOKEN);
   });
   it('the same vectors fail with the wrong secret', () => {
-    const wrong = createSigV4Verifier({ region: 'us-east-1', service: 'service', credentials: [{ ...SUITE_KEY, secretAccessKey: 'not-the-secret' }], clock: new ManualClock(SUITE_TIME) });
+    const wrong = createSigV4Verifier({
+      region: 'us-east-1',
+      service: 'service',
+      credentials: [{ ...SUITE_KEY, secretAccessKey: 'not-the-secret' }],
+      clock: new ManualClock(SUITE_TIME),
+    });
     for (const v of SUITE) expectSqsError(() => wrong.verify(suiteRequest(v)), 'SignatureDoesNotMatch');
   });
 });
@@ -281,7 +405,12 @@ describe('requests signed by @smithy/signature-v4 (service sqs)', () => {
   });
 
   it('a session token is accepted and reported', async () => {
-    const signer = new SignatureV4({ credentials: { ...KEY, sessionToken: 'FQoGZXIvYXdzEXAMPLE' }, region: 'us-east-1', service: 'sqs', sha256: Sha256 as never });
+    const signer = new SignatureV4({
+      credentials: { ...KEY, sessionToken: 'FQoGZXIvYXdzEXAMPLE' },
+      region: 'us-east-1',
+      service: 'sqs',
+      sha256: Sha256 as never,
+    });
     const { verifier } = verifierAt();
     assert.equal(verifier.verify(await signed(jsonRequest(), signer)).sessionToken, 'FQoGZXIvYXdzEXAMPLE');
   });
@@ -289,9 +418,19 @@ describe('requests signed by @smithy/signature-v4 (service sqs)', () => {
   it('the wrong secret → SignatureDoesNotMatch explaining the canonical request, without the secret', async () => {
     const { verifier } = verifierAt();
     const wrongSecretRequest = await signed(jsonRequest(), smithy('wrong-secret'));
-    const e = expectSqsError(() => verifier.verify(wrongSecretRequest), 'SignatureDoesNotMatch', /^The request signature we calculated does not match/);
-    assert.match(e.message, /The Canonical String for this request should have been\n'POST\n\/\n\ncontent-length:23\ncontent-type:application\/x-amz-json-1.0\nhost:127.0.0.1:9324\n/);
-    assert.match(e.message, /The String-to-Sign should have been\n'AWS4-HMAC-SHA256\n20260314T092653Z\n20260314\/us-east-1\/sqs\/aws4_request\n[0-9a-f]{64}'\n$/);
+    const e = expectSqsError(
+      () => verifier.verify(wrongSecretRequest),
+      'SignatureDoesNotMatch',
+      /^The request signature we calculated does not match/,
+    );
+    assert.match(
+      e.message,
+      /The Canonical String for this request should have been\n'POST\n\/\n\ncontent-length:23\ncontent-type:application\/x-amz-json-1.0\nhost:127.0.0.1:9324\n/,
+    );
+    assert.match(
+      e.message,
+      /The String-to-Sign should have been\n'AWS4-HMAC-SHA256\n20260314T092653Z\n20260314\/us-east-1\/sqs\/aws4_request\n[0-9a-f]{64}'\n$/,
+    );
     assert.ok(!e.message.includes(KEY.secretAccessKey) && !e.message.includes('wrong-secret'));
     assert.equal(e.statusFor('json'), 403);
   });
@@ -302,7 +441,10 @@ describe('requests signed by @smithy/signature-v4 (service sqs)', () => {
     expectSqsError(() => verifier.verify({ ...good, body: Buffer.from('{"QueueNamePrefix":"b"}') }), 'SignatureDoesNotMatch');
     expectSqsError(() => verifier.verify({ ...good, path: '/000000000000/q' }), 'SignatureDoesNotMatch');
     expectSqsError(() => verifier.verify({ ...good, query: 'Action=DeleteQueue' }), 'SignatureDoesNotMatch');
-    expectSqsError(() => verifier.verify({ ...good, headers: { ...good.headers, 'x-amz-target': 'AmazonSQS.DeleteQueue' } }), 'SignatureDoesNotMatch');
+    expectSqsError(
+      () => verifier.verify({ ...good, headers: { ...good.headers, 'x-amz-target': 'AmazonSQS.DeleteQueue' } }),
+      'SignatureDoesNotMatch',
+    );
     expectSqsError(() => verifier.verify({ ...good, method: 'PUT' }), 'SignatureDoesNotMatch');
   });
 
@@ -318,9 +460,17 @@ describe('requests signed by @smithy/signature-v4 (service sqs)', () => {
     const unsigned = jsonRequest(body);
     unsigned.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
     const unsignedSigned = await signed(unsigned);
-    expectSqsError(() => verifier.verify(lyingSigned), 'SignatureDoesNotMatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    expectSqsError(
+      () => verifier.verify(lyingSigned),
+      'SignatureDoesNotMatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
     // UNSIGNED-PAYLOAD is S3's: for SQS the body must be covered.
-    expectSqsError(() => verifier.verify(unsignedSigned), 'SignatureDoesNotMatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    expectSqsError(
+      () => verifier.verify(unsignedSigned),
+      'SignatureDoesNotMatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
   });
 });
 
@@ -331,31 +481,72 @@ describe('errors', () => {
     assert.equal(e.statusFor('query'), 403);
     expectSqsError(() => verifier.verify(request('GET', '/?Action=ListQueues&Version=2012-11-05', [['Host', 'x']])), 'MissingAuthenticationToken');
     // SigV2 query signatures are no longer accepted by SQS either.
-    expectSqsError(() => verifier.verify(request('GET', '/?Action=ListQueues&AWSAccessKeyId=A&SignatureVersion=2&Signature=x', [['Host', 'x']])), 'MissingAuthenticationToken');
+    expectSqsError(
+      () => verifier.verify(request('GET', '/?Action=ListQueues&AWSAccessKeyId=A&SignatureVersion=2&Signature=x', [['Host', 'x']])),
+      'MissingAuthenticationToken',
+    );
   });
 
   it('a malformed Authorization header → IncompleteSignature naming what is missing', () => {
     const { verifier } = verifierAt();
     const h = 'AWS4-HMAC-SHA256 Credential=AKIDFERRYTEST/20260314/us-east-1/sqs/aws4_request';
     const e = expectSqsError(
-      () => verifier.verify(request('POST', '/', [['Host', 'x'], ['Authorization', h]])),
+      () =>
+        verifier.verify(
+          request('POST', '/', [
+            ['Host', 'x'],
+            ['Authorization', h],
+          ]),
+        ),
       'IncompleteSignature',
       `Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=${h}`,
     );
     assert.equal(e.statusFor('json'), 400);
-    expectSqsError(() => verifier.verify(request('POST', '/', [['Host', 'x'], ['X-Amz-Date', '20260314T092653Z'], ['Authorization', 'Basic dXNlcjpwYXNz']])), 'IncompleteSignature', /^Authorization header requires 'Credential' parameter\./);
     expectSqsError(
-      () => verifier.verify(request('POST', '/', [['Host', 'x'], ['X-Amz-Date', '20260314T092653Z'], ['Authorization', 'AWS4-HMAC-SHA256 Credential AKID, SignedHeaders=host, Signature=00']])),
+      () =>
+        verifier.verify(
+          request('POST', '/', [
+            ['Host', 'x'],
+            ['X-Amz-Date', '20260314T092653Z'],
+            ['Authorization', 'Basic dXNlcjpwYXNz'],
+          ]),
+        ),
+      'IncompleteSignature',
+      /^Authorization header requires 'Credential' parameter\./,
+    );
+    expectSqsError(
+      () =>
+        verifier.verify(
+          request('POST', '/', [
+            ['Host', 'x'],
+            ['X-Amz-Date', '20260314T092653Z'],
+            ['Authorization', 'AWS4-HMAC-SHA256 Credential AKID, SignedHeaders=host, Signature=00'],
+          ]),
+        ),
       'IncompleteSignature',
       "'Credential AKID' not a valid key=value pair (missing equal-sign) in Authorization header: 'AWS4-HMAC-SHA256 Credential AKID, SignedHeaders=host, Signature=00'.",
     );
     expectSqsError(
-      () => verifier.verify(request('POST', '/', [['Host', 'x'], ['X-Amz-Date', '20260314T092653Z'], ['Authorization', 'AWS4-HMAC-SHA256 Credential=AKIDFERRYTEST/20260314/us-east-1, SignedHeaders=host, Signature=00']])),
+      () =>
+        verifier.verify(
+          request('POST', '/', [
+            ['Host', 'x'],
+            ['X-Amz-Date', '20260314T092653Z'],
+            ['Authorization', 'AWS4-HMAC-SHA256 Credential=AKIDFERRYTEST/20260314/us-east-1, SignedHeaders=host, Signature=00'],
+          ]),
+        ),
       'IncompleteSignature',
       /^Credential must have exactly 5 slash-delimited elements/,
     );
     expectSqsError(
-      () => verifier.verify(request('POST', '/', [['Host', 'x'], ['X-Amz-Date', '2026-03-14T09:26:53Z'], ['Authorization', 'AWS4-HMAC-SHA256 Credential=AKIDFERRYTEST/20260314/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00']])),
+      () =>
+        verifier.verify(
+          request('POST', '/', [
+            ['Host', 'x'],
+            ['X-Amz-Date', '2026-03-14T09:26:53Z'],
+            ['Authorization', 'AWS4-HMAC-SHA256 Credential=AKIDFERRYTEST/20260314/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00'],
+          ]),
+        ),
       'IncompleteSignature',
       /^Date must be in ISO-8601 'basic format'/,
     );
@@ -363,7 +554,12 @@ describe('errors', () => {
 
   it('an unknown access key → InvalidClientTokenId (403)', async () => {
     const { verifier } = verifierAt();
-    const other = new SignatureV4({ credentials: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x' }, region: 'us-east-1', service: 'sqs', sha256: Sha256 as never });
+    const other = new SignatureV4({
+      credentials: { accessKeyId: 'AKIDUNKNOWN', secretAccessKey: 'x' },
+      region: 'us-east-1',
+      service: 'sqs',
+      sha256: Sha256 as never,
+    });
     const req = await signed(jsonRequest(), other);
     const e = expectSqsError(() => verifier.verify(req), 'InvalidClientTokenId', 'The security token included in the request is invalid.');
     assert.equal(e.statusFor('query'), 403);
@@ -377,7 +573,11 @@ describe('errors', () => {
     expectSqsError(() => verifier.verify(sns), 'SignatureDoesNotMatch', "Credential should be scoped to correct service: 'sqs'. ");
     const t = await signed(jsonRequest());
     const auth = (t.headers.authorization as string).replace('/aws4_request', '/aws5_request');
-    expectSqsError(() => verifier.verify({ ...t, headers: { ...t.headers, authorization: auth } }), 'SignatureDoesNotMatch', "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. ");
+    expectSqsError(
+      () => verifier.verify({ ...t, headers: { ...t.headers, authorization: auth } }),
+      'SignatureDoesNotMatch',
+      "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. ",
+    );
   });
 
   it('a scope date that is not the request day → SignatureDoesNotMatch', async () => {
@@ -395,7 +595,11 @@ describe('errors', () => {
     const { verifier } = verifierAt();
     const t = await signed(jsonRequest());
     const auth = (t.headers.authorization as string).replace(/SignedHeaders=[^,]+/, 'SignedHeaders=content-type;x-amz-date');
-    expectSqsError(() => verifier.verify({ ...t, headers: { ...t.headers, authorization: auth } }), 'IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    expectSqsError(
+      () => verifier.verify({ ...t, headers: { ...t.headers, authorization: auth } }),
+      'IncompleteSignature',
+      "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    );
   });
 
   it('a signature of the wrong shape is a mismatch, not a crash', async () => {
@@ -418,9 +622,17 @@ describe('clock skew (header auth, 15 minutes either way)', () => {
     verifier.verify(req);
 
     clock.set(NOW + 15 * 60_000 + 1000);
-    expectSqsError(() => verifier.verify(req), 'SignatureDoesNotMatch', 'Signature expired: 20260314T092653Z is now earlier than 20260314T092654Z (20260314T094154Z - 15 min.)');
+    expectSqsError(
+      () => verifier.verify(req),
+      'SignatureDoesNotMatch',
+      'Signature expired: 20260314T092653Z is now earlier than 20260314T092654Z (20260314T094154Z - 15 min.)',
+    );
     clock.set(NOW - 16 * 60_000);
-    expectSqsError(() => verifier.verify(req), 'SignatureDoesNotMatch', 'Signature not yet current: 20260314T092653Z is still later than 20260314T092553Z (20260314T091053Z + 15 min.)');
+    expectSqsError(
+      () => verifier.verify(req),
+      'SignatureDoesNotMatch',
+      'Signature not yet current: 20260314T092653Z is still later than 20260314T092553Z (20260314T091053Z + 15 min.)',
+    );
   });
 
   it('the Date header stands in for X-Amz-Date', () => {
@@ -430,11 +642,22 @@ describe('clock skew (header auth, 15 minutes either way)', () => {
     const amz = isoBasic(NOW);
     const canonical = `POST\n/\n\ndate:${date}\nhost:h\n\ndate;host\n${createHash('sha256').update('').digest('hex')}`;
     const sts = `AWS4-HMAC-SHA256\n${amz}\n${amz.slice(0, 8)}/us-east-1/sqs/aws4_request\n${createHash('sha256').update(canonical).digest('hex')}`;
-    let k: Buffer = createHmac('sha256', 'AWS4' + KEY.secretAccessKey).update(amz.slice(0, 8)).digest();
+    let k: Buffer = createHmac('sha256', 'AWS4' + KEY.secretAccessKey)
+      .update(amz.slice(0, 8))
+      .digest();
     for (const part of ['us-east-1', 'sqs', 'aws4_request']) k = createHmac('sha256', k).update(part).digest();
     const sig = createHmac('sha256', k).update(sts).digest('hex');
     const auth = `AWS4-HMAC-SHA256 Credential=${KEY.accessKeyId}/${amz.slice(0, 8)}/us-east-1/sqs/aws4_request, SignedHeaders=date;host, Signature=${sig}`;
-    assert.equal(verifier.verify(request('POST', '/', [['Date', date], ['Host', 'h'], ['Authorization', auth]])).accessKeyId, KEY.accessKeyId);
+    assert.equal(
+      verifier.verify(
+        request('POST', '/', [
+          ['Date', date],
+          ['Host', 'h'],
+          ['Authorization', auth],
+        ]),
+      ).accessKeyId,
+      KEY.accessKeyId,
+    );
   });
 });
 
@@ -476,9 +699,20 @@ describe('presigned (query-string) requests', () => {
     const wrong = await presigned(60, smithy('wrong'));
     expectSqsError(() => verifier.verify(wrong), 'SignatureDoesNotMatch');
     const good = await presigned(60);
-    expectSqsError(() => verifier.verify({ ...good, query: good.query.replace('QueueNamePrefix=a%20b', 'QueueNamePrefix=c') }), 'SignatureDoesNotMatch');
-    expectSqsError(() => verifier.verify({ ...good, query: good.query.replace('X-Amz-Expires=60', 'X-Amz-Expires=604801') }), 'IncompleteSignature', 'X-Amz-Expires must be less than a week (in seconds) that is 604800');
-    expectSqsError(() => verifier.verify({ ...good, query: good.query.replace('X-Amz-Expires=60', 'X-Amz-Expires=soon') }), 'IncompleteSignature', 'X-Amz-Expires should be a number');
+    expectSqsError(
+      () => verifier.verify({ ...good, query: good.query.replace('QueueNamePrefix=a%20b', 'QueueNamePrefix=c') }),
+      'SignatureDoesNotMatch',
+    );
+    expectSqsError(
+      () => verifier.verify({ ...good, query: good.query.replace('X-Amz-Expires=60', 'X-Amz-Expires=604801') }),
+      'IncompleteSignature',
+      'X-Amz-Expires must be less than a week (in seconds) that is 604800',
+    );
+    expectSqsError(
+      () => verifier.verify({ ...good, query: good.query.replace('X-Amz-Expires=60', 'X-Amz-Expires=soon') }),
+      'IncompleteSignature',
+      'X-Amz-Expires should be a number',
+    );
   });
 
   it('missing presign parameters → IncompleteSignature', () => {

@@ -53,7 +53,14 @@ test('non-SqsErrors become InternalFailure 500 without leaking internals', () =>
 
 test('decode errors carry their protocol', () => {
   assert.throws(
-    () => decodeRequest({ method: 'POST', path: '/', headers: { 'x-amz-target': 'AmazonSQS.Nope', 'content-type': 'application/x-amz-json-1.0' }, body: Buffer.from('{}'), query: '' }),
+    () =>
+      decodeRequest({
+        method: 'POST',
+        path: '/',
+        headers: { 'x-amz-target': 'AmazonSQS.Nope', 'content-type': 'application/x-amz-json-1.0' },
+        body: Buffer.from('{}'),
+        query: '',
+      }),
     (e: unknown) => e instanceof RequestDecodeError && e.protocol === 'json' && e.code === 'InvalidAction',
   );
   const inv = encodeError('json', new RequestDecodeError('json', 'InvalidAction'), 'r');

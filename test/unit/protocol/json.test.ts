@@ -89,7 +89,7 @@ test('required collections absent read as empty; required scalars absent are Mis
   assert.deepEqual(decode('ListQueues', { QueueNamePrefix: null }).input, {});
 });
 
-test('an attribute value without DataType gets SQS\'s wording', () => {
+test("an attribute value without DataType gets SQS's wording", () => {
   rejects(
     () => decode('SendMessage', { QueueUrl: 'u', MessageBody: 'b', MessageAttributes: { a: { StringValue: 'x' } } }),
     'InvalidParameterValue',
@@ -100,9 +100,17 @@ test('an attribute value without DataType gets SQS\'s wording', () => {
 test('wrong member types are SerializationException in Coral wording', () => {
   rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: 5 }), 'SerializationException', /NUMBER_VALUE can not be converted to a String/);
   rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: true }), 'SerializationException', /TRUE_VALUE/);
-  rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: {} }), 'SerializationException', /Start of structure or map found where not expected/);
+  rejects(
+    () => decode('SendMessage', { QueueUrl: 'u', MessageBody: {} }),
+    'SerializationException',
+    /Start of structure or map found where not expected/,
+  );
   rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: [] }), 'SerializationException', /Start of list/);
-  rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: 'b', DelaySeconds: '5' }), 'SerializationException', /STRING_VALUE can not be converted to an Integer/);
+  rejects(
+    () => decode('SendMessage', { QueueUrl: 'u', MessageBody: 'b', DelaySeconds: '5' }),
+    'SerializationException',
+    /STRING_VALUE can not be converted to an Integer/,
+  );
   rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: 'b', DelaySeconds: 1.5 }), 'SerializationException');
   rejects(() => decode('SendMessage', { QueueUrl: 'u', MessageBody: 'b', DelaySeconds: 2 ** 31 }), 'SerializationException', /out of range/);
   rejects(() => decode('ReceiveMessage', { QueueUrl: 'u', AttributeNames: 'All' }), 'SerializationException', /List/);
@@ -147,7 +155,10 @@ test('encodes outputs: Buffers as base64, undefined omitted, no output → {}', 
         Body: 'b',
         Attributes: { SentTimestamp: '1' },
         MD5OfMessageAttributes: undefined,
-        MessageAttributes: { bin: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) }, l: { DataType: 'X', BinaryListValues: [Buffer.from('hi')] } },
+        MessageAttributes: {
+          bin: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) },
+          l: { DataType: 'X', BinaryListValues: [Buffer.from('hi')] },
+        },
       },
     ],
   });

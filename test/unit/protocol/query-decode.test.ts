@@ -35,7 +35,13 @@ test('scalars, integers and the action', () => {
   ]);
   assert.equal(r.protocol, 'query');
   assert.equal(r.action, 'ReceiveMessage');
-  assert.deepEqual(r.input, { QueueUrl: 'http://h/1/q', MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: -1, ReceiveRequestAttemptId: 'a b+c' });
+  assert.deepEqual(r.input, {
+    QueueUrl: 'http://h/1/q',
+    MaxNumberOfMessages: 10,
+    VisibilityTimeout: 0,
+    WaitTimeSeconds: -1,
+    ReceiveRequestAttemptId: 'a b+c',
+  });
   // `+` is a space in form encoding.
   assert.equal(q('Action=GetQueueUrl&QueueName=a+b').input.QueueName, 'a b');
 });
@@ -55,11 +61,31 @@ test('flattened lists follow the numeric index, sorted, gaps allowed; bare key i
   assert.deepEqual(r.MessageSystemAttributeNames, ['SentTimestamp']);
   // botocore sends an empty list as a bare key.
   assert.deepEqual(q('Action=GetQueueAttributes&QueueUrl=u&AttributeName=').input.AttributeNames, []);
-  const p = q([['Action', 'AddPermission'], ['QueueUrl', 'u'], ['Label', 'l'], ['AWSAccountId.1', '111'], ['AWSAccountId.2', '222'], ['ActionName.1', 'SendMessage']]).input;
+  const p = q([
+    ['Action', 'AddPermission'],
+    ['QueueUrl', 'u'],
+    ['Label', 'l'],
+    ['AWSAccountId.1', '111'],
+    ['AWSAccountId.2', '222'],
+    ['ActionName.1', 'SendMessage'],
+  ]).input;
   assert.deepEqual(p, { QueueUrl: 'u', Label: 'l', AWSAccountIds: ['111', '222'], Actions: ['SendMessage'] });
-  assert.deepEqual(q([['Action', 'UntagQueue'], ['QueueUrl', 'u'], ['TagKey.1', 'x']]).input.TagKeys, ['x']);
+  assert.deepEqual(
+    q([
+      ['Action', 'UntagQueue'],
+      ['QueueUrl', 'u'],
+      ['TagKey.1', 'x'],
+    ]).input.TagKeys,
+    ['x'],
+  );
   // Required lists absent read as empty (the action answers AWS's error).
-  assert.deepEqual(q([['Action', 'UntagQueue'], ['QueueUrl', 'u']]).input.TagKeys, []);
+  assert.deepEqual(
+    q([
+      ['Action', 'UntagQueue'],
+      ['QueueUrl', 'u'],
+    ]).input.TagKeys,
+    [],
+  );
 });
 
 test('maps: Attribute.N.Name/Value and Tag.N.Key/Value', () => {
@@ -75,12 +101,46 @@ test('maps: Attribute.N.Name/Value and Tag.N.Key/Value', () => {
   ]).input;
   assert.deepEqual(c, { QueueName: 'q', Attributes: { RedrivePolicy: '', VisibilityTimeout: '60' }, tags: { team: 'a&b' } });
   assert.deepEqual(Object.keys(c.Attributes), ['RedrivePolicy', 'VisibilityTimeout']);
-  const t = q([['Action', 'TagQueue'], ['QueueUrl', 'u'], ['Tag.1.Key', 'k'], ['Tag.1.Value', 'v']]).input;
+  const t = q([
+    ['Action', 'TagQueue'],
+    ['QueueUrl', 'u'],
+    ['Tag.1.Key', 'k'],
+    ['Tag.1.Value', 'v'],
+  ]).input;
   assert.deepEqual(t, { QueueUrl: 'u', Tags: { k: 'v' } });
-  assert.deepEqual(q([['Action', 'SetQueueAttributes'], ['QueueUrl', 'u']]).input.Attributes, {});
-  rejects(() => q([['Action', 'SetQueueAttributes'], ['QueueUrl', 'u'], ['Attribute.1.Value', 'x']]), 'MissingParameter', /Attribute\.1\.Name/);
-  rejects(() => q([['Action', 'SetQueueAttributes'], ['QueueUrl', 'u'], ['Attribute.1.Name', 'x']]), 'MissingParameter', /Attribute\.1\.Value/);
-  const proto = q([['Action', 'SetQueueAttributes'], ['QueueUrl', 'u'], ['Attribute.1.Name', '__proto__'], ['Attribute.1.Value', 'x']]).input;
+  assert.deepEqual(
+    q([
+      ['Action', 'SetQueueAttributes'],
+      ['QueueUrl', 'u'],
+    ]).input.Attributes,
+    {},
+  );
+  rejects(
+    () =>
+      q([
+        ['Action', 'SetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['Attribute.1.Value', 'x'],
+      ]),
+    'MissingParameter',
+    /Attribute\.1\.Name/,
+  );
+  rejects(
+    () =>
+      q([
+        ['Action', 'SetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['Attribute.1.Name', 'x'],
+      ]),
+    'MissingParameter',
+    /Attribute\.1\.Value/,
+  );
+  const proto = q([
+    ['Action', 'SetQueueAttributes'],
+    ['QueueUrl', 'u'],
+    ['Attribute.1.Name', '__proto__'],
+    ['Attribute.1.Value', 'x'],
+  ]).input;
   assert.equal(Object.getPrototypeOf(proto.Attributes), Object.prototype);
   assert.equal(proto.Attributes['__proto__'], 'x');
 });
@@ -134,7 +194,14 @@ test('message attributes with every value form, system attributes, batch entries
   assert.equal(s.MessageBody, 'line1\r\nline2');
   assert.deepEqual(s.MessageAttributes, { n: { DataType: 'Number', StringValue: '1.5' } });
   rejects(
-    () => q([['Action', 'SendMessage'], ['QueueUrl', 'u'], ['MessageBody', 'b'], ['MessageAttribute.1.Name', 'n'], ['MessageAttribute.1.Value.StringValue', 'x']]),
+    () =>
+      q([
+        ['Action', 'SendMessage'],
+        ['QueueUrl', 'u'],
+        ['MessageBody', 'b'],
+        ['MessageAttribute.1.Name', 'n'],
+        ['MessageAttribute.1.Value.StringValue', 'x'],
+      ]),
     'InvalidParameterValue',
     /The message attribute 'n' must contain non-empty message attribute type\./,
   );
@@ -155,18 +222,35 @@ test('message attributes with every value form, system attributes, batch entries
   ]).input;
   assert.deepEqual(c.Entries, [{ Id: 'a', ReceiptHandle: 'r', VisibilityTimeout: 30 }]);
   rejects(
-    () => q([['Action', 'DeleteMessageBatch'], ['QueueUrl', 'u'], ['DeleteMessageBatchRequestEntry.1.Id', 'a']]),
+    () =>
+      q([
+        ['Action', 'DeleteMessageBatch'],
+        ['QueueUrl', 'u'],
+        ['DeleteMessageBatchRequestEntry.1.Id', 'a'],
+      ]),
     'MissingParameter',
     /DeleteMessageBatchRequestEntry\.1\.ReceiptHandle/,
   );
   // No entries at all: an empty list, for the action's EmptyBatchRequest.
-  assert.deepEqual(q([['Action', 'SendMessageBatch'], ['QueueUrl', 'u']]).input.Entries, []);
+  assert.deepEqual(
+    q([
+      ['Action', 'SendMessageBatch'],
+      ['QueueUrl', 'u'],
+    ]).input.Entries,
+    [],
+  );
 });
 
 test('QueueUrl from a queue path when absent; the parameter wins when present', () => {
   const r = q([['Action', 'DeleteQueue']], '/000000000000/orders');
   assert.deepEqual(r.input, { QueueUrl: 'http://localhost:9324/000000000000/orders' });
-  const s = q([['Action', 'DeleteQueue'], ['QueueUrl', 'http://x/1/other']], '/000000000000/orders');
+  const s = q(
+    [
+      ['Action', 'DeleteQueue'],
+      ['QueueUrl', 'http://x/1/other'],
+    ],
+    '/000000000000/orders',
+  );
   assert.equal(s.input.QueueUrl, 'http://x/1/other');
   // Actions without QueueUrl are untouched.
   assert.deepEqual(q([['Action', 'ListQueues']], '/000000000000/orders').input, {});
@@ -193,29 +277,94 @@ test('missing or unknown Action', () => {
 
 test('integers and blobs are parsed strictly', () => {
   for (const bad of ['abc', '1.5', '1e3', ' 1', '+1', '0x10', '', '2147483648', '99999999999999999999999']) {
-    rejects(() => q([['Action', 'ReceiveMessage'], ['QueueUrl', 'u'], ['MaxNumberOfMessages', bad]]), 'InvalidParameterValue', /MaxNumberOfMessages/);
+    rejects(
+      () =>
+        q([
+          ['Action', 'ReceiveMessage'],
+          ['QueueUrl', 'u'],
+          ['MaxNumberOfMessages', bad],
+        ]),
+      'InvalidParameterValue',
+      /MaxNumberOfMessages/,
+    );
   }
-  assert.equal(q([['Action', 'ReceiveMessage'], ['QueueUrl', 'u'], ['MaxNumberOfMessages', '-2147483648']]).input.MaxNumberOfMessages, -2147483648);
+  assert.equal(
+    q([
+      ['Action', 'ReceiveMessage'],
+      ['QueueUrl', 'u'],
+      ['MaxNumberOfMessages', '-2147483648'],
+    ]).input.MaxNumberOfMessages,
+    -2147483648,
+  );
   rejects(
-    () => q([['Action', 'SendMessage'], ['QueueUrl', 'u'], ['MessageBody', 'b'], ['MessageAttribute.1.Name', 'n'], ['MessageAttribute.1.Value.DataType', 'Binary'], ['MessageAttribute.1.Value.BinaryValue', '***']]),
+    () =>
+      q([
+        ['Action', 'SendMessage'],
+        ['QueueUrl', 'u'],
+        ['MessageBody', 'b'],
+        ['MessageAttribute.1.Name', 'n'],
+        ['MessageAttribute.1.Value.DataType', 'Binary'],
+        ['MessageAttribute.1.Value.BinaryValue', '***'],
+      ]),
     'InvalidParameterValue',
   );
 });
 
 test('hostile indexes are 4xx and never allocate by index', () => {
-  const base: Array<[string, string]> = [['Action', 'SendMessage'], ['QueueUrl', 'u'], ['MessageBody', 'b']];
+  const base: Array<[string, string]> = [
+    ['Action', 'SendMessage'],
+    ['QueueUrl', 'u'],
+    ['MessageBody', 'b'],
+  ];
   for (const idx of ['4294967295', '0', '-1', 'x', '01', '1e3', '9999999', '']) {
     rejects(() => q([...base, [`MessageAttribute.${idx}.Name`, 'n'], [`MessageAttribute.${idx}.Value.DataType`, 'String']]), 'MalformedQueryString');
   }
-  rejects(() => q([['Action', 'GetQueueAttributes'], ['QueueUrl', 'u'], ['AttributeName.4294967295', 'All']]), 'MalformedQueryString');
+  rejects(
+    () =>
+      q([
+        ['Action', 'GetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['AttributeName.4294967295', 'All'],
+      ]),
+    'MalformedQueryString',
+  );
   // `MessageAttribute.1.5.Name`: entry 1 has no Name.
   rejects(() => q([...base, ['MessageAttribute.1.5.Name', 'n']]), 'MissingParameter', /MessageAttribute\.1\.Name/);
   // The largest accepted index is only a sort key.
-  const big = q([['Action', 'GetQueueAttributes'], ['QueueUrl', 'u'], ['AttributeName.999999', 'b'], ['AttributeName.1', 'a']]).input;
+  const big = q([
+    ['Action', 'GetQueueAttributes'],
+    ['QueueUrl', 'u'],
+    ['AttributeName.999999', 'b'],
+    ['AttributeName.1', 'a'],
+  ]).input;
   assert.deepEqual(big.AttributeNames, ['a', 'b']);
-  rejects(() => q([['Action', 'GetQueueAttributes'], ['QueueUrl', 'u'], ['AttributeName', 'All']]), 'MalformedQueryString');
-  rejects(() => q([['Action', 'GetQueueAttributes'], ['QueueUrl', 'u'], ['AttributeName.1.x.y.z.a.b.c.d', 'All']]), 'MalformedQueryString');
-  rejects(() => q([['Action', 'GetQueueAttributes'], ['QueueUrl', 'u'], ['AttributeName..1', 'All']]), 'MalformedQueryString');
+  rejects(
+    () =>
+      q([
+        ['Action', 'GetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['AttributeName', 'All'],
+      ]),
+    'MalformedQueryString',
+  );
+  rejects(
+    () =>
+      q([
+        ['Action', 'GetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['AttributeName.1.x.y.z.a.b.c.d', 'All'],
+      ]),
+    'MalformedQueryString',
+  );
+  rejects(
+    () =>
+      q([
+        ['Action', 'GetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['AttributeName..1', 'All'],
+      ]),
+    'MalformedQueryString',
+  );
 });
 
 test('duplicate parameters, too many parameters', () => {
@@ -238,8 +387,20 @@ test('parseQueryParams merges URL and body; decodeQueryRequest works on a map', 
 });
 
 test('a hostile Host header is not echoed into the path-derived QueueUrl', () => {
-  const r = decodeRequest({ method: 'POST', path: '/1/q', headers: { ...FORM, host: 'evil"/><x' }, body: Buffer.from('Action=DeleteQueue'), query: '' }) as any;
+  const r = decodeRequest({
+    method: 'POST',
+    path: '/1/q',
+    headers: { ...FORM, host: 'evil"/><x' },
+    body: Buffer.from('Action=DeleteQueue'),
+    query: '',
+  }) as any;
   assert.equal(r.input.QueueUrl, 'http://localhost/1/q');
-  const v6 = decodeRequest({ method: 'POST', path: '/1/q', headers: { ...FORM, host: '[::1]:9324' }, body: Buffer.from('Action=DeleteQueue'), query: '' }) as any;
+  const v6 = decodeRequest({
+    method: 'POST',
+    path: '/1/q',
+    headers: { ...FORM, host: '[::1]:9324' },
+    body: Buffer.from('Action=DeleteQueue'),
+    query: '',
+  }) as any;
   assert.equal(v6.input.QueueUrl, 'http://[::1]:9324/1/q');
 });

@@ -57,10 +57,20 @@ test('ReceiveMessage: flattened messages, attribute maps, message attribute valu
     },
     'rid',
   );
-  assert.ok(xml.includes('<Message><MessageId>m1</MessageId><ReceiptHandle>rh</ReceiptHandle><MD5OfBody>md5</MD5OfBody><Body>a&lt;b&gt;&#xD;\n</Body>'));
-  assert.ok(xml.includes('<Attribute><Name>SentTimestamp</Name><Value>1700000000000</Value></Attribute><Attribute><Name>ApproximateReceiveCount</Name><Value>1</Value></Attribute>'));
-  assert.ok(xml.includes('<MessageAttribute><Name>s</Name><Value><StringValue>v&amp;</StringValue><DataType>String</DataType></Value></MessageAttribute>'));
-  assert.ok(xml.includes('<MessageAttribute><Name>b</Name><Value><BinaryValue>AAEC</BinaryValue><DataType>Binary</DataType></Value></MessageAttribute>'));
+  assert.ok(
+    xml.includes('<Message><MessageId>m1</MessageId><ReceiptHandle>rh</ReceiptHandle><MD5OfBody>md5</MD5OfBody><Body>a&lt;b&gt;&#xD;\n</Body>'),
+  );
+  assert.ok(
+    xml.includes(
+      '<Attribute><Name>SentTimestamp</Name><Value>1700000000000</Value></Attribute><Attribute><Name>ApproximateReceiveCount</Name><Value>1</Value></Attribute>',
+    ),
+  );
+  assert.ok(
+    xml.includes('<MessageAttribute><Name>s</Name><Value><StringValue>v&amp;</StringValue><DataType>String</DataType></Value></MessageAttribute>'),
+  );
+  assert.ok(
+    xml.includes('<MessageAttribute><Name>b</Name><Value><BinaryValue>AAEC</BinaryValue><DataType>Binary</DataType></Value></MessageAttribute>'),
+  );
   assert.ok(xml.includes('<Message><MessageId>m2</MessageId><Body>x</Body></Message>'));
   assert.ok(xml.endsWith('<ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></ReceiveMessageResponse>'));
 });
@@ -74,10 +84,20 @@ test('batch results, tags, queue URL lists (incl. lowercase queueUrls), move tas
     },
     'r',
   );
-  assert.ok(b.includes('<SendMessageBatchResult><SendMessageBatchResultEntry><Id>a</Id><MessageId>m</MessageId><MD5OfMessageBody>x</MD5OfMessageBody></SendMessageBatchResultEntry>'));
-  assert.ok(b.includes('<BatchResultErrorEntry><Id>b</Id><SenderFault>true</SenderFault><Code>InvalidParameterValue</Code><Message>bad</Message></BatchResultErrorEntry></SendMessageBatchResult>'));
+  assert.ok(
+    b.includes(
+      '<SendMessageBatchResult><SendMessageBatchResultEntry><Id>a</Id><MessageId>m</MessageId><MD5OfMessageBody>x</MD5OfMessageBody></SendMessageBatchResultEntry>',
+    ),
+  );
+  assert.ok(
+    b.includes(
+      '<BatchResultErrorEntry><Id>b</Id><SenderFault>true</SenderFault><Code>InvalidParameterValue</Code><Message>bad</Message></BatchResultErrorEntry></SendMessageBatchResult>',
+    ),
+  );
   const d = encodeQueryOutput(OPERATIONS.DeleteMessageBatch, { Successful: [{ Id: 'a' }], Failed: [] }, 'r');
-  assert.ok(d.includes('<DeleteMessageBatchResult><DeleteMessageBatchResultEntry><Id>a</Id></DeleteMessageBatchResultEntry></DeleteMessageBatchResult>'));
+  assert.ok(
+    d.includes('<DeleteMessageBatchResult><DeleteMessageBatchResultEntry><Id>a</Id></DeleteMessageBatchResultEntry></DeleteMessageBatchResult>'),
+  );
   const c = encodeQueryOutput(OPERATIONS.ChangeMessageVisibilityBatch, { Successful: [{ Id: 'a' }], Failed: [] }, 'r');
   assert.ok(c.includes('<ChangeMessageVisibilityBatchResultEntry><Id>a</Id></ChangeMessageVisibilityBatchResultEntry>'));
   const t = encodeQueryOutput(OPERATIONS.ListQueueTags, { Tags: { k: 'v' } }, 'r');
@@ -88,8 +108,16 @@ test('batch results, tags, queue URL lists (incl. lowercase queueUrls), move tas
   assert.ok(dl.includes('<ListDeadLetterSourceQueuesResult><QueueUrl>s</QueueUrl></ListDeadLetterSourceQueuesResult>'));
   const g = encodeQueryOutput(OPERATIONS.GetQueueAttributes, { Attributes: { Policy: '{"a":"b"}' } }, 'r');
   assert.ok(g.includes('<Attribute><Name>Policy</Name><Value>{&quot;a&quot;:&quot;b&quot;}</Value></Attribute>'));
-  const m = encodeQueryOutput(OPERATIONS.ListMessageMoveTasks, { Results: [{ Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 3, StartedTimestamp: 1700000000000 }] }, 'r');
-  assert.ok(m.includes('<ListMessageMoveTasksResultEntry><Status>RUNNING</Status><ApproximateNumberOfMessagesMoved>3</ApproximateNumberOfMessagesMoved><StartedTimestamp>1700000000000</StartedTimestamp></ListMessageMoveTasksResultEntry>'));
+  const m = encodeQueryOutput(
+    OPERATIONS.ListMessageMoveTasks,
+    { Results: [{ Status: 'RUNNING', ApproximateNumberOfMessagesMoved: 3, StartedTimestamp: 1700000000000 }] },
+    'r',
+  );
+  assert.ok(
+    m.includes(
+      '<ListMessageMoveTasksResultEntry><Status>RUNNING</Status><ApproximateNumberOfMessagesMoved>3</ApproximateNumberOfMessagesMoved><StartedTimestamp>1700000000000</StartedTimestamp></ListMessageMoveTasksResultEntry>',
+    ),
+  );
   const cq = encodeQueryOutput(OPERATIONS.CreateQueue, { QueueUrl: 'http://h/1/q' }, 'r');
   assert.ok(cq.includes('<CreateQueueResult><QueueUrl>http://h/1/q</QueueUrl></CreateQueueResult>'));
 });

@@ -32,8 +32,7 @@ async function setup() {
     senderId: '000000000000',
     ...extra,
   });
-  const send = (queueId: string, ...messages: SendMessageParams[]) =>
-    engine.messageSend({ queueId, messages, dedupWindowMs: 300_000 });
+  const send = (queueId: string, ...messages: SendMessageParams[]) => engine.messageSend({ queueId, messages, dedupWindowMs: 300_000 });
   const receive = async (queueId: string, maxMessages = 10, visibilityTimeoutMs = 30_000, more = {}) =>
     (await engine.messageReceive({ queueId, maxMessages, visibilityTimeoutMs, attemptWindowMs: 300_000, ...more })).messages;
   const bodies = (ms: ReceivedMessage[]) => ms.map((m) => m.body);
@@ -113,7 +112,10 @@ test('retention: expired messages are never delivered or counted; sweep reports 
   await send(q.id, msg('c'));
   clock.advance(30_000);
   assert.deepEqual(await engine.queueStats(q.id), { visible: 1, inflight: 0, delayed: 0 });
-  assert.deepEqual((await receive(q.id)).map((m) => m.body), ['c']);
+  assert.deepEqual(
+    (await receive(q.id)).map((m) => m.body),
+    ['c'],
+  );
   clock.advance(60_000);
   assert.equal(await engine.sweep(), 1);
   assert.deepEqual(await engine.queueStats(q.id), { visible: 0, inflight: 0, delayed: 0 });
@@ -347,8 +349,14 @@ test('queues: create is idempotent by name, list sorted by code unit, attributes
   const again = await engine.queueCreate({ name: 'b', fifo: false, attributes: { VisibilityTimeout: '5' }, tags: {}, reuseDelayMs: 0 });
   assert.equal(again.created, false);
   assert.equal(again.queue.attributes['VisibilityTimeout'], '30');
-  assert.deepEqual((await engine.queueList()).map((q) => q.name), ['B', 'a', 'b']);
-  assert.deepEqual((await engine.queueList('b')).map((q) => q.name), ['b']);
+  assert.deepEqual(
+    (await engine.queueList()).map((q) => q.name),
+    ['B', 'a', 'b'],
+  );
+  assert.deepEqual(
+    (await engine.queueList('b')).map((q) => q.name),
+    ['b'],
+  );
   clock.advance(5_000);
   const updated = await engine.queueSetAttributes({ queueId: b.id, set: { DelaySeconds: '3' }, unset: ['VisibilityTimeout'] });
   assert.deepEqual(updated.attributes, { DelaySeconds: '3' });
@@ -390,10 +398,11 @@ test('move tasks: back to each source, to a destination, cancel, list, fail', as
   const t = await engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: ARN('dlq') });
   assert.equal(t.status, 'RUNNING');
   assert.equal(t.toMove, 3);
-  await assert.rejects(engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: ARN('dlq') }), (e) =>
-    isDomainError(e, 'MoveTaskActive'),
+  await assert.rejects(engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: ARN('dlq') }), (e) => isDomainError(e, 'MoveTaskActive'));
+  assert.deepEqual(
+    (await engine.moveTaskActive()).map((x) => x.id),
+    [t.id],
   );
-  assert.deepEqual((await engine.moveTaskActive()).map((x) => x.id), [t.id]);
   const woken: string[] = [];
   engine.onWake((id) => woken.push(id));
   const step1 = await engine.moveTaskStep(t.id, 2);
@@ -421,8 +430,14 @@ test('move tasks: back to each source, to a destination, cancel, list, fail', as
   const failed = await engine.moveTaskStep(t3.id, 10);
   assert.equal(failed.task.status, 'FAILED');
   assert.ok(failed.task.failureReason);
-  assert.deepEqual((await engine.moveTaskList(ARN('dlq'), 10)).map((x) => x.id), [t3.id, t2.id, t.id]);
-  assert.deepEqual((await engine.moveTaskList(ARN('dlq'), 1)).map((x) => x.id), [t3.id]);
+  assert.deepEqual(
+    (await engine.moveTaskList(ARN('dlq'), 10)).map((x) => x.id),
+    [t3.id, t2.id, t.id],
+  );
+  assert.deepEqual(
+    (await engine.moveTaskList(ARN('dlq'), 1)).map((x) => x.id),
+    [t3.id],
+  );
   // To an explicit destination.
   const other = await create('other');
   const t4 = await engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: ARN('dlq'), destinationArn: ARN('other') });
@@ -463,7 +478,10 @@ test('many messages: strict order through deque and heap, counters stay consiste
     await del(q.id, ...ms);
   }
   assert.equal(delivered.length, 990);
-  assert.deepEqual(delivered, [...delivered].sort((a, b) => a - b));
+  assert.deepEqual(
+    delivered,
+    [...delivered].sort((a, b) => a - b),
+  );
   clock.advance(5_000);
   delivered = (await receive(q.id, 10)).map((m) => Number(m.body));
   assert.deepEqual(delivered, [1, 3, 5, 7, 9]);
