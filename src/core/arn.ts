@@ -23,3 +23,13 @@ export function parseQueueArn(arn: string): ParsedQueueArn | undefined {
   if (!m) return undefined;
   return { partition: m[1]!, region: m[2]!, accountId: m[3]!, name: m[4]! };
 }
+
+/**
+ * The ARN of queue `name` in the same partition, region and account as `arn` (a queue ARN), or
+ * undefined when `arn` is not one. Used for DeadLetterQueueSourceArn: AWS names the source queue with
+ * the coordinates of the dead-letter target its RedrivePolicy points at.
+ */
+export function siblingQueueArn(arn: string, name: string): string | undefined {
+  const a = parseQueueArn(arn);
+  return a === undefined ? undefined : `arn:${a.partition}:sqs:${a.region}:${a.accountId}:${name}`;
+}

@@ -12,7 +12,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 
-import type { AttributeMap, AttributeValue } from '../storage/engine.js';
+import type { AttributeMap, AttributeValue } from './attributes.js';
 
 /** Hex MD5 of a UTF-8 string. */
 export const md5Hex: (s: string) => string =

@@ -107,7 +107,7 @@ import type {
   VisibilityChangeParams,
   WakeListener,
 } from '../engine.js';
-import { decodeAttributes, encodeAttributes } from '../sqlite/codec.js';
+import { decodeAttributes, encodeAttributes } from '../codec.js';
 import { migrate, MIGRATIONS, SCHEMA_NAME } from './migrations.js';
 import { arnName, dedupKey, parseRedrive, renderSeq, retentionMs } from '../shared.js';
 

@@ -65,7 +65,7 @@ import type {
   VisibilityChangeParams,
   WakeListener,
 } from '../engine.js';
-import { decodeAttributes, encodeAttributes } from './codec.js';
+import { decodeAttributes, encodeAttributes } from '../codec.js';
 import { migrate } from './migrations.js';
 import { arnName, dedupKey, parseRedrive, renderSeq, retentionMs } from '../shared.js';
 

@@ -7,7 +7,7 @@
  * round-trip byte for byte.
  */
 
-import type { AttributeMap, AttributeValue } from '../engine.js';
+import type { AttributeMap, AttributeValue } from './engine.js';
 
 /** Stored shape of one attribute value (short keys keep rows small). */
 interface StoredValue {
