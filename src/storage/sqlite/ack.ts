@@ -1,12 +1,13 @@
 /**
  * DeleteMessage / DeleteMessageBatch: one result per receipt (semantics deleteEntry).
  *
- * One conditional `DELETE … RETURNING` per entry instead of a SELECT and a DELETE: the delete is a
- * hot path, and looking the row up first to decide with deleteEntry in JS would add a statement per
- * message. So the FIFO rule of deleteEntry (only the current receipt of a message still in flight)
- * is applied by the WHERE clause of MESSAGE_DELETE_FIFO, and a standard queue's (any receipt of a
- * message that exists; a message already gone is a no-op) by MESSAGE_DELETE_STANDARD. Outcomes are
- * the semantics ENTRY_* constants.
+ * One conditional `DELETE … RETURNING` per entry instead of a SELECT and a DELETE. The delete is a
+ * hot path, and looking the row up first to decide with semantics deleteEntry in JS adds a statement
+ * per message: measured with `bench/layers engine sqlite fifo 20000` (4 alternating pairs), median
+ * cpuUsPerMsg 67.8 → 71.0 (+5 %). So the SQL mirrors deleteEntry's rule: for FIFO (only the current
+ * receipt of a message still in flight) the WHERE clause of MESSAGE_DELETE_FIFO applies it; for
+ * standard queues (any receipt of a message that exists; a message already gone is a no-op)
+ * MESSAGE_DELETE_STANDARD does. Outcomes are the semantics ENTRY_* constants.
  *
  * Deleting the in-flight message of a FIFO group unlocks the group: its row is recomputed and the
  * queue woken when the group can deliver now.
