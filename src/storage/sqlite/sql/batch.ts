@@ -1,0 +1,23 @@
+/**
+ * Transaction control of the group commit (groupCommit.ts), and what diagnostics() reads. Plain
+ * statements, prepared once and cached like every other.
+ */
+
+export const BEGIN_IMMEDIATE = 'BEGIN IMMEDIATE';
+export const COMMIT = 'COMMIT';
+export const ROLLBACK = 'ROLLBACK';
+/** One savepoint per batch item on the slow path (a throwing item is undone alone). */
+export const SAVEPOINT_ITEM = 'SAVEPOINT item';
+export const RELEASE_ITEM = 'RELEASE item';
+export const ROLLBACK_TO_ITEM = 'ROLLBACK TO item';
+
+/** Rows changed by INSERT/UPDATE/DELETE on this connection since it opened (read with pluck). */
+export const TOTAL_CHANGES = 'SELECT total_changes() AS n';
+
+/** The schema version migrations.ts recorded. */
+export const SCHEMA_VERSION = 'SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations';
+
+/** The query plan of `sql` (diagnostics). */
+export function explain(sql: string): string {
+  return `EXPLAIN QUERY PLAN ${sql}`;
+}

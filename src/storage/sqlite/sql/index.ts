@@ -1,0 +1,19 @@
+/**
+ * Every SQL statement of the SQLite engine (the schema is in ../migrations.ts), one exported constant
+ * per statement, grouped by what it touches. Operation files import from here, so the statements can be
+ * read and reviewed apart from the code that runs them. Statements are prepared once and cached by
+ * their text (context.ts).
+ *
+ *  - hot.ts        the receive walks and counts, named for diagnostics(); CANDIDATE_COLUMNS
+ *  - messages.ts   messages, payloads, FIFO group rows, dedup entries, receive attempts
+ *  - queues.ts     queue records, tombstones, metadata
+ *  - moveTasks.ts  message move tasks
+ *  - sweep.ts      housekeeping
+ *  - batch.ts      transaction control of the group commit, diagnostics
+ */
+export * from './batch.js';
+export * from './hot.js';
+export * from './messages.js';
+export * from './moveTasks.js';
+export * from './queues.js';
+export * from './sweep.js';

@@ -1,0 +1,34 @@
+/** Statements on queue records, deleted-name tombstones and the store's metadata. */
+
+export const QUEUE_BY_ID = 'SELECT * FROM queues WHERE id = ?';
+export const QUEUE_BY_NAME = 'SELECT * FROM queues WHERE name = ?';
+export const QUEUES_ALL = 'SELECT * FROM queues';
+export const QUEUE_INSERT = `INSERT INTO queues (id, name, fifo, attributes, tags, created_at, last_modified_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`;
+export const QUEUE_SET_ATTRIBUTES = 'UPDATE queues SET attributes = ?, last_modified_at = ? WHERE id = ?';
+export const QUEUE_SET_TAGS = 'UPDATE queues SET tags = ? WHERE id = ?';
+export const QUEUE_DELETE = 'DELETE FROM queues WHERE id = ?';
+export const QUEUE_LAST_PURGE = 'SELECT last_purge_at FROM queues WHERE id = ?';
+export const QUEUE_SET_LAST_PURGE = 'UPDATE queues SET last_purge_at = ? WHERE id = ?';
+
+/**
+ * Reserve `n` FIFO sequence counters in one UPDATE (params: n, queue id); returns the last one
+ * reserved.
+ */
+export const QUEUE_RESERVE_SEQS = 'UPDATE queues SET seq_counter = seq_counter + ? WHERE id = ? RETURNING seq_counter';
+
+export const TOMBSTONE_GET = 'SELECT deleted_at FROM queue_tombstones WHERE name = ?';
+export const TOMBSTONE_DELETE = 'DELETE FROM queue_tombstones WHERE name = ?';
+export const TOMBSTONE_PUT = `INSERT INTO queue_tombstones (name, deleted_at) VALUES (?, ?)
+         ON CONFLICT (name) DO UPDATE SET deleted_at = excluded.deleted_at`;
+
+/** Everything a queue owns besides its row (DeleteQueue; PurgeQueue takes the messages and attempts). */
+export const QUEUE_DELETE_PAYLOADS = 'DELETE FROM payloads WHERE id IN (SELECT payload_id FROM messages WHERE queue_id = ?)';
+export const QUEUE_DELETE_MESSAGES = 'DELETE FROM messages WHERE queue_id = ?';
+export const QUEUE_DELETE_GROUPS = 'DELETE FROM fifo_groups WHERE queue_id = ?';
+export const QUEUE_DELETE_DEDUP = 'DELETE FROM dedup WHERE queue_id = ?';
+export const QUEUE_DELETE_ATTEMPTS = 'DELETE FROM receive_attempts WHERE queue_id = ?';
+export const QUEUE_DELETE_MOVE_TASKS = 'DELETE FROM move_tasks WHERE source_queue_id = ?';
+
+export const META_GET = 'SELECT value FROM meta WHERE key = ?';
+export const META_INSERT = 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING';
