@@ -113,7 +113,7 @@ export async function startCluster(bin) {
   } catch (e) {
     const detail = e.stderr ? String(e.stderr) : String(e);
     stop();
-    throw new Error(`could not start PostgreSQL from ${bin}: ${detail}`);
+    throw new Error(`could not start PostgreSQL from ${bin}: ${detail}`, { cause: e });
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

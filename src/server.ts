@@ -40,7 +40,7 @@ const SWEEP_INTERVAL_MS = 5_000;
 /** AWS's cool-downs (PurgeQueue, queue-name reuse after DeleteQueue). */
 const AWS_COOLDOWN_MS = 60_000;
 /** Queue host names we are willing to echo back into queue URLs. */
-const SAFE_HOST = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 export function makeEngine(config: FerryConfig, clock: Clock, random: Random, log?: Logger): StorageEngine {
   switch (config.storage) {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 /**
  * The JSON path against the real JSON client (@aws-sdk/client-sqs v3): typed inputs arrive decoded
  * (binary attributes as Buffers), outputs parse, and error codes come through `x-amzn-query-error`.

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { afterEach, test } from 'node:test';
