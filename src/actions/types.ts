@@ -352,7 +352,7 @@ export interface ActionContext {
   readonly services: ActionServices;
 }
 
-/** Shared services, created once per server. Defined in actions/services.ts. */
+/** Shared services, created once per server. Implemented in runtime/index.ts. */
 export interface ActionServices {
   /**
    * Wait for a wake-up of a queue (or until `untilMs`, or abort). Resolves true if woken.

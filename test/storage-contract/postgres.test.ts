@@ -16,7 +16,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { SeededRandom, systemRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { PostgresEngine, POSTGRES_SCHEMA_VERSION, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
-import { appliedMigrations, databaseNow, dropSchema, listSchemas, terminateFerrySessions } from '../../src/storage/postgres/testing.js';
+import { appliedMigrations, databaseNow, dropSchema, listSchemas, terminateFerrySessions } from '../helpers/postgres.js';
 import { msg, withPostgresNodes } from './fixtures.js';
 import { runStorageContract } from './contract.js';
 

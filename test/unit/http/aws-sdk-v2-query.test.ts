@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { ActionName } from '../../../src/actions/types.js';
 import { SqsError } from '../../../src/errors/catalog.js';
-import { createHttpServer, type FerryHttpServer } from '../../../src/http/server.js';
+import { createHttpServer, type FerryHttpServer } from '../../../src/http/listener.js';
 
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
 const AWS: any = (await import('aws-sdk')).default;

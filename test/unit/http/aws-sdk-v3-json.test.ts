@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { SQSClient, ReceiveMessageCommand, SendMessageCommand, DeleteQueueCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import type { ActionName } from '../../../src/actions/types.js';
 import { SqsError } from '../../../src/errors/catalog.js';
-import { createHttpServer, type FerryHttpServer } from '../../../src/http/server.js';
+import { createHttpServer, type FerryHttpServer } from '../../../src/http/listener.js';
 
 const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
 

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { afterEach, test } from 'node:test';
 import type { ActionName } from '../../../src/actions/types.js';
 import { SqsError } from '../../../src/errors/catalog.js';
-import { createHttpServer, type Dispatch, type FerryHttpServer, type RequestMeta } from '../../../src/http/server.js';
+import { createHttpServer, type Dispatch, type FerryHttpServer, type RequestMeta } from '../../../src/http/listener.js';
 
 interface Call {
   action: ActionName;
