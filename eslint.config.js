@@ -29,6 +29,18 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
       '@typescript-eslint/await-thenable': 'error',
+      // `return promise` inside try/catch/finally skips the catch and runs the finally too early.
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+      // Throwing or rejecting with a non-Error loses the stack the InternalFailure log line needs
+      // (rethrowing a caught `unknown` is fine).
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
+      // A switch over a union (DomainError kinds, action names, storage kinds) must name every member, so
+      // a new member cannot silently fall through to a default answer.
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      // "[object Object]" in a message or a queue URL is always a bug.
+      '@typescript-eslint/no-base-to-string': 'error',
+      eqeqeq: ['error', 'smart'],
       // `_`-prefixed names are deliberately unused (interface-shaped callbacks, destructuring to omit).
       '@typescript-eslint/no-unused-vars': [
         'error',
