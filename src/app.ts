@@ -107,6 +107,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     traceHeader: meta.traceHeader,
     signal: meta.signal,
     services,
+    reportUnexpected: (err) => log.error({ reqId: meta.requestId, err }, 'batch entry failed'),
   });
 
   const http = createHttpServer({
