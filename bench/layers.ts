@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 
-import { createActionServices } from '../src/actions/services.js';
+import { createActionServices } from '../src/runtime/index.js';
 import { dispatchAction } from '../src/actions/registry.js';
 import { NEVER_CANCELLED } from '../src/core/cancel.js';
 import { systemClock } from '../src/core/clock.js';
@@ -37,7 +37,7 @@ import { decodeJsonRequest } from '../src/protocol/json.js';
 import type { SendMessageParams, StorageEngine } from '../src/storage/engine.js';
 import { MemoryEngine } from '../src/storage/memory/index.js';
 import { PostgresEngine } from '../src/storage/postgres/index.js';
-import { dropSchema } from '../src/storage/postgres/testing.js';
+import { dropSchema } from '../test/helpers/postgres.js';
 import { SqliteEngine } from '../src/storage/sqlite/index.js';
 import { BENCH_CREDENTIALS, BENCH_REGION } from './client.js';
 import { Signer } from './sigv4.js';

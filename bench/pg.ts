@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dropSchema } from '../src/storage/postgres/testing.js';
+import { dropSchema } from '../test/helpers/postgres.js';
 import { CLK_TCK } from './proc.js';
 
 /** What scripts/test.mjs exports. */

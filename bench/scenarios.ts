@@ -491,7 +491,10 @@ async function pipelineScenario(ctx: RunContext, o: PipelineOptions): Promise<Sc
           sentOk += 10 - failed.size;
         } catch (e) {
           m.error(e);
-          for (let i = 0; i < 10; i++) (state.inc(first + i), state.inc(first + i));
+          for (let i = 0; i < 10; i++) {
+            state.inc(first + i);
+            state.inc(first + i);
+          }
           inflight -= 10;
         }
         m.requests++;

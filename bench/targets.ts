@@ -205,7 +205,10 @@ async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<Running
   } catch (e) {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
     await exited;
-    if (spec.dataDir) (rmSync(spec.dataDir, { recursive: true, force: true }), liveDirs.delete(spec.dataDir));
+    if (spec.dataDir) {
+      rmSync(spec.dataDir, { recursive: true, force: true });
+      liveDirs.delete(spec.dataDir);
+    }
     throw e;
   }
   // Keep draining the pipes so a chatty server never blocks on a full pipe.
@@ -227,7 +230,10 @@ async function spawnTarget(spec: SpawnSpec, timeoutMs = 20_000): Promise<Running
         await exited;
         clearTimeout(t);
       }
-      if (spec.dataDir) (rmSync(spec.dataDir, { recursive: true, force: true }), liveDirs.delete(spec.dataDir));
+      if (spec.dataDir) {
+        rmSync(spec.dataDir, { recursive: true, force: true });
+        liveDirs.delete(spec.dataDir);
+      }
     },
   };
 }

@@ -2,7 +2,13 @@
 /**
  * `npm test`: compile, make a PostgreSQL available, run every test, clean up.
  *
- *  1. `tsc -p tsconfig.json` (→ dist/).
+ *  1. `tsc -p tsconfig.json` (→ dist/; stale output of renamed or deleted files is removed first, so a
+ *     test that no longer exists cannot run from an old build).
+ *  1b. The checks, each failing `npm test` with a message naming it and the command that shows or fixes
+ *     the problems: `prettier --check .` (npm run format), ESLint (`eslint.config.js`) and the layer
+ *     and cycle rules of dependency-cruiser (`.dependency-cruiser.cjs`) — together `npm run lint`.
+ *     They run only for the whole suite: with test targets as arguments (`node scripts/test.mjs
+ *     dist/test/unit/`) they are skipped, and FERRY_TEST_SKIP_CHECKS=1 skips them too.
  *  2. PostgreSQL for the postgres storage contract, the conformance tests on the postgres engine and
  *     the multi-node test:
  *       - FERRY_TEST_DATABASE_URL set → that database is used as is (tests create and drop their own
@@ -113,7 +119,7 @@ export async function startCluster(bin) {
   } catch (e) {
     const detail = e.stderr ? String(e.stderr) : String(e);
     stop();
-    throw new Error(`could not start PostgreSQL from ${bin}: ${detail}`);
+    throw new Error(`could not start PostgreSQL from ${bin}: ${detail}`, { cause: e });
   }
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -122,10 +128,44 @@ export async function startCluster(bin) {
   };
 }
 
+/**
+ * Formatting, lint and layer checks. All run (so one run shows every kind of problem), then any failure
+ * stops `npm test` before the tests, naming the check and how to see or fix what it found.
+ */
+function runChecks() {
+  const checks = [
+    {
+      name: 'formatting (prettier --check .)',
+      fix: 'run `npm run format`',
+      args: ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.'],
+    },
+    { name: 'lint (eslint .)', fix: 'see `npx eslint .`', args: ['node_modules/eslint/bin/eslint.js', '.'] },
+    {
+      name: 'layers and import cycles (dependency-cruiser)',
+      fix: 'see `npm run lint:deps`; the rules are in .dependency-cruiser.cjs',
+      args: ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'src', 'test', 'bench', 'scripts', '--config', '.dependency-cruiser.cjs'],
+    },
+  ];
+  const failed = [];
+  for (const c of checks) {
+    const t0 = Date.now();
+    log(`check: ${c.name}`);
+    const r = spawnSync(process.execPath, c.args, { stdio: 'inherit', cwd: root });
+    if (r.status !== 0) failed.push(c);
+    else log(`check: ${c.name} passed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  if (failed.length > 0) {
+    throw new Error(`check failed, tests not run:\n${failed.map((c) => `  - ${c.name}: ${c.fix}`).join('\n')}`);
+  }
+}
+
 async function main() {
   // FERRY_TEST_OUTDIR: compile elsewhere than dist/ (several people testing in one checkout).
   const outDir = process.env.FERRY_TEST_OUTDIR ?? 'dist';
+  for (const d of ['src', 'test', 'bench']) rmSync(join(root, outDir, d), { recursive: true, force: true });
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', outDir]);
+  const targets = process.argv.slice(2);
+  if (targets.length === 0 && process.env.FERRY_TEST_SKIP_CHECKS !== '1') runChecks();
 
   const env = { ...process.env };
   let cluster;
@@ -153,7 +193,6 @@ async function main() {
   };
   // Backstop: whatever happens below, the private cluster does not outlive this script.
   process.on('exit', cleanup);
-  const targets = process.argv.slice(2);
   // The multi-node test restarts and stops PostgreSQL on purpose; sharing the cluster with the other
   // PostgreSQL tests running in parallel would break them. So it runs first and alone, then the rest
   // in parallel (the closing summary is the main suite's).
@@ -181,7 +220,7 @@ async function main() {
   if (!cluster && env.FERRY_TEST_DATABASE_URL) {
     // An external database: drop schemas that killed test processes may have left behind.
     try {
-      const { dropSchema, listSchemas } = await import(join(root, outDir, 'src/storage/postgres/testing.js'));
+      const { dropSchema, listSchemas } = await import(join(root, outDir, 'test/helpers/postgres.js'));
       for (const prefix of ['ferry_c', 'ferry_t'])
         for (const s of await listSchemas(env.FERRY_TEST_DATABASE_URL, prefix)) await dropSchema(env.FERRY_TEST_DATABASE_URL, s);
     } catch (e) {

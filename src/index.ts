@@ -11,9 +11,9 @@
 import { loadConfig } from './config/load.js';
 import type { FerryConfig } from './config/schema.js';
 import { createLogger, type Logger } from './core/log.js';
-import { createServer, type FerryServer } from './server.js';
+import { createServer, type FerryServer } from './app.js';
 
-export { createServer, type FerryServer } from './server.js';
+export { createServer, type FerryServer } from './app.js';
 export { loadConfig } from './config/load.js';
 export type { FerryConfig, QueueDeclaration } from './config/schema.js';
 export type { StorageEngine } from './storage/engine.js';

@@ -8,7 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from './config/load.js';
 import { ConfigError, SETTINGS } from './config/schema.js';
 import { createLogger } from './core/log.js';
-import { createServer } from './server.js';
+import { createServer } from './app.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

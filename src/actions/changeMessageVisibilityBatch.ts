@@ -22,7 +22,7 @@ export const changeMessageVisibilityBatch: ActionHandler<'ChangeMessageVisibilit
       if (!Number.isInteger(v) || v < 0 || v > LIMITS.visibilityTimeoutMax) throw M.visibilityTimeoutInvalid(v);
       valid.push({ id: e.Id, handle: e.ReceiptHandle, v, ref: decodeFor(ctx, q, e.ReceiptHandle) });
     } catch (err) {
-      failed.push(failedEntry(e.Id, err));
+      failed.push(failedEntry(e.Id, err, ctx));
     }
   }
   const successful: BatchIdEntry[] = [];
@@ -35,7 +35,7 @@ export const changeMessageVisibilityBatch: ActionHandler<'ChangeMessageVisibilit
     valid.forEach((x, i) => {
       const r = results[i]!;
       if (r.ok) successful.push({ Id: x.id });
-      else failed.push(failedEntry(x.id, entryError(r, q, x.handle, x.v)));
+      else failed.push(failedEntry(x.id, entryError(r, q, x.handle, x.v), ctx));
     });
   }
   return { Successful: successful, Failed: failed };

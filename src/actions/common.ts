@@ -6,7 +6,7 @@ import { parseQueueArn, queueArn } from '../core/arn.js';
 import { parseQueueUrl, queueUrl } from '../core/queue-url.js';
 import { sqsError, type SqsError } from '../errors/catalog.js';
 import * as M from '../errors/messages.js';
-import { toSqsError } from '../errors/map.js';
+import { toSqsError, unexpectedCause } from '../errors/map.js';
 import type { QueueRecord } from '../storage/engine.js';
 import type { ActionContext, BatchResultErrorEntry } from './types.js';
 import { LIMITS } from './validation/limits.js';
@@ -57,8 +57,13 @@ export function validateBatch(entries: ReadonlyArray<{ Id: string }> | undefined
   }
 }
 
-/** A per-entry failure as the batch actions return it (HTTP 200, SenderFault true). */
-export function failedEntry(id: string, e: unknown): BatchResultErrorEntry {
+/**
+ * A per-entry failure as the batch actions return it (HTTP 200, SenderFault true for client errors).
+ * An unexpected error becomes an InternalFailure entry, and its cause goes to `ctx.reportUnexpected`.
+ */
+export function failedEntry(id: string, e: unknown, ctx: Pick<ActionContext, 'reportUnexpected'>): BatchResultErrorEntry {
   const err: SqsError = toSqsError(e);
+  const u = unexpectedCause(err);
+  if (u !== undefined) ctx.reportUnexpected?.(u.cause);
   return { Id: id, SenderFault: err.spec.fault === 'Sender', Code: err.spec.queryCode, Message: err.message };
 }

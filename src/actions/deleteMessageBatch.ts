@@ -16,7 +16,7 @@ export const deleteMessageBatch: ActionHandler<'DeleteMessageBatch'> = async (in
     try {
       valid.push({ id: e.Id, handle: e.ReceiptHandle, ref: decodeFor(ctx, q, e.ReceiptHandle) });
     } catch (err) {
-      failed.push(failedEntry(e.Id, err));
+      failed.push(failedEntry(e.Id, err, ctx));
     }
   }
   const successful: BatchIdEntry[] = [];
@@ -25,7 +25,7 @@ export const deleteMessageBatch: ActionHandler<'DeleteMessageBatch'> = async (in
     valid.forEach((v, i) => {
       const r = results[i]!;
       if (r.ok) successful.push({ Id: v.id });
-      else failed.push(failedEntry(v.id, entryError(r, q, v.handle)));
+      else failed.push(failedEntry(v.id, entryError(r, q, v.handle), ctx));
     });
   }
   return { Successful: successful, Failed: failed };

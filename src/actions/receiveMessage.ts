@@ -81,7 +81,6 @@ export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx
       if (woken) ctx.services.passWake?.(q.id);
       return { Messages: res.messages.map((m) => toMessage(m, q, input, ctx, wanted)) };
     }
-    woken = false;
     const now = ctx.clock.now();
     if (wait === 0 || ctx.signal.aborted || now >= deadline) return { Messages: [] };
     // Never spin: a reported availability time already past still waits a few ms for a wake.

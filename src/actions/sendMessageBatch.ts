@@ -50,7 +50,7 @@ export const sendMessageBatch: ActionHandler<'SendMessageBatch'> = async (input,
       ids.push(e.Id);
       params.push(p);
     } catch (err) {
-      failed.push(failedEntry(e.Id, err));
+      failed.push(failedEntry(e.Id, err, ctx));
     }
   }
   const successful: SendMessageBatchResultEntry[] = [];

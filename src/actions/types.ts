@@ -350,9 +350,15 @@ export interface ActionContext {
   readonly signal: CancelSignal;
   /** Process-wide services shared by all requests. */
   readonly services: ActionServices;
+  /**
+   * Log an unexpected error that the action answers without failing the request — a batch entry
+   * reported as InternalFailure — with its stack and this request's id. (A failed request is logged
+   * by the HTTP listener instead.) Absent: not logged.
+   */
+  readonly reportUnexpected?: (err: unknown) => void;
 }
 
-/** Shared services, created once per server. Defined in actions/services.ts. */
+/** Shared services, created once per server. Implemented in runtime/index.ts. */
 export interface ActionServices {
   /**
    * Wait for a wake-up of a queue (or until `untilMs`, or abort). Resolves true if woken.

@@ -319,9 +319,14 @@ export class SqsError extends Error {
   /** True when the message was given explicitly (then both protocols use it verbatim). */
   readonly explicitMessage: boolean;
 
-  constructor(code: ErrorName, message?: string) {
+  /**
+   * `options.cause`: for InternalFailure, the unexpected error behind it. It never reaches the client
+   * (the wire shows only the catalog message); the HTTP listener logs it, with its stack, once per
+   * request (see `unexpectedCause` in errors/map.ts).
+   */
+  constructor(code: ErrorName, message?: string, options?: { cause?: unknown }) {
     const s: ErrorSpec = ERRORS[code];
-    super(message ?? s.message);
+    super(message ?? s.message, options);
     this.name = 'SqsError';
     this.code = code;
     this.spec = s;

@@ -1,7 +1,8 @@
 /**
  * The one mapping from anything thrown below the action layer to a catalog error. Engines throw only
  * DomainError (no wire vocabulary); actions throw SqsError directly. Anything else is a bug and
- * becomes InternalFailure (500, Receiver) so clients retry instead of seeing a made-up code.
+ * becomes InternalFailure (500, Receiver) so clients retry instead of seeing a made-up code; the
+ * original error rides along as the InternalFailure's `cause`, so the listener can log it.
  */
 import { SqsError, sqsError } from './catalog.js';
 import { DomainError } from './domain.js';
@@ -36,5 +37,17 @@ export function toSqsError(e: unknown): SqsError {
         return sqsError('ServiceUnavailable');
     }
   }
-  return sqsError('InternalFailure');
+  return new SqsError('InternalFailure', undefined, { cause: e });
+}
+
+/**
+ * The unexpected error behind a failed request, to be logged with its stack — or undefined when the
+ * failure is an ordinary SQS error (a client mistake or a DomainError, which need no stack trace).
+ * Anything that is not an SqsError is itself unexpected; an InternalFailure made by `toSqsError`
+ * carries the original as its cause.
+ */
+export function unexpectedCause(err: unknown): { cause: unknown } | undefined {
+  if (!(err instanceof SqsError)) return { cause: err };
+  if (err.code === 'InternalFailure' && err.cause !== undefined) return { cause: err.cause };
+  return undefined;
 }

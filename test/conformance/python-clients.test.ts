@@ -95,9 +95,11 @@ for (const engine of ['sqlite', 'memory'] as const) {
           '2',
         );
         assert.equal(got.status, 0, got.err);
-        const m = (got.out.Messages as Array<Record<string, any>>)[0]!;
+        const m = (
+          got.out.Messages as Array<{ Body: string; ReceiptHandle: string; MessageAttributes: Record<string, { StringValue?: string }> }>
+        )[0]!;
         assert.equal(m.Body, 'from the cli');
-        assert.equal(m.MessageAttributes.k.StringValue, 'v');
+        assert.equal(m.MessageAttributes.k?.StringValue, 'v');
         assert.equal(aws('delete-message', '--queue-url', url, '--receipt-handle', m.ReceiptHandle).status, 0);
         const attrs = aws('get-queue-attributes', '--queue-url', url, '--attribute-names', 'All');
         assert.equal((attrs.out.Attributes as Record<string, string>).VisibilityTimeout, '45');

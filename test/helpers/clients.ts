@@ -10,7 +10,6 @@ import { createRequire } from 'node:module';
 
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const AWS2 = require('aws-sdk') as typeof import('aws-sdk');
 
 export type Protocol = 'json' | 'query';

@@ -5,7 +5,7 @@ import { systemClock } from '../../src/core/clock.js';
 import type { Random } from '../../src/core/random.js';
 import type { SendMessageParams } from '../../src/storage/engine.js';
 import { PostgresEngine, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
-import { dropSchema } from '../../src/storage/postgres/testing.js';
+import { dropSchema } from '../helpers/postgres.js';
 
 /** One message to send: id `id-<body>`, its body MD5, no attributes, no delay. */
 export function msg(body: string, extra: Partial<SendMessageParams> = {}): SendMessageParams {

@@ -16,7 +16,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { SeededRandom, systemRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { PostgresEngine } from '../../src/storage/postgres/index.js';
-import { dropSchema, listSchemas, manualVacuumCount } from '../../src/storage/postgres/testing.js';
+import { dropSchema, listSchemas, manualVacuumCount } from '../helpers/postgres.js';
 import { msg, withPostgresNodes } from './fixtures.js';
 
 const URL_ = process.env.FERRY_TEST_DATABASE_URL;

@@ -12,11 +12,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 
-import { ManualClock, systemClock } from '../../src/core/clock.js';
+import { systemClock } from '../../src/core/clock.js';
 import { SeededRandom, systemRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { PostgresEngine, POSTGRES_SCHEMA_VERSION, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
-import { appliedMigrations, databaseNow, dropSchema, listSchemas, terminateFerrySessions } from '../../src/storage/postgres/testing.js';
+import { appliedMigrations, databaseNow, dropSchema, listSchemas, terminateFerrySessions } from '../helpers/postgres.js';
 import { msg, withPostgresNodes } from './fixtures.js';
 import { runStorageContract } from './contract.js';
 

@@ -17,7 +17,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { SqliteEngine } from '../../src/storage/sqlite/index.js';
-import { holdWriteLock } from '../../src/storage/sqlite/testing.js';
+import { holdWriteLock } from '../helpers/sqlite.js';
 import { msg } from './fixtures.js';
 import { runStorageContract } from './contract.js';
 

@@ -32,7 +32,9 @@ const XML_DECL = '<?xml version="1.0"?>';
  *    other strings (e.g. names echoed in error messages) could carry them; they become U+FFFD so the
  *    document stays well-formed. Tab and LF are legal and survive parsing, so they stay raw.
  */
+// eslint-disable-next-line no-control-regex -- matching the control characters XML 1.0 forbids is the point
 const XML_SPECIAL = /[&<>"'\r\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+// eslint-disable-next-line no-control-regex -- as above
 const XML_SPECIAL_G = /[&<>"'\r\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/g;
 
 function replaceSpecial(c: string): string {

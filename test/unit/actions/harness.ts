@@ -5,7 +5,7 @@
 import { NEVER_CANCELLED } from '../../../src/core/cancel.js';
 import assert from 'node:assert/strict';
 
-import { createActionServices, type ActionServicesImpl } from '../../../src/actions/services.js';
+import { createActionServices, type ActionServicesImpl } from '../../../src/runtime/index.js';
 import { dispatchAction } from '../../../src/actions/registry.js';
 import type { ActionContext, ActionInput, ActionName, ActionOutput } from '../../../src/actions/types.js';
 import { ManualClock } from '../../../src/core/clock.js';

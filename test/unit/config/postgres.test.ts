@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/config/schema.js';
-import { makeEngine } from '../../../src/server.js';
+import { makeEngine } from '../../../src/app.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import { SeededRandom } from '../../../src/core/random.js';
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 /**
  * Our Query XML against the real Query client: aws-sdk v2 (2.1490.0, the last JS SDK speaking Query)
  * talks to createHttpServer with a fake dispatch returning canned outputs, and must parse every one.
@@ -8,10 +9,9 @@ import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { ActionName } from '../../../src/actions/types.js';
 import { SqsError } from '../../../src/errors/catalog.js';
-import { createHttpServer, type FerryHttpServer } from '../../../src/http/server.js';
+import { createHttpServer, type FerryHttpServer } from '../../../src/http/listener.js';
 
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const AWS: any = (await import('aws-sdk')).default;
 
 const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');

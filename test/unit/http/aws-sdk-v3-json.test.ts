@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 /**
  * The JSON path against the real JSON client (@aws-sdk/client-sqs v3): typed inputs arrive decoded
  * (binary attributes as Buffers), outputs parse, and error codes come through `x-amzn-query-error`.
@@ -8,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { SQSClient, ReceiveMessageCommand, SendMessageCommand, DeleteQueueCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import type { ActionName } from '../../../src/actions/types.js';
 import { SqsError } from '../../../src/errors/catalog.js';
-import { createHttpServer, type FerryHttpServer } from '../../../src/http/server.js';
+import { createHttpServer, type FerryHttpServer } from '../../../src/http/listener.js';
 
 const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
 

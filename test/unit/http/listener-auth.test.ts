@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { after, it } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHttpServer, type RequestMeta } from '../../../src/http/server.js';
+import { createHttpServer, type RequestMeta } from '../../../src/http/listener.js';
 import { createSigV4Verifier } from '../../../src/http/sigv4.js';
 
 class Sha256 {

@@ -6,7 +6,7 @@ import { NEVER_CANCELLED } from './core/cancel.js';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dispatchAction } from './actions/registry.js';
-import { createActionServices } from './actions/services.js';
+import { createActionServices } from './runtime/index.js';
 import type { ActionContext, ActionName, ActionSettings } from './actions/types.js';
 import type { FerryConfig } from './config/schema.js';
 import { ConfigError } from './config/schema.js';
@@ -14,7 +14,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import type { Logger } from './core/log.js';
 import { systemRandom, type Random } from './core/random.js';
 import { SqsError } from './errors/catalog.js';
-import { createHttpServer, type RequestMeta } from './http/server.js';
+import { createHttpServer, type RequestMeta } from './http/listener.js';
 import { createSigV4Verifier, type SigV4Credential } from './http/sigv4.js';
 import type { StorageEngine } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
@@ -40,7 +40,7 @@ const SWEEP_INTERVAL_MS = 5_000;
 /** AWS's cool-downs (PurgeQueue, queue-name reuse after DeleteQueue). */
 const AWS_COOLDOWN_MS = 60_000;
 /** Queue host names we are willing to echo back into queue URLs. */
-const SAFE_HOST = /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 export function makeEngine(config: FerryConfig, clock: Clock, random: Random, log?: Logger): StorageEngine {
   switch (config.storage) {
@@ -107,6 +107,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     traceHeader: meta.traceHeader,
     signal: meta.signal,
     services,
+    reportUnexpected: (err) => log.error({ reqId: meta.requestId, err }, 'batch entry failed'),
   });
 
   const http = createHttpServer({

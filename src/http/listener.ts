@@ -23,6 +23,7 @@ import type { ActionName } from '../actions/types.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
 import { requestBodyTooLarge } from '../errors/messages.js';
 import { SqsError } from '../errors/catalog.js';
+import { unexpectedCause } from '../errors/map.js';
 import { decodeRequest, detectProtocol, encodeError, encodeOutput, protocolOf, type EncodedResponse, type WireProtocol } from '../protocol/index.js';
 import { queueNameFromUrl } from '../protocol/shared.js';
 import type { SigV4Verifier } from './sigv4.js';
@@ -164,6 +165,16 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       finishRequest(ctl);
     });
 
+    /**
+     * Log the unexpected error behind a failure — its cause and stack, with the request id — exactly
+     * once per request: this is the only place that does. (The request line that `reply` writes names
+     * the error code only.) SqsErrors and DomainErrors are client-visible outcomes, not logged here.
+     */
+    const logUnexpected = (err: unknown, action: string | undefined, what: string): void => {
+      const u = unexpectedCause(err);
+      if (u !== undefined) logger.error({ reqId: requestId, action, err: u.cause }, what);
+    };
+
     const reply = (r: EncodedResponse, action: string | undefined, queue: string | undefined, err?: unknown): void => {
       if (closing) r.headers['Connection'] = 'close';
       r.headers['Content-Length'] = String(Buffer.byteLength(r.body));
@@ -208,18 +219,19 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
             try {
               r = encodeOutput(p, a, output, requestId);
             } catch (err) {
-              logger.error({ reqId: requestId, action: a, err }, 'encoding the output failed');
-              r = encodeError(p, err, requestId);
+              logUnexpected(err, a, 'encoding the output failed');
+              reply(encodeError(p, err, requestId), a, queue, err);
+              return;
             }
             reply(r, a, queue);
           },
           (err: unknown) => {
-            if (!(err instanceof SqsError)) logger.error({ reqId: requestId, action: a, err }, 'action failed');
+            logUnexpected(err, a, 'action failed');
             reply(encodeError(p, err, requestId), a, queue, err);
           },
         );
       } catch (err) {
-        if (!(err instanceof SqsError)) logger.error({ reqId: requestId, err }, 'request decoding failed');
+        logUnexpected(err, action, 'request failed before dispatch');
         reply(encodeError(protocolOf(err, proto), err, requestId), action, queue, err);
       }
     };

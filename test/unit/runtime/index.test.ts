@@ -2,7 +2,7 @@ import { NEVER_CANCELLED } from '../../../src/core/cancel.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { createActionServices } from '../../../src/actions/services.js';
+import { createActionServices } from '../../../src/runtime/index.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import { SeededRandom } from '../../../src/core/random.js';
 import { MemoryEngine } from '../../../src/storage/memory/index.js';

@@ -5,7 +5,7 @@
 
 import pg from 'pg';
 
-import { SCHEMA_NAME } from './migrations.js';
+import { SCHEMA_NAME } from '../../src/storage/postgres/migrations.js';
 
 /** Run `fn` with a short-lived client (no pool). */
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {

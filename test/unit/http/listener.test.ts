@@ -1,9 +1,10 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { afterEach, test } from 'node:test';
 import type { ActionName } from '../../../src/actions/types.js';
 import { SqsError } from '../../../src/errors/catalog.js';
-import { createHttpServer, type Dispatch, type FerryHttpServer, type RequestMeta } from '../../../src/http/server.js';
+import { createHttpServer, type Dispatch, type FerryHttpServer, type RequestMeta } from '../../../src/http/listener.js';
 
 interface Call {
   action: ActionName;

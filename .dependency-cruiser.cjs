@@ -1,0 +1,87 @@
+// dependency-cruiser: the layer rules of /work/shared/ARCHITECTURE.md ("two typed seams"), checked on
+// every `npm run lint` and `npm test`. Layers, top to bottom:
+//   main.ts / index.ts / app.ts (composition root) → http/ → protocol/ → actions/ → storage/engine.ts
+//   → storage/{memory,sqlite,postgres}/ ; runtime/ (waiters, move-task runner) serves the actions;
+//   core/ (clock, random, ids, receipts, ARNs) is the leaf everybody may use; errors/ is shared.
+// Type-only imports count (tsPreCompilationDeps): a type from the wrong layer is still a wrong edge.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make load order matter and layers meaningless: break the cycle by moving the shared piece down.',
+      from: { path: '^(src|test|bench)/' },
+      to: { circular: true },
+    },
+    {
+      name: 'core-is-a-leaf',
+      severity: 'error',
+      comment: 'src/core/ (clock, random, ids, receipts, ARNs, attribute types) must not import any other layer of src/.',
+      from: { path: '^src/core/' },
+      to: { path: '^src/', pathNot: '^src/core/' },
+    },
+    {
+      name: 'storage-below-actions',
+      severity: 'error',
+      comment:
+        'src/storage/ is below the action layer: no imports from actions/, runtime/, protocol/, http/, config/ or the composition root (app.ts, index.ts, main.ts).',
+      from: { path: '^src/storage/' },
+      to: { path: ['^src/(actions|runtime|protocol|http|config)/', '^src/(app|index|main)\\.ts$'] },
+    },
+    {
+      name: 'engines-are-independent',
+      severity: 'error',
+      comment: 'One storage engine must not import another: what they share lives in storage/ (engine.ts, codec.ts, semantics/).',
+      from: { path: '^src/storage/(memory|sqlite|postgres)/' },
+      to: { path: '^src/storage/(memory|sqlite|postgres)/', pathNot: '^src/storage/$1/' },
+    },
+    {
+      name: 'protocol-not-to-engines',
+      severity: 'error',
+      comment: 'src/protocol/ is wire only: it must not import a storage engine.',
+      from: { path: '^src/protocol/' },
+      to: { path: '^src/storage/(memory|sqlite|postgres)/' },
+    },
+    {
+      name: 'actions-not-to-http-or-engines',
+      severity: 'error',
+      comment: 'Actions see typed inputs and the StorageEngine interface only: no http/, no concrete engine.',
+      from: { path: '^src/actions/' },
+      to: { path: ['^src/http/', '^src/storage/(memory|sqlite|postgres)/'] },
+    },
+    {
+      name: 'src-not-to-test-or-bench',
+      severity: 'error',
+      comment: 'The shipped package (src/) must not import test or benchmark code.',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench)/' },
+    },
+    {
+      name: 'src-not-to-dev-deps',
+      severity: 'error',
+      comment: 'The shipped package must not import a devDependency: it would be missing after `npm install ferry-sqs`.',
+      from: { path: '^src/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that resolves to nothing.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|data)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts'],
+    },
+  },
+};

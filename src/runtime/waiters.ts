@@ -1,0 +1,88 @@
+/**
+ * Long-poll waiters: ReceiveMessage calls with WaitTimeSeconds sleep here until a wake-up, their
+ * deadline, or an abort.
+ *
+ * Long polling is event-driven: engines call `onWake(queueId)` after commits that may make messages
+ * deliverable now. Each wake resolves ONE waiter of that queue (the longest waiting), not all of them:
+ * waking every waiter for one message made them all race for it (a thundering herd: 100 waiters, 99
+ * empty receives). The woken receive passes the wake on (`passWake`) when it took messages — there
+ * may be more — or when it gave up without trying (aborted); a woken receive that tried and found
+ * nothing proves the queue empty after the wake, and later messages bring their own wakes. Time-driven
+ * availability (delays ending, visibility expiring) is covered by the receive action sleeping until the
+ * engine's `nextVisibleAt` at most. There is no polling loop.
+ */
+import type { ActionServices } from '../actions/types.js';
+import type { CancelSignal } from '../core/cancel.js';
+import type { Clock } from '../core/clock.js';
+import type { StorageEngine } from '../storage/engine.js';
+
+/** The waiter half of ActionServices, plus its lifecycle. */
+export interface Waiters extends Required<Pick<ActionServices, 'waitForMessages' | 'wakeSeq' | 'passWake'>> {
+  /** Unsubscribe from the engine and release every waiter (they resolve false). Idempotent. */
+  close(): void;
+}
+
+interface Waiter {
+  resolve(woken: boolean): void;
+}
+
+/** Subscribe to the engine's wake-ups and keep the per-queue waiter lists. */
+export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
+  const waiters = new Map<string, Set<Waiter>>();
+  /** Wake counter per queue: a receive reads it before trying, so a wake in between is not lost. */
+  const wakeSeqs = new Map<string, number>();
+  let closed = false;
+
+  /** Count a wake and hand it to the longest-waiting waiter of the queue, if any. */
+  function wake(queueId: string): void {
+    wakeSeqs.set(queueId, (wakeSeqs.get(queueId) ?? 0) + 1);
+    const set = waiters.get(queueId);
+    if (!set) return;
+    // Sets iterate in insertion order: the first entry has waited longest. Its resolve removes it.
+    for (const w of set) {
+      w.resolve(true);
+      return;
+    }
+  }
+
+  const unsubscribe = engine.onWake(wake);
+
+  function waitForMessages(queueId: string, untilMs: number, signal: CancelSignal, afterSeq?: number): Promise<boolean> {
+    if (afterSeq !== undefined && (wakeSeqs.get(queueId) ?? 0) !== afterSeq) return Promise.resolve(true);
+    // Engines whose wake-ups can be lost bound each wait (the receive then simply tries again).
+    const delay = Math.min(untilMs - clock.now(), engine.capabilities.maxWaitSliceMs ?? Infinity);
+    if (closed || signal.aborted || delay <= 0) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      let set = waiters.get(queueId);
+      if (!set) waiters.set(queueId, (set = new Set()));
+      const mine = set;
+      const w: Waiter = {
+        resolve: (woken) => {
+          clearTimeout(timer);
+          offAbort();
+          mine.delete(w);
+          if (mine.size === 0 && waiters.get(queueId) === mine) waiters.delete(queueId);
+          resolve(woken);
+        },
+      };
+      const timer = setTimeout(() => w.resolve(false), delay);
+      const offAbort = signal.onAbort(() => w.resolve(false));
+      set.add(w);
+    });
+  }
+
+  return {
+    waitForMessages,
+    wakeSeq: (queueId: string) => wakeSeqs.get(queueId) ?? 0,
+    passWake: (queueId: string) => {
+      if (!closed) wake(queueId);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      for (const set of waiters.values()) for (const w of [...set]) w.resolve(false);
+      waiters.clear();
+    },
+  };
+}
