@@ -1,0 +1,173 @@
+/**
+ * Queue operations: CreateQueue, ListQueues, Set/GetQueueAttributes (counts), Tag/UntagQueue,
+ * DeleteQueue, PurgeQueue, and the metadata table. Each change runs in a transaction under the
+ * queue row's lock and drops this process's cached record afterwards (queueCache.ts), so this
+ * process sees its own writes at once. The rules (merges, cool-downs, list order) are semantics'.
+ */
+import type pg from 'pg';
+
+import { DomainError } from '../../errors/domain.js';
+import type { QueueCreateParams, QueueCreateResult, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
+import { byQueueName, checkNameReuse, checkPurgeInterval, mergeAttributes, mergeTags, removeTags, retentionCutoff } from '../semantics/index.js';
+import type { PgContext } from './context.js';
+import { freezeQueue, type QueueRow } from './rows.js';
+import {
+  Q_DELETE_QUEUE,
+  Q_DELETE_QUEUE_ATTEMPTS,
+  Q_DELETE_QUEUE_DEDUP,
+  Q_DELETE_QUEUE_GROUPS,
+  Q_DELETE_QUEUE_MESSAGES,
+  Q_DELETE_QUEUE_MOVE_TASKS,
+  Q_LAST_PURGE,
+  Q_META_GET,
+  Q_META_INSERT,
+  Q_QUEUE_ALL,
+  Q_QUEUE_INSERT,
+  Q_QUEUE_SET_ATTRIBUTES,
+  Q_QUEUE_SET_TAGS,
+  Q_QUEUE_STATS,
+  Q_QUEUE_WITH_NOW,
+  Q_SET_LAST_PURGE,
+  Q_TOMBSTONE_DELETE,
+  Q_TOMBSTONE_OF,
+  Q_TOMBSTONE_UPSERT,
+} from './sql/queues.js';
+
+/** @see StorageEngine.metaGetOrCreate */
+export async function metaGetOrCreate(ctx: PgContext, key: string, create: () => string): Promise<string> {
+  const existing = await ctx.one<{ value: string }>(Q_META_GET, [key]);
+  if (existing.rows[0]) return existing.rows[0].value;
+  // Whoever inserts first wins; everybody (on every node) then reads the winner's value.
+  await ctx.one(Q_META_INSERT, [key, create()]);
+  return (await ctx.one<{ value: string }>(Q_META_GET, [key])).rows[0]!.value;
+}
+
+/** @see StorageEngine.queueCreate */
+export function queueCreate(ctx: PgContext, p: QueueCreateParams): Promise<QueueCreateResult> {
+  return ctx
+    .tx(async (t) => {
+      const existing = await ctx.queues.byNameInTx(t.client, p.name);
+      if (existing) return { queue: existing, created: false };
+      // No tombstone lookup when the wait is off (checkNameReuse would pass anyway).
+      if (p.reuseDelayMs > 0) {
+        const tomb = await t.client.query<{ deleted_at: number }>(Q_TOMBSTONE_OF, [p.name]);
+        checkNameReuse(p.name, tomb.rows[0]?.deleted_at, t.now, p.reuseDelayMs);
+      }
+      // Two nodes creating the same name: the second INSERT waits on the unique index, then does nothing
+      // and reads the winner's row (a fresh statement snapshot sees it).
+      const ins = await t.client.query<QueueRow>(Q_QUEUE_INSERT, [
+        ctx.random.uuid(),
+        p.name,
+        p.fifo,
+        JSON.stringify(p.attributes),
+        JSON.stringify(p.tags),
+        t.now,
+      ]);
+      if (!ins.rows[0]) {
+        const winner = await ctx.queues.byNameInTx(t.client, p.name);
+        if (!winner) throw new DomainError('Unavailable', 'concurrent create and delete of one queue name');
+        return { queue: winner, created: false };
+      }
+      await t.client.query(Q_TOMBSTONE_DELETE, [p.name]);
+      return { queue: ctx.queues.remember(freezeQueue(ins.rows[0])), created: true };
+    })
+    .finally(() => ctx.queues.invalidate(undefined, p.name));
+}
+
+/** @see StorageEngine.queueList — filtered and sorted in JS: the contract is code-unit order, not the database collation. */
+export async function queueList(ctx: PgContext, prefix?: string): Promise<QueueRecord[]> {
+  const r = await ctx.one<QueueRow>(Q_QUEUE_ALL);
+  return r.rows
+    .filter((row) => prefix === undefined || row.name.startsWith(prefix))
+    .sort(byQueueName)
+    .map((row) => ctx.queues.remember(freezeQueue(row)));
+}
+
+/** @see StorageEngine.queueSetAttributes */
+export function queueSetAttributes(ctx: PgContext, p: QueueUpdateParams): Promise<QueueRecord> {
+  return ctx
+    .tx(async (t) => {
+      const q = await ctx.queues.mustInTx(t.client, p.queueId, 'FOR NO KEY UPDATE');
+      const attrs = mergeAttributes(q.attributes, p.set, p.unset);
+      const r = await t.client.query<QueueRow>(Q_QUEUE_SET_ATTRIBUTES, [q.id, JSON.stringify(attrs), t.now]);
+      return freezeQueue(r.rows[0]!);
+    })
+    .finally(() => ctx.queues.invalidate(p.queueId));
+}
+
+/** TagQueue / UntagQueue: the stored tags changed by `change`. */
+export function queueRetag(
+  ctx: PgContext,
+  queueId: string,
+  change: (tags: Readonly<Record<string, string>>) => Record<string, string>,
+): Promise<void> {
+  return ctx
+    .tx(async (t) => {
+      const q = await ctx.queues.mustInTx(t.client, queueId, 'FOR NO KEY UPDATE');
+      await t.client.query(Q_QUEUE_SET_TAGS, [q.id, JSON.stringify(change(q.tags))]);
+    })
+    .finally(() => ctx.queues.invalidate(queueId));
+}
+
+/** @see StorageEngine.queueTag */
+export function queueTag(ctx: PgContext, queueId: string, tags: Record<string, string>): Promise<void> {
+  return queueRetag(ctx, queueId, (current) => mergeTags(current, tags));
+}
+
+/** @see StorageEngine.queueUntag */
+export function queueUntag(ctx: PgContext, queueId: string, keys: string[]): Promise<void> {
+  return queueRetag(ctx, queueId, (current) => removeTags(current, keys));
+}
+
+/** @see StorageEngine.queueDelete */
+export function queueDelete(ctx: PgContext, queueId: string): Promise<void> {
+  return ctx
+    .tx(async (t) => {
+      // FOR UPDATE first: waits for running sends (they hold KEY SHARE / NO KEY UPDATE), so no message
+      // can land in the queue after its messages were deleted.
+      const q = await ctx.queues.mustInTx(t.client, queueId, 'FOR UPDATE');
+      for (const sql of [
+        Q_DELETE_QUEUE_MESSAGES,
+        Q_DELETE_QUEUE_GROUPS,
+        Q_DELETE_QUEUE_DEDUP,
+        Q_DELETE_QUEUE_ATTEMPTS,
+        Q_DELETE_QUEUE_MOVE_TASKS,
+        Q_DELETE_QUEUE,
+      ]) {
+        await t.client.query(sql, [q.id]);
+      }
+      await t.client.query(Q_TOMBSTONE_UPSERT, [q.name, t.now]);
+      ctx.queues.forget(q.id);
+    })
+    .finally(() => ctx.queues.invalidate(queueId));
+}
+
+/** @see StorageEngine.queuePurge — dedup entries survive it (AWS: a purged message's dedup id still suppresses resends). */
+export function queuePurge(ctx: PgContext, queueId: string, minIntervalMs: number): Promise<void> {
+  return ctx.tx(async (t) => {
+    const q = await ctx.queues.mustInTx(t.client, queueId, 'FOR UPDATE');
+    const last = (await t.client.query<{ last_purge_at: number | null }>(Q_LAST_PURGE, [q.id])).rows[0]!.last_purge_at;
+    checkPurgeInterval(last ?? undefined, t.now, minIntervalMs);
+    for (const sql of [Q_DELETE_QUEUE_MESSAGES, Q_DELETE_QUEUE_GROUPS, Q_DELETE_QUEUE_ATTEMPTS]) await t.client.query(sql, [q.id]);
+    await t.client.query(Q_SET_LAST_PURGE, [q.id, t.now]);
+  });
+}
+
+/** @see StorageEngine.queueStats */
+export async function queueStats(ctx: PgContext, queueId: string): Promise<QueueStats> {
+  const r = await ctx.one<QueueRow & { now: number }>(Q_QUEUE_WITH_NOW, [queueId, ctx.nowParam()]);
+  const row = r.rows[0];
+  if (!row) throw new DomainError('QueueNotFound', `queue ${queueId} does not exist`);
+  try {
+    return await statsOf(ctx.pool(), ctx.queues.remember(freezeQueue(row)), row.now);
+  } catch (e) {
+    throw ctx.toDomain(e);
+  }
+}
+
+/** The approximate counts of `q` at `now` (in a transaction, or on the pool). */
+export async function statsOf(c: pg.Pool | pg.ClientBase, q: QueueRecord, now: number): Promise<QueueStats> {
+  const r = await c.query<QueueStats>(Q_QUEUE_STATS, [q.id, now, retentionCutoff(q, now)]);
+  const s = r.rows[0]!;
+  return { visible: Number(s.visible), inflight: Number(s.inflight), delayed: Number(s.delayed) };
+}

@@ -1,0 +1,27 @@
+/** Housekeeping statements: the sweep, the engine's own VACUUM, the server settings checked at start. */
+import { DBNOW } from './common.js';
+
+/** "now": `$1`, or the database clock when NULL. */
+export const Q_NOW = `SELECT COALESCE($1::bigint, ${DBNOW}) AS now`;
+
+/** Up to `$3` messages of queue `$1` sent at or before `$2` (semantics.retentionCutoff), skipping locked ones. */
+export const Q_SWEEP_EXPIRED = `DELETE FROM messages WHERE id IN (
+             SELECT id FROM messages WHERE queue_id = $1 AND sent_at <= $2 LIMIT $3 FOR UPDATE SKIP LOCKED)
+           RETURNING group_id`;
+/** Dedup entries and attempt ids past their window (`expires_at <= now`: the negation of semantics.dedupHit). */
+export const Q_SWEEP_DEDUP = 'DELETE FROM dedup WHERE expires_at <= $1';
+export const Q_SWEEP_ATTEMPTS = 'DELETE FROM receive_attempts WHERE expires_at <= $1';
+/** Tombstones deleted at or before `$1` (now − semantics.TOMBSTONE_TTL_MS). */
+export const Q_SWEEP_TOMBSTONES = 'DELETE FROM queue_tombstones WHERE deleted_at <= $1';
+
+/** Whether this session's role owns `messages` (VACUUM needs it). */
+export const Q_OWNS_MESSAGES = `SELECT pg_has_role(relowner, 'MEMBER') AS ok FROM pg_class WHERE oid = 'messages'::regclass`;
+export const Q_VACUUM = 'VACUUM (SKIP_LOCKED, TRUNCATE false, INDEX_CLEANUP ON) messages, fifo_groups';
+/** The planner's estimate of live rows in `messages` (sizes the next churn bound). */
+export const Q_MESSAGES_LIVE = `SELECT GREATEST(reltuples, 0)::bigint AS n FROM pg_class WHERE oid = 'messages'::regclass`;
+
+/** Server settings that weaken durability when off (init warns). */
+export const Q_DURABILITY_SETTINGS = `SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes')`;
+
+/** The BEGIN round trip of a transaction, reading the database clock in it. */
+export const Q_BEGIN_NOW = `BEGIN; SELECT ${DBNOW} AS now`;

@@ -1,0 +1,63 @@
+/**
+ * Statements on queue records: lookups (the hot ones are named prepared statements: every request
+ * resolves its queue), create / update / delete / purge, stats, the metadata table, and the sequence
+ * counter of FIFO queues.
+ */
+import { DBNOW, QUEUE_COLS } from './common.js';
+
+/** A queue by name / by id (named prepared statements `ferry_queue_by_name` / `ferry_queue_by_id`). */
+export const Q_QUEUE_BY_NAME = `SELECT ${QUEUE_COLS} FROM queues WHERE name = $1`;
+export const Q_QUEUE_BY_ID = `SELECT ${QUEUE_COLS} FROM queues WHERE id = $1`;
+
+/** A queue by id with a row lock (`FOR UPDATE`, `FOR NO KEY UPDATE`…; a constant of the caller). */
+export function queueByIdLocked(lock: string): string {
+  return `SELECT ${QUEUE_COLS} FROM queues WHERE id = $1 ${lock}`;
+}
+
+/** Every queue (ListQueues filters and sorts in JS: the contract is code-unit order, not the collation). */
+export const Q_QUEUE_ALL = `SELECT ${QUEUE_COLS} FROM queues`;
+/** Every queue with all its columns (sweep). */
+export const Q_QUEUE_ALL_FULL = 'SELECT * FROM queues';
+
+/** Reserve `$2` sequence numbers of queue `$1` (locks its row until commit). */
+export const Q_RESERVE_SEQ = 'UPDATE queues SET seq_counter = seq_counter + $2 WHERE id = $1 RETURNING seq_counter';
+
+/** CreateQueue. */
+export const Q_TOMBSTONE_OF = 'SELECT deleted_at FROM queue_tombstones WHERE name = $1';
+export const Q_QUEUE_INSERT = `INSERT INTO queues (id, name, fifo, attributes, tags, created_at, last_modified_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (name) DO NOTHING RETURNING ${QUEUE_COLS}`;
+export const Q_TOMBSTONE_DELETE = 'DELETE FROM queue_tombstones WHERE name = $1';
+
+/** SetQueueAttributes, TagQueue / UntagQueue. */
+export const Q_QUEUE_SET_ATTRIBUTES = `UPDATE queues SET attributes = $2, last_modified_at = $3 WHERE id = $1 RETURNING ${QUEUE_COLS}`;
+export const Q_QUEUE_SET_TAGS = 'UPDATE queues SET tags = $2 WHERE id = $1';
+
+/** DeleteQueue: everything of queue `$1`, in this order (messages before their group rows). */
+export const Q_DELETE_QUEUE_MESSAGES = 'DELETE FROM messages WHERE queue_id = $1';
+export const Q_DELETE_QUEUE_GROUPS = 'DELETE FROM fifo_groups WHERE queue_id = $1';
+export const Q_DELETE_QUEUE_DEDUP = 'DELETE FROM dedup WHERE queue_id = $1';
+export const Q_DELETE_QUEUE_ATTEMPTS = 'DELETE FROM receive_attempts WHERE queue_id = $1';
+export const Q_DELETE_QUEUE_MOVE_TASKS = 'DELETE FROM move_tasks WHERE source_queue_id = $1';
+export const Q_DELETE_QUEUE = 'DELETE FROM queues WHERE id = $1';
+export const Q_TOMBSTONE_UPSERT = `INSERT INTO queue_tombstones (name, deleted_at) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET deleted_at = excluded.deleted_at`;
+
+/** PurgeQueue (dedup entries survive it). */
+export const Q_LAST_PURGE = 'SELECT last_purge_at FROM queues WHERE id = $1';
+export const Q_SET_LAST_PURGE = 'UPDATE queues SET last_purge_at = $2 WHERE id = $1';
+
+/** A queue row with "now" (`$2`, NULL: the database clock), for GetQueueAttributes' counts. */
+export const Q_QUEUE_WITH_NOW = `SELECT q.*, COALESCE($2::bigint, ${DBNOW}) AS now FROM queues q WHERE id = $1`;
+
+/**
+ * The approximate counts of queue `$1` at `$2`, messages sent after `$3` (semantics.retentionCutoff)
+ * only; in flight is `visible_at > now AND received` (semantics.isInflight), delayed the never-received rest.
+ */
+export const Q_QUEUE_STATS = `SELECT count(*) FILTER (WHERE visible_at <= $2) AS visible,
+              count(*) FILTER (WHERE visible_at > $2 AND received) AS inflight,
+              count(*) FILTER (WHERE visible_at > $2 AND NOT received) AS delayed
+         FROM messages WHERE queue_id = $1 AND sent_at > $3`;
+
+/** The metadata table (metaGetOrCreate): whoever inserts first wins. */
+export const Q_META_GET = 'SELECT value FROM meta WHERE key = $1';
+export const Q_META_INSERT = 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING';

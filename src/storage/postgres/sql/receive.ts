@@ -1,0 +1,194 @@
+/**
+ * ReceiveMessage statements: the standard queue's single autocommit receive, the claims of the
+ * receive transaction (standard and FIFO), the in-flight count, the dead-letter move, attempt ids and
+ * the next-visible time. The rules they apply come from semantics, as parameters computed in JS:
+ *  - `sent_at > cutoff` / `sent_at > now - retention`: not past retention (retentionCutoff);
+ *  - `receive_count < max_rc`: not due for the dead-letter queue (dueForDeadLetter, with the bound
+ *    from claimThreshold; NO_REDRIVE when there is no usable dead-letter queue);
+ *  - `visible_at = now + vis`: the visibility deadline (visibilityDeadline);
+ *  - `visible_at > now AND received`: in flight (isInflight), for OverLimit (checkInflightLimit).
+ */
+import { claimSet, IN_QUEUE, M_DELIVERY_COLS, NO_REDRIVE_SQL } from './common.js';
+
+/**
+ * ReceiveMessage on a standard queue, the whole of it in one autocommit statement, "now" being `now`
+ * (STMT_NOW; `$8` with a test clock):
+ *  - `k`: whether queue `$1` exists, whether it has room (fewer than `$5` messages in flight; NULL: no
+ *    check), and the receive-count bound: `$3` when the RedrivePolicy's dead-letter queue named `$4`
+ *    exists (and is not the queue itself), else none. This is semantics.usableDeadLetterQueue and
+ *    claimThreshold, evaluated in SQL: looking the dead-letter queue up first would cost a round trip
+ *    on every receive of a queue with a RedrivePolicy;
+ *  - `c`: up to `$2` deliverable candidates, oldest first, `FOR UPDATE SKIP LOCKED` (nothing when the
+ *    queue is missing or full);
+ *  - `u`: claims the candidates that are neither past retention (`$7` ms) nor due for the dead-letter
+ *    queue: new receipt token, receive count + 1, first-receive time, deadline now + `$6`. It finds
+ *    them by `ctid` (a TID scan instead of a primary-key descent per row): `c` holds their row locks,
+ *    so the versions it returned are the current ones until this statement ends;
+ *  - `s`: when fewer than `$2` were claimed, the next time a message may become deliverable (the
+ *    statement's snapshot does not see its own claims, so their new deadline is added explicitly).
+ * One row per candidate (claimed: its delivery columns; set aside: only `c_id`/`c_sent`), or one row
+ * of NULLs; every row carries `s`. The caller deals with set-aside candidates in a transaction.
+ *
+ * The parameters are read through the one-row CTE `p`, never directly: the planner then cannot see
+ * their values, so a custom plan is estimated exactly like the generic one, and PostgreSQL's plan
+ * cache settles on the generic plan after its five trial executions. Used directly, `LIMIT $2`, the
+ * NULL tests and the queue's own statistics make some custom plans look cheaper than the generic
+ * plan, and the cache then plans this statement anew on every call — which costs several times
+ * what executing it does.
+ *
+ * "now" is written out where it is compared (not read from a CTE) so that it stays a plan-time
+ * estimable expression: the in-flight count must scan the index range `visible_at > now`, which the
+ * planner only prefers over a sequential scan when it can tell from the statistics how small it is.
+ */
+export function receiveStandardSql(now: string): string {
+  return `WITH p AS MATERIALIZED (
+    SELECT $1::text AS qid, $2::integer AS lim, $3::integer AS max_rc, $4::text AS dlq, $5::integer AS max_inflight,
+           $6::bigint AS vis, $7::bigint AS retention),
+  k AS MATERIALIZED (
+    SELECT EXISTS (SELECT 1 FROM queues WHERE id = p.qid) AS found,
+           (p.max_inflight IS NULL OR
+             (SELECT count(*) FROM (SELECT 1 FROM messages WHERE queue_id = p.qid AND visible_at > ${now} AND received LIMIT p.max_inflight) x)
+               < p.max_inflight) AS room,
+           CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE name = p.dlq AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE_SQL} END AS max_rc
+      FROM p),
+  c AS (
+    SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages
+     WHERE queue_id = (SELECT qid FROM p) AND visible_at <= ${now} AND (SELECT found AND room FROM k)
+     ORDER BY visible_at, id
+     LIMIT (SELECT lim FROM p)
+     FOR UPDATE SKIP LOCKED),
+  u AS (
+    UPDATE messages m
+       SET ${claimSet(now, 'p.vis')}
+      FROM c, k, p
+     WHERE m.ctid = c.row_ref AND c.sent_at > ${now} - p.retention AND c.receive_count < k.max_rc
+    RETURNING ${M_DELIVERY_COLS}),
+  s AS MATERIALIZED (
+    SELECT ${now} AS q_now, k.found AS q_found, k.room AS q_room,
+           CASE WHEN (SELECT count(*) FROM u) < p.lim THEN
+             LEAST((SELECT min(visible_at) FROM messages WHERE queue_id = p.qid AND visible_at > ${now}),
+                   CASE WHEN p.vis > 0 AND EXISTS (SELECT 1 FROM u) THEN ${now} + p.vis END)
+           END AS q_next
+      FROM k, p)
+  SELECT s.*, r.*
+    FROM s LEFT JOIN (SELECT c.id AS c_id, c.sent_at AS c_sent, c.visible_at AS c_vis, u.* FROM c LEFT JOIN u ON u.id = c.id) r ON true
+   ORDER BY r.c_vis, r.c_id`;
+}
+
+/**
+ * Standard claim, one statement: lock up to `$3` deliverable candidates (oldest first) with SKIP
+ * LOCKED and claim those that are neither past retention (`sent_at <= $4`) nor due for the
+ * dead-letter queue (`receive_count >= $5`); the other candidates come back unclaimed (still locked
+ * by this transaction) for the caller to delete or dead-letter. `$6`: ids already handled by this
+ * receive (so a visibility-0 claim is not taken twice).
+ */
+export const CLAIM_STANDARD = `
+    WITH c AS (
+      SELECT id, visible_at, sent_at, receive_count FROM messages
+       WHERE queue_id = $1 AND visible_at <= $2::bigint AND id <> ALL($6::bigint[])
+       ORDER BY visible_at, id
+       LIMIT $3
+       FOR UPDATE SKIP LOCKED),
+    u AS (
+      UPDATE messages m
+         SET ${claimSet('$2::bigint', '$7::bigint')}
+        FROM c
+       WHERE m.id = c.id AND c.sent_at > $4::bigint AND c.receive_count < $5
+      RETURNING ${M_DELIVERY_COLS})
+    SELECT c.id AS c_id, c.sent_at AS c_sent, u.*
+      FROM c LEFT JOIN u ON u.id = c.id
+     ORDER BY c.visible_at, c.id`;
+
+/**
+ * FIFO claim, one statement:
+ *  1. `cand`: up to `$8` groups that look ready in this statement's snapshot (ready_at ≤ now and —
+ *     checked against the messages themselves — no message in flight other than this receive's
+ *     own), oldest first, skipping groups `$9` found locked by others in an earlier round;
+ *  2. their deliverable prefixes in sequence order (stopping at the first message that is not
+ *     deliverable; messages this receive already took, `$6`, count as passed), numbered group
+ *     after group;
+ *  3. `lk`: lock only the groups the first `$3` of those need, `FOR UPDATE SKIP LOCKED` (locking
+ *     every candidate group would make concurrent receivers on other nodes find all groups locked
+ *     while this one drains only the first); the lock re-checks ready_at on the newest row version;
+ *  4. claim the first `$3` messages of the groups actually locked, as in the standard claim.
+ * Returns the needed and the locked groups so the caller can retry without the skipped ones and
+ * recompute the rows of the ones it holds.
+ */
+export const CLAIM_FIFO = `
+    WITH cand AS (
+      SELECT f.group_id, f.ready_at, f.head_seq FROM fifo_groups f
+       WHERE f.queue_id = $1 AND f.ready_at <= $2::bigint AND f.group_id <> ALL($9::text[])
+         AND NOT EXISTS (SELECT 1 FROM messages l
+                          WHERE l.queue_id = $1 AND l.group_id = f.group_id AND l.received
+                            AND l.visible_at > $2::bigint AND l.id <> ALL($6::bigint[]))
+       ORDER BY f.ready_at, f.head_seq
+       LIMIT $8),
+    m AS (
+      SELECT cand.ready_at AS g_ready, cand.head_seq AS g_head, x.*
+        FROM cand CROSS JOIN LATERAL (
+          SELECT id, group_id, seq, visible_at, sent_at, receive_count FROM messages
+           WHERE queue_id = $1 AND group_id = cand.group_id ORDER BY seq LIMIT $8) x),
+    p AS (
+      SELECT m.*, bool_and(m.visible_at <= $2::bigint OR m.id = ANY($6::bigint[]))
+                    OVER (PARTITION BY m.group_id ORDER BY m.seq) AS ok
+        FROM m),
+    c AS (
+      SELECT p.*, row_number() OVER (ORDER BY g_ready, g_head, group_id, seq) AS rn
+        FROM p WHERE ok AND id <> ALL($6::bigint[])),
+    need AS (SELECT DISTINCT group_id FROM c WHERE rn <= $3),
+    lk AS (
+      SELECT f.group_id FROM fifo_groups f
+       WHERE f.queue_id = $1 AND f.group_id IN (SELECT group_id FROM need) AND f.ready_at <= $2::bigint
+       ORDER BY f.group_id
+       FOR UPDATE SKIP LOCKED),
+    pick AS (
+      SELECT * FROM (SELECT c.*, row_number() OVER (ORDER BY c.rn) AS rn2 FROM c WHERE c.group_id IN (SELECT group_id FROM lk)) z
+       WHERE rn2 <= $3),
+    u AS (
+      UPDATE messages m
+         SET ${claimSet('$2::bigint', '$7::bigint')}
+        FROM pick
+       WHERE m.id = pick.id AND pick.sent_at > $4::bigint AND pick.receive_count < $5
+      RETURNING ${M_DELIVERY_COLS}),
+    res AS (
+      SELECT pick.rn2, pick.id AS c_id, pick.sent_at AS c_sent, pick.group_id AS c_group, u.*
+        FROM pick LEFT JOIN u ON u.id = pick.id)
+    SELECT (SELECT array_agg(group_id) FROM lk) AS c_groups, (SELECT array_agg(group_id) FROM need) AS c_need, res.*
+      FROM (SELECT 1) one LEFT JOIN res ON true
+     ORDER BY res.rn2`;
+
+/** Messages in flight of queue `$1` at `$2`, counted up to `$3` (OverLimit). */
+export const Q_INFLIGHT_COUNT = 'SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE queue_id = $1 AND visible_at > $2 AND received LIMIT $3) x';
+
+/** Candidates past retention, set aside by a claim (still locked by this transaction). */
+export const Q_DELETE_EXPIRED = 'DELETE FROM messages WHERE id = ANY($1::bigint[])';
+
+/**
+ * Move the locked rows `$1` (in that order) to queue `$2`, a dead-letter queue: same message id, body,
+ * attributes, sentAt, receive count and first-receive time; new row id; sequence numbers `$3` + k when
+ * the DLQ is FIFO (`$3` NULL otherwise); visible at `$4`; DeadLetterQueueSourceArn `$5`.
+ */
+export const Q_DEAD_LETTER = `WITH d AS (DELETE FROM messages WHERE id = ANY($1::bigint[]) RETURNING *),
+       o AS (SELECT d.*, array_position($1::bigint[], d.id) AS k FROM d)
+       INSERT INTO messages (queue_id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id,
+                             sent_at, visible_at, received, receive_count, first_received_at, dl_source_arn)
+       SELECT $2, message_id, CASE WHEN $3::bigint IS NULL THEN NULL ELSE $3::bigint + k END, group_id, dedup_id, body, md5_body, attrs,
+              md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, $4::bigint, false, receive_count, first_received_at, $5
+         FROM o ORDER BY k
+       RETURNING group_id, seq`;
+
+/** Remember a ReceiveRequestAttemptId's receipts (JSON `[{id, token}]`) until `$3`. */
+export const Q_ATTEMPT_SAVE = `INSERT INTO receive_attempts (queue_id, attempt_id, expires_at, receipts) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (queue_id, attempt_id) DO UPDATE SET expires_at = excluded.expires_at, receipts = excluded.receipts`;
+export const Q_ATTEMPT_GET = 'SELECT expires_at, receipts FROM receive_attempts WHERE queue_id = $1 AND attempt_id = $2';
+
+/** The groups of messages `$2` of queue `$1` (before locking them, for a replay). */
+export const Q_GROUPS_OF_MESSAGES = `SELECT DISTINCT group_id FROM messages WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE}`;
+/** Messages `$2` of queue `$1`, locked (replay). */
+export const Q_MESSAGES_LOCK_ALL = `SELECT * FROM messages WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE} ORDER BY id FOR UPDATE`;
+/** A replay resets the deadlines of messages `$2` to `$3`. */
+export const Q_MESSAGES_SET_VISIBLE = `UPDATE messages SET visible_at = $3 WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE} RETURNING *`;
+
+/** The next time a message of queue `$1` may become deliverable after `$2` (prepared: `ferry_next_fifo` / `ferry_next_standard`). */
+export const Q_NEXT_FIFO = 'SELECT min(ready_at) AS t FROM fifo_groups WHERE queue_id = $1 AND ready_at > $2';
+export const Q_NEXT_STANDARD = 'SELECT min(visible_at) AS t FROM messages WHERE queue_id = $1 AND visible_at > $2';

@@ -1,0 +1,59 @@
+/**
+ * SendMessage(Batch) statements: the standard queue's single autocommit statement, and the steps of a
+ * FIFO send transaction (reserve sequence numbers, look up dedup keys, insert everything at once).
+ * Messages become deliverable at `now + GREATEST(delay, 0)` with the delay already rounded in JS: the
+ * rule of semantics.deliverableAt, applied where "now" is known.
+ */
+import { DBNOW, QUEUE_COLS } from './common.js';
+
+/**
+ * SendMessage(Batch) on a standard queue, one autocommit statement: lock the queue row FOR KEY SHARE
+ * (a concurrent DeleteQueue waits; a send never lands in a deleted queue), insert every message, NOTIFY
+ * when `$13` (some message is deliverable now). `found` = 0: the queue does not exist.
+ */
+export const Q_SEND_STANDARD = `WITH t AS MATERIALIZED (SELECT COALESCE($2::bigint, ${DBNOW}) AS now),
+  q AS (SELECT id FROM queues WHERE id = $1 FOR KEY SHARE),
+  ins AS (
+    INSERT INTO messages (queue_id, message_id, group_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, visible_at)
+    SELECT q.id, x.mid, x.gid, x.body, x.md5, x.attrs, x.md5a, x.sys, x.md5s, x.sender, t.now, t.now + GREATEST(x.delay, 0)
+      FROM q, t, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
+           WITH ORDINALITY AS x(mid, gid, body, md5, attrs, md5a, sys, md5s, sender, delay, k)
+     ORDER BY x.k
+    RETURNING 1)
+  SELECT (SELECT count(*) FROM q) AS found, (SELECT count(*) FROM ins) AS n,
+         CASE WHEN $13::boolean AND EXISTS (SELECT 1 FROM q) THEN pg_notify($14, $15) END AS notified`;
+
+/** FIFO send, step 1: reserve `$2` sequence numbers of queue `$1` (locks its row) and read it. */
+export const Q_FIFO_RESERVE = `UPDATE queues SET seq_counter = seq_counter + $2 WHERE id = $1 RETURNING seq_counter, ${QUEUE_COLS}`;
+
+/**
+ * FIFO send, step 2 (only when some message has a dedup id): the remembered entries of keys `$2`.
+ * Whether one still deduplicates is decided in JS (semantics.dedupHit): an entry past its window
+ * that the sweep has not removed yet is returned too, and ignored.
+ */
+export const Q_DEDUP_LOOKUP = 'SELECT key, message_id, seq, expires_at FROM dedup WHERE queue_id = $1 AND key = ANY($2::text[])';
+
+/**
+ * FIFO send, last step: insert the messages (`$3`…`$14`, sent at `$2`), their dedup entries (`$15`…
+ * `$17`, kept `$18` ms) and take the lock of each group that gets messages (groups.touchGroups'
+ * statement, `$19`…`$21`: groups in ascending order, each with its first new sequence number and
+ * ready time).
+ */
+export const Q_FIFO_INSERT = `WITH ins AS (
+    INSERT INTO messages (queue_id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, visible_at)
+    SELECT $1, x.mid, x.seq, x.gid, x.did, x.body, x.md5, x.attrs, x.md5a, x.sys, x.md5s, x.sender, $2::bigint, $2::bigint + GREATEST(x.delay, 0)
+      FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[])
+           AS x(mid, seq, gid, did, body, md5, attrs, md5a, sys, md5s, sender, delay)
+     ORDER BY x.seq
+    RETURNING 1),
+  dd AS (
+    INSERT INTO dedup (queue_id, key, message_id, seq, expires_at)
+    SELECT $1, k, mid, s, $2::bigint + $18::bigint FROM unnest($15::text[], $16::text[], $17::bigint[]) AS d(k, mid, s)
+    ON CONFLICT (queue_id, key) DO UPDATE SET message_id = excluded.message_id, seq = excluded.seq, expires_at = excluded.expires_at
+    RETURNING 1),
+  g AS (
+    INSERT INTO fifo_groups (queue_id, group_id, head_seq, ready_at)
+    SELECT $1, gid, hs, ra FROM unnest($19::text[], $20::bigint[], $21::bigint[]) AS h(gid, hs, ra) ORDER BY gid
+    ON CONFLICT (queue_id, group_id) DO UPDATE SET head_seq = fifo_groups.head_seq
+    RETURNING 1)
+  SELECT (SELECT count(*) FROM ins) AS n, (SELECT count(*) FROM dd) AS d, (SELECT count(*) FROM g) AS g`;

@@ -1,0 +1,38 @@
+/**
+ * Housekeeping (StorageEngine.sweep): messages past retention, dedup entries and attempt ids past
+ * their window, deleted-name tombstones past TOMBSTONE_TTL_MS. In chunks of separate statements
+ * (SKIP LOCKED: rows a receive holds are left for the next sweep), so several nodes sweeping at once
+ * neither block each other nor receivers. The sweep locks messages first, so it recomputes FIFO
+ * groups in a transaction of its own afterwards (see the locking protocol in groups.ts).
+ */
+import { retentionCutoff, TOMBSTONE_TTL_MS } from '../semantics/index.js';
+import type { PgContext } from './context.js';
+import { refreshGroupsLater } from './groups.js';
+import { freezeQueue, type QueueRow } from './rows.js';
+import { Q_NOW, Q_SWEEP_ATTEMPTS, Q_SWEEP_DEDUP, Q_SWEEP_EXPIRED, Q_SWEEP_TOMBSTONES } from './sql/housekeeping.js';
+import { Q_QUEUE_ALL_FULL } from './sql/queues.js';
+
+/** Expired messages removed per sweep statement (keeps row locks short). */
+const SWEEP_CHUNK = 2_000;
+
+/** @see StorageEngine.sweep */
+export async function sweep(ctx: PgContext): Promise<number> {
+  let removed = 0;
+  const queues = (await ctx.one<QueueRow>(Q_QUEUE_ALL_FULL)).rows.map(freezeQueue);
+  const now = (await ctx.one<{ now: number }>(Q_NOW, [ctx.nowParam()])).rows[0]!.now;
+  for (const q of queues) {
+    const groups = new Set<string>();
+    for (;;) {
+      const r = await ctx.one<{ group_id: string | null }>(Q_SWEEP_EXPIRED, [q.id, retentionCutoff(q, now), SWEEP_CHUNK]);
+      removed += r.rows.length;
+      ctx.noteChurn(r.rows.length);
+      if (q.fifo) for (const row of r.rows) if (row.group_id !== null) groups.add(row.group_id);
+      if (r.rows.length < SWEEP_CHUNK) break;
+    }
+    if (q.fifo) await refreshGroupsLater(ctx, q.id, groups);
+  }
+  await ctx.one(Q_SWEEP_DEDUP, [now]);
+  await ctx.one(Q_SWEEP_ATTEMPTS, [now]);
+  await ctx.one(Q_SWEEP_TOMBSTONES, [now - TOMBSTONE_TTL_MS]);
+  return removed;
+}
