@@ -674,6 +674,17 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
       });
 
+      test('a missing or unusable MessageRetentionPeriod means the default, 4 days', async (h) => {
+        const DEFAULT = 345_600_000;
+        const qs = [await h.queue('r-none'), await h.queue('r-bad', { attributes: { MessageRetentionPeriod: 'abc' } })];
+        qs.push(await h.queue('r-zero', { attributes: { MessageRetentionPeriod: '0' } }));
+        for (const q of qs) await h.send(q, 'x');
+        h.clock.advance(DEFAULT - 1);
+        for (const q of qs) assert.deepEqual(await h.stats(q), { visible: 1, inflight: 0, delayed: 0 }, q.name);
+        h.clock.advance(1);
+        for (const q of qs) assert.deepEqual(await h.stats(q), EMPTY, q.name);
+      });
+
       test('an in-flight message past retention is gone too', async (h) => {
         const q = await h.queue('ret2', { attributes: { MessageRetentionPeriod: '60' } });
         await h.send(q, 'x');
