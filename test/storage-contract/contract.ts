@@ -5,8 +5,14 @@
  * group commit) is tested in the engine's own file, not here.
  *
  * Time never passes by itself: each case gets a fresh ManualClock and advances it. Nothing sleeps.
- * Boundaries the contract leaves open (e.g. a message exactly MessageRetentionPeriod old) are
- * avoided; documented ones (deliverable at `visible ≤ now`, deadline "in the future") are tested.
+ * Boundaries are tested exactly where storage/semantics defines them (deliverable at `visible ≤ now`,
+ * a deadline "in the future", a message exactly MessageRetentionPeriod old is gone, a dedup key or an
+ * attempt id stops counting exactly at the end of its window, the DeleteQueue / PurgeQueue cool-downs
+ * end exactly after their interval).
+ *
+ * Assertions are exact — texts, error kinds, entry results, counts, orders — so a rule can differ
+ * between engines only by failing here. Every rule of src/storage/semantics is exercised at least
+ * once through the engines (the describe block "semantics rules" gathers those with no natural home).
  */
 
 import assert from 'node:assert/strict';
@@ -19,6 +25,7 @@ import { isDomainError, type DomainErrorKind } from '../../src/errors/domain.js'
 import type {
   AttributeMap,
   EntryResult,
+  MoveTaskRecord,
   QueueRecord,
   QueueStats,
   ReceivedMessage,
@@ -27,6 +34,7 @@ import type {
   SendMessageResult,
   StorageEngine,
 } from '../../src/storage/engine.js';
+import { MOVE_FAILURE, TOMBSTONE_TTL_MS } from '../../src/storage/semantics/index.js';
 
 /** What the suite hands to an engine factory. */
 export interface ContractDeps {
@@ -190,6 +198,32 @@ async function rejectsWith(p: Promise<unknown>, kind: DomainErrorKind): Promise<
 
 const bodies = (ms: ReceivedMessage[]): string[] => ms.map((m) => m.body);
 const OK: EntryResult = { ok: true };
+const RECEIPT_INVALID: EntryResult = { ok: false, error: 'ReceiptInvalid' };
+const NOT_INFLIGHT: EntryResult = { ok: false, error: 'MessageNotInflight' };
+const LIMIT_EXCEEDED: EntryResult = { ok: false, error: 'VisibilityLimitExceeded' };
+const EMPTY: QueueStats = { visible: 0, inflight: 0, delayed: 0 };
+/** FIFO sequence numbers (semantics.sequenceNumber): 10^19 + a counter, 20 decimal digits. */
+const SEQ_RE = /^1[0-9]{19}$/;
+/** Receipt tokens (semantics.ReceiptTokens): 128 random bits, hex. */
+const TOKEN_RE = /^[0-9a-f]{32}$/;
+/** The fields a replayed receive must repeat exactly. */
+const replayView = (m: ReceivedMessage) => [
+  m.ref,
+  m.receiptToken,
+  m.messageId,
+  m.body,
+  m.receiveCount,
+  m.firstReceivedAt,
+  m.sequenceNumber,
+  m.groupId,
+];
+/** A message by body (for standard queues, whose order is only "roughly oldest first"). */
+const pickReceipt = (m: ReceivedMessage) => ({ ref: m.ref, receiptToken: m.receiptToken });
+const byBody = (ms: ReceivedMessage[], body: string): ReceivedMessage => {
+  const m = ms.find((x) => x.body === body);
+  assert.ok(m, `no message ${body}`);
+  return m;
+};
 
 /**
  * Register the contract cases for one engine. `makeEngine` is called once per case with a fresh
@@ -311,6 +345,10 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal(read!.lastModifiedAt, h.clock.now());
         const byName = await h.engine.queueGetByName('q');
         assert.deepEqual({ ...byName!.attributes }, { A: '10', B: '2', D: '4' });
+        // semantics.mergeAttributes: `set` first, then `unset` — a name in both ends up removed.
+        const u2 = await h.engine.queueSetAttributes({ queueId: q.id, set: { B: '20', E: '5' }, unset: ['E', 'A'] });
+        assert.deepEqual({ ...u2.attributes }, { B: '20', D: '4' });
+        assert.deepEqual({ ...(await h.engine.queueGetById(q.id))!.attributes }, { B: '20', D: '4' });
       });
 
       test('tag merges, untag removes (absent keys ignored); lastModifiedAt untouched', async (h) => {
@@ -376,9 +414,9 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         await h.engine.queueDelete(q.id);
         const create = (reuseDelayMs: number) => h.engine.queueCreate({ name: 'reuse', fifo: false, attributes: {}, tags: {}, reuseDelayMs });
         await rejectsWith(create(60_000), 'QueueDeletedRecently');
-        h.clock.advance(59_000);
+        h.clock.advance(59_999);
         await rejectsWith(create(60_000), 'QueueDeletedRecently');
-        h.clock.advance(1_001);
+        h.clock.advance(1); // exactly reuseDelayMs after the delete: free again (semantics.checkNameReuse)
         const r = await create(60_000);
         assert.equal(r.created, true);
 
@@ -401,7 +439,9 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         await h.engine.queuePurge(q.id, 60_000); // previous purge was 120 s ago
         h.clock.advance(30_000);
         await rejectsWith(h.engine.queuePurge(q.id, 60_000), 'PurgeInProgress');
-        h.clock.advance(30_001);
+        h.clock.advance(29_999);
+        await rejectsWith(h.engine.queuePurge(q.id, 60_000), 'PurgeInProgress');
+        h.clock.advance(1); // exactly minIntervalMs after the last purge (semantics.checkPurgeInterval)
         await h.engine.queuePurge(q.id, 60_000);
         await h.engine.queuePurge(q.id, 0); // 0 disables the check
       });
@@ -411,9 +451,26 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const [first] = await h.send(q, { body: 'x', dedupId: 'd1' });
         await h.engine.queuePurge(q.id, 0);
         const [again] = await h.send(q, { body: 'x', dedupId: 'd1' });
-        assert.equal(again!.deduplicated, true);
-        assert.equal(again!.messageId, first!.messageId);
+        assert.deepEqual(again, { messageId: first!.messageId, sequenceNumber: first!.sequenceNumber, deduplicated: true });
         assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
+        // A new key after the purge is stored, with a sequence number after the original's.
+        const [next] = await h.send(q, { body: 'y', dedupId: 'd2' });
+        assert.equal(next!.deduplicated, false);
+        assert.ok(BigInt(next!.sequenceNumber!) > BigInt(first!.sequenceNumber!));
+        assert.deepEqual(bodies(await h.recv(q)), ['y']);
+      });
+
+      test('sweep forgets a deleted name exactly TOMBSTONE_TTL_MS after the delete', async (h) => {
+        const q = await h.queue('tomb');
+        await h.engine.queueDelete(q.id);
+        // A reuse delay longer than the tombstone's life: only the sweep can free the name.
+        const create = () => h.engine.queueCreate({ name: 'tomb', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 2 * TOMBSTONE_TTL_MS });
+        h.clock.advance(TOMBSTONE_TTL_MS - 1);
+        assert.equal(await h.engine.sweep(), 0);
+        await rejectsWith(create(), 'QueueDeletedRecently');
+        h.clock.advance(1);
+        assert.equal(await h.engine.sweep(), 0);
+        assert.equal((await create()).created, true);
       });
 
       test('stats count visible, in flight and delayed', async (h) => {
@@ -459,8 +516,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal(rest.length, 0);
         assert.ok(m);
         assert.equal(typeof m.ref, 'string');
-        assert.equal(typeof m.receiptToken, 'string');
-        assert.ok(m.receiptToken.length > 0);
+        assert.match(m.receiptToken, TOKEN_RE);
         assert.equal(m.messageId, 'mid-1');
         assert.equal(m.body, 'héllo 🌍');
         assert.equal(m.md5OfBody, md5('héllo 🌍'));
@@ -609,9 +665,24 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         await h.send(q, { body: 'young-delayed', delayMs: 40_000 });
         h.clock.advance(29_999); // 'old' is 59.999 s old
         assert.deepEqual(await h.stats(q), { visible: 2, inflight: 0, delayed: 1 });
-        h.clock.advance(2); // 'old' is 60.001 s old
+        h.clock.advance(1); // 'old' is exactly 60 s old: gone (semantics.retentionCutoff: sentAt ≤ now − period)
         assert.deepEqual(await h.stats(q), { visible: 1, inflight: 0, delayed: 1 });
         assert.deepEqual(bodies(await h.recv(q)), ['young']);
+        h.clock.advance(29_999); // 'young' is 59.999 s old, 'young-delayed' just became visible
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 1, delayed: 0 });
+        h.clock.advance(1);
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
+      });
+
+      test('a missing or unusable MessageRetentionPeriod means the default, 4 days', async (h) => {
+        const DEFAULT = 345_600_000;
+        const qs = [await h.queue('r-none'), await h.queue('r-bad', { attributes: { MessageRetentionPeriod: 'abc' } })];
+        qs.push(await h.queue('r-zero', { attributes: { MessageRetentionPeriod: '0' } }));
+        for (const q of qs) await h.send(q, 'x');
+        h.clock.advance(DEFAULT - 1);
+        for (const q of qs) assert.deepEqual(await h.stats(q), { visible: 1, inflight: 0, delayed: 0 }, q.name);
+        h.clock.advance(1);
+        for (const q of qs) assert.deepEqual(await h.stats(q), EMPTY, q.name);
       });
 
       test('an in-flight message past retention is gone too', async (h) => {
@@ -771,6 +842,52 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(await h.recv(q), []);
       });
 
+      test('a mixed delete batch: one exact result per entry, in order', async (h) => {
+        const q = await h.queue('db');
+        await h.send(q, 'cur', 'stale', 'gone', 'expired');
+        const first = await h.recv(q, 10, 1_000);
+        assert.equal(first.length, 4);
+        assert.deepEqual(await h.del(q, byBody(first, 'gone')), [OK]);
+        h.clock.advance(1_000); // every deadline passed
+        const second = await h.recv(q, 10, 1_000);
+        assert.deepEqual(bodies(second).sort(), ['cur', 'expired', 'stale']);
+        assert.deepEqual(await h.vis(q, byBody(second, 'expired'), 0), OK); // in the queue, not in flight
+        const rs = await h.del(
+          q,
+          byBody(second, 'cur'), // current receipt
+          byBody(first, 'stale'), // an older receipt of a message in flight under a newer one
+          byBody(first, 'gone'), // a message already deleted
+          byBody(second, 'expired'), // a message no longer in flight
+          byBody(second, 'cur'), // the same receipt again in the batch
+        );
+        assert.deepEqual(rs, [OK, OK, OK, OK, OK]);
+        assert.deepEqual(await h.stats(q), EMPTY);
+      });
+
+      test('a mixed visibility batch: one exact result per entry, in order', async (h) => {
+        const q = await h.queue('vmix');
+        await h.send(q, 'gone', 'expired', 'limit', 'ok');
+        const ms = await h.recv(q, 10, 1_000);
+        assert.equal(ms.length, 4);
+        await h.del(q, byBody(ms, 'gone'));
+        assert.deepEqual(await h.vis(q, byBody(ms, 'expired'), 0), OK);
+        h.clock.advance(500);
+        const entry = (body: string, visibilityTimeoutMs: number) => ({ ...pickReceipt(byBody(ms, body)), visibilityTimeoutMs });
+        const rs = await h.engine.visibilityChange({
+          queueId: q.id,
+          entries: [entry('gone', 5_000), entry('expired', 5_000), entry('limit', 9_501), entry('ok', 9_500), entry('ok', 5_000)],
+          maxTotalMs: 10_000,
+        });
+        assert.deepEqual(rs, [RECEIPT_INVALID, NOT_INFLIGHT, LIMIT_EXCEEDED, OK, OK]);
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 2, delayed: 0 });
+        h.clock.advance(500); // 'limit' kept its first deadline; 'ok' took the batch's last change (now + 5 s)
+        assert.deepEqual(await h.stats(q), { visible: 2, inflight: 1, delayed: 0 });
+        h.clock.advance(4_499);
+        assert.deepEqual(await h.stats(q), { visible: 2, inflight: 1, delayed: 0 });
+        h.clock.advance(1);
+        assert.deepEqual(await h.stats(q), { visible: 3, inflight: 0, delayed: 0 });
+      });
+
       test('maxInflight: OverLimit when the queue already has that many in flight', async (h) => {
         const q = await h.queue('lim');
         await h.send(q, 'a', 'b', 'c', 'd');
@@ -793,7 +910,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const a = await h.send(q, 'a');
         const b = await h.send(q, { body: 'b', groupId: 'g2' }, 'c', { body: 'd', groupId: 'g3' });
         const seqs = [...a, ...b].map((r) => r.sequenceNumber!);
-        for (const s of seqs) assert.match(s, /^[0-9]+$/);
+        for (const s of seqs) assert.match(s, SEQ_RE);
         for (let i = 1; i < seqs.length; i++) assert.ok(BigInt(seqs[i]!) > BigInt(seqs[i - 1]!), `${seqs[i]} > ${seqs[i - 1]}`);
         const got = await h.recv(q);
         for (const m of got) assert.ok(seqs.includes(m.sequenceNumber!));
@@ -847,16 +964,21 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
           { body: 'B2', groupId: 'B' },
           { body: 'A3', groupId: 'A' },
         );
-        const got = await h.recv(q, 10);
-        assert.equal(got.length, 6);
-        const groups = got.map((m) => m.groupId!);
-        // contiguous: each group appears as one run
-        const runs = groups.filter((g, i) => i === 0 || groups[i - 1] !== g);
-        assert.equal(new Set(runs).size, runs.length, `groups not contiguous: ${groups.join(',')}`);
-        for (const g of ['A', 'B', 'C']) {
-          const bs = got.filter((m) => m.groupId === g).map((m) => m.body);
-          assert.deepEqual(bs, [...bs].sort());
-        }
+        // Each group as one run, in sequence order; groups in the order of their oldest message.
+        assert.deepEqual(bodies(await h.recv(q, 10)), ['A1', 'A2', 'A3', 'B1', 'B2', 'C1']);
+      });
+
+      test('across groups: a receive serves the group whose head was sent first', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, { body: 'A1', groupId: 'A' }, { body: 'A2', groupId: 'A' });
+        const [a1] = await h.recv(q, 1, 1_000);
+        assert.equal(a1!.body, 'A1');
+        h.clock.advance(500);
+        await h.send(q, { body: 'B1', groupId: 'B' });
+        await h.send(q, { body: 'C1', groupId: 'C' });
+        assert.deepEqual(bodies(await h.recv(q, 1, 1_000)), ['B1']);
+        h.clock.advance(500); // A1's deadline passed: group A is deliverable again, its head older than C1
+        assert.deepEqual(bodies(await h.recv(q, 10)), ['A1', 'A2', 'C1']);
       });
 
       test('the group stays locked while its visibility is extended', async (h) => {
@@ -916,8 +1038,9 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         await h.send(q, 'a1');
         const [old] = await h.recv(q, 1, 1_000);
         h.clock.advance(1_000);
-        // Expired (deadline passed, not yet received again).
-        assert.deepEqual(await h.del(q, old!), [{ ok: false, error: 'ReceiptInvalid' }]);
+        // Expired (deadline passed, not yet received again): not in flight under it any more.
+        assert.deepEqual(await h.del(q, old!), [RECEIPT_INVALID]);
+        assert.deepEqual(await h.vis(q, old!, 5_000), NOT_INFLIGHT); // still the current receipt
         const [cur] = await h.recv(q, 1, 1_000);
         // Stale (the message is in flight under a newer receipt).
         assert.deepEqual(await h.del(q, old!), [{ ok: false, error: 'ReceiptInvalid' }]);
@@ -937,6 +1060,57 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(await h.vis(q, cur!, 5_000), OK);
       });
 
+      test('a mixed delete batch: one exact result per entry, in order', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, { body: 'A1', groupId: 'A' }, { body: 'B1', groupId: 'B' }, { body: 'C1', groupId: 'C' }, { body: 'D1', groupId: 'D' });
+        const first = await h.recv(q, 10, 1_000);
+        assert.deepEqual(bodies(first), ['A1', 'B1', 'C1', 'D1']);
+        const [a1, b1, c1, d1] = first;
+        assert.deepEqual(await h.del(q, c1!), [OK]);
+        h.clock.advance(1_000); // A1, B1, D1 no longer in flight
+        const [a1again] = await h.recv(q, 1, 1_000);
+        assert.equal(a1again!.body, 'A1');
+        assert.deepEqual(await h.vis(q, d1!, 0), NOT_INFLIGHT);
+        const rs = await h.del(
+          q,
+          a1again!, // current receipt, in flight: deleted
+          a1!, // stale receipt
+          b1!, // current receipt, no longer in flight
+          c1!, // already deleted
+          a1again!, // the same receipt again: the message is gone by now
+        );
+        assert.deepEqual(rs, [OK, RECEIPT_INVALID, RECEIPT_INVALID, RECEIPT_INVALID, RECEIPT_INVALID]);
+        assert.deepEqual(await h.stats(q), { visible: 2, inflight: 0, delayed: 0 });
+        assert.deepEqual(bodies(await h.recv(q)), ['B1', 'D1']);
+      });
+
+      test('a mixed visibility batch: one exact result per entry, in order', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, { body: 'A1', groupId: 'A' }, { body: 'B1', groupId: 'B' }, { body: 'C1', groupId: 'C' });
+        const first = await h.recv(q, 10, 1_000);
+        const [a1, b1, c1] = first;
+        await h.del(q, c1!);
+        h.clock.advance(1_000);
+        const [a1again] = await h.recv(q, 1, 30_000);
+        assert.equal(a1again!.body, 'A1');
+        const rs = await h.engine.visibilityChange({
+          queueId: q.id,
+          entries: [
+            { ...pickReceipt(a1!), visibilityTimeoutMs: 5_000 }, // stale receipt of a message in flight
+            { ...pickReceipt(b1!), visibilityTimeoutMs: 5_000 }, // current receipt, not in flight
+            { ...pickReceipt(c1!), visibilityTimeoutMs: 5_000 }, // deleted
+            { ...pickReceipt(a1again!), visibilityTimeoutMs: 60_001 }, // beyond the receive + 60 s
+            { ...pickReceipt(a1again!), visibilityTimeoutMs: 60_000 },
+          ],
+          maxTotalMs: 60_000,
+        });
+        assert.deepEqual(rs, [RECEIPT_INVALID, NOT_INFLIGHT, RECEIPT_INVALID, LIMIT_EXCEEDED, OK]);
+        h.clock.advance(59_999);
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 1, delayed: 0 });
+        h.clock.advance(1);
+        assert.deepEqual(await h.stats(q), { visible: 2, inflight: 0, delayed: 0 });
+      });
+
       test('deduplication inside the window, including the same batch and after delete', async (h) => {
         const q = await fifo(h);
         const [a, dupInBatch] = await h.send(q, { body: 'x', dedupId: 'd1' }, { body: 'x-again', dedupId: 'd1' });
@@ -950,9 +1124,9 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const [m] = await h.recv(q);
         await h.del(q, m!);
         const [later] = await h.send(q, { body: 'x', dedupId: 'd1' });
-        assert.equal(later!.deduplicated, true);
-        assert.equal(later!.messageId, a!.messageId);
+        assert.deepEqual(later, { messageId: a!.messageId, sequenceNumber: a!.sequenceNumber, deduplicated: true });
         assert.deepEqual(await h.recv(q), []);
+        assert.deepEqual(await h.stats(q), EMPTY);
       });
 
       test('concurrent sends to one queue: as if sent one after the other (dedup across calls, one order)', async (h) => {
@@ -1009,8 +1183,10 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const q = await fifo(h);
         const [a] = await h.send(q, { body: 'x', dedupId: 'd1' });
         h.clock.advance(DEDUP_WINDOW - 1);
-        assert.equal((await h.send(q, { body: 'x', dedupId: 'd1' }))[0]!.deduplicated, true);
-        h.clock.advance(2);
+        assert.deepEqual(await h.send(q, { body: 'x', dedupId: 'd1' }), [
+          { messageId: a!.messageId, sequenceNumber: a!.sequenceNumber, deduplicated: true },
+        ]);
+        h.clock.advance(1); // exactly the window after the send that created the key: no longer a hit
         const [b] = await h.send(q, { body: 'x', dedupId: 'd1' });
         assert.equal(b!.deduplicated, false);
         assert.notEqual(b!.messageId, a!.messageId);
@@ -1037,7 +1213,17 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
           [false, false, true],
         );
         assert.equal(r2[2]!.messageId, r2[0]!.messageId);
+        assert.equal(r2[2]!.sequenceNumber, r2[0]!.sequenceNumber);
         assert.equal((await h.stats(qg)).visible, 2);
+        // The (group, id) pair is the key, not their concatenation: ("ab","c") and ("a","bc") differ.
+        const r3 = await h.send(qg, { body: 'y', groupId: 'ab', dedupId: 'c' }, { body: 'y', groupId: 'a', dedupId: 'bc' });
+        assert.deepEqual(
+          r3.map((r) => r.deduplicated),
+          [false, false],
+        );
+        // Scope queue: the group does not matter, so ("ab","c") and ("a","c") collide.
+        const r4 = await h.send(qs, { body: 'y', groupId: 'ab', dedupId: 'c' }, { body: 'y', groupId: 'a', dedupId: 'c' });
+        assert.deepEqual(r4[1], { messageId: r4[0]!.messageId, sequenceNumber: r4[0]!.sequenceNumber, deduplicated: true });
       });
 
       test('ReceiveRequestAttemptId: a retry returns the same messages and receipts', async (h) => {
@@ -1047,10 +1233,8 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(bodies(first.messages), ['a1', 'a2']);
         h.clock.advance(20_000);
         const retry = await h.receive(q, { max: 2, visMs: 30_000, attemptId: 'try-1' });
-        assert.deepEqual(
-          retry.messages.map((m) => [m.messageId, m.receiptToken, m.receiveCount]),
-          first.messages.map((m) => [m.messageId, m.receiptToken, m.receiveCount]),
-        );
+        assert.deepEqual(retry.messages.map(replayView), first.messages.map(replayView));
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 2, delayed: 0 });
         // The retry reset the deadline: still in flight after the first deadline.
         h.clock.advance(15_000);
         assert.deepEqual(await h.stats(q), { visible: 1, inflight: 2, delayed: 0 });
@@ -1070,6 +1254,32 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
           again.messages.map((m) => m.receiptToken),
           after.messages.map((m) => m.receiptToken),
         );
+      });
+
+      test('ReceiveRequestAttemptId: an attempt that delivered nothing is not replayed', async (h) => {
+        const q = await fifo(h);
+        const empty = await h.receive(q, { attemptId: 'e' });
+        assert.deepEqual(empty.messages, []);
+        await h.send(q, 'a1');
+        const retry = await h.receive(q, { attemptId: 'e' });
+        assert.deepEqual(bodies(retry.messages), ['a1']);
+        // … and the delivery is what the id replays from now on.
+        const again = await h.receive(q, { attemptId: 'e' });
+        assert.deepEqual(again.messages.map(replayView), retry.messages.map(replayView));
+      });
+
+      test('ReceiveRequestAttemptId: replayed until exactly the end of the attempt window', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1', 'a2');
+        const first = await h.receive(q, { max: 1, visMs: 600_000, attemptId: 'w' });
+        assert.deepEqual(bodies(first.messages), ['a1']);
+        h.clock.advance(ATTEMPT_WINDOW - 1);
+        const replay = await h.receive(q, { max: 1, visMs: 600_000, attemptId: 'w' });
+        assert.deepEqual(replay.messages.map(replayView), first.messages.map(replayView));
+        h.clock.advance(1); // the window ended: a normal receive, and the group is still locked
+        const late = await h.receive(q, { max: 1, visMs: 600_000, attemptId: 'w' });
+        assert.deepEqual(late.messages, []);
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 1, delayed: 0 });
       });
 
       test('ReceiveRequestAttemptId: after a delete the retry is a normal receive', async (h) => {
@@ -1182,6 +1392,65 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal(m!.receiveCount, 2);
       });
 
+      test("DeadLetterQueueSourceArn follows the DLQ ARN's partition, region and account", async (h) => {
+        const dlq = await h.queue('dlq');
+        const target = 'arn:aws-cn:sqs:cn-north-1:123456789012:dlq';
+        const src = await h.queue('src', { attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount: 1 }) } });
+        await h.send(src, 'x');
+        await h.recv(src, 10, 1_000);
+        h.clock.advance(1_000);
+        assert.deepEqual(await h.recv(src), []);
+        const [d] = await h.recv(dlq);
+        assert.equal(d!.deadLetterSourceArn, 'arn:aws-cn:sqs:cn-north-1:123456789012:src');
+      });
+
+      test('maxReceiveCount given as a string of digits counts like the number', async (h) => {
+        const dlq = await h.queue('dlq');
+        const src = await h.queue('src', {
+          attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn('dlq'), maxReceiveCount: '2' }) },
+        });
+        await h.send(src, 'x');
+        for (let i = 1; i <= 2; i++) {
+          const [m] = await h.recv(src, 10, 1_000);
+          assert.equal(m!.receiveCount, i);
+          h.clock.advance(1_000);
+        }
+        assert.deepEqual(await h.recv(src), []);
+        assert.deepEqual(await h.stats(dlq), { visible: 1, inflight: 0, delayed: 0 });
+      });
+
+      test('a stored RedrivePolicy that does not read as one disables redrive', async (h) => {
+        const dlq = await h.queue('dlq');
+        const policies = {
+          zero: JSON.stringify({ deadLetterTargetArn: arn('dlq'), maxReceiveCount: 0 }),
+          tooMany: JSON.stringify({ deadLetterTargetArn: arn('dlq'), maxReceiveCount: 1001 }),
+          fraction: JSON.stringify({ deadLetterTargetArn: arn('dlq'), maxReceiveCount: 1.5 }),
+          notArn: JSON.stringify({ deadLetterTargetArn: 'dlq', maxReceiveCount: 1 }),
+          notJson: '{"deadLetterTargetArn":',
+        };
+        for (const [name, policy] of Object.entries(policies)) {
+          const src = await h.queue(name, { attributes: { RedrivePolicy: policy } });
+          await h.send(src, `${name}-x`);
+          for (let i = 1; i <= 3; i++) {
+            const [m] = await h.recv(src, 10, 1_000);
+            assert.equal(m?.receiveCount, i, `${name}: receive ${i}`);
+            h.clock.advance(1_000);
+          }
+        }
+        assert.deepEqual(await h.stats(dlq), EMPTY);
+      });
+
+      test('a queue whose RedrivePolicy names itself does not dead-letter', async (h) => {
+        const src = await h.queue('self', { attributes: { RedrivePolicy: redrive('self', 1) } });
+        await h.send(src, 'x');
+        await h.recv(src, 10, 1_000);
+        h.clock.advance(1_000);
+        const [m] = await h.recv(src, 10, 1_000);
+        assert.equal(m!.receiveCount, 2);
+        assert.equal(m!.deadLetterSourceArn, undefined);
+        assert.deepEqual(await h.stats(src), { visible: 0, inflight: 1, delayed: 0 });
+      });
+
       test('a FIFO DLQ gives the message a new sequence number and keeps group and dedup id', async (h) => {
         const dlq = await h.queue('dlq.fifo', { fifo: true });
         const src = await h.queue('src.fifo', { fifo: true, attributes: { RedrivePolicy: redrive('dlq.fifo', 1) } });
@@ -1225,14 +1494,18 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
       test('start records toMove and RUNNING; a second start is MoveTaskActive', async (h) => {
         const { dlq } = await deadLettered(h, ['s1'], 3);
         const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq'), maxPerSecond: 50 });
-        assert.equal(t.status, 'RUNNING');
-        assert.equal(t.toMove, 3);
-        assert.equal(t.moved, 0);
-        assert.equal(t.sourceArn, arn('dlq'));
-        assert.equal(t.sourceQueueId, dlq.id);
-        assert.equal(t.maxPerSecond, 50);
-        assert.equal(t.destinationArn, undefined);
-        assert.equal(t.startedAt, h.clock.now());
+        assert.equal(typeof t.id, 'string');
+        assert.deepEqual(t, {
+          id: t.id,
+          sourceArn: arn('dlq'),
+          sourceQueueId: dlq.id,
+          maxPerSecond: 50,
+          status: 'RUNNING',
+          toMove: 3,
+          moved: 0,
+          startedAt: h.clock.now(),
+        });
+        assert.deepEqual(await h.engine.moveTaskList(arn('dlq'), 10), [t]);
         await rejectsWith(h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') }), 'MoveTaskActive');
         assert.deepEqual(
           (await h.engine.moveTaskActive()).map((x) => x.id),
@@ -1248,24 +1521,29 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         h.clock.advance(500);
         h.wakes.length = 0;
         const s1 = await h.engine.moveTaskStep(t.id, 2);
-        assert.equal(s1.moved, 2);
-        assert.equal(s1.task.moved, 2);
-        assert.equal(s1.task.status, 'RUNNING');
+        assert.deepEqual(s1, { moved: 2, task: { ...t, moved: 2 } });
         await h.settle();
         assert.ok(h.wakes.includes(dest.id));
+        assert.deepEqual(await h.stats(dlq), { visible: 1, inflight: 0, delayed: 0 });
+        assert.deepEqual(await h.stats(dest), { visible: 2, inflight: 0, delayed: 0 });
         const s2 = await h.engine.moveTaskStep(t.id, 10);
-        assert.equal(s2.moved, 1);
-        assert.equal(s2.task.moved, 3);
-        assert.equal(s2.task.status, 'COMPLETED');
-        assert.deepEqual(await h.stats(dlq), { visible: 0, inflight: 0, delayed: 0 });
+        assert.deepEqual(s2, { moved: 1, task: { ...t, moved: 3, status: 'COMPLETED' } });
+        assert.deepEqual(await h.stats(dlq), EMPTY);
+        assert.deepEqual(await h.stats(dest), { visible: 3, inflight: 0, delayed: 0 });
+        // A task that ended is left alone by further steps (semantics.moveStepStart: idle).
+        assert.deepEqual(await h.engine.moveTaskStep(t.id, 10), { moved: 0, task: { ...t, moved: 3, status: 'COMPLETED' } });
+        await rejectsWith(h.engine.moveTaskCancel(t.id), 'MoveTaskNotFound');
         const got = await h.recv(dest);
         assert.deepEqual(bodies(got).sort(), ['s1-0', 's1-1', 's1-2']);
         for (const m of got) {
           assert.equal(m.receiveCount, 1);
           assert.equal(m.sentAt, h.clock.now());
+          assert.equal(m.firstReceivedAt, h.clock.now());
+          assert.equal(m.deadLetterSourceArn, undefined);
           assert.ok(!dlqIds.has(m.messageId), 'a moved message gets a new message id');
         }
         assert.deepEqual(await h.engine.moveTaskActive(), []);
+        assert.deepEqual(await h.engine.moveTaskList(arn('dlq'), 10), [{ ...t, moved: 3, status: 'COMPLETED' }]);
       });
 
       test('without a destination each message returns to its own source', async (h) => {
@@ -1275,8 +1553,8 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') });
         assert.equal(t.toMove, 4);
         const s = await h.engine.moveTaskStep(t.id, 10);
-        assert.equal(s.moved, 4);
-        assert.equal(s.task.status, 'COMPLETED');
+        assert.deepEqual(s, { moved: 4, task: { ...t, moved: 4, status: 'COMPLETED' } });
+        assert.deepEqual(await h.stats(dlq), EMPTY);
         assert.deepEqual(bodies(await h.recv(srcs[0]!)).sort(), ['s1-0', 's1-1']);
         assert.deepEqual(bodies(await h.recv(srcs[1]!)).sort(), ['s2-0', 's2-1']);
       });
@@ -1284,14 +1562,26 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
       test('a FIFO destination assigns new sequence numbers', async (h) => {
         const dlq = await h.queue('dlq.fifo', { fifo: true });
         const dest = await h.queue('dest.fifo', { fifo: true });
-        await h.send(dlq, { body: 'a', groupId: 'G' }, { body: 'b', groupId: 'G' });
+        await h.send(dlq, { body: 'a', groupId: 'G', dedupId: 'dd-a' }, { body: 'b', groupId: 'G', dedupId: 'dd-b' });
         const [pre] = await h.send(dest, { body: 'pre', groupId: 'P' });
         const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq.fifo'), destinationArn: arn('dest.fifo') });
+        assert.equal(t.toMove, 2);
         const s = await h.engine.moveTaskStep(t.id, 10);
-        assert.equal(s.moved, 2);
-        const got = (await h.recv(dest)).filter((m) => m.groupId === 'G');
-        assert.deepEqual(bodies(got), ['a', 'b']);
-        for (const m of got) assert.ok(BigInt(m.sequenceNumber!) > BigInt(pre!.sequenceNumber!));
+        assert.deepEqual(s, { moved: 2, task: { ...t, moved: 2, status: 'COMPLETED' } });
+        const got = await h.recv(dest);
+        assert.deepEqual(bodies(got), ['pre', 'a', 'b']);
+        assert.deepEqual(
+          got.slice(1).map((m) => [m.groupId, m.dedupId]),
+          [
+            ['G', 'dd-a'],
+            ['G', 'dd-b'],
+          ],
+        );
+        for (const m of got.slice(1)) {
+          assert.match(m.sequenceNumber!, SEQ_RE);
+          assert.ok(BigInt(m.sequenceNumber!) > BigInt(pre!.sequenceNumber!));
+        }
+        assert.ok(BigInt(got[2]!.sequenceNumber!) > BigInt(got[1]!.sequenceNumber!));
       });
 
       test('cancel: RUNNING → CANCELLING → (step) CANCELLED; other states MoveTaskNotFound', async (h) => {
@@ -1304,9 +1594,8 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         await rejectsWith(h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') }), 'MoveTaskActive');
         await rejectsWith(h.engine.moveTaskCancel(t.id), 'MoveTaskNotFound');
         const s = await h.engine.moveTaskStep(t.id, 10);
-        assert.equal(s.moved, 0);
-        assert.equal(s.task.status, 'CANCELLED');
-        assert.equal((await h.stats(dlq)).visible, 2);
+        assert.deepEqual(s, { moved: 0, task: { ...t, status: 'CANCELLED' } });
+        assert.deepEqual(await h.stats(dlq), { visible: 2, inflight: 0, delayed: 0 });
         await rejectsWith(h.engine.moveTaskCancel(t.id), 'MoveTaskNotFound');
         await rejectsWith(h.engine.moveTaskCancel('no-such-task'), 'MoveTaskNotFound');
         assert.deepEqual(await h.engine.moveTaskActive(), []);
@@ -1319,11 +1608,52 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const { dlq } = await deadLettered(h, ['s1'], 1);
         const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq'), destinationArn: arn('nowhere') });
         const s = await h.engine.moveTaskStep(t.id, 10);
-        assert.equal(s.task.status, 'FAILED');
-        assert.equal(typeof s.task.failureReason, 'string');
-        assert.ok(s.task.failureReason!.length > 0);
-        assert.equal((await h.stats(dlq)).visible, 1);
+        const failed: MoveTaskRecord = { ...t, status: 'FAILED', failureReason: MOVE_FAILURE.destinationGone };
+        assert.deepEqual(s, { moved: 0, task: failed });
+        assert.deepEqual(await h.stats(dlq), { visible: 1, inflight: 0, delayed: 0 });
         assert.deepEqual(await h.engine.moveTaskActive(), []);
+        assert.deepEqual(await h.engine.moveTaskList(arn('dlq'), 10), [failed]);
+        await rejectsWith(h.engine.moveTaskCancel(t.id), 'MoveTaskNotFound');
+        assert.deepEqual(await h.engine.moveTaskStep(t.id, 10), { moved: 0, task: failed });
+      });
+
+      test('a message whose original source queue is gone makes the task FAILED, after the ones moved before it', async (h) => {
+        const { dlq, srcs } = await deadLettered(h, ['s1', 's2'], 1);
+        await h.engine.queueSetAttributes({ queueId: srcs[0]!.id, set: {}, unset: ['RedrivePolicy'] });
+        await h.engine.queueDelete(srcs[1]!.id);
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') });
+        assert.equal(t.toMove, 2);
+        const s = await h.engine.moveTaskStep(t.id, 10);
+        assert.deepEqual(s, { moved: 1, task: { ...t, moved: 1, status: 'FAILED', failureReason: MOVE_FAILURE.originalSourceGone } });
+        assert.deepEqual(bodies(await h.recv(srcs[0]!)), ['s1-0']);
+        assert.deepEqual(await h.stats(dlq), { visible: 1, inflight: 0, delayed: 0 });
+      });
+
+      test('a message without MessageGroupId cannot move to a FIFO queue: FAILED, earlier moves stay', async (h) => {
+        const dlq = await h.queue('plain-dlq');
+        const dest = await h.queue('dest.fifo', { fifo: true });
+        await h.send(dlq, { body: 'a', groupId: 'G' }, 'no-group', { body: 'c', groupId: 'G' });
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('plain-dlq'), destinationArn: arn('dest.fifo') });
+        assert.equal(t.toMove, 3);
+        const s = await h.engine.moveTaskStep(t.id, 10);
+        assert.deepEqual(s, { moved: 1, task: { ...t, moved: 1, status: 'FAILED', failureReason: MOVE_FAILURE.fifoNeedsGroup } });
+        const [moved, ...rest] = await h.recv(dest);
+        assert.deepEqual(rest, []);
+        assert.equal(moved!.body, 'a');
+        assert.equal(moved!.groupId, 'G');
+        assert.match(moved!.sequenceNumber!, SEQ_RE);
+        assert.deepEqual(await h.stats(dlq), { visible: 2, inflight: 0, delayed: 0 });
+      });
+
+      test('a step completes the task when the source has no visible message left, even below toMove', async (h) => {
+        const { dlq } = await deadLettered(h, ['s1'], 3);
+        await h.queue('dest');
+        const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq'), destinationArn: arn('dest') });
+        assert.equal(t.toMove, 3);
+        await h.recv(dlq, 1, 60_000); // one message goes in flight after the start
+        const s = await h.engine.moveTaskStep(t.id, 10);
+        assert.deepEqual(s, { moved: 2, task: { ...t, moved: 2, status: 'COMPLETED' } });
+        assert.deepEqual(await h.stats(dlq), { visible: 0, inflight: 1, delayed: 0 });
       });
 
       test('list is newest first, limited to max, per source ARN', async (h) => {
@@ -1361,8 +1691,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal(t.toMove, 2);
         await h.send(dlq, 'arrived-later');
         const s = await h.engine.moveTaskStep(t.id, 10);
-        assert.equal(s.moved, 2);
-        assert.equal(s.task.status, 'COMPLETED');
+        assert.deepEqual(s, { moved: 2, task: { ...t, moved: 2, status: 'COMPLETED' } });
         assert.deepEqual(await h.stats(dlq), { visible: 1, inflight: 1, delayed: 0 });
         assert.deepEqual(await h.del(dlq, held!), [OK]);
       });
@@ -1372,8 +1701,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const t = await h.engine.moveTaskStart({ sourceQueueId: dlq.id, sourceArn: arn('dlq') });
         assert.equal(t.toMove, 0);
         const s = await h.engine.moveTaskStep(t.id, 10);
-        assert.equal(s.moved, 0);
-        assert.equal(s.task.status, 'COMPLETED');
+        assert.deepEqual(s, { moved: 0, task: { ...t, status: 'COMPLETED' } });
       });
 
       test('deleting the source queue deletes its tasks', async (h) => {

@@ -8,6 +8,7 @@
  */
 
 import type { AttributeMap, QueueRecord } from '../engine.js';
+import type { RedrivePlan, ReceiptTarget } from '../semantics/index.js';
 import { Deque } from './deque.js';
 import { IndexedHeap, type HeapItem } from './heap.js';
 
@@ -31,8 +32,12 @@ export const W_RETURNED = 2;
 /** In the queue's `timers` heap (by deadline): DELAYED and INFLIGHT messages. */
 export const W_TIMER = 3;
 
-/** One stored message. Content fields are never mutated after the send; state fields are. */
-export class Msg implements HeapItem {
+/**
+ * One stored message. Content fields are never mutated after the send; state fields are. It is its
+ * own {@link ReceiptTarget} (receiptToken, receivedAt, inflight), so the entry rules of
+ * storage/semantics judge it without a view object per entry.
+ */
+export class Msg implements HeapItem, ReceiptTarget {
   hi = -1;
   where = W_NONE;
   state = READY;
@@ -44,6 +49,11 @@ export class Msg implements HeapItem {
   receivedAt = 0;
   /** FIFO only: the group this message belongs to. */
   group: Group | undefined = undefined;
+
+  /** In flight (ReceiptTarget): the engine drains due deadlines before judging, so the state is current. */
+  get inflight(): boolean {
+    return this.state === INFLIGHT;
+  }
 
   constructor(
     /**
@@ -91,23 +101,16 @@ export class Group implements HeapItem {
   constructor(readonly id: string) {}
 }
 
-/** Parsed RedrivePolicy. */
-export interface Redrive {
-  targetName: string;
-  maxReceiveCount: number;
-  /** ARN of this (source) queue built from the DLQ ARN's partition, region and account. */
-  sourceArn: string;
-}
-
 export interface DedupEntry {
   expiresAt: number;
   messageId: string;
   sequenceNumber: string | undefined;
 }
 
+/** A remembered ReceiveRequestAttemptId (semantics' AttemptRecord): the messages, and the token each got. */
 export interface AttemptEntry {
   expiresAt: number;
-  msgs: Msg[];
+  receipts: Msg[];
   tokens: string[];
 }
 
@@ -130,6 +133,8 @@ const byKey = (a: Group, b: Group): boolean => a.key < b.key;
  *    drained lazily against clock.now() at the start of every operation, so no timers are needed.
  */
 export class QueueState {
+  /** The incarnation id (`rec.id`, which never changes). */
+  readonly id: string;
   readonly messages = new Map<number, Msg>();
   readonly fresh = new Deque<Msg>(16);
   readonly returned = new IndexedHeap<Msg>(bySeq);
@@ -145,9 +150,10 @@ export class QueueState {
    * bound made exact again. Sends only lower it; deletes leave it stale (still a valid bound).
    */
   minSentAt = Infinity;
+  /** semantics.retentionMs of the current attributes, cached for the one-comparison check above. */
   retentionMs = 345_600_000;
-  redrive: Redrive | undefined = undefined;
-  dedupByGroup = false;
+  /** semantics.redrivePlan of the current attributes. */
+  redrive: RedrivePlan | undefined = undefined;
   readonly dedup = new Map<string, DedupEntry>();
   dedupPruneAt = 0;
   readonly attempts = new Map<string, AttemptEntry>();
@@ -157,5 +163,7 @@ export class QueueState {
   constructor(
     public rec: QueueRecord,
     readonly fifo: boolean,
-  ) {}
+  ) {
+    this.id = rec.id;
+  }
 }

@@ -1,0 +1,124 @@
+/**
+ * The memory engine's queue operations: create, list, attributes, tags, delete, purge, stats, sweep.
+ * Name reuse, purge cool-down, merges, list order and the tombstone lifetime are storage/semantics
+ * rules; this file only keeps the maps.
+ */
+
+import type { QueueCreateParams, QueueCreateResult, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
+import {
+  attemptLive,
+  byQueueName,
+  checkNameReuse,
+  checkPurgeInterval,
+  dedupHit,
+  mergeAttributes,
+  mergeTags,
+  removeTags,
+  TOMBSTONE_TTL_MS,
+} from '../semantics/index.js';
+import { DEAD, QueueState, W_NONE } from './model.js';
+import { freezeRecord, type Store } from './store.js';
+
+export function createQueue(s: Store, p: QueueCreateParams): QueueCreateResult {
+  s.ensureOpen();
+  const existing = s.byName.get(p.name);
+  if (existing !== undefined) return { queue: existing.rec, created: false };
+  const now = s.clock.now();
+  const deletedAt = s.tombstones.get(p.name);
+  checkNameReuse(p.name, deletedAt, now, p.reuseDelayMs);
+  if (deletedAt !== undefined) s.tombstones.delete(p.name);
+  const rec = freezeRecord({
+    id: s.random.uuid(),
+    name: p.name,
+    fifo: p.fifo,
+    attributes: p.attributes,
+    tags: p.tags,
+    createdAt: now,
+    lastModifiedAt: now,
+  });
+  const q = new QueueState(rec, p.fifo);
+  s.applySettings(q);
+  s.byId.set(rec.id, q);
+  s.byName.set(rec.name, q);
+  return { queue: rec, created: true };
+}
+
+export function listQueues(s: Store, prefix: string | undefined): QueueRecord[] {
+  s.ensureOpen();
+  const out: QueueRecord[] = [];
+  for (const q of s.byId.values()) {
+    if (prefix === undefined || q.rec.name.startsWith(prefix)) out.push(q.rec);
+  }
+  return out.sort(byQueueName);
+}
+
+export function setAttributes(s: Store, p: QueueUpdateParams): QueueRecord {
+  const q = s.queue(p.queueId);
+  q.rec = freezeRecord({ ...q.rec, attributes: mergeAttributes(q.rec.attributes, p.set, p.unset), lastModifiedAt: s.clock.now() });
+  s.applySettings(q);
+  return q.rec;
+}
+
+export function tag(s: Store, queueId: string, tags: Record<string, string>): void {
+  const q = s.queue(queueId);
+  q.rec = freezeRecord({ ...q.rec, tags: mergeTags(q.rec.tags, tags) });
+}
+
+export function untag(s: Store, queueId: string, keys: string[]): void {
+  const q = s.queue(queueId);
+  q.rec = freezeRecord({ ...q.rec, tags: removeTags(q.rec.tags, keys) });
+}
+
+export function deleteQueue(s: Store, queueId: string): void {
+  const q = s.queue(queueId);
+  s.byId.delete(queueId);
+  if (s.byName.get(q.rec.name) === q) s.byName.delete(q.rec.name);
+  s.tombstones.set(q.rec.name, s.clock.now());
+  for (const [id, t] of s.tasks) if (t.rec.sourceQueueId === queueId) s.tasks.delete(id);
+  // Mark messages dead so that references still held elsewhere (attempt entries) see it.
+  for (const m of q.messages.values()) m.state = DEAD;
+  q.messages.clear();
+}
+
+export function purgeQueue(s: Store, queueId: string, minIntervalMs: number): void {
+  const q = s.queue(queueId);
+  const now = s.clock.now();
+  checkPurgeInterval(q.lastPurgeAt, now, minIntervalMs);
+  q.lastPurgeAt = now;
+  for (const m of q.messages.values()) {
+    m.state = DEAD;
+    m.where = W_NONE;
+  }
+  q.messages.clear();
+  q.fresh.clear();
+  q.returned.clear();
+  q.timers.clear();
+  q.groups.clear();
+  q.groupHeap.clear();
+  q.attempts.clear();
+  // Dedup entries are kept on purpose (engine.ts: "Dedup entries are kept").
+  q.nReady = q.nDelayed = q.nInflight = 0;
+  q.minSentAt = Infinity;
+}
+
+export function queueStats(s: Store, queueId: string): QueueStats {
+  const q = s.queue(queueId);
+  s.settle(q, s.clock.now());
+  return { visible: q.nReady, inflight: q.nInflight, delayed: q.nDelayed };
+}
+
+/** Messages past retention, dedup entries and attempt ids past their window, old tombstones. */
+export function sweep(s: Store): number {
+  s.ensureOpen();
+  const now = s.clock.now();
+  let removed = 0;
+  for (const q of s.byId.values()) {
+    s.drain(q, now);
+    removed += s.expireIfDue(q, now);
+    // Full passes: entries are only roughly in expiry order when windows differ between calls.
+    for (const [k, e] of q.dedup) if (!dedupHit(e.expiresAt, now)) q.dedup.delete(k);
+    for (const [k, e] of q.attempts) if (!attemptLive(e, now)) q.attempts.delete(k);
+  }
+  for (const [name, at] of s.tombstones) if (now - at >= TOMBSTONE_TTL_MS) s.tombstones.delete(name);
+  return removed;
+}
