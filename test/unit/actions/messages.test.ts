@@ -31,7 +31,7 @@ test('send, receive with attributes and MD5s, delete', async () => {
   const stats = (await h.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] })).Attributes!;
   assert.equal(stats.ApproximateNumberOfMessagesNotVisible, '1');
   await h.call('DeleteMessage', { QueueUrl, ReceiptHandle: m.ReceiptHandle! });
-  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, []);
+  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, undefined); // no Messages member when empty (as AWS)
   await h.close();
 });
 
@@ -72,10 +72,10 @@ test('visibility: default from queue, change, 12 h limit, not in flight', async 
   await h.call('SendMessage', { QueueUrl, MessageBody: 'x' });
   const rh = (await h.call('ReceiveMessage', { QueueUrl })).Messages![0]!.ReceiptHandle!;
   h.clock.advance(9_000);
-  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, []);
+  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, undefined); // no Messages member when empty (as AWS)
   await h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh, VisibilityTimeout: 100 });
   h.clock.advance(50_000);
-  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, []);
+  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, undefined); // no Messages member when empty (as AWS)
   await h.fails(
     h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh, VisibilityTimeout: 43_200 }),
     'InvalidParameterValue',
@@ -214,7 +214,7 @@ test('long polling is woken by a send, times out, and aborts', async () => {
   const aborted = h.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 }, { signal: ac });
   await new Promise((r) => setImmediate(r));
   ac.abort();
-  assert.deepEqual((await aborted).Messages, []);
+  assert.deepEqual((await aborted).Messages, undefined); // no Messages member when empty (as AWS)
   await h.close();
 });
 
@@ -247,7 +247,7 @@ test('dead-letter queue and message move task', async () => {
   await h.fails(h.call('StartMessageMoveTask', { SourceArn: h.arn('dlq'), MaxNumberOfMessagesPerSecond: 501 }), 'InvalidParameterValue');
   await h.call('SendMessage', { QueueUrl: src, MessageBody: 'poison' });
   await h.call('ReceiveMessage', { QueueUrl: src });
-  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl: src })).Messages, []);
+  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl: src })).Messages, undefined); // no Messages member when empty (as AWS)
   const dead = (await h.call('ReceiveMessage', { QueueUrl: dlq, MessageSystemAttributeNames: ['All'], VisibilityTimeout: 0 })).Messages![0]!;
   assert.equal(dead.Attributes!.DeadLetterQueueSourceArn, h.arn('src'));
   const { TaskHandle } = await h.call('StartMessageMoveTask', { SourceArn: h.arn('dlq'), MaxNumberOfMessagesPerSecond: 10 });
