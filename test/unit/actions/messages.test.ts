@@ -91,6 +91,15 @@ test('visibility: default from queue, change, 12 h limit, not in flight', async 
     Entries: [{ Id: 'a', ReceiptHandle: again.Messages![0]!.ReceiptHandle!, VisibilityTimeout: 10 }],
   });
   assert.equal(res.Failed[0]?.Code, 'AWS.SimpleQueueService.MessageNotInflight');
+  // A deleted message: AWS's recorded InvalidParameterValue wording, single and batch.
+  const rh2 = (await h.call('ReceiveMessage', { QueueUrl })).Messages![0]!.ReceiptHandle!;
+  await h.call('DeleteMessage', { QueueUrl, ReceiptHandle: rh2 });
+  const gone = `Value ${rh2} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`;
+  await h.fails(h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh2, VisibilityTimeout: 5 }), 'InvalidParameterValue', gone);
+  const res2 = await h.call('ChangeMessageVisibilityBatch', { QueueUrl, Entries: [{ Id: 'b', ReceiptHandle: rh2, VisibilityTimeout: 5 }] });
+  assert.deepEqual(res2.Failed[0], { Id: 'b', SenderFault: true, Code: 'InvalidParameterValue', Message: gone });
+  // DeleteMessage of a deleted message still succeeds (recorded: test_delete_message_with_deleted_receipt_handle).
+  await h.call('DeleteMessage', { QueueUrl, ReceiptHandle: rh2 });
   await h.close();
 });
 
