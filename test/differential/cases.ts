@@ -939,6 +939,144 @@ const snapshotCases: DiffCase[] = [
       };
     },
   },
+  ...[true, false].flatMap((cbd): DiffCase[] => [
+    {
+      id: `test_fifo_deduplication_arrives_once_after_delete[${cbd}]`,
+      source: {
+        file: LS,
+        key: `TestSqsProvider::test_fifo_deduplication_arrives_once_after_delete[sqs|sqs_query-${cbd ? 'True' : 'False'}]`,
+        recorded: '2024-04-30',
+      },
+      protocols: BOTH,
+      slow: true,
+      request: `FIFO${cbd ? ' (content-based dedup)' : ', dedup id dedup1'}: send {"foo": "bar"} (group-1); receive; delete; send it again; receive (wait 1 s)`,
+      aws: { first: ['{"foo": "bar"}'], duplicate: [] },
+      async run(ctx) {
+        const url = await ctx.queue('dedupdel.fifo', cbd ? FIFO_CBD : FIFO);
+        const m = { MessageBody: '{"foo": "bar"}', MessageGroupId: 'group-1', ...(cbd ? {} : { MessageDeduplicationId: 'dedup1' }) };
+        await send(ctx, url, m);
+        const a = await receive(ctx, url, { WaitTimeSeconds: 3 });
+        await ctx.client.call('DeleteMessage', { QueueUrl: url, ReceiptHandle: a.Messages![0]!.ReceiptHandle });
+        await send(ctx, url, m);
+        return { first: bodies(a), duplicate: bodies(await receive(ctx, url, { WaitTimeSeconds: 1 })) };
+      },
+    },
+    {
+      id: `test_fifo_deduplication_not_on_message_group_id[${cbd}]`,
+      source: {
+        file: LS,
+        key: `TestSqsProvider::test_fifo_deduplication_not_on_message_group_id[sqs|sqs_query-${cbd ? 'True' : 'False'}]`,
+        recorded: '2024-04-30',
+      },
+      protocols: BOTH,
+      slow: true,
+      request: `FIFO${cbd ? ' (content-based dedup)' : ', dedup id dedup1'}: send {"foo": "bar"} to group-1 and group-2; receive 1; receive 1 (wait 1 s)`,
+      aws: { first: ['{"foo": "bar"}'], second: [] },
+      async run(ctx) {
+        const url = await ctx.queue('dedupgrp.fifo', cbd ? FIFO_CBD : FIFO);
+        const extra = cbd ? {} : { MessageDeduplicationId: 'dedup1' };
+        await send(ctx, url, { MessageBody: '{"foo": "bar"}', MessageGroupId: 'group-1', ...extra });
+        await send(ctx, url, { MessageBody: '{"foo": "bar"}', MessageGroupId: 'group-2', ...extra });
+        const a = await receive(ctx, url, { MaxNumberOfMessages: 1, WaitTimeSeconds: 2 });
+        return { first: bodies(a), second: bodies(await receive(ctx, url, { MaxNumberOfMessages: 1, WaitTimeSeconds: 1 })) };
+      },
+    },
+  ]),
+  {
+    id: 'test_fifo_high_throughput_ordering/all',
+    source: { file: LS, key: 'TestSqsProvider::test_fifo_high_throughput_ordering[sqs|sqs_query]', recorded: '2024-04-30' },
+    protocols: BOTH,
+    request:
+      'FIFO created with DeduplicationScope=messageGroup, FifoThroughputLimit=perMessageGroupId: send Test1 (group1, dedup same-dedup); receive; delete; send Test2 (group2, same dedup); receive',
+    aws: { first: ['Test1'], second: ['Test2'] },
+    async run(ctx) {
+      const url = await ctx.queue('htorder.fifo', {
+        FifoQueue: 'True',
+        ContentBasedDeduplication: 'False',
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+      });
+      await send(ctx, url, { MessageBody: 'Test1', MessageGroupId: 'group1', MessageDeduplicationId: 'same-dedup' });
+      const a = await receive(ctx, url);
+      await ctx.client.call('DeleteMessage', { QueueUrl: url, ReceiptHandle: a.Messages![0]!.ReceiptHandle });
+      await send(ctx, url, { MessageBody: 'Test2', MessageGroupId: 'group2', MessageDeduplicationId: 'same-dedup' });
+      return { first: bodies(a), second: bodies(await receive(ctx, url)) };
+    },
+  },
+  {
+    id: 'test_sqs_fifo_message_group_scope_no_throughput_setting/all',
+    source: { file: LS, key: 'TestSqsProvider::test_sqs_fifo_message_group_scope_no_throughput_setting[sqs|sqs_query]', recorded: '2024-05-24' },
+    protocols: BOTH,
+    request:
+      'FIFO created with ContentBasedDeduplication=True, DeduplicationScope=messageGroup (no throughput limit): send Test (group1); receive; delete; send Test (group2); receive',
+    aws: { first: ['Test'], second: ['Test'] },
+    async run(ctx) {
+      const url = await ctx.queue('grpscope.fifo', { FifoQueue: 'True', ContentBasedDeduplication: 'True', DeduplicationScope: 'messageGroup' });
+      await send(ctx, url, { MessageBody: 'Test', MessageGroupId: 'group1' });
+      const a = await receive(ctx, url);
+      await ctx.client.call('DeleteMessage', { QueueUrl: url, ReceiptHandle: a.Messages![0]!.ReceiptHandle });
+      await send(ctx, url, { MessageBody: 'Test', MessageGroupId: 'group2' });
+      return { first: bodies(a), second: bodies(await receive(ctx, url)) };
+    },
+  },
+  {
+    id: 'test_fifo_change_to_high_throughput_after_creation/dedup',
+    source: { file: LS, key: 'TestSqsProvider::test_fifo_change_to_high_throughput_after_creation[sqs|sqs_query]', recorded: '2025-08-19' },
+    protocols: BOTH,
+    request:
+      'FIFO (DeduplicationScope=queue): Test1 (group1, dedup D) received+deleted; Test2 (group2, D) → duplicate; switch to messageGroup/perMessageGroupId; receive; Test3 (group3, D); receive; Test4 (group4, D2) received+deleted; Test5 (group5, D2); receive',
+    aws: { grp1: ['Test1'], grp2: [], afterSwitch: [], test3: [], test4: ['Test4'], test5: [] },
+    open: {
+      layer: 'storage',
+      note: 'After DeduplicationScope changes from queue to messageGroup, AWS still deduplicates across groups (Test3 and Test5 are dropped): the scope a FIFO queue was created with keeps governing deduplication. Ferry applies the new scope at once and delivers Test3 and Test5.',
+    },
+    async run(ctx) {
+      const url = await ctx.queue('tohigh.fifo', { FifoQueue: 'True', ContentBasedDeduplication: 'False', DeduplicationScope: 'queue' });
+      const sendRecv = async (body: string, group: string, dedup: string, del: boolean) => {
+        await send(ctx, url, { MessageBody: body, MessageGroupId: group, MessageDeduplicationId: dedup });
+        const r = await receive(ctx, url);
+        if (del && r.Messages?.[0]) await ctx.client.call('DeleteMessage', { QueueUrl: url, ReceiptHandle: r.Messages[0].ReceiptHandle });
+        return bodies(r);
+      };
+      const grp1 = await sendRecv('Test1', 'group1', 'same-dedup', true);
+      const grp2 = await sendRecv('Test2', 'group2', 'same-dedup', false);
+      await ctx.client.call('SetQueueAttributes', {
+        QueueUrl: url,
+        Attributes: { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' },
+      });
+      const afterSwitch = bodies(await receive(ctx, url));
+      const test3 = await sendRecv('Test3', 'group3', 'same-dedup', false);
+      const test4 = await sendRecv('Test4', 'group4', 'dedup_2', true);
+      const test5 = await sendRecv('Test5', 'group5', 'dedup_2', false);
+      return { grp1, grp2, afterSwitch, test3, test4, test5 };
+    },
+  },
+  {
+    id: 'test_fifo_change_to_regular_throughput_after_creation/dedup',
+    source: { file: LS, key: 'TestSqsProvider::test_fifo_change_to_regular_throughput_after_creation[sqs|sqs_query]', recorded: '2025-08-19' },
+    protocols: BOTH,
+    request:
+      'FIFO created messageGroup/perMessageGroupId: Test1 (group1, D) received+deleted; Test2 (group2, D) received+deleted; switch to queue/perQueue; Test3 (group3, D); receive',
+    aws: { grp1: ['Test1'], grp2: ['Test2'], test3: ['Test3'] },
+    async run(ctx) {
+      const url = await ctx.queue('toregular.fifo', {
+        FifoQueue: 'True',
+        ContentBasedDeduplication: 'False',
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+      });
+      const sendRecv = async (body: string, group: string) => {
+        await send(ctx, url, { MessageBody: body, MessageGroupId: group, MessageDeduplicationId: 'same-dedup' });
+        const r = await receive(ctx, url);
+        if (r.Messages?.[0]) await ctx.client.call('DeleteMessage', { QueueUrl: url, ReceiptHandle: r.Messages[0].ReceiptHandle });
+        return bodies(r);
+      };
+      const grp1 = await sendRecv('Test1', 'group1');
+      const grp2 = await sendRecv('Test2', 'group2');
+      await ctx.client.call('SetQueueAttributes', { QueueUrl: url, Attributes: { DeduplicationScope: 'queue', FifoThroughputLimit: 'perQueue' } });
+      return { grp1, grp2, test3: await sendRecv('Test3', 'group3') };
+    },
+  },
 ];
 
 function stdAttrs(over: Record<string, string>): Record<string, string> {
@@ -1342,6 +1480,156 @@ const assertionCases: DiffCase[] = [
       };
     },
   },
+  {
+    id: 'test_create_queue_recently_deleted',
+    source: { file: LS_PY, key: 'TestSqsProvider::test_create_queue_recently_deleted[sqs|sqs_query]', recorded: '2024-04-30' },
+    protocols: BOTH,
+    request: 'CreateQueue; DeleteQueue; CreateQueue with the same name at once',
+    aws: {
+      result: err(`${QS}QueueDeletedRecently`, 'You must wait 60 seconds after deleting a queue before you can create another with the same name.'),
+    },
+    async run(ctx) {
+      const name = ctx.name('recent');
+      const { QueueUrl } = await ctx.client.call<{ QueueUrl: string }>('CreateQueue', { QueueName: name });
+      await ctx.client.call('DeleteQueue', { QueueUrl });
+      return { result: outcome(await ctx.attempt(ctx.client.call('CreateQueue', { QueueName: name }))) };
+    },
+  },
+  {
+    id: 'test_invalid_receipt_handle_should_return_error_message',
+    source: {
+      file: LS_PY,
+      key: 'TestSqsProvider::test_invalid_receipt_handle_should_return_error_message',
+      recorded: 'aws.validated marker (date not kept)',
+    },
+    protocols: BOTH,
+    request: 'ChangeMessageVisibility ReceiptHandle="INVALID" VisibilityTimeout=60 (code only is recorded)',
+    aws: { code: 'ReceiptHandleIsInvalid' },
+    async run(ctx) {
+      const url = await ctx.queue('invalidrh');
+      const r = await ctx.attempt(ctx.client.call('ChangeMessageVisibility', { QueueUrl: url, ReceiptHandle: 'INVALID', VisibilityTimeout: 60 }));
+      return { code: (r as { error?: { code: string } }).error?.code ?? 'ok' };
+    },
+  },
+  {
+    id: 'test_batch_send_with_invalid_char_should_succeed',
+    source: {
+      file: LS_PY,
+      key: 'TestSqsProvider::test_batch_send_with_invalid_char_should_succeed',
+      recorded: 'aws.validated marker (date not kept)',
+    },
+    protocols: BOTH,
+    request: 'SendMessageBatch of bodies "0"…"8" and "\x01" (Id 9); receive everything',
+    aws: { failed: [{ Id: '9', Code: 'InvalidMessageContents' }], received: ['0', '1', '2', '3', '4', '5', '6', '7', '8'] },
+    async run(ctx) {
+      const url = await ctx.queue('batchchar');
+      const Entries = [...Array.from({ length: 9 }, (_, i) => ({ Id: String(i), MessageBody: String(i) })), { Id: '9', MessageBody: '\x01' }];
+      const r = await ctx.client.call<{ Failed?: Array<{ Id: string; Code: string }> }>('SendMessageBatch', { QueueUrl: url, Entries });
+      const got: string[] = [];
+      for (let i = 0; i < 5 && got.length < 9; i++) got.push(...bodies(await receive(ctx, url, { MaxNumberOfMessages: 10, WaitTimeSeconds: 1 })));
+      return { failed: (r.Failed ?? []).map((f) => ({ Id: f.Id, Code: f.Code })), received: got.sort() };
+    },
+  },
+  {
+    id: 'test_fifo_queue_requires_suffix+test_standard_queue_cannot_have_fifo_suffix',
+    source: {
+      file: LS_PY,
+      key: 'TestSqsProvider::test_fifo_queue_requires_suffix, ::test_standard_queue_cannot_have_fifo_suffix (codes only are recorded)',
+      recorded: 'aws.validated marker (date not kept)',
+    },
+    protocols: BOTH,
+    request: 'CreateQueue "invalid-x" with FifoQueue=true; CreateQueue "queue-x.fifo" without attributes',
+    aws: { fifoNoSuffix: 'InvalidParameterValue', standardWithSuffix: 'InvalidParameterValue' },
+    async run(ctx) {
+      const code = (r: unknown) => (r as { error?: { code: string } }).error?.code ?? 'ok';
+      return {
+        fifoNoSuffix: code(await ctx.attempt(ctx.client.call('CreateQueue', { QueueName: ctx.name('invalid'), Attributes: { FifoQueue: 'true' } }))),
+        standardWithSuffix: code(await ctx.attempt(ctx.client.call('CreateQueue', { QueueName: ctx.name('queue.fifo') }))),
+      };
+    },
+  },
+  {
+    id: 'test_set_empty_redrive_policy',
+    source: { file: LS_PY, key: 'TestSqsProvider::test_set_empty_redrive_policy[sqs|sqs_query]', recorded: '2024-08-20' },
+    protocols: BOTH,
+    request:
+      'SetQueueAttributes RedrivePolicy="" on a queue without one; set a valid RedrivePolicy (maxReceiveCount "42"); set RedrivePolicy="" again; GetQueueAttributes All each time',
+    aws: { emptyFirst: false, setHasArn: true, emptyAfter: false },
+    async run(ctx) {
+      const dlq = await ctx.queue('emptyrp');
+      const arn = await ctx.arn(dlq);
+      const attrs = async () =>
+        (await ctx.client.call<{ Attributes: Record<string, string> }>('GetQueueAttributes', { QueueUrl: dlq, AttributeNames: ['All'] })).Attributes;
+      await ctx.client.call('SetQueueAttributes', { QueueUrl: dlq, Attributes: { RedrivePolicy: '' } });
+      const emptyFirst = 'RedrivePolicy' in (await attrs());
+      await ctx.client.call('SetQueueAttributes', {
+        QueueUrl: dlq,
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: '42' }) },
+      });
+      const setHasArn = ((await attrs()).RedrivePolicy ?? '').includes(arn);
+      await ctx.client.call('SetQueueAttributes', { QueueUrl: dlq, Attributes: { RedrivePolicy: '' } });
+      return { emptyFirst, setHasArn, emptyAfter: 'RedrivePolicy' in (await attrs()) };
+    },
+  },
+  {
+    id: 'test_get_specific_queue_attribute_response',
+    source: { file: LS_PY, key: 'TestSqsProvider::test_get_specific_queue_attribute_response', recorded: 'aws.validated marker (date not kept)' },
+    protocols: BOTH,
+    request:
+      'CreateQueue {MessageRetentionPeriod:604800, DelaySeconds:10, RedrivePolicy:{…, maxReceiveCount:10}}; GetQueueAttributes [MessageRetentionPeriod, RedrivePolicy]',
+    aws: { names: ['MessageRetentionPeriod', 'RedrivePolicy'], retention: '604800', maxReceiveCount: 10 },
+    async run(ctx) {
+      const arn = await ctx.arn(await ctx.queue('specdlq'));
+      const url = await ctx.queue('spec', {
+        MessageRetentionPeriod: '604800',
+        DelaySeconds: '10',
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: 10 }),
+      });
+      const a = (
+        await ctx.client.call<{ Attributes: Record<string, string> }>('GetQueueAttributes', {
+          QueueUrl: url,
+          AttributeNames: ['MessageRetentionPeriod', 'RedrivePolicy'],
+        })
+      ).Attributes;
+      return {
+        names: Object.keys(a).sort(),
+        retention: a.MessageRetentionPeriod,
+        maxReceiveCount: (JSON.parse(a.RedrivePolicy!) as { maxReceiveCount: unknown }).maxReceiveCount,
+      };
+    },
+  },
+  {
+    id: 'test_message_with_carriage_return+test_message_with_attributes_should_be_enqueued',
+    source: {
+      file: LS_PY,
+      key: 'TestSqsProvider::test_message_with_carriage_return, ::test_message_with_attributes_should_be_enqueued',
+      recorded: 'aws.validated marker (date not kept)',
+    },
+    protocols: BOTH,
+    request:
+      'SendMessage body "{\\r\\n\"machineID\" : \"d357…\"}" with attribute timestamp Number "1614717034367"; ReceiveMessage MessageAttributeNames=[All]',
+    aws: { sameBody: true, sameMd5: true, attributes: { timestamp: { DataType: 'Number', StringValue: '1614717034367' } } },
+    async run(ctx) {
+      const url = await ctx.queue('crlf');
+      const body = '{\r\n' + '"machineID" : "d357006e26ff47439e1ef894225d4307"' + '}';
+      const s = await ctx.client.call<{ MD5OfMessageBody: string }>('SendMessage', {
+        QueueUrl: url,
+        MessageBody: body,
+        MessageAttributes: { timestamp: { DataType: 'Number', StringValue: '1614717034367' } },
+      });
+      const m = (await receive(ctx, url, { MessageAttributeNames: ['All'] })).Messages![0] as Msg & {
+        MD5OfBody?: string;
+        MessageAttributes?: Record<string, Record<string, unknown>>;
+      };
+      const attributes = Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
+          k,
+          Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined && !(Array.isArray(x) && x.length === 0))),
+        ]),
+      );
+      return { sameBody: m.Body === body, sameMd5: m.MD5OfBody === s.MD5OfMessageBody, attributes };
+    },
+  },
 ];
 
 // ---- moto aws_verified ----------------------------------------------------------------------------
@@ -1486,6 +1774,41 @@ const moveCases: DiffCase[] = [
       await ctx.queue('src', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq, maxReceiveCount: 1 }) });
       const dst = (await ctx.arn(await ctx.queue('dest'))) + 'doesntexist';
       return { result: outcome(await ctx.attempt(ctx.client.call('StartMessageMoveTask', { SourceArn: dlq, DestinationArn: dst }))) };
+    },
+  },
+  {
+    id: 'test_start_multiple_move_tasks/error',
+    source: { file: LS_MOVE, key: 'test_start_multiple_move_tasks', recorded: '2024-04-30' },
+    protocols: BOTH,
+    slow: true,
+    request: 'Queue → DLQ (maxReceiveCount 1): 10 messages moved to the DLQ; StartMessageMoveTask DLQ → destination at 1 msg/s; start the same again',
+    aws: {
+      result: err(
+        'InvalidParameterValue',
+        'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
+      ),
+    },
+    async run(ctx) {
+      const dlqUrl = await ctx.queue('mtdlq');
+      const dlq = await ctx.arn(dlqUrl);
+      const src = await ctx.queue('mtsrc', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq, maxReceiveCount: 1 }) });
+      const dst = await ctx.arn(await ctx.queue('mtdst'));
+      for (let i = 0; i < 10; i++) await send(ctx, src, { MessageBody: `message-${i}` });
+      for (let i = 0; i < 40; i++) {
+        await receive(ctx, src, { VisibilityTimeout: 0, MaxNumberOfMessages: 10 });
+        const n = await ctx.client.call<{ Attributes: Record<string, string> }>('GetQueueAttributes', {
+          QueueUrl: dlqUrl,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        });
+        if (n.Attributes.ApproximateNumberOfMessages === '10') break;
+      }
+      const start = () => ctx.client.call('StartMessageMoveTask', { SourceArn: dlq, DestinationArn: dst, MaxNumberOfMessagesPerSecond: 1 });
+      await start();
+      const second = await ctx.attempt(start());
+      const list = await ctx.client.call<{ Results?: Array<{ TaskHandle?: string }> }>('ListMessageMoveTasks', { SourceArn: dlq });
+      const handle = list.Results?.[0]?.TaskHandle;
+      if (handle) await ctx.attempt(ctx.client.call('CancelMessageMoveTask', { TaskHandle: handle }));
+      return { result: outcome(second) };
     },
   },
 ];

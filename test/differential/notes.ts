@@ -35,6 +35,7 @@ export const PRECEDENCE: string[] = [
   '  LocalStack test sends `attr.1øßä` successfully. The recording (what AWS does) wins: letters of any script are accepted.',
   '- The SQS-FACTS note that FIFO dedup entries survive PurgeQueue is contradicted by the aws.validated',
   '  `test_purge_queue_clears_fifo_deduplication_cache`; the recording wins (open, storage rule below).',
+  '- LocalStack\'s own comments on the throughput-change tests ("behaviour does not seem to change on AWS") are LocalStack\'s reading; the table compares only the recorded bodies.',
   '- No source disagrees on the FIFO group rule: the 2025-11 validations (`test_fifo_group_visibility_extends_with_change_message_visibility`,',
   '  `test_fifo_message_group_visibility_after_change_message_visibility`) and the older terminate-visibility assertion agree.',
 ];
@@ -72,6 +73,15 @@ export const OPEN_STORAGE_RULES: OpenRule[] = [
       "- Rule to change: `queuePurge` must delete the queue's deduplication entries along with its messages (in-flight and delayed messages are already deleted, as recorded in `test_purge_queue_deletes_inflight_messages+delayed_messages`). Once fixed, the comment in purgeQueue.ts should change with it.",
     ],
   },
+  {
+    title: '4. A DeduplicationScope change does not re-scope deduplication',
+    body: [
+      '- Case: `test_fifo_change_to_high_throughput_after_creation/dedup` (LocalStack snapshot, validated 2025-08-19); its mirror `test_fifo_change_to_regular_throughput_after_creation/dedup` (same date) matches.',
+      '- AWS: FIFO queue created with DeduplicationScope=queue; Test1 (group1, dedup D) delivered and deleted; Test2 (group2, D) dropped as a duplicate; SetQueueAttributes DeduplicationScope=messageGroup, FifoThroughputLimit=perMessageGroupId (GetQueueAttributes shows the new values); then Test3 (group3, D) is **still dropped**, and Test4 (group4, D2) delivered and deleted makes Test5 (group5, D2) **dropped** too: deduplication stays queue-wide. Conversely a queue created with messageGroup scope keeps deduplicating per group after switching to queue (Test3 in group3 with D is delivered).',
+      '- Ferry (all engines): after the switch to messageGroup, Test3 and Test5 are delivered.',
+      '- Rule to change: deduplication keeps the scope the queue was created with (as recorded; at least within the 5-minute window the test spans) — the engines should key dedup entries by the creation-time scope rather than the current DeduplicationScope attribute. The attribute itself still reads back as set.',
+    ],
+  },
 ];
 
 export const FIXED: string[] = [
@@ -103,7 +113,7 @@ export const FIXED_CASES: readonly string[] = [
 ];
 
 export const SKIPPED: string[] = [
-  "Timing- or environment-dependent recordings: `test_approximate_number_of_messages_not_visible` and its FIFO twin (record no response; they poll counters), `test_wait_time_seconds_waits_correctly`, `test_list_queues_pagination` (depends on the account's other queues), `test_deduplication_interval` (waits 5 minutes), the move-task workflows (`test_basic_move_task_workflow`, `…_cancel`, `…_with_throughput_limit`, `…_delete_destination_queue_while_running`, `test_start_multiple_move_tasks`: progress counts depend on AWS's move rate).",
+  "Timing- or environment-dependent recordings: `test_approximate_number_of_messages_not_visible` and its FIFO twin (record no response; they poll counters), `test_wait_time_seconds_waits_correctly`, `test_list_queues_pagination` (depends on the account's other queues), `test_deduplication_interval` (waits 5 minutes), the move-task workflows (`test_basic_move_task_workflow`, `…_cancel`, `…_with_throughput_limit`, `…_delete_destination_queue_while_running`: progress counts depend on AWS's move rate).",
   'KMS / IAM / Lambda / SNS / CloudFormation specific: `test_sse_queue_attributes` (a KMS key), `test_dead_letter_queue_execution_lambda_mapping_preserves_id`, `test_delete_message_batch_from_lambda`, the `resource_providers/` CloudFormation snapshots, `test_sqs_permission_lifecycle` policy documents (account ids of the recording; the two error entries are compared).',
   'Multi-region / endpoint-strategy / host-header tests and LocalStack-only tests (`@markers.aws.only_localstack`, `needs_fixing`, e.g. `test_send_message_with_invalid_fifo_parameters`, which is skipped upstream).',
   'Recordings whose only content is AWS-generated ids (message ids, sequence numbers, receipt handles), DLQ flows already covered by test/conformance/deadletter.test.ts with their recorded fields (`test_dead_letter_queue_message_attributes`), and the attribute-name filter snapshots (`test_receive_message_*_names_filters`), which test/conformance covers.',
