@@ -1077,6 +1077,127 @@ const snapshotCases: DiffCase[] = [
       return { grp1, grp2, test3: await sendRecv('Test3', 'group3') };
     },
   },
+  {
+    id: 'test_fifo_message_attributes/receive_message_0+1',
+    source: { file: LS, key: 'TestSqsProvider::test_fifo_message_attributes[sqs|sqs_query]', recorded: '2024-04-30' },
+    protocols: BOTH,
+    request:
+      'FIFO (content-based dedup, VisibilityTimeout 0, high throughput): send message-body-1 (group-1, dedup-1); ReceiveMessage AttributeNames=[All] twice',
+    aws: {
+      md5: '19c9e282d65f9733bc6b35d50062c7ee',
+      first: {
+        names: [
+          'ApproximateFirstReceiveTimestamp',
+          'ApproximateReceiveCount',
+          'MessageDeduplicationId',
+          'MessageGroupId',
+          'SenderId',
+          'SentTimestamp',
+          'SequenceNumber',
+        ],
+        count: '1',
+        group: 'group-1',
+        dedup: 'dedup-1',
+        sameSequence: true,
+      },
+      second: {
+        names: [
+          'ApproximateFirstReceiveTimestamp',
+          'ApproximateReceiveCount',
+          'MessageDeduplicationId',
+          'MessageGroupId',
+          'SenderId',
+          'SentTimestamp',
+          'SequenceNumber',
+        ],
+        count: '2',
+        group: 'group-1',
+        dedup: 'dedup-1',
+        sameSequence: true,
+      },
+    },
+    async run(ctx) {
+      const url = await ctx.queue('fifoattrs.fifo', {
+        FifoQueue: 'true',
+        ContentBasedDeduplication: 'true',
+        VisibilityTimeout: '0',
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+      });
+      const sent = await ctx.client.call<{ MD5OfMessageBody: string; SequenceNumber: string }>('SendMessage', {
+        QueueUrl: url,
+        MessageBody: 'message-body-1',
+        MessageGroupId: 'group-1',
+        MessageDeduplicationId: 'dedup-1',
+      });
+      const view = async () => {
+        const a = (await receive(ctx, url, { AttributeNames: ['All'], WaitTimeSeconds: 10 })).Messages![0]!.Attributes ?? {};
+        return {
+          names: Object.keys(a).sort(),
+          count: a.ApproximateReceiveCount,
+          group: a.MessageGroupId,
+          dedup: a.MessageDeduplicationId,
+          sameSequence: a.SequenceNumber === sent.SequenceNumber,
+        };
+      };
+      return { md5: sent.MD5OfMessageBody, first: await view(), second: await view() };
+    },
+  },
+  {
+    id: 'test_receive_message_attribute_names_filters/all',
+    source: { file: LS, key: 'TestSqsProvider::test_receive_message_attribute_names_filters[sqs|sqs_query]', recorded: '2024-06-04' },
+    protocols: BOTH,
+    request:
+      'Standard (VisibilityTimeout 0): send "msg" with attribute Foo=String:Bar; receive with AttributeNames [All]; [All] + MessageAttributeNames [All]; [SenderId]; [SenderId, SequenceNumber]',
+    aws: {
+      all: { names: ['ApproximateFirstReceiveTimestamp', 'ApproximateReceiveCount', 'SenderId', 'SentTimestamp'], attrs: null, md5: null },
+      allAndMessage: {
+        names: ['ApproximateFirstReceiveTimestamp', 'ApproximateReceiveCount', 'SenderId', 'SentTimestamp'],
+        attrs: ['Foo'],
+        md5: 'ae7155c6026991b6d54b11589678bf9c',
+      },
+      single: { names: ['SenderId'], attrs: null, md5: null },
+      multiple: { names: ['SenderId'], attrs: null, md5: null },
+    },
+    async run(ctx) {
+      const url = await ctx.queue('attrfilter', { VisibilityTimeout: '0' });
+      await send(ctx, url, { MessageBody: 'msg', MessageAttributes: { Foo: { DataType: 'String', StringValue: 'Bar' } } });
+      const view = async (names: string[], mnames?: string[]) => {
+        const m = (await receive(ctx, url, { WaitTimeSeconds: 5, AttributeNames: names, MessageAttributeNames: mnames ?? [] }))
+          .Messages![0]! as Msg & {
+          MessageAttributes?: Record<string, unknown>;
+        };
+        const attrs = m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? Object.keys(m.MessageAttributes) : null;
+        return { names: Object.keys(m.Attributes ?? {}).sort(), attrs, md5: m.MD5OfMessageAttributes ?? null };
+      };
+      return {
+        all: await view(['All']),
+        allAndMessage: await view(['All'], ['All']),
+        single: await view(['SenderId']),
+        multiple: await view(['SenderId', 'SequenceNumber']),
+      };
+    },
+  },
+  {
+    id: 'test_message_system_attribute_names_with_attribute_names/all',
+    source: { file: LS, key: 'TestSqsProvider::test_message_system_attribute_names_with_attribute_names[sqs] (json client)', recorded: '2024-06-05' },
+    protocols: JSON_ONLY,
+    request:
+      'Standard (VisibilityTimeout 0): send "msg"; receive with MessageSystemAttributeNames [All] + AttributeNames [All]; then [All] + [SenderId] (the union applies)',
+    aws: {
+      same: ['ApproximateFirstReceiveTimestamp', 'ApproximateReceiveCount', 'SenderId', 'SentTimestamp'],
+      different: ['ApproximateFirstReceiveTimestamp', 'ApproximateReceiveCount', 'SenderId', 'SentTimestamp'],
+    },
+    async run(ctx) {
+      const url = await ctx.queue('sysattrnames', { VisibilityTimeout: '0' });
+      await send(ctx, url, { MessageBody: 'msg', MessageAttributes: { Foo: { DataType: 'String', StringValue: 'Bar' } } });
+      const view = async (sys: string[], names: string[]) =>
+        Object.keys(
+          (await receive(ctx, url, { WaitTimeSeconds: 5, MessageSystemAttributeNames: sys, AttributeNames: names })).Messages![0]!.Attributes ?? {},
+        ).sort();
+      return { same: await view(['All'], ['All']), different: await view(['All'], ['SenderId']) };
+    },
+  },
 ];
 
 function stdAttrs(over: Record<string, string>): Record<string, string> {
