@@ -20,14 +20,19 @@ export function decodeFor(ctx: ActionContext, q: QueueRecord, handle: string | u
 }
 
 /**
- * The AWS error for a failed engine entry. ReceiptInvalid on a FIFO queue is an expired handle
- * (recorded: InvalidParameterValue "…Reason: The receipt handle has expired."); on a standard queue
- * ReceiptHandleIsInvalid. Visibility beyond 12 h from the receive is InvalidParameterValue.
+ * The AWS error for a failed engine entry (`visibility` is given for ChangeMessageVisibility(+Batch)).
+ * ReceiptInvalid on a FIFO queue is an expired handle (recorded: InvalidParameterValue "…Reason: The
+ * receipt handle has expired."). On a standard queue a well-formed handle whose message is gone is
+ * InvalidParameterValue "…Reason: Message does not exist or is not available for visibility timeout
+ * change." for ChangeMessageVisibility (recorded: test_change_visibility_on_deleted_message_raises_
+ * invalid_parameter_value) and ReceiptHandleIsInvalid otherwise. Visibility beyond 12 h from the
+ * receive is InvalidParameterValue.
  */
 export function entryError(r: Exclude<EntryResult, { ok: true }>, q: QueueRecord, handle: string, visibility?: number): SqsError {
   switch (r.error) {
     case 'ReceiptInvalid':
-      return q.fifo ? M.receiptHandleExpired(handle) : M.receiptHandleInvalid(handle);
+      if (q.fifo) return M.receiptHandleExpired(handle);
+      return visibility !== undefined ? M.visibilityChangeUnavailable(handle) : M.receiptHandleInvalid(handle);
     case 'MessageNotInflight':
       return M.messageNotInflight();
     case 'VisibilityLimitExceeded':

@@ -51,6 +51,12 @@ function toMessage(m: ReceivedMessage, q: QueueRecord, input: ReceiveMessageInpu
   return out;
 }
 
+/**
+ * An empty receive has no Messages member at all, on either wire (recorded: test_receive_empty_queue,
+ * LocalStack snapshot validated 2025-02-10: short poll, explicit WaitTimeSeconds=0 and long poll).
+ */
+const noMessages = (): { Messages?: Message[] } => ({});
+
 export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx) => {
   validateReceiveParams(input);
   const q = await resolveQueue(ctx, input.QueueUrl);
@@ -82,14 +88,14 @@ export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx
       return { Messages: res.messages.map((m) => toMessage(m, q, input, ctx, wanted)) };
     }
     const now = ctx.clock.now();
-    if (wait === 0 || ctx.signal.aborted || now >= deadline) return { Messages: [] };
+    if (wait === 0 || ctx.signal.aborted || now >= deadline) return noMessages();
     // Never spin: a reported availability time already past still waits a few ms for a wake.
     const until = Math.max(Math.min(deadline, res.nextVisibleAt ?? deadline), now + 10);
     woken = await ctx.services.waitForMessages(q.id, until, ctx.signal, seq);
     if (ctx.signal.aborted) {
       // Woken but leaving without trying: the wake must not be lost.
       if (woken) ctx.services.passWake?.(q.id);
-      return { Messages: [] };
+      return noMessages();
     }
   }
 };

@@ -45,7 +45,7 @@ export const sendMessageBatch: ActionHandler<'SendMessageBatch'> = async (input,
   const params: SendMessageParams[] = [];
   for (const e of input.Entries) {
     try {
-      validateMessage(e, q.fifo, maxSize);
+      validateMessage(e, q.fifo, maxSize, true);
       const p = toSendParams(e, q, ctx);
       ids.push(e.Id);
       params.push(p);

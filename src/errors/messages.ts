@@ -4,6 +4,8 @@
  * from real SQS in public test suites (LocalStack's AWS-validated snapshots
  * tests/aws/services/sqs/test_sqs.snapshot.json and test_sqs_move_task.snapshot.json) and the SQS
  * API reference; entries marked "unverified" follow the usual SQS pattern where no recording was found.
+ * "recorded: <source>" names the recording a wording was checked against (the differential table,
+ * docs/aws-differential.md, replays each of them against Ferry).
  */
 import { sqsError, type SqsError } from './catalog.js';
 
@@ -52,6 +54,15 @@ export const purgeInProgress = (queueName: string): SqsError =>
 /** Recorded: "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported." */
 export const queueTypeImmutable = (): SqsError => invalidAttributeValue('FifoQueue', 'Modifying queue type is not supported.');
 
+/**
+ * Recorded: test_create_standard_queue_with_fifo_attribute_raises_error (LocalStack snapshot, validated
+ * 2024-05-15): CreateQueue of a standard queue with DeduplicationScope or FifoThroughputLimit is
+ * InvalidAttributeName "You can specify the DeduplicationScope only when FifoQueue is set to true."
+ * (FifoQueue and ContentBasedDeduplication there are "Unknown Attribute X.").
+ */
+export const fifoOnlyAttribute = (name: string): SqsError =>
+  sqsError('InvalidAttributeName', `You can specify the ${name} only when FifoQueue is set to true.`);
+
 /** Recorded (InvalidAttributeName) when KMS and SQS-managed SSE are both requested. */
 export const sseConflict = (): SqsError =>
   sqsError('InvalidAttributeName', 'You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.');
@@ -75,9 +86,17 @@ export const invalidRedriveAllowPolicy = (reason: string): SqsError => invalidAt
 
 // ---- messages ----------------------------------------------------------------------------------
 
-/** Recorded: "One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes." */
+/** Recorded: "One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes." (test_send_oversized_message, 2025-08-19). */
 export const messageTooLong = (limit: number): SqsError =>
   invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${limit} bytes.`);
+
+/**
+ * A SendMessageBatch entry over MaximumMessageSize fails only that entry, worded differently from
+ * SendMessage. Recorded: test_send_batch_message_size (LocalStack snapshot, 2024-04-30):
+ * "One or more parameters cannot be validated. Reason: Message must be shorter than 1024 bytes."
+ */
+export const batchEntryMessageTooLong = (limit: number): SqsError =>
+  invalidParameter(`One or more parameters cannot be validated. Reason: Message must be shorter than ${limit} bytes.`);
 
 /** InvalidMessageContents naming the first disallowed code point. */
 export const invalidMessageContents = (codePoint: number): SqsError =>
@@ -99,7 +118,11 @@ export const invalidAttributeType = (kind: AttrKind, name: string): SqsError =>
   );
 export const attributeTypeTooLong = (kind: AttrKind, name: string): SqsError =>
   invalidParameter(`Message (${kind}) attribute '${name}' type must be less than 256 characters.`);
-/** unverified wording */
+/**
+ * unverified wording. The rule is recorded (test_send_message_with_invalid_string_attributes, LocalStack
+ * aws.validated): names may hold letters of any script ("attr.1øßä" is accepted), digits, `_`, `-`, `.`;
+ * `!`, `"`, `§`, `(`, `?` are rejected with an error whose text contains "Invalid".
+ */
 export const invalidAttributeNameChars = (kind: AttrKind, name: string): SqsError =>
   invalidParameter(
     `Message (${kind}) attribute name '${name}' is invalid. Attribute name can contain A-Z, a-z, 0-9, underscore (_), hyphen (-), and period (.) characters.`,
@@ -116,6 +139,16 @@ export const attributeNumberInvalid = (kind: AttrKind, name: string): SqsError =
   invalidParameter(`Could not cast message (${kind}) attribute '${name}' value to number.`);
 export const attributeNumberPrecision = (kind: AttrKind, name: string): SqsError =>
   invalidParameter(`Message (${kind}) attribute '${name}' value exceeds the maximum precision of 38 significant digits.`);
+/**
+ * A String (or Number) attribute value holding a character outside the allowed set. The code is
+ * recorded (test_invalid_string_attributes_cause_invalid_parameter_value_error, LocalStack
+ * aws.validated: InvalidParameterValue, not InvalidMessageContents); unverified wording, modelled on
+ * the body's InvalidMessageContents text.
+ */
+export const invalidAttributeValueChars = (kind: AttrKind, name: string, codePoint: number): SqsError =>
+  invalidParameter(
+    `Invalid binary character '#x${codePoint.toString(16).toUpperCase()}' was found in the value of message (${kind}) attribute '${name}', the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF`,
+  );
 export const unsupportedSystemAttribute = (name: string): SqsError => invalidParameter(`Message system attribute name '${name}' is invalid.`);
 export const listValuesUnsupported = (kind: AttrKind, name: string): SqsError =>
   invalidParameter(`Message (${kind}) attribute '${name}' list values are not supported.`);
@@ -130,6 +163,7 @@ export const dedupIdRequired = (): SqsError => invalidParameter(DEDUP_REQUIRED);
 export const groupIdRequiredInBatch = (): SqsError => invalidParameter('The request must contain the parameter MessageGroupId.');
 export const fifoOnlyParameter = (param: string, value: string): SqsError =>
   invalidParameterValue(param, value, 'The request include parameter that is not valid for this queue type.');
+/** Recorded: test_message_deduplication_id_invalid, test_send_message_to_standard_queue_with_invalid_message_group_id (LocalStack snapshot, 2025-07-30); an empty id is this error too, not the missing-id one. */
 export const idTooLong = (param: string, value: string): SqsError =>
   invalidParameterValue(param, value, `${param} can only include alphanumeric and punctuation characters. 1 to 128 in length.`);
 
@@ -138,6 +172,7 @@ export const idTooLong = (param: string, value: string): SqsError =>
 /** Recorded: "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided." */
 export const maxNumberOfMessagesInvalid = (v: number): SqsError =>
   invalidParameterValue('MaxNumberOfMessages', v, 'Must be between 1 and 10, if provided.');
+/** Recorded: test_send_receive_wait_time_seconds (LocalStack snapshot, 2025-02-10), values 21 and -1. */
 export const waitTimeSecondsInvalid = (v: number): SqsError => invalidParameterValue('WaitTimeSeconds', v, 'Must be >= 0 and <= 20, if provided.');
 export const visibilityTimeoutInvalid = (v: number): SqsError =>
   invalidParameterValue('VisibilityTimeout', v, 'Must be >= 0 and <= 43200, if provided.');
@@ -154,19 +189,29 @@ export const attemptIdInvalid = (v: string): SqsError =>
 /** AWS: 'The input receipt handle "X" is not a valid receipt handle.' */
 export const receiptHandleInvalid = (handle: string): SqsError => sqsError('ReceiptHandleIsInvalid', receiptHandleInvalidText(handle));
 export const receiptHandleInvalidText = (handle: string): string => `The input receipt handle "${handle}" is not a valid receipt handle.`;
-/** Recorded (FIFO delete with an expired handle). */
+/** Recorded: test_fifo_delete_after_visibility_timeout (LocalStack snapshot, 2025-03-28). */
 export const receiptHandleExpired = (handle: string): SqsError => invalidParameterValue('ReceiptHandle', handle, 'The receipt handle has expired.');
 export const messageNotInflight = (): SqsError => sqsError('MessageNotInflight');
+/**
+ * ChangeMessageVisibility on a standard queue with the handle of a message that no longer exists
+ * (deleted). Recorded: test_change_visibility_on_deleted_message_raises_invalid_parameter_value
+ * (LocalStack aws.validated): InvalidParameterValue "Value <handle> for parameter ReceiptHandle is
+ * invalid. Reason: Message does not exist or is not available for visibility timeout change."
+ */
+export const visibilityChangeUnavailable = (handle: string): SqsError =>
+  invalidParameterValue('ReceiptHandle', handle, 'Message does not exist or is not available for visibility timeout change.');
 
 // ---- batches -----------------------------------------------------------------------------------
 
-/** Recorded: "Maximum number of entries per request are 10. You have sent 20." */
+/** Recorded: "Maximum number of entries per request are 10. You have sent 20." (LocalStack snapshot 2024-04-30; moto aws_verified: "…sent 11."). */
 export const tooManyEntries = (n: number): SqsError =>
   sqsError('TooManyEntriesInBatchRequest', `Maximum number of entries per request are 10. You have sent ${n}.`);
-/** Recorded: "Batch requests cannot be longer than 262144 bytes. You have sent 262145 bytes." */
+/** Recorded: "Batch requests cannot be longer than 1048576 bytes. You have sent 1048577 bytes." (LocalStack snapshot 2025-08-19, moto aws_verified). */
 export const batchTooLong = (limit: number, sent: number): SqsError =>
   sqsError('BatchRequestTooLong', `Batch requests cannot be longer than ${limit} bytes. You have sent ${sent} bytes.`);
+/** Recorded: "Id id_2 repeated." (moto test_send_message_batch_errors, aws_verified: only the first repeated Id is named). */
 export const batchIdsNotDistinct = (id: string): SqsError => sqsError('BatchEntryIdsNotDistinct', `Id ${id} repeated.`);
+/** Recorded: "There should be at least one SendMessageBatchRequestEntry in the request." (moto aws_verified, Send and DeleteMessageBatch). */
 export const emptyBatch = (action: string): SqsError =>
   sqsError('EmptyBatchRequest', `There should be at least one ${action}RequestEntry in the request.`);
 
@@ -200,6 +245,8 @@ export const accountIdInvalid = (id: string): SqsError => invalidParameterValue(
 
 // ---- move tasks (recorded in test_sqs_move_task.snapshot.json) ---------------------------------
 
+// Recorded: test_source_needs_redrive_policy, test_cancel_with_invalid_task_handle, test_destination_needs_to_exist,
+// test_cancel_with_invalid_task_id_in_task_handle, test_start_multiple_move_tasks (2024-04-30).
 export const sourceNotDeadLetterQueue = (): SqsError => invalidParameter('Source queue must be configured as a Dead Letter Queue.');
 export const taskHandleInvalid = (): SqsError => invalidParameter('Value for parameter TaskHandle is invalid.');
 export const arnResourceNotFound = (param: 'SourceArn' | 'DestinationArn'): SqsError =>
@@ -322,6 +369,22 @@ export const signatureMismatch = (canonicalRequest: string, stringToSign: string
       `The Canonical String for this request should have been\n'${canonicalRequest}'\n\n` +
       `The String-to-Sign should have been\n'${stringToSign}'\n`,
   );
+
+// ---- Query protocol decoding (src/protocol/query/decode.ts) ------------------------------------------
+
+/** Recorded: TestSqsQueryApi::test_invalid_action_raises_exception (LocalStack aws.validated): InvalidAction. */
+export const invalidActionText = (action: string): string => `The action ${action} is not valid for this endpoint.`;
+/**
+ * MalformedInput for a `Name.member.N` list where SQS's flattened lists take `Name.N`. Recorded: AWS's
+ * answer to `ReceiveMessage&MessageAttributeNames.member.1=All`, quoted in rusoto/rusoto#586 (2017-03-22).
+ */
+export const START_OF_LIST_UNEXPECTED = 'Start of list found where not expected';
+/**
+ * MalformedInput for an indexed parameter whose name is not a member of the action (a client sending
+ * the JSON member name, `Entries.1.Id`, instead of `SendMessageBatchRequestEntry.1.Id`). Recorded: AWS's
+ * answer quoted in aws/aws-sdk-go#161 (2015-04-01), aws/aws-sdk-php#637 (2015-06-17), rusoto/rusoto#955 (2018-02-09).
+ */
+export const TOP_LEVEL_NOT_LIST = 'Top level element may not be treated as a list';
 
 // ---- HTTP listener ----------------------------------------------------------------------------------
 /** A request body over the listener's limit (refused while streaming). */

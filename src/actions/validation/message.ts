@@ -42,7 +42,12 @@ export function validateBody(body: unknown): asserts body is string {
   if (bad !== undefined) throw M.invalidMessageContents(bad);
 }
 
-const ATTR_NAME_RE = /^[A-Za-z0-9_.-]+$/;
+/**
+ * Attribute names: letters of any script, decimal digits, `_`, `-`, `.`. The API reference lists only
+ * A-Z a-z, but AWS accepts "attr.1øßä" and rejects `!`, `"`, `§`, `(`, `?` (recorded:
+ * test_send_message_with_invalid_string_attributes, LocalStack aws.validated).
+ */
+const ATTR_NAME_RE = /^[\p{L}\p{Nd}_.-]+$/u;
 const TYPE_RE = /^(String|Number|Binary)(\..+)?$/;
 
 /** Significant digits of a decimal number string (leading/trailing zeros of the mantissa do not count). */
@@ -88,8 +93,10 @@ export function validateMessageAttributes(attrs: MessageAttributeMap | undefined
     }
     if (base === 'Number') checkNumber(kind, name, v.StringValue);
     else {
+      // A disallowed character in a String value is InvalidParameterValue, not the body's
+      // InvalidMessageContents (recorded: test_invalid_string_attributes_cause_invalid_parameter_value_error).
       const bad = firstInvalidCodePoint(v.StringValue);
-      if (bad !== undefined) throw M.invalidMessageContents(bad);
+      if (bad !== undefined) throw M.invalidAttributeValueChars(kind, name, bad);
     }
     if (kind === 'system' && base !== 'String') throw M.invalidAttributeType(kind, name);
     size += Buffer.byteLength(v.StringValue, 'utf8');
@@ -102,10 +109,13 @@ function checkNumber(kind: M.AttrKind, name: string, s: string): void {
   if (significantDigits(s.trim()) > LIMITS.numberDigitsMax) throw M.attributeNumberPrecision(kind, name);
 }
 
-/** Body bytes + user attribute bytes, checked against the queue's MaximumMessageSize. */
-export function checkMessageSize(body: string, attrBytes: number, maxSize: number): number {
+/**
+ * Body bytes + user attribute bytes, checked against the queue's MaximumMessageSize. A batch entry
+ * gets its own wording (recorded: test_send_batch_message_size).
+ */
+export function checkMessageSize(body: string, attrBytes: number, maxSize: number, batch = false): number {
   const total = Buffer.byteLength(body, 'utf8') + attrBytes;
-  if (total > maxSize) throw M.messageTooLong(maxSize);
+  if (total > maxSize) throw batch ? M.batchEntryMessageTooLong(maxSize) : M.messageTooLong(maxSize);
   return total;
 }
 
@@ -124,7 +134,7 @@ export interface MessageParams {
  * body, delay, attributes and size, group/dedup id format. Returns the counted size.
  * FIFO "missing group/dedup id" is checked separately (it fails a batch as a whole).
  */
-export function validateMessage(m: MessageParams, fifo: boolean, maxSize: number): number {
+export function validateMessage(m: MessageParams, fifo: boolean, maxSize: number, batch = false): number {
   validateBody(m.MessageBody);
   if (m.DelaySeconds !== undefined) {
     if (!Number.isInteger(m.DelaySeconds) || m.DelaySeconds < 0 || m.DelaySeconds > LIMITS.delaySecondsMax) {
@@ -140,12 +150,31 @@ export function validateMessage(m: MessageParams, fifo: boolean, maxSize: number
     if (!fifo) throw M.fifoOnlyParameter('MessageDeduplicationId', m.MessageDeduplicationId);
     if (!isValidFifoId(m.MessageDeduplicationId)) throw M.idTooLong('MessageDeduplicationId', m.MessageDeduplicationId);
   }
-  return checkMessageSize(m.MessageBody, userBytes, maxSize);
+  return checkMessageSize(m.MessageBody, userBytes, maxSize, batch);
 }
 
-/** FIFO: group id required; dedup id required unless ContentBasedDeduplication. Undefined when fine. */
+/**
+ * FIFO: group id required; dedup id required unless ContentBasedDeduplication. Undefined when fine.
+ *
+ * Order on SendMessage (recorded): an id that is given — even as "" — is checked for its format first,
+ * so MessageDeduplicationId="" is "Value  for parameter MessageDeduplicationId is invalid. Reason: …"
+ * (test_message_deduplication_id_invalid[empty], 2025-07-30), not the "should either have
+ * ContentBasedDeduplication…" error; only an absent id is missing (test_posting_to_fifo_requires_
+ * deduplicationid_group_id). MessageGroupId="" follows the same rule (recorded on standard queues,
+ * test_send_message_to_standard_queue_with_invalid_message_group_id[empty]). In a batch a badly formed
+ * id fails only its entry (validateMessage), so only absence fails the whole batch here.
+ */
 export function fifoIdError(m: MessageParams, contentBasedDedup: boolean, batch: boolean): SqsError | undefined {
-  if (m.MessageGroupId === undefined || m.MessageGroupId === '') return batch ? M.groupIdRequiredInBatch() : M.missingParameter('MessageGroupId');
-  if ((m.MessageDeduplicationId === undefined || m.MessageDeduplicationId === '') && !contentBasedDedup) return M.dedupIdRequired();
+  if (!batch) {
+    if (m.MessageGroupId !== undefined && !isValidFifoId(m.MessageGroupId)) return M.idTooLong('MessageGroupId', m.MessageGroupId);
+    if (m.MessageDeduplicationId !== undefined && !isValidFifoId(m.MessageDeduplicationId)) {
+      return M.idTooLong('MessageDeduplicationId', m.MessageDeduplicationId);
+    }
+  }
+  // In a batch an empty id still counts as missing (the whole batch fails), as before: no recording
+  // says otherwise.
+  const absent = (v: string | undefined) => v === undefined || (batch && v === '');
+  if (absent(m.MessageGroupId)) return batch ? M.groupIdRequiredInBatch() : M.missingParameter('MessageGroupId');
+  if (absent(m.MessageDeduplicationId) && !contentBasedDedup) return M.dedupIdRequired();
   return undefined;
 }

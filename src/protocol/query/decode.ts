@@ -9,14 +9,22 @@
  * with gaps allowed, and the index is only ever used as a sort key — never to size an array — so
  * `MessageAttribute.4294967295.Name` cannot allocate anything.
  *
+ * List forms (what AWS accepts, see docs/aws-differential.md): `Name.N` (every SDK); a bare `Name=value`
+ * for a list of scalars, read as a one-element list (boto 2's `Queue.count()` sends
+ * `AttributeName=ApproximateNumberOfMessages`, which AWS answers); `Name.member.N` is AWS's MalformedInput
+ * "Start of list found where not expected" (SQS lists are flattened). A bare key with an empty value
+ * (`AttributeName=`, botocore's empty list) is an empty list.
+ *
  * Hostile input is bounded before any real work: at most MAX_PARAMS parameters, no duplicate
  * parameters, at most MAX_KEY_SEGMENTS dot-separated segments per known key, list indexes 1…MAX_INDEX.
- * Violations are Query 4xx errors (MalformedQueryString / InvalidParameterValue), never a crash.
- * Parameters that are not members of the action (Version, AWSAccessKeyId, Signature, X-Amz-*, …) are
- * ignored, as AWS ignores unknown members.
+ * Violations are Query 4xx errors (MalformedQueryString / MalformedInput / InvalidParameterValue),
+ * never a crash. Scalar parameters that are not members of the action (Version, AWSAccessKeyId,
+ * Signature, X-Amz-*, …) are ignored, as AWS ignores them; an unknown name used as a list
+ * (`Entries.1.Id`) is AWS's MalformedInput "Top level element may not be treated as a list".
  */
 
 import type { ActionName } from '../../actions/types.js';
+import { START_OF_LIST_UNEXPECTED, TOP_LEVEL_NOT_LIST, invalidActionText } from '../../errors/messages.js';
 import { RequestDecodeError, missingDataTypeMessage, missingParameterMessage } from '../errors.js';
 import { operationFor, type ListShape, type MapShape, type Shape, type StructureShape } from '../model.js';
 import { decodeBase64Strict, parseIntegerStrict, setOwn } from '../shared.js';
@@ -49,6 +57,11 @@ export interface QueryDecodeOptions {
 
 function malformed(message: string): RequestDecodeError {
   return new RequestDecodeError('query', 'MalformedQueryString', message);
+}
+
+/** AWS's MalformedInput (Query code; the catalog's SerializationException entry carries it). */
+function malformedInput(message: string): RequestDecodeError {
+  return new RequestDecodeError('query', 'SerializationException', message);
 }
 
 /**
@@ -93,8 +106,7 @@ export function decodeQueryRequest(params: Map<string, string>, opts: QueryDecod
   }
   const op = operationFor(actionName);
   if (!op) {
-    // AWS Query wording for an unknown action.
-    throw new RequestDecodeError('query', 'InvalidAction', `The action ${actionName} is not valid for this web service.`);
+    throw new RequestDecodeError('query', 'InvalidAction', invalidActionText(actionName));
   }
 
   // Fold parameters that name members of this action into a tree; everything else is ignored.
@@ -102,7 +114,15 @@ export function decodeQueryRequest(params: Map<string, string>, opts: QueryDecod
   for (const [key, value] of params) {
     const dot = key.indexOf('.');
     const head = dot === -1 ? key : key.slice(0, dot);
-    if (!op.input.byXmlName.has(head)) continue;
+    if (!op.input.byXmlName.has(head)) {
+      // Unknown names are ignored — unless used as a list, which AWS rejects (recorded, see messages.ts).
+      if (dot !== -1) {
+        const second = key.slice(dot + 1).split('.', 1)[0]!;
+        if (second === 'member') throw malformedInput(START_OF_LIST_UNEXPECTED);
+        if (/^[0-9]+$/.test(second)) throw malformedInput(TOP_LEVEL_NOT_LIST);
+      }
+      continue;
+    }
     insert(root, key, value);
   }
   if (opts.queueUrlFromPath !== undefined && op.input.byName.has('QueueUrl') && !root.children!.get('QueueUrl')?.value) {
@@ -198,16 +218,20 @@ function invalidValue(text: string, path: string, reason: string): RequestDecode
 
 /**
  * The indexed children of a flattened collection node, sorted by index. A bare key with an empty value
- * (`AttributeName=`, botocore's empty list) has no children and yields none.
+ * (`AttributeName=`, botocore's empty list) has no children and yields none. A bare key with a value is
+ * handled by decodeList (lists of scalars) and is malformed for anything else.
  */
 function indexedChildren(node: ParamNode, path: string): Array<[string, ParamNode]> {
-  if (node.value !== undefined && node.value !== '' && !node.children) {
-    throw malformed(`The parameter ${path} must be given as ${path}.N.`);
+  if (node.value !== undefined && node.value !== '') {
+    throw malformed(
+      node.children ? `The parameter ${path} was given both as ${path} and as ${path}.N.` : `The parameter ${path} must be given as ${path}.N.`,
+    );
   }
   const children = node.children;
   if (!children) return [];
   const entries: Array<[number, string, ParamNode]> = [];
   for (const [idx, child] of children) {
+    if (idx === 'member') throw malformedInput(START_OF_LIST_UNEXPECTED);
     if (!INDEX.test(idx)) throw malformed(`${truncate(idx)} is not a valid index in parameter ${truncate(join(path, idx))}; indexes start at 1.`);
     entries.push([Number(idx), idx, child]);
   }
@@ -224,6 +248,9 @@ function decodeList(node: ParamNode, shape: ListShape, path: string): unknown[] 
     if (!member) return [];
     container = member;
     base = `${path}.member`;
+  } else if (node.value !== undefined && node.value !== '' && !node.children && isScalar(shape.member)) {
+    // `AttributeName=ApproximateNumberOfMessages`: one element (boto 2's Queue.count(), answered by AWS).
+    return [decodeScalar(node.value, shape.member, path)];
   }
   const out: unknown[] = [];
   for (const [idx, child] of indexedChildren(container, base)) {
@@ -231,6 +258,10 @@ function decodeList(node: ParamNode, shape: ListShape, path: string): unknown[] 
     out.push(decodeElement(child, shape.member, p));
   }
   return out;
+}
+
+function isScalar(shape: Shape): boolean {
+  return shape.type !== 'structure' && shape.type !== 'list' && shape.type !== 'map';
 }
 
 function decodeElement(node: ParamNode, shape: Shape, path: string): unknown {

@@ -31,7 +31,7 @@ test('send, receive with attributes and MD5s, delete', async () => {
   const stats = (await h.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] })).Attributes!;
   assert.equal(stats.ApproximateNumberOfMessagesNotVisible, '1');
   await h.call('DeleteMessage', { QueueUrl, ReceiptHandle: m.ReceiptHandle! });
-  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, []);
+  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, undefined); // no Messages member when empty (as AWS)
   await h.close();
 });
 
@@ -72,10 +72,10 @@ test('visibility: default from queue, change, 12 h limit, not in flight', async 
   await h.call('SendMessage', { QueueUrl, MessageBody: 'x' });
   const rh = (await h.call('ReceiveMessage', { QueueUrl })).Messages![0]!.ReceiptHandle!;
   h.clock.advance(9_000);
-  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, []);
+  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, undefined); // no Messages member when empty (as AWS)
   await h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh, VisibilityTimeout: 100 });
   h.clock.advance(50_000);
-  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, []);
+  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl })).Messages, undefined); // no Messages member when empty (as AWS)
   await h.fails(
     h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh, VisibilityTimeout: 43_200 }),
     'InvalidParameterValue',
@@ -91,6 +91,15 @@ test('visibility: default from queue, change, 12 h limit, not in flight', async 
     Entries: [{ Id: 'a', ReceiptHandle: again.Messages![0]!.ReceiptHandle!, VisibilityTimeout: 10 }],
   });
   assert.equal(res.Failed[0]?.Code, 'AWS.SimpleQueueService.MessageNotInflight');
+  // A deleted message: AWS's recorded InvalidParameterValue wording, single and batch.
+  const rh2 = (await h.call('ReceiveMessage', { QueueUrl })).Messages![0]!.ReceiptHandle!;
+  await h.call('DeleteMessage', { QueueUrl, ReceiptHandle: rh2 });
+  const gone = `Value ${rh2} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`;
+  await h.fails(h.call('ChangeMessageVisibility', { QueueUrl, ReceiptHandle: rh2, VisibilityTimeout: 5 }), 'InvalidParameterValue', gone);
+  const res2 = await h.call('ChangeMessageVisibilityBatch', { QueueUrl, Entries: [{ Id: 'b', ReceiptHandle: rh2, VisibilityTimeout: 5 }] });
+  assert.deepEqual(res2.Failed[0], { Id: 'b', SenderFault: true, Code: 'InvalidParameterValue', Message: gone });
+  // DeleteMessage of a deleted message still succeeds (recorded: test_delete_message_with_deleted_receipt_handle).
+  await h.call('DeleteMessage', { QueueUrl, ReceiptHandle: rh2 });
   await h.close();
 });
 
@@ -214,7 +223,7 @@ test('long polling is woken by a send, times out, and aborts', async () => {
   const aborted = h.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 }, { signal: ac });
   await new Promise((r) => setImmediate(r));
   ac.abort();
-  assert.deepEqual((await aborted).Messages, []);
+  assert.deepEqual((await aborted).Messages, undefined); // no Messages member when empty (as AWS)
   await h.close();
 });
 
@@ -247,7 +256,7 @@ test('dead-letter queue and message move task', async () => {
   await h.fails(h.call('StartMessageMoveTask', { SourceArn: h.arn('dlq'), MaxNumberOfMessagesPerSecond: 501 }), 'InvalidParameterValue');
   await h.call('SendMessage', { QueueUrl: src, MessageBody: 'poison' });
   await h.call('ReceiveMessage', { QueueUrl: src });
-  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl: src })).Messages, []);
+  assert.deepEqual((await h.call('ReceiveMessage', { QueueUrl: src })).Messages, undefined); // no Messages member when empty (as AWS)
   const dead = (await h.call('ReceiveMessage', { QueueUrl: dlq, MessageSystemAttributeNames: ['All'], VisibilityTimeout: 0 })).Messages![0]!;
   assert.equal(dead.Attributes!.DeadLetterQueueSourceArn, h.arn('src'));
   const { TaskHandle } = await h.call('StartMessageMoveTask', { SourceArn: h.arn('dlq'), MaxNumberOfMessagesPerSecond: 10 });

@@ -77,6 +77,22 @@ test('SetQueueAttributes: FifoQueue immutable, RedrivePolicy checks and RedriveA
     'InvalidAttributeValue',
     'Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.',
   );
+  // Recorded (test_set_unsupported_attribute_fifo): FifoQueue=true on a FIFO queue is accepted.
+  await h.call('SetQueueAttributes', { QueueUrl: h.url('fdlq.fifo'), Attributes: { FifoQueue: 'true' } });
+  // Recorded (test_create_standard_queue_with_fifo_attribute_raises_error): the high-throughput attributes
+  // on a standard CreateQueue name the rule; ContentBasedDeduplication is an unknown name.
+  for (const name of ['DeduplicationScope', 'FifoThroughputLimit']) {
+    await h.fails(
+      h.call('CreateQueue', { QueueName: 'std', Attributes: { [name]: name === 'DeduplicationScope' ? 'queue' : 'perQueue' } }),
+      'InvalidAttributeName',
+      `You can specify the ${name} only when FifoQueue is set to true.`,
+    );
+  }
+  await h.fails(
+    h.call('CreateQueue', { QueueName: 'std', Attributes: { ContentBasedDeduplication: 'false' } }),
+    'InvalidAttributeName',
+    'Unknown Attribute ContentBasedDeduplication.',
+  );
   const bad = '{"deadLetterTargetArn": "dummy", "maxReceiveCount": 42}';
   await h.fails(
     h.call('SetQueueAttributes', { QueueUrl: src, Attributes: { RedrivePolicy: bad } }),

@@ -167,3 +167,34 @@ test('toSqsError maps domain errors', () => {
   assert.equal(toSqsError(new Error('boom')).code, 'InternalFailure');
   assert.equal(toSqsError('weird').code, 'InternalFailure');
 });
+
+test('AWS-recorded message rules (docs/aws-differential.md)', () => {
+  // Names: letters of any script are fine; `§` and `!` are not.
+  validateMessageAttributes({ 'attr.1øßä': { DataType: 'String', StringValue: 'Valida' } }, 'user');
+  for (const bad of ['Invalid-§-attr', 'Invalid-!-attr', 'Invalid-?-attr']) {
+    throwsSqs(() => validateMessageAttributes({ [bad]: { DataType: 'String', StringValue: 'v' } }, 'user'), 'InvalidParameterValue', /invalid/);
+  }
+  // A control character in a String value is InvalidParameterValue (not InvalidMessageContents).
+  throwsSqs(() => validateMessageAttributes({ a: { DataType: 'String', StringValue: 'x\u0008' } }, 'user'), 'InvalidParameterValue', /#x8/);
+  // FIFO ids: a given-but-empty dedup id is its format error, before the missing-id rules.
+  const fmt = fifoIdError({ MessageBody: 'b', MessageGroupId: 'g', MessageDeduplicationId: '' }, false, false);
+  assert.equal(
+    fmt?.message,
+    'Value  for parameter MessageDeduplicationId is invalid. Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.',
+  );
+  assert.equal(fifoIdError({ MessageBody: 'b', MessageGroupId: 'g' }, false, false)?.code, 'InvalidParameterValue');
+  assert.equal(fifoIdError({ MessageBody: 'b', MessageDeduplicationId: 'd' }, false, false)?.code, 'MissingParameter');
+  // Batch: an empty id still fails the whole batch as missing.
+  assert.equal(fifoIdError({ MessageBody: 'b', MessageGroupId: '' }, true, true)?.message, 'The request must contain the parameter MessageGroupId.');
+  // Batch entries over MaximumMessageSize have their own wording.
+  throwsSqs(
+    () => validateMessage({ MessageBody: 'x'.repeat(1025) }, false, 1024, true),
+    'InvalidParameterValue',
+    'One or more parameters cannot be validated. Reason: Message must be shorter than 1024 bytes.',
+  );
+  throwsSqs(
+    () => validateMessage({ MessageBody: 'x'.repeat(1025) }, false, 1024),
+    'InvalidParameterValue',
+    'One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.',
+  );
+});

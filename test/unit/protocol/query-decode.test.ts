@@ -271,7 +271,7 @@ test('GET query strings decode the same way', () => {
 
 test('missing or unknown Action', () => {
   rejects(() => q([['QueueUrl', 'u']]), 'MissingParameter', /Action/);
-  rejects(() => q([['Action', 'Frobnicate']]), 'InvalidAction', /The action Frobnicate is not valid for this web service\./);
+  rejects(() => q([['Action', 'Frobnicate']]), 'InvalidAction', /^The action Frobnicate is not valid for this endpoint\.$/);
   rejects(() => q([['Action', '__proto__']]), 'InvalidAction');
   rejects(() => q([['Action', 'toString']]), 'InvalidAction');
 });
@@ -339,12 +339,23 @@ test('hostile indexes are 4xx and never allocate by index', () => {
     ['AttributeName.1', 'a'],
   ]).input;
   assert.deepEqual(big.AttributeNames, ['a', 'b']);
+  // A bare key with a value is a one-element list of scalars (boto 2), but never both forms at once.
   rejects(
     () =>
       q([
         ['Action', 'GetQueueAttributes'],
         ['QueueUrl', 'u'],
         ['AttributeName', 'All'],
+        ['AttributeName.1', 'QueueArn'],
+      ]),
+    'MalformedQueryString',
+  );
+  rejects(
+    () =>
+      q([
+        ['Action', 'CreateQueue'],
+        ['QueueName', 'n'],
+        ['Attribute', 'DelaySeconds'],
       ]),
     'MalformedQueryString',
   );
@@ -404,4 +415,59 @@ test('a hostile Host header is not echoed into the path-derived QueueUrl', () =>
     query: '',
   }) as any;
   assert.equal(v6.input.QueueUrl, 'http://[::1]:9324/1/q');
+});
+
+test('Query list forms as AWS answers them', () => {
+  // boto 2's Queue.count(): an unnumbered AttributeName is a one-element list (AWS accepts it).
+  assert.deepEqual(
+    q([
+      ['Action', 'GetQueueAttributes'],
+      ['QueueUrl', 'u'],
+      ['AttributeName', 'ApproximateNumberOfMessages'],
+    ]).input,
+    { QueueUrl: 'u', AttributeNames: ['ApproximateNumberOfMessages'] },
+  );
+  // botocore's empty list stays empty.
+  assert.deepEqual(
+    q([
+      ['Action', 'GetQueueAttributes'],
+      ['QueueUrl', 'u'],
+      ['AttributeName', ''],
+    ]).input,
+    { QueueUrl: 'u', AttributeNames: [] },
+  );
+  // `.member.N` (rusoto/rusoto#586) and an unknown name used as a list (aws/aws-sdk-go#161): MalformedInput.
+  for (const key of ['AttributeName.member.1', 'MessageAttributeNames.member.1', 'MessageAttributeName.member.1']) {
+    rejects(
+      () =>
+        q([
+          ['Action', 'ReceiveMessage'],
+          ['QueueUrl', 'u'],
+          [key, 'All'],
+        ]),
+      'SerializationException',
+      /^Start of list found where not expected$/,
+    );
+  }
+  rejects(
+    () =>
+      q([
+        ['Action', 'SendMessageBatch'],
+        ['QueueUrl', 'u'],
+        ['Entries.1.Id', 'a'],
+        ['Entries.1.MessageBody', 'b'],
+      ]),
+    'SerializationException',
+    /^Top level element may not be treated as a list$/,
+  );
+  // Unknown scalar parameters are still ignored.
+  assert.deepEqual(
+    q([
+      ['Action', 'DeleteQueue'],
+      ['QueueUrl', 'u'],
+      ['Expires', 'x'],
+      ['X-Amz-Date', 'y'],
+    ]).input,
+    { QueueUrl: 'u' },
+  );
 });

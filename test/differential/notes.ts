@@ -1,0 +1,121 @@
+/**
+ * The prose of docs/aws-differential.md that is not per-case data. report.ts renders it around the
+ * table; keep it in step with cases.ts (the differential test fails when an `open` mark goes stale).
+ */
+
+export const INTRO: string[] = [
+  'Every deterministic recording of real SQS behaviour we found, replayed against Ferry through real clients',
+  '(@aws-sdk/client-sqs for JSON 1.0, aws-sdk v2 2.1490.0 for Query, raw HTTP for the Query forms no SDK sends).',
+  'The cases are data in `test/differential/cases.ts`; `test/differential/differential.test.ts` runs them',
+  '(`node scripts/test.mjs dist/test/differential/`; `FERRY_DIFF_ENGINE=memory|postgres|all` picks the engine, sqlite by default)',
+  'and fails on any unexpected difference and on any known-open case that starts matching.',
+  'Regenerate this file with `npx tsc -p tsconfig.json && node dist/test/differential/report.js`.',
+  '',
+  'Compared per case: the error code (the Query code, which both SDKs expose and the recordings call `Code`), the exact',
+  'message, and the output fields the recording shows (bodies, attributes, MD5s). `<receipt-handle>` and `<queue-name>` in',
+  "recorded messages stand for the run's own values; timestamps and ARNs are left out of attribute maps.",
+];
+
+export const PRECEDENCE: string[] = [
+  'Sources, newest first where they disagree:',
+  '',
+  "1. LocalStack's AWS-validated snapshots — `tests/aws/services/sqs/test_sqs.snapshot.json` and `test_sqs_move_task.snapshot.json`",
+  "   (localstack/localstack, checkout of 2026-03-23). Each entry is AWS's own response; `test_sqs.validation.json` says when it",
+  '   was last validated (2024-04-30 … 2025-12-10), and the table shows that date. The test `.py` file shows the requests.',
+  '2. Assertions of LocalStack tests marked `@markers.aws.validated` that keep no snapshot (exact codes and messages asserted',
+  '   in the test, e.g. the ChangeMessageVisibility-on-deleted-message wording). They carry no validation date.',
+  "3. moto's `aws_verified` tests (getmoto/moto, checkout of 2026-08), asserted codes and messages; no dates.",
+  '4. AWS error bodies quoted verbatim in public SDK issue threads (the Query list forms), dated by the thread.',
+  '5. The botocore SQS model and the SQS API reference for shapes and documented limits.',
+  '',
+  'Where they disagree the most recently validated recording wins, because SQS has changed behaviour over time (the 256 KiB →',
+  '1 MiB message size of August 2025 is in the 2025-08-19 recordings, while the 2024 ones still show 262144). Concretely:',
+  '',
+  '- The API reference says message attribute names hold "A-Z, a-z, 0-9, underscore, hyphen, period"; the aws.validated',
+  '  LocalStack test sends `attr.1øßä` successfully. The recording (what AWS does) wins: letters of any script are accepted.',
+  '- The SQS-FACTS note that FIFO dedup entries survive PurgeQueue is contradicted by the aws.validated',
+  '  `test_purge_queue_clears_fifo_deduplication_cache`; the recording wins (open, storage rule below).',
+  '- LocalStack\'s own comments on the throughput-change tests ("behaviour does not seem to change on AWS") are LocalStack\'s reading; the table compares only the recorded bodies.',
+  '- No source disagrees on the FIFO group rule: the 2025-11 validations (`test_fifo_group_visibility_extends_with_change_message_visibility`,',
+  '  `test_fifo_message_group_visibility_after_change_message_visibility`) and the older terminate-visibility assertion agree.',
+];
+
+export interface OpenRule {
+  title: string;
+  body: string[];
+}
+
+export const OPEN_STORAGE_RULES: OpenRule[] = [
+  {
+    title: '1. ChangeMessageVisibility on a message whose visibility lapsed (standard queue)',
+    body: [
+      '- Case: `test_change_message_visibility_after_visibility_timeout_expiration/visibility_timeout_expired` (both wires).',
+      '- AWS (LocalStack snapshot, validated 2024-04-30): queue VisibilityTimeout=1, send, receive, wait 2 s, ChangeMessageVisibility(handle, 2) → **200, success**.',
+      '- Ferry (all engines): `AWS.SimpleQueueService.MessageNotInflight` "The message referred to is not in flight." — `visibilityChange` returns `MessageNotInflight` once `visible_at` has passed.',
+      '- Rule to change: on standard queues, `visibilityChange` with the **latest** receipt of a message that has not been received again must succeed even when the visibility has lapsed, setting the message invisible for the new timeout from now (the 12 h cap still counted from that receive). A message that was never received stays MessageNotInflight; a deleted message is the action layer\'s "Message does not exist or is not available for visibility timeout change." (fixed, see below).',
+    ],
+  },
+  {
+    title: '2. A FIFO group re-opens as soon as one of its in-flight messages is visible again',
+    body: [
+      '- Cases: `test_fifo_message_group_visibility_after_terminate_visibility_timeout`, `test_fifo_message_group_visibility_after_change_message_visibility` (aws.validated, 2025-11-17), `test_fifo_group_visibility_extends_with_change_message_visibility[1-visible]` and `[2-visible]` (snapshots validated 2025-11-19).',
+      '- AWS: messages g1-m1, g1-m2 (group-1) and g2-m1 in flight/queued; after g1-m1 becomes visible again (ChangeMessageVisibility 0, or a 1 s timeout lapsing) **while g1-m2 is still in flight**, a receive returns `[g2-m1, g1-m1]`. With foo, bar, baz of one group received and message #p extended to 4 s while the others lapse after 1 s, the next receive returns the messages before #p: p=0 → `[]`, p=1 → `[foo]`, p=2 → `[foo, bar]`.',
+      '- Ferry (all engines): the group stays closed while any of its messages is in flight: `[g2-m1]`, and `[]` for p=1 and p=2.',
+      '- Rule to change: a FIFO receive may take, from each group, the visible messages in sequence order **up to (not past) the first message of the group that is still in flight**; the group is blocked only by in-flight messages that precede the candidate, not by later ones. (`test_fifo_message_group_visibility_after_partial_delete` — a deleted head with a later message still in flight returns nothing of the group — matches already and must keep matching.)',
+    ],
+  },
+  {
+    title: '3. PurgeQueue clears the FIFO deduplication history',
+    body: [
+      '- Case: `test_purge_queue_clears_fifo_deduplication_cache` (LocalStack aws.validated).',
+      '- AWS: FIFO queue, send message-1 with dedup id D, PurgeQueue, send message-2 (same group, dedup D), receive → `[message-2]`.',
+      '- Ferry (all engines): `[]` — the dedup entry of the purged message-1 survives the purge and message-2 is accepted as a duplicate and dropped (src/actions/purgeQueue.ts documents "FIFO dedup entries survive, as on AWS", which the recording contradicts).',
+      "- Rule to change: `queuePurge` must delete the queue's deduplication entries along with its messages (in-flight and delayed messages are already deleted, as recorded in `test_purge_queue_deletes_inflight_messages+delayed_messages`). Once fixed, the comment in purgeQueue.ts should change with it.",
+    ],
+  },
+  {
+    title: '4. A DeduplicationScope change does not re-scope deduplication',
+    body: [
+      '- Case: `test_fifo_change_to_high_throughput_after_creation/dedup` (LocalStack snapshot, validated 2025-08-19); its mirror `test_fifo_change_to_regular_throughput_after_creation/dedup` (same date) matches.',
+      '- AWS: FIFO queue created with DeduplicationScope=queue; Test1 (group1, dedup D) delivered and deleted; Test2 (group2, D) dropped as a duplicate; SetQueueAttributes DeduplicationScope=messageGroup, FifoThroughputLimit=perMessageGroupId (GetQueueAttributes shows the new values); then Test3 (group3, D) is **still dropped**, and Test4 (group4, D2) delivered and deleted makes Test5 (group5, D2) **dropped** too: deduplication stays queue-wide. Conversely a queue created with messageGroup scope keeps deduplicating per group after switching to queue (Test3 in group3 with D is delivered).',
+      '- Ferry (all engines): after the switch to messageGroup, Test3 and Test5 are delivered.',
+      '- Rule to change: deduplication keeps the scope the queue was created with (as recorded; at least within the 5-minute window the test spans) — the engines should key dedup entries by the creation-time scope rather than the current DeduplicationScope attribute. The attribute itself still reads back as set.',
+    ],
+  },
+];
+
+export const FIXED: string[] = [
+  '(a) ChangeMessageVisibility(+Batch) on a standard queue with the handle of a deleted message: InvalidParameterValue "Value <handle> for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change." (was ReceiptHandleIsInvalid).',
+  '(d) Message attribute names: letters of any script are accepted (`attr.1øßä`); a disallowed character in a String/Number value is InvalidParameterValue (was InvalidMessageContents).',
+  '(e) SendMessage on FIFO: a MessageDeduplicationId / MessageGroupId that is given but empty or malformed is its format error ("Value  for parameter MessageDeduplicationId is invalid. Reason: … 1 to 128 in length.") before the missing-id checks (was the ContentBasedDeduplication error).',
+  '(f) CreateQueue of a standard queue with DeduplicationScope / FifoThroughputLimit: InvalidAttributeName "You can specify the X only when FifoQueue is set to true." (was "Unknown Attribute X."); SetQueueAttributes FifoQueue=true on a FIFO queue succeeds (was "Modifying queue type is not supported.").',
+  '(g) Query list forms: a bare `AttributeName=X` is a one-element list (boto 2 `Queue.count()`; was MalformedQueryString); `Name.member.N` is MalformedInput "Start of list found where not expected"; an unknown name used as a list (`Entries.1.Id`) is MalformedInput "Top level element may not be treated as a list" (was ignored, then EmptyBatchRequest).',
+  'Query: an unknown Action is "The action FooBar is not valid for this endpoint." (was "…for this web service.").',
+  'ReceiveMessage with no messages has no `Messages` member (JSON showed `"Messages": []`).',
+  'SendMessageBatch entry over MaximumMessageSize: "One or more parameters cannot be validated. Reason: Message must be shorter than N bytes." (was SendMessage\'s "…are invalid…").',
+];
+
+/** Cases that differed before this round's fixes and match now (the report counts them). */
+export const FIXED_CASES: readonly string[] = [
+  'test_change_visibility_on_deleted_message_raises_invalid_parameter_value',
+  'test_send_message_with_invalid_string_attributes/valid-non-ascii-name',
+  'test_invalid_string_attributes_cause_invalid_parameter_value_error',
+  'test_message_deduplication_id_invalid[empty]/error-response',
+  'test_create_standard_queue_with_fifo_attribute_raises_error/invalid-attribute-deduplication-scope',
+  'test_create_standard_queue_with_fifo_attribute_raises_error/invalid-attribute-throughput-limit',
+  'test_set_unsupported_attribute_fifo/invalid-attr-name-1+2',
+  'test_send_batch_message_size/send-message-batch-result',
+  'test_receive_empty_queue/all',
+  'test_invalid_action_raises_exception',
+  'query-form:unnumbered-AttributeName (boto 2 Queue.count)',
+  'query-form:member-list (rusoto MessageAttributeNames.member.1)',
+  'query-form:member-name-as-list (Entries.1.Id)',
+];
+
+export const SKIPPED: string[] = [
+  "Timing- or environment-dependent recordings: `test_approximate_number_of_messages_not_visible` and its FIFO twin (record no response; they poll counters), `test_wait_time_seconds_waits_correctly`, `test_list_queues_pagination` (depends on the account's other queues), `test_deduplication_interval` (waits 5 minutes), the move-task workflows (`test_basic_move_task_workflow`, `…_cancel`, `…_with_throughput_limit`, `…_delete_destination_queue_while_running`: progress counts depend on AWS's move rate).",
+  'KMS / IAM / Lambda / SNS / CloudFormation specific: `test_sse_queue_attributes` (a KMS key), `test_dead_letter_queue_execution_lambda_mapping_preserves_id`, `test_delete_message_batch_from_lambda`, the `resource_providers/` CloudFormation snapshots, `test_sqs_permission_lifecycle` policy documents (account ids of the recording; the two error entries are compared).',
+  'Multi-region / endpoint-strategy / host-header tests and LocalStack-only tests (`@markers.aws.only_localstack`, `needs_fixing`, e.g. `test_send_message_with_invalid_fifo_parameters`, which is skipped upstream).',
+  'Recordings whose only content is AWS-generated ids (message ids, sequence numbers, receipt handles), DLQ flows already covered by test/conformance/deadletter.test.ts with their recorded fields (`test_dead_letter_queue_message_attributes`), the MessageAttributeNames / MessageSystemAttributeNames filter snapshots (`test_receive_message_message_attribute_names_filters`, `test_receive_message_message_system_attribute_names_filters`) and `test_aws_trace_header_propagation` (X-Ray header set through a botocore hook), which test/conformance covers.',
+  'No recording exists for: invalid values of DeduplicationScope / FifoThroughputLimit / ContentBasedDeduplication on FIFO queues, FIFO-only attributes on SetQueueAttributes of a standard queue, the order of checks across body / attributes / FIFO ids beyond (e) above, and ChangeMessageVisibility on a lapsed FIFO handle. Ferry keeps its wording there (marked "unverified" in src/errors/messages.ts).',
+];
