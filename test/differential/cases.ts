@@ -1728,7 +1728,7 @@ const assertionCases: DiffCase[] = [
     },
     protocols: BOTH,
     request:
-      'SendMessage body "{\\r\\n\"machineID\" : \"d357…\"}" with attribute timestamp Number "1614717034367"; ReceiveMessage MessageAttributeNames=[All]',
+      'SendMessage body "{\\r\\n"machineID" : "d357…"}" with attribute timestamp Number "1614717034367"; ReceiveMessage MessageAttributeNames=[All]',
     aws: { sameBody: true, sameMd5: true, attributes: { timestamp: { DataType: 'Number', StringValue: '1614717034367' } } },
     async run(ctx) {
       const url = await ctx.queue('crlf');

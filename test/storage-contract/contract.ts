@@ -968,7 +968,10 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(bodies(await h.recv(q, 10)), ['A1', 'A2', 'A3', 'B1', 'B2', 'C1']);
       });
 
-      test('across groups: a receive serves the group whose head was sent first', async (h) => {
+      // The order *between* groups is not an SQS rule (AWS's own recordings return a re-opened group
+      // after a newer one: test_fifo_visibility_after_terminate_visibility_timeout → [g2-m1, g1-m1]), so
+      // only each group's run is pinned: contiguous, in sequence order, every deliverable group served.
+      test('across groups: a re-opened group is served again as one ordered run', async (h) => {
         const q = await fifo(h);
         await h.send(q, { body: 'A1', groupId: 'A' }, { body: 'A2', groupId: 'A' });
         const [a1] = await h.recv(q, 1, 1_000);
@@ -978,7 +981,9 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         await h.send(q, { body: 'C1', groupId: 'C' });
         assert.deepEqual(bodies(await h.recv(q, 1, 1_000)), ['B1']);
         h.clock.advance(500); // A1's deadline passed: group A is deliverable again, its head older than C1
-        assert.deepEqual(bodies(await h.recv(q, 10)), ['A1', 'A2', 'C1']);
+        const got = bodies(await h.recv(q, 10));
+        assert.deepEqual([...got].sort(), ['A1', 'A2', 'C1']);
+        assert.equal(got.indexOf('A2'), got.indexOf('A1') + 1, `group A as one ordered run: ${got.join(',')}`);
       });
 
       test('the group stays locked while its visibility is extended', async (h) => {

@@ -102,7 +102,7 @@ export function receive(s: Store, p: ReceiveParams): ReceiveResult {
   const deadline = visibilityDeadline(now, p.visibilityTimeoutMs);
 
   if (q.fifo && p.attemptId !== undefined) {
-    const replay = replayAttempt(s, q, p.attemptId, now, deadline);
+    const replay = replayAttempt(q, p.attemptId, now, deadline);
     if (replay !== undefined) return s.receiveResult(q, replay, p.maxMessages);
   }
 
@@ -175,7 +175,7 @@ export function receive(s: Store, p: ReceiveParams): ReceiveResult {
  * is still held under the token it issued, with their deadline reset; otherwise the id is forgotten
  * (a normal receive follows and is remembered under it) and undefined is returned.
  */
-function replayAttempt(s: Store, q: QueueState, attemptId: string, now: number, deadline: number): ReceivedMessage[] | undefined {
+function replayAttempt(q: QueueState, attemptId: string, now: number, deadline: number): ReceivedMessage[] | undefined {
   if (now >= q.attemptPruneAt) {
     q.attemptPruneAt = now + PRUNE_INTERVAL_MS;
     pruneHead(q.attempts, (e) => attemptLive(e, now));

@@ -11,6 +11,7 @@ import type { Random } from '../../core/random.js';
 import type { FifoCombiner } from './fifoCombiner.js';
 import type { Notifier } from './notify.js';
 import type { QueueCache } from './queueCache.js';
+import type { OneFn } from './rows.js';
 
 /** An open transaction: its connection, its instant, and the queues to wake after COMMIT. */
 export interface Tx {
@@ -19,8 +20,7 @@ export interface Tx {
   wakes: Set<string>;
 }
 
-/** One autocommit statement; with `name` a named prepared statement (the text must be a constant). */
-export type OneFn = <R extends pg.QueryResultRow>(sql: string, params?: unknown[], name?: string) => Promise<pg.QueryResult<R>>;
+export type { OneFn } from './rows.js';
 
 export interface PgContext {
   one: OneFn;

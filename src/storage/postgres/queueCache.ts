@@ -19,8 +19,7 @@ import type pg from 'pg';
 
 import { DomainError } from '../../errors/domain.js';
 import type { QueueRecord } from '../engine.js';
-import type { OneFn } from './context.js';
-import { freezeQueue, type QueueRow } from './rows.js';
+import { freezeQueue, type OneFn, type QueueRow } from './rows.js';
 import { Q_QUEUE_BY_ID, Q_QUEUE_BY_NAME, Q_RESERVE_SEQ, queueByIdLocked } from './sql/queues.js';
 
 /**

@@ -2,6 +2,8 @@
  * Row shapes of the tables as node-postgres returns them (bigint columns as JS numbers: see
  * engine.clientConfig), and their conversion into the records of the storage interface.
  */
+import type pg from 'pg';
+
 import { decodeAttributes } from '../codec.js';
 import type { MoveTaskRecord, MoveTaskStatus, QueueRecord, ReceivedMessage } from '../engine.js';
 import { sequenceNumberOf } from '../semantics/index.js';
@@ -130,3 +132,6 @@ export function refIds(refs: readonly string[]): number[] {
 export function refId(ref: string): number {
   return REF.test(ref) ? Number(ref) : -1;
 }
+
+/** One autocommit statement; with `name` a named prepared statement (the text must be a constant). */
+export type OneFn = <R extends pg.QueryResultRow>(sql: string, params?: unknown[], name?: string) => Promise<pg.QueryResult<R>>;
