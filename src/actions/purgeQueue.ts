@@ -1,5 +1,5 @@
 /**
- * PurgeQueue: deletes every message (in flight or not); FIFO dedup entries survive, as on AWS. One
+ * PurgeQueue: deletes every message (in flight or not) and the FIFO deduplication history, as AWS does. One
  * purge per queue every 60 s (settings.purgeIntervalMs), else PurgeQueueInProgress (403 on Query)
  * with AWS's wording naming the queue.
  */

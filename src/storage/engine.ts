@@ -135,7 +135,7 @@ export interface MessageSendParams {
   messages: SendMessageParams[];
   /**
    * FIFO deduplication window in ms (AWS: 300 000). A dedup key is remembered for this long after
-   * the send that created it, even after that message is deleted or purged.
+   * the send that created it, even after that message is deleted (a purge clears it).
    */
   dedupWindowMs: number;
 }
@@ -326,7 +326,8 @@ export interface StorageEngine {
   queueDelete(queueId: string): Promise<void>;
   /**
    * Delete every message of the queue (in flight or not). Rejects with PurgeInProgress when the
-   * previous purge was less than `minIntervalMs` ago (0 disables). Dedup entries are kept.
+   * previous purge was less than `minIntervalMs` ago (0 disables). Receive attempt ids and the FIFO
+   * deduplication history go with the messages (semantics/dedup.ts: PURGE_CLEARS_DEDUP).
    */
   queuePurge(queueId: string, minIntervalMs: number): Promise<void>;
   queueStats(queueId: string): Promise<QueueStats>;

@@ -1297,10 +1297,6 @@ const assertionCases: DiffCase[] = [
     protocols: BOTH,
     request: 'FIFO: send message-1 (dedup D); PurgeQueue; send message-2 (same group, dedup D); receive',
     aws: { received: ['message-2'] },
-    open: {
-      layer: 'storage',
-      note: "Ferry keeps the FIFO deduplication entries through PurgeQueue, so message-2 is taken for a duplicate of the purged message-1 and never delivered. AWS clears the queue's deduplication history on purge: PurgeQueue must also delete the queue's dedup entries (every engine's queuePurge).",
-    },
     async run(ctx) {
       const url = await ctx.queue('purgededup.fifo', FIFO);
       await send(ctx, url, { MessageBody: 'message-1', MessageGroupId: 'g', MessageDeduplicationId: 'D' });

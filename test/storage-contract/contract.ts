@@ -446,18 +446,20 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         await h.engine.queuePurge(q.id, 0); // 0 disables the check
       });
 
-      test('purge keeps FIFO dedup entries', async (h) => {
+      test('purge clears the FIFO deduplication history (semantics PURGE_CLEARS_DEDUP)', async (h) => {
         const q = await h.queue('p.fifo', { fifo: true });
         const [first] = await h.send(q, { body: 'x', dedupId: 'd1' });
         await h.engine.queuePurge(q.id, 0);
-        const [again] = await h.send(q, { body: 'x', dedupId: 'd1' });
-        assert.deepEqual(again, { messageId: first!.messageId, sequenceNumber: first!.sequenceNumber, deduplicated: true });
-        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
-        // A new key after the purge is stored, with a sequence number after the original's.
-        const [next] = await h.send(q, { body: 'y', dedupId: 'd2' });
-        assert.equal(next!.deduplicated, false);
-        assert.ok(BigInt(next!.sequenceNumber!) > BigInt(first!.sequenceNumber!));
-        assert.deepEqual(bodies(await h.recv(q)), ['y']);
+        // The purged message's dedup id no longer suppresses a resend: it is stored and delivered,
+        // with a new message id and a sequence number after the original's.
+        const [again] = await h.send(q, { body: 'x2', messageId: 'm-after-purge', dedupId: 'd1' });
+        assert.deepEqual(again, { messageId: 'm-after-purge', sequenceNumber: again!.sequenceNumber, deduplicated: false });
+        assert.ok(BigInt(again!.sequenceNumber!) > BigInt(first!.sequenceNumber!));
+        assert.deepEqual(await h.stats(q), { visible: 1, inflight: 0, delayed: 0 });
+        // And the new send's key deduplicates again, as any other.
+        const [dup] = await h.send(q, { body: 'x3', dedupId: 'd1' });
+        assert.deepEqual(dup, { messageId: 'm-after-purge', sequenceNumber: again!.sequenceNumber, deduplicated: true });
+        assert.deepEqual(bodies(await h.recv(q)), ['x2']);
       });
 
       test('sweep forgets a deleted name exactly TOMBSTONE_TTL_MS after the delete', async (h) => {

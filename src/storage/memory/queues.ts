@@ -96,7 +96,8 @@ export function purgeQueue(s: Store, queueId: string, minIntervalMs: number): vo
   q.groups.clear();
   q.groupHeap.clear();
   q.attempts.clear();
-  // Dedup entries are kept on purpose (engine.ts: "Dedup entries are kept").
+  // PurgeQueue also clears the deduplication history (semantics/dedup.ts: PURGE_CLEARS_DEDUP).
+  q.dedup.clear();
   q.nReady = q.nDelayed = q.nInflight = 0;
   q.minSentAt = Infinity;
 }

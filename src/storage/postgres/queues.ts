@@ -142,13 +142,14 @@ export function queueDelete(ctx: PgContext, queueId: string): Promise<void> {
     .finally(() => ctx.queues.invalidate(queueId));
 }
 
-/** @see StorageEngine.queuePurge — dedup entries survive it (AWS: a purged message's dedup id still suppresses resends). */
+/** @see StorageEngine.queuePurge — messages, attempt ids and the deduplication history (semantics/dedup.ts: PURGE_CLEARS_DEDUP). */
 export function queuePurge(ctx: PgContext, queueId: string, minIntervalMs: number): Promise<void> {
   return ctx.tx(async (t) => {
     const q = await ctx.queues.mustInTx(t.client, queueId, 'FOR UPDATE');
     const last = (await t.client.query<{ last_purge_at: number | null }>(Q_LAST_PURGE, [q.id])).rows[0]!.last_purge_at;
     checkPurgeInterval(last ?? undefined, t.now, minIntervalMs);
-    for (const sql of [Q_DELETE_QUEUE_MESSAGES, Q_DELETE_QUEUE_GROUPS, Q_DELETE_QUEUE_ATTEMPTS]) await t.client.query(sql, [q.id]);
+    for (const sql of [Q_DELETE_QUEUE_MESSAGES, Q_DELETE_QUEUE_GROUPS, Q_DELETE_QUEUE_ATTEMPTS, Q_DELETE_QUEUE_DEDUP])
+      await t.client.query(sql, [q.id]);
     await t.client.query(Q_SET_LAST_PURGE, [q.id, t.now]);
   });
 }

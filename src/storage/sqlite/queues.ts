@@ -109,9 +109,10 @@ export function queuePurge(ctx: SqliteCtx, queueId: string, minIntervalMs: numbe
   const now = ctx.clock.now();
   const row = ctx.q(QUEUE_LAST_PURGE).get(q.id) as { last_purge_at: number | null };
   checkPurgeInterval(row.last_purge_at ?? undefined, now, minIntervalMs);
-  // Dedup entries survive a purge (AWS: a purged message's dedup id still suppresses resends).
+  // Messages, attempt ids and the deduplication history (semantics/dedup.ts: PURGE_CLEARS_DEDUP).
   deleteAllMessages(ctx, q.id);
   ctx.q(QUEUE_DELETE_ATTEMPTS).run(q.id);
+  ctx.q(QUEUE_DELETE_DEDUP).run(q.id);
   ctx.q(QUEUE_SET_LAST_PURGE).run(now, q.id);
 }
 

@@ -42,7 +42,7 @@ export const Q_DELETE_QUEUE = 'DELETE FROM queues WHERE id = $1';
 export const Q_TOMBSTONE_UPSERT = `INSERT INTO queue_tombstones (name, deleted_at) VALUES ($1, $2)
          ON CONFLICT (name) DO UPDATE SET deleted_at = excluded.deleted_at`;
 
-/** PurgeQueue (dedup entries survive it). */
+/** PurgeQueue (with the DeleteQueue statements for messages, groups, attempts and dedup entries). */
 export const Q_LAST_PURGE = 'SELECT last_purge_at FROM queues WHERE id = $1';
 export const Q_SET_LAST_PURGE = 'UPDATE queues SET last_purge_at = $2 WHERE id = $1';
 
