@@ -248,10 +248,6 @@ const snapshotCases: DiffCase[] = [
     slow: true,
     request: 'Standard queue VisibilityTimeout=1; send; receive; wait 2 s (the message is visible again); ChangeMessageVisibility 2 with that handle',
     aws: { result: 'ok' },
-    open: {
-      layer: 'storage',
-      note: 'Ferry\'s engines answer MessageNotInflight once the visibility has lapsed. AWS accepts ChangeMessageVisibility with the latest receipt handle of a message that is visible again (not received since) and sets its visibility from now: the engines\' visibilityChange must treat "lapsed, not received again" like "in flight" for standard queues (MessageNotInflight remains for a message that was never received).',
-    },
     async run(ctx) {
       const url = await ctx.queue('cmvexpired', { VisibilityTimeout: '1' });
       await send(ctx, url, { MessageBody: 'test' });

@@ -47,16 +47,7 @@ export interface OpenRule {
 
 export const OPEN_STORAGE_RULES: OpenRule[] = [
   {
-    title: '1. ChangeMessageVisibility on a message whose visibility lapsed (standard queue)',
-    body: [
-      '- Case: `test_change_message_visibility_after_visibility_timeout_expiration/visibility_timeout_expired` (both wires).',
-      '- AWS (LocalStack snapshot, validated 2024-04-30): queue VisibilityTimeout=1, send, receive, wait 2 s, ChangeMessageVisibility(handle, 2) → **200, success**.',
-      '- Ferry (all engines): `AWS.SimpleQueueService.MessageNotInflight` "The message referred to is not in flight." — `visibilityChange` returns `MessageNotInflight` once `visible_at` has passed.',
-      '- Rule to change: on standard queues, `visibilityChange` with the **latest** receipt of a message that has not been received again must succeed even when the visibility has lapsed, setting the message invisible for the new timeout from now (the 12 h cap still counted from that receive). A message that was never received stays MessageNotInflight; a deleted message is the action layer\'s "Message does not exist or is not available for visibility timeout change." (fixed, see below).',
-    ],
-  },
-  {
-    title: '2. A FIFO group re-opens as soon as one of its in-flight messages is visible again',
+    title: '1. A FIFO group re-opens as soon as one of its in-flight messages is visible again',
     body: [
       '- Cases: `test_fifo_message_group_visibility_after_terminate_visibility_timeout`, `test_fifo_message_group_visibility_after_change_message_visibility` (aws.validated, 2025-11-17), `test_fifo_group_visibility_extends_with_change_message_visibility[1-visible]` and `[2-visible]` (snapshots validated 2025-11-19).',
       '- AWS: messages g1-m1, g1-m2 (group-1) and g2-m1 in flight/queued; after g1-m1 becomes visible again (ChangeMessageVisibility 0, or a 1 s timeout lapsing) **while g1-m2 is still in flight**, a receive returns `[g2-m1, g1-m1]`. With foo, bar, baz of one group received and message #p extended to 4 s while the others lapse after 1 s, the next receive returns the messages before #p: p=0 → `[]`, p=1 → `[foo]`, p=2 → `[foo, bar]`.',
@@ -65,16 +56,7 @@ export const OPEN_STORAGE_RULES: OpenRule[] = [
     ],
   },
   {
-    title: '3. PurgeQueue clears the FIFO deduplication history',
-    body: [
-      '- Case: `test_purge_queue_clears_fifo_deduplication_cache` (LocalStack aws.validated).',
-      '- AWS: FIFO queue, send message-1 with dedup id D, PurgeQueue, send message-2 (same group, dedup D), receive → `[message-2]`.',
-      '- Ferry (all engines): `[]` — the dedup entry of the purged message-1 survives the purge and message-2 is accepted as a duplicate and dropped (src/actions/purgeQueue.ts documents "FIFO dedup entries survive, as on AWS", which the recording contradicts).',
-      "- Rule to change: `queuePurge` must delete the queue's deduplication entries along with its messages (in-flight and delayed messages are already deleted, as recorded in `test_purge_queue_deletes_inflight_messages+delayed_messages`). Once fixed, the comment in purgeQueue.ts should change with it.",
-    ],
-  },
-  {
-    title: '4. A DeduplicationScope change does not re-scope deduplication',
+    title: '2. A DeduplicationScope change does not re-scope deduplication',
     body: [
       '- Case: `test_fifo_change_to_high_throughput_after_creation/dedup` (LocalStack snapshot, validated 2025-08-19); its mirror `test_fifo_change_to_regular_throughput_after_creation/dedup` (same date) matches.',
       '- AWS: FIFO queue created with DeduplicationScope=queue; Test1 (group1, dedup D) delivered and deleted; Test2 (group2, D) dropped as a duplicate; SetQueueAttributes DeduplicationScope=messageGroup, FifoThroughputLimit=perMessageGroupId (GetQueueAttributes shows the new values); then Test3 (group3, D) is **still dropped**, and Test4 (group4, D2) delivered and deleted makes Test5 (group5, D2) **dropped** too: deduplication stays queue-wide. Conversely a queue created with messageGroup scope keeps deduplicating per group after switching to queue (Test3 in group3 with D is delivered).',
@@ -92,6 +74,8 @@ export const FIXED: string[] = [
   '(g) Query list forms: a bare `AttributeName=X` is a one-element list (boto 2 `Queue.count()`; was MalformedQueryString); `Name.member.N` is MalformedInput "Start of list found where not expected"; an unknown name used as a list (`Entries.1.Id`) is MalformedInput "Top level element may not be treated as a list" (was ignored, then EmptyBatchRequest).',
   'Query: an unknown Action is "The action FooBar is not valid for this endpoint." (was "…for this web service.").',
   'ReceiveMessage with no messages has no `Messages` member (JSON showed `"Messages": []`).',
+  'Storage: ChangeMessageVisibility on a standard queue with the latest receipt of a message whose visibility lapsed (not received since) succeeds and hides it again from now (was MessageNotInflight; an older receipt, or a FIFO queue, still gets MessageNotInflight) — storage/semantics visibilityEntry, every engine.',
+  'Storage: PurgeQueue clears the FIFO deduplication history (was kept) — storage/semantics PURGE_CLEARS_DEDUP, every engine.',
   'SendMessageBatch entry over MaximumMessageSize: "One or more parameters cannot be validated. Reason: Message must be shorter than N bytes." (was SendMessage\'s "…are invalid…").',
 ];
 
@@ -110,6 +94,8 @@ export const FIXED_CASES: readonly string[] = [
   'query-form:unnumbered-AttributeName (boto 2 Queue.count)',
   'query-form:member-list (rusoto MessageAttributeNames.member.1)',
   'query-form:member-name-as-list (Entries.1.Id)',
+  'test_change_message_visibility_after_visibility_timeout_expiration/visibility_timeout_expired',
+  'test_purge_queue_clears_fifo_deduplication_cache',
 ];
 
 export const SKIPPED: string[] = [

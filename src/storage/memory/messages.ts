@@ -28,6 +28,7 @@ import {
   usableDeadLetterQueue,
   visibilityDeadline,
   visibilityEntry,
+  visibilityRehides,
 } from '../semantics/index.js';
 import { DEAD, Msg, READY, W_NONE, type AttemptEntry, type QueueState } from './model.js';
 import { copyAttrs, hasKeys, PRUNE_INTERVAL_MS, pruneHead, type Store } from './store.js';
@@ -239,6 +240,12 @@ export function changeVisibility(s: Store, p: VisibilityChangeParams): EntryResu
     const res = visibilityEntry(q.fifo, m, e.receiptToken, deadline, now, p.maxTotalMs);
     out[i] = res;
     if (!res.ok) continue;
+    if (!m!.inflight) {
+      // A lapsed standard-queue message under its latest receipt (semantics visibilityEntry): hidden
+      // again until the new deadline; a deadline of now leaves it visible.
+      if (visibilityRehides(m!, deadline, now)) s.rehide(q, m!, deadline);
+      continue;
+    }
     if (deadline <= now) {
       // Deliverable at once; the receipt stays the message's current one but it is no longer in flight.
       q.timers.remove(m!);

@@ -199,6 +199,20 @@ export class Store {
     if (m.group !== undefined) m.group.inflight++;
   }
 
+  /**
+   * READY → INFLIGHT without a receive, until `deadline`: ChangeMessageVisibility on a standard-queue
+   * message whose visibility lapsed (semantics visibilityRehides). Count and receipt stay as they are.
+   */
+  rehide(q: QueueState, m: Msg, deadline: number): void {
+    if (m.where === W_RETURNED) q.returned.remove(m);
+    q.nReady--;
+    q.nInflight++;
+    m.state = INFLIGHT;
+    m.visibleAt = deadline;
+    m.where = W_TIMER;
+    q.timers.push(m);
+  }
+
   /** Remove and return the oldest (lowest sequence) READY message of a standard queue. */
   popStandard(q: QueueState): Msg | undefined {
     const m = this.peekStandard(q);

@@ -42,7 +42,11 @@ export function deleteEntry(fifo: boolean, m: ReceiptTarget | undefined, token: 
  * ChangeMessageVisibility to `deadline` (from {@link visibilityDeadline}).
  *  - A message that no longer exists: ReceiptInvalid.
  *  - FIFO: a receipt that is not the message's current one: ReceiptInvalid.
- *  - A message that is not in flight: MessageNotInflight.
+ *  - A message that is not in flight: MessageNotInflight — except, on a standard queue, a message
+ *    whose visibility lapsed and that was not received again since, named by its latest receipt: AWS
+ *    accepts that change and hides the message again from now (recorded 2024-04-30, LocalStack
+ *    snapshot test_change_message_visibility_after_visibility_timeout_expiration: VisibilityTimeout 1,
+ *    receive, wait 2 s, ChangeMessageVisibility 2 → 200). See {@link visibilityRehides}.
  *  - A deadline past the current receive + `maxTotalMs` (AWS: 12 h): VisibilityLimitExceeded.
  */
 export function visibilityEntry(
@@ -55,7 +59,26 @@ export function visibilityEntry(
 ): EntryResult {
   if (m === undefined) return ENTRY_RECEIPT_INVALID;
   if (fifo && m.receiptToken !== token) return ENTRY_RECEIPT_INVALID;
-  if (!m.inflight) return ENTRY_NOT_INFLIGHT;
+  if (!m.inflight && !lapsedUnderLatestReceipt(fifo, m, token)) return ENTRY_NOT_INFLIGHT;
   if (deadline > (m.receivedAt ?? now) + maxTotalMs) return ENTRY_LIMIT_EXCEEDED;
   return ENTRY_OK;
+}
+
+/**
+ * A standard-queue message that was received, is visible again (its visibility lapsed or was set to
+ * 0) and was not received since — `token` is still its latest receipt. ChangeMessageVisibility on it
+ * succeeds (AWS, recorded 2024-04-30); FIFO queues keep MessageNotInflight (no recording shows AWS
+ * re-hiding a FIFO message, which would also reorder its group).
+ */
+function lapsedUnderLatestReceipt(fifo: boolean, m: ReceiptTarget, token: string): boolean {
+  return !fifo && !m.inflight && typeof m.receiptToken === 'string' && m.receiptToken !== '' && m.receiptToken === token;
+}
+
+/**
+ * After an accepted visibility entry: whether the engine must hide a message that is *not* in flight
+ * again until the new deadline (the lapsed standard-queue case above, with a deadline in the future).
+ * A deadline of now leaves it visible.
+ */
+export function visibilityRehides(m: ReceiptTarget, deadline: number, now: number): boolean {
+  return !m.inflight && deadline > now;
 }

@@ -93,7 +93,17 @@ test('visibility entries: gone, foreign FIFO receipt, not in flight, 12 h cap', 
   assert.deepEqual(S.visibilityEntry(false, undefined, 't1', 5000, 2000, H12), { ok: false, error: 'ReceiptInvalid' });
   assert.deepEqual(S.visibilityEntry(true, held, 'old', 5000, 2000, H12), { ok: false, error: 'ReceiptInvalid' });
   assert.deepEqual(S.visibilityEntry(false, held, 'old', 5000, 2000, H12), { ok: true });
-  assert.deepEqual(S.visibilityEntry(false, { ...held, inflight: false }, 't1', 5000, 2000, H12), { ok: false, error: 'MessageNotInflight' });
+  // Lapsed under its latest receipt: standard queues hide it again (AWS, recorded), FIFO queues refuse.
+  assert.deepEqual(S.visibilityEntry(false, { ...held, inflight: false }, 't1', 5000, 2000, H12), { ok: true });
+  assert.deepEqual(S.visibilityEntry(false, { ...held, inflight: false }, 'old', 5000, 2000, H12), { ok: false, error: 'MessageNotInflight' });
+  assert.deepEqual(S.visibilityEntry(true, { ...held, inflight: false }, 't1', 5000, 2000, H12), { ok: false, error: 'MessageNotInflight' });
+  assert.deepEqual(S.visibilityEntry(false, { receiptToken: undefined, inflight: false, receivedAt: 0 }, '', 5000, 2000, H12), {
+    ok: false,
+    error: 'MessageNotInflight',
+  });
+  assert.equal(S.visibilityRehides({ ...held, inflight: false }, 5000, 2000), true);
+  assert.equal(S.visibilityRehides({ ...held, inflight: false }, 2000, 2000), false);
+  assert.equal(S.visibilityRehides(held, 5000, 2000), false);
   assert.deepEqual(S.visibilityEntry(false, held, 't1', 1000 + H12, 2000, H12), { ok: true });
   assert.deepEqual(S.visibilityEntry(false, held, 't1', 1001 + H12, 2000, H12), { ok: false, error: 'VisibilityLimitExceeded' });
 });
