@@ -348,9 +348,11 @@ export interface StorageEngine {
    *
    * Deliverable: not expired by retention, visible time ≤ now.
    * Standard queues: roughly oldest first.
-   * FIFO queues: per message group in sequence order; a group with any message in flight yields
-   * nothing; one receive takes as many messages of one group as it can (in order) before moving to
-   * the next group. Messages whose visibility expired are delivered again before later ones.
+   * FIFO queues: per message group in sequence order; from each group, its visible messages up to,
+   * not past, the group's first message in flight or delayed (so a group whose head is in flight
+   * yields nothing, while messages in flight after the head do not block the ones before them —
+   * semantics/fifo.ts); one receive takes as many messages of one group as it can (in order) before
+   * moving to the next group. Messages whose visibility expired are delivered again before later ones.
    *
    * Dead-letter queues: when the queue has a RedrivePolicy whose target exists, a message that would
    * be delivered with receiveCount > maxReceiveCount is instead moved, in the same transaction, to

@@ -938,7 +938,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal(typeof m.dedupId, 'string');
       });
 
-      test('one group is delivered in order and locked while a message is in flight', async (h) => {
+      test('one group is delivered in order and blocked while its head is in flight', async (h) => {
         const q = await fifo(h);
         await h.send(q, 'a1', 'a2', 'a3');
         const [m1] = await h.recv(q, 1);
@@ -948,7 +948,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const [m2, m3] = await h.recv(q, 2);
         assert.deepEqual([m2!.body, m3!.body], ['a2', 'a3']);
         await h.send(q, 'a4');
-        // Deleting one of two in-flight messages leaves the group locked by the other.
+        // Deleting the first of two in-flight messages makes the other the head: still blocked.
         assert.deepEqual(await h.del(q, m2!), [OK]);
         assert.deepEqual(await h.recv(q), []);
         assert.deepEqual(await h.del(q, m3!), [OK]);
@@ -962,7 +962,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(bodies(await h.recv(q, 10)), ['a1', 'a2', 'a3']);
       });
 
-      test('other groups stay deliverable while one is locked', async (h) => {
+      test('other groups stay deliverable while one is blocked', async (h) => {
         const q = await fifo(h);
         await h.send(q, { body: 'a1', groupId: 'A' }, { body: 'a2', groupId: 'A' });
         const [m] = await h.recv(q, 1);
@@ -1005,7 +1005,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal(got.indexOf('A2'), got.indexOf('A1') + 1, `group A as one ordered run: ${got.join(',')}`);
       });
 
-      test('the group stays locked while its visibility is extended', async (h) => {
+      test('an in-flight head blocks its group until its deadline, also when extended', async (h) => {
         const q = await fifo(h);
         await h.send(q, 'a1', 'a2');
         const [m] = await h.recv(q, 1, 10_000);
@@ -1020,14 +1020,69 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal(again[0]!.receiveCount, 2);
       });
 
-      test('the group stays locked while any of its messages is in flight', async (h) => {
+      // AWS (LocalStack AWS-validated snapshots 2025-11-17/19, test_fifo_message_group_visibility_after_
+      // change_message_visibility / _after_terminate_visibility_timeout, test_fifo_group_visibility_
+      // extends_with_change_message_visibility[n-visible]): a receive takes a group's visible messages
+      // in order up to, not past, its first message still in flight; later in-flight messages do not
+      // block the ones before them.
+      test('a head made visible again is delivered while a later message is in flight (visibility 0)', async (h) => {
         const q = await fifo(h);
         await h.send(q, 'a1', 'a2', 'a3');
-        const [m1] = await h.recv(q, 2, 10_000);
+        const [m1, m2] = await h.recv(q, 2, 10_000);
+        assert.deepEqual([m1!.body, m2!.body], ['a1', 'a2']);
+        await h.send(q, { body: 'b1', groupId: 'B' });
         assert.deepEqual(await h.vis(q, m1!, 0), OK); // a1 no longer in flight, a2 still is
-        assert.deepEqual(await h.recv(q), []);
+        const got = await h.recv(q, 10, 10_000);
+        // a1 (up to a2, which is in flight: not a3), and the other group.
+        assert.deepEqual(bodies(got).sort(), ['a1', 'b1']);
+        assert.equal(got.find((m) => m.body === 'a1')!.receiveCount, 2);
+        assert.deepEqual(await h.recv(q), []); // a1 is the head again, in flight
         h.clock.advance(10_000);
-        assert.deepEqual(bodies(await h.recv(q)), ['a1', 'a2', 'a3']);
+        assert.deepEqual(bodies(await h.recv(q, 10)), ['a1', 'a2', 'a3', 'b1']);
+      });
+
+      test('a head whose visibility lapsed is delivered while a later message is still in flight', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, { body: 'g1-m1', groupId: 'g1' }, { body: 'g1-m2', groupId: 'g1' });
+        const [m1, m2] = await h.recv(q, 2, 1_000);
+        assert.deepEqual(await h.vis(q, m2!, 10_000), OK);
+        await h.send(q, { body: 'g2-m1', groupId: 'g2' });
+        h.clock.advance(1_000); // g1-m1 lapsed, g1-m2 in flight for 9 s more
+        const got = await h.recv(q, 10);
+        assert.deepEqual(bodies(got).sort(), ['g1-m1', 'g2-m1']);
+        assert.equal(got.find((m) => m.body === 'g1-m1')!.messageId, m1!.messageId);
+      });
+
+      for (const [p, expected] of [
+        [0, []],
+        [1, ['foo']],
+        [2, ['foo', 'bar']],
+      ] as const) {
+        test(`message #${p} of three extended, the others lapsed: the messages before it are delivered`, async (h) => {
+          const q = await fifo(h);
+          await h.send(q, 'foo', 'bar', 'baz');
+          const got = await h.recv(q, 10, 1_000);
+          assert.deepEqual(bodies(got), ['foo', 'bar', 'baz']);
+          assert.deepEqual(await h.vis(q, got[p]!, 4_000), OK);
+          h.clock.advance(1_000);
+          assert.deepEqual(bodies(await h.recv(q, 10, 60_000)), [...expected]);
+          h.clock.advance(3_000); // the extended message lapsed too; what was just received is in flight
+          const rest = await h.recv(q, 10, 60_000);
+          assert.deepEqual(bodies(rest), p === 0 ? ['foo', 'bar', 'baz'] : []);
+        });
+      }
+
+      test('an in-flight head still blocks its group, whatever follows it', async (h) => {
+        const q = await fifo(h);
+        await h.send(q, 'a1', 'a2', 'a3');
+        const got = await h.recv(q, 3, 10_000);
+        assert.deepEqual(await h.vis(q, got[1]!, 0), OK);
+        assert.deepEqual(await h.vis(q, got[2]!, 0), OK); // a2, a3 visible, a1 (the head) in flight
+        const r = await h.receive(q);
+        assert.deepEqual(r.messages, []);
+        assert.equal(r.nextVisibleAt, h.clock.now() + 10_000);
+        h.clock.advance(10_000);
+        assert.deepEqual(bodies(await h.recv(q, 10)), ['a1', 'a2', 'a3']);
       });
 
       test('expired messages are redelivered first, in order', async (h) => {
@@ -1300,7 +1355,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         h.clock.advance(ATTEMPT_WINDOW - 1);
         const replay = await h.receive(q, { max: 1, visMs: 600_000, attemptId: 'w' });
         assert.deepEqual(replay.messages.map(replayView), first.messages.map(replayView));
-        h.clock.advance(1); // the window ended: a normal receive, and the group is still locked
+        h.clock.advance(1); // the window ended: a normal receive, and the head a1 still blocks the group
         const late = await h.receive(q, { max: 1, visMs: 600_000, attemptId: 'w' });
         assert.deepEqual(late.messages, []);
         assert.deepEqual(await h.stats(q), { visible: 1, inflight: 1, delayed: 0 });

@@ -134,8 +134,8 @@ export function receive(s: Store, p: ReceiveParams): ReceiveResult {
     while (got.length < max) {
       const g = gh.pop();
       if (g === undefined) break;
-      if (g.inflight !== 0) continue; // defensive: a locked group is re-added when it unlocks
-      // One group at a time, in order, as many as fit; stop at the first message not READY.
+      // One group at a time, from its (READY) head, in order, as many as fit; stop at the first
+      // message not READY (in flight or delayed), since order forbids skipping it.
       const a = g.msgs;
       for (let i = g.head; i < a.length && got.length < max; i++) {
         const m = a[i]!;

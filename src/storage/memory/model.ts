@@ -84,16 +84,21 @@ export class Msg implements HeapItem, ReceiptTarget {
 }
 
 /**
- * A FIFO message group: its live messages in sequence order plus the lock. `msgs[head..]` holds the
- * group's messages in order; entries whose state is DEAD are skipped and trimmed from the head
- * (lazy removal: deletes usually hit the head, so trimming is amortised O(1)).
+ * A FIFO message group: its live messages in sequence order; it can deliver when its head is READY.
+ * `msgs[head..]` holds the group's messages in order; entries whose state is DEAD are skipped and
+ * trimmed from the head (lazy removal: deletes usually hit the head, so trimming is amortised O(1)).
  */
 export class Group implements HeapItem {
   hi = -1;
-  /** Sequence of the head when the group was (re)keyed in the ready-group heap. */
+  /**
+   * The head's (visibleAt, sequence) when the group was (re)keyed in the ready-group heap: groups are
+   * served in the order their heads became deliverable, then by sequence — the SQL engines' order
+   * (`fifo_groups` by ready_at, head_seq), so a group re-opened by a lapsed or zeroed visibility comes
+   * after groups that were waiting already, as AWS recorded (test_fifo_message_group_visibility_after_*
+   * → [g2-m1, g1-m1]).
+   */
+  keyAt = 0;
   key = 0;
-  /** Messages of the group in flight; the group is locked while this is > 0 (AWS FIFO rule). */
-  inflight = 0;
   /** Non-DEAD messages in `msgs`; the group is forgotten when it drops to 0. */
   live = 0;
   head = 0;
@@ -116,7 +121,7 @@ export interface AttemptEntry {
 
 const bySeq = (a: Msg, b: Msg): boolean => a.seq < b.seq;
 const byDeadline = (a: Msg, b: Msg): boolean => a.visibleAt < b.visibleAt || (a.visibleAt === b.visibleAt && a.seq < b.seq);
-const byKey = (a: Group, b: Group): boolean => a.key < b.key;
+const byKey = (a: Group, b: Group): boolean => a.keyAt < b.keyAt || (a.keyAt === b.keyAt && a.key < b.key);
 
 /**
  * Everything of one queue incarnation.
@@ -127,8 +132,8 @@ const byKey = (a: Group, b: Group): boolean => a.key < b.key;
  *    ready later (delay ended, visibility expired, visibility set to 0). A receive takes the lower
  *    sequence of the two heads, so delivery is strictly oldest-first while the common send→receive
  *    path never touches a heap.
- *  - FIFO: every group keeps its messages in order; `groupHeap` (heap by head sequence, O(log G))
- *    holds exactly the unlocked groups whose head is READY.
+ *  - FIFO: every group keeps its messages in order; `groupHeap` (heap by the head's (visibleAt,
+ *    sequence), O(log G)) holds exactly the groups whose head is READY.
  *  - `timers` (heap by (visibleAt, seq), O(log n)) holds delayed and in-flight messages; it is
  *    drained lazily against clock.now() at the start of every operation, so no timers are needed.
  */

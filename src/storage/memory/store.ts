@@ -145,7 +145,6 @@ export class Store {
   becomeReady(q: QueueState, m: Msg): void {
     if (m.state === INFLIGHT) {
       q.nInflight--;
-      if (m.group !== undefined) m.group.inflight--;
     } else {
       q.nDelayed--;
     }
@@ -196,7 +195,6 @@ export class Store {
     m.visibleAt = deadline;
     m.where = W_TIMER;
     q.timers.push(m);
-    if (m.group !== undefined) m.group.inflight++;
   }
 
   /**
@@ -245,7 +243,7 @@ export class Store {
       const g = gh.peek();
       if (g === undefined) return undefined;
       const h = g.msgs[g.head];
-      if (g.inflight === 0 && h !== undefined && h.state === READY) return h;
+      if (h !== undefined && h.state === READY) return h;
       gh.remove(g);
     }
   }
@@ -270,7 +268,6 @@ export class Store {
         break;
       case INFLIGHT:
         q.nInflight--;
-        if (m.group !== undefined) m.group.inflight--;
         break;
     }
     if (m.group !== undefined) m.group.live--;
@@ -285,8 +282,10 @@ export class Store {
 
   /**
    * Re-establish a FIFO group's invariants after any change: trim DEAD entries from the head, forget
-   * the group when empty, and keep it in the ready-group heap exactly when it is unlocked and its
-   * head is READY (keyed by the head's sequence, so the oldest waiting group is served first).
+   * the group when empty, and keep it in the ready-group heap exactly when its head (lowest-sequence
+   * live message) is READY (semantics/fifo.ts: later messages in flight do not block the group; an
+   * in-flight or delayed head does), keyed by the head's (visibleAt, sequence) so the group waiting
+   * longest is served first.
    */
   refreshGroup(q: QueueState, g: Group): void {
     let a = g.msgs;
@@ -307,11 +306,13 @@ export class Store {
       return;
     }
     const head = a[h]!;
-    if (g.inflight === 0 && head.state === READY) {
+    if (head.state === READY) {
       if (g.hi < 0) {
+        g.keyAt = head.visibleAt;
         g.key = head.seq;
         gh.push(g);
-      } else if (g.key !== head.seq) {
+      } else if (g.key !== head.seq || g.keyAt !== head.visibleAt) {
+        g.keyAt = head.visibleAt;
         g.key = head.seq;
         gh.update(g);
       }

@@ -16,8 +16,9 @@
  *    A group row is recomputed only by its lock holder, in a statement issued *after* the lock was
  *    acquired (READ COMMITTED gives that statement a fresh snapshot that includes everything the
  *    previous holder committed).
- *  - Receives also check the group lock from the messages themselves (no message of the group in
- *    flight), so a stale `fifo_groups` row can delay a delivery but never break ordering.
+ *  - Receives also check a group's deliverable prefix against the messages themselves (its visible
+ *    messages in order, up to the first one in flight or delayed), so a stale `fifo_groups` row can
+ *    delay a delivery but never break ordering.
  *  - Housekeeping that deletes messages outside a receive (sweep, move tasks) locks messages first and
  *    so must not then wait for group rows; it recomputes the affected groups in a second transaction.
  *  - Standard queues need no group locks: `FOR UPDATE SKIP LOCKED` on the message rows is the claim.
@@ -49,7 +50,7 @@ export async function lockGroups(c: pg.ClientBase, queueId: string, groups: Iter
 /**
  * Take the lock of each group that receives new messages, creating the row when the group is new
  * (its head is then the first new message, deliverable at `readyAt`). An existing row is left as is
- * (an append changes neither head nor lock) but locked by the no-op update.
+ * (an append changes neither head nor ready_at) but locked by the no-op update.
  */
 export async function touchGroups(c: pg.ClientBase, queueId: string, heads: Map<string, GroupHead>): Promise<void> {
   if (!heads.size) return;
@@ -92,7 +93,7 @@ export function someReady(ready: Map<string, number>, now: number): boolean {
 /**
  * Recompute groups in a transaction of their own, after housekeeping that had to lock messages
  * first (see the locking protocol). Best effort: a stale row only delays deliveries (receives check
- * group locks against the messages themselves) and is recomputed by the next receive of the group.
+ * each group's deliverable prefix against the messages themselves) and is recomputed by the next receive of the group.
  */
 export async function refreshGroupsLater(ctx: PgContext, queueId: string, groups: Set<string>): Promise<void> {
   if (!groups.size) return;

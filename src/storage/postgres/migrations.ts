@@ -35,11 +35,12 @@ export interface Migration {
  *  - Booleans and bigints instead of INTEGER; times are epoch ms (bigint) from the database clock.
  *  - `move_tasks_one_active` is a partial unique index: two nodes starting a task on the same queue at
  *    the same moment cannot both succeed (the loser gets a unique violation → MoveTaskActive).
- *  - `messages_group_lock` serves the FIFO group-lock check ("does this group have a message in
- *    flight?"), which receives evaluate from the messages themselves as well as from `fifo_groups`.
+ *  - `messages_group_lock` served the former FIFO group-lock check ("does this group have a message
+ *    in flight?"); since a group is blocked only by its head (semantics/fifo.ts) no statement reads
+ *    it any more. It stays in schema 1 (dropping it is a schema migration of its own).
  *
  * `fifo_groups` has the same role as in SQLite: one row per non-empty FIFO group with
- * `ready_at = max(head.visible_at, latest deadline of the group's in-flight messages)`. Here it is also
+ * `ready_at = head.visible_at` (semantics.groupReadyAt). Here it is also
  * the *lock object* of a group: a receive locks the group rows it drains (`FOR UPDATE SKIP LOCKED`), so
  * two nodes never drain one group at the same time; see engine.ts for the locking protocol.
  */

@@ -189,7 +189,6 @@ export class SqliteEngine implements StorageEngine {
         standardReceive: plan(SQL.standardCandidates, 'q', 0, 0, 0, 0, 1),
         fifoGroups: plan(SQL.fifoCandidates, 'q', 0, 0, 0, 0, 1),
         groupHead: plan(SQL.groupHead, 'q', 'g'),
-        groupLock: plan(SQL.groupLock, 'q', 'g'),
         groupMessages: plan(SQL.groupMessages, 'q', 'g', 0, 1),
         stats: plan(SQL.stats, { now: 0, q: 'q', cutoff: 0 }),
         inflightCount: plan(SQL.inflightCount, 'q', 0, 1),

@@ -41,15 +41,17 @@ export interface Migration {
  *  - `messages_age (queue_id, sent_at, visible_at, received)`: retention. Expired messages are a
  *    range on sent_at, and it covers the three counts of queueStats without touching rows.
  *  - `messages_group (queue_id, group_id, seq)`: FIFO order inside a group (head = first entry).
- *  - `messages_group_lock (queue_id, group_id, visible_at) WHERE received = 1`: the group lock is
- *    "max visibility deadline of the group's received messages > now"; MAX() on this partial index
- *    is a single seek.
- *  - `fifo_groups`: one row per non-empty FIFO group with `ready_at` = max(head's visible_at, lock
- *    deadline) — the time from which the group can deliver. Because both parts are *times*, a lock
- *    that ends by the passing of time needs no write: the row simply becomes ≤ now. Finding the
- *    heads of unlocked groups is a range scan on `fifo_groups_ready (queue_id, ready_at, head_seq)`,
- *    O(log g) to the first ready group whatever the number of locked groups or queued messages.
- *    The row is recomputed (two index seeks) after every change that touches its group.
+ *  - `messages_group_lock (queue_id, group_id, visible_at) WHERE received = 1`: served the former
+ *    group lock ("max visibility deadline of the group's received messages > now"); since a group is
+ *    blocked only by its head (semantics/fifo.ts) no statement reads it any more. It stays in
+ *    schema 1 (dropping it is a schema migration of its own).
+ *  - `fifo_groups`: one row per non-empty FIFO group with `ready_at` = the head's visible_at
+ *    (semantics.groupReadyAt) — the time from which the group can deliver. Because it is a *time*,
+ *    an in-flight head whose visibility lapses re-opens its group with no write: the row simply
+ *    becomes ≤ now. Finding the heads of ready groups is a range scan on `fifo_groups_ready
+ *    (queue_id, ready_at, head_seq)`, O(log g) to the first ready group whatever the number of
+ *    blocked groups or queued messages. The row is recomputed (one index seek) after every change
+ *    that touches its group.
  *
  *  - `dedup` and `receive_attempts` carry their own expiry times so a sweep is one range delete.
  *  - `move_tasks.n` gives a creation order that does not depend on the clock (a manual clock may

@@ -153,8 +153,7 @@ function receiveStandard(ctx: SqliteCtx, rs: ReceiveState): void {
 }
 
 /**
- * FIFO queue: walk fifo_groups_ready for groups whose ready_at ≤ now (unlocked, head
- * deliverable), then take as many messages of each group as possible in sequence order,
+ * FIFO queue: walk fifo_groups_ready for groups whose ready_at ≤ now (head deliverable), then take as many messages of each group as possible in sequence order,
  * stopping at the first one that is not deliverable.
  */
 function receiveFifo(ctx: SqliteCtx, rs: ReceiveState): void {
@@ -179,7 +178,7 @@ function receiveFifo(ctx: SqliteCtx, rs: ReceiveState): void {
   }
 }
 
-/** Take messages of one unlocked FIFO group in order; then recompute the group's row. */
+/** Take messages of one FIFO group whose head is deliverable, in order; then recompute the group's row. */
 function drainGroup(ctx: SqliteCtx, rs: ReceiveState, groupId: string): void {
   let lastSeq = Number.MIN_SAFE_INTEGER;
   outer: while (rs.out.length < rs.max) {
@@ -187,7 +186,7 @@ function drainGroup(ctx: SqliteCtx, rs: ReceiveState, groupId: string): void {
     if (rows.length === 0) break;
     for (const row of rows) {
       lastSeq = row.seq ?? lastSeq;
-      // Not deliverable (still delayed, or — defensively — in flight): order forbids skipping it.
+      // Not deliverable (still delayed, or in flight): order forbids skipping it, so the run ends.
       if (row.visible_at > rs.now) break outer;
       take(ctx, rs, row);
       if (rs.out.length >= rs.max) break outer;

@@ -10,9 +10,10 @@ import type { MessageRow } from './rows.js';
 import { GROUP_DELETE, GROUP_EXISTS, GROUP_UPSERT, MESSAGE_DELETE, PAYLOAD_DELETE, QUEUE_RESERVE_SEQS, SQL } from './sql/index.js';
 
 /**
- * Recompute a FIFO group's row: head = lowest sequence; ready_at = max(head.visible_at, latest
- * visibility deadline of the group's received messages) (semantics groupReadyAt). Two index seeks.
- * Deletes the row when the group is empty. Returns ready_at (undefined when empty).
+ * Recompute a FIFO group's row: head = lowest sequence; ready_at = head.visible_at (semantics
+ * groupReadyAt: an in-flight head blocks the group until its deadline, later messages in flight do
+ * not block it). One index seek. Deletes the row when the group is empty. Returns ready_at
+ * (undefined when empty).
  */
 export function refreshGroup(ctx: SqliteCtx, queueId: string, groupId: string): number | undefined {
   const head = ctx.q(SQL.groupHead).get(queueId, groupId) as { seq: number; visible_at: number } | undefined;
@@ -20,14 +21,13 @@ export function refreshGroup(ctx: SqliteCtx, queueId: string, groupId: string): 
     ctx.q(GROUP_DELETE).run(queueId, groupId);
     return undefined;
   }
-  const lock = ctx.q(SQL.groupLock).get(queueId, groupId) as { m: number | null };
-  const ready = groupReadyAt(head.visible_at, lock.m);
+  const ready = groupReadyAt(head.visible_at);
   ctx.q(GROUP_UPSERT).run(queueId, groupId, head.seq, ready);
   return ready;
 }
 
 /**
- * A message was added to a group: a group that already has a row keeps its head and lock (the new
+ * A message was added to a group: a group that already has a row keeps its head and ready_at (the new
  * message comes after its head), so only a new group needs its row computed.
  */
 export function ensureGroup(ctx: SqliteCtx, queueId: string, groupId: string): void {

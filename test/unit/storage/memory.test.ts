@@ -167,7 +167,7 @@ test('receive: OverLimit when maxInflight reached', async () => {
   void engine;
 });
 
-test('FIFO: one group at a time, in order; lock while anything is in flight', async () => {
+test('FIFO: one group at a time, in order; blocked while its head is in flight', async () => {
   const { clock, engine, create, msg, send, receive, bodies, del } = await setup();
   const q = await create('q.fifo');
   const sent = await send(
@@ -184,11 +184,11 @@ test('FIFO: one group at a time, in order; lock while anything is in flight', as
   // One receive takes as many of one group as it can, then the next group.
   const all = await receive(q.id, 3);
   assert.deepEqual(bodies(all), ['a1', 'a2', 'b1']);
-  assert.deepEqual(await receive(q.id), [], 'b is locked by b1 in flight');
+  assert.deepEqual(await receive(q.id), [], 'b is blocked by its head b1 in flight');
   await del(q.id, all[2]!);
   assert.deepEqual(bodies(await receive(q.id)), ['b2']);
 
-  // Extending a1 keeps group a locked even after a2's visibility expires.
+  // Extending a1 (the head) keeps group a blocked even after a2's visibility expires.
   await engine.visibilityChange({
     queueId: q.id,
     entries: [{ ref: all[0]!.ref, receiptToken: all[0]!.receiptToken, visibilityTimeoutMs: 120_000 }],

@@ -13,22 +13,20 @@ export const Q_TOUCH_GROUPS = `INSERT INTO fifo_groups (queue_id, group_id, head
 
 /**
  * Recompute group rows `$2` of queue `$1` from their messages: head = lowest sequence; ready_at =
- * GREATEST(head.visible_at, latest deadline of received messages) — semantics.groupReadyAt, in SQL
- * because the inputs are aggregates over the group's messages; empty groups are deleted. Returns
- * ready_at of each remaining group.
+ * head.visible_at — semantics.groupReadyAt (an in-flight head blocks the group until its deadline;
+ * later messages in flight do not), in SQL because the head is found there; empty groups are deleted.
+ * Returns ready_at of each remaining group.
  */
 export const Q_REFRESH_GROUPS = `WITH gs AS (SELECT unnest($2::text[]) AS group_id),
        calc AS (
-         SELECT gs.group_id, h.seq AS head_seq, h.visible_at AS head_vis,
-                (SELECT max(l.visible_at) FROM messages l
-                  WHERE l.queue_id = $1 AND l.group_id = gs.group_id AND l.received) AS lock_at
+         SELECT gs.group_id, h.seq AS head_seq, h.visible_at AS head_vis
            FROM gs LEFT JOIN LATERAL (
              SELECT seq, visible_at FROM messages m WHERE m.queue_id = $1 AND m.group_id = gs.group_id ORDER BY seq LIMIT 1
            ) h ON true),
        del AS (DELETE FROM fifo_groups f USING calc
                 WHERE f.queue_id = $1 AND f.group_id = calc.group_id AND calc.head_seq IS NULL),
        up AS (INSERT INTO fifo_groups (queue_id, group_id, head_seq, ready_at)
-              SELECT $1, group_id, head_seq, GREATEST(head_vis, COALESCE(lock_at, head_vis)) FROM calc WHERE head_seq IS NOT NULL
+              SELECT $1, group_id, head_seq, head_vis FROM calc WHERE head_seq IS NOT NULL
               ON CONFLICT (queue_id, group_id) DO UPDATE SET head_seq = excluded.head_seq, ready_at = excluded.ready_at
               RETURNING group_id, ready_at)
        SELECT group_id, ready_at FROM up`;

@@ -101,12 +101,13 @@ export const CLAIM_STANDARD = `
 
 /**
  * FIFO claim, one statement:
- *  1. `cand`: up to `$8` groups that look ready in this statement's snapshot (ready_at ≤ now and —
- *     checked against the messages themselves — no message in flight other than this receive's
- *     own), oldest first, skipping groups `$9` found locked by others in an earlier round;
- *  2. their deliverable prefixes in sequence order (stopping at the first message that is not
- *     deliverable; messages this receive already took, `$6`, count as passed), numbered group
- *     after group;
+ *  1. `cand`: up to `$8` groups that look ready in this statement's snapshot (ready_at ≤ now: the
+ *     head is deliverable), oldest first, skipping groups `$9` found locked by others in an earlier
+ *     round;
+ *  2. their deliverable prefixes in sequence order, checked against the messages themselves
+ *     (semantics/fifo.ts: visible messages up to, not past, the group's first message that is in
+ *     flight or delayed; messages this receive already took, `$6`, count as passed — so a stale
+ *     ready_at never lets a receive skip an in-flight message), numbered group after group;
  *  3. `lk`: lock only the groups the first `$3` of those need, `FOR UPDATE SKIP LOCKED` (locking
  *     every candidate group would make concurrent receivers on other nodes find all groups locked
  *     while this one drains only the first); the lock re-checks ready_at on the newest row version;
@@ -118,9 +119,6 @@ export const CLAIM_FIFO = `
     WITH cand AS (
       SELECT f.group_id, f.ready_at, f.head_seq FROM fifo_groups f
        WHERE f.queue_id = $1 AND f.ready_at <= $2::bigint AND f.group_id <> ALL($9::text[])
-         AND NOT EXISTS (SELECT 1 FROM messages l
-                          WHERE l.queue_id = $1 AND l.group_id = f.group_id AND l.received
-                            AND l.visible_at > $2::bigint AND l.id <> ALL($6::bigint[]))
        ORDER BY f.ready_at, f.head_seq
        LIMIT $8),
     m AS (

@@ -30,8 +30,6 @@ export const SQL = {
           ORDER BY ready_at, head_seq LIMIT ?`,
   /** First message (lowest sequence) of a FIFO group. */
   groupHead: 'SELECT seq, visible_at FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY seq LIMIT 1',
-  /** Latest visibility deadline of a group's received messages (the lock). */
-  groupLock: 'SELECT MAX(visible_at) AS m FROM messages WHERE queue_id = ? AND group_id = ? AND received = 1',
   /** A group's messages in order after a sequence cursor. */
   groupMessages: `SELECT ${CANDIDATE_COLUMNS} FROM messages m JOIN payloads p ON p.id = m.payload_id
           WHERE m.queue_id = ? AND m.group_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`,
