@@ -47,16 +47,7 @@ export interface OpenRule {
 
 export const OPEN_STORAGE_RULES: OpenRule[] = [
   {
-    title: '1. A FIFO group re-opens as soon as one of its in-flight messages is visible again',
-    body: [
-      '- Cases: `test_fifo_message_group_visibility_after_terminate_visibility_timeout`, `test_fifo_message_group_visibility_after_change_message_visibility` (aws.validated, 2025-11-17), `test_fifo_group_visibility_extends_with_change_message_visibility[1-visible]` and `[2-visible]` (snapshots validated 2025-11-19).',
-      '- AWS: messages g1-m1, g1-m2 (group-1) and g2-m1 in flight/queued; after g1-m1 becomes visible again (ChangeMessageVisibility 0, or a 1 s timeout lapsing) **while g1-m2 is still in flight**, a receive returns `[g2-m1, g1-m1]`. With foo, bar, baz of one group received and message #p extended to 4 s while the others lapse after 1 s, the next receive returns the messages before #p: p=0 → `[]`, p=1 → `[foo]`, p=2 → `[foo, bar]`.',
-      '- Ferry (all engines): the group stays closed while any of its messages is in flight: `[g2-m1]`, and `[]` for p=1 and p=2.',
-      '- Rule to change: a FIFO receive may take, from each group, the visible messages in sequence order **up to (not past) the first message of the group that is still in flight**; the group is blocked only by in-flight messages that precede the candidate, not by later ones. (`test_fifo_message_group_visibility_after_partial_delete` — a deleted head with a later message still in flight returns nothing of the group — matches already and must keep matching.)',
-    ],
-  },
-  {
-    title: '2. A DeduplicationScope change does not re-scope deduplication',
+    title: '1. A DeduplicationScope change does not re-scope deduplication',
     body: [
       '- Case: `test_fifo_change_to_high_throughput_after_creation/dedup` (LocalStack snapshot, validated 2025-08-19); its mirror `test_fifo_change_to_regular_throughput_after_creation/dedup` (same date) matches.',
       '- AWS: FIFO queue created with DeduplicationScope=queue; Test1 (group1, dedup D) delivered and deleted; Test2 (group2, D) dropped as a duplicate; SetQueueAttributes DeduplicationScope=messageGroup, FifoThroughputLimit=perMessageGroupId (GetQueueAttributes shows the new values); then Test3 (group3, D) is **still dropped**, and Test4 (group4, D2) delivered and deleted makes Test5 (group5, D2) **dropped** too: deduplication stays queue-wide. Conversely a queue created with messageGroup scope keeps deduplicating per group after switching to queue (Test3 in group3 with D is delivered).',
@@ -75,6 +66,7 @@ export const FIXED: string[] = [
   'Query: an unknown Action is "The action FooBar is not valid for this endpoint." (was "…for this web service.").',
   'ReceiveMessage with no messages has no `Messages` member (JSON showed `"Messages": []`).',
   'Storage: ChangeMessageVisibility on a standard queue with the latest receipt of a message whose visibility lapsed (not received since) succeeds and hides it again from now (was MessageNotInflight; an older receipt, or a FIFO queue, still gets MessageNotInflight) — storage/semantics visibilityEntry, every engine.',
+  "Storage: a FIFO receive takes a group's visible messages in sequence order up to, not past, its first message still in flight (was: the whole group closed while any of its messages was in flight); groups are served by (head's visible time, head sequence) in every engine — storage/semantics fifo.ts groupReadyAt.",
   'Storage: PurgeQueue clears the FIFO deduplication history (was kept) — storage/semantics PURGE_CLEARS_DEDUP, every engine.',
   'SendMessageBatch entry over MaximumMessageSize: "One or more parameters cannot be validated. Reason: Message must be shorter than N bytes." (was SendMessage\'s "…are invalid…").',
 ];
@@ -96,6 +88,10 @@ export const FIXED_CASES: readonly string[] = [
   'query-form:member-name-as-list (Entries.1.Id)',
   'test_change_message_visibility_after_visibility_timeout_expiration/visibility_timeout_expired',
   'test_purge_queue_clears_fifo_deduplication_cache',
+  'test_fifo_message_group_visibility_after_terminate_visibility_timeout',
+  'test_fifo_message_group_visibility_after_change_message_visibility',
+  'test_fifo_group_visibility_extends_with_change_message_visibility[1-visible]/some-messages-invisible',
+  'test_fifo_group_visibility_extends_with_change_message_visibility[2-visible]/some-messages-invisible',
 ];
 
 export const SKIPPED: string[] = [
