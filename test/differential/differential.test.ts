@@ -4,9 +4,9 @@
  * known-open (a gap whose fix belongs to the storage engines, listed in docs/aws-differential.md under
  * "Open: storage rules") — and a known-open case that starts matching fails too, so the list stays true.
  *
- * Engine: sqlite by default; FERRY_DIFF_ENGINE=memory|postgres picks another (postgres needs
- * FERRY_TEST_DATABASE_URL, which `node scripts/test.mjs` provides). FERRY_DIFF_ENGINE=all runs every
- * engine available.
+ * Engines: every engine available by default (PostgreSQL needs FERRY_TEST_DATABASE_URL, which
+ * `node scripts/test.mjs` provides), as the conformance matrix does: a rule fixed for AWS must hold on
+ * each of them. FERRY_DIFF_ENGINE=sqlite|memory|postgres runs one.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -18,10 +18,10 @@ import { jobs, runAll, startFerry, type Engine } from './run.js';
 
 function engines(): Engine[] {
   const e = process.env.FERRY_DIFF_ENGINE;
-  if (e === 'all') return process.env.FERRY_TEST_DATABASE_URL ? ['sqlite', 'memory', 'postgres'] : ['sqlite', 'memory'];
+  if (e === undefined || e === '' || e === 'all')
+    return process.env.FERRY_TEST_DATABASE_URL ? ['sqlite', 'memory', 'postgres'] : ['sqlite', 'memory'];
   if (e === 'memory' || e === 'postgres' || e === 'sqlite') return [e];
-  if (e !== undefined && e !== '') throw new Error(`FERRY_DIFF_ENGINE must be sqlite, memory, postgres or all, not ${e}`);
-  return ['sqlite'];
+  throw new Error(`FERRY_DIFF_ENGINE must be sqlite, memory, postgres or all, not ${e}`);
 }
 
 it('case ids are unique and every case names its source', () => {

@@ -7,7 +7,7 @@ export const INTRO: string[] = [
   'Every deterministic recording of real SQS behaviour we found, replayed against Ferry through real clients',
   '(@aws-sdk/client-sqs for JSON 1.0, aws-sdk v2 2.1490.0 for Query, raw HTTP for the Query forms no SDK sends).',
   'The cases are data in `test/differential/cases.ts`; `test/differential/differential.test.ts` runs them',
-  '(`node scripts/test.mjs dist/test/differential/`; `FERRY_DIFF_ENGINE=memory|postgres|all` picks the engine, sqlite by default)',
+  '(`node scripts/test.mjs dist/test/differential/`; every engine by default; `FERRY_DIFF_ENGINE=sqlite|memory|postgres` picks one)',
   'and fails on any unexpected difference and on any known-open case that starts matching.',
   'Regenerate this file with `npx tsc -p tsconfig.json && node dist/test/differential/report.js`.',
   '',
