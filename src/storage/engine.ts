@@ -327,7 +327,7 @@ export interface StorageEngine {
   /**
    * Delete every message of the queue (in flight or not). Rejects with PurgeInProgress when the
    * previous purge was less than `minIntervalMs` ago (0 disables). Receive attempt ids and the FIFO
-   * deduplication history go with the messages (semantics/dedup.ts: PURGE_CLEARS_DEDUP).
+   * deduplication history go with the messages (semantics/dedup.ts: purge clears the history).
    */
   queuePurge(queueId: string, minIntervalMs: number): Promise<void>;
   queueStats(queueId: string): Promise<QueueStats>;

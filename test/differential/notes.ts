@@ -67,7 +67,7 @@ export const FIXED: string[] = [
   'ReceiveMessage with no messages has no `Messages` member (JSON showed `"Messages": []`).',
   'Storage: ChangeMessageVisibility on a standard queue with the latest receipt of a message whose visibility lapsed (not received since) succeeds and hides it again from now (was MessageNotInflight; an older receipt, or a FIFO queue, still gets MessageNotInflight) — storage/semantics visibilityEntry, every engine.',
   "Storage: a FIFO receive takes a group's visible messages in sequence order up to, not past, its first message still in flight (was: the whole group closed while any of its messages was in flight); groups are served by (head's visible time, head sequence) in every engine — storage/semantics fifo.ts groupReadyAt.",
-  'Storage: PurgeQueue clears the FIFO deduplication history (was kept) — storage/semantics PURGE_CLEARS_DEDUP, every engine.',
+  'Storage: PurgeQueue clears the FIFO deduplication history (was kept) — storage/semantics/dedup.ts: purge clears the history, every engine.',
   'SendMessageBatch entry over MaximumMessageSize: "One or more parameters cannot be validated. Reason: Message must be shorter than N bytes." (was SendMessage\'s "…are invalid…").',
 ];
 

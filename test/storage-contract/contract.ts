@@ -446,7 +446,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         await h.engine.queuePurge(q.id, 0); // 0 disables the check
       });
 
-      test('purge clears the FIFO deduplication history (semantics PURGE_CLEARS_DEDUP)', async (h) => {
+      test('purge clears the FIFO deduplication history (semantics/dedup.ts: purge clears the history)', async (h) => {
         const q = await h.queue('p.fifo', { fifo: true });
         const [first] = await h.send(q, { body: 'x', dedupId: 'd1' });
         await h.engine.queuePurge(q.id, 0);

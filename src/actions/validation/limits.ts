@@ -32,8 +32,6 @@ export const LIMITS = {
   tagValueMax: 256,
   permissionActionsMax: 7,
   redriveAllowSourcesMax: 10,
-  maxReceiveCountMin: 1,
-  maxReceiveCountMax: 1000,
   moveRateMax: 500,
   /** ListMessageMoveTasks: default 1, at most 10. */
   moveTaskListDefault: 1,

@@ -5,6 +5,7 @@
 import { parseQueueArn, queueArn } from '../../core/arn.js';
 import * as M from '../../errors/messages.js';
 import type { QueueRecord, StorageEngine } from '../../storage/engine.js';
+import { readMaxReceiveCount } from '../../storage/semantics/index.js';
 import { LIMITS } from './limits.js';
 
 /** Computed by Ferry, never settable (SetQueueAttributes/CreateQueue: "Unknown Attribute X."). */
@@ -224,10 +225,9 @@ async function validateRedrivePolicy(raw: string, c: AttributeContext): Promise<
   const arn = typeof d.deadLetterTargetArn === 'string' ? parseQueueArn(d.deadLetterTargetArn) : undefined;
   if (!arn) throw M.invalidRedrivePolicy(raw, M.REDRIVE_REASON.badArn);
   if (d.maxReceiveCount === undefined) throw M.invalidRedrivePolicy(raw, M.REDRIVE_REASON.missing('maxReceiveCount'));
-  const mrc = typeof d.maxReceiveCount === 'string' && /^\d+$/.test(d.maxReceiveCount) ? Number(d.maxReceiveCount) : d.maxReceiveCount;
-  if (typeof mrc !== 'number' || !Number.isInteger(mrc) || mrc < LIMITS.maxReceiveCountMin || mrc > LIMITS.maxReceiveCountMax) {
-    throw M.invalidRedrivePolicy(raw, M.REDRIVE_REASON.maxReceiveCount(d.maxReceiveCount));
-  }
+  // The same reader the engines use on the stored policy (storage/semantics/redrive.ts).
+  const mrc = readMaxReceiveCount(d.maxReceiveCount);
+  if (mrc === undefined) throw M.invalidRedrivePolicy(raw, M.REDRIVE_REASON.maxReceiveCount(d.maxReceiveCount));
   const dlq = arn.accountId === c.accountId && arn.region === c.region ? await c.engine.queueGetByName(arn.name) : undefined;
   if (!dlq) throw M.invalidRedrivePolicy(raw, M.REDRIVE_REASON.dlqMissing);
   if (dlq.fifo !== c.fifo) throw M.invalidRedrivePolicy(raw, M.REDRIVE_REASON.typeMismatch);

@@ -112,7 +112,7 @@ export interface DedupEntry {
   sequenceNumber: string | undefined;
 }
 
-/** A remembered ReceiveRequestAttemptId (semantics' AttemptRecord): the messages, and the token each got. */
+/** A remembered ReceiveRequestAttemptId (semantics/attempts.ts): the messages, and the token each got. */
 export interface AttemptEntry {
   expiresAt: number;
   receipts: Msg[];

@@ -96,7 +96,7 @@ export function purgeQueue(s: Store, queueId: string, minIntervalMs: number): vo
   q.groups.clear();
   q.groupHeap.clear();
   q.attempts.clear();
-  // PurgeQueue also clears the deduplication history (semantics/dedup.ts: PURGE_CLEARS_DEDUP).
+  // PurgeQueue also clears the deduplication history (semantics/dedup.ts: purge clears the history).
   q.dedup.clear();
   q.nReady = q.nDelayed = q.nInflight = 0;
   q.minSentAt = Infinity;

@@ -142,7 +142,7 @@ export function queueDelete(ctx: PgContext, queueId: string): Promise<void> {
     .finally(() => ctx.queues.invalidate(queueId));
 }
 
-/** @see StorageEngine.queuePurge — messages, attempt ids and the deduplication history (semantics/dedup.ts: PURGE_CLEARS_DEDUP). */
+/** @see StorageEngine.queuePurge — messages, attempt ids and the deduplication history (semantics/dedup.ts: purge clears the history). */
 export function queuePurge(ctx: PgContext, queueId: string, minIntervalMs: number): Promise<void> {
   return ctx.tx(async (t) => {
     const q = await ctx.queues.mustInTx(t.client, queueId, 'FOR UPDATE');

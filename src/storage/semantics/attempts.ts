@@ -7,13 +7,10 @@
  */
 import type { ReceiptTarget } from './entries.js';
 
-/** A remembered attempt: when it stops counting, and the receipts it issued, in delivery order. */
-export interface AttemptRecord<R> {
-  expiresAt: number;
-  receipts: readonly R[];
-}
-
-/** Whether an attempt record may be replayed at all (before looking at its messages). */
+/**
+ * Whether a remembered attempt (when it stops counting, and the receipts it issued) may be replayed at
+ * all, before looking at its messages.
+ */
 export function attemptLive(a: { expiresAt: number; receipts: { length: number } } | undefined, now: number): boolean {
   return a !== undefined && a.expiresAt > now && a.receipts.length > 0;
 }

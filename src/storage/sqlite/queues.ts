@@ -109,7 +109,7 @@ export function queuePurge(ctx: SqliteCtx, queueId: string, minIntervalMs: numbe
   const now = ctx.clock.now();
   const row = ctx.q(QUEUE_LAST_PURGE).get(q.id) as { last_purge_at: number | null };
   checkPurgeInterval(row.last_purge_at ?? undefined, now, minIntervalMs);
-  // Messages, attempt ids and the deduplication history (semantics/dedup.ts: PURGE_CLEARS_DEDUP).
+  // Messages, attempt ids and the deduplication history (semantics/dedup.ts: purge clears the history).
   deleteAllMessages(ctx, q.id);
   ctx.q(QUEUE_DELETE_ATTEMPTS).run(q.id);
   ctx.q(QUEUE_DELETE_DEDUP).run(q.id);

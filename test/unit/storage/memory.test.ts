@@ -244,7 +244,7 @@ test('FIFO dedup: window, same batch, survives a delete, cleared by a purge, mes
   const fresh = await send(q.id, msg('z', fifoMsg('g', 'd1')));
   assert.equal(fresh[0]!.deduplicated, false);
   assert.notEqual(fresh[0]!.sequenceNumber, r[0]!.sequenceNumber);
-  // PurgeQueue clears the history (semantics PURGE_CLEARS_DEDUP).
+  // PurgeQueue clears the history (semantics/dedup.ts: purge clears the history).
   await engine.queuePurge(q.id, 0);
   assert.equal((await send(q.id, msg('w', fifoMsg('g', 'd1'))))[0]!.deduplicated, false, 'cleared by the purge');
 
