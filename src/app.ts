@@ -11,6 +11,7 @@ import type { ActionContext, ActionName, ActionSettings } from './actions/types.
 import type { FerryConfig } from './config/schema.js';
 import { ConfigError } from './config/schema.js';
 import { systemClock, type Clock } from './core/clock.js';
+import { createEventHub, type EventHub } from './core/events.js';
 import type { Logger } from './core/log.js';
 import { systemRandom, type Random } from './core/random.js';
 import { SqsError } from './errors/catalog.js';
@@ -33,6 +34,8 @@ export interface FerryServer {
   /** Graceful stop: refuse new requests, answer long polls empty, finish in-flight, close storage. */
   close(): Promise<void>;
   readonly engine: StorageEngine;
+  /** Message events of this process (metrics, console journey, test spies subscribe here). */
+  readonly events: EventHub;
 }
 
 /** How often expired messages, dedup entries and tombstones are swept. */
@@ -74,6 +77,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   // The receipt-handle key is created once per store, so receipts survive restarts (and, on a shared
   // store, work across nodes).
   const services = await createActionServices({ engine, clock, random });
+  const events = createEventHub((err) => log.error({ err }, 'event listener failed'));
   const settings: ActionSettings = {
     region: config.region,
     accountId: config.accountId,
@@ -97,7 +101,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     return base;
   };
 
-  const contextFor = (meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal'>): ActionContext => ({
+  const contextFor = (meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId'>): ActionContext => ({
     engine,
     clock,
     random,
@@ -108,6 +112,8 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     signal: meta.signal,
     services,
     reportUnexpected: (err) => log.error({ reqId: meta.requestId, err }, 'batch entry failed'),
+    accessKeyId: meta.accessKeyId,
+    events,
   });
 
   const http = createHttpServer({
@@ -131,6 +137,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   let closing: Promise<void> | undefined;
   return {
     engine,
+    events,
     async listen() {
       const { port } = await http.listen(config.port, config.host);
       boundPort = port;

@@ -5,6 +5,7 @@
  */
 import * as M from '../errors/messages.js';
 import { resolveQueue } from './common.js';
+import { emitVisibilityChanged } from './events.js';
 import { decodeFor, entryError } from './receipts.js';
 import type { ActionHandler } from './types.js';
 import { LIMITS } from './validation/limits.js';
@@ -24,5 +25,6 @@ export const changeMessageVisibility: ActionHandler<'ChangeMessageVisibility'> =
     maxTotalMs: MAX_TOTAL_VISIBILITY_MS,
   });
   if (r && !r.ok) throw entryError(r, q, input.ReceiptHandle, v);
+  emitVisibilityChanged(ctx, q, [{ ref: ref.ref, visibilityTimeoutMs: v * 1000 }]);
   return {};
 };

@@ -6,6 +6,7 @@ import * as M from '../errors/messages.js';
 import type { ReceiptRef } from '../storage/engine.js';
 import { MAX_TOTAL_VISIBILITY_MS } from './changeMessageVisibility.js';
 import { failedEntry, resolveQueue, validateBatch } from './common.js';
+import { emitVisibilityChanged } from './events.js';
 import { decodeFor, entryError } from './receipts.js';
 import type { ActionHandler, BatchIdEntry, BatchResultErrorEntry } from './types.js';
 import { LIMITS } from './validation/limits.js';
@@ -32,11 +33,15 @@ export const changeMessageVisibilityBatch: ActionHandler<'ChangeMessageVisibilit
       entries: valid.map((x) => ({ ...x.ref, visibilityTimeoutMs: x.v * 1000 })),
       maxTotalMs: MAX_TOTAL_VISIBILITY_MS,
     });
+    const changed: Array<{ ref: string; visibilityTimeoutMs: number }> = [];
     valid.forEach((x, i) => {
       const r = results[i]!;
-      if (r.ok) successful.push({ Id: x.id });
-      else failed.push(failedEntry(x.id, entryError(r, q, x.handle, x.v), ctx));
+      if (r.ok) {
+        successful.push({ Id: x.id });
+        changed.push({ ref: x.ref.ref, visibilityTimeoutMs: x.v * 1000 });
+      } else failed.push(failedEntry(x.id, entryError(r, q, x.handle, x.v), ctx));
     });
+    emitVisibilityChanged(ctx, q, changed);
   }
   return { Successful: successful, Failed: failed };
 };

@@ -3,6 +3,7 @@
  * a message already gone is a silent success); FIFO queues only the current, unexpired receipt.
  */
 import { resolveQueue } from './common.js';
+import { emitDeleted } from './events.js';
 import { decodeFor, entryError } from './receipts.js';
 import type { ActionHandler } from './types.js';
 
@@ -11,5 +12,6 @@ export const deleteMessage: ActionHandler<'DeleteMessage'> = async (input, ctx) 
   const ref = decodeFor(ctx, q, input.ReceiptHandle);
   const [r] = await ctx.engine.messageDelete({ queueId: q.id, receipts: [ref] });
   if (r && !r.ok) throw entryError(r, q, input.ReceiptHandle);
+  emitDeleted(ctx, q, [ref.ref]);
   return {};
 };

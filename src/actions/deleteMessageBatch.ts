@@ -4,6 +4,7 @@
  */
 import type { ReceiptRef } from '../storage/engine.js';
 import { failedEntry, resolveQueue, validateBatch } from './common.js';
+import { emitDeleted } from './events.js';
 import { decodeFor, entryError } from './receipts.js';
 import type { ActionHandler, BatchIdEntry, BatchResultErrorEntry } from './types.js';
 
@@ -22,11 +23,15 @@ export const deleteMessageBatch: ActionHandler<'DeleteMessageBatch'> = async (in
   const successful: BatchIdEntry[] = [];
   if (valid.length > 0) {
     const results = await ctx.engine.messageDelete({ queueId: q.id, receipts: valid.map((v) => v.ref) });
+    const deleted: string[] = [];
     valid.forEach((v, i) => {
       const r = results[i]!;
-      if (r.ok) successful.push({ Id: v.id });
-      else failed.push(failedEntry(v.id, entryError(r, q, v.handle), ctx));
+      if (r.ok) {
+        successful.push({ Id: v.id });
+        deleted.push(v.ref.ref);
+      } else failed.push(failedEntry(v.id, entryError(r, q, v.handle), ctx));
     });
+    emitDeleted(ctx, q, deleted);
   }
   return { Successful: successful, Failed: failed };
 };

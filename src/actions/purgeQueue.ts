@@ -6,6 +6,7 @@
 import { isDomainError } from '../errors/domain.js';
 import * as M from '../errors/messages.js';
 import { resolveQueue } from './common.js';
+import { emitQueueEvent } from './events.js';
 import type { ActionHandler } from './types.js';
 
 export const purgeQueue: ActionHandler<'PurgeQueue'> = async (input, ctx) => {
@@ -16,5 +17,6 @@ export const purgeQueue: ActionHandler<'PurgeQueue'> = async (input, ctx) => {
     if (isDomainError(e, 'PurgeInProgress')) throw M.purgeInProgress(q.name);
     throw e;
   }
+  emitQueueEvent(ctx, q, 'purged');
   return {};
 };

@@ -8,6 +8,7 @@
 import { md5OfAttributes } from '../core/md5.js';
 import type { QueueRecord, ReceivedMessage } from '../storage/engine.js';
 import { intAttr, resolveQueue } from './common.js';
+import { emitReceiveAttempt, emitReceived } from './events.js';
 import type { ActionContext, ActionHandler, Message, ReceiveMessageInput } from './types.js';
 import { LIMITS } from './validation/limits.js';
 import { filterMessageAttributes, requestedSystemAttributes, validateReceiveParams } from './validation/receive.js';
@@ -57,6 +58,12 @@ function toMessage(m: ReceivedMessage, q: QueueRecord, input: ReceiveMessageInpu
  */
 const noMessages = (): { Messages?: Message[] } => ({});
 
+/** A call that ends with nothing delivered: one empty receive (CloudWatch's NumberOfEmptyReceives). */
+function emptyReceive(ctx: ActionContext, q: QueueRecord, visibility: number): { Messages?: Message[] } {
+  emitReceived(ctx, q, [], visibility * 1000);
+  return noMessages();
+}
+
 export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx) => {
   validateReceiveParams(input);
   const q = await resolveQueue(ctx, input.QueueUrl);
@@ -82,20 +89,22 @@ export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx
       if (woken) ctx.services.passWake?.(q.id);
       throw e;
     }
+    emitReceiveAttempt(ctx, q, res);
     if (res.messages.length > 0) {
       // Took messages after a wake: others may remain, so the next waiter gets a turn.
       if (woken) ctx.services.passWake?.(q.id);
+      emitReceived(ctx, q, res.messages, visibility * 1000);
       return { Messages: res.messages.map((m) => toMessage(m, q, input, ctx, wanted)) };
     }
     const now = ctx.clock.now();
-    if (wait === 0 || ctx.signal.aborted || now >= deadline) return noMessages();
+    if (wait === 0 || ctx.signal.aborted || now >= deadline) return emptyReceive(ctx, q, visibility);
     // Never spin: a reported availability time already past still waits a few ms for a wake.
     const until = Math.max(Math.min(deadline, res.nextVisibleAt ?? deadline), now + 10);
     woken = await ctx.services.waitForMessages(q.id, until, ctx.signal, seq);
     if (ctx.signal.aborted) {
       // Woken but leaving without trying: the wake must not be lost.
       if (woken) ctx.services.passWake?.(q.id);
-      return noMessages();
+      return emptyReceive(ctx, q, visibility);
     }
   }
 };

@@ -5,6 +5,7 @@
  * counting body + attribute names, types and values.
  */
 import { intAttr, resolveQueue } from './common.js';
+import { emitSent } from './events.js';
 import { sendResultFields, toSendParams } from './sendCommon.js';
 import type { ActionHandler } from './types.js';
 import { LIMITS } from './validation/limits.js';
@@ -18,6 +19,8 @@ export const sendMessage: ActionHandler<'SendMessage'> = async (input, ctx) => {
   }
   validateMessage(input, q.fifo, intAttr(q, 'MaximumMessageSize', LIMITS.maxMessageSizeMax));
   const p = toSendParams(input, q, ctx);
-  const [r] = await ctx.engine.messageSend({ queueId: q.id, messages: [p], dedupWindowMs: LIMITS.dedupWindowMs });
+  const results = await ctx.engine.messageSend({ queueId: q.id, messages: [p], dedupWindowMs: LIMITS.dedupWindowMs });
+  emitSent(ctx, q, [p], results);
+  const r = results[0];
   return sendResultFields(p, r!.messageId, r!.sequenceNumber);
 };

@@ -6,6 +6,7 @@
  * The valid entries are stored atomically in one engine call (FIFO sequence numbers in entry order).
  */
 import { failedEntry, intAttr, resolveQueue, validateBatch } from './common.js';
+import { emitSent } from './events.js';
 import { sendResultFields, toSendParams } from './sendCommon.js';
 import type { ActionHandler, BatchResultErrorEntry, SendMessageBatchResultEntry } from './types.js';
 import type { SendMessageParams } from '../storage/engine.js';
@@ -56,6 +57,7 @@ export const sendMessageBatch: ActionHandler<'SendMessageBatch'> = async (input,
   const successful: SendMessageBatchResultEntry[] = [];
   if (params.length > 0) {
     const results = await ctx.engine.messageSend({ queueId: q.id, messages: params, dedupWindowMs: LIMITS.dedupWindowMs });
+    emitSent(ctx, q, params, results);
     for (let i = 0; i < params.length; i++) {
       const r = results[i]!;
       // Id first, then the shared fields in their usual order (the JSON key order clients see).

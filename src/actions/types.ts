@@ -11,6 +11,7 @@
 
 import type { CancelSignal } from '../core/cancel.js';
 import type { Clock } from '../core/clock.js';
+import type { EventSink } from '../core/events.js';
 import type { Random } from '../core/random.js';
 import type { StorageEngine } from '../storage/engine.js';
 
@@ -356,6 +357,13 @@ export interface ActionContext {
    * by the HTTP listener instead.) Absent: not logged.
    */
   readonly reportUnexpected?: (err: unknown) => void;
+  /** The access key that signed the request (auth sigv4); absent when unsigned (auth off). */
+  readonly accessKeyId?: string;
+  /**
+   * Message events (core/events.ts), emitted after each committed outcome for metrics, the console's
+   * message journey and test spies. Absent: nothing is emitted.
+   */
+  readonly events?: EventSink;
 }
 
 /** Shared services, created once per server. Implemented in runtime/index.ts. */

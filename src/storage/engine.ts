@@ -199,6 +199,12 @@ export interface ReceiveResult {
    * clock) translates the instant into that clock.
    */
   nextVisibleAt?: number;
+  /**
+   * Messages this receive moved to the queue's dead-letter queue instead of delivering them
+   * (receiveCount would have exceeded maxReceiveCount), in the order they were moved. `ref` is the
+   * message's reference in the source queue (receipts issued there carry it). Absent or empty: none.
+   */
+  deadLettered?: Array<{ messageId: string; ref: string; targetQueueId: string }>;
 }
 
 /** A receipt handle after the action layer verified its MAC. */
