@@ -7,8 +7,17 @@
 import type pg from 'pg';
 
 import { DomainError } from '../../errors/domain.js';
-import type { QueueCreateParams, QueueCreateResult, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
-import { byQueueName, checkNameReuse, checkPurgeInterval, mergeAttributes, mergeTags, removeTags, retentionCutoff } from '../semantics/index.js';
+import type { GaugeSnapshot, QueueCreateParams, QueueCreateResult, QueueGauges, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
+import {
+  byQueueName,
+  checkNameReuse,
+  checkPurgeInterval,
+  mergeAttributes,
+  mergeTags,
+  POISON_PILL_RECEIVES,
+  removeTags,
+  retentionCutoff,
+} from '../semantics/index.js';
 import type { PgContext } from './context.js';
 import { freezeQueue, type QueueRow } from './rows.js';
 import {
@@ -18,6 +27,8 @@ import {
   Q_DELETE_QUEUE_GROUPS,
   Q_DELETE_QUEUE_MESSAGES,
   Q_DELETE_QUEUE_MOVE_TASKS,
+  Q_GAUGE_QUEUES,
+  Q_GAUGES,
   Q_LAST_PURGE,
   Q_META_GET,
   Q_META_INSERT,
@@ -171,4 +182,39 @@ export async function statsOf(c: pg.Pool | pg.ClientBase, q: QueueRecord, now: n
   const r = await c.query<QueueStats>(Q_QUEUE_STATS, [q.id, now, retentionCutoff(q, now)]);
   const s = r.rows[0]!;
   return { visible: Number(s.visible), inflight: Number(s.inflight), delayed: Number(s.delayed) };
+}
+
+/**
+ * @see StorageEngine.queueGauges — the queue list with "now" (retention is interpreted in JS by
+ * semantics), then one statement for every queue's gauges (sql/queues.Q_GAUGES). Asynchronous like
+ * every statement here: the counting happens in the database, not on the event loop.
+ */
+export async function queueGauges(ctx: PgContext): Promise<GaugeSnapshot> {
+  const qs = (await ctx.one<Pick<QueueRow, 'id' | 'name' | 'fifo' | 'attributes'> & { now: number }>(Q_GAUGE_QUEUES, [ctx.nowParam()])).rows;
+  if (qs.length === 0) return { at: ctx.testClock?.now() ?? Date.now(), queues: [] };
+  const now = qs[0]!.now;
+  const cutoffs = qs.map((q) => retentionCutoff({ attributes: JSON.parse(q.attributes) as Record<string, string> }, now));
+  const r = await ctx.one<{ id: string; visible: string; inflight: string; delayed: string; oldest: number | null; groups: string }>(Q_GAUGES, [
+    qs.map((q) => q.id),
+    cutoffs,
+    qs.map((q) => q.fifo),
+    now,
+    POISON_PILL_RECEIVES,
+  ]);
+  const byId = new Map(qs.map((q) => [q.id, q]));
+  const queues = r.rows.map((row): QueueGauges => {
+    const q = byId.get(row.id)!;
+    const g: QueueGauges = {
+      queueId: row.id,
+      name: q.name,
+      fifo: q.fifo,
+      visible: Number(row.visible),
+      inflight: Number(row.inflight),
+      delayed: Number(row.delayed),
+      groupsWithInflight: Number(row.groups),
+    };
+    if (row.oldest !== null) g.oldestSentAt = row.oldest;
+    return g;
+  });
+  return { at: now, queues: queues.sort(byQueueName) };
 }

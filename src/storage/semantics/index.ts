@@ -10,6 +10,7 @@
  *  - attempts.ts   FIFO ReceiveRequestAttemptId replay
  *  - dedup.ts      FIFO deduplication keys and window
  *  - fifo.ts       sequence numbers, message-group readiness
+ *  - gauges.ts     which messages CloudWatch's ApproximateAgeOfOldestMessage counts
  *  - limits.ts     in-flight cap (OverLimit)
  *  - moveTasks.ts  move-task states, transitions and FailureReason texts
  *  - queues.ts     attribute and tag merges, queue list order
@@ -19,6 +20,7 @@ export * from './attempts.js';
 export * from './dedup.js';
 export * from './entries.js';
 export * from './fifo.js';
+export * from './gauges.js';
 export * from './limits.js';
 export * from './moveTasks.js';
 export * from './queues.js';

@@ -10,8 +10,10 @@
  *  - moveTasks.ts  message move tasks
  *  - sweep.ts      housekeeping
  *  - batch.ts      transaction control of the group commit, diagnostics
+ *  - gauges.ts     queueGauges (every queue's CloudWatch gauges at once)
  */
 export * from './batch.js';
+export * from './gauges.js';
 export * from './hot.js';
 export * from './messages.js';
 export * from './moveTasks.js';
