@@ -17,7 +17,10 @@ import { systemRandom, type Random } from './core/random.js';
 import { SqsError } from './errors/catalog.js';
 import { createHttpServer, type RequestMeta } from './http/listener.js';
 import { createSigV4Verifier, type SigV4Credential } from './http/sigv4.js';
-import type { StorageEngine } from './storage/engine.js';
+import { startupBanner } from './banner.js';
+import { VERSION } from './core/version.js';
+import { createMonitoring, StorageMetrics, type Monitoring, type Route } from './monitoring/index.js';
+import type { StorageEngine, StorageObserver } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
 import { PostgresEngine } from './storage/postgres/index.js';
 import { SqliteEngine } from './storage/sqlite/index.js';
@@ -26,6 +29,8 @@ export interface ServerDeps {
   clock?: Clock;
   random?: Random;
   logger: Logger;
+  /** Also log the startup as a readable block (for pino-pretty on a terminal; JSON logs get one line). */
+  humanBanner?: boolean;
 }
 
 export interface FerryServer {
@@ -36,6 +41,8 @@ export interface FerryServer {
   readonly engine: StorageEngine;
   /** Message events of this process (metrics, console journey, test spies subscribe here). */
   readonly events: EventHub;
+  /** Metrics and the console's QueueMonitor (undefined when neither /metrics nor the console is on). */
+  readonly monitoring: Monitoring | undefined;
 }
 
 /** How often expired messages, dedup entries and tombstones are swept. */
@@ -45,14 +52,14 @@ const AWS_COOLDOWN_MS = 60_000;
 /** Queue host names we are willing to echo back into queue URLs. */
 const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
-export function makeEngine(config: FerryConfig, clock: Clock, random: Random, log?: Logger): StorageEngine {
+export function makeEngine(config: FerryConfig, clock: Clock, random: Random, log?: Logger, observer?: StorageObserver): StorageEngine {
   switch (config.storage) {
     case 'memory':
-      return new MemoryEngine({ clock, random });
+      return new MemoryEngine({ clock, random, observer });
     case 'sqlite': {
       const dir = resolve(config.dataDir);
       mkdirSync(dir, { recursive: true });
-      return new SqliteEngine({ path: join(dir, 'ferry.db'), clock, random });
+      return new SqliteEngine({ path: join(dir, 'ferry.db'), clock, random, observer });
     }
     case 'postgres':
       // Times come from the database clock (timeSource 'database'); `clock` only measures this
@@ -63,6 +70,7 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random, lo
         poolSize: config.databasePoolSize,
         clock,
         random,
+        observer,
         warn: (msg, detail) => log?.warn(detail ?? {}, msg),
       });
   }
@@ -72,12 +80,37 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? systemRandom;
   const log = deps.logger;
-  const engine = makeEngine(config, clock, random, log);
+  // Monitoring serves /metrics and the console's queue views. CONSOLE: when the console is on
+  // (the console branch adds `config.console`), monitoring is needed even with --metrics off.
+  const consoleOn = false;
+  const storageMetrics = config.metrics || consoleOn ? new StorageMetrics() : undefined;
+  const engine = makeEngine(config, clock, random, log, storageMetrics);
   await engine.init();
   // The receipt-handle key is created once per store, so receipts survive restarts (and, on a shared
   // store, work across nodes).
   const services = await createActionServices({ engine, clock, random });
   const events = createEventHub((err) => log.error({ err }, 'event listener failed'));
+  const monitoring =
+    storageMetrics === undefined
+      ? undefined
+      : createMonitoring({
+          engine,
+          events,
+          clock,
+          storage: storageMetrics,
+          longPollsWaiting: () => services.longPollsWaiting(),
+          endpoint: config.metrics
+            ? {
+                token: config.metricsToken,
+                port: config.metricsPort,
+                host: config.metricsHost ?? config.host,
+                queueGauges: config.metricsQueueGauges,
+              }
+            : undefined,
+          gaugeMaxAgeMs: config.metricsGaugeCacheMs,
+          build: { version: VERSION, storage: config.storage },
+          warn: (detail, msg) => log.warn(detail, msg),
+        });
   const settings: ActionSettings = {
     region: config.region,
     accountId: config.accountId,
@@ -101,7 +134,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     return base;
   };
 
-  const contextFor = (meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId'>): ActionContext => ({
+  const contextFor = (meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId' | 'longPollMs'>): ActionContext => ({
     engine,
     clock,
     random,
@@ -114,12 +147,20 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     reportUnexpected: (err) => log.error({ reqId: meta.requestId, err }, 'batch entry failed'),
     accessKeyId: meta.accessKeyId,
     events,
+    noteLongPoll: (ms) => {
+      meta.longPollMs = ms;
+    },
   });
 
+  // Routes served before the SQS API (CONSOLE: the console's routes join this list).
+  const routes: Route[] = monitoring?.route === undefined ? [] : [monitoring.route];
   const http = createHttpServer({
     logger: log,
     maxBodyBytes: config.maxBodyBytes,
     isReady: () => ready,
+    extraRoutes: routes.length === 0 ? undefined : (req, res) => routes.some((r) => r(req, res)),
+    onRequest: monitoring === undefined ? undefined : (action, code, ms) => monitoring.recordRequest(action, code, ms),
+    slowRequestMs: config.slowRequestMs,
     verifier: config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: credentialsOf(config), clock }) : undefined,
     dispatch: (action, input, meta) => dispatchAction(action, input as never, contextFor(meta)),
   });
@@ -138,22 +179,35 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   return {
     engine,
     events,
+    monitoring,
     async listen() {
       const { port } = await http.listen(config.port, config.host);
       boundPort = port;
+      const { metricsPort } = (await monitoring?.start()) ?? {};
       services.start();
       ready = true;
       const url = `http://${hostForUrl(config.host)}:${port}`;
-      log.info(
-        { url, storage: config.storage, auth: config.auth, dataDir: config.storage === 'sqlite' ? resolve(config.dataDir) : undefined },
-        'ferry listening',
-      );
+      const banner = startupBanner({
+        version: VERSION,
+        url,
+        config,
+        metricsUrl: !config.metrics
+          ? undefined
+          : metricsPort === undefined
+            ? `${url}/metrics`
+            : `http://${hostForUrl(config.metricsHost ?? config.host)}:${metricsPort}/metrics`,
+        // CONSOLE: the console's URL (`${url}/console`) unless `--console off`.
+        consoleUrl: undefined,
+      });
+      log.info(banner.fields, 'ferry listening');
+      if (deps.humanBanner) log.info(banner.text);
       return { port, url };
     },
     close() {
       closing ??= (async () => {
         ready = false;
         clearInterval(sweeper);
+        await monitoring?.close();
         await http.close();
         await services.close();
         await engine.close();

@@ -364,6 +364,11 @@ export interface ActionContext {
    * message journey and test spies. Absent: nothing is emitted.
    */
   readonly events?: EventSink;
+  /**
+   * A ReceiveMessage long poll reports its wait (WaitTimeSeconds, else the queue's
+   * ReceiveMessageWaitTimeSeconds, in ms), so the request log does not call a full wait slow.
+   */
+  readonly noteLongPoll?: (waitMs: number) => void;
 }
 
 /** Shared services, created once per server. Implemented in runtime/index.ts. */

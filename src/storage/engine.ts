@@ -106,6 +106,11 @@ export interface QueueGauges extends QueueStats {
    * flight (FIFO queues; on a standard queue, the groups of fair-queue messages, 0 without any).
    */
   groupsWithInflight: number;
+  /**
+   * The name of the dead-letter queue this queue's RedrivePolicy names (semantics.redrivePlan), whether
+   * or not that queue exists; undefined without a policy. Lets monitoring tell dead-letter queues apart.
+   */
+  deadLetterTarget?: string;
 }
 
 /** Every queue's gauges, read together. */

@@ -2079,7 +2079,29 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
           oldestSentAt: t0,
           groupsWithInflight: 0,
         });
-        assert.deepEqual(await gaugesOf(h, 'src'), { name: 'src', fifo: false, visible: 0, inflight: 0, delayed: 0, groupsWithInflight: 0 });
+        assert.deepEqual(await gaugesOf(h, 'src'), {
+          name: 'src',
+          fifo: false,
+          visible: 0,
+          inflight: 0,
+          delayed: 0,
+          groupsWithInflight: 0,
+          deadLetterTarget: 'dlq',
+        });
+      });
+
+      test('deadLetterTarget: the queue a RedrivePolicy names, existing or not; none without a usable policy', async (h) => {
+        await h.queue('a', { attributes: { RedrivePolicy: redrive('nowhere', 3) } });
+        await h.queue('b', { attributes: { RedrivePolicy: '{"deadLetterTargetArn":' } });
+        await h.queue('c');
+        assert.deepEqual(
+          (await h.engine.queueGauges()).queues.map((g) => [g.name, g.deadLetterTarget]),
+          [
+            ['a', 'nowhere'],
+            ['b', undefined],
+            ['c', undefined],
+          ],
+        );
       });
     });
 

@@ -133,6 +133,7 @@ export function queueGauges(s: Store): GaugeSnapshot {
     };
     const oldest = oldestSentAt(q);
     if (oldest !== undefined) g.oldestSentAt = oldest;
+    if (q.redrive !== undefined) g.deadLetterTarget = q.redrive.dlqName;
     queues.push(g);
   }
   return { at: now, queues: queues.sort(byQueueName) };

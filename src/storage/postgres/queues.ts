@@ -15,6 +15,7 @@ import {
   mergeAttributes,
   mergeTags,
   POISON_PILL_RECEIVES,
+  redrivePlan,
   removeTags,
   retentionCutoff,
 } from '../semantics/index.js';
@@ -193,7 +194,9 @@ export async function queueGauges(ctx: PgContext): Promise<GaugeSnapshot> {
   const qs = (await ctx.one<Pick<QueueRow, 'id' | 'name' | 'fifo' | 'attributes'> & { now: number }>(Q_GAUGE_QUEUES, [ctx.nowParam()])).rows;
   if (qs.length === 0) return { at: ctx.testClock?.now() ?? Date.now(), queues: [] };
   const now = qs[0]!.now;
-  const cutoffs = qs.map((q) => retentionCutoff({ attributes: JSON.parse(q.attributes) as Record<string, string> }, now));
+  const attrs = qs.map((q) => JSON.parse(q.attributes) as Record<string, string>);
+  const cutoffs = attrs.map((attributes) => retentionCutoff({ attributes }, now));
+  const targets = new Map(qs.map((q, i) => [q.id, redrivePlan({ name: q.name, attributes: attrs[i]! })?.dlqName]));
   const r = await ctx.one<{ id: string; visible: string; inflight: string; delayed: string; oldest: number | null; groups: string }>(Q_GAUGES, [
     qs.map((q) => q.id),
     cutoffs,
@@ -214,6 +217,8 @@ export async function queueGauges(ctx: PgContext): Promise<GaugeSnapshot> {
       groupsWithInflight: Number(row.groups),
     };
     if (row.oldest !== null) g.oldestSentAt = row.oldest;
+    const target = targets.get(row.id);
+    if (target !== undefined) g.deadLetterTarget = target;
     return g;
   });
   return { at: now, queues: queues.sort(byQueueName) };

@@ -16,7 +16,7 @@ import type Database from 'better-sqlite3';
 
 import { DomainError } from '../../errors/domain.js';
 import type { GaugeSnapshot, QueueGauges } from '../engine.js';
-import { byQueueName, POISON_PILL_RECEIVES, retentionCutoff } from '../semantics/index.js';
+import { byQueueName, POISON_PILL_RECEIVES, redrivePlan, retentionCutoff } from '../semantics/index.js';
 import { GAUGES_ALL, GAUGES_QUEUES } from './sql/index.js';
 
 interface GaugeRow {
@@ -39,8 +39,12 @@ interface GaugeRow {
  */
 export function readGauges(db: Database.Database, prepare: (sql: string) => Database.Statement, now: number): GaugeSnapshot {
   return db.transaction(() => {
-    const queues = prepare(GAUGES_QUEUES).all() as Array<{ id: string; name: string; fifo: number; attributes: string }>;
-    const arg = queues.map((q) => [q.id, q.name, q.fifo, retentionCutoff({ attributes: JSON.parse(q.attributes) as Record<string, string> }, now)]);
+    const queues = (prepare(GAUGES_QUEUES).all() as Array<{ id: string; name: string; fifo: number; attributes: string }>).map((q) => ({
+      ...q,
+      attributes: JSON.parse(q.attributes) as Record<string, string>,
+    }));
+    const arg = queues.map((q) => [q.id, q.name, q.fifo, retentionCutoff(q, now)]);
+    const targets = new Map(queues.map((q) => [q.id, redrivePlan(q)?.dlqName]));
     const rows = prepare(GAUGES_ALL).all({ queues: JSON.stringify(arg), now, pill: POISON_PILL_RECEIVES }) as GaugeRow[];
     const out = rows.map((r): QueueGauges => {
       const g: QueueGauges = {
@@ -53,6 +57,8 @@ export function readGauges(db: Database.Database, prepare: (sql: string) => Data
         groupsWithInflight: r.groups,
       };
       if (r.oldest !== null) g.oldestSentAt = r.oldest;
+      const target = targets.get(r.id);
+      if (target !== undefined) g.deadLetterTarget = target;
       return g;
     });
     return { at: now, queues: out.sort(byQueueName) };

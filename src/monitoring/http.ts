@@ -1,0 +1,96 @@
+/**
+ * `GET /metrics` (and HEAD): the Prometheus text format of the server's registry. Mounted on the API
+ * listener through its `extraRoutes` seam, or on a listener of its own (`--metrics-port`, bound to
+ * `--metrics-host`). With a token (`--metrics-token`), a request must carry `Authorization: Bearer
+ * <token>` (compared in constant time); otherwise 401 with `WWW-Authenticate: Bearer`.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { Registry } from 'prom-client';
+
+export const METRICS_PATH = '/metrics';
+
+/** A route for the HTTP listener: true when it handled the request. */
+export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+
+/** The /metrics route. `onError` hears of a scrape that failed (answered 500). */
+export function metricsRoute(registry: Registry, token: string | undefined, onError: (err: unknown) => void = () => undefined): Route {
+  const expected = token === undefined ? undefined : Buffer.from(`Bearer ${token}`);
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    if ((q === -1 ? url : url.slice(0, q)) !== METRICS_PATH) return false;
+    req.resume();
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Length': 0 });
+      res.end();
+      return true;
+    }
+    if (expected !== undefined && !authorized(req.headers.authorization, expected)) {
+      const body = 'Unauthorized: /metrics needs the bearer token (--metrics-token)\n';
+      res.writeHead(401, {
+        'WWW-Authenticate': 'Bearer realm="ferry-metrics"',
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+      });
+      res.end(body);
+      return true;
+    }
+    registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'Content-Type': registry.contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+        res.end(method === 'HEAD' ? undefined : text);
+      },
+      (err: unknown) => {
+        onError(err);
+        const body = 'metrics collection failed\n';
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+      },
+    );
+    return true;
+  };
+}
+
+function authorized(header: string | undefined, expected: Buffer): boolean {
+  if (header === undefined) return false;
+  const got = Buffer.from(header);
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+/** A listener that serves only `route` (404 for anything else). */
+export interface RouteListener {
+  listen(port: number, host: string): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+
+export function routeListener(route: Route): RouteListener {
+  const server = http.createServer((req, res) => {
+    if (route(req, res)) return;
+    req.resume();
+    res.writeHead(404, { 'Content-Length': 0 });
+    res.end();
+  });
+  server.keepAliveTimeout = 5_000;
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve({ port: (server.address() as AddressInfo).port });
+        });
+      });
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
