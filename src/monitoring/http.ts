@@ -8,15 +8,15 @@ import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { Registry } from 'prom-client';
+import { CONTENT_TYPE } from './exposition.js';
 
 export const METRICS_PATH = '/metrics';
 
 /** A route for the HTTP listener: true when it handled the request. */
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
-/** The /metrics route. `onError` hears of a scrape that failed (answered 500). */
-export function metricsRoute(registry: Registry, token: string | undefined, onError: (err: unknown) => void = () => undefined): Route {
+/** The /metrics route serving `text()`. `onError` hears of a scrape that failed (answered 500). */
+export function metricsRoute(text: () => Promise<string>, token: string | undefined, onError: (err: unknown) => void = () => undefined): Route {
   const expected = token === undefined ? undefined : Buffer.from(`Bearer ${token}`);
   return (req, res) => {
     const url = req.url ?? '/';
@@ -39,10 +39,10 @@ export function metricsRoute(registry: Registry, token: string | undefined, onEr
       res.end(body);
       return true;
     }
-    registry.metrics().then(
-      (text) => {
-        res.writeHead(200, { 'Content-Type': registry.contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
-        res.end(method === 'HEAD' ? undefined : text);
+    text().then(
+      (body) => {
+        res.writeHead(200, { 'Content-Type': CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+        res.end(method === 'HEAD' ? undefined : body);
       },
       (err: unknown) => {
         onError(err);

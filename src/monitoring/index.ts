@@ -16,7 +16,7 @@ import type { Clock } from '../core/clock.js';
 import type { EventHub } from '../core/events.js';
 import type { StorageEngine } from '../storage/engine.js';
 import { CounterSet, RequestCounters } from './counters.js';
-import { createRegistry } from './exposition.js';
+import { createExposition } from './exposition.js';
 import { GaugeCache } from './gaugeCache.js';
 import { REQUEST_BUCKETS } from './histogram.js';
 import { DEFAULT_HISTORY, type HistoryShape } from './history.js';
@@ -62,7 +62,10 @@ export interface MonitoringOptions {
 }
 
 export interface Monitoring {
+  /** The server's prom-client registry (build info, default process and Node.js metrics). */
   readonly registry: Registry;
+  /** The whole /metrics text: Ferry's families, then the registry's. */
+  metrics(): Promise<string>;
   /** The console's view; `sample()` takes a history sample now. */
   readonly monitor: QueueMonitorImpl;
   readonly storage: StorageMetrics;
@@ -101,7 +104,7 @@ export function createMonitoring(o: MonitoringOptions): Monitoring {
     (err) => warnSometimes(err, 'reading queue gauges failed'),
   );
   const monitor = new QueueMonitorImpl(gauges, counters, clock, o.history ?? DEFAULT_HISTORY);
-  const registry = createRegistry({
+  const exposition = createExposition({
     counters,
     requests,
     storage,
@@ -111,13 +114,15 @@ export function createMonitoring(o: MonitoringOptions): Monitoring {
     build: o.build,
   });
   const endpoint = o.endpoint;
-  const route = endpoint === undefined ? undefined : metricsRoute(registry, endpoint.token, (err) => warnSometimes(err, 'metrics scrape failed'));
+  const route =
+    endpoint === undefined ? undefined : metricsRoute(() => exposition.text(), endpoint.token, (err) => warnSometimes(err, 'metrics scrape failed'));
   let own: RouteListener | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
   return {
-    registry,
+    registry: exposition.registry,
+    metrics: () => exposition.text(),
     monitor,
     storage,
     recordRequest(action, code, ms) {

@@ -385,3 +385,43 @@ describe('metrics endpoint options [memory]', () => {
     }
   });
 });
+
+describe('metrics with two Ferry processes on one PostgreSQL', { skip: !process.env.FERRY_TEST_DATABASE_URL && 'no test database' }, () => {
+  let a: FerryProcess;
+  let b: FerryProcess;
+  before(async () => {
+    // A reports the queue gauges; B only its own counters (as the README advises).
+    a = await startFerryProcess({ storage: 'postgres', args: ['--metrics-gauge-cache-ms', '0'] });
+    b = await startFerryProcess({ storage: 'postgres', databaseSchema: a.databaseSchema, args: ['--metrics-queue-gauges', 'off'] });
+  });
+  after(async () => {
+    for (const f of [b, a]) {
+      await f?.stop();
+      f?.cleanup();
+    }
+  });
+
+  it('counters per process (they add up), gauges once', async () => {
+    const ca = makeClient('json', a.url);
+    const cb = makeClient('json', b.url);
+    try {
+      const name = unique('shared');
+      const { QueueUrl } = await ca.call<{ QueueUrl: string }>('CreateQueue', { QueueName: name });
+      const q = { queue: name };
+      for (let i = 0; i < 3; i++) await ca.call('SendMessage', { QueueUrl, MessageBody: `a${i}` });
+      await cb.call('SendMessage', { QueueUrl, MessageBody: 'b0' });
+      const got = (await cb.call<{ Messages: Msg[] }>('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 2, VisibilityTimeout: 60 })).Messages;
+      assert.equal(got.length, 2);
+      const [ma, mb] = [await scrape(`${a.url}/metrics`), await scrape(`${b.url}/metrics`)];
+      assert.deepEqual([ma.value('ferry_queue_messages_sent_total', q), mb.value('ferry_queue_messages_sent_total', q)], [3, 1]);
+      assert.deepEqual([ma.value('ferry_queue_messages_received_total', q), mb.value('ferry_queue_messages_received_total', q)], [0, 2]);
+      // The database's view, from A only.
+      assert.equal(ma.value('ferry_queue_messages_visible', q), 2);
+      assert.equal(ma.value('ferry_queue_messages_not_visible', q), 2);
+      assert.equal(mb.series('ferry_queue_messages_visible').length, 0);
+    } finally {
+      ca.destroy();
+      cb.destroy();
+    }
+  });
+});

@@ -265,7 +265,10 @@ export class PostgresEngine implements StorageEngine {
       // and read every message of the queue on every receive. A bitmap scan also never marks the index
       // entries of deleted messages dead, so it would visit each dead row again until VACUUM. (Where no
       // index applies, e.g. listing all queues, PostgreSQL still scans the table.)
-      cfg.options = `-c search_path=${this.schema} -c synchronous_commit=on -c statement_timeout=${this.statementTimeoutMs} -c idle_in_transaction_session_timeout=${this.statementTimeoutMs * 3} -c enable_seqscan=off -c enable_bitmapscan=off`;
+      // jit=off: JIT compilation pays off for long analytic queries, never for index seeks; the one
+      // statement whose estimate crosses jit_above_cost, queueGauges over a million messages, spent
+      // 330 ms compiling for 300 ms of execution (BENCHMARKS.md, "metrics scrape").
+      cfg.options = `-c search_path=${this.schema} -c synchronous_commit=on -c statement_timeout=${this.statementTimeoutMs} -c idle_in_transaction_session_timeout=${this.statementTimeoutMs * 3} -c enable_seqscan=off -c enable_bitmapscan=off -c jit=off`;
     }
     return cfg;
   }

@@ -120,8 +120,8 @@ describe('createMonitoring', () => {
     const b = await mk();
     a.m.recordRequest('ListQueues', 'OK', 3);
     a.m.recordRequest(undefined, 'InvalidAction', 1);
-    const ta = parsePrometheus(await a.m.registry.metrics());
-    const tb = parsePrometheus(await b.m.registry.metrics());
+    const ta = parsePrometheus(await a.m.metrics());
+    const tb = parsePrometheus(await b.m.metrics());
     assert.equal(ta.value('ferry_requests_total', { action: 'ListQueues', code: 'OK' }), 1);
     assert.equal(ta.value('ferry_requests_total', { action: 'unknown', code: 'InvalidAction' }), 1);
     assert.equal(tb.value('ferry_requests_total', { action: 'ListQueues', code: 'OK' }), undefined);
