@@ -128,10 +128,22 @@ const COUNTERS: readonly Counter1[] = [
     (c) => c.sent,
   ],
   ['ferry_queue_messages_received_total', 'Messages returned by ReceiveMessage (NumberOfMessagesReceived).', (c) => c.received],
-  ['ferry_queue_messages_deleted_total', 'Successful deletes with a valid receipt handle, repeated deletes included (NumberOfMessagesDeleted).', (c) => c.deleted],
+  [
+    'ferry_queue_messages_deleted_total',
+    'Successful deletes with a valid receipt handle, repeated deletes included (NumberOfMessagesDeleted).',
+    (c) => c.deleted,
+  ],
   ['ferry_queue_empty_receives_total', 'ReceiveMessage calls that returned no message (NumberOfEmptyReceives).', (c) => c.emptyReceives],
-  ['ferry_queue_deduplicated_sent_messages_total', 'FIFO sends deduplicated and not added to the queue (NumberOfDeduplicatedSentMessages).', (c) => c.deduplicated],
-  ['ferry_queue_messages_moved_to_dlq_total', 'Messages a receive moved to the queue’s dead-letter queue (maxReceiveCount exceeded).', (c) => c.movedToDlq],
+  [
+    'ferry_queue_deduplicated_sent_messages_total',
+    'FIFO sends deduplicated and not added to the queue (NumberOfDeduplicatedSentMessages).',
+    (c) => c.deduplicated,
+  ],
+  [
+    'ferry_queue_messages_moved_to_dlq_total',
+    'Messages a receive moved to the queue’s dead-letter queue (maxReceiveCount exceeded).',
+    (c) => c.movedToDlq,
+  ],
 ];
 
 export function createExposition(src: ExpositionSources): Exposition {
@@ -195,7 +207,8 @@ export function createExposition(src: ExpositionSources): Exposition {
     }
 
     t.family('ferry_requests_total', 'counter', 'SQS API requests by action and result: code OK, or the SQS error code.');
-    for (const [action, codes] of requests.counts) for (const [code, n] of codes) t.sample('ferry_requests_total', `action="${esc(action)}",code="${esc(code)}"`, n);
+    for (const [action, codes] of requests.counts)
+      for (const [code, n] of codes) t.sample('ferry_requests_total', `action="${esc(action)}",code="${esc(code)}"`, n);
     t.family('ferry_request_duration_seconds', 'histogram', 'SQS API request durations by action (long polls include their wait).');
     for (const [action, h] of requests.durations) t.histogram('ferry_request_duration_seconds', `action="${esc(action)}"`, h);
     t.family('ferry_long_polls_waiting', 'gauge', 'ReceiveMessage long polls waiting for messages now.');

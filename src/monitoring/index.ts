@@ -115,7 +115,13 @@ export function createMonitoring(o: MonitoringOptions): Monitoring {
   });
   const endpoint = o.endpoint;
   const route =
-    endpoint === undefined ? undefined : metricsRoute(() => exposition.text(), endpoint.token, (err) => warnSometimes(err, 'metrics scrape failed'));
+    endpoint === undefined
+      ? undefined
+      : metricsRoute(
+          () => exposition.text(),
+          endpoint.token,
+          (err) => warnSometimes(err, 'metrics scrape failed'),
+        );
   let own: RouteListener | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
