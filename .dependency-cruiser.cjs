@@ -22,6 +22,14 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/core/' },
     },
     {
+      name: 'authorization-core-is-pure',
+      severity: 'error',
+      comment:
+        'The authorization core (src/auth/policy/ and src/auth/permissions.ts) is pure: it imports src/core/ and its own files only — no I/O, engine, HTTP, errors/ or node: builtins — so a decision depends on its inputs alone.',
+      from: { path: '^src/auth/(policy/|permissions\\.ts$)' },
+      to: { pathNot: '^src/(core|auth/policy)/' },
+    },
+    {
       name: 'storage-below-actions',
       severity: 'error',
       comment:

@@ -230,18 +230,15 @@ export const tagValueInvalid = (key: string): SqsError =>
 export const tagKeyReserved = (key: string): SqsError => invalidParameter(`Tag keys cannot begin with "aws:". Invalid tag key: ${key}`);
 export const tagsRequired = (param: string): SqsError => missingParameter(param);
 
-// ---- permissions -------------------------------------------------------------------------------
+// ---- authorization (src/auth/policy: wordings live next to the rules, in policy/messages.ts) -------
 
-/** Recorded: "Value X for parameter Label is invalid. Reason: Already exists." */
-export const labelExists = (label: string): SqsError => invalidParameterValue('Label', label, 'Already exists.');
-/** Recorded: "Value X for parameter Label is invalid. Reason: can't find label." */
-export const labelNotFound = (label: string): SqsError => invalidParameterValue('Label', label, "can't find label.");
-export const labelInvalid = (label: string): SqsError =>
-  invalidParameterValue('Label', label, 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
-export const tooManyPermissionActions = (n: number): SqsError => sqsError('OverLimit', `${n} Actions were found, maximum allowed is 7.`);
-export const permissionActionInvalid = (action: string): SqsError =>
-  invalidParameterValue('ActionName.1', `SQS:${action}`, 'Please refer to the appropriate WSDL for a list of valid actions.');
-export const accountIdInvalid = (id: string): SqsError => invalidParameterValue('AWSAccountIds', id, 'An AWS account id must be 12 digits.');
+/** A refused queue Policy or AddPermission/RemovePermission edit (a PolicyError from src/auth). */
+export const policyError = (e: {
+  code: 'InvalidAttributeValue' | 'InvalidParameterValue' | 'OverLimit' | 'MissingParameter';
+  message: string;
+}): SqsError => sqsError(e.code, e.message);
+/** A denial, with the Decision's AWS text ("User: … is not authorized to perform: sqs:… on resource: …"). */
+export const accessDenied = (message: string): SqsError => sqsError('AccessDenied', message);
 
 // ---- move tasks (recorded in test_sqs_move_task.snapshot.json) ---------------------------------
 
