@@ -53,7 +53,11 @@ export function toSendParams(m: MessageParams, q: QueueRecord, ctx: ActionContex
  */
 export function sealBodies(ps: SendMessageParams[], q: QueueRecord, ctx: ActionContext): SendMessageParams[] {
   const sse = ctx.sse;
-  return sse === undefined ? ps : ps.map((p) => ({ ...p, body: sse.encryptBody(q, p.body) }));
+  if (sse === undefined) return ps;
+  return ps.map((p) => {
+    const body = sse.encryptBody(q, p.body);
+    return body === p.body ? p : { ...p, body };
+  });
 }
 
 /** Fields of the send result shared by SendMessage and SendMessageBatch entries. */

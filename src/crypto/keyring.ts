@@ -236,6 +236,8 @@ export class KeyRing {
   setEnabled(ref: string, enabled: boolean, scope?: KeyScope): RingKey {
     const key = this.mustResolve(ref, scope);
     if (key.source === 'env') throw new KeyRingError(`key ${key.id} comes from FERRY_KMS_KEYS and is read-only`);
+    // As AWS managed keys, Ferry's managed key cannot be disabled: every SqsManagedSseEnabled queue would stop.
+    if (key.managed && !enabled) throw new KeyRingError(`key ${key.id} is Ferry's managed key, which cannot be disabled`);
     const next = { ...key, enabled };
     this.byId.set(key.id, next);
     return next;

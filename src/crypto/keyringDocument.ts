@@ -108,13 +108,7 @@ export function parseEnvKeys(text: string, now: number, where = 'FERRY_KMS_KEYS'
   const t = text.trim();
   if (t === '') return [];
   if (t.startsWith('{')) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(t);
-    } catch (e) {
-      throw new KeyRingError(`${where} is not valid JSON: ${(e as Error).message}`);
-    }
-    return fromDocument(doc, 'env', where);
+    return fromDocument(parseSecretJson(t, where), 'env', where);
   }
   const out: RingKey[] = [];
   const entries = t
@@ -146,6 +140,19 @@ export function parseEnvKeys(text: string, now: number, where = 'FERRY_KMS_KEYS'
     });
   });
   return out;
+}
+
+/**
+ * JSON.parse for text that holds key material: V8's syntax errors quote the text around the mistake,
+ * which must not reach a log, so the error names the position only.
+ */
+export function parseSecretJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new KeyRingError(`${where} is not valid JSON${at !== undefined ? ` (at character ${at})` : ''}`);
+  }
 }
 
 /** Strict base64 of exactly 32 bytes (Node's decoder skips junk silently; a typo must not become a key). */

@@ -26,7 +26,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { KeyRingError, type RingKey } from './keyring.js';
-import { fromDocument, toDocument } from './keyringDocument.js';
+import { fromDocument, parseSecretJson, toDocument } from './keyringDocument.js';
 
 /** What identifies a version of the file on disk (to notice a change without reading it). */
 export interface FileStamp {
@@ -59,12 +59,7 @@ export function readKeyRingFile(path: string): KeyRingFileContents | undefined {
   } finally {
     closeSync(fd);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new KeyRingError(`the key ring ${path} is not valid JSON: ${(e as Error).message}`);
-  }
+  const doc = parseSecretJson(text, `the key ring ${path}`);
   const warnings: string[] = [];
   if ((st.mode & 0o077) !== 0) {
     warnings.push(`the key ring ${path} is readable by other users (mode ${(st.mode & 0o777).toString(8)}): chmod 600 ${path}`);

@@ -102,7 +102,7 @@ describe('tamper detection', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=';
     let n = 0;
     for (let i = 0; i < stored.length; i++) {
-      for (const c of [...alphabet, '\u0000', '\u0002', ' ']) {
+      for (const c of [...alphabet, '-', '_', '\u0000', '\u0002', ' ', '\n']) {
         if (c === stored[i]) continue;
         const t = stored.slice(0, i) + c + stored.slice(i + 1);
         assert.equal(outcome(t), 'error', `position ${i} → ${JSON.stringify(c)}`);

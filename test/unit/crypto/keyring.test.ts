@@ -96,8 +96,9 @@ describe('rotation', () => {
     );
   });
 
-  it('setEnabled replaces the record', () => {
+  it('setEnabled replaces the record; the managed key cannot be disabled', () => {
     const { ring: r } = ring();
+    assert.throws(() => r.setEnabled(MANAGED_ALIAS, false), /managed key, which cannot be disabled/);
     assert.equal(r.setEnabled('alias/orders', false).enabled, false);
     assert.equal(r.resolve('orders-key')!.enabled, false);
   });
@@ -261,5 +262,10 @@ describe('FERRY_KMS_KEYS', () => {
     assert.throws(() => parseEnvKeys(`a=${k1}x`, T0), /base64/);
     assert.throws(() => parseEnvKeys(`a=`, T0), /empty/);
     assert.throws(() => parseEnvKeys(`{not json`, T0), /not valid JSON/);
+    // A syntax error never quotes the text (V8's messages do): the key material must not reach a log.
+    assert.throws(
+      () => parseEnvKeys(`{"keys": [${k1}`, T0),
+      (e: unknown) => e instanceof KeyRingError && !e.message.includes(k1.slice(0, 8)),
+    );
   });
 });

@@ -128,6 +128,16 @@ describe('data keys', () => {
     assert.notEqual(w(crypto.encryptBody(sqsQueue(), 'c')), a);
   });
 
+  it('every message gets its own nonce (across refills of the nonce pool)', () => {
+    const { crypto } = setup();
+    const nonces = new Set<string>();
+    for (let i = 0; i < 600; i++) {
+      const env = parseEnvelope(crypto.encryptBody(sqsQueue(), 'same body'));
+      nonces.add(env.bytes.subarray(env.bodyAt, env.bodyAt + 12).toString('hex'));
+    }
+    assert.equal(nonces.size, 600);
+  });
+
   it('a data key retires after maxDataKeyUses encryptions', () => {
     const { crypto } = setup('uses', { maxDataKeyUses: 3 });
     const w = (s: string) => parseEnvelope(s).wrapped.toString('hex');
