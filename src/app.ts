@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import { createEventHub, type EventHub } from './core/events.js';
 import type { Logger } from './core/log.js';
 import { systemRandom, type Random } from './core/random.js';
+import { KeyRingError, messageCryptoFor, openKeyRing, type BodyCipher } from './crypto/index.js';
 import { SqsError } from './errors/catalog.js';
 import { createHttpServer, type RequestMeta } from './http/listener.js';
 import { createSigV4Verifier, type SigV4Credential } from './http/sigv4.js';
@@ -36,6 +37,8 @@ export interface FerryServer {
   readonly engine: StorageEngine;
   /** Message events of this process (metrics, console journey, test spies subscribe here). */
   readonly events: EventHub;
+  /** Encryption at rest: decrypts stored bodies for anything that reads messages beside the actions (browse). */
+  readonly sse: BodyCipher;
 }
 
 /** How often expired messages, dedup entries and tombstones are swept. */
@@ -74,6 +77,8 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const log = deps.logger;
   const engine = makeEngine(config, clock, random, log);
   await engine.init();
+  // Before anything is served: a store whose encrypted messages need a key this key ring lacks stops here.
+  const sse = await openSse(config, engine, clock, random, log);
   // The receipt-handle key is created once per store, so receipts survive restarts (and, on a shared
   // store, work across nodes).
   const services = await createActionServices({ engine, clock, random });
@@ -114,6 +119,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     reportUnexpected: (err) => log.error({ reqId: meta.requestId, err }, 'batch entry failed'),
     accessKeyId: meta.accessKeyId,
     events,
+    sse,
   });
 
   const http = createHttpServer({
@@ -138,6 +144,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   return {
     engine,
     events,
+    sse,
     async listen() {
       const { port } = await http.listen(config.port, config.host);
       boundPort = port;
@@ -162,6 +169,32 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       return closing;
     },
   };
+}
+
+/**
+ * Encryption at rest (crypto/): the key ring from `kmsKeyRing` (default `<dataDir>/keyring.json`; in
+ * memory for `storage: memory`) and `kmsKeys`, bound to this store. A refusal closes the engine and is
+ * a ConfigError (exit code 2) naming what is missing.
+ */
+async function openSse(config: FerryConfig, engine: StorageEngine, clock: Clock, random: Random, log: Logger): Promise<BodyCipher> {
+  const scope = { region: config.region, accountId: config.accountId };
+  const file = config.kmsKeyRing ?? (config.storage === 'memory' ? undefined : join(config.dataDir, 'keyring.json'));
+  try {
+    const opened = await openKeyRing({
+      file: file === undefined ? undefined : resolve(file),
+      envKeys: config.kmsKeys,
+      store: engine,
+      clock,
+      random,
+      scope,
+      log,
+    });
+    return messageCryptoFor(opened, { clock, random, scope });
+  } catch (e) {
+    await engine.close();
+    if (e instanceof KeyRingError) throw new ConfigError(`encryption at rest: ${e.message}`);
+    throw e;
+  }
 }
 
 /** The access keys `auth: sigv4` accepts: the flag/env pair plus the config file's list (the pair wins on a clash). */

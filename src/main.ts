@@ -9,6 +9,7 @@ import { loadConfig } from './config/load.js';
 import { ConfigError, SETTINGS } from './config/schema.js';
 import { createLogger } from './core/log.js';
 import { createServer } from './app.js';
+import { KEYS_USAGE, keysCommand } from './cli/keys.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -17,6 +18,7 @@ function usage(): string {
     `ferry ${version} — an Amazon SQS-compatible message queue server`,
     '',
     'Usage: ferry serve [flags]',
+    '       ferry keys list | create <alias> | rotate <key> | disable <key> | enable <key>   (encryption keys; same flags)',
     '       ferry help | --help',
     '       ferry version | --version',
     '',
@@ -79,6 +81,9 @@ async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'serve':
       return serve(rest);
+    case 'keys':
+      if (rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(KEYS_USAGE + '\n');
+      return keysCommand(rest);
     case undefined:
     case 'help':
     case '--help':

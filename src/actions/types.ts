@@ -13,6 +13,7 @@ import type { CancelSignal } from '../core/cancel.js';
 import type { Clock } from '../core/clock.js';
 import type { EventSink } from '../core/events.js';
 import type { Random } from '../core/random.js';
+import type { BodyCipher } from '../crypto/messageCrypto.js';
 import type { StorageEngine } from '../storage/engine.js';
 
 export interface MessageAttributeValue {
@@ -364,6 +365,12 @@ export interface ActionContext {
    * message journey and test spies. Absent: nothing is emitted.
    */
   readonly events?: EventSink;
+  /**
+   * Encryption at rest (crypto/): bodies are encrypted per the queue's SSE attributes before the engine
+   * stores them and decrypted after it returns them, so engines only see ciphertext. Absent: bodies are
+   * stored as sent (and an encrypted stored body is returned as stored).
+   */
+  readonly sse?: BodyCipher;
 }
 
 /** Shared services, created once per server. Implemented in runtime/index.ts. */

@@ -42,6 +42,10 @@ export interface FerryConfig {
   region: string;
   accountId: string;
   publicBaseUrl?: string;
+  /** Key-ring file of the SSE master keys (crypto/); default `<dataDir>/keyring.json`, none for memory. */
+  kmsKeyRing?: string;
+  /** Read-only SSE master keys as text (crypto/keyringDocument.ts `parseEnvKeys`). */
+  kmsKeys?: string;
   /** Turn off AWS's 60-second PurgeQueue and queue-name-reuse cool-downs (for test suites). */
   skipCooldowns: boolean;
   /** Largest request body accepted, in bytes (a 1 MiB message plus encoding overhead). */
@@ -146,6 +150,20 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: 'skip-cooldowns',
     default: false,
     help: "Relax AWS's 60 s waits between PurgeQueue calls and before a deleted queue's name can be reused (for test suites).",
+  },
+  {
+    key: 'kmsKeyRing',
+    kind: 'string',
+    env: 'FERRY_KMS_KEY_RING',
+    flag: 'kms-key-ring',
+    help: "Key-ring file of the master keys that encrypt message bodies at rest (Ferry's managed key is created in it on first start). Default: <data-dir>/keyring.json; in memory with --storage memory.",
+  },
+  {
+    key: 'kmsKeys',
+    kind: 'string',
+    env: 'FERRY_KMS_KEYS',
+    flag: 'kms-keys',
+    help: 'More master keys, read-only: <key id>[+<alias>...]=<base64 of 32 bytes>[,<next version>...] separated by ";", or a key-ring JSON document. Prefer the environment variable (flags show in process lists).',
   },
   {
     key: 'auth',

@@ -67,6 +67,23 @@ export const fifoOnlyAttribute = (name: string): SqsError =>
 export const sseConflict = (): SqsError =>
   sqsError('InvalidAttributeName', 'You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.');
 
+// ---- server-side encryption (SendMessage/ReceiveMessage on an encrypted queue) ---------------------
+
+/**
+ * KMS's NotFoundException wording, which SQS passes on as KmsNotFound (unverified for SQS: no recording
+ * of an SQS send to a missing key was found): a key id or key ARN, an alias or alias ARN.
+ */
+export const kmsKeyNotFound = (keyArn: string): SqsError => sqsError('KmsNotFound', `Key '${keyArn}' does not exist`);
+export const kmsAliasNotFound = (aliasArn: string): SqsError => sqsError('KmsNotFound', `Alias ${aliasArn} is not found.`);
+/** Ferry: a stored message names a key version the key ring does not hold (a ring older than the data). */
+export const kmsKeyVersionNotFound = (keyArn: string, version: number): SqsError =>
+  sqsError('KmsNotFound', `Key '${keyArn}' has no version ${version} in the key ring`);
+/** KMS's DisabledException wording (unverified for SQS). */
+export const kmsDisabled = (keyArn: string): SqsError => sqsError('KmsDisabled', `${keyArn} is disabled.`);
+/** Ferry: a stored encrypted body that does not authenticate (altered data, or a different key under that id). */
+export const kmsUndecryptable = (why: string, key?: { arn: string; version: number }): SqsError =>
+  sqsError('KmsInvalidState', `The message body cannot be decrypted${key ? ` with ${key.arn} version ${key.version}` : ''}: ${why}`);
+
 // ---- redrive -----------------------------------------------------------------------------------
 
 /** Recorded: "Value {…} for parameter RedrivePolicy is invalid. Reason: Invalid value for deadLetterTargetArn." */

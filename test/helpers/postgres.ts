@@ -25,6 +25,20 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
   await withClient(url, (c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
 }
 
+/** Every row of every table of a schema, as text (encryption-at-rest tests search it for plaintext). */
+export async function schemaText(url: string, schema: string): Promise<string> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`bad schema name ${schema}`);
+  return withClient(url, async (c) => {
+    const tables = await c.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
+    const parts: string[] = [];
+    for (const { tablename } of tables.rows) {
+      const r = await c.query<{ t: string }>(`SELECT t::text AS t FROM ${schema}."${tablename.replace(/"/g, '""')}" t`);
+      parts.push(...r.rows.map((x) => x.t));
+    }
+    return parts.join('\n');
+  });
+}
+
 /** Schemas whose name starts with `prefix` (to clean up after a test run). */
 export async function listSchemas(url: string, prefix: string): Promise<string[]> {
   return withClient(url, async (c) => {
