@@ -143,8 +143,31 @@ CREATE INDEX move_tasks_status ON move_tasks (status) WHERE status IN ('RUNNING'
 CREATE UNIQUE INDEX move_tasks_one_active ON move_tasks (source_queue_id) WHERE status IN ('RUNNING', 'CANCELLING');
 `;
 
+/**
+ * Migration 002 (as SQLite's 2): the creation-time deduplication scope of each queue
+ * (`queues.dedup_scope`).
+ *
+ * AWS keeps deduplicating a FIFO queue with the DeduplicationScope it was created with, whatever
+ * SetQueueAttributes sets later (semantics/dedup.ts), so the scope is stored once, at create
+ * (semantics.creationDedupScope), and never updated. Schema 1 kept only the current attribute, so
+ * existing queues are backfilled from it: the best that is known about them (a queue whose scope was
+ * changed before this migration keeps the changed one). Safe on a schema with data and quick: ADD
+ * COLUMN with a constant default only changes the catalog (PostgreSQL 11+), and the UPDATE touches only
+ * FIFO queue rows. A node of an older build still running on the schema inserts queues without the
+ * column, which then get `queue`; upgrade every node.
+ */
+const M002_DEDUP_SCOPE = `
+ALTER TABLE queues ADD COLUMN dedup_scope text NOT NULL DEFAULT 'queue'
+  CHECK (dedup_scope IN ('queue', 'messageGroup'));
+UPDATE queues SET dedup_scope = 'messageGroup'
+ WHERE fifo AND (attributes::jsonb ->> 'DeduplicationScope') = 'messageGroup';
+`;
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'schema', sql: M001_SCHEMA }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'schema', sql: M001_SCHEMA },
+  { version: 2, name: 'queue dedup scope', sql: M002_DEDUP_SCOPE },
+];
 
 /** A schema name Ferry accepts: a plain lower-case SQL identifier, so it never needs quoting. */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

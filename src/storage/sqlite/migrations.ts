@@ -162,8 +162,28 @@ CREATE INDEX move_tasks_queue ON move_tasks (source_queue_id);
 CREATE INDEX move_tasks_status ON move_tasks (status);
 `;
 
+/**
+ * Migration 2: the creation-time deduplication scope of each queue (`queues.dedup_scope`).
+ *
+ * AWS keeps deduplicating a FIFO queue with the DeduplicationScope it was created with, whatever
+ * SetQueueAttributes sets later (semantics/dedup.ts), so the scope is stored once, at create
+ * (semantics.creationDedupScope), and never updated. Schema 1 kept only the current attribute, so
+ * existing queues are backfilled from it: the best that is known about them (a queue whose scope was
+ * changed before this migration keeps the changed one). Safe on a store with data: ADD COLUMN with a
+ * constant default rewrites nothing, and the UPDATE touches only FIFO queue rows.
+ */
+const M2_DEDUP_SCOPE = `
+ALTER TABLE queues ADD COLUMN dedup_scope TEXT NOT NULL DEFAULT 'queue'
+  CHECK (dedup_scope IN ('queue', 'messageGroup'));
+UPDATE queues SET dedup_scope = 'messageGroup'
+ WHERE fifo = 1 AND json_extract(attributes, '$.DeduplicationScope') = 'messageGroup';
+`;
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'schema', sql: M1_SCHEMA }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'schema', sql: M1_SCHEMA },
+  { version: 2, name: 'queue dedup scope', sql: M2_DEDUP_SCOPE },
+];
 
 /**
  * Bring `db` up to the newest migration (`now`: epoch ms from the engine's clock, recorded per step). Returns the schema version after the run.

@@ -11,7 +11,7 @@ import type { MoveTaskRecord, QueueRecord } from '../../../src/storage/engine.js
 import * as S from '../../../src/storage/semantics/index.js';
 
 function queue(name: string, attributes: Record<string, string> = {}, fifo = name.endsWith('.fifo')): QueueRecord {
-  return { id: `id-${name}`, name, fifo, attributes, tags: {}, createdAt: 0, lastModifiedAt: 0 };
+  return { id: `id-${name}`, name, fifo, attributes, tags: {}, createdAt: 0, lastModifiedAt: 0, dedupScope: S.creationDedupScope(attributes) };
 }
 
 test('retention: current MessageRetentionPeriod, default when missing or unparsable', () => {
@@ -126,6 +126,21 @@ test('dedup keys are scoped and unambiguous', () => {
   assert.notEqual(S.dedupKey(byGroup, 'ab', 'c'), S.dedupKey(byGroup, 'a', 'bc'));
   assert.equal(S.dedupHit(10, 9), true);
   assert.equal(S.dedupHit(10, 10), false);
+});
+
+test('dedup scope: fixed at creation, the current attribute does not re-scope keys', () => {
+  assert.equal(S.creationDedupScope({}), 'queue');
+  assert.equal(S.creationDedupScope({ DeduplicationScope: 'queue' }), 'queue');
+  assert.equal(S.creationDedupScope({ DeduplicationScope: 'messageGroup' }), 'messageGroup');
+  assert.equal(S.storedDedupScope('messageGroup'), 'messageGroup');
+  assert.equal(S.storedDedupScope('queue'), 'queue');
+  assert.equal(S.storedDedupScope(null), 'queue');
+  // Created with scope queue, attribute switched to messageGroup afterwards: still one key per id.
+  const switched: QueueRecord = { ...queue('c.fifo'), attributes: { DeduplicationScope: 'messageGroup' } };
+  assert.equal(S.dedupKey(switched, 'g', 'd'), S.dedupKey(switched, 'h', 'd'));
+  // And the other way round: created per group, switched to queue, keys stay per group.
+  const back: QueueRecord = { ...queue('d.fifo', { DeduplicationScope: 'messageGroup' }), attributes: { DeduplicationScope: 'queue' } };
+  assert.notEqual(S.dedupKey(back, 'g', 'd'), S.dedupKey(back, 'h', 'd'));
 });
 
 test('sequence numbers: 20 digits, increasing as strings and numbers', () => {
