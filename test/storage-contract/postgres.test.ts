@@ -16,9 +16,34 @@ import { ManualClock, systemClock } from '../../src/core/clock.js';
 import { SeededRandom, systemRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { PostgresEngine, POSTGRES_SCHEMA_VERSION, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
-import { appliedMigrations, databaseNow, dropSchema, listSchemas, terminateFerrySessions, writeSchemaV1 } from '../helpers/postgres.js';
+import { appliedMigrations, databaseNow, dropSchema, indexNames, listSchemas, terminateFerrySessions, writeSchemaV1 } from '../helpers/postgres.js';
 import { msg, withPostgresNodes } from './fixtures.js';
 import { runStorageContract } from './contract.js';
+
+/** The indexes of schema 2: schema 1's without `messages_group_lock` (dropped by migration 2). */
+const SCHEMA_2_INDEXES = [
+  'dedup_expiry',
+  'dedup_pkey',
+  'fifo_groups_pkey',
+  'fifo_groups_ready',
+  'messages_age',
+  'messages_group',
+  'messages_pkey',
+  'messages_ready',
+  'meta_pkey',
+  'move_tasks_id_key',
+  'move_tasks_one_active',
+  'move_tasks_pkey',
+  'move_tasks_queue',
+  'move_tasks_source',
+  'move_tasks_status',
+  'queue_tombstones_pkey',
+  'queues_name_key',
+  'queues_pkey',
+  'receive_attempts_expiry',
+  'receive_attempts_pkey',
+  'schema_migrations_pkey',
+];
 
 const URL_ = process.env.FERRY_TEST_DATABASE_URL;
 const PREFIX = `ferry_c${process.pid}_`;
@@ -69,9 +94,10 @@ if (!URL_) {
     it('several processes starting together migrate once (advisory lock)', async () => {
       await withNodes(4, {}, async (nodes, schema) => {
         for (const e of nodes) assert.equal(e.schemaVersion, POSTGRES_SCHEMA_VERSION);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_2_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
-          [2, 'queue dedup scope'],
+          [2, 'queue dedup scope, drop messages_group_lock'],
         ]);
       });
     });
@@ -80,13 +106,16 @@ if (!URL_) {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
+      assert.ok((await indexNames(url, schema)).includes('messages_group_lock'));
       const e = new PostgresEngine({ url, schema, poolSize: 2, timeSource: { clock }, clock, random: new SeededRandom('migrate') });
       try {
         await e.init();
         assert.equal(e.schemaVersion, 2);
+        // Migration 2 dropped the index nothing reads; the others are all there.
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_2_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
-          [2, 'queue dedup scope'],
+          [2, 'queue dedup scope, drop messages_group_lock'],
         ]);
         const std = (await e.queueGetByName('std'))!;
         assert.equal(std.id, fx.queueIds.std);

@@ -17,9 +17,22 @@ import { ManualClock } from '../../src/core/clock.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { SqliteEngine } from '../../src/storage/sqlite/index.js';
-import { holdWriteLock, writeSchemaV1Store } from '../helpers/sqlite.js';
+import { holdWriteLock, indexNames, writeSchemaV1Store } from '../helpers/sqlite.js';
 import { msg } from './fixtures.js';
 import { runStorageContract } from './contract.js';
+
+/** The indexes of schema 2: schema 1's without `messages_group_lock` (dropped by migration 2). */
+const SCHEMA_2_INDEXES = [
+  'dedup_expiry',
+  'fifo_groups_ready',
+  'messages_age',
+  'messages_group',
+  'messages_ready',
+  'move_tasks_queue',
+  'move_tasks_source',
+  'move_tasks_status',
+  'receive_attempts_expiry',
+];
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'ferry-sqlite-'));
@@ -71,6 +84,7 @@ describe('sqlite engine specifics', () => {
   it('records the newest migration (2) and reopens an existing store', async () => {
     await withEngine(async (e, clock, path) => {
       assert.equal(e.diagnostics().schemaVersion, 2);
+      assert.deepEqual(indexNames(path), SCHEMA_2_INDEXES);
       await e.close();
       const again = new SqliteEngine({ path, clock, random: new SeededRandom('again') });
       await again.init();
@@ -84,10 +98,13 @@ describe('sqlite engine specifics', () => {
     const path = join(dir, 'ferry.db');
     const clock = new ManualClock();
     const fx = writeSchemaV1Store(path, clock.now());
+    assert.ok(indexNames(path).includes('messages_group_lock'));
     const e = new SqliteEngine({ path, clock, random: new SeededRandom('migrate') });
     try {
       await e.init();
       assert.equal(e.diagnostics().schemaVersion, 2);
+      // Migration 2 dropped the index nothing reads; the others are all there.
+      assert.deepEqual(indexNames(path), SCHEMA_2_INDEXES);
       // Queues: records as before, plus the scope taken from the attribute at migration time.
       const std = (await e.queueGetByName('std'))!;
       assert.equal(std.id, fx.queueIds.std);
