@@ -1901,6 +1901,81 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
     });
 
     // ---------------------------------------------------------------------------------------------
+    describe('injected randomness', () => {
+      /** Every receipt token one scripted run on a fresh engine made from `random` handed out, in order. */
+      const receiptsOf = async (random: Random): Promise<string[]> => {
+        const clock = new ManualClock();
+        const made = await makeEngine({ clock, random });
+        const e = made.engine;
+        await e.init();
+        try {
+          const m = (body: string, extra: Partial<SendMessageParams> = {}): SendMessageParams => ({
+            messageId: `id-${body}`,
+            body,
+            md5OfBody: md5(body),
+            messageAttributes: {},
+            systemAttributes: {},
+            delayMs: 0,
+            senderId: 'AIDAEXAMPLE',
+            ...extra,
+          });
+          const queue = async (qname: string, fifo = false, attributes: Record<string, string> = {}) =>
+            (await e.queueCreate({ name: qname, fifo, attributes, tags: {}, reuseDelayMs: 0 })).queue;
+          const send = (q: QueueRecord, ...ms: SendMessageParams[]) => e.messageSend({ queueId: q.id, messages: ms, dedupWindowMs: DEDUP_WINDOW });
+          const recv = async (q: QueueRecord, max: number, visMs: number) =>
+            (await e.messageReceive({ queueId: q.id, maxMessages: max, visibilityTimeoutMs: visMs, attemptWindowMs: ATTEMPT_WINDOW })).messages;
+          const tokens: string[] = [];
+          const took = (ms: ReceivedMessage[], expected: string[]) => {
+            assert.deepEqual(bodies(ms), expected);
+            tokens.push(...ms.map((x) => x.receiptToken));
+          };
+          const dlq = await queue('dlq');
+          const src = await queue('src', false, { RedrivePolicy: redrive('dlq', 1) });
+          await send(src, m('a'));
+          took(await recv(src, 10, 0), ['a']);
+          await send(src, m('b'), m('c'));
+          // 'a' (first in line) is due for the dead-letter queue: a receive of 2 sets it aside and goes
+          // on to b and c (PostgreSQL: the one-statement claim takes b, the transaction after it c).
+          took(await recv(src, 2, 30_000), ['b', 'c']);
+          took(await recv(dlq, 10, 30_000), ['a']);
+          const f = await queue('f.fifo', true);
+          await send(
+            f,
+            m('x1', { groupId: 'g1', dedupId: 'x1' }),
+            m('x2', { groupId: 'g1', dedupId: 'x2' }),
+            m('y1', { groupId: 'g2', dedupId: 'y1' }),
+          );
+          took(await recv(f, 10, 30_000), ['x1', 'x2', 'y1']);
+          return tokens;
+        } finally {
+          await e.close();
+          await made.cleanup?.();
+        }
+      };
+
+      it('receipt tokens come from the injected Random: the same seed gives the same receipts', async () => {
+        const seed = `contract:${name}:receipt-tokens`;
+        const handedOut: Buffer[] = [];
+        const seeded = new SeededRandom(seed);
+        const recording: Random = {
+          uuid: () => seeded.uuid(),
+          bytes: (n) => {
+            const b = seeded.bytes(n);
+            handedOut.push(b);
+            return b;
+          },
+        };
+        const first = await receiptsOf(recording);
+        assert.equal(first.length, 7);
+        for (const t of first) assert.match(t, TOKEN_RE);
+        assert.equal(new Set(first).size, first.length, 'every receive gets a new token');
+        const drawn = handedOut.map((b) => b.toString('hex')).join(' ');
+        for (const t of first) assert.ok(drawn.includes(t), `receipt token ${t} was not made from the injected Random`);
+        assert.deepEqual(await receiptsOf(new SeededRandom(seed)), first);
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
     describe('durability (close and reopen)', () => {
       durableTest('queues, tags, attributes and meta survive', async (h) => {
         const q = await h.queue('keep', { attributes: { VisibilityTimeout: '45' }, tags: { team: 'core' } });

@@ -220,3 +220,16 @@ test('receipt tokens: 32 hex characters, reproducible from the injected randomne
   assert.ok(ta.every((t) => /^[0-9a-f]{32}$/.test(t)));
   assert.equal(new Set(ta).size, 300);
 });
+
+test('receipt tokens: take(n) gives the next n tokens, as n calls of next() would', () => {
+  const a = new S.ReceiptTokens(new SeededRandom('y'));
+  const b = new S.ReceiptTokens(new SeededRandom('y'));
+  assert.deepEqual(a.take(0), []);
+  // 300 tokens cross a 4 096-byte pool refill (256 tokens per pool).
+  const taken = [...a.take(10), ...a.take(290)];
+  assert.deepEqual(
+    taken,
+    Array.from({ length: 300 }, () => b.next()),
+  );
+  assert.equal(a.next(), b.next());
+});
