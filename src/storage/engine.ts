@@ -42,14 +42,25 @@ export interface QueueRecord {
   readonly createdAt: number;
   /** Epoch ms; updated by queueSetAttributes (not by tagging). */
   readonly lastModifiedAt: number;
+  /**
+   * The deduplication scope of a FIFO queue: its `DeduplicationScope` *when it was created*
+   * (semantics.creationDedupScope), stored with the queue and never changed. SetQueueAttributes
+   * changes the attribute (it reads back as set) but not this: AWS keeps deduplicating with the
+   * creation-time scope (semantics/dedup.ts). `queue` for standard queues.
+   */
+  readonly dedupScope: DedupScope;
 }
+
+/** What a FIFO deduplication key is scoped by: the whole queue, or the message group. */
+export type DedupScope = 'queue' | 'messageGroup';
 
 /**
  * Attributes the engine itself interprets (everything else is opaque to it):
  *  - `MessageRetentionPeriod` (seconds): a message older than this (from its `sentAt`) is gone:
  *    never delivered, not counted, eventually deleted. Evaluated with the queue's *current* value.
  *  - `RedrivePolicy` (JSON `{deadLetterTargetArn, maxReceiveCount}`): see messageReceive.
- *  - `DeduplicationScope` (`queue` | `messageGroup`, FIFO): the key of the dedup window.
+ *  - `DeduplicationScope` (`queue` | `messageGroup`, FIFO): the key of the dedup window — read once, at
+ *    create, into QueueRecord.dedupScope; later changes of the attribute do not re-scope deduplication.
  */
 export interface QueueCreateParams {
   name: string;
@@ -343,8 +354,8 @@ export interface StorageEngine {
    * Store messages atomically (all or nothing) and durably. The message is deliverable at
    * `now + delayMs`. FIFO queues: assign increasing sequence numbers, and skip (`deduplicated`)
    * any message whose dedup key was seen inside `dedupWindowMs` — including earlier entries of
-   * the same batch. The dedup key is `dedupId` for DeduplicationScope=queue and
-   * `groupId + dedupId` for messageGroup.
+   * the same batch. The dedup key is `dedupId` when the queue's creation-time scope
+   * (QueueRecord.dedupScope) is `queue`, and `groupId + dedupId` when it is `messageGroup`.
    */
   messageSend(p: MessageSendParams): Promise<SendMessageResult[]>;
 

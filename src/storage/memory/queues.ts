@@ -10,6 +10,7 @@ import {
   byQueueName,
   checkNameReuse,
   checkPurgeInterval,
+  creationDedupScope,
   dedupHit,
   mergeAttributes,
   mergeTags,
@@ -35,6 +36,7 @@ export function createQueue(s: Store, p: QueueCreateParams): QueueCreateResult {
     tags: p.tags,
     createdAt: now,
     lastModifiedAt: now,
+    dedupScope: creationDedupScope(p.attributes),
   });
   const q = new QueueState(rec, p.fifo);
   s.applySettings(q);

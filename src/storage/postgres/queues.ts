@@ -8,7 +8,16 @@ import type pg from 'pg';
 
 import { DomainError } from '../../errors/domain.js';
 import type { QueueCreateParams, QueueCreateResult, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
-import { byQueueName, checkNameReuse, checkPurgeInterval, mergeAttributes, mergeTags, removeTags, retentionCutoff } from '../semantics/index.js';
+import {
+  byQueueName,
+  checkNameReuse,
+  checkPurgeInterval,
+  creationDedupScope,
+  mergeAttributes,
+  mergeTags,
+  removeTags,
+  retentionCutoff,
+} from '../semantics/index.js';
 import type { PgContext } from './context.js';
 import { freezeQueue, type QueueRow } from './rows.js';
 import {
@@ -62,6 +71,7 @@ export function queueCreate(ctx: PgContext, p: QueueCreateParams): Promise<Queue
         JSON.stringify(p.attributes),
         JSON.stringify(p.tags),
         t.now,
+        creationDedupScope(p.attributes),
       ]);
       if (!ins.rows[0]) {
         const winner = await ctx.queues.byNameInTx(t.client, p.name);
