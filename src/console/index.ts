@@ -29,7 +29,19 @@ import type { Dispatch, HttpLogger } from '../http/listener.js';
 import type { QueueMonitor } from '../monitoring/types.js';
 import type { StorageEngine } from '../storage/engine.js';
 import { ConsoleApi } from './api.js';
-import { ConsoleError, clientAddress, header, isSecure, parseJsonObject, readBody, readCookie, send, sendError, sendJson } from './http.js';
+import {
+  BodyTooLarge,
+  ConsoleError,
+  clientAddress,
+  header,
+  isSecure,
+  parseJsonObject,
+  readBody,
+  readCookie,
+  send,
+  sendError,
+  sendJson,
+} from './http.js';
 import { JourneyStore, type JourneyLimits } from './journey.js';
 import {
   LoginThrottle,
@@ -317,6 +329,10 @@ class Console implements ConsoleRoutes {
     if (e instanceof ConsoleError) {
       sendError(res, e);
       return;
+    }
+    if (e instanceof BodyTooLarge) {
+      res.setHeader('Connection', 'close');
+      return sendError(res, new ConsoleError(413, 'RequestEntityTooLarge', `The request body must be at most ${e.limit} bytes.`));
     }
     if (e instanceof DomainError) {
       // Storage outcomes the console routes meet: a queue deleted meanwhile, a stale cursor, an outage.

@@ -270,6 +270,23 @@ describe('console: sessions and CSRF with auth off', () => {
   });
 });
 
+describe('console: shutdown', () => {
+  it('answers a long poll made through the console empty, at once, when the server closes', async () => {
+    const f = await start();
+    const c = new ConsoleClient(f.url);
+    await c.session();
+    const { json } = await c.sqs('CreateQueue', { QueueName: 'waiting' });
+    const started = Date.now();
+    const poll = c.sqs('ReceiveMessage', { QueueUrl: json.QueueUrl, WaitTimeSeconds: 20 });
+    await new Promise((r) => setTimeout(r, 200));
+    await f.server.close();
+    const r = await poll;
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json, {});
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+  });
+});
+
 describe('console: read-only', () => {
   let f: Running;
   before(async () => (f = await start({ console: 'read-only' })));
@@ -334,6 +351,13 @@ describe('console: auth sigv4 login throttling (manual clock)', () => {
       body: 'accessKeyId=AKIDCONSOLE&secretAccessKey=right-secret',
     });
     assert.equal(r.status, 415);
+    const big = await fetch(`${f.url}/console/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accessKeyId: 'AKIDCONSOLE', secretAccessKey: 'x'.repeat(70_000) }),
+    });
+    assert.equal(big.status, 413);
+    assert.equal(((await big.json()) as { error: { code: string } }).error.code, 'RequestEntityTooLarge');
   });
 });
 
