@@ -4,11 +4,17 @@
  * deletion, a move to a dead-letter queue, the purge or deletion of its queue. Built from the event
  * hub (core/events.ts), so it costs nothing in the engines and sees exactly the committed outcomes.
  *
- * Bounds. Journeys live in one Map kept in order of last activity (each event moves its journey to
- * the end), so the stalest journey is always first: after each event the store drops journeys from the
- * front while there are more than `maxMessages` or the first one's last event is older than `windowMs`.
+ * Bounds. Journeys are kept in order of last activity — a doubly linked list threaded through the
+ * entries (each event moves its journey to the end), beside a Map by message id — so the stalest journey
+ * is always first: after each event the store drops journeys from the front while there are more than
+ * `maxMessages` or the first one's last event is older than `windowMs`. (Not a Map's own insertion
+ * order: iterating a Map from its front after many deletes skips every deleted slot, which made each
+ * eviction cost up to the table's capacity — measured ~12 µs per message at 10 000 journeys.)
  * A journey keeps at most `maxEventsPerMessage` events (its first, then the newest: `truncated` says
- * some are missing). Every event costs O(1) per message it names.
+ * some are missing). Every event costs O(1) per message it names, and few allocations: a journey is
+ * one entry, an array and one fixed-shape step per event (details are built when read), since every
+ * journey lives long enough to be promoted by the garbage collector (measured ~2 µs per message for
+ * its sent + received + deleted events at 10 000 journeys, down from ~7 µs with an object per detail).
  *
  * Refs. Deletes and visibility changes name messages by engine reference (the receipt's ref), not by
  * id; a receive tells which id a ref belongs to, so the store keeps ref → id for the messages it has
@@ -66,17 +72,26 @@ export const DEFAULT_JOURNEY_LIMITS: JourneyLimits = Object.freeze({ windowMs: 3
 /** Queue-wide events kept per queue, and queues remembered. */
 const QUEUE_EVENTS_PER_QUEUE = 16;
 const MAX_QUEUES = 10_000;
-/** Queues one journey remembers having been in (a dead-letter chain is short). */
-const MAX_STAYS = 8;
+/** Queues one journey remembers having been in after its first (a dead-letter chain is short). */
+const MAX_MOVES = 8;
 
-/** A stored event: a JourneyEvent, but a dead-letter target is kept by queue id (named when read). */
-interface Stored {
-  at: number;
-  type: JourneyEventType;
-  queue: string;
-  accessKeyId?: string;
-  detail: Record<string, unknown>;
-  targetQueueId?: string;
+/**
+ * A stored event, one fixed shape for every type (details are built when read): `n1`/`n2`/`flag`/
+ * `s1`/`s2` mean sent (bytes, delayMs, deduplicated, groupId, sequenceNumber), received (receiveCount,
+ * visibilityTimeoutMs), visibilityChanged (visibilityTimeoutMs), deadLettered (s1: target queue id).
+ */
+class Step {
+  constructor(
+    readonly at: number,
+    readonly type: JourneyEventType,
+    readonly queue: string,
+    readonly accessKeyId: string | undefined,
+    readonly n1: number,
+    readonly n2: number,
+    readonly flag: boolean,
+    readonly s1: string | undefined,
+    readonly s2: string | undefined,
+  ) {}
 }
 
 /** A stretch of time the message spent in one queue (for joining queue-wide events). */
@@ -86,26 +101,67 @@ interface Stay {
   until: number;
 }
 
-interface Entry {
-  messageId: string;
-  events: Stored[];
-  truncated: boolean;
+class Entry {
+  /** Neighbours in order of last activity (older, newer). */
+  older: Entry | undefined = undefined;
+  newer: Entry | undefined = undefined;
+  readonly steps: Step[] = [];
   lastAt: number;
-  /** ref keys (queueId + ref) pointing at this journey. */
-  refs: string[];
-  stays: Stay[];
+  /** The ref keys (queue id + ref) pointing at this journey: one string, or several after moves. */
+  refs: string | string[] | undefined = undefined;
+  /** The queue it was first seen in, and until when (Infinity: still there). */
+  until = Infinity;
+  /** Later stays (dead-letter moves), when any. */
+  moves: Stay[] | undefined = undefined;
+
+  constructor(
+    readonly messageId: string,
+    readonly queueId: string,
+    readonly from: number,
+    public truncated: boolean,
+  ) {
+    this.lastAt = from;
+  }
+
+  stays(): Stay[] {
+    const first: Stay = { queueId: this.queueId, from: this.from, until: this.until };
+    return this.moves === undefined ? [first] : [first, ...this.moves];
+  }
+
+  /** The message left `queueId` at `at` (deleted, dead-lettered). */
+  leave(queueId: string, at: number): void {
+    if (this.moves !== undefined) {
+      for (let i = this.moves.length - 1; i >= 0; i--) {
+        const s = this.moves[i]!;
+        if (s.queueId === queueId && s.until === Infinity) {
+          s.until = at;
+          return;
+        }
+      }
+    }
+    if (this.queueId === queueId && this.until === Infinity) this.until = at;
+  }
+
+  enter(queueId: string, at: number): void {
+    (this.moves ??= []).push({ queueId, from: at, until: Infinity });
+    if (this.moves.length > MAX_MOVES) this.moves.shift();
+  }
 }
 
 interface QueueEvents {
   name: string;
-  events: Stored[];
+  steps: Step[];
 }
 
 export class JourneyStore {
   private readonly limits: JourneyLimits;
   private readonly journeys = new Map<string, Entry>();
+  /** The stalest and the most recently active journey. */
+  private oldest: Entry | undefined;
+  private newest: Entry | undefined;
+  /** ref key → message id, for the journeys held. */
   private readonly refs = new Map<string, string>();
-  /** Queue id → name and queue-wide events, in order of last activity. */
+  /** Queue id → name and queue-wide events. */
   private readonly queues = new Map<string, QueueEvents>();
 
   constructor(
@@ -125,63 +181,53 @@ export class JourneyStore {
     return this.refs.size;
   }
 
-  /** The hub listener: map one event onto the journeys it concerns. Never throws on odd input. */
+  /** The hub listener: map one event onto the journeys it concerns. */
   record(e: FerryEvent): void {
     const q = e.queue;
-    this.noteQueue(q.id, q.name);
-    const base = (type: JourneyEventType, detail: Record<string, unknown>): Stored => {
-      const s: Stored = { at: e.at, type, queue: q.name, detail };
-      if (e.accessKeyId !== undefined) s.accessKeyId = e.accessKeyId;
-      return s;
-    };
+    const key = e.accessKeyId;
     switch (e.type) {
       case 'sent':
         for (const m of e.messages) {
-          const detail: Record<string, unknown> = { bytes: m.bytes, deduplicated: m.deduplicated, delayMs: m.delayMs };
-          if (m.groupId !== undefined) detail.groupId = m.groupId;
-          if (m.sequenceNumber !== undefined) detail.sequenceNumber = m.sequenceNumber;
           // A deduplicated send stored nothing: its journey is the original's (same message id).
-          this.add(m.messageId, q.id, base('sent', detail), m.deduplicated);
+          const step = new Step(e.at, 'sent', q.name, key, m.bytes, m.delayMs, m.deduplicated, m.groupId, m.sequenceNumber);
+          this.add(m.messageId, q.id, step, m.deduplicated);
         }
         break;
       case 'received':
         for (const m of e.messages) {
-          const j = this.add(m.messageId, q.id, base('received', { receiveCount: m.receiveCount, visibilityTimeoutMs: e.visibilityTimeoutMs }), true);
-          this.link(j, q.id, m.ref);
+          const step = new Step(e.at, 'received', q.name, key, m.receiveCount, e.visibilityTimeoutMs, false, undefined, undefined);
+          this.link(this.add(m.messageId, q.id, step, true), q.id, m.ref);
         }
         break;
       case 'visibilityChanged':
         for (const c of e.changes) {
           const id = this.refs.get(refKey(q.id, c.ref));
-          if (id !== undefined) this.add(id, q.id, base('visibilityChanged', { visibilityTimeoutMs: c.visibilityTimeoutMs }), true);
+          if (id !== undefined)
+            this.add(id, q.id, new Step(e.at, 'visibilityChanged', q.name, key, c.visibilityTimeoutMs, 0, false, undefined, undefined), true);
         }
         break;
       case 'deleted':
         for (const ref of e.refs) {
           const id = this.refs.get(refKey(q.id, ref));
-          if (id === undefined) continue;
-          const j = this.add(id, q.id, base('deleted', {}), true);
-          closeStay(j, q.id, e.at);
+          if (id !== undefined) this.add(id, q.id, new Step(e.at, 'deleted', q.name, key, 0, 0, false, undefined, undefined), true).leave(q.id, e.at);
         }
         break;
       case 'deadLettered':
         for (const m of e.messages) {
-          const s = base('deadLettered', {});
-          s.targetQueueId = e.targetQueueId;
-          const j = this.add(m.messageId, q.id, s, true);
-          closeStay(j, q.id, e.at);
-          j.stays.push({ queueId: e.targetQueueId, from: e.at, until: Infinity });
-          if (j.stays.length > MAX_STAYS) j.stays.shift();
+          const j = this.add(m.messageId, q.id, new Step(e.at, 'deadLettered', q.name, key, 0, 0, false, e.targetQueueId, undefined), true);
+          j.leave(q.id, e.at);
+          j.enter(e.targetQueueId, e.at);
         }
         break;
       case 'purged':
       case 'queueDeleted': {
         const qe = this.noteQueue(q.id, q.name);
-        qe.events.push(base(e.type, {}));
-        if (qe.events.length > QUEUE_EVENTS_PER_QUEUE) qe.events.shift();
+        qe.steps.push(new Step(e.at, e.type, q.name, key, 0, 0, false, undefined, undefined));
+        if (qe.steps.length > QUEUE_EVENTS_PER_QUEUE) qe.steps.shift();
         break;
       }
     }
+    if (e.type !== 'purged' && e.type !== 'queueDeleted') this.noteQueue(q.id, q.name);
     this.evict(e.at);
   }
 
@@ -193,42 +239,64 @@ export class JourneyStore {
     const now = this.clock.now();
     const j = this.journeys.get(messageId);
     if (j === undefined || j.lastAt <= now - this.limits.windowMs) return undefined;
-    const events: Stored[] = [...j.events];
-    for (const stay of j.stays) {
+    const steps: Step[] = [...j.steps];
+    for (const stay of j.stays()) {
       const qe = this.queues.get(stay.queueId);
       if (qe === undefined) continue;
-      for (const ev of qe.events) if (ev.at >= stay.from && ev.at <= stay.until) events.push(ev);
+      for (const st of qe.steps) if (st.at >= stay.from && st.at <= stay.until) steps.push(st);
     }
     // Stable: events of one instant keep their recorded order.
-    events.sort((a, b) => a.at - b.at);
+    steps.sort((a, b) => a.at - b.at);
     const out: JourneyEvent[] = [];
-    for (const s of events) {
-      const ev: JourneyEvent = { at: s.at, type: s.type, queue: s.queue, detail: { ...s.detail } };
-      if (s.accessKeyId !== undefined) ev.accessKeyId = s.accessKeyId;
-      if (s.targetQueueId !== undefined) {
-        ev.detail.targetQueue = this.queues.get(s.targetQueueId)?.name ?? (await queueName?.(s.targetQueueId)) ?? s.targetQueueId;
-      }
+    for (const st of steps) {
+      const ev: JourneyEvent = { at: st.at, type: st.type, queue: st.queue, detail: await this.detail(st, queueName) };
+      if (st.accessKeyId !== undefined) ev.accessKeyId = st.accessKeyId;
       out.push(ev);
     }
     return { messageId, events: out, truncated: j.truncated };
   }
 
-  /** Append `s` to the journey of `messageId` (created when new; `partial`: a new journey lacks its start). */
-  private add(messageId: string, queueId: string, s: Stored, partial: boolean): Entry {
+  private async detail(st: Step, queueName: ((queueId: string) => Promise<string | undefined>) | undefined): Promise<Record<string, unknown>> {
+    switch (st.type) {
+      case 'sent': {
+        const d: Record<string, unknown> = { bytes: st.n1, deduplicated: st.flag, delayMs: st.n2 };
+        if (st.s1 !== undefined) d.groupId = st.s1;
+        if (st.s2 !== undefined) d.sequenceNumber = st.s2;
+        return d;
+      }
+      case 'received':
+        return { receiveCount: st.n1, visibilityTimeoutMs: st.n2 };
+      case 'visibilityChanged':
+        return { visibilityTimeoutMs: st.n1 };
+      case 'deadLettered': {
+        const target = st.s1!;
+        return { targetQueue: this.queues.get(target)?.name ?? (await queueName?.(target)) ?? target };
+      }
+      case 'deleted':
+      case 'purged':
+      case 'queueDeleted':
+        return {};
+    }
+  }
+
+  /** Append `step` to the journey of `messageId` (created when new; `partial`: a new journey lacks its start). */
+  private add(messageId: string, queueId: string, step: Step, partial: boolean): Entry {
     let j = this.journeys.get(messageId);
     if (j === undefined) {
-      j = { messageId, events: [], truncated: partial, lastAt: s.at, refs: [], stays: [{ queueId, from: s.at, until: Infinity }] };
-    } else {
-      this.journeys.delete(messageId);
+      j = new Entry(messageId, queueId, step.at, partial);
+      this.journeys.set(messageId, j);
+      this.append(j);
+    } else if (j !== this.newest) {
+      this.unlink(j);
+      this.append(j);
     }
-    this.journeys.set(messageId, j);
-    j.events.push(s);
-    if (j.events.length > this.limits.maxEventsPerMessage) {
+    j.steps.push(step);
+    if (j.steps.length > this.limits.maxEventsPerMessage) {
       // Keep the first event (usually "sent"): drop the oldest after it. O(cap), a constant.
-      j.events.splice(1, 1);
+      j.steps.splice(1, 1);
       j.truncated = true;
     }
-    if (s.at > j.lastAt) j.lastAt = s.at;
+    if (step.at > j.lastAt) j.lastAt = step.at;
     return j;
   }
 
@@ -236,13 +304,15 @@ export class JourneyStore {
     const k = refKey(queueId, ref);
     if (this.refs.get(k) === j.messageId) return;
     this.refs.set(k, j.messageId);
-    j.refs.push(k);
+    if (j.refs === undefined) j.refs = k;
+    else if (typeof j.refs === 'string') j.refs = [j.refs, k];
+    else j.refs.push(k);
   }
 
   private noteQueue(id: string, name: string): QueueEvents {
     let qe = this.queues.get(id);
     if (qe === undefined) {
-      qe = { name, events: [] };
+      qe = { name, steps: [] };
       this.queues.set(id, qe);
       if (this.queues.size > MAX_QUEUES) {
         const first = this.queues.keys().next().value;
@@ -257,24 +327,37 @@ export class JourneyStore {
   /** Drop journeys from the front (stalest first) while over the count or past the window. */
   private evict(now: number): void {
     const cutoff = now - this.limits.windowMs;
-    for (const j of this.journeys.values()) {
+    for (let j = this.oldest; j !== undefined; j = this.oldest) {
       if (this.journeys.size <= this.limits.maxMessages && j.lastAt > cutoff) break;
+      this.unlink(j);
       this.journeys.delete(j.messageId);
-      for (const k of j.refs) if (this.refs.get(k) === j.messageId) this.refs.delete(k);
+      const refs = j.refs;
+      if (typeof refs === 'string') this.dropRef(refs, j.messageId);
+      else if (refs !== undefined) for (const k of refs) this.dropRef(k, j.messageId);
     }
+  }
+
+  private dropRef(k: string, messageId: string): void {
+    if (this.refs.get(k) === messageId) this.refs.delete(k);
+  }
+
+  private append(j: Entry): void {
+    j.older = this.newest;
+    j.newer = undefined;
+    if (this.newest !== undefined) this.newest.newer = j;
+    else this.oldest = j;
+    this.newest = j;
+  }
+
+  private unlink(j: Entry): void {
+    if (j.older !== undefined) j.older.newer = j.newer;
+    else this.oldest = j.newer;
+    if (j.newer !== undefined) j.newer.older = j.older;
+    else this.newest = j.older;
+    j.older = j.newer = undefined;
   }
 }
 
 function refKey(queueId: string, ref: string): string {
   return `${queueId}\u0000${ref}`;
-}
-
-function closeStay(j: Entry, queueId: string, at: number): void {
-  for (let i = j.stays.length - 1; i >= 0; i--) {
-    const s = j.stays[i]!;
-    if (s.queueId === queueId && s.until === Infinity) {
-      s.until = at;
-      return;
-    }
-  }
 }
