@@ -59,6 +59,14 @@ module.exports = {
       to: { path: ['^src/http/', '^src/storage/(memory|sqlite|postgres)/'] },
     },
     {
+      name: 'console-not-to-engines',
+      severity: 'error',
+      comment:
+        'The console (src/console/) reads storage through the StorageEngine interface and calls the actions; it never imports a concrete engine.',
+      from: { path: '^src/console/' },
+      to: { path: '^src/storage/(memory|sqlite|postgres)/' },
+    },
+    {
       name: 'src-not-to-test-or-bench',
       severity: 'error',
       comment: 'The shipped package (src/) must not import test or benchmark code.',

@@ -45,6 +45,8 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  MessageBrowseParams,
+  MessageBrowseResult,
   MessageDeleteParams,
   MessageSendParams,
   MoveTaskRecord,
@@ -63,6 +65,7 @@ import type {
   WakeListener,
 } from '../engine.js';
 import { deleteMessages } from './ack.js';
+import { browse } from './browse.js';
 import { EngineContext } from './context.js';
 import { type BatchHost, type Outcome, type TxContext, type WorkItem, emitWakes, executeBatch, settleBatch } from './groupCommit.js';
 import { migrate } from './migrations.js';
@@ -70,7 +73,7 @@ import { moveTaskCancel, moveTaskList, moveTaskStart, moveTaskStep, moveTasksAct
 import * as queues from './queues.js';
 import { receive } from './receive.js';
 import { send } from './send.js';
-import { SCHEMA_VERSION, SQL, TOTAL_CHANGES, explain } from './sql/index.js';
+import { BROWSE_ROWS, BROWSE_WINDOW, SCHEMA_VERSION, SQL, TOTAL_CHANGES, explain } from './sql/index.js';
 import { SWEEP_CHUNK, sweepExpired, sweepWindows } from './sweep.js';
 import { changeVisibility } from './visibility.js';
 import { type SyncWal, type SyncWalInline, WalSync, openWal } from './walSync.js';
@@ -176,7 +179,12 @@ export class SqliteEngine implements StorageEngine {
    * test prove receives stay index seeks at any depth without SQL leaving this directory.
    * @internal
    */
-  diagnostics(): { schemaVersion: number; walSync: 'off-loop' | 'in-commit'; plans: Record<string, string[]> } {
+  diagnostics(): {
+    schemaVersion: number;
+    walSync: 'off-loop' | 'in-commit';
+    plans: Record<string, string[]>;
+    browsePlans: Record<string, string[]>;
+  } {
     if (!this.db) throw new DomainError('Unavailable', 'engine not open');
     const db = this.db;
     const plan = (sql: string, ...args: unknown[]): string[] =>
@@ -194,6 +202,12 @@ export class SqliteEngine implements StorageEngine {
         inflightCount: plan(SQL.inflightCount, 'q', 0, 1),
         nextVisibleStandard: plan(SQL.nextVisibleStandard, 'q', 0),
         nextVisibleFifo: plan(SQL.nextVisibleFifo, 'q', 0),
+      },
+      // Peek and search (not hot: a bounded window sorted by id within equal sent_at; see sql/browse.ts).
+      browsePlans: {
+        window: plan(BROWSE_WINDOW.none, { q: 'q', s: 0, i: 0, n: 1 }),
+        search: plan(BROWSE_WINDOW.any, { q: 'q', s: 0, i: 0, n: 1, t: 'x' }),
+        rows: plan(BROWSE_ROWS, '[1]', 'q'),
       },
     };
   }
@@ -422,6 +436,11 @@ export class SqliteEngine implements StorageEngine {
   /** @inheritdoc */
   visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]> {
     return this.write((tx) => changeVisibility(this.ctx, tx, p));
+  }
+
+  /** @inheritdoc — a read of committed state, outside the write queue. */
+  messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
+    return this.read(() => browse(this.ctx, p));
   }
 
   // ---- move tasks -----------------------------------------------------------------------------

@@ -1,0 +1,181 @@
+/**
+ * The console API's read routes (GET under /console/api): overview, history, peek/search and journeys.
+ * Session, login, logout and the SQS proxy are routed in index.ts. Answers follow docs/console-api.md.
+ */
+import { queueArn } from '../core/arn.js';
+import type { Clock } from '../core/clock.js';
+import { queueUrl } from '../core/queue-url.js';
+import type { QueueMonitor } from '../monitoring/types.js';
+import { messageBytes } from '../actions/events.js';
+import type { AttributeMap, BrowsedMessage, BrowseField, BrowseState, QueueRecord, StorageEngine } from '../storage/engine.js';
+import { BROWSE_FIELDS, BROWSE_MAX_LIMIT, BROWSE_STATES } from '../storage/semantics/browse.js';
+import { ConsoleError } from './http.js';
+import type { JourneyStore } from './journey.js';
+import { historyOf, overviewOf } from './overview.js';
+
+export interface ConsoleApiDeps {
+  engine: StorageEngine;
+  monitor: QueueMonitor | undefined;
+  journeys: JourneyStore;
+  clock: Clock;
+  region: string;
+  accountId: string;
+  queueUrlBase: (host: string | undefined) => string;
+}
+
+/** Longest history window a request may ask for (a day) and the default (15 minutes). */
+const MAX_HISTORY_S = 86_400;
+const DEFAULT_HISTORY_S = 900;
+
+/** Messages per page when the request names no limit. */
+const DEFAULT_PAGE = 50;
+/** Longest search text. */
+const MAX_SEARCH_CHARS = 1_024;
+
+const QUEUE_ROUTE = /^\/queues\/([^/]+)\/(history|messages)$/;
+const JOURNEY_ROUTE = /^\/queues\/([^/]+)\/messages\/([^/]+)\/journey$/;
+
+export class ConsoleApi {
+  constructor(private readonly d: ConsoleApiDeps) {}
+
+  /** Answer a GET `route` (path after /console/api) with its JSON value, or throw ConsoleError. */
+  async get(route: string, params: URLSearchParams, host: string | undefined): Promise<unknown> {
+    if (route === '/overview') return this.overview(params, host);
+    let m = JOURNEY_ROUTE.exec(route);
+    if (m) return this.journey(segment(m[1]!), segment(m[2]!));
+    m = QUEUE_ROUTE.exec(route);
+    if (m) {
+      const name = segment(m[1]!);
+      return m[2] === 'history' ? this.history(name, params) : this.messages(name, params);
+    }
+    throw new ConsoleError(404, 'NotFound', `No console API route ${route || '/'}.`);
+  }
+
+  private async overview(params: URLSearchParams, host: string | undefined): Promise<unknown> {
+    const prefix = params.get('prefix') ?? undefined;
+    const snapshots = await overviewOf(this.d.monitor, this.d.engine, prefix === '' ? undefined : prefix, this.d.clock.now());
+    const base = this.d.queueUrlBase(host);
+    return {
+      queues: snapshots.map((s) => ({
+        ...s,
+        url: queueUrl(base, this.d.accountId, s.name),
+        arn: queueArn(this.d.region, this.d.accountId, s.name),
+      })),
+    };
+  }
+
+  private async history(name: string, params: URLSearchParams): Promise<unknown> {
+    const seconds = intParam(params, 'windowSeconds', DEFAULT_HISTORY_S, 1, MAX_HISTORY_S);
+    await this.queue(name);
+    return historyOf(this.d.monitor, name, seconds * 1000);
+  }
+
+  /** Peek and search: StorageEngine.messageBrowse, which changes nothing (semantics/browse.ts). */
+  private async messages(name: string, params: URLSearchParams): Promise<unknown> {
+    const state = params.get('state') ?? 'all';
+    const states: BrowseState[] = [];
+    for (const s of state.split(',')) {
+      if (s === 'all') continue;
+      if (!(BROWSE_STATES as readonly string[]).includes(s)) {
+        throw new ConsoleError(400, 'InvalidParameterValue', 'state must be all, visible, inflight or delayed.');
+      }
+      states.push(s as BrowseState);
+    }
+    const field = params.get('field') || 'any';
+    if (!(BROWSE_FIELDS as readonly string[]).includes(field)) {
+      throw new ConsoleError(400, 'InvalidParameterValue', `field must be one of ${BROWSE_FIELDS.join(', ')}.`);
+    }
+    const text = params.get('q') ?? '';
+    if (text.length > MAX_SEARCH_CHARS) throw new ConsoleError(400, 'InvalidParameterValue', `q must be at most ${MAX_SEARCH_CHARS} characters.`);
+    const limit = intParam(params, 'limit', DEFAULT_PAGE, 1, BROWSE_MAX_LIMIT);
+    const cursor = params.get('cursor') ?? undefined;
+    const q = await this.queue(name);
+    const r = await this.d.engine.messageBrowse({
+      queueId: q.id,
+      states,
+      search: text === '' ? undefined : { text, field: field as BrowseField },
+      limit,
+      cursor: cursor === '' ? undefined : cursor,
+    });
+    const out: { messages: unknown[]; nextCursor?: string; scanned: number } = { messages: r.messages.map(browsedJson), scanned: r.scanned };
+    if (r.nextCursor !== undefined) out.nextCursor = r.nextCursor;
+    return out;
+  }
+
+  private async journey(_queueName: string, messageId: string): Promise<unknown> {
+    const j = await this.d.journeys.get(messageId, async (id) => (await this.d.engine.queueGetById(id))?.name);
+    if (j === undefined) {
+      throw new ConsoleError(
+        404,
+        'JourneyNotFound',
+        `No journey is known for message ${messageId} (journeys are kept in memory for a limited time).`,
+      );
+    }
+    return { messageId: j.messageId, queue: _queueName, events: j.events, truncated: j.truncated };
+  }
+
+  /** The queue named `name`, or 404 QueueDoesNotExist. */
+  private async queue(name: string): Promise<QueueRecord> {
+    const q = await this.d.engine.queueGetByName(name);
+    if (q === undefined) throw new ConsoleError(404, 'QueueDoesNotExist', `The queue ${name} does not exist.`);
+    return q;
+  }
+}
+
+/** A decoded path segment (a queue name or message id), or 400. */
+function segment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ConsoleError(400, 'InvalidParameterValue', 'Malformed percent-encoding in the path.');
+  }
+}
+
+/** An integer query parameter within [min, max], `fallback` when absent, else 400. */
+export function intParam(params: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const raw = params.get(name);
+  if (raw === null || raw === '') return fallback;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConsoleError(400, 'InvalidParameterValue', `${name} must be an integer from ${min} to ${max}.`);
+  }
+  return n;
+}
+
+/** A browsed message as the console API shows it (docs/console-api.md: BrowsedMessage). */
+export function browsedJson(m: BrowsedMessage): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    messageId: m.messageId,
+    state: m.state,
+    body: m.body,
+    md5OfBody: m.md5OfBody,
+    size: messageBytes(m),
+    sentAt: m.sentAt,
+    visibleAt: m.visibleAt,
+    receiveCount: m.receiveCount,
+  };
+  if (m.firstReceivedAt !== undefined) o.firstReceivedAt = m.firstReceivedAt;
+  if (m.groupId !== undefined) o.groupId = m.groupId;
+  if (m.dedupId !== undefined) o.dedupId = m.dedupId;
+  if (m.sequenceNumber !== undefined) o.sequenceNumber = m.sequenceNumber;
+  if (m.deadLetterSourceArn !== undefined) o.deadLetterSourceArn = m.deadLetterSourceArn;
+  o.senderId = m.senderId;
+  if (m.md5OfMessageAttributes !== undefined) o.md5OfMessageAttributes = m.md5OfMessageAttributes;
+  o.messageAttributes = attributesJson(m.messageAttributes);
+  o.systemAttributes = attributesJson(m.systemAttributes);
+  return o;
+}
+
+/** Attribute values as the SQS JSON protocol writes them (binary as base64). */
+function attributesJson(attrs: AttributeMap): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(attrs)) {
+    const o: Record<string, unknown> = { DataType: v.DataType };
+    if (v.StringValue !== undefined) o.StringValue = v.StringValue;
+    if (v.BinaryValue !== undefined) o.BinaryValue = Buffer.from(v.BinaryValue).toString('base64');
+    if (v.StringListValues !== undefined) o.StringListValues = v.StringListValues;
+    if (v.BinaryListValues !== undefined) o.BinaryListValues = v.BinaryListValues.map((b) => Buffer.from(b).toString('base64'));
+    out[k] = o;
+  }
+  return out;
+}
