@@ -15,7 +15,9 @@ import { createEventHub, type EventHub } from './core/events.js';
 import type { Logger } from './core/log.js';
 import { systemRandom, type Random } from './core/random.js';
 import { SqsError } from './errors/catalog.js';
-import { createHttpServer, type RequestMeta } from './http/listener.js';
+import { createConsole } from './console/index.js';
+import { createHttpServer, type Dispatch, type RequestMeta } from './http/listener.js';
+import type { QueueMonitor } from './monitoring/types.js';
 import { createSigV4Verifier, type SigV4Credential } from './http/sigv4.js';
 import type { StorageEngine } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
@@ -26,6 +28,10 @@ export interface ServerDeps {
   clock?: Clock;
   random?: Random;
   logger: Logger;
+  /** Live queue figures for the console (src/monitoring); absent: the console reads counts from the engine. */
+  monitor?: QueueMonitor;
+  /** Where the console's built files are (tests); default dist/console. */
+  consoleStaticDir?: string;
 }
 
 export interface FerryServer {
@@ -116,12 +122,34 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     events,
   });
 
+  const dispatch: Dispatch = (action, input, meta) => dispatchAction(action, input as never, contextFor(meta));
+  // The web console (src/console) on the same port; its SQS calls take the same dispatch path.
+  const consoleRoutes = createConsole({
+    mode: config.console,
+    auth: config.auth,
+    credentials: credentialsOf(config),
+    region: config.region,
+    accountId: config.accountId,
+    engine,
+    dispatch,
+    queueUrlBase: baseFor,
+    events,
+    monitor: deps.monitor,
+    logger: log,
+    clock,
+    maxBodyBytes: config.maxBodyBytes,
+    staticDir: deps.consoleStaticDir,
+    trustProxy: config.consoleTrustProxy,
+    journey: { windowMs: config.journeyWindow * 1000, maxMessages: config.journeyMaxMessages },
+  });
+
   const http = createHttpServer({
     logger: log,
     maxBodyBytes: config.maxBodyBytes,
     isReady: () => ready,
     verifier: config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: credentialsOf(config), clock }) : undefined,
-    dispatch: (action, input, meta) => dispatchAction(action, input as never, contextFor(meta)),
+    dispatch,
+    extraRoutes: (req, res) => consoleRoutes.handle(req, res),
   });
 
   // Queues declared in the config file, created or updated before the server reports ready.
@@ -154,6 +182,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       closing ??= (async () => {
         ready = false;
         clearInterval(sweeper);
+        consoleRoutes.close();
         await http.close();
         await services.close();
         await engine.close();

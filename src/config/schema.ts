@@ -9,6 +9,8 @@ export type StorageKind = 'sqlite' | 'memory' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** Request authentication: none, or AWS Signature Version 4 against the configured credentials. */
 export type AuthMode = 'off' | 'sigv4';
+/** The web console: served, not served, or served without the power to change anything. */
+export type ConsoleMode = 'on' | 'off' | 'read-only';
 
 /** An access key accepted when `auth` is `sigv4`. */
 export interface CredentialDeclaration {
@@ -55,6 +57,14 @@ export interface FerryConfig {
   secretAccessKey?: string;
   /** Accepted access keys (config file only). */
   credentials: CredentialDeclaration[];
+  /** The web console at /console: on, off (404), or read-only (shows, changes nothing). */
+  console: ConsoleMode;
+  /** Trust X-Forwarded-Proto/-For of a TLS-terminating proxy (console cookie Secure flag, login throttling). */
+  consoleTrustProxy: boolean;
+  /** How long (seconds) the console keeps a message's journey after its last event. */
+  journeyWindow: number;
+  /** Most message journeys the console keeps (the stalest are dropped first). */
+  journeyMaxMessages: number;
 }
 
 type Kind = 'string' | 'port' | 'int' | 'bool' | 'enum';
@@ -177,6 +187,39 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: 'max-body-bytes',
     default: 2 * 1024 * 1024,
     help: 'Largest HTTP request body accepted; larger bodies are refused while streaming.',
+  },
+  {
+    key: 'console',
+    kind: 'enum',
+    values: ['on', 'off', 'read-only'],
+    env: 'FERRY_CONSOLE',
+    flag: 'console',
+    default: 'on',
+    help: 'The web console at /console: on, off (404), or read-only (shows everything, changes nothing).',
+  },
+  {
+    key: 'consoleTrustProxy',
+    kind: 'bool',
+    env: 'FERRY_CONSOLE_TRUST_PROXY',
+    flag: 'console-trust-proxy',
+    default: false,
+    help: "Trust a TLS-terminating proxy's X-Forwarded-Proto and X-Forwarded-For (console cookie Secure flag, login throttling by address).",
+  },
+  {
+    key: 'journeyWindow',
+    kind: 'int',
+    env: 'FERRY_JOURNEY_WINDOW',
+    flag: 'journey-window',
+    default: 3600,
+    help: "Seconds the console keeps a message's journey (its timeline of events) after its last event; in memory, per process.",
+  },
+  {
+    key: 'journeyMaxMessages',
+    kind: 'int',
+    env: 'FERRY_JOURNEY_MAX_MESSAGES',
+    flag: 'journey-max-messages',
+    default: 10000,
+    help: 'Most message journeys the console keeps; the stalest are dropped first.',
   },
 ];
 
