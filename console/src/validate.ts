@@ -65,8 +65,13 @@ export function checkDuration(value: string, unit: Unit, [min, max]: readonly [n
   return { seconds };
 }
 
-export function checkInt(value: string, [min, max]: readonly [number, number], what = ''): { n?: number; error?: string } {
-  const range = `Should be between ${min.toLocaleString('en-US')} and ${max.toLocaleString('en-US')}${what ? ` ${what}` : ''}.`;
+/**
+ * A whole number within [min, max]. `what` follows the range ("… and 500 messages per second.");
+ * `unit` follows each bound ("… between 1 KiB and 1,024 KiB.").
+ */
+export function checkInt(value: string, [min, max]: readonly [number, number], what = '', unit = ''): { n?: number; error?: string } {
+  const u = unit ? ` ${unit}` : '';
+  const range = `Should be between ${min.toLocaleString('en-US')}${u} and ${max.toLocaleString('en-US')}${u}${what ? ` ${what}` : ''}.`;
   if (!INT.test(value)) return { error: value.trim() === '' ? `Enter a value. ${range}` : `Enter a whole number. ${range}` };
   const n = Number(value);
   if (n < min || n > max) return { error: range };

@@ -155,11 +155,18 @@ export function Panel({
   );
 }
 
-export function KeyValues({ items, columns = 3 }: { items: [string, ComponentChildren][]; columns?: number }) {
+/** Label/value pairs in a grid; a third element `true` lets an item span two columns (ARNs, URLs). */
+export function KeyValues({
+  items,
+  columns = 3,
+}: {
+  items: ([string, ComponentChildren] | [string, ComponentChildren, boolean])[];
+  columns?: number;
+}) {
   return (
     <dl class="kv" style={`--kv-columns: ${columns}`}>
-      {items.map(([k, v]) => (
-        <div class="kv__item" key={k}>
+      {items.map(([k, v, wide]) => (
+        <div class={cx('kv__item', wide && 'kv__item--wide')} key={k}>
           <dt>{k}</dt>
           <dd>{v ?? '—'}</dd>
         </div>
@@ -245,6 +252,8 @@ export function RadioGroup<T extends string>({
   onChange,
   disabled,
   cards,
+  inline,
+  hideLegend,
   hint,
 }: {
   legend: string;
@@ -254,19 +263,39 @@ export function RadioGroup<T extends string>({
   onChange: (v: T) => void;
   disabled?: boolean;
   cards?: boolean;
+  /** Options side by side (short choices such as Disabled / Enabled). */
+  inline?: boolean;
+  /** The legend only for assistive technology (a heading right above already says it). */
+  hideLegend?: boolean;
   hint?: ComponentChildren;
 }) {
+  const id = useId();
   return (
-    <fieldset class={cx('radio-group', cards && 'radio-group--cards')} disabled={disabled}>
-      <legend class="field__label">{legend}</legend>
+    <fieldset class={cx('radio-group', cards && 'radio-group--cards', inline && 'radio-group--inline')} disabled={disabled}>
+      <legend class={hideLegend ? 'sr-only' : 'field__label'}>{legend}</legend>
       {hint && <p class="field__hint">{hint}</p>}
       <div class="radio-group__options">
         {options.map((o) => (
+          // The option's name is its label alone ("FIFO"); the description is its accessible description.
           <label key={o.value} class={cx('radio', value === o.value && 'radio--checked')}>
-            <input type="radio" name={name} value={o.value} checked={value === o.value} onChange={() => onChange(o.value)} />
+            <input
+              type="radio"
+              name={name}
+              value={o.value}
+              checked={value === o.value}
+              onChange={() => onChange(o.value)}
+              aria-labelledby={`${id}-${o.value}`}
+              {...(o.description ? { 'aria-describedby': `${id}-${o.value}-d` } : {})}
+            />
             <span class="radio__text">
-              <span class="radio__label">{o.label}</span>
-              {o.description && <span class="radio__description">{o.description}</span>}
+              <span class="radio__label" id={`${id}-${o.value}`}>
+                {o.label}
+              </span>
+              {o.description && (
+                <span class="radio__description" id={`${id}-${o.value}-d`}>
+                  {o.description}
+                </span>
+              )}
             </span>
           </label>
         ))}

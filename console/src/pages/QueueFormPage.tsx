@@ -145,7 +145,7 @@ function validate(f: Form, mode: 'create' | 'edit'): Errors {
   e.visibility = checkDuration(f.visibility, f.visibilityUnit, LIMITS.visibilityTimeout).error;
   e.retention = checkDuration(f.retention, f.retentionUnit, LIMITS.retention).error;
   e.delay = checkDuration(f.delay, f.delayUnit, LIMITS.delay).error;
-  e.maxSize = checkInt(f.maxSizeKiB, [1, 1024], 'KiB').error;
+  e.maxSize = checkInt(f.maxSizeKiB, [1, 1024], '', 'KiB').error;
   e.receiveWait = checkDuration(f.receiveWait, 'seconds', LIMITS.receiveWait).error;
   if (f.fifo && f.throughputLimit === 'perMessageGroupId' && f.dedupScope !== 'messageGroup') {
     e.throughputLimit = 'A throughput limit per message group ID needs the deduplication scope "Message group".';
@@ -540,6 +540,7 @@ export function QueueFormPage({ mode, name }: { mode: 'create' | 'edit'; name?: 
               { value: 'disabled', label: 'Disabled' },
               { value: 'enabled', label: 'Enabled' },
             ]}
+            inline
           />
           {form.sse !== 'disabled' && (
             <RadioGroup
@@ -588,6 +589,7 @@ export function QueueFormPage({ mode, name }: { mode: 'create' | 'edit'; name?: 
         <Panel title="Redrive allow policy" description="Which source queues can use this queue as their dead-letter queue.">
           <RadioGroup
             legend="Redrive allow policy"
+            hideLegend
             name="redriveAllowEnabled"
             value={form.redriveAllow === 'disabled' ? 'disabled' : 'enabled'}
             onChange={(v) => set('redriveAllow', v === 'disabled' ? 'disabled' : 'allowAll', 'redriveAllow')}
@@ -595,6 +597,7 @@ export function QueueFormPage({ mode, name }: { mode: 'create' | 'edit'; name?: 
               { value: 'disabled', label: 'Disabled' },
               { value: 'enabled', label: 'Enabled' },
             ]}
+            inline
           />
           {form.redriveAllow !== 'disabled' && (
             <RadioGroup
@@ -632,6 +635,7 @@ export function QueueFormPage({ mode, name }: { mode: 'create' | 'edit'; name?: 
         <Panel title="Dead-letter queue" description="Where messages go after they were received the maximum number of times without being deleted.">
           <RadioGroup
             legend="Dead-letter queue"
+            hideLegend
             name="dlq"
             value={form.dlqEnabled ? 'enabled' : 'disabled'}
             onChange={(v) => set('dlqEnabled', v === 'enabled', 'dlqArn')}
@@ -639,6 +643,7 @@ export function QueueFormPage({ mode, name }: { mode: 'create' | 'edit'; name?: 
               { value: 'disabled', label: 'Disabled' },
               { value: 'enabled', label: 'Enabled' },
             ]}
+            inline
           />
           {form.dlqEnabled && (
             <div class="grid-2">
@@ -729,7 +734,7 @@ export function PolicyEditor({
   accountId,
   region,
   name,
-  label = 'Access policy (JSON)',
+  label = 'Policy document (JSON)',
 }: {
   value: string;
   onChange: (v: string) => void;

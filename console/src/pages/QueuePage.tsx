@@ -11,21 +11,13 @@ import { age, bytes, count, dateTime, duration, rate } from '../format';
 import { usePolled } from '../hooks';
 import { href, linkClick, navigate } from '../router';
 import { useApp, useCanChange } from '../state';
+import type { QueueInfo } from './queueInfo';
 import { BrowseTab } from './tabs/BrowseTab';
 import { DeadLetterTab } from './tabs/DeadLetterTab';
 import { EncryptionTab } from './tabs/EncryptionTab';
 import { MonitoringTab } from './tabs/MonitoringTab';
 import { PolicyTab } from './tabs/PolicyTab';
 import { TaggingTab } from './tabs/TaggingTab';
-
-export interface QueueInfo {
-  name: string;
-  url: string;
-  attributes: Attributes;
-  fifo: boolean;
-  arn: string;
-  reload: () => Promise<void>;
-}
 
 const TABS = [
   { id: 'browse', label: 'Browse messages' },
@@ -126,12 +118,12 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
         </header>
         <div class="panel__body">
           <KeyValues
-            columns={3}
+            columns={4}
             items={[
               ['Name', name],
               ['Type', info.fifo ? 'FIFO' : 'Standard'],
-              ['ARN', <Copyable text={info.arn} label="ARN" />],
-              ['URL', <Copyable text={info.url} label="URL" />],
+              ['ARN', <Copyable text={info.arn} label="ARN" />, true],
+              ['URL', <Copyable text={info.url} label="URL" />, true],
               [
                 'Encryption',
                 a.KmsMasterKeyId ? `SSE-KMS (${a.KmsMasterKeyId})` : a.SqsManagedSseEnabled === 'true' ? 'Amazon SQS key (SSE-SQS)' : 'Disabled',

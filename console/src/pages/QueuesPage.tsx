@@ -77,9 +77,6 @@ export function QueuesPage() {
     <div class="page">
       <div class="page__header">
         <div>
-          <nav class="breadcrumbs" aria-label="Breadcrumbs">
-            <span>Amazon SQS</span>
-          </nav>
           <h1 class="page__title">Queues {list.data && <span class="page__count">({list.data.queues.length})</span>}</h1>
         </div>
         <div class="page__actions">
@@ -112,6 +109,25 @@ export function QueuesPage() {
               onInput={(e) => setPrefix(e.currentTarget.value)}
             />
           </div>
+          <label class="inline-label only-narrow">
+            <span>Sort by</span>
+            <select
+              class="select select--small"
+              value={`${sort.key}:${sort.desc ? 'desc' : 'asc'}`}
+              onChange={(e) => {
+                const [key, dir] = e.currentTarget.value.split(':');
+                setSort({ key: key as SortKey, desc: dir === 'desc' });
+              }}
+            >
+              {COLUMNS.flatMap((c) =>
+                (c.numeric ? (['desc', 'asc'] as const) : (['asc', 'desc'] as const)).map((dir) => (
+                  <option key={`${c.key}:${dir}`} value={`${c.key}:${dir}`}>
+                    {c.label} {c.numeric ? (dir === 'desc' ? '(highest first)' : '(lowest first)') : dir === 'asc' ? '(A–Z)' : '(Z–A)'}
+                  </option>
+                )),
+              )}
+            </select>
+          </label>
           <div class="toolbar__spacer" />
           <span class="toolbar__status" aria-live="off">
             {list.loading && list.data ? <Spinner label="Refreshing" /> : null}
@@ -137,7 +153,7 @@ export function QueuesPage() {
             </select>
           </label>
           <button type="button" class="button button--small" aria-pressed={paused} onClick={() => setPaused(!paused)}>
-            <Icon name={paused ? 'play' : 'pause'} /> {paused ? 'Resume' : 'Pause'}
+            <Icon name="pause" /> Pause
           </button>
           <button type="button" class="icon-button icon-button--bordered" aria-label="Refresh" title="Refresh now" onClick={() => void list.reload()}>
             <Icon name="refresh" />
@@ -219,15 +235,27 @@ function QueueRow({ q }: { q: QueueSnapshot }) {
           {q.name}
         </a>
       </th>
-      <td>
+      <td class="table__type">
         <Badge tone={q.fifo ? 'fifo' : 'standard'}>{q.fifo ? 'FIFO' : 'Standard'}</Badge>
       </td>
-      <td class="num">{count(q.visible)}</td>
-      <td class="num">{count(q.inflight)}</td>
-      <td class="num">{count(q.delayed)}</td>
-      <td class="num">{age(q.oldestAgeSeconds)}</td>
-      <td class="num">{rate(q.sentPerSecond)}</td>
-      <td class="num">{rate(q.receivedPerSecond)}</td>
+      <td class="num" data-label="Available">
+        {count(q.visible)}
+      </td>
+      <td class="num" data-label="In flight">
+        {count(q.inflight)}
+      </td>
+      <td class="num" data-label="Delayed">
+        {count(q.delayed)}
+      </td>
+      <td class="num" data-label="Oldest">
+        {age(q.oldestAgeSeconds)}
+      </td>
+      <td class="num" data-label="Sent /s">
+        {rate(q.sentPerSecond)}
+      </td>
+      <td class="num" data-label="Received /s">
+        {rate(q.receivedPerSecond)}
+      </td>
     </tr>
   );
 }

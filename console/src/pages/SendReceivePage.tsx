@@ -156,105 +156,107 @@ function SendPanel({ url, attributes, name, onSent }: { url: string; attributes:
   return (
     <Panel title="Send message" description={`To ${name}. ${fifo ? 'FIFO: a message group ID is required.' : ''}`}>
       <form class="send-form" onSubmit={send} noValidate aria-label="Send message">
-        <Field
-          label="Message body"
-          error={show('body')}
-          hint={`${bytes(size)} of ${bytes(maxSize)} (body and attributes). Any text; JSON is shown formatted when received.`}
-        >
-          {(a) => (
-            <textarea
-              {...a}
-              class="textarea mono"
-              rows={8}
-              spellcheck={false}
-              value={body}
-              placeholder='{"orderId": 1234, "status": "created"}'
-              onInput={(e) => setBody(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        {fifo ? (
-          <div class="grid-2">
-            <Field label="Message group ID" error={show('groupId')} hint="Messages of one group are delivered in order, one batch at a time.">
-              {(a) => <input {...a} class="input mono" value={groupId} spellcheck={false} onInput={(e) => setGroupId(e.currentTarget.value)} />}
-            </Field>
-            <Field
-              label="Message deduplication ID"
-              optional={contentDedup}
-              error={show('dedupId')}
-              hint={
-                contentDedup
-                  ? 'Content-based deduplication is on: the body’s SHA-256 is used when empty.'
-                  : 'Messages with the same ID within 5 minutes are accepted once.'
-              }
-            >
-              {(a) => <input {...a} class="input mono" value={dedupId} spellcheck={false} onInput={(e) => setDedupId(e.currentTarget.value)} />}
-            </Field>
-          </div>
-        ) : (
-          <div class="grid-2">
-            <DurationField
-              label="Delivery delay"
-              value={delay}
-              unit={delayUnit}
-              units={['seconds', 'minutes']}
-              onValue={setDelay}
-              onUnit={setDelayUnit}
-              hint="Should be between 0 seconds and 15 minutes."
-              error={show('delay')}
-            />
-          </div>
-        )}
-        <fieldset class="attr-editor">
-          <legend class="field__label">Message attributes</legend>
-          {attrs.map((a, i) => (
-            <div class="attr-editor__row" key={i}>
-              <input
-                class="input"
-                aria-label={`Attribute ${i + 1} name`}
-                placeholder="Name"
-                value={a.name}
-                aria-invalid={show(`attr${i}`) ? true : undefined}
-                onInput={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, name: e.currentTarget.value } : x)))}
+        <div class="send-form__grid">
+          <Field
+            label="Message body"
+            error={show('body')}
+            hint={`${bytes(size)} of ${bytes(maxSize)} (body and attributes). Any text; JSON is shown formatted when received.`}
+          >
+            {(a) => (
+              <textarea
+                {...a}
+                class="textarea mono"
+                rows={10}
+                spellcheck={false}
+                value={body}
+                placeholder='{"orderId": 1234, "status": "created"}'
+                onInput={(e) => setBody(e.currentTarget.value)}
               />
-              <select
-                class="select"
-                aria-label={`Attribute ${i + 1} type`}
-                value={a.type}
-                onChange={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, type: e.currentTarget.value as AttrRow['type'] } : x)))}
-              >
-                <option value="String">String</option>
-                <option value="Number">Number</option>
-                <option value="Binary">Binary</option>
-              </select>
-              <input
-                class="input"
-                aria-label={`Attribute ${i + 1} value`}
-                placeholder={a.type === 'Binary' ? 'Base64' : 'Value'}
-                value={a.value}
-                onInput={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, value: e.currentTarget.value } : x)))}
+            )}
+          </Field>
+          <div class="send-form__side">
+            {fifo ? (
+              <>
+                <Field label="Message group ID" error={show('groupId')} hint="Messages of one group are delivered in order, one batch at a time.">
+                  {(a) => <input {...a} class="input mono" value={groupId} spellcheck={false} onInput={(e) => setGroupId(e.currentTarget.value)} />}
+                </Field>
+                <Field
+                  label="Message deduplication ID"
+                  optional={contentDedup}
+                  error={show('dedupId')}
+                  hint={
+                    contentDedup
+                      ? 'Content-based deduplication is on: the body’s SHA-256 is used when empty.'
+                      : 'Messages with the same ID within 5 minutes are accepted once.'
+                  }
+                >
+                  {(a) => <input {...a} class="input mono" value={dedupId} spellcheck={false} onInput={(e) => setDedupId(e.currentTarget.value)} />}
+                </Field>
+              </>
+            ) : (
+              <DurationField
+                label="Delivery delay"
+                value={delay}
+                unit={delayUnit}
+                units={['seconds', 'minutes']}
+                onValue={setDelay}
+                onUnit={setDelayUnit}
+                hint="Should be between 0 seconds and 15 minutes."
+                error={show('delay')}
               />
+            )}
+            <fieldset class="attr-editor">
+              <legend class="field__label">Message attributes</legend>
+              {attrs.map((a, i) => (
+                <div class="attr-editor__row" key={i}>
+                  <input
+                    class="input"
+                    aria-label={`Attribute ${i + 1} name`}
+                    placeholder="Name"
+                    value={a.name}
+                    aria-invalid={show(`attr${i}`) ? true : undefined}
+                    onInput={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, name: e.currentTarget.value } : x)))}
+                  />
+                  <select
+                    class="select"
+                    aria-label={`Attribute ${i + 1} type`}
+                    value={a.type}
+                    onChange={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, type: e.currentTarget.value as AttrRow['type'] } : x)))}
+                  >
+                    <option value="String">String</option>
+                    <option value="Number">Number</option>
+                    <option value="Binary">Binary</option>
+                  </select>
+                  <input
+                    class="input"
+                    aria-label={`Attribute ${i + 1} value`}
+                    placeholder={a.type === 'Binary' ? 'Base64' : 'Value'}
+                    value={a.value}
+                    onInput={(e) => setAttrs(attrs.map((x, j) => (j === i ? { ...x, value: e.currentTarget.value } : x)))}
+                  />
+                  <button
+                    type="button"
+                    class="button button--small"
+                    aria-label={`Remove attribute ${i + 1}`}
+                    onClick={() => setAttrs(attrs.filter((_, j) => j !== i))}
+                  >
+                    Remove
+                  </button>
+                  {show(`attr${i}`) && <p class="field__error attr-editor__error">{show(`attr${i}`)}</p>}
+                </div>
+              ))}
               <button
                 type="button"
                 class="button button--small"
-                aria-label={`Remove attribute ${i + 1}`}
-                onClick={() => setAttrs(attrs.filter((_, j) => j !== i))}
+                disabled={attrs.length >= LIMITS.messageAttributes}
+                onClick={() => setAttrs([...attrs, { name: '', type: 'String', value: '' }])}
               >
-                Remove
+                <Icon name="plus" /> Add attribute
               </button>
-              {show(`attr${i}`) && <p class="field__error attr-editor__error">{show(`attr${i}`)}</p>}
-            </div>
-          ))}
-          <button
-            type="button"
-            class="button button--small"
-            disabled={attrs.length >= LIMITS.messageAttributes}
-            onClick={() => setAttrs([...attrs, { name: '', type: 'String', value: '' }])}
-          >
-            <Icon name="plus" /> Add attribute
-          </button>
-          {show('attrs') && <p class="field__error">{show('attrs')}</p>}
-        </fieldset>
+              {show('attrs') && <p class="field__error">{show('attrs')}</p>}
+            </fieldset>
+          </div>
+        </div>
         {result && (
           <Alert tone="success" title="Your message has been sent and is ready to be received." onDismiss={() => setResult(undefined)}>
             Message ID: <span class="mono">{result.id}</span>

@@ -9,7 +9,7 @@ import { browse, type BrowseQuery, type BrowsedMessage } from '../../api';
 import { Alert, Badge, EmptyState, Icon, Spinner } from '../../components/ui';
 import { bytes, count, dateTime, relative } from '../../format';
 import { usePolled } from '../../hooks';
-import type { QueueInfo } from '../QueuePage';
+import type { QueueInfo } from '../queueInfo';
 import { JourneyDialog } from './JourneyDialog';
 import { MessageBody, MessageAttributesTable } from './MessageView';
 

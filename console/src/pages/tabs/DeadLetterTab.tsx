@@ -12,7 +12,7 @@ import { usePolled } from '../../hooks';
 import { href, linkClick } from '../../router';
 import { useApp, useCanChange } from '../../state';
 import { LIMITS, checkInt } from '../../validate';
-import type { QueueInfo } from '../QueuePage';
+import type { QueueInfo } from '../queueInfo';
 
 function QueueLink({ urlOrArn }: { urlOrArn: string }) {
   const n = nameOf(urlOrArn);

@@ -3,7 +3,7 @@ import { KeyValues, Panel } from '../../components/ui';
 import { duration } from '../../format';
 import { href, linkClick } from '../../router';
 import { useCanChange } from '../../state';
-import type { QueueInfo } from '../QueuePage';
+import type { QueueInfo } from '../queueInfo';
 
 export function EncryptionTab({ queue }: { queue: QueueInfo }) {
   const a = queue.attributes;

@@ -9,7 +9,7 @@ import { Chart } from '../../components/Chart';
 import { Alert, Icon, Spinner } from '../../components/ui';
 import { age, count, rate } from '../../format';
 import { usePolled } from '../../hooks';
-import type { QueueInfo } from '../QueuePage';
+import type { QueueInfo } from '../queueInfo';
 
 const WINDOWS = [
   { s: 300, label: '5 minutes' },
@@ -58,8 +58,8 @@ export function MonitoringTab({ queue }: { queue: QueueInfo }) {
             ))}
           </select>
         </label>
-        <button type="button" class="button button--small" aria-pressed={live} onClick={() => setLive(!live)}>
-          <Icon name={live ? 'pause' : 'play'} /> {live ? 'Pause live updates' : 'Resume live updates'}
+        <button type="button" class="button button--small" aria-pressed={!live} onClick={() => setLive(!live)}>
+          <Icon name="pause" /> Pause live updates
         </button>
         <div class="toolbar__spacer" />
         {h.loading && h.data && <Spinner label="Refreshing" />}

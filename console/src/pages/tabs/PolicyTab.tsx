@@ -6,7 +6,7 @@ import { prettyBody } from '../../format';
 import { useApp, useCanChange } from '../../state';
 import { checkPolicyJson } from '../../validate';
 import { PolicyEditor } from '../QueueFormPage';
-import type { QueueInfo } from '../QueuePage';
+import type { QueueInfo } from '../queueInfo';
 
 export function PolicyTab({ queue }: { queue: QueueInfo }) {
   const { session, notify } = useApp();

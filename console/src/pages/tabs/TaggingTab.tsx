@@ -6,7 +6,7 @@ import { usePolled } from '../../hooks';
 import { useApp, useCanChange } from '../../state';
 import { checkTags, type TagRow } from '../../validate';
 import { TagEditor } from '../QueueFormPage';
-import type { QueueInfo } from '../QueuePage';
+import type { QueueInfo } from '../queueInfo';
 
 export function TaggingTab({ queue }: { queue: QueueInfo }) {
   const { notify } = useApp();
