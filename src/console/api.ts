@@ -6,7 +6,9 @@ import { queueArn } from '../core/arn.js';
 import type { Clock } from '../core/clock.js';
 import { queueUrl } from '../core/queue-url.js';
 import type { QueueMonitor } from '../monitoring/types.js';
-import type { QueueRecord, StorageEngine } from '../storage/engine.js';
+import { messageBytes } from '../actions/events.js';
+import type { AttributeMap, BrowsedMessage, BrowseField, BrowseState, QueueRecord, StorageEngine } from '../storage/engine.js';
+import { BROWSE_FIELDS, BROWSE_MAX_LIMIT, BROWSE_STATES } from '../storage/semantics/browse.js';
 import { ConsoleError } from './http.js';
 import type { JourneyStore } from './journey.js';
 import { historyOf, overviewOf } from './overview.js';
@@ -24,6 +26,11 @@ export interface ConsoleApiDeps {
 /** Longest history window a request may ask for (a day) and the default (15 minutes). */
 const MAX_HISTORY_S = 86_400;
 const DEFAULT_HISTORY_S = 900;
+
+/** Messages per page when the request names no limit. */
+const DEFAULT_PAGE = 50;
+/** Longest search text. */
+const MAX_SEARCH_CHARS = 1_024;
 
 const QUEUE_ROUTE = /^\/queues\/([^/]+)\/(history|messages)$/;
 const JOURNEY_ROUTE = /^\/queues\/([^/]+)\/messages\/([^/]+)\/journey$/;
@@ -63,9 +70,36 @@ export class ConsoleApi {
     return historyOf(this.d.monitor, name, seconds * 1000);
   }
 
-  private async messages(name: string, _params: URLSearchParams): Promise<unknown> {
-    await this.queue(name);
-    throw new ConsoleError(501, 'NotImplemented', 'Browsing messages is not available yet.');
+  /** Peek and search: StorageEngine.messageBrowse, which changes nothing (semantics/browse.ts). */
+  private async messages(name: string, params: URLSearchParams): Promise<unknown> {
+    const state = params.get('state') ?? 'all';
+    const states: BrowseState[] = [];
+    for (const s of state.split(',')) {
+      if (s === 'all') continue;
+      if (!(BROWSE_STATES as readonly string[]).includes(s)) {
+        throw new ConsoleError(400, 'InvalidParameterValue', 'state must be all, visible, inflight or delayed.');
+      }
+      states.push(s as BrowseState);
+    }
+    const field = params.get('field') || 'any';
+    if (!(BROWSE_FIELDS as readonly string[]).includes(field)) {
+      throw new ConsoleError(400, 'InvalidParameterValue', `field must be one of ${BROWSE_FIELDS.join(', ')}.`);
+    }
+    const text = params.get('q') ?? '';
+    if (text.length > MAX_SEARCH_CHARS) throw new ConsoleError(400, 'InvalidParameterValue', `q must be at most ${MAX_SEARCH_CHARS} characters.`);
+    const limit = intParam(params, 'limit', DEFAULT_PAGE, 1, BROWSE_MAX_LIMIT);
+    const cursor = params.get('cursor') ?? undefined;
+    const q = await this.queue(name);
+    const r = await this.d.engine.messageBrowse({
+      queueId: q.id,
+      states,
+      search: text === '' ? undefined : { text, field: field as BrowseField },
+      limit,
+      cursor: cursor === '' ? undefined : cursor,
+    });
+    const out: { messages: unknown[]; nextCursor?: string; scanned: number } = { messages: r.messages.map(browsedJson), scanned: r.scanned };
+    if (r.nextCursor !== undefined) out.nextCursor = r.nextCursor;
+    return out;
   }
 
   private async journey(_queueName: string, messageId: string): Promise<unknown> {
@@ -106,4 +140,42 @@ export function intParam(params: URLSearchParams, name: string, fallback: number
     throw new ConsoleError(400, 'InvalidParameterValue', `${name} must be an integer from ${min} to ${max}.`);
   }
   return n;
+}
+
+/** A browsed message as the console API shows it (docs/console-api.md: BrowsedMessage). */
+export function browsedJson(m: BrowsedMessage): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    messageId: m.messageId,
+    state: m.state,
+    body: m.body,
+    md5OfBody: m.md5OfBody,
+    size: messageBytes(m),
+    sentAt: m.sentAt,
+    visibleAt: m.visibleAt,
+    receiveCount: m.receiveCount,
+  };
+  if (m.firstReceivedAt !== undefined) o.firstReceivedAt = m.firstReceivedAt;
+  if (m.groupId !== undefined) o.groupId = m.groupId;
+  if (m.dedupId !== undefined) o.dedupId = m.dedupId;
+  if (m.sequenceNumber !== undefined) o.sequenceNumber = m.sequenceNumber;
+  if (m.deadLetterSourceArn !== undefined) o.deadLetterSourceArn = m.deadLetterSourceArn;
+  o.senderId = m.senderId;
+  if (m.md5OfMessageAttributes !== undefined) o.md5OfMessageAttributes = m.md5OfMessageAttributes;
+  o.messageAttributes = attributesJson(m.messageAttributes);
+  o.systemAttributes = attributesJson(m.systemAttributes);
+  return o;
+}
+
+/** Attribute values as the SQS JSON protocol writes them (binary as base64). */
+function attributesJson(attrs: AttributeMap): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(attrs)) {
+    const o: Record<string, unknown> = { DataType: v.DataType };
+    if (v.StringValue !== undefined) o.StringValue = v.StringValue;
+    if (v.BinaryValue !== undefined) o.BinaryValue = Buffer.from(v.BinaryValue).toString('base64');
+    if (v.StringListValues !== undefined) o.StringListValues = v.StringListValues;
+    if (v.BinaryListValues !== undefined) o.BinaryListValues = v.BinaryListValues.map((b) => Buffer.from(b).toString('base64'));
+    out[k] = o;
+  }
+  return out;
 }

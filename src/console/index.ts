@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 
 import type { ConsoleMode } from '../config/schema.js';
 import type { Clock } from '../core/clock.js';
+import { DomainError } from '../errors/domain.js';
 import type { EventHub } from '../core/events.js';
 import { systemRandom, type Random } from '../core/random.js';
 import type { Dispatch, HttpLogger } from '../http/listener.js';
@@ -312,6 +313,12 @@ class Console implements ConsoleRoutes {
     if (e instanceof ConsoleError) {
       sendError(res, e);
       return;
+    }
+    if (e instanceof DomainError) {
+      // Storage outcomes the console routes meet: a queue deleted meanwhile, a stale cursor, an outage.
+      if (e.kind === 'QueueNotFound') return sendError(res, new ConsoleError(404, 'QueueDoesNotExist', 'The queue does not exist.'));
+      if (e.kind === 'InvalidCursor') return sendError(res, new ConsoleError(400, 'InvalidParameterValue', 'The cursor is not valid.'));
+      if (e.kind === 'Unavailable') return sendError(res, new ConsoleError(503, 'ServiceUnavailable', 'The storage is unavailable; try again.'));
     }
     this.opts.logger.error({ console: true, url: req.url, err: e }, 'console request failed');
     sendError(res, new ConsoleError(500, 'InternalError', 'The console request failed; see the server log.'));

@@ -231,6 +231,60 @@ export interface VisibilityChangeParams {
   maxTotalMs: number;
 }
 
+/** A stored message's state as peek sees it (semantics/browse.ts: browseState). */
+export type BrowseState = 'visible' | 'inflight' | 'delayed';
+/** What a browse search looks at (semantics/browse.ts: matchesSearch). */
+export type BrowseField = 'any' | 'body' | 'attribute' | 'messageId' | 'groupId';
+
+/**
+ * A peek at a queue's messages (the console's "Browse messages"), with no side effect at all: no
+ * receive count, visibility, FIFO group, attempt id or timestamp changes. Messages come in send order
+ * (sentAt, then arrival), past-retention ones excluded. At most `maxScan` messages are examined per
+ * call, so a search over a deep queue answers quickly with a cursor to continue.
+ */
+export interface MessageBrowseParams {
+  queueId: string;
+  /** States to return; absent or empty: all three. */
+  states?: readonly BrowseState[];
+  /** A literal, case-sensitive substring to look for (empty text: no search). */
+  search?: { text: string; field: BrowseField };
+  /** Messages to return at most (1–100). */
+  limit: number;
+  /** `nextCursor` of the previous call; rejected with DomainError('InvalidCursor') when malformed. */
+  cursor?: string;
+  /** Messages to examine at most (default and bounds: semantics/browse.ts). */
+  maxScan?: number;
+}
+
+export interface BrowsedMessage {
+  messageId: string;
+  state: BrowseState;
+  body: string;
+  md5OfBody: string;
+  messageAttributes: AttributeMap;
+  md5OfMessageAttributes?: string;
+  systemAttributes: AttributeMap;
+  senderId: string;
+  sentAt: number;
+  /** When it became (or becomes) deliverable: end of delay, visibility deadline. */
+  visibleAt: number;
+  receiveCount: number;
+  /** Absent until the first receive. */
+  firstReceivedAt?: number;
+  groupId?: string;
+  dedupId?: string;
+  sequenceNumber?: string;
+  deadLetterSourceArn?: string;
+}
+
+export interface MessageBrowseResult {
+  messages: BrowsedMessage[];
+  /** Present when messages remain after the last one examined. */
+  nextCursor?: string;
+  /** Messages examined by this call (≤ maxScan). */
+  scanned: number;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Message move tasks (DLQ redrive)
 // ---------------------------------------------------------------------------------------------------
@@ -388,6 +442,9 @@ export interface StorageEngine {
    * Timeout 0 makes the message deliverable at once (wake listeners).
    */
   visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]>;
+
+  /** A read-only peek at stored messages; see {@link MessageBrowseParams}. */
+  messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult>;
 
   // ---- move tasks ----
   /**

@@ -35,6 +35,7 @@ import type {
   StorageEngine,
 } from '../../src/storage/engine.js';
 import { MOVE_FAILURE, TOMBSTONE_TTL_MS } from '../../src/storage/semantics/index.js';
+import { browseContract } from './browse.js';
 
 /** What the suite hands to an engine factory. */
 export interface ContractDeps {
@@ -1928,5 +1929,8 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal((await h.engine.moveTaskList(arn('dlq'), 10))[0]!.status, 'COMPLETED');
       });
     });
+
+    // Peek and search (messageBrowse): cases in browse.ts.
+    browseContract(test);
   });
 }

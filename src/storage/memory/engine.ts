@@ -27,6 +27,8 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  MessageBrowseParams,
+  MessageBrowseResult,
   MessageDeleteParams,
   MessageSendParams,
   MoveTaskRecord,
@@ -44,6 +46,7 @@ import type {
   VisibilityChangeParams,
   WakeListener,
 } from '../engine.js';
+import { browse } from './browse.js';
 import { changeVisibility, deleteMessages, receive, send } from './messages.js';
 import { activeTasks, cancelTask, listTasks, startTask, stepTask } from './moveTasks.js';
 import { createQueue, deleteQueue, listQueues, purgeQueue, queueStats, setAttributes, sweep, tag, untag } from './queues.js';
@@ -148,6 +151,11 @@ export class MemoryEngine implements StorageEngine {
 
   async visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]> {
     return changeVisibility(this.s, p);
+  }
+
+  /** Read-only: no timer drain, no retention sweep (see browse.ts). */
+  async messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
+    return browse(this.s, p);
   }
 
   // ---- move tasks ----

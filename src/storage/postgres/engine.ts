@@ -65,6 +65,8 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  MessageBrowseParams,
+  MessageBrowseResult,
   MessageDeleteParams,
   MessageSendParams,
   MoveTaskRecord,
@@ -83,6 +85,7 @@ import type {
   WakeListener,
 } from '../engine.js';
 import { deleteMessages } from './ack.js';
+import { browse } from './browse.js';
 import type { PgContext, Tx } from './context.js';
 import { isServiceError, RETRYABLE, toDomain, TX_RETRIES } from './errors.js';
 import { FifoCombiner } from './fifoCombiner.js';
@@ -486,6 +489,11 @@ export class PostgresEngine implements StorageEngine {
   /** @inheritdoc */
   visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]> {
     return changeVisibility(this.ctx, p);
+  }
+
+  /** @inheritdoc — read-only autocommit statements (browse.ts). */
+  messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
+    return browse(this.ctx, p);
   }
 
   /** @inheritdoc */

@@ -45,6 +45,8 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  MessageBrowseParams,
+  MessageBrowseResult,
   MessageDeleteParams,
   MessageSendParams,
   MoveTaskRecord,
@@ -63,6 +65,7 @@ import type {
   WakeListener,
 } from '../engine.js';
 import { deleteMessages } from './ack.js';
+import { browse } from './browse.js';
 import { EngineContext } from './context.js';
 import { type BatchHost, type Outcome, type TxContext, type WorkItem, emitWakes, executeBatch, settleBatch } from './groupCommit.js';
 import { migrate } from './migrations.js';
@@ -422,6 +425,11 @@ export class SqliteEngine implements StorageEngine {
   /** @inheritdoc */
   visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]> {
     return this.write((tx) => changeVisibility(this.ctx, tx, p));
+  }
+
+  /** @inheritdoc — a read of committed state, outside the write queue. */
+  messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
+    return this.read(() => browse(this.ctx, p));
   }
 
   // ---- move tasks -----------------------------------------------------------------------------

@@ -10,8 +10,10 @@
  *  - moveTasks.ts  message move tasks
  *  - sweep.ts      housekeeping
  *  - batch.ts      transaction control of the group commit, diagnostics
+ *  - browse.ts     peek and search (read-only)
  */
 export * from './batch.js';
+export * from './browse.js';
 export * from './hot.js';
 export * from './messages.js';
 export * from './moveTasks.js';
