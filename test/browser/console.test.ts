@@ -342,7 +342,10 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
       const tasks = await ferry.sqs.call<{ Results: { Status: string }[] }>('ListMessageMoveTasks', { SourceArn: dlqArn });
       return ['CANCELLING', 'CANCELLED'].includes(tasks.Results[0]?.Status ?? '');
     });
-    await page.getByRole('row').filter({ hasText: /CANCELL(ING|ED)/ }).waitFor();
+    await page
+      .getByRole('row')
+      .filter({ hasText: /CANCELL(ING|ED)/ })
+      .waitFor();
     const moved = Number((await attributes(ferry.sqs, 'billing')).ApproximateNumberOfMessages);
     assert.ok(moved < 21, `only some messages moved before the cancel (${moved})`);
   });

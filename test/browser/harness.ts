@@ -160,6 +160,7 @@ export async function queueUrl(sqs: SqsCaller, name: string): Promise<string> {
 }
 
 export async function attributes(sqs: SqsCaller, name: string): Promise<Record<string, string>> {
-  return (await sqs.call<{ Attributes: Record<string, string> }>('GetQueueAttributes', { QueueUrl: await queueUrl(sqs, name), AttributeNames: ['All'] }))
-    .Attributes;
+  return (
+    await sqs.call<{ Attributes: Record<string, string> }>('GetQueueAttributes', { QueueUrl: await queueUrl(sqs, name), AttributeNames: ['All'] })
+  ).Attributes;
 }

@@ -21,9 +21,13 @@ interface FieldProps {
   class?: string;
 }
 
-/** A label, its control, a hint under it and an error (role=alert via live region) beside it. */
-export function Field({ label, hint, error, children, optional, class: className }: FieldProps) {
+/**
+ * A label, its control, and under it either the hint or — when the value is refused — the error in
+ * its place (the AWS console's way: the error restates the rule the hint gave).
+ */
+export function Field({ label, hint: givenHint, error, children, optional, class: className }: FieldProps) {
   const id = useId();
+  const hint = error ? undefined : givenHint;
   const hintId = `${id}-hint`;
   const errId = `${id}-error`;
   const describedBy = [error ? errId : '', hint ? hintId : ''].filter(Boolean).join(' ') || undefined;

@@ -35,7 +35,9 @@ export function LoginPage() {
       if (err instanceof ApiError && err.code === 'InvalidCredentials') setError('The access key ID or the secret access key is not valid.');
       else if (err instanceof ApiError && err.status === 429) setError('Too many sign-in attempts. Wait a moment and try again.');
       else setError(err instanceof Error ? err.message : String(err));
+      // The refused secret is cleared; the banner says why, so no "required" message under the field.
       setSecret('');
+      setTouched(false);
       setBusy(false);
     }
   };

@@ -8,7 +8,7 @@
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, getAttributes, getQueueUrl, sqs, type Attributes, type ReceivedMessage } from '../api';
-import { Alert, Badge, DurationField, EmptyState, Field, Icon, Panel, Spinner } from '../components/ui';
+import { Alert, DurationField, EmptyState, Field, Icon, Panel, Spinner } from '../components/ui';
 import { bytes, count, dateTime, utf8Length } from '../format';
 import { usePolled } from '../hooks';
 import { href, linkClick } from '../router';
@@ -640,9 +640,7 @@ function ReceivedDetail({ m, url, onDelete }: { m: Received; url: string; onDele
           </div>
           {error && <p class="field__error">{error}</p>}
         </form>
-        <p class="muted small">
-          Received {dateTime(m.receivedAt)} <Badge tone="neutral">receipt handle kept in this page</Badge>
-        </p>
+        <p class="muted small">Received by this page at {dateTime(m.receivedAt)}; its receipt handle is kept here until you leave.</p>
       </div>
     </div>
   );
