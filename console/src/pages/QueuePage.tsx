@@ -31,6 +31,8 @@ const TABS = [
 export function QueuePage({ name, tab }: { name: string; tab: string }) {
   const canChange = useCanChange();
   const [dialog, setDialog] = useState<'purge' | 'delete' | undefined>(undefined);
+  // On a phone the details start folded, so the counts and the tabs come first.
+  const [showDetails, setShowDetails] = useState(() => !window.matchMedia('(max-width: 640px)').matches);
   const queue = usePolled(
     async () => {
       const url = await getQueueUrl(name);
@@ -115,8 +117,18 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
           <h2 id="details-title" class="panel__title">
             Details
           </h2>
+          <button
+            type="button"
+            class="button button--small button--ghost"
+            aria-label="Queue details"
+            aria-expanded={showDetails}
+            aria-controls="details-body"
+            onClick={() => setShowDetails(!showDetails)}
+          >
+            <Icon name={showDetails ? 'down' : 'chevron'} /> {showDetails ? 'Hide' : 'Show'}
+          </button>
         </header>
-        <div class="panel__body">
+        <div class="panel__body" id="details-body" hidden={!showDetails}>
           <KeyValues
             columns={4}
             items={[

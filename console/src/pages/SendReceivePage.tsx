@@ -526,7 +526,7 @@ function ReceivePanel({ url, attributes, onChange }: { url: string; attributes: 
                         }}
                       />
                     </td>
-                    <td>
+                    <td class="id-cell">
                       <button
                         type="button"
                         class="disclosure mono"
@@ -538,9 +538,15 @@ function ReceivePanel({ url, attributes, onChange }: { url: string; attributes: 
                         {m.MessageId}
                       </button>
                     </td>
-                    <td class="nowrap">{dateTime(Number(m.Attributes?.SentTimestamp))}</td>
-                    <td class="num">{bytes(m.size)}</td>
-                    <td class="num">{m.Attributes?.ApproximateReceiveCount ?? '—'}</td>
+                    <td class="nowrap" data-label="Sent">
+                      {dateTime(Number(m.Attributes?.SentTimestamp))}
+                    </td>
+                    <td class="num" data-label="Size">
+                      {bytes(m.size)}
+                    </td>
+                    <td class="num" data-label="Receive count">
+                      {m.Attributes?.ApproximateReceiveCount ?? '—'}
+                    </td>
                     <td class="body-preview mono">{m.Body.slice(0, 200)}</td>
                   </tr>
                   {open === m.MessageId && (

@@ -171,7 +171,7 @@ export function BrowseTab({ queue }: { queue: QueueInfo }) {
               {messages.map((m) => (
                 <Fragment key={m.messageId}>
                   <tr class={open === m.messageId ? 'is-open' : undefined}>
-                    <td>
+                    <td class="id-cell">
                       <button
                         type="button"
                         class="disclosure mono"
@@ -183,13 +183,23 @@ export function BrowseTab({ queue }: { queue: QueueInfo }) {
                         {m.messageId}
                       </button>
                     </td>
-                    <td>
+                    <td data-label="State">
                       <StateBadge m={m} />
                     </td>
-                    <td class="nowrap">{dateTime(m.sentAt)}</td>
-                    <td class="num">{bytes(m.size)}</td>
-                    <td class="num">{m.receiveCount}</td>
-                    {queue.fifo && <td class="mono">{m.groupId ?? '—'}</td>}
+                    <td class="nowrap" data-label="Sent">
+                      {dateTime(m.sentAt)}
+                    </td>
+                    <td class="num" data-label="Size">
+                      {bytes(m.size)}
+                    </td>
+                    <td class="num" data-label="Receive count">
+                      {m.receiveCount}
+                    </td>
+                    {queue.fifo && (
+                      <td class="mono" data-label="Group ID">
+                        {m.groupId ?? '—'}
+                      </td>
+                    )}
                     <td class="body-preview mono">{m.body.slice(0, 200)}</td>
                   </tr>
                   {open === m.messageId && (
