@@ -83,6 +83,14 @@ export function App() {
 
 function Shell() {
   const loc = useLocation();
+  // After an in-app navigation, focus goes to the new page (as a page load would put it at the top),
+  // so keyboard and screen-reader users start there instead of on a link that no longer exists.
+  const firstPath = useRef(loc.path);
+  useEffect(() => {
+    if (loc.path === firstPath.current) return;
+    firstPath.current = '';
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [loc.path]);
   return (
     <AppContext.Consumer>
       {(s) => {
@@ -127,7 +135,7 @@ function Shell() {
               <Route path={loc.path} query={loc.query} />
             </main>
             <footer class="footer">
-              Ferry {session.version} · speaks the Amazon SQS API · <a href="/health">health</a>
+              Ferry {session.version} · SQS endpoint <span class="mono">{window.location.origin}</span> · region {session.region}
             </footer>
           </>
         );

@@ -69,6 +69,13 @@ export function timeMs(ms: number): string {
   return `${tf.format(d)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
+/** A gap between two events: "+120 ms", "+2.5 s", "+4 min". */
+export function offset(ms: number): string {
+  if (ms < 1000) return `+${Math.round(ms)} ms`;
+  if (ms < 60_000) return `+${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  return `+${duration(ms / 1000)}`;
+}
+
 /** "3 s ago", "in 12 s" relative to now. */
 export function relative(ms: number, now = Date.now()): string {
   const diff = Math.round((ms - now) / 1000);

@@ -194,6 +194,40 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
     assert.equal((await attributes(ferry.sqs, 'payments.fifo')).MessageRetentionPeriod, String(2 * 86400));
   });
 
+  test('Tagging, Access policy and Encryption tabs show and change what SQS stores', async () => {
+    await page.goto(`${ferry.url}/console/queues/web-orders?tab=tagging`);
+    const tags = page.getByRole('tabpanel');
+    await tags.getByRole('cell', { name: 'payments' }).waitFor();
+    await page.getByRole('button', { name: 'Edit tags' }).click();
+    await page.getByRole('button', { name: 'Add new tag' }).click();
+    await page.getByLabel('Tag 2 key').fill('aws:owner');
+    await page.getByRole('button', { name: 'Save tags' }).click();
+    assert.match(await page.getByRole('form', { name: 'Edit tags' }).innerText(), /can’t start with "aws:"/);
+    await page.getByLabel('Tag 2 key').fill('env');
+    await page.getByLabel('Tag 2 value').fill('prod');
+    await page.getByRole('button', { name: 'Remove tag 1' }).click();
+    await page.getByRole('button', { name: 'Save tags' }).click();
+    await tags.getByRole('cell', { name: 'prod' }).waitFor();
+    const url = await queueUrl(ferry.sqs, 'web-orders');
+    assert.deepEqual((await ferry.sqs.call<{ Tags: Record<string, string> }>('ListQueueTags', { QueueUrl: url })).Tags, { env: 'prod' });
+
+    await page.getByRole('tab', { name: 'Access policy' }).click();
+    await page.getByRole('button', { name: 'Edit policy' }).click();
+    const editor = page.getByLabel('Policy document (JSON)');
+    await editor.fill('[1, 2]');
+    assert.match(await fieldError(editor), /must be a JSON object/);
+    assert.equal(await page.getByRole('button', { name: 'Save policy' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Insert example policy' }).click();
+    assert.equal(await fieldError(editor), '');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByLabel('Access policy JSON').waitFor();
+    const policy = JSON.parse((await attributes(ferry.sqs, 'web-orders')).Policy!) as { Statement: { Resource: string }[] };
+    assert.match(policy.Statement[0]!.Resource, /:web-orders$/);
+
+    await page.getByRole('tab', { name: 'Encryption' }).click();
+    assert.match(await page.getByRole('tabpanel').innerText(), /Amazon SQS key \(SSE-SQS\)/);
+  });
+
   test('Send and receive messages: send with attributes, poll, read the JSON body, change visibility, delete', async () => {
     await page.goto(`${ferry.url}/console/queues/billing`);
     await page.getByRole('button', { name: 'Send and receive messages' }).click();

@@ -378,7 +378,7 @@ export function QueueFormPage({ mode, name }: { mode: 'create' | 'edit'; name?: 
                 ? 'You can’t change the queue type after you create a queue.'
                 : 'Choose the queue type. You can’t change it after you create the queue.'
             }
-            onChange={(v) => set('fifo', v === 'fifo', 'name')}
+            onChange={(v) => set('fifo', v === 'fifo', 'type')}
             options={[
               {
                 value: 'standard',

@@ -6,7 +6,7 @@
 import { journey, type JourneyEvent } from '../../api';
 import { Dialog } from '../../components/Dialog';
 import { Alert, Spinner } from '../../components/ui';
-import { bytes, dateTime, duration, timeMs } from '../../format';
+import { bytes, dateTime, duration, offset, timeMs } from '../../format';
 import { usePolled } from '../../hooks';
 
 const TITLES: Record<JourneyEvent['type'], string> = {
@@ -84,7 +84,7 @@ export function JourneyDialog({ queue, messageId, onClose }: { queue: string; me
                     <time dateTime={new Date(e.at).toISOString()} title={dateTime(e.at)}>
                       {timeMs(e.at)}
                     </time>
-                    {first !== undefined && i > 0 && <span class="muted">+{duration((e.at - first) / 1000)}</span>}
+                    {first !== undefined && i > 0 && <span class="muted">{offset(e.at - first)}</span>}
                   </div>
                   <div class="timeline__detail">{describe(e)}</div>
                   {e.accessKeyId && <div class="timeline__key muted">by key {e.accessKeyId}</div>}
