@@ -8,7 +8,7 @@ export function count(n: number | null | undefined): string {
 
 export function rate(perSecond: number | null | undefined): string {
   if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return '—';
-  if (perSecond === 0) return '0';
+  if (Number.isInteger(perSecond)) return nf.format(perSecond);
   if (perSecond < 0.1) return '<0.1';
   if (perSecond < 10) return perSecond.toFixed(1);
   return nf.format(Math.round(perSecond));

@@ -10,7 +10,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { startFerry, type FerryConfig, type FerryServer } from '../../src/index.js';
+import { overviewOf } from '../../src/console/overview.js';
+import { createLogger } from '../../src/core/log.js';
+import { createServer, loadConfig, startFerry, type FerryConfig, type FerryServer } from '../../src/index.js';
+import type { HistoryPoint, QueueMonitor } from '../../src/monitoring/types.js';
+import type { StorageEngine } from '../../src/storage/engine.js';
 import { makeClient, type SqsCaller } from '../helpers/clients.js';
 
 export const CHROMIUM = process.env.FERRY_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -50,8 +54,17 @@ export interface ConsoleFerry {
 export async function startConsoleFerry(
   overrides: Partial<FerryConfig> = {},
   credentials = { accessKeyId: 'AKIDFERRYTEST', secretAccessKey: 'ferry-test-secret' },
+  monitor?: QueueMonitor,
 ): Promise<ConsoleFerry> {
-  const server = await startFerry({ storage: 'memory', port: 0, host: '127.0.0.1', logLevel: 'silent', skipCooldowns: true, ...overrides });
+  const o: Partial<FerryConfig> = { storage: 'memory', port: 0, host: '127.0.0.1', logLevel: 'silent', skipCooldowns: true, ...overrides };
+  let server: FerryServer & { url: string; port: number };
+  if (monitor) {
+    const config = loadConfig({ overrides: o });
+    const s = await createServer(config, { logger: createLogger(config.logLevel), monitor });
+    server = Object.assign(s, await s.listen());
+  } else {
+    server = await startFerry(o);
+  }
   const sqs = makeClient('json', server.url, 'us-east-1', credentials);
   return {
     server,
@@ -88,6 +101,14 @@ export async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}-narrow.png`), fullPage: true });
   await page.setViewportSize(LAPTOP);
   await page.waitForTimeout(150);
+}
+
+/** One laptop-size view of the page as it is (no scrolling): the README's picture (docs/console.png). */
+export async function snapView(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.setViewportSize(LAPTOP);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 
 /** Poll `fn` until it returns a truthy value (or throw with `what` after `timeoutMs`). */
@@ -163,4 +184,50 @@ export async function attributes(sqs: SqsCaller, name: string): Promise<Record<s
   return (
     await sqs.call<{ Attributes: Record<string, string> }>('GetQueueAttributes', { QueueUrl: await queueUrl(sqs, name), AttributeNames: ['All'] })
   ).Attributes;
+}
+
+/**
+ * A stand-in for src/monitoring with a known, busy-looking history: the console's charts are tested
+ * against the QueueMonitor contract with data in them, whatever the real monitor records. Counts come
+ * from the engine (as the console's fallback reads them); rates and ages are fixed.
+ */
+export function syntheticMonitor(engine: () => StorageEngine): QueueMonitor {
+  return {
+    async overview(prefix) {
+      return (await overviewOf(undefined, engine(), prefix, Date.now())).map((q) => ({
+        ...q,
+        oldestAgeSeconds: q.visible + q.inflight + q.delayed > 0 ? 95 : null,
+        sentPerSecond: q.visible > 0 ? 12.4 : 0,
+        receivedPerSecond: q.visible > 0 ? 11.7 : 0,
+        deletedPerSecond: q.visible > 0 ? 11.5 : 0,
+      }));
+    },
+    async history(_name, windowMs) {
+      const intervalMs = 10_000;
+      const n = Math.min(360, Math.floor(windowMs / intervalMs));
+      const end = Math.floor(Date.now() / intervalMs) * intervalMs;
+      const points: HistoryPoint[] = [];
+      for (let i = 0; i < n; i++) {
+        const t = i / Math.max(1, n - 1);
+        // A morning's traffic: two bursts the consumers catch up with, a little jitter, a few DLQ moves.
+        const wave = Math.sin(t * Math.PI * 2);
+        const jitter = Math.sin(i * 0.37) * 0.5 + Math.sin(i * 0.11) * 0.5;
+        const sent = Math.max(0, Math.round(110 + 70 * wave + 12 * jitter));
+        const backlog = Math.max(0, Math.round(160 * Math.max(0, Math.sin(t * Math.PI * 2 - 0.6)) + 20 + 8 * jitter));
+        points.push({
+          at: end - (n - 1 - i) * intervalMs,
+          visible: backlog,
+          inflight: Math.round(24 + 6 * jitter),
+          delayed: Math.round(10 + 5 * Math.sin(i * 0.05)),
+          oldestAgeSeconds: Math.round(4 + backlog / 3),
+          sent,
+          received: Math.max(0, Math.round(sent * 0.96 - 4 * jitter)),
+          deleted: Math.max(0, Math.round(sent * 0.93 - 4 * jitter)),
+          emptyReceives: backlog < 40 ? Math.round(30 + 10 * jitter) : 2,
+          movedToDlq: i % 60 === 30 ? 5 : 0,
+        });
+      }
+      return { intervalMs, points };
+    },
+  };
 }

@@ -65,6 +65,11 @@ export function Chart({ title, xs, series, format, height = 200, emptyText, summ
         })),
       ],
     };
+    // Out of the plot, the legend shows the latest values rather than dashes.
+    const showLatest = (p: uPlot) => {
+      if (p.cursor.idx === null || p.cursor.idx === undefined) p.setLegend({ idx: p.data[0].length - 1 });
+    };
+    opts.hooks = { ready: [showLatest], setData: [showLatest], setCursor: [showLatest] };
     const u = new uPlot(opts, [xs, ...series.map((s) => s.values)] as uPlot.AlignedData, el);
     plot.current = u;
     const ro = new ResizeObserver(() => {
