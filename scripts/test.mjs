@@ -144,7 +144,16 @@ function runChecks() {
     {
       name: 'layers and import cycles (dependency-cruiser)',
       fix: 'see `npm run lint:deps`; the rules are in .dependency-cruiser.cjs',
-      args: ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'src', 'test', 'bench', 'scripts', 'console/src', '--config', '.dependency-cruiser.cjs'],
+      args: [
+        'node_modules/dependency-cruiser/bin/dependency-cruise.mjs',
+        'src',
+        'test',
+        'bench',
+        'scripts',
+        'console/src',
+        '--config',
+        '.dependency-cruiser.cjs',
+      ],
     },
   ];
   const failed = [];

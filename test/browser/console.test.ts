@@ -357,13 +357,13 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
     if ((await page.locator('canvas').count()) === 0) assert.match(await figures.first().innerText(), /No data for this window yet/);
 
     // A server whose monitor has history: uPlot draws it.
-    let engine: StorageEngine | undefined;
+    const holder: { engine?: StorageEngine } = {};
     const busy = await startConsoleFerry(
       {},
       undefined,
-      syntheticMonitor(() => engine!),
+      syntheticMonitor(() => holder.engine!),
     );
-    engine = busy.server.engine;
+    holder.engine = busy.server.engine;
     try {
       for (const q of ['checkout', 'checkout-dlq', 'emails', 'invoices.fifo']) {
         await busy.sqs.call('CreateQueue', { QueueName: q, ...(q.endsWith('.fifo') ? { Attributes: { FifoQueue: 'true' } } : {}) });

@@ -122,7 +122,7 @@ export async function until<T>(what: string, fn: () => Promise<T> | T, timeoutMs
     } catch (e) {
       last = e;
     }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -164,13 +164,14 @@ export async function pageFetch(
     async ({ path, init }) => {
       const r = await fetch(path, { ...init, credentials: 'same-origin' });
       const text = await r.text();
-      let body: Record<string, unknown> = {};
-      try {
-        body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-      } catch {
-        body = { text };
-      }
-      return { status: r.status, body };
+      const parse = (): Record<string, unknown> => {
+        try {
+          return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+        } catch {
+          return { text };
+        }
+      };
+      return { status: r.status, body: parse() };
     },
     { path, init },
   );
