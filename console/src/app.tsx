@@ -2,8 +2,9 @@
  * The shell: reads the session, shows the login page when Ferry asks for credentials, otherwise the
  * header (identity, read-only notice, sign out) and the page the URL names.
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useErrorBoundary, useRef, useState } from 'preact/hooks';
 import { ApiError, getSession, logout, onSessionLost, type Session } from './api';
+import type { ComponentChildren } from 'preact';
 import { Logo } from './components/Logo';
 import { Alert, Icon, Spinner } from './components/ui';
 import { LoginPage } from './pages/LoginPage';
@@ -132,7 +133,9 @@ function Shell() {
               </div>
             )}
             <main id="main" class="main" tabIndex={-1}>
-              <Route path={loc.path} query={loc.query} />
+              <PageBoundary key={loc.path}>
+                <Route path={loc.path} query={loc.query} />
+              </PageBoundary>
             </main>
             <footer class="footer">
               Ferry {session.version} · SQS endpoint <span class="mono">{window.location.origin}</span> · region {session.region}
@@ -142,6 +145,22 @@ function Shell() {
       }}
     </AppContext.Consumer>
   );
+}
+
+/** A page that fails to render shows what failed instead of a blank screen; the rest of the app stays. */
+function PageBoundary({ children }: { children: ComponentChildren }) {
+  const [error, reset] = useErrorBoundary();
+  if (error) {
+    return (
+      <Alert tone="error" title="This page failed to show">
+        {error instanceof Error ? error.message : String(error)}{' '}
+        <button type="button" class="link-button" onClick={reset}>
+          Try again
+        </button>
+      </Alert>
+    );
+  }
+  return <>{children}</>;
 }
 
 function SignOut({ keyId }: { keyId: string }) {

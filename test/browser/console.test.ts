@@ -195,6 +195,20 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'payments.fifo', level: 1 }).waitFor();
     assert.equal((await attributes(ferry.sqs, 'payments.fifo')).MessageRetentionPeriod, String(2 * 86400));
+
+    // Sending to a FIFO queue asks for the group id (the deduplication id is optional: content-based).
+    await page.getByRole('button', { name: 'Send and receive messages' }).click();
+    assert.equal(await page.getByLabel('Delivery delay', { exact: true }).count(), 0, 'no per-message delay on FIFO queues');
+    await page.getByLabel('Message body').fill('{"payment": 1}');
+    await page.getByRole('button', { name: 'Send message' }).click();
+    assert.equal(await fieldError(page.getByLabel('Message group ID')), 'Enter a message group ID.');
+    await page.getByLabel('Message group ID').fill('customer-1');
+    await page.getByRole('button', { name: 'Send message' }).click();
+    assert.match(await page.getByRole('status').filter({ hasText: 'Your message has been sent' }).innerText(), /sequence number \d+/);
+    await page.getByLabel('Polling duration').fill('2');
+    await page.getByRole('button', { name: 'Poll for messages' }).click();
+    await page.getByRole('button', { name: /^Message / }).click();
+    assert.match(await page.locator('.message-detail').innerText(), /Message group ID\s+customer-1/);
   });
 
   test('Tagging, Access policy and Encryption tabs show and change what SQS stores', async () => {
