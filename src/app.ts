@@ -137,6 +137,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     monitor: deps.monitor,
     logger: log,
     clock,
+    random,
     maxBodyBytes: config.maxBodyBytes,
     staticDir: deps.consoleStaticDir,
     trustProxy: config.consoleTrustProxy,

@@ -109,7 +109,8 @@ export function createConsole(opts: ConsoleOptions): ConsoleRoutes {
       journeys: undefined,
       close: () => undefined,
       handle(req, res) {
-        if (!isConsolePath(splitUrl(req.url ?? '/').path)) return false;
+        const url = req.url ?? '/';
+        if (!url.startsWith('/console') || !isConsolePath(splitUrl(url).path)) return false;
         req.resume();
         send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Not found\n', req.method === 'HEAD');
         return true;
@@ -154,7 +155,10 @@ class Console implements ConsoleRoutes {
   }
 
   handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
-    const { path, query } = splitUrl(req.url ?? '/');
+    const url = req.url ?? '/';
+    // Every SQS request passes here first: one prefix test before any allocation.
+    if (!url.startsWith('/console')) return false;
+    const { path, query } = splitUrl(url);
     if (!isConsolePath(path)) return false;
     const method = req.method ?? 'GET';
     const run =

@@ -210,6 +210,19 @@ describe('sqlite engine specifics', () => {
     });
   });
 
+  it("peek and search walk the queue's send-order index and fetch picked rows by primary key", async () => {
+    await withEngine(async (e) => {
+      const { browsePlans } = e.diagnostics();
+      for (const [name, lines] of Object.entries(browsePlans)) {
+        const text = lines.join(' | ');
+        assert.ok(!/\bSCAN (m|messages)\b/.test(text), `${name} scans: ${text}`);
+      }
+      assert.match(browsePlans.window!.join(' | '), /SEARCH m USING (COVERING )?INDEX messages_age \(queue_id=\? AND sent_at>\?\)/);
+      assert.match(browsePlans.search!.join(' | '), /SEARCH m USING (COVERING )?INDEX messages_age \(queue_id=\? AND sent_at>\?\)/);
+      assert.match(browsePlans.rows!.join(' | '), /SEARCH m USING INTEGER PRIMARY KEY/);
+    });
+  });
+
   it('receives stay fast at depth (20 000 messages)', async () => {
     await withEngine(async (e, clock) => {
       const { queue } = await e.queueCreate({ name: 'deep', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });

@@ -73,7 +73,7 @@ import { moveTaskCancel, moveTaskList, moveTaskStart, moveTaskStep, moveTasksAct
 import * as queues from './queues.js';
 import { receive } from './receive.js';
 import { send } from './send.js';
-import { SCHEMA_VERSION, SQL, TOTAL_CHANGES, explain } from './sql/index.js';
+import { BROWSE_ROWS, BROWSE_WINDOW, SCHEMA_VERSION, SQL, TOTAL_CHANGES, explain } from './sql/index.js';
 import { SWEEP_CHUNK, sweepExpired, sweepWindows } from './sweep.js';
 import { changeVisibility } from './visibility.js';
 import { type SyncWal, type SyncWalInline, WalSync, openWal } from './walSync.js';
@@ -179,7 +179,12 @@ export class SqliteEngine implements StorageEngine {
    * test prove receives stay index seeks at any depth without SQL leaving this directory.
    * @internal
    */
-  diagnostics(): { schemaVersion: number; walSync: 'off-loop' | 'in-commit'; plans: Record<string, string[]> } {
+  diagnostics(): {
+    schemaVersion: number;
+    walSync: 'off-loop' | 'in-commit';
+    plans: Record<string, string[]>;
+    browsePlans: Record<string, string[]>;
+  } {
     if (!this.db) throw new DomainError('Unavailable', 'engine not open');
     const db = this.db;
     const plan = (sql: string, ...args: unknown[]): string[] =>
@@ -197,6 +202,12 @@ export class SqliteEngine implements StorageEngine {
         inflightCount: plan(SQL.inflightCount, 'q', 0, 1),
         nextVisibleStandard: plan(SQL.nextVisibleStandard, 'q', 0),
         nextVisibleFifo: plan(SQL.nextVisibleFifo, 'q', 0),
+      },
+      // Peek and search (not hot: a bounded window sorted by id within equal sent_at; see sql/browse.ts).
+      browsePlans: {
+        window: plan(BROWSE_WINDOW.none, { q: 'q', s: 0, i: 0, n: 1 }),
+        search: plan(BROWSE_WINDOW.any, { q: 'q', s: 0, i: 0, n: 1, t: 'x' }),
+        rows: plan(BROWSE_ROWS, '[1]', 'q'),
       },
     };
   }

@@ -41,6 +41,10 @@ export const BROWSE_WINDOW: Readonly<Record<BrowseField | 'none', string>> = {
   any: windowSql('any'),
 };
 
-/** The picked rows in full (raw CANDIDATE_COLUMNS): ids as a JSON array, and the queue. */
+/**
+ * The picked rows in full (raw CANDIDATE_COLUMNS): ids as a JSON array, and the queue. `+m.queue_id`
+ * keeps the queue test off the indexes: the row ids make the primary key the one access path (with
+ * `m.queue_id = ?` SQLite walked the queue's whole index — measured 45 ms at 200 000 messages).
+ */
 export const BROWSE_ROWS = `SELECT ${CANDIDATE_COLUMNS} FROM messages m JOIN payloads p ON p.id = m.payload_id
-          WHERE m.id IN (SELECT value FROM json_each(?)) AND m.queue_id = ?`;
+          WHERE m.id IN (SELECT value FROM json_each(?)) AND +m.queue_id = ?`;
