@@ -11,7 +11,7 @@ module.exports = {
       name: 'no-circular',
       severity: 'error',
       comment: 'Import cycles make load order matter and layers meaningless: break the cycle by moving the shared piece down.',
-      from: { path: '^(src|test|bench)/' },
+      from: { path: '^(src|test|bench|console)/' },
       to: { circular: true },
     },
     {
@@ -81,6 +81,21 @@ module.exports = {
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'console-app-not-to-server',
+      severity: 'error',
+      comment:
+        'The browser app (console/src) talks to Ferry over HTTP only: it may share types with src/ (erased at build), never import its code, which is Node-only.',
+      from: { path: '^console/' },
+      to: { path: '^src/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'server-not-to-console-app',
+      severity: 'error',
+      comment: 'src/ serves the built console (dist/console) as files; it must not import the app source.',
+      from: { path: '^(src|test|bench)/' },
+      to: { path: '^console/' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'An import that resolves to nothing.',
@@ -97,7 +112,7 @@ module.exports = {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
       mainFields: ['module', 'main', 'types', 'typings'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.d.ts'],
     },
   },
 };
