@@ -141,6 +141,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     queueUrlBase: baseFor,
     events,
     monitor: deps.monitor,
+    sse,
     logger: log,
     clock,
     random,

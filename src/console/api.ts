@@ -8,7 +8,10 @@ import { queueUrl } from '../core/queue-url.js';
 import type { QueueMonitor } from '../monitoring/types.js';
 import { messageBytes } from '../actions/events.js';
 import type { AttributeMap, BrowsedMessage, BrowseField, BrowseState, QueueRecord, StorageEngine } from '../storage/engine.js';
-import { BROWSE_FIELDS, BROWSE_MAX_LIMIT, BROWSE_STATES } from '../storage/semantics/browse.js';
+import { BROWSE_DEFAULT_SCAN, BROWSE_FIELDS, BROWSE_MAX_LIMIT, BROWSE_STATES, matchesSearch } from '../storage/semantics/browse.js';
+import type { BodyCipher } from '../crypto/index.js';
+import { isEnvelope } from '../crypto/index.js';
+import { SqsError } from '../errors/catalog.js';
 import { ConsoleError } from './http.js';
 import type { JourneyStore } from './journey.js';
 import { historyOf, overviewOf } from './overview.js';
@@ -21,6 +24,8 @@ export interface ConsoleApiDeps {
   region: string;
   accountId: string;
   queueUrlBase: (host: string | undefined) => string;
+  /** Decrypts SSE bodies (peek shows and searches plaintext). Absent: bodies are shown as stored. */
+  sse?: BodyCipher;
 }
 
 /** Longest history window a request may ask for (a day) and the default (15 minutes). */
@@ -90,16 +95,63 @@ export class ConsoleApi {
     const limit = intParam(params, 'limit', DEFAULT_PAGE, 1, BROWSE_MAX_LIMIT);
     const cursor = params.get('cursor') ?? undefined;
     const q = await this.queue(name);
-    const r = await this.d.engine.messageBrowse({
-      queueId: q.id,
-      states,
-      search: text === '' ? undefined : { text, field: field as BrowseField },
-      limit,
-      cursor: cursor === '' ? undefined : cursor,
-    });
-    const out: { messages: unknown[]; nextCursor?: string; scanned: number } = { messages: r.messages.map(browsedJson), scanned: r.scanned };
+    const search = text === '' ? undefined : { text, field: field as BrowseField };
+    const start = cursor === '' ? undefined : cursor;
+    // Bodies of SSE queues are stored encrypted, so the engines cannot search them: a search that looks
+    // at bodies reads pages without the search and matches the decrypted bodies here, with the same
+    // bound on the messages examined per call as the engines apply.
+    if (search !== undefined && (search.field === 'body' || search.field === 'any') && this.d.sse !== undefined) {
+      return this.searchDecrypted(q, states, search, limit, start);
+    }
+    const r = await this.d.engine.messageBrowse({ queueId: q.id, states, search, limit, cursor: start });
+    const out: { messages: unknown[]; nextCursor?: string; scanned: number } = {
+      messages: r.messages.map((m) => browsedJson(this.plain(m))),
+      scanned: r.scanned,
+    };
     if (r.nextCursor !== undefined) out.nextCursor = r.nextCursor;
     return out;
+  }
+
+  /**
+   * Search bodies after decrypting them: engine pages (no search) of at most the matches still wanted,
+   * so the cursor after the last page is exactly where the next call continues; stops after
+   * BROWSE_DEFAULT_SCAN messages examined.
+   */
+  private async searchDecrypted(
+    q: QueueRecord,
+    states: BrowseState[],
+    search: { text: string; field: BrowseField },
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<unknown> {
+    const found: BrowsedMessage[] = [];
+    let scanned = 0;
+    let next = cursor;
+    for (;;) {
+      const want = limit - found.length;
+      const r = await this.d.engine.messageBrowse({ queueId: q.id, states, limit: want, cursor: next, maxScan: BROWSE_DEFAULT_SCAN - scanned });
+      scanned += r.scanned;
+      for (const m of r.messages) {
+        const p = this.plain(m);
+        if (matchesSearch(p, search)) found.push(p);
+      }
+      next = r.nextCursor;
+      if (next === undefined || found.length >= limit || scanned >= BROWSE_DEFAULT_SCAN) break;
+    }
+    const out: { messages: unknown[]; nextCursor?: string; scanned: number } = { messages: found.map(browsedJson), scanned };
+    if (next !== undefined) out.nextCursor = next;
+    return out;
+  }
+
+  /** The message with its plaintext body (an SSE envelope decrypted); `bodyUnavailable` when the key is not there. */
+  private plain(m: BrowsedMessage): BrowsedMessage & { encrypted?: boolean; bodyUnavailable?: string } {
+    if (this.d.sse === undefined || !isEnvelope(m.body)) return m;
+    try {
+      return { ...m, body: this.d.sse.decryptBody(m.body), encrypted: true };
+    } catch (e) {
+      const code = e instanceof SqsError ? e.code : 'DecryptionFailed';
+      return { ...m, body: '', encrypted: true, bodyUnavailable: code };
+    }
   }
 
   private async journey(_queueName: string, messageId: string): Promise<unknown> {
@@ -143,7 +195,7 @@ export function intParam(params: URLSearchParams, name: string, fallback: number
 }
 
 /** A browsed message as the console API shows it (docs/console-api.md: BrowsedMessage). */
-export function browsedJson(m: BrowsedMessage): Record<string, unknown> {
+export function browsedJson(m: BrowsedMessage & { encrypted?: boolean; bodyUnavailable?: string }): Record<string, unknown> {
   const o: Record<string, unknown> = {
     messageId: m.messageId,
     state: m.state,
@@ -163,6 +215,8 @@ export function browsedJson(m: BrowsedMessage): Record<string, unknown> {
   if (m.md5OfMessageAttributes !== undefined) o.md5OfMessageAttributes = m.md5OfMessageAttributes;
   o.messageAttributes = attributesJson(m.messageAttributes);
   o.systemAttributes = attributesJson(m.systemAttributes);
+  if (m.encrypted) o.encrypted = true;
+  if (m.bodyUnavailable !== undefined) o.bodyUnavailable = m.bodyUnavailable;
   return o;
 }
 

@@ -27,6 +27,7 @@ import type { EventHub } from '../core/events.js';
 import { systemRandom, type Random } from '../core/random.js';
 import type { Dispatch, HttpLogger } from '../http/listener.js';
 import type { QueueMonitor } from '../monitoring/types.js';
+import type { BodyCipher } from '../crypto/index.js';
 import type { StorageEngine } from '../storage/engine.js';
 import { ConsoleApi } from './api.js';
 import {
@@ -74,6 +75,8 @@ export interface ConsoleOptions {
   events: EventHub;
   /** Live figures and history (src/monitoring). Absent: the engine fallback of overview.ts. */
   monitor?: QueueMonitor;
+  /** Decrypts SSE bodies for peek and search (src/crypto). */
+  sse?: BodyCipher;
   logger: HttpLogger;
   clock: Clock;
   /** Session ids and CSRF tokens (default: node's crypto). */
@@ -158,6 +161,7 @@ class Console implements ConsoleRoutes {
       region: opts.region,
       accountId: opts.accountId,
       queueUrlBase: opts.queueUrlBase,
+      sse: opts.sse,
     });
   }
 

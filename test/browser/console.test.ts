@@ -177,7 +177,8 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
     await page.getByLabel('Enable high throughput FIFO').check();
     assert.equal(await fieldError(page.getByLabel('FIFO throughput limit')), '');
     await page.getByRole('radio', { name: 'AWS Key Management Service key (SSE-KMS)' }).check();
-    await page.getByLabel('Customer master key').fill('alias/ferry-test');
+    // A key of Ferry's key ring (the managed key's alias): sends to the queue are encrypted with it.
+    await page.getByLabel('Customer master key').fill('alias/aws/sqs');
     await page.getByRole('button', { name: 'Create queue' }).click();
     await page.getByRole('heading', { name: 'payments.fifo', level: 1 }).waitFor();
     const a = await attributes(ferry.sqs, 'payments.fifo');
@@ -185,7 +186,7 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
     assert.equal(a.ContentBasedDeduplication, 'true');
     assert.equal(a.DeduplicationScope, 'messageGroup');
     assert.equal(a.FifoThroughputLimit, 'perMessageGroupId');
-    assert.equal(a.KmsMasterKeyId, 'alias/ferry-test');
+    assert.equal(a.KmsMasterKeyId, 'alias/aws/sqs');
     // The type is fixed once created: the edit form shows it disabled.
     await page.getByRole('button', { name: 'Edit' }).click();
     await page.getByRole('heading', { name: 'Edit payments.fifo' }).waitFor();
