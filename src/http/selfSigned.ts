@@ -12,7 +12,9 @@
  * trust anchor (OpenSSL's X509_STRICT, which Python 3.13 turns on by default):
  *   basicConstraints (critical, CA:FALSE) — an end-entity certificate; Firefox refuses a CA certificate
  *     used as a server certificate (MOZILLA_PKIX_ERROR_CA_CERT_USED_AS_END_ENTITY);
- *   keyUsage (critical, digitalSignature), extKeyUsage serverAuth;
+ *   no keyUsage: OpenSSL counts a certificate as self-signed (its own trust anchor) only when a keyUsage,
+ *     if present, allows keyCertSign, which an end-entity must not assert (RFC 5280 §4.2.1.3; strict
+ *     mode refuses it) — so none, meaning any use; extKeyUsage serverAuth;
  *   subjectAltName — the names clients check (the subject CN is ignored by modern clients);
  *   subjectKeyIdentifier and authorityKeyIdentifier (the same: it is self-signed).
  */
@@ -55,7 +57,6 @@ function buildCertificate(o: SelfSignedOptions, publicKey: KeyObject, privateKey
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const extensions = [
     extension('2.5.29.19', true, seq()), // basicConstraints: CA FALSE (the default, so an empty SEQUENCE)
-    extension('2.5.29.15', true, tlv(0x03, Buffer.from([0x07, 0x80]))), // keyUsage: digitalSignature
     extension('2.5.29.37', false, seq(oid('1.3.6.1.5.5.7.3.1'))), // extKeyUsage: serverAuth
     extension('2.5.29.17', false, seq(...o.names.map(generalName))), // subjectAltName
     extension('2.5.29.14', false, tlv(0x04, keyId)), // subjectKeyIdentifier
