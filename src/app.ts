@@ -197,7 +197,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     tls,
     reloadTls() {
       if (tls === undefined) {
-        log.warn('SIGHUP: TLS is off, no certificate to reload');
+        log.debug('SIGHUP: TLS is off, no certificate to reload');
         return 'off';
       }
       const r = tls.reload();
