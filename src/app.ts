@@ -20,6 +20,7 @@ import { createConsole } from './console/index.js';
 import { createHttpServer, type Dispatch, type RequestMeta } from './http/listener.js';
 import type { QueueMonitor } from './monitoring/types.js';
 import { createSigV4Verifier, type SigV4Credential } from './http/sigv4.js';
+import { TlsError, createTlsContext, fileSource, selfSignedNames, selfSignedSource, type TlsContext, type TlsMaterial } from './http/tls.js';
 import type { StorageEngine } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
 import { PostgresEngine } from './storage/postgres/index.js';
@@ -45,6 +46,13 @@ export interface FerryServer {
   readonly events: EventHub;
   /** Encryption at rest: decrypts stored bodies for anything that reads messages beside the actions (browse). */
   readonly sse: BodyCipher;
+  /**
+   * Re-read the TLS certificate and key (SIGHUP) and serve new connections with them; on any error keep
+   * the current ones. The outcome is logged and returned. Without TLS: nothing to do (`'off'`).
+   */
+  reloadTls(): 'off' | 'reloaded' | 'unchanged' | 'failed';
+  /** The TLS context (certificate in use; another listener, e.g. a metrics port, can attach to it). Absent: plain HTTP. */
+  readonly tls?: TlsContext;
 }
 
 /** How often expired messages, dedup entries and tombstones are swept. */
@@ -81,6 +89,9 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? systemRandom;
   const log = deps.logger;
+  // TLS files are checked before the store is opened: a bad certificate changes nothing.
+  const tls = openTls(config);
+  const scheme = tls === undefined ? 'http' : 'https';
   const engine = makeEngine(config, clock, random, log);
   await engine.init();
   // Before anything is served: a store whose encrypted messages need a key this key ring lacks stops here.
@@ -104,7 +115,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const baseFor = (host: string | undefined): string => {
     if (config.publicBaseUrl !== undefined) return config.publicBaseUrl;
     if (host !== undefined && host === lastHost) return lastBase;
-    const base = `http://${host && SAFE_HOST.test(host) ? host : `${hostForUrl(config.host)}:${boundPort}`}`;
+    const base = `${scheme}://${host && SAFE_HOST.test(host) ? host : `${hostForUrl(config.host)}:${boundPort}`}`;
     if (host !== undefined && host !== '' && SAFE_HOST.test(host)) {
       lastHost = host;
       lastBase = base;
@@ -112,7 +123,9 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     return base;
   };
 
-  const contextFor = (meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId'>): ActionContext => ({
+  const contextFor = (
+    meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId' | 'secureTransport'>,
+  ): ActionContext => ({
     engine,
     clock,
     random,
@@ -124,6 +137,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     services,
     reportUnexpected: (err) => log.error({ reqId: meta.requestId, err }, 'batch entry failed'),
     accessKeyId: meta.accessKeyId,
+    secureTransport: meta.secureTransport,
     events,
     sse,
   });
@@ -158,11 +172,16 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     verifier: config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: credentialsOf(config), clock }) : undefined,
     dispatch,
     extraRoutes: (req, res) => consoleRoutes.handle(req, res),
+    tls,
   });
 
   // Queues declared in the config file, created or updated before the server reports ready.
   await declareQueues(config, (action, input) =>
-    dispatchAction(action, input as never, contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED })),
+    dispatchAction(
+      action,
+      input as never,
+      contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED, secureTransport: false }),
+    ),
   );
 
   const sweeper = setInterval(() => {
@@ -175,14 +194,42 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     engine,
     events,
     sse,
+    tls,
+    reloadTls() {
+      if (tls === undefined) {
+        log.debug('SIGHUP: TLS is off, no certificate to reload');
+        return 'off';
+      }
+      const r = tls.reload();
+      if (!r.ok) {
+        log.error({ err: r.error, tls: tlsSummary(tls.current) }, 'TLS reload failed: keeping the current certificate');
+        return 'failed';
+      }
+      log.info({ tls: tlsSummary(r.material), changed: r.changed }, r.changed ? 'TLS certificate reloaded' : 'TLS certificate reloaded (unchanged)');
+      return r.changed ? 'reloaded' : 'unchanged';
+    },
     async listen() {
       const { port } = await http.listen(config.port, config.host);
       boundPort = port;
       services.start();
       ready = true;
-      const url = `http://${hostForUrl(config.host)}:${port}`;
+      const url = `${scheme}://${hostForUrl(config.host)}:${port}`;
+      if (tls?.current.selfSigned) {
+        const where = tls.current.certFile ?? 'memory only (storage memory: a new one each start)';
+        log.info(
+          { tls: tlsSummary(tls.current) },
+          `TLS: self-signed certificate ${where}, SHA-256 fingerprint ${tls.current.fingerprint256}` +
+            (tls.current.certFile ? ` — trust it with AWS_CA_BUNDLE=${tls.current.certFile} or NODE_EXTRA_CA_CERTS=${tls.current.certFile}` : ''),
+        );
+      }
       log.info(
-        { url, storage: config.storage, auth: config.auth, dataDir: config.storage === 'sqlite' ? resolve(config.dataDir) : undefined },
+        {
+          url,
+          storage: config.storage,
+          auth: config.auth,
+          dataDir: config.storage === 'sqlite' ? resolve(config.dataDir) : undefined,
+          tls: tls === undefined ? undefined : tlsSummary(tls.current),
+        },
         'ferry listening',
       );
       return { port, url };
@@ -226,6 +273,34 @@ async function openSse(config: FerryConfig, engine: StorageEngine, clock: Clock,
     if (e instanceof KeyRingError) throw new ConfigError(`encryption at rest: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * TLS (http/tls.ts): `tlsCert` + `tlsKey`, or a self-signed certificate kept in `<dataDir>/tls/` (in
+ * memory with storage memory, like the key ring). A file or key problem is a ConfigError (exit code 2).
+ */
+function openTls(config: FerryConfig): TlsContext | undefined {
+  try {
+    if (config.tlsCert !== undefined && config.tlsKey !== undefined)
+      return createTlsContext(fileSource(resolve(config.tlsCert), resolve(config.tlsKey)));
+    if (!config.tlsSelfSigned) return undefined;
+    const dir = config.storage === 'memory' ? undefined : resolve(config.dataDir, 'tls');
+    return createTlsContext(selfSignedSource(selfSignedNames(config.host, config.publicBaseUrl), dir));
+  } catch (e) {
+    if (e instanceof TlsError) throw new ConfigError(`tls: ${e.message}`);
+    throw e;
+  }
+}
+
+/** What the logs say about a certificate (never the key). */
+function tlsSummary(m: TlsMaterial): object {
+  return {
+    certificate: m.certFile,
+    sha256: m.fingerprint256,
+    subjectAltName: m.subjectAltName,
+    validTo: m.validTo,
+    selfSigned: m.selfSigned || undefined,
+  };
 }
 
 /** The access keys `auth: sigv4` accepts: the flag/env pair plus the config file's list (the pair wins on a clash). */

@@ -74,6 +74,7 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => void server.reloadTls());
 }
 
 async function main(argv: string[]): Promise<void> {

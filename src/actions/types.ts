@@ -360,6 +360,8 @@ export interface ActionContext {
   readonly reportUnexpected?: (err: unknown) => void;
   /** The access key that signed the request (auth sigv4); absent when unsigned (auth off). */
   readonly accessKeyId?: string;
+  /** The request came over TLS: the policy condition key aws:SecureTransport (absent: false). */
+  readonly secureTransport?: boolean;
   /**
    * Message events (core/events.ts), emitted after each committed outcome for metrics, the console's
    * message journey and test spies. Absent: nothing is emitted.

@@ -54,6 +54,7 @@ function finish(c: FerryConfig): FerryConfig {
   }
   checkAuth(c);
   checkDatabase(c);
+  checkTls(c);
   if (c.maxBodyBytes < 1024 * 1024 + 1024) throw new ConfigError('maxBodyBytes must be at least 1 MiB + 1 KiB (a maximum-size message must fit)');
   return c;
 }
@@ -109,6 +110,19 @@ function checkDatabase(c: FerryConfig): void {
     throw new ConfigError(`databaseSchema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63), got ${JSON.stringify(c.databaseSchema)}`);
   }
   if (c.databasePoolSize < 1 || c.databasePoolSize > 1000) throw new ConfigError('databasePoolSize must be from 1 to 1000');
+}
+
+/** TLS: a certificate and its key go together; a self-signed certificate replaces both. */
+function checkTls(c: FerryConfig): void {
+  if (c.tlsCert === '' || c.tlsKey === '') throw new ConfigError('tlsCert and tlsKey must be file paths, not empty');
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
+    throw new ConfigError(
+      `TLS needs both a certificate and its key: --tls-cert and --tls-key (FERRY_TLS_CERT, FERRY_TLS_KEY; config keys tlsCert, tlsKey); only ${c.tlsCert !== undefined ? 'the certificate' : 'the key'} was given`,
+    );
+  }
+  if (c.tlsSelfSigned && c.tlsCert !== undefined) {
+    throw new ConfigError('--tls-self-signed generates its own certificate: give it or --tls-cert/--tls-key, not both');
+  }
 }
 
 /** Authentication settings that only make sense together; a secret never appears in a message. */

@@ -65,6 +65,12 @@ export interface FerryConfig {
   console: ConsoleMode;
   /** Trust X-Forwarded-Proto/-For of a TLS-terminating proxy (console cookie Secure flag, login throttling). */
   consoleTrustProxy: boolean;
+  /** PEM certificate (chain) file: with `tlsKey`, the listener serves HTTPS (reloaded on SIGHUP). */
+  tlsCert?: string;
+  /** PEM private key file of `tlsCert`. */
+  tlsKey?: string;
+  /** Serve HTTPS with a self-signed certificate generated at start (kept in `<dataDir>/tls/`). */
+  tlsSelfSigned: boolean;
   /** How long (seconds) the console keeps a message's journey after its last event. */
   journeyWindow: number;
   /** Most message journeys the console keeps (the stalest are dropped first). */
@@ -222,6 +228,22 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: 'console-trust-proxy',
     default: false,
     help: "Trust a TLS-terminating proxy's X-Forwarded-Proto and X-Forwarded-For (console cookie Secure flag, login throttling by address).",
+  },
+  {
+    key: 'tlsCert',
+    kind: 'string',
+    env: 'FERRY_TLS_CERT',
+    flag: 'tls-cert',
+    help: 'PEM certificate file (leaf first, then any intermediates): with --tls-key, serve HTTPS on the same port. Reloaded on SIGHUP.',
+  },
+  { key: 'tlsKey', kind: 'string', env: 'FERRY_TLS_KEY', flag: 'tls-key', help: 'PEM private key file of --tls-cert.' },
+  {
+    key: 'tlsSelfSigned',
+    kind: 'bool',
+    env: 'FERRY_TLS_SELF_SIGNED',
+    flag: 'tls-self-signed',
+    default: false,
+    help: 'Serve HTTPS with a self-signed certificate for localhost, 127.0.0.1, ::1 and --host, generated at start and kept in <data-dir>/tls/ (local use).',
   },
   {
     key: 'journeyWindow',

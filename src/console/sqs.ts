@@ -20,7 +20,7 @@ import { unexpectedCause } from '../errors/map.js';
 import { requestBodyTooLarge } from '../errors/messages.js';
 import type { Dispatch, HttpLogger, RequestMeta } from '../http/listener.js';
 import { decodeRequest, detectProtocol, encodeError, encodeOutput, protocolOf, type EncodedResponse } from '../protocol/index.js';
-import { BodyTooLarge, ConsoleError, SECURITY_HEADERS, header, readBody } from './http.js';
+import { BodyTooLarge, ConsoleError, SECURITY_HEADERS, header, isSecure, readBody } from './http.js';
 
 /** The actions read-only mode lets through: they read and change nothing. */
 export const READ_ONLY_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>([
@@ -120,7 +120,14 @@ export class SqsProxy {
       reply(encodeError('json', err, requestId), err);
       return;
     }
-    const meta: RequestMeta = { requestId, protocol: 'json', host: req.headers.host, traceHeader: header(req, 'x-amzn-trace-id'), signal: ctl };
+    const meta: RequestMeta = {
+      requestId,
+      protocol: 'json',
+      host: req.headers.host,
+      traceHeader: header(req, 'x-amzn-trace-id'),
+      signal: ctl,
+      secureTransport: isSecure(req, false),
+    };
     if (accessKeyId !== undefined) meta.accessKeyId = accessKeyId;
     const a = action;
     let output: unknown;
