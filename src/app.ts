@@ -19,7 +19,11 @@ import { SqsError } from './errors/catalog.js';
 import { createConsole } from './console/index.js';
 import { createHttpServer, type Dispatch, type RequestMeta } from './http/listener.js';
 import type { QueueMonitor } from './monitoring/types.js';
-import { createSigV4Verifier, type SigV4Credential } from './http/sigv4.js';
+import { createSigV4Verifier } from './http/sigv4.js';
+import { buildIdentities, IdentityStore, type Identity } from './auth/identities.js';
+import { DecisionCache, QueuePolicyCache } from './auth/policy/index.js';
+import { authorizeAction, type Authorizer, type Caller } from './actions/authorization.js';
+import { reloadIdentityConfig } from './config/load.js';
 import type { StorageEngine } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
 import { PostgresEngine } from './storage/postgres/index.js';
@@ -45,6 +49,13 @@ export interface FerryServer {
   readonly events: EventHub;
   /** Encryption at rest: decrypts stored bodies for anything that reads messages beside the actions (browse). */
   readonly sse: BodyCipher;
+  /** The live identities (access keys → principals and policies). */
+  readonly identities: IdentityStore;
+  /**
+   * Re-read the config file's identities and policies (SIGHUP): validated as a whole first; throws
+   * ConfigError and keeps the old set on any problem; on success flushes cached decisions.
+   */
+  reloadIdentities(env?: NodeJS.ProcessEnv): void;
 }
 
 /** How often expired messages, dedup entries and tombstones are swept. */
@@ -112,7 +123,26 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     return base;
   };
 
-  const contextFor = (meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId'>): ActionContext => ({
+  // Identities (auth/identities.ts) and authorization (actions/authorization.ts). With auth off nothing
+  // is checked: every request acts as the default account's administrator.
+  const identities = new IdentityStore(buildIdentities(config));
+  const authz: Authorizer | undefined =
+    config.auth === 'sigv4'
+      ? { decisions: new DecisionCache(), queuePolicies: new QueuePolicyCache(), warn: (detail, msg) => log.warn(detail, msg) }
+      : undefined;
+  const callerOf = (meta: Pick<RequestMeta, 'accessKeyId' | 'sourceIp' | 'userAgent'>, internal: boolean): Caller | undefined => {
+    if (authz === undefined || internal) return undefined;
+    // A key removed by a reload while its request was in flight (or, defensively, no key at all) acts
+    // as nobody: an identity with no policies in the default account, denied everything.
+    const key = meta.accessKeyId ?? '';
+    const identity = identities.get(key) ?? orphanIdentity(key, config.accountId);
+    return { identity, sourceIp: meta.sourceIp, userAgent: meta.userAgent, secureTransport: false };
+  };
+
+  const contextFor = (
+    meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId' | 'sourceIp' | 'userAgent'>,
+    internal = false,
+  ): ActionContext => ({
     engine,
     clock,
     random,
@@ -126,14 +156,35 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     accessKeyId: meta.accessKeyId,
     events,
     sse,
+    caller: callerOf(meta, internal),
+    authz,
   });
+
+  /** The console's read routes go through the same authorization step as the SQS actions. */
+  const consoleAuthorize = async (
+    caller: { accessKeyId: string | undefined; sourceIp?: string; userAgent?: string },
+    action: 'ListQueues' | 'GetQueueAttributes' | 'ReceiveMessage',
+    queueName: string | undefined,
+    quiet = false,
+  ): Promise<boolean> => {
+    const ctx = contextFor({ requestId: 'console', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED, ...caller });
+    const input = action === 'ListQueues' ? {} : { QueueUrl: `/${config.accountId}/${queueName ?? ''}` };
+    try {
+      await authorizeAction(action, input as never, quiet ? { ...ctx, authz: ctx.authz && { ...ctx.authz, warn: () => {} } } : ctx);
+      return true;
+    } catch (e) {
+      if (quiet && e instanceof SqsError && e.code === 'AccessDenied') return false;
+      throw e;
+    }
+  };
 
   const dispatch: Dispatch = (action, input, meta) => dispatchAction(action, input as never, contextFor(meta));
   // The web console (src/console) on the same port; its SQS calls take the same dispatch path.
   const consoleRoutes = createConsole({
     mode: config.console,
     auth: config.auth,
-    credentials: credentialsOf(config),
+    credentials: () => identities.credentials(),
+    authorize: authz === undefined ? undefined : consoleAuthorize,
     region: config.region,
     accountId: config.accountId,
     engine,
@@ -151,18 +202,23 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     journey: { windowMs: config.journeyWindow * 1000, maxMessages: config.journeyMaxMessages },
   });
 
+  const verifier = config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: identities.credentials(), clock }) : undefined;
   const http = createHttpServer({
     logger: log,
     maxBodyBytes: config.maxBodyBytes,
     isReady: () => ready,
-    verifier: config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: credentialsOf(config), clock }) : undefined,
+    verifier,
     dispatch,
     extraRoutes: (req, res) => consoleRoutes.handle(req, res),
   });
 
   // Queues declared in the config file, created or updated before the server reports ready.
   await declareQueues(config, (action, input) =>
-    dispatchAction(action, input as never, contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED })),
+    dispatchAction(
+      action,
+      input as never,
+      contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED }, true),
+    ),
   );
 
   const sweeper = setInterval(() => {
@@ -175,6 +231,17 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     engine,
     events,
     sse,
+    identities,
+    reloadIdentities(env = process.env) {
+      // Everything is validated before anything changes: on any error the old set stays.
+      const next = reloadIdentityConfig(config, env);
+      const set = buildIdentities({ ...config, ...next });
+      if (config.auth === 'sigv4' && set.byKey.size === 0) throw new ConfigError('auth is sigv4 and the reloaded config declares no access keys');
+      identities.replace(set);
+      verifier?.setCredentials(identities.credentials());
+      authz?.decisions.invalidate();
+      log.info({ keys: set.byKey.size, users: set.byUser.size / 2, policies: Object.keys(next.policies).length }, 'identities reloaded');
+    },
     async listen() {
       const { port } = await http.listen(config.port, config.host);
       boundPort = port;
@@ -228,14 +295,15 @@ async function openSse(config: FerryConfig, engine: StorageEngine, clock: Clock,
   }
 }
 
-/** The access keys `auth: sigv4` accepts: the flag/env pair plus the config file's list (the pair wins on a clash). */
-function credentialsOf(config: FerryConfig): SigV4Credential[] {
-  const keys = new Map<string, SigV4Credential>();
-  for (const c of config.credentials) keys.set(c.accessKeyId, c);
-  if (config.accessKeyId !== undefined && config.secretAccessKey !== undefined) {
-    keys.set(config.accessKeyId, { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey });
-  }
-  return [...keys.values()];
+/** The caller of a key no longer known (removed by a reload mid-request): no policies, denied everything. */
+function orphanIdentity(accessKeyId: string, accountId: string): Identity {
+  return {
+    accessKeyId,
+    secretAccessKey: '',
+    principal: { accountId, arn: `arn:aws:iam::${accountId}:user/unknown`, admin: false },
+    policies: [],
+    source: 'removed',
+  };
 }
 
 function hostForUrl(host: string): string {

@@ -72,6 +72,14 @@ async function serve(args: string[]): Promise<void> {
       },
     );
   };
+  // SIGHUP: re-read identities and policies from the config file; a bad file changes nothing.
+  process.on('SIGHUP', () => {
+    try {
+      server.reloadIdentities(process.env);
+    } catch (e) {
+      logger.error({ reason: (e as Error).message }, 'identity reload failed: keeping the previous identities and policies');
+    }
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

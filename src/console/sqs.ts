@@ -120,7 +120,15 @@ export class SqsProxy {
       reply(encodeError('json', err, requestId), err);
       return;
     }
-    const meta: RequestMeta = { requestId, protocol: 'json', host: req.headers.host, traceHeader: header(req, 'x-amzn-trace-id'), signal: ctl };
+    const meta: RequestMeta = {
+      requestId,
+      protocol: 'json',
+      host: req.headers.host,
+      traceHeader: header(req, 'x-amzn-trace-id'),
+      signal: ctl,
+      sourceIp: req.socket.remoteAddress,
+      userAgent: header(req, 'user-agent'),
+    };
     if (accessKeyId !== undefined) meta.accessKeyId = accessKeyId;
     const a = action;
     let output: unknown;
