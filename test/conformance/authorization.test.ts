@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expectError, makeClient, type Protocol, type SqsCaller } from '../helpers/clients.js';
 import { ENGINES, PROTOCOLS } from '../helpers/matrix.js';
-import { startFerryProcess, type FerryProcess } from '../helpers/process.js';
+import { MAIN, startFerryProcess, type FerryProcess } from '../helpers/process.js';
 
 const ACCT = '000000000000';
 const ARN = (q: string) => `arn:aws:sqs:us-east-1:${ACCT}:${q}`;
@@ -308,6 +308,37 @@ for (const engine of ENGINES) {
         assert.match(no.out, /is not authorized to perform: sqs:receivemessage/);
       });
     }
+
+    it(
+      'ferry policy check reads the queue Policy from the store (sqlite)',
+      { skip: engine !== 'sqlite' && 'the sqlite store is read directly' },
+      async () => {
+        const q = name2('sim');
+        const ops = makeClient('json', ferry.url, 'us-east-1', { ...KEYS.ops });
+        const QueueUrl = (await ops.call('CreateQueue', { QueueName: q })).QueueUrl!;
+        const Policy = JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'NobodySends', Effect: 'Allow', Principal: { AWS: USER('nobody') }, Action: 'sqs:SendMessage', Resource: ARN(q) }],
+        });
+        await ops.call('SetQueueAttributes', { QueueUrl, Attributes: { Policy } });
+        ops.destroy();
+        const check = (action: string) =>
+          spawnSync(
+            process.execPath,
+            [MAIN, 'policy', 'check', '--config', configFile, '--data-dir', ferry.dataDir, '--as', 'nobody', '--action', action, '--queue', QueueUrl],
+            {
+              encoding: 'utf8',
+            },
+          );
+        const yes = check('sqs:SendMessage');
+        assert.equal(yes.status, 0, yes.stderr);
+        assert.match(yes.stdout, /^ALLOWED {2}sqs:sendmessage on /);
+        assert.match(yes.stdout, /deciding statement: queue policy ".*" Statement\[0\] \(Sid "NobodySends"\)/);
+        const no = check('sqs:ReceiveMessage');
+        assert.equal(no.status, 3, no.stderr);
+        assert.match(no.stdout, /^DENIED/);
+      },
+    );
 
     it('SIGHUP reloads identities: a valid change is applied, an invalid one is refused and the old set kept', async () => {
       const ops = makeClient('json', ferry.url, 'us-east-1', { ...KEYS.ops });
