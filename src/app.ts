@@ -158,6 +158,8 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     sse,
     caller: callerOf(meta, internal),
     authz,
+    // Present from the start (set by the authorization step) so every context has one shape.
+    queueMemo: undefined,
   });
 
   /** The console's read routes go through the same authorization step as the SQS actions. */
