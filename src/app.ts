@@ -19,8 +19,12 @@ import { SqsError } from './errors/catalog.js';
 import { createConsole } from './console/index.js';
 import { createHttpServer, type Dispatch, type RequestMeta } from './http/listener.js';
 import type { QueueMonitor } from './monitoring/types.js';
-import { createSigV4Verifier, type SigV4Credential } from './http/sigv4.js';
+import { createSigV4Verifier } from './http/sigv4.js';
 import { TlsError, createTlsContext, fileSource, selfSignedNames, selfSignedSource, type TlsContext, type TlsMaterial } from './http/tls.js';
+import { buildIdentities, IdentityStore, type Identity } from './auth/identities.js';
+import { DecisionCache, QueuePolicyCache } from './auth/policy/index.js';
+import { authorizeAction, type Authorizer, type Caller } from './actions/authorization.js';
+import { reloadIdentityConfig } from './config/load.js';
 import type { StorageEngine } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
 import { PostgresEngine } from './storage/postgres/index.js';
@@ -53,6 +57,13 @@ export interface FerryServer {
   reloadTls(): 'off' | 'reloaded' | 'unchanged' | 'failed';
   /** The TLS context (certificate in use; another listener, e.g. a metrics port, can attach to it). Absent: plain HTTP. */
   readonly tls?: TlsContext;
+  /** The live identities (access keys → principals and policies). */
+  readonly identities: IdentityStore;
+  /**
+   * Re-read the config file's identities and policies (SIGHUP): validated as a whole first; throws
+   * ConfigError and keeps the old set on any problem; on success flushes cached decisions.
+   */
+  reloadIdentities(env?: NodeJS.ProcessEnv): void;
 }
 
 /** How often expired messages, dedup entries and tombstones are swept. */
@@ -123,8 +134,25 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     return base;
   };
 
+  // Identities (auth/identities.ts) and authorization (actions/authorization.ts). With auth off nothing
+  // is checked: every request acts as the default account's administrator.
+  const identities = new IdentityStore(buildIdentities(config));
+  const authz: Authorizer | undefined =
+    config.auth === 'sigv4'
+      ? { decisions: new DecisionCache(), queuePolicies: new QueuePolicyCache(), warn: (detail, msg) => log.warn(detail, msg) }
+      : undefined;
+  const callerOf = (meta: Pick<RequestMeta, 'accessKeyId' | 'sourceIp' | 'userAgent' | 'secureTransport'>, internal: boolean): Caller | undefined => {
+    if (authz === undefined || internal) return undefined;
+    // A key removed by a reload while its request was in flight (or, defensively, no key at all) acts
+    // as nobody: an identity with no policies in the default account, denied everything.
+    const key = meta.accessKeyId ?? '';
+    const identity = identities.get(key) ?? orphanIdentity(key, config.accountId);
+    return { identity, sourceIp: meta.sourceIp, userAgent: meta.userAgent, secureTransport: meta.secureTransport };
+  };
+
   const contextFor = (
-    meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId' | 'secureTransport'>,
+    meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId' | 'sourceIp' | 'userAgent' | 'secureTransport'>,
+    internal = false,
   ): ActionContext => ({
     engine,
     clock,
@@ -140,14 +168,44 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     secureTransport: meta.secureTransport,
     events,
     sse,
+    caller: callerOf(meta, internal),
+    authz,
+    // Present from the start (set by the authorization step) so every context has one shape.
+    queueMemo: undefined,
   });
+
+  /** The console's read routes go through the same authorization step as the SQS actions. */
+  const consoleAuthorize = async (
+    caller: { accessKeyId: string | undefined; sourceIp?: string; userAgent?: string; secureTransport?: boolean },
+    action: 'ListQueues' | 'GetQueueAttributes' | 'ReceiveMessage',
+    queueName: string | undefined,
+    quiet = false,
+  ): Promise<boolean> => {
+    const ctx = contextFor({
+      requestId: 'console',
+      host: undefined,
+      traceHeader: undefined,
+      signal: NEVER_CANCELLED,
+      ...caller,
+      secureTransport: caller.secureTransport ?? false,
+    });
+    const input = action === 'ListQueues' ? {} : { QueueUrl: `/${config.accountId}/${queueName ?? ''}` };
+    try {
+      await authorizeAction(action, input as never, quiet ? { ...ctx, authz: ctx.authz && { ...ctx.authz, warn: () => {} } } : ctx);
+      return true;
+    } catch (e) {
+      if (quiet && e instanceof SqsError && e.code === 'AccessDenied') return false;
+      throw e;
+    }
+  };
 
   const dispatch: Dispatch = (action, input, meta) => dispatchAction(action, input as never, contextFor(meta));
   // The web console (src/console) on the same port; its SQS calls take the same dispatch path.
   const consoleRoutes = createConsole({
     mode: config.console,
     auth: config.auth,
-    credentials: credentialsOf(config),
+    credentials: () => identities.credentials(),
+    authorize: authz === undefined ? undefined : consoleAuthorize,
     region: config.region,
     accountId: config.accountId,
     engine,
@@ -165,11 +223,12 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     journey: { windowMs: config.journeyWindow * 1000, maxMessages: config.journeyMaxMessages },
   });
 
+  const verifier = config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: identities.credentials(), clock }) : undefined;
   const http = createHttpServer({
     logger: log,
     maxBodyBytes: config.maxBodyBytes,
     isReady: () => ready,
-    verifier: config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: credentialsOf(config), clock }) : undefined,
+    verifier,
     dispatch,
     extraRoutes: (req, res) => consoleRoutes.handle(req, res),
     tls,
@@ -180,7 +239,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     dispatchAction(
       action,
       input as never,
-      contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED, secureTransport: false }),
+      contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED, secureTransport: false }, true),
     ),
   );
 
@@ -207,6 +266,17 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       }
       log.info({ tls: tlsSummary(r.material), changed: r.changed }, r.changed ? 'TLS certificate reloaded' : 'TLS certificate reloaded (unchanged)');
       return r.changed ? 'reloaded' : 'unchanged';
+    },
+    identities,
+    reloadIdentities(env = process.env) {
+      // Everything is validated before anything changes: on any error the old set stays.
+      const next = reloadIdentityConfig(config, env);
+      const set = buildIdentities({ ...config, ...next });
+      if (config.auth === 'sigv4' && set.byKey.size === 0) throw new ConfigError('auth is sigv4 and the reloaded config declares no access keys');
+      identities.replace(set);
+      verifier?.setCredentials(identities.credentials());
+      authz?.decisions.invalidate();
+      log.info({ keys: set.byKey.size, users: set.byUser.size / 2, policies: Object.keys(next.policies).length }, 'identities reloaded');
     },
     async listen() {
       const { port } = await http.listen(config.port, config.host);
@@ -303,14 +373,15 @@ function tlsSummary(m: TlsMaterial): object {
   };
 }
 
-/** The access keys `auth: sigv4` accepts: the flag/env pair plus the config file's list (the pair wins on a clash). */
-function credentialsOf(config: FerryConfig): SigV4Credential[] {
-  const keys = new Map<string, SigV4Credential>();
-  for (const c of config.credentials) keys.set(c.accessKeyId, c);
-  if (config.accessKeyId !== undefined && config.secretAccessKey !== undefined) {
-    keys.set(config.accessKeyId, { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey });
-  }
-  return [...keys.values()];
+/** The caller of a key no longer known (removed by a reload mid-request): no policies, denied everything. */
+function orphanIdentity(accessKeyId: string, accountId: string): Identity {
+  return {
+    accessKeyId,
+    secretAccessKey: '',
+    principal: { accountId, arn: `arn:aws:iam::${accountId}:user/unknown`, admin: false },
+    policies: [],
+    source: 'removed',
+  };
 }
 
 function hostForUrl(host: string): string {

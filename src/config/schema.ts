@@ -18,6 +18,32 @@ export interface CredentialDeclaration {
   secretAccessKey: string;
 }
 
+/**
+ * One access key of a user in `accounts:`. The secret is resolved at load from the file
+ * (`secretAccessKey`), an environment variable (`secretAccessKeyEnv`) or a file (`secretAccessKeyFile`,
+ * for container secrets; one trailing newline is dropped). Never logged.
+ */
+export interface AccessKeyDeclaration {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** A user of an account (`accounts.<id>.users.<name>`): its keys and identity policies. */
+export interface UserDeclaration {
+  accessKeys: AccessKeyDeclaration[];
+  /** Names from the top-level `policies:` map. */
+  policies: string[];
+  /** Policies written in place, by name. */
+  inlinePolicies: Record<string, unknown>;
+  /** Allowed everything in its account, as the account root is (explicit denies still apply). */
+  admin: boolean;
+}
+
+/** An account (`accounts.<12 digits>`). */
+export interface AccountDeclaration {
+  users: Record<string, UserDeclaration>;
+}
+
 /** A queue declared in the config file, created (or updated) at start. */
 export interface QueueDeclaration {
   /** Queue attributes as SetQueueAttributes takes them (numbers and booleans are accepted). */
@@ -61,6 +87,10 @@ export interface FerryConfig {
   secretAccessKey?: string;
   /** Accepted access keys (config file only). */
   credentials: CredentialDeclaration[];
+  /** Accounts, their users, keys and identity policies (config file only; re-read on SIGHUP). */
+  accounts: Record<string, AccountDeclaration>;
+  /** Named identity policies users refer to (config file only; re-read on SIGHUP). */
+  policies: Record<string, unknown>;
   /** The web console at /console: on, off (404), or read-only (shows, changes nothing). */
   console: ConsoleMode;
   /** Trust X-Forwarded-Proto/-For of a TLS-terminating proxy (console cookie Secure flag, login throttling). */
@@ -80,7 +110,7 @@ export interface FerryConfig {
 type Kind = 'string' | 'port' | 'int' | 'bool' | 'enum';
 
 export interface SettingSpec {
-  key: Exclude<keyof FerryConfig, 'queues' | 'credentials'>;
+  key: Exclude<keyof FerryConfig, 'queues' | 'credentials' | 'accounts' | 'policies'>;
   kind: Kind;
   values?: readonly string[];
   env: string;
@@ -188,7 +218,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'FERRY_AUTH',
     flag: 'auth',
     default: 'off',
-    help: 'Request authentication: off (any credentials accepted) or sigv4 (AWS Signature Version 4 against the configured keys).',
+    help: 'Request authentication and authorization: off (no checks: every request acts as an administrator of --account-id) or sigv4 (AWS Signature Version 4 against the configured keys, then their policies).',
   },
   {
     key: 'accessKeyId',
@@ -300,7 +330,7 @@ export function coerceSetting(spec: SettingSpec, raw: unknown, source: string): 
 }
 
 export function defaults(): FerryConfig {
-  const c: Record<string, unknown> = { queues: {}, credentials: [] };
+  const c: Record<string, unknown> = { queues: {}, credentials: [], accounts: {}, policies: {} };
   for (const s of SETTINGS) if (s.default !== undefined) c[s.key] = s.default;
   return c as unknown as FerryConfig;
 }

@@ -26,7 +26,29 @@ export interface ConsoleApiDeps {
   queueUrlBase: (host: string | undefined) => string;
   /** Decrypts SSE bodies (peek shows and searches plaintext). Absent: bodies are shown as stored. */
   sse?: BodyCipher;
+  /**
+   * Authorization of the read routes as the session's identity (the same evaluator as the SQS API):
+   * resolves true when allowed; false when denied and `quiet` (overview filters queues out); throws
+   * an SqsError AccessDenied otherwise. Absent (auth off): everything is allowed.
+   */
+  authorize?: ConsoleAuthorize;
 }
+
+/** Who is asking, for the console's read routes. */
+export interface ConsoleCaller {
+  accessKeyId: string | undefined;
+  sourceIp?: string;
+  userAgent?: string;
+  /** The request came over TLS (the connection itself, as the API's aws:SecureTransport). */
+  secureTransport?: boolean;
+}
+
+export type ConsoleAuthorize = (
+  caller: ConsoleCaller,
+  action: 'ListQueues' | 'GetQueueAttributes' | 'ReceiveMessage',
+  queueName: string | undefined,
+  quiet?: boolean,
+) => Promise<boolean>;
 
 /** Longest history window a request may ask for (a day) and the default (15 minutes). */
 const MAX_HISTORY_S = 86_400;
@@ -44,21 +66,50 @@ export class ConsoleApi {
   constructor(private readonly d: ConsoleApiDeps) {}
 
   /** Answer a GET `route` (path after /console/api) with its JSON value, or throw ConsoleError. */
-  async get(route: string, params: URLSearchParams, host: string | undefined): Promise<unknown> {
-    if (route === '/overview') return this.overview(params, host);
+  async get(route: string, params: URLSearchParams, host: string | undefined, caller: ConsoleCaller = { accessKeyId: undefined }): Promise<unknown> {
+    if (route === '/overview') {
+      await this.allow(caller, 'ListQueues', undefined);
+      return this.overview(params, host, caller);
+    }
     let m = JOURNEY_ROUTE.exec(route);
-    if (m) return this.journey(segment(m[1]!), segment(m[2]!));
+    if (m) {
+      await this.allow(caller, 'ReceiveMessage', segment(m[1]!));
+      return this.journey(segment(m[1]!), segment(m[2]!), caller);
+    }
     m = QUEUE_ROUTE.exec(route);
     if (m) {
       const name = segment(m[1]!);
+      // history shows figures (GetQueueAttributes); peek and search show messages (ReceiveMessage).
+      await this.allow(caller, m[2] === 'history' ? 'GetQueueAttributes' : 'ReceiveMessage', name);
       return m[2] === 'history' ? this.history(name, params) : this.messages(name, params);
     }
     throw new ConsoleError(404, 'NotFound', `No console API route ${route || '/'}.`);
   }
 
-  private async overview(params: URLSearchParams, host: string | undefined): Promise<unknown> {
+  /** Authorize a read route; a denial is the SqsError AccessDenied (HTTP 403 in the console API). */
+  private async allow(
+    caller: ConsoleCaller,
+    action: 'ListQueues' | 'GetQueueAttributes' | 'ReceiveMessage',
+    queue: string | undefined,
+  ): Promise<void> {
+    if (!this.d.authorize) return;
+    try {
+      await this.d.authorize(caller, action, queue);
+    } catch (e) {
+      if (e instanceof SqsError && e.code === 'AccessDenied') throw new ConsoleError(403, 'AccessDenied', e.message);
+      throw e;
+    }
+  }
+
+  private async overview(params: URLSearchParams, host: string | undefined, caller: ConsoleCaller): Promise<unknown> {
     const prefix = params.get('prefix') ?? undefined;
-    const snapshots = await overviewOf(this.d.monitor, this.d.engine, prefix === '' ? undefined : prefix, this.d.clock.now());
+    let snapshots = await overviewOf(this.d.monitor, this.d.engine, prefix === '' ? undefined : prefix, this.d.clock.now());
+    // Only the queues whose figures the caller may read (GetQueueAttributes), quietly: not a denial.
+    const authorize = this.d.authorize;
+    if (authorize) {
+      const allowed = await Promise.all(snapshots.map((s) => authorize(caller, 'GetQueueAttributes', s.name, true)));
+      snapshots = snapshots.filter((_, i) => allowed[i]);
+    }
     const base = this.d.queueUrlBase(host);
     return {
       queues: snapshots.map((s) => ({
@@ -154,7 +205,7 @@ export class ConsoleApi {
     }
   }
 
-  private async journey(_queueName: string, messageId: string): Promise<unknown> {
+  private async journey(_queueName: string, messageId: string, caller: ConsoleCaller): Promise<unknown> {
     const j = await this.d.journeys.get(messageId, async (id) => (await this.d.engine.queueGetById(id))?.name);
     if (j === undefined) {
       throw new ConsoleError(
@@ -163,6 +214,8 @@ export class ConsoleApi {
         `No journey is known for message ${messageId} (journeys are kept in memory for a limited time).`,
       );
     }
+    // A journey may cross queues (dead-letter moves): every queue in it must be readable by the caller.
+    for (const q of new Set(j.events.map((e) => e.queue))) if (q !== _queueName) await this.allow(caller, 'ReceiveMessage', q);
     return { messageId: j.messageId, queue: _queueName, events: j.events, truncated: j.truncated };
   }
 

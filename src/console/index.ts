@@ -29,7 +29,7 @@ import type { Dispatch, HttpLogger } from '../http/listener.js';
 import type { QueueMonitor } from '../monitoring/types.js';
 import type { BodyCipher } from '../crypto/index.js';
 import type { StorageEngine } from '../storage/engine.js';
-import { ConsoleApi } from './api.js';
+import { ConsoleApi, type ConsoleAuthorize } from './api.js';
 import {
   BodyTooLarge,
   ConsoleError,
@@ -62,8 +62,8 @@ export type { ConsoleMode };
 export interface ConsoleOptions {
   mode: ConsoleMode;
   auth: 'off' | 'sigv4';
-  /** The keys a login may use (the server's configured credentials, as for SigV4). */
-  credentials: readonly ConsoleCredential[];
+  /** The keys a login may use (the server's identities, as for SigV4; a function: read at each login, so reloads apply). */
+  credentials: readonly ConsoleCredential[] | (() => readonly ConsoleCredential[]);
   region: string;
   accountId: string;
   engine: StorageEngine;
@@ -77,6 +77,8 @@ export interface ConsoleOptions {
   monitor?: QueueMonitor;
   /** Decrypts SSE bodies for peek and search (src/crypto). */
   sse?: BodyCipher;
+  /** Authorization of the read routes (overview, history, peek, journey); absent with auth off. */
+  authorize?: ConsoleAuthorize;
   logger: HttpLogger;
   clock: Clock;
   /** Session ids and CSRF tokens (default: node's crypto). */
@@ -162,6 +164,7 @@ class Console implements ConsoleRoutes {
       accountId: opts.accountId,
       queueUrlBase: opts.queueUrlBase,
       sse: opts.sse,
+      authorize: opts.authorize,
     });
   }
 
@@ -237,7 +240,14 @@ class Console implements ConsoleRoutes {
     req.resume();
     if (method !== 'GET') throw methodNotAllowed(method, 'GET');
     const params = new URLSearchParams(query);
-    sendJson(res, 200, await this.api.get(route, params, req.headers.host));
+    const ua = req.headers['user-agent'];
+    const caller = {
+      accessKeyId: session?.accessKeyId,
+      sourceIp: clientAddress(req, this.opts.trustProxy ?? false),
+      userAgent: typeof ua === 'string' ? ua : undefined,
+      secureTransport: isSecure(req, false),
+    };
+    sendJson(res, 200, await this.api.get(route, params, req.headers.host, caller));
   }
 
   private async login(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -271,7 +281,9 @@ class Console implements ConsoleRoutes {
       const seconds = Math.ceil(wait / 1000);
       throw new ConsoleError(429, 'TooManyLoginAttempts', `Too many failed logins; try again in ${seconds} s.`, { 'Retry-After': String(seconds) });
     }
-    if (!checkCredentials(this.opts.credentials, accessKeyId, secretAccessKey)) {
+    if (
+      !checkCredentials(typeof this.opts.credentials === 'function' ? this.opts.credentials() : this.opts.credentials, accessKeyId, secretAccessKey)
+    ) {
       this.throttle.fail(subjects);
       this.opts.logger.warn({ console: true, accessKeyId, address: subjects[0]!.slice(3) }, 'console login failed');
       throw new ConsoleError(401, 'InvalidCredentials', 'The access key id or the secret access key is not valid.');

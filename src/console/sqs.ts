@@ -127,6 +127,8 @@ export class SqsProxy {
       traceHeader: header(req, 'x-amzn-trace-id'),
       signal: ctl,
       secureTransport: isSecure(req, false),
+      sourceIp: req.socket.remoteAddress,
+      userAgent: header(req, 'user-agent'),
     };
     if (accessKeyId !== undefined) meta.accessKeyId = accessKeyId;
     const a = action;

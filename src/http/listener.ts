@@ -41,10 +41,14 @@ export interface RequestMeta {
   traceHeader: string | undefined;
   /** Cancelled when the client disconnects or the server shuts down. */
   signal: CancelSignal;
-  /** The access key id that signed the request, when SigV4 verification is on (for future policies). */
+  /** The access key id that signed the request, when SigV4 verification is on (authorization's caller). */
   accessKeyId?: string;
   /** The request came over TLS (policy condition key aws:SecureTransport). */
   secureTransport: boolean;
+  /** The socket's peer address (`aws:SourceIp`). */
+  sourceIp?: string;
+  /** `User-Agent` header (`aws:UserAgent`). */
+  userAgent?: string;
 }
 
 /** Runs one action. Resolves with its output (seam 1) or rejects with an SqsError. */
@@ -231,6 +235,8 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
           traceHeader: headerString(req.headers['x-amzn-trace-id']),
           signal: ctl,
           secureTransport,
+          sourceIp: req.socket.remoteAddress,
+          userAgent: headerString(req.headers['user-agent']),
         };
         if (accessKeyId !== undefined) meta.accessKeyId = accessKeyId;
         const a = decoded.action;
