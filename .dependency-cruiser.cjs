@@ -11,7 +11,7 @@ module.exports = {
       name: 'no-circular',
       severity: 'error',
       comment: 'Import cycles make load order matter and layers meaningless: break the cycle by moving the shared piece down.',
-      from: { path: '^(src|test|bench)/' },
+      from: { path: '^(src|test|bench|console)/' },
       to: { circular: true },
     },
     {
@@ -20,6 +20,14 @@ module.exports = {
       comment: 'src/core/ (clock, random, ids, receipts, ARNs, attribute types) must not import any other layer of src/.',
       from: { path: '^src/core/' },
       to: { path: '^src/', pathNot: '^src/core/' },
+    },
+    {
+      name: 'authorization-core-is-pure',
+      severity: 'error',
+      comment:
+        'The authorization core (src/auth/policy/ and src/auth/permissions.ts) is pure: it imports src/core/ and its own files only — no I/O, engine, HTTP, errors/ or node: builtins — so a decision depends on its inputs alone.',
+      from: { path: '^src/auth/(policy/|permissions\\.ts$)' },
+      to: { pathNot: '^src/(core|auth/policy)/' },
     },
     {
       name: 'storage-below-actions',
@@ -65,6 +73,14 @@ module.exports = {
       },
     },
     {
+      name: 'console-not-to-engines',
+      severity: 'error',
+      comment:
+        'The console (src/console/) reads storage through the StorageEngine interface and calls the actions; it never imports a concrete engine.',
+      from: { path: '^src/console/' },
+      to: { path: '^src/storage/(memory|sqlite|postgres)/' },
+    },
+    {
       name: 'src-not-to-test-or-bench',
       severity: 'error',
       comment: 'The shipped package (src/) must not import test or benchmark code.',
@@ -77,6 +93,21 @@ module.exports = {
       comment: 'The shipped package must not import a devDependency: it would be missing after `npm install ferry-sqs`.',
       from: { path: '^src/' },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'console-app-not-to-server',
+      severity: 'error',
+      comment:
+        'The browser app (console/src) talks to Ferry over HTTP only: it may share types with src/ (erased at build), never import its code, which is Node-only.',
+      from: { path: '^console/' },
+      to: { path: '^src/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'server-not-to-console-app',
+      severity: 'error',
+      comment: 'src/ serves the built console (dist/console) as files; it must not import the app source.',
+      from: { path: '^(src|test|bench)/' },
+      to: { path: '^console/' },
     },
     {
       name: 'not-to-unresolvable',
@@ -95,7 +126,7 @@ module.exports = {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
       mainFields: ['module', 'main', 'types', 'typings'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.d.ts'],
     },
   },
 };

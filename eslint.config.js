@@ -11,7 +11,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    // The console's TSX is checked with the same type-aware rules (its own tsconfig, console/tsconfig.json,
+    // is found by the project service).
+    files: ['**/*.ts', 'console/**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

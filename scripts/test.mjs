@@ -3,7 +3,8 @@
  * `npm test`: compile, make a PostgreSQL available, run every test, clean up.
  *
  *  1. `tsc -p tsconfig.json` (→ dist/; stale output of renamed or deleted files is removed first, so a
- *     test that no longer exists cannot run from an old build).
+ *     test that no longer exists cannot run from an old build), then the web console: type-checked
+ *     (console/tsconfig.json) and built by Vite into dist/console (what the browser tests drive).
  *  1b. The checks, each failing `npm test` with a message naming it and the command that shows or fixes
  *     the problems: `prettier --check .` (npm run format), ESLint (`eslint.config.js`) and the layer
  *     and cycle rules of dependency-cruiser (`.dependency-cruiser.cjs`) — together `npm run lint`.
@@ -143,7 +144,16 @@ function runChecks() {
     {
       name: 'layers and import cycles (dependency-cruiser)',
       fix: 'see `npm run lint:deps`; the rules are in .dependency-cruiser.cjs',
-      args: ['node_modules/dependency-cruiser/bin/dependency-cruise.mjs', 'src', 'test', 'bench', 'scripts', '--config', '.dependency-cruiser.cjs'],
+      args: [
+        'node_modules/dependency-cruiser/bin/dependency-cruise.mjs',
+        'src',
+        'test',
+        'bench',
+        'scripts',
+        'console/src',
+        '--config',
+        '.dependency-cruiser.cjs',
+      ],
     },
   ];
   const failed = [];
@@ -164,6 +174,18 @@ async function main() {
   const outDir = process.env.FERRY_TEST_OUTDIR ?? 'dist';
   for (const d of ['src', 'test', 'bench']) rmSync(join(root, outDir, d), { recursive: true, force: true });
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', outDir]);
+  // The web console (console/ → <outDir>/console, which the server serves and test/browser drives).
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'console/tsconfig.json']);
+  run(process.execPath, [
+    join(root, 'node_modules/vite/bin/vite.js'),
+    'build',
+    '--config',
+    'console/vite.config.ts',
+    '--logLevel',
+    'warn',
+    '--outDir',
+    join(root, outDir, 'console'),
+  ]);
   const targets = process.argv.slice(2);
   if (targets.length === 0 && process.env.FERRY_TEST_SKIP_CHECKS !== '1') runChecks();
 

@@ -14,12 +14,20 @@ import { systemClock, type Clock } from './core/clock.js';
 import { createEventHub, type EventHub } from './core/events.js';
 import type { Logger } from './core/log.js';
 import { systemRandom, type Random } from './core/random.js';
+import { KeyRingError, messageCryptoFor, openKeyRing, type BodyCipher } from './crypto/index.js';
 import { SqsError } from './errors/catalog.js';
-import { createHttpServer, type RequestMeta } from './http/listener.js';
-import { createSigV4Verifier, type SigV4Credential } from './http/sigv4.js';
+import { createConsole } from './console/index.js';
+import { createHttpServer, type Dispatch, type RequestMeta } from './http/listener.js';
+import type { QueueMonitor } from './monitoring/types.js';
+import { createMonitoring, StorageMetrics, type Monitoring, type Route } from './monitoring/index.js';
 import { startupBanner } from './banner.js';
 import { VERSION } from './core/version.js';
-import { createMonitoring, StorageMetrics, type Monitoring, type Route } from './monitoring/index.js';
+import { createSigV4Verifier } from './http/sigv4.js';
+import { TlsError, createTlsContext, fileSource, selfSignedNames, selfSignedSource, type TlsContext, type TlsMaterial } from './http/tls.js';
+import { buildIdentities, IdentityStore, type Identity } from './auth/identities.js';
+import { DecisionCache, QueuePolicyCache } from './auth/policy/index.js';
+import { authorizeAction, type Authorizer, type Caller } from './actions/authorization.js';
+import { reloadIdentityConfig } from './config/load.js';
 import type { StorageEngine, StorageObserver } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
 import { PostgresEngine } from './storage/postgres/index.js';
@@ -29,8 +37,15 @@ export interface ServerDeps {
   clock?: Clock;
   random?: Random;
   logger: Logger;
+  /**
+   * Live queue figures for the console. Absent: the server's own monitoring (src/monitoring) when
+   * /metrics or the console is on; the console reads counts from the engine only when neither is.
+   */
+  monitor?: QueueMonitor;
   /** Also log the startup as a readable block (for pino-pretty on a terminal; JSON logs get one line). */
   humanBanner?: boolean;
+  /** Where the console's built files are (tests); default dist/console. */
+  consoleStaticDir?: string;
 }
 
 export interface FerryServer {
@@ -43,6 +58,22 @@ export interface FerryServer {
   readonly events: EventHub;
   /** Metrics and the console's QueueMonitor (undefined when neither /metrics nor the console is on). */
   readonly monitoring: Monitoring | undefined;
+  /** Encryption at rest: decrypts stored bodies for anything that reads messages beside the actions (browse). */
+  readonly sse: BodyCipher;
+  /**
+   * Re-read the TLS certificate and key (SIGHUP) and serve new connections with them; on any error keep
+   * the current ones. The outcome is logged and returned. Without TLS: nothing to do (`'off'`).
+   */
+  reloadTls(): 'off' | 'reloaded' | 'unchanged' | 'failed';
+  /** The TLS context (certificate in use; another listener, e.g. a metrics port, can attach to it). Absent: plain HTTP. */
+  readonly tls?: TlsContext;
+  /** The live identities (access keys → principals and policies). */
+  readonly identities: IdentityStore;
+  /**
+   * Re-read the config file's identities and policies (SIGHUP): validated as a whole first; throws
+   * ConfigError and keeps the old set on any problem; on success flushes cached decisions.
+   */
+  reloadIdentities(env?: NodeJS.ProcessEnv): void;
 }
 
 /** How often expired messages, dedup entries and tombstones are swept. */
@@ -80,12 +111,15 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? systemRandom;
   const log = deps.logger;
-  // Monitoring serves /metrics and the console's queue views. CONSOLE: when the console is on
-  // (the console branch adds `config.console`), monitoring is needed even with --metrics off.
-  const consoleOn = false;
-  const storageMetrics = config.metrics || consoleOn ? new StorageMetrics() : undefined;
+  // TLS files are checked before the store is opened: a bad certificate changes nothing.
+  const tls = openTls(config);
+  const scheme = tls === undefined ? 'http' : 'https';
+  // Monitoring serves /metrics and the console's queue views (overview, history).
+  const storageMetrics = config.metrics || config.console !== 'off' ? new StorageMetrics() : undefined;
   const engine = makeEngine(config, clock, random, log, storageMetrics);
   await engine.init();
+  // Before anything is served: a store whose encrypted messages need a key this key ring lacks stops here.
+  const sse = await openSse(config, engine, clock, random, log);
   // The receipt-handle key is created once per store, so receipts survive restarts (and, on a shared
   // store, work across nodes).
   const services = await createActionServices({ engine, clock, random });
@@ -105,6 +139,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
                 port: config.metricsPort,
                 host: config.metricsHost ?? config.host,
                 queueGauges: config.metricsQueueGauges,
+                tls,
               }
             : undefined,
           gaugeMaxAgeMs: config.metricsGaugeCacheMs,
@@ -126,7 +161,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const baseFor = (host: string | undefined): string => {
     if (config.publicBaseUrl !== undefined) return config.publicBaseUrl;
     if (host !== undefined && host === lastHost) return lastBase;
-    const base = `http://${host && SAFE_HOST.test(host) ? host : `${hostForUrl(config.host)}:${boundPort}`}`;
+    const base = `${scheme}://${host && SAFE_HOST.test(host) ? host : `${hostForUrl(config.host)}:${boundPort}`}`;
     if (host !== undefined && host !== '' && SAFE_HOST.test(host)) {
       lastHost = host;
       lastBase = base;
@@ -134,7 +169,29 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     return base;
   };
 
-  const contextFor = (meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId' | 'longPollMs'>): ActionContext => ({
+  // Identities (auth/identities.ts) and authorization (actions/authorization.ts). With auth off nothing
+  // is checked: every request acts as the default account's administrator.
+  const identities = new IdentityStore(buildIdentities(config));
+  const authz: Authorizer | undefined =
+    config.auth === 'sigv4'
+      ? { decisions: new DecisionCache(), queuePolicies: new QueuePolicyCache(), warn: (detail, msg) => log.warn(detail, msg) }
+      : undefined;
+  const callerOf = (meta: Pick<RequestMeta, 'accessKeyId' | 'sourceIp' | 'userAgent' | 'secureTransport'>, internal: boolean): Caller | undefined => {
+    if (authz === undefined || internal) return undefined;
+    // A key removed by a reload while its request was in flight (or, defensively, no key at all) acts
+    // as nobody: an identity with no policies in the default account, denied everything.
+    const key = meta.accessKeyId ?? '';
+    const identity = identities.get(key) ?? orphanIdentity(key, config.accountId);
+    return { identity, sourceIp: meta.sourceIp, userAgent: meta.userAgent, secureTransport: meta.secureTransport };
+  };
+
+  const contextFor = (
+    meta: Pick<
+      RequestMeta,
+      'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId' | 'sourceIp' | 'userAgent' | 'secureTransport' | 'longPollMs'
+    >,
+    internal = false,
+  ): ActionContext => ({
     engine,
     clock,
     random,
@@ -146,28 +203,89 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     services,
     reportUnexpected: (err) => log.error({ reqId: meta.requestId, err }, 'batch entry failed'),
     accessKeyId: meta.accessKeyId,
+    secureTransport: meta.secureTransport,
     events,
+    sse,
+    caller: callerOf(meta, internal),
+    authz,
+    // Present from the start (set by the authorization step) so every context has one shape.
+    queueMemo: undefined,
     noteLongPoll: (ms) => {
       meta.longPollMs = ms;
     },
   });
 
-  // Routes served before the SQS API (CONSOLE: the console's routes join this list).
-  const routes: Route[] = monitoring?.route === undefined ? [] : [monitoring.route];
+  /** The console's read routes go through the same authorization step as the SQS actions. */
+  const consoleAuthorize = async (
+    caller: { accessKeyId: string | undefined; sourceIp?: string; userAgent?: string; secureTransport?: boolean },
+    action: 'ListQueues' | 'GetQueueAttributes' | 'ReceiveMessage',
+    queueName: string | undefined,
+    quiet = false,
+  ): Promise<boolean> => {
+    const ctx = contextFor({
+      requestId: 'console',
+      host: undefined,
+      traceHeader: undefined,
+      signal: NEVER_CANCELLED,
+      ...caller,
+      secureTransport: caller.secureTransport ?? false,
+    });
+    const input = action === 'ListQueues' ? {} : { QueueUrl: `/${config.accountId}/${queueName ?? ''}` };
+    try {
+      await authorizeAction(action, input as never, quiet ? { ...ctx, authz: ctx.authz && { ...ctx.authz, warn: () => {} } } : ctx);
+      return true;
+    } catch (e) {
+      if (quiet && e instanceof SqsError && e.code === 'AccessDenied') return false;
+      throw e;
+    }
+  };
+
+  const dispatch: Dispatch = (action, input, meta) => dispatchAction(action, input as never, contextFor(meta));
+  // The web console (src/console) on the same port; its SQS calls take the same dispatch path.
+  const consoleRoutes = createConsole({
+    mode: config.console,
+    auth: config.auth,
+    credentials: () => identities.credentials(),
+    authorize: authz === undefined ? undefined : consoleAuthorize,
+    region: config.region,
+    accountId: config.accountId,
+    engine,
+    dispatch,
+    queueUrlBase: baseFor,
+    events,
+    monitor: deps.monitor ?? monitoring?.monitor,
+    sse,
+    logger: log,
+    clock,
+    random,
+    maxBodyBytes: config.maxBodyBytes,
+    staticDir: deps.consoleStaticDir,
+    trustProxy: config.consoleTrustProxy,
+    journey: { windowMs: config.journeyWindow * 1000, maxMessages: config.journeyMaxMessages },
+  });
+
+  const routes: Route[] = [...(monitoring?.route === undefined ? [] : [monitoring.route]), (req, res) => consoleRoutes.handle(req, res)];
+  const verifier = config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: identities.credentials(), clock }) : undefined;
   const http = createHttpServer({
     logger: log,
     maxBodyBytes: config.maxBodyBytes,
     isReady: () => ready,
-    extraRoutes: routes.length === 0 ? undefined : (req, res) => routes.some((r) => r(req, res)),
+    verifier,
+    dispatch,
+    // /metrics (unless it has a port of its own), then the console.
+    extraRoutes: routes.length === 1 ? routes[0] : (req, res) => routes.some((r) => r(req, res)),
     onRequest: monitoring === undefined ? undefined : (action, code, ms) => monitoring.recordRequest(action, code, ms),
     slowRequestMs: config.slowRequestMs,
-    verifier: config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: credentialsOf(config), clock }) : undefined,
-    dispatch: (action, input, meta) => dispatchAction(action, input as never, contextFor(meta)),
+    tls,
   });
 
   // Queues declared in the config file, created or updated before the server reports ready.
   await declareQueues(config, (action, input) =>
-    dispatchAction(action, input as never, contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED })),
+    dispatchAction(
+      action,
+      input as never,
+      contextFor({ requestId: 'startup', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED, secureTransport: false }, true),
+    ),
   );
 
   const sweeper = setInterval(() => {
@@ -180,13 +298,47 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     engine,
     events,
     monitoring,
+    sse,
+    tls,
+    reloadTls() {
+      if (tls === undefined) {
+        log.debug('SIGHUP: TLS is off, no certificate to reload');
+        return 'off';
+      }
+      const r = tls.reload();
+      if (!r.ok) {
+        log.error({ err: r.error, tls: tlsSummary(tls.current) }, 'TLS reload failed: keeping the current certificate');
+        return 'failed';
+      }
+      log.info({ tls: tlsSummary(r.material), changed: r.changed }, r.changed ? 'TLS certificate reloaded' : 'TLS certificate reloaded (unchanged)');
+      return r.changed ? 'reloaded' : 'unchanged';
+    },
+    identities,
+    reloadIdentities(env = process.env) {
+      // Everything is validated before anything changes: on any error the old set stays.
+      const next = reloadIdentityConfig(config, env);
+      const set = buildIdentities({ ...config, ...next });
+      if (config.auth === 'sigv4' && set.byKey.size === 0) throw new ConfigError('auth is sigv4 and the reloaded config declares no access keys');
+      identities.replace(set);
+      verifier?.setCredentials(identities.credentials());
+      authz?.decisions.invalidate();
+      log.info({ keys: set.byKey.size, users: set.byUser.size / 2, policies: Object.keys(next.policies).length }, 'identities reloaded');
+    },
     async listen() {
       const { port } = await http.listen(config.port, config.host);
       boundPort = port;
       const { metricsPort } = (await monitoring?.start()) ?? {};
       services.start();
       ready = true;
-      const url = `http://${hostForUrl(config.host)}:${port}`;
+      const url = `${scheme}://${hostForUrl(config.host)}:${port}`;
+      if (tls?.current.selfSigned) {
+        const where = tls.current.certFile ?? 'memory only (storage memory: a new one each start)';
+        log.info(
+          { tls: tlsSummary(tls.current) },
+          `TLS: self-signed certificate ${where}, SHA-256 fingerprint ${tls.current.fingerprint256}` +
+            (tls.current.certFile ? ` — trust it with AWS_CA_BUNDLE=${tls.current.certFile} or NODE_EXTRA_CA_CERTS=${tls.current.certFile}` : ''),
+        );
+      }
       const banner = startupBanner({
         version: VERSION,
         url,
@@ -195,11 +347,10 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
           ? undefined
           : metricsPort === undefined
             ? `${url}/metrics`
-            : `http://${hostForUrl(config.metricsHost ?? config.host)}:${metricsPort}/metrics`,
-        // CONSOLE: the console's URL (`${url}/console`) unless `--console off`.
-        consoleUrl: undefined,
+            : `${scheme}://${hostForUrl(config.metricsHost ?? config.host)}:${metricsPort}/metrics`,
+        consoleUrl: config.console === 'off' ? undefined : `${url}/console`,
       });
-      log.info(banner.fields, 'ferry listening');
+      log.info({ ...banner.fields, tls: tls === undefined ? undefined : tlsSummary(tls.current) }, 'ferry listening');
       if (deps.humanBanner) log.info(banner.text);
       return { port, url };
     },
@@ -208,6 +359,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
         ready = false;
         clearInterval(sweeper);
         await monitoring?.close();
+        consoleRoutes.close();
         await http.close();
         await services.close();
         await engine.close();
@@ -218,14 +370,69 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   };
 }
 
-/** The access keys `auth: sigv4` accepts: the flag/env pair plus the config file's list (the pair wins on a clash). */
-function credentialsOf(config: FerryConfig): SigV4Credential[] {
-  const keys = new Map<string, SigV4Credential>();
-  for (const c of config.credentials) keys.set(c.accessKeyId, c);
-  if (config.accessKeyId !== undefined && config.secretAccessKey !== undefined) {
-    keys.set(config.accessKeyId, { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey });
+/**
+ * Encryption at rest (crypto/): the key ring from `kmsKeyRing` (default `<dataDir>/keyring.json`; in
+ * memory for `storage: memory`) and `kmsKeys`, bound to this store. A refusal closes the engine and is
+ * a ConfigError (exit code 2) naming what is missing.
+ */
+async function openSse(config: FerryConfig, engine: StorageEngine, clock: Clock, random: Random, log: Logger): Promise<BodyCipher> {
+  const scope = { region: config.region, accountId: config.accountId };
+  const file = config.kmsKeyRing ?? (config.storage === 'memory' ? undefined : join(config.dataDir, 'keyring.json'));
+  try {
+    const opened = await openKeyRing({
+      file: file === undefined ? undefined : resolve(file),
+      envKeys: config.kmsKeys,
+      store: engine,
+      clock,
+      random,
+      scope,
+      log,
+    });
+    return messageCryptoFor(opened, { clock, random, scope });
+  } catch (e) {
+    await engine.close();
+    if (e instanceof KeyRingError) throw new ConfigError(`encryption at rest: ${e.message}`);
+    throw e;
   }
-  return [...keys.values()];
+}
+
+/**
+ * TLS (http/tls.ts): `tlsCert` + `tlsKey`, or a self-signed certificate kept in `<dataDir>/tls/` (in
+ * memory with storage memory, like the key ring). A file or key problem is a ConfigError (exit code 2).
+ */
+function openTls(config: FerryConfig): TlsContext | undefined {
+  try {
+    if (config.tlsCert !== undefined && config.tlsKey !== undefined)
+      return createTlsContext(fileSource(resolve(config.tlsCert), resolve(config.tlsKey)));
+    if (!config.tlsSelfSigned) return undefined;
+    const dir = config.storage === 'memory' ? undefined : resolve(config.dataDir, 'tls');
+    return createTlsContext(selfSignedSource(selfSignedNames(config.host, config.publicBaseUrl), dir));
+  } catch (e) {
+    if (e instanceof TlsError) throw new ConfigError(`tls: ${e.message}`);
+    throw e;
+  }
+}
+
+/** What the logs say about a certificate (never the key). */
+function tlsSummary(m: TlsMaterial): object {
+  return {
+    certificate: m.certFile,
+    sha256: m.fingerprint256,
+    subjectAltName: m.subjectAltName,
+    validTo: m.validTo,
+    selfSigned: m.selfSigned || undefined,
+  };
+}
+
+/** The caller of a key no longer known (removed by a reload mid-request): no policies, denied everything. */
+function orphanIdentity(accessKeyId: string, accountId: string): Identity {
+  return {
+    accessKeyId,
+    secretAccessKey: '',
+    principal: { accountId, arn: `arn:aws:iam::${accountId}:user/unknown`, admin: false },
+    policies: [],
+    source: 'removed',
+  };
 }
 
 function hostForUrl(host: string): string {

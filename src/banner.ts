@@ -40,7 +40,7 @@ export function startupBanner(i: BannerInput): { fields: Record<string, unknown>
     database: c.storage === 'postgres' && c.databaseUrl !== undefined ? `${redactUrl(c.databaseUrl)} (schema ${c.databaseSchema})` : undefined,
     auth: c.auth,
     metrics: i.metricsUrl === undefined ? 'off' : { url: i.metricsUrl, access: metricsAccess, queueGauges: c.metricsQueueGauges },
-    console: i.consoleUrl ?? 'off',
+    console: i.consoleUrl === undefined ? 'off' : { url: i.consoleUrl, mode: c.console },
   };
   const storage =
     c.storage === 'sqlite'
@@ -67,7 +67,7 @@ export function startupBanner(i: BannerInput): { fields: Record<string, unknown>
     `  Auth      ${auth}`,
     `  Storage   ${storage}`,
     `  Metrics   ${metrics}`,
-    `  Console   ${i.consoleUrl ?? 'off'}`,
+    `  Console   ${i.consoleUrl === undefined ? 'off' : `${i.consoleUrl}${c.console === 'read-only' ? '  (read-only)' : ''}`}`,
   ].join('\n');
   return { fields, text };
 }

@@ -8,7 +8,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from './config/load.js';
 import { ConfigError, SETTINGS } from './config/schema.js';
 import { createLogger } from './core/log.js';
-import { createServer } from './app.js';
+import { createServer, makeEngine } from './app.js';
+import { POLICY_USAGE, policyCommand } from './cli/policy.js';
+import { systemClock } from './core/clock.js';
+import { systemRandom } from './core/random.js';
+import { KEYS_USAGE, keysCommand } from './cli/keys.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -17,6 +21,8 @@ function usage(): string {
     `ferry ${version} — an Amazon SQS-compatible message queue server`,
     '',
     'Usage: ferry serve [flags]',
+    '       ferry keys list | create <alias> | rotate <key> | disable <key> | enable <key>   (encryption keys; same flags)',
+    '       ferry policy check --as <key | user> --action sqs:<Action> --queue <url | arn>   (policy simulator; same flags)',
     '       ferry help | --help',
     '       ferry version | --version',
     '',
@@ -72,8 +78,17 @@ async function serve(args: string[]): Promise<void> {
       },
     );
   };
+  // SIGHUP: re-read identities and policies from the config file; a bad file changes nothing.
+  process.on('SIGHUP', () => {
+    try {
+      server.reloadIdentities(process.env);
+    } catch (e) {
+      logger.error({ reason: (e as Error).message }, 'identity reload failed: keeping the previous identities and policies');
+    }
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => void server.reloadTls());
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -81,6 +96,16 @@ async function main(argv: string[]): Promise<void> {
   switch (cmd) {
     case 'serve':
       return serve(rest);
+    case 'policy': {
+      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(POLICY_USAGE + '\n');
+      const r = await policyCommand(rest, process.env, (c) => makeEngine(c, systemClock, systemRandom));
+      process.stdout.write(r.lines.join('\n') + '\n');
+      process.exitCode = r.allowed ? 0 : 3;
+      return;
+    }
+    case 'keys':
+      if (rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(KEYS_USAGE + '\n');
+      return keysCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -1,21 +1,19 @@
 /**
- * AddPermission: appends a statement (Sid = Label) to the queue's Policy. A Label already used is
- * InvalidParameterValue "Value X for parameter Label is invalid. Reason: Already exists." (recorded);
- * more than 7 actions is OverLimit. SendMessage/DeleteMessage/ChangeMessageVisibility also grant their
+ * AddPermission: appends the statement SQS writes (Sid = Label, Principal the accounts' root ARNs,
+ * Action `SQS:<name>`, a string for one and an array for several) to the queue's Policy, creating the
+ * default document (`<queueArn>/SQSDefaultPolicy`, Version 2008-10-17) when there is none. Checks and
+ * wordings: src/auth/permissions.ts. SendMessage/DeleteMessage/ChangeMessageVisibility also grant their
  * batch forms (IAM evaluates the batch action under the single action's name).
  */
-import * as M from '../errors/messages.js';
+import { addPermission as addStatement } from '../auth/permissions.js';
 import { arnOf, resolveQueue } from './common.js';
 import type { ActionHandler } from './types.js';
-import { buildStatement, loadPolicy } from './validation/permissions.js';
+import { withPolicyErrors } from './validation/permissions.js';
 
 export const addPermission: ActionHandler<'AddPermission'> = async (input, ctx) => {
   const q = await resolveQueue(ctx, input.QueueUrl);
-  const arn = arnOf(ctx, q.name);
-  const statement = buildStatement(input.Label, input.AWSAccountIds, input.Actions, arn);
-  const policy = loadPolicy(q.attributes.Policy, arn);
-  if (policy.Statement.some((s) => s.Sid === input.Label)) throw M.labelExists(input.Label);
-  policy.Statement.push(statement);
-  await ctx.engine.queueSetAttributes({ queueId: q.id, set: { Policy: JSON.stringify(policy) } });
+  const grant = { label: input.Label, accountIds: input.AWSAccountIds, actions: input.Actions, queueArn: arnOf(ctx, q.name) };
+  const policy = withPolicyErrors(() => addStatement(q.attributes.Policy, grant));
+  await ctx.engine.queueSetAttributes({ queueId: q.id, set: { Policy: policy } });
   return {};
 };

@@ -18,6 +18,8 @@ import { isValidBatchEntryId } from './validation/names.js';
  */
 export async function resolveQueue(ctx: ActionContext, url: string | undefined): Promise<QueueRecord> {
   if (url === undefined || url === '') throw M.missingParameter('QueueUrl');
+  const memo = ctx.queueMemo;
+  if (memo !== undefined && memo.url === url) return memo.queue;
   const parsed = parseQueueUrl(url);
   if (!parsed) throw M.invalidAddress(url);
   const q = await ctx.engine.queueGetByName(parsed.name);

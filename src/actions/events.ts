@@ -11,7 +11,7 @@ function queueOf(q: QueueRecord): EventQueue {
 }
 
 /** Bytes of a message as SentMessageSize counts them: body plus attribute names, types and values. */
-export function messageBytes(p: SendMessageParams): number {
+export function messageBytes(p: Pick<SendMessageParams, 'body' | 'messageAttributes'>): number {
   let n = Buffer.byteLength(p.body, 'utf8');
   for (const [k, v] of Object.entries(p.messageAttributes)) {
     n += Buffer.byteLength(k) + Buffer.byteLength(v.DataType);

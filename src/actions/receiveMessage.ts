@@ -38,7 +38,8 @@ function toMessage(m: ReceivedMessage, q: QueueRecord, input: ReceiveMessageInpu
     MessageId: m.messageId,
     ReceiptHandle: ctx.services.encodeReceipt(q.id, m.ref, m.receiptToken),
     MD5OfBody: m.md5OfBody,
-    Body: m.body,
+    // Encrypted at rest (SSE): the stored envelope names its key, whatever queue the message is in now.
+    Body: ctx.sse ? ctx.sse.decryptBody(m.body) : m.body,
   };
   const attrs = systemAttrs(m, wanted);
   if (attrs) out.Attributes = attrs;

@@ -3,6 +3,7 @@
  * handler and turns anything it throws into a catalog SqsError via `toSqsError` (the one mapping).
  */
 import { toSqsError } from '../errors/map.js';
+import { authorizeAction } from './authorization.js';
 import { addPermission } from './addPermission.js';
 import { cancelMessageMoveTask } from './cancelMessageMoveTask.js';
 import { changeMessageVisibility } from './changeMessageVisibility.js';
@@ -60,12 +61,13 @@ export function isActionName(name: string): name is ActionName {
 }
 
 /**
- * Run one action. Resolves with its output or rejects with an SqsError (never anything else): engine
+ * Run one action, after authorizing it (authorization.ts: once here, not per action). Resolves with its output or rejects with an SqsError (never anything else): engine
  * DomainErrors and unexpected failures are mapped by `toSqsError`.
  */
 export async function dispatchAction<A extends ActionName>(action: A, input: ActionInput<A>, ctx: ActionContext): Promise<ActionOutput<A>> {
   const handler = ACTIONS[action] as ActionHandler<A>;
   try {
+    await authorizeAction(action, input, ctx);
     return await handler(input, ctx);
   } catch (e) {
     throw toSqsError(e);

@@ -46,6 +46,20 @@ export function toSendParams(m: MessageParams, q: QueueRecord, ctx: ActionContex
   return p;
 }
 
+/**
+ * The messages as the engine stores them: bodies encrypted per the queue's SSE attributes (crypto/;
+ * KmsNotFound/KmsDisabled when its key is missing or disabled). The MD5s, the content-based dedup id
+ * and the events stay those of the plaintext.
+ */
+export function sealBodies(ps: SendMessageParams[], q: QueueRecord, ctx: ActionContext): SendMessageParams[] {
+  const sse = ctx.sse;
+  if (sse === undefined) return ps;
+  return ps.map((p) => {
+    const body = sse.encryptBody(q, p.body);
+    return body === p.body ? p : { ...p, body };
+  });
+}
+
 /** Fields of the send result shared by SendMessage and SendMessageBatch entries. */
 export function sendResultFields(p: SendMessageParams, messageId: string, sequenceNumber: string | undefined) {
   const out: {

@@ -6,7 +6,7 @@
  */
 import { intAttr, resolveQueue } from './common.js';
 import { emitSent } from './events.js';
-import { sendResultFields, toSendParams } from './sendCommon.js';
+import { sealBodies, sendResultFields, toSendParams } from './sendCommon.js';
 import type { ActionHandler } from './types.js';
 import { LIMITS } from './validation/limits.js';
 import { fifoIdError, validateMessage } from './validation/message.js';
@@ -19,7 +19,7 @@ export const sendMessage: ActionHandler<'SendMessage'> = async (input, ctx) => {
   }
   validateMessage(input, q.fifo, intAttr(q, 'MaximumMessageSize', LIMITS.maxMessageSizeMax));
   const p = toSendParams(input, q, ctx);
-  const results = await ctx.engine.messageSend({ queueId: q.id, messages: [p], dedupWindowMs: LIMITS.dedupWindowMs });
+  const results = await ctx.engine.messageSend({ queueId: q.id, messages: sealBodies([p], q, ctx), dedupWindowMs: LIMITS.dedupWindowMs });
   emitSent(ctx, q, [p], results);
   const r = results[0];
   return sendResultFields(p, r!.messageId, r!.sequenceNumber);

@@ -7,7 +7,7 @@
  */
 import { failedEntry, intAttr, resolveQueue, validateBatch } from './common.js';
 import { emitSent } from './events.js';
-import { sendResultFields, toSendParams } from './sendCommon.js';
+import { sealBodies, sendResultFields, toSendParams } from './sendCommon.js';
 import type { ActionHandler, BatchResultErrorEntry, SendMessageBatchResultEntry } from './types.js';
 import type { SendMessageParams } from '../storage/engine.js';
 import * as M from '../errors/messages.js';
@@ -56,7 +56,7 @@ export const sendMessageBatch: ActionHandler<'SendMessageBatch'> = async (input,
   }
   const successful: SendMessageBatchResultEntry[] = [];
   if (params.length > 0) {
-    const results = await ctx.engine.messageSend({ queueId: q.id, messages: params, dedupWindowMs: LIMITS.dedupWindowMs });
+    const results = await ctx.engine.messageSend({ queueId: q.id, messages: sealBodies(params, q, ctx), dedupWindowMs: LIMITS.dedupWindowMs });
     emitSent(ctx, q, params, results);
     for (let i = 0; i < params.length; i++) {
       const r = results[i]!;

@@ -13,7 +13,10 @@ import type { CancelSignal } from '../core/cancel.js';
 import type { Clock } from '../core/clock.js';
 import type { EventSink } from '../core/events.js';
 import type { Random } from '../core/random.js';
+import type { BodyCipher } from '../crypto/messageCrypto.js';
 import type { StorageEngine } from '../storage/engine.js';
+import type { Identity } from '../auth/identities.js';
+import type { DecisionCache, QueuePolicyCache } from '../auth/policy/index.js';
 
 export interface MessageAttributeValue {
   DataType: string;
@@ -359,11 +362,28 @@ export interface ActionContext {
   readonly reportUnexpected?: (err: unknown) => void;
   /** The access key that signed the request (auth sigv4); absent when unsigned (auth off). */
   readonly accessKeyId?: string;
+  /** The request came over TLS: the policy condition key aws:SecureTransport (absent: false). */
+  readonly secureTransport?: boolean;
   /**
    * Message events (core/events.ts), emitted after each committed outcome for metrics, the console's
    * message journey and test spies. Absent: nothing is emitted.
    */
   readonly events?: EventSink;
+  /**
+   * Encryption at rest (crypto/): bodies are encrypted per the queue's SSE attributes before the engine
+   * stores them and decrypted after it returns them, so engines only see ciphertext. Absent: bodies are
+   * stored as sent (and an encrypted stored body is returned as stored).
+   */
+  readonly sse?: BodyCipher;
+  /** The authenticated caller (authorization.ts); absent for internal calls (config declarations), which are not checked. */
+  readonly caller?: Caller;
+  /** Process-wide authorization caches; absent: nothing is checked (auth off). */
+  readonly authz?: Authorizer;
+  /**
+   * The queue the authorization step already read for this request's QueueUrl, so the action does not
+   * read it again (resolveQueue). Set once per request, before the handler runs.
+   */
+  queueMemo?: { readonly url: string; readonly queue: import('../storage/engine.js').QueueRecord };
   /**
    * A ReceiveMessage long poll reports its wait (WaitTimeSeconds, else the queue's
    * ReceiveMessageWaitTimeSeconds, in ms), so the request log does not call a full wait slow.
@@ -396,3 +416,21 @@ export interface ActionServices {
 }
 
 export type ActionHandler<A extends ActionName> = (input: ActionInput<A>, ctx: ActionContext) => Promise<ActionOutput<A>>;
+
+/** Who made the request and from where (set by the composition root; absent: an internal call, not checked). */
+export interface Caller {
+  readonly identity: Identity;
+  /** Peer address of the socket (`aws:SourceIp`). */
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  /** `aws:SecureTransport`: false until Ferry serves TLS. */
+  readonly secureTransport: boolean;
+}
+
+/** Process-wide authorization state. */
+export interface Authorizer {
+  readonly decisions: DecisionCache;
+  readonly queuePolicies: QueuePolicyCache;
+  /** Denials (and unusable stored policies) are reported here, at warn. */
+  readonly warn: (detail: object, msg: string) => void;
+}

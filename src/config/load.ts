@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { buildIdentities } from '../auth/identities.js';
+import { readAccounts, readPolicies } from './identities.js';
 import { ConfigError, SETTINGS, coerceSetting, defaults, type CredentialDeclaration, type FerryConfig, type QueueDeclaration } from './schema.js';
 
 export interface ConfigSources {
@@ -25,7 +27,7 @@ export function loadConfig(src: ConfigSources = {}): FerryConfig {
   // The config file's own location can come from env or flag (not from the file itself).
   const configFile = (flags.configFile as string | undefined) ?? env.FERRY_CONFIG ?? src.overrides?.configFile;
   if (configFile) {
-    Object.assign(cfg, readConfigFile(configFile));
+    Object.assign(cfg, readConfigFile(configFile, env));
     cfg.configFile = configFile;
   }
   for (const s of SETTINGS) {
@@ -55,12 +57,26 @@ function finish(c: FerryConfig): FerryConfig {
   checkAuth(c);
   checkDatabase(c);
   checkMetrics(c);
+  checkTls(c);
   if (c.maxBodyBytes < 1024 * 1024 + 1024) throw new ConfigError('maxBodyBytes must be at least 1 MiB + 1 KiB (a maximum-size message must fit)');
   return c;
 }
 
+/**
+ * What SIGHUP re-reads: the config file's identities and policies, combined with the settings the
+ * process started with (flags and environment for the compatibility keys and the account id), then
+ * validated as a whole. Throws ConfigError and changes nothing on any problem.
+ */
+export function reloadIdentityConfig(current: FerryConfig, env: NodeJS.ProcessEnv): Pick<FerryConfig, 'accounts' | 'policies' | 'credentials'> {
+  if (current.configFile === undefined) throw new ConfigError('no config file to reload (start with --config)');
+  const file = readConfigFile(current.configFile, env);
+  const next = { accounts: file.accounts ?? {}, policies: file.policies ?? {}, credentials: file.credentials ?? [] };
+  buildIdentities({ ...current, ...next });
+  return next;
+}
+
 /** Read a YAML or JSON file (YAML is a superset of JSON) and validate its keys. */
-export function readConfigFile(path: string): Partial<FerryConfig> {
+export function readConfigFile(path: string, env: NodeJS.ProcessEnv = {}): Partial<FerryConfig> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -85,12 +101,20 @@ export function readConfigFile(path: string): Partial<FerryConfig> {
       out.credentials = readCredentials(v, path);
       continue;
     }
+    if (k === 'accounts') {
+      out.accounts = readAccounts(v, `config file ${path}`, env);
+      continue;
+    }
+    if (k === 'policies') {
+      out.policies = readPolicies(v, `config file ${path}`);
+      continue;
+    }
     const spec = SETTINGS.find((s) => s.key === k);
     if (!spec || k === 'configFile') {
       throw new ConfigError(
         `config file ${path}: unknown key "${k}" (known: ${SETTINGS.filter((s) => s.key !== 'configFile')
           .map((s) => s.key)
-          .join(', ')}, queues, credentials)`,
+          .join(', ')}, queues, credentials, accounts, policies)`,
       );
     }
     out[k] = coerceSetting(spec, v, `config file ${path}`);
@@ -112,6 +136,19 @@ function checkDatabase(c: FerryConfig): void {
   if (c.databasePoolSize < 1 || c.databasePoolSize > 1000) throw new ConfigError('databasePoolSize must be from 1 to 1000');
 }
 
+/** TLS: a certificate and its key go together; a self-signed certificate replaces both. */
+function checkTls(c: FerryConfig): void {
+  if (c.tlsCert === '' || c.tlsKey === '') throw new ConfigError('tlsCert and tlsKey must be file paths, not empty');
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
+    throw new ConfigError(
+      `TLS needs both a certificate and its key: --tls-cert and --tls-key (FERRY_TLS_CERT, FERRY_TLS_KEY; config keys tlsCert, tlsKey); only ${c.tlsCert !== undefined ? 'the certificate' : 'the key'} was given`,
+    );
+  }
+  if (c.tlsSelfSigned && c.tlsCert !== undefined) {
+    throw new ConfigError('--tls-self-signed generates its own certificate: give it or --tls-cert/--tls-key, not both');
+  }
+}
+
 /** Authentication settings that only make sense together; a secret never appears in a message. */
 function checkAuth(c: FerryConfig): void {
   if ((c.accessKeyId === undefined) !== (c.secretAccessKey === undefined)) {
@@ -120,10 +157,12 @@ function checkAuth(c: FerryConfig): void {
   if (c.accessKeyId !== undefined && (c.accessKeyId === '' || c.accessKeyId.includes('/') || c.secretAccessKey === '')) {
     throw new ConfigError('accessKeyId must be a non-empty string without "/", and secretAccessKey non-empty');
   }
-  if (c.auth === 'sigv4' && c.accessKeyId === undefined && c.credentials.length === 0) {
+  // Every identity, policy and key is validated now, so a bad one stops the start (not a request).
+  const identities = buildIdentities(c);
+  if (c.auth === 'sigv4' && identities.byKey.size === 0) {
     throw new ConfigError(
       'auth is sigv4 but no credentials are configured: give --access-key-id and --secret-access-key ' +
-        '(FERRY_ACCESS_KEY_ID, FERRY_SECRET_ACCESS_KEY) or a credentials list in the config file',
+        '(FERRY_ACCESS_KEY_ID, FERRY_SECRET_ACCESS_KEY), a credentials list or accounts with users and access keys in the config file',
     );
   }
 }

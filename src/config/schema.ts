@@ -9,11 +9,39 @@ export type StorageKind = 'sqlite' | 'memory' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** Request authentication: none, or AWS Signature Version 4 against the configured credentials. */
 export type AuthMode = 'off' | 'sigv4';
+/** The web console: served, not served, or served without the power to change anything. */
+export type ConsoleMode = 'on' | 'off' | 'read-only';
 
 /** An access key accepted when `auth` is `sigv4`. */
 export interface CredentialDeclaration {
   accessKeyId: string;
   secretAccessKey: string;
+}
+
+/**
+ * One access key of a user in `accounts:`. The secret is resolved at load from the file
+ * (`secretAccessKey`), an environment variable (`secretAccessKeyEnv`) or a file (`secretAccessKeyFile`,
+ * for container secrets; one trailing newline is dropped). Never logged.
+ */
+export interface AccessKeyDeclaration {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** A user of an account (`accounts.<id>.users.<name>`): its keys and identity policies. */
+export interface UserDeclaration {
+  accessKeys: AccessKeyDeclaration[];
+  /** Names from the top-level `policies:` map. */
+  policies: string[];
+  /** Policies written in place, by name. */
+  inlinePolicies: Record<string, unknown>;
+  /** Allowed everything in its account, as the account root is (explicit denies still apply). */
+  admin: boolean;
+}
+
+/** An account (`accounts.<12 digits>`). */
+export interface AccountDeclaration {
+  users: Record<string, UserDeclaration>;
 }
 
 /** A queue declared in the config file, created (or updated) at start. */
@@ -42,6 +70,10 @@ export interface FerryConfig {
   region: string;
   accountId: string;
   publicBaseUrl?: string;
+  /** Key-ring file of the SSE master keys (crypto/); default `<dataDir>/keyring.json`, none for memory. */
+  kmsKeyRing?: string;
+  /** Read-only SSE master keys as text (crypto/keyringDocument.ts `parseEnvKeys`). */
+  kmsKeys?: string;
   /** Turn off AWS's 60-second PurgeQueue and queue-name-reuse cool-downs (for test suites). */
   skipCooldowns: boolean;
   /** Largest request body accepted, in bytes (a 1 MiB message plus encoding overhead). */
@@ -72,13 +104,31 @@ export interface FerryConfig {
   metricsGaugeCacheMs: number;
   /** Requests slower than this (ms, a long poll's wait not counted) are logged at warn; 0: never. */
   slowRequestMs: number;
+  /** Accounts, their users, keys and identity policies (config file only; re-read on SIGHUP). */
+  accounts: Record<string, AccountDeclaration>;
+  /** Named identity policies users refer to (config file only; re-read on SIGHUP). */
+  policies: Record<string, unknown>;
+  /** The web console at /console: on, off (404), or read-only (shows, changes nothing). */
+  console: ConsoleMode;
+  /** Trust X-Forwarded-Proto/-For of a TLS-terminating proxy (console cookie Secure flag, login throttling). */
+  consoleTrustProxy: boolean;
+  /** PEM certificate (chain) file: with `tlsKey`, the listener serves HTTPS (reloaded on SIGHUP). */
+  tlsCert?: string;
+  /** PEM private key file of `tlsCert`. */
+  tlsKey?: string;
+  /** Serve HTTPS with a self-signed certificate generated at start (kept in `<dataDir>/tls/`). */
+  tlsSelfSigned: boolean;
+  /** How long (seconds) the console keeps a message's journey after its last event. */
+  journeyWindow: number;
+  /** Most message journeys the console keeps (the stalest are dropped first). */
+  journeyMaxMessages: number;
 }
 
 /** `bool`: a flag without value (`--skip-cooldowns`); `switch`: a boolean given as a value (`--metrics off`). */
 type Kind = 'string' | 'port' | 'int' | 'bool' | 'switch' | 'enum';
 
 export interface SettingSpec {
-  key: Exclude<keyof FerryConfig, 'queues' | 'credentials'>;
+  key: Exclude<keyof FerryConfig, 'queues' | 'credentials' | 'accounts' | 'policies'>;
   kind: Kind;
   values?: readonly string[];
   env: string;
@@ -166,13 +216,27 @@ export const SETTINGS: readonly SettingSpec[] = [
     help: "Relax AWS's 60 s waits between PurgeQueue calls and before a deleted queue's name can be reused (for test suites).",
   },
   {
+    key: 'kmsKeyRing',
+    kind: 'string',
+    env: 'FERRY_KMS_KEY_RING',
+    flag: 'kms-key-ring',
+    help: "Key-ring file of the master keys that encrypt message bodies at rest (Ferry's managed key is created in it on first start). Default: <data-dir>/keyring.json; in memory with --storage memory.",
+  },
+  {
+    key: 'kmsKeys',
+    kind: 'string',
+    env: 'FERRY_KMS_KEYS',
+    flag: 'kms-keys',
+    help: 'More master keys, read-only: <key id>[+<alias>...]=<base64 of 32 bytes>[,<next version>...] separated by ";", or a key-ring JSON document. Prefer the environment variable (flags show in process lists).',
+  },
+  {
     key: 'auth',
     kind: 'enum',
     values: ['off', 'sigv4'],
     env: 'FERRY_AUTH',
     flag: 'auth',
     default: 'off',
-    help: 'Request authentication: off (any credentials accepted) or sigv4 (AWS Signature Version 4 against the configured keys).',
+    help: 'Request authentication and authorization: off (no checks: every request acts as an administrator of --account-id) or sigv4 (AWS Signature Version 4 against the configured keys, then their policies).',
   },
   {
     key: 'accessKeyId',
@@ -250,6 +314,55 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 1000,
     help: "Log requests slower than this many ms at warn ('slow request'; a long poll's wait does not count); 0 turns it off.",
   },
+  {
+    key: 'console',
+    kind: 'enum',
+    values: ['on', 'off', 'read-only'],
+    env: 'FERRY_CONSOLE',
+    flag: 'console',
+    default: 'on',
+    help: 'The web console at /console: on, off (404), or read-only (shows everything, changes nothing).',
+  },
+  {
+    key: 'consoleTrustProxy',
+    kind: 'bool',
+    env: 'FERRY_CONSOLE_TRUST_PROXY',
+    flag: 'console-trust-proxy',
+    default: false,
+    help: "Trust a TLS-terminating proxy's X-Forwarded-Proto and X-Forwarded-For (console cookie Secure flag, login throttling by address).",
+  },
+  {
+    key: 'tlsCert',
+    kind: 'string',
+    env: 'FERRY_TLS_CERT',
+    flag: 'tls-cert',
+    help: 'PEM certificate file (leaf first, then any intermediates): with --tls-key, serve HTTPS on the same port. Reloaded on SIGHUP.',
+  },
+  { key: 'tlsKey', kind: 'string', env: 'FERRY_TLS_KEY', flag: 'tls-key', help: 'PEM private key file of --tls-cert.' },
+  {
+    key: 'tlsSelfSigned',
+    kind: 'bool',
+    env: 'FERRY_TLS_SELF_SIGNED',
+    flag: 'tls-self-signed',
+    default: false,
+    help: 'Serve HTTPS with a self-signed certificate for localhost, 127.0.0.1, ::1 and --host, generated at start and kept in <data-dir>/tls/ (local use).',
+  },
+  {
+    key: 'journeyWindow',
+    kind: 'int',
+    env: 'FERRY_JOURNEY_WINDOW',
+    flag: 'journey-window',
+    default: 3600,
+    help: "Seconds the console keeps a message's journey (its timeline of events) after its last event; in memory, per process.",
+  },
+  {
+    key: 'journeyMaxMessages',
+    kind: 'int',
+    env: 'FERRY_JOURNEY_MAX_MESSAGES',
+    flag: 'journey-max-messages',
+    default: 10000,
+    help: 'Most message journeys the console keeps; the stalest are dropped first.',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -290,7 +403,7 @@ export function coerceSetting(spec: SettingSpec, raw: unknown, source: string): 
 }
 
 export function defaults(): FerryConfig {
-  const c: Record<string, unknown> = { queues: {}, credentials: [] };
+  const c: Record<string, unknown> = { queues: {}, credentials: [], accounts: {}, policies: {} };
   for (const s of SETTINGS) if (s.default !== undefined) c[s.key] = s.default;
   return c as unknown as FerryConfig;
 }

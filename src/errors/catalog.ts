@@ -190,6 +190,29 @@ export const ERRORS = {
     message: 'The request was not made over HTTPS or did not use SigV4 for signing.',
   }),
 
+  // SSE: SQS answers with KMS's failure under its own names (Smithy model: awsQueryError KMS.*Exception, 400).
+  KmsNotFound: spec({
+    jsonType: sqs('KmsNotFound'),
+    queryCode: 'KMS.NotFoundException',
+    status: 400,
+    fault: 'Sender',
+    message: 'The request was rejected because the specified entity or resource could not be found.',
+  }),
+  KmsDisabled: spec({
+    jsonType: sqs('KmsDisabled'),
+    queryCode: 'KMS.DisabledException',
+    status: 400,
+    fault: 'Sender',
+    message: 'The request was rejected because the specified KMS key is not enabled.',
+  }),
+  KmsInvalidState: spec({
+    jsonType: sqs('KmsInvalidState'),
+    queryCode: 'KMS.InvalidStateException',
+    status: 400,
+    fault: 'Sender',
+    message: 'The request was rejected because the state of the specified resource is not valid for this request.',
+  }),
+
   // ---- Unmodeled (Coral framework) errors --------------------------------------------------------
   InvalidParameterValue: spec({
     jsonType: coral('InvalidParameterValueException'),

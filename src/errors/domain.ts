@@ -22,6 +22,8 @@ export type DomainErrorKind =
   | 'MoveTaskActive'
   /** moveTaskCancel / moveTask lookup: no such task, or it is not RUNNING. */
   | 'MoveTaskNotFound'
+  /** messageBrowse: the cursor is not one this engine handed out. */
+  | 'InvalidCursor'
   /** The storage backend is unreachable or failing (transient). */
   | 'Unavailable';
 

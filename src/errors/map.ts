@@ -33,6 +33,8 @@ export function toSqsError(e: unknown): SqsError {
         return M.taskAlreadyRunning();
       case 'MoveTaskNotFound':
         return M.taskNotFound();
+      case 'InvalidCursor':
+        return sqsError('InvalidParameterValue', 'The cursor is not valid.');
       case 'Unavailable':
         return sqsError('ServiceUnavailable');
     }

@@ -67,6 +67,23 @@ export const fifoOnlyAttribute = (name: string): SqsError =>
 export const sseConflict = (): SqsError =>
   sqsError('InvalidAttributeName', 'You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.');
 
+// ---- server-side encryption (SendMessage/ReceiveMessage on an encrypted queue) ---------------------
+
+/**
+ * KMS's NotFoundException wording, which SQS passes on as KmsNotFound (unverified for SQS: no recording
+ * of an SQS send to a missing key was found): a key id or key ARN, an alias or alias ARN.
+ */
+export const kmsKeyNotFound = (keyArn: string): SqsError => sqsError('KmsNotFound', `Key '${keyArn}' does not exist`);
+export const kmsAliasNotFound = (aliasArn: string): SqsError => sqsError('KmsNotFound', `Alias ${aliasArn} is not found.`);
+/** Ferry: a stored message names a key version the key ring does not hold (a ring older than the data). */
+export const kmsKeyVersionNotFound = (keyArn: string, version: number): SqsError =>
+  sqsError('KmsNotFound', `Key '${keyArn}' has no version ${version} in the key ring`);
+/** KMS's DisabledException wording (unverified for SQS). */
+export const kmsDisabled = (keyArn: string): SqsError => sqsError('KmsDisabled', `${keyArn} is disabled.`);
+/** Ferry: a stored encrypted body that does not authenticate (altered data, or a different key under that id). */
+export const kmsUndecryptable = (why: string, key?: { arn: string; version: number }): SqsError =>
+  sqsError('KmsInvalidState', `The message body cannot be decrypted${key ? ` with ${key.arn} version ${key.version}` : ''}: ${why}`);
+
 // ---- redrive -----------------------------------------------------------------------------------
 
 /** Recorded: "Value {…} for parameter RedrivePolicy is invalid. Reason: Invalid value for deadLetterTargetArn." */
@@ -230,18 +247,15 @@ export const tagValueInvalid = (key: string): SqsError =>
 export const tagKeyReserved = (key: string): SqsError => invalidParameter(`Tag keys cannot begin with "aws:". Invalid tag key: ${key}`);
 export const tagsRequired = (param: string): SqsError => missingParameter(param);
 
-// ---- permissions -------------------------------------------------------------------------------
+// ---- authorization (src/auth/policy: wordings live next to the rules, in policy/messages.ts) -------
 
-/** Recorded: "Value X for parameter Label is invalid. Reason: Already exists." */
-export const labelExists = (label: string): SqsError => invalidParameterValue('Label', label, 'Already exists.');
-/** Recorded: "Value X for parameter Label is invalid. Reason: can't find label." */
-export const labelNotFound = (label: string): SqsError => invalidParameterValue('Label', label, "can't find label.");
-export const labelInvalid = (label: string): SqsError =>
-  invalidParameterValue('Label', label, 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length');
-export const tooManyPermissionActions = (n: number): SqsError => sqsError('OverLimit', `${n} Actions were found, maximum allowed is 7.`);
-export const permissionActionInvalid = (action: string): SqsError =>
-  invalidParameterValue('ActionName.1', `SQS:${action}`, 'Please refer to the appropriate WSDL for a list of valid actions.');
-export const accountIdInvalid = (id: string): SqsError => invalidParameterValue('AWSAccountIds', id, 'An AWS account id must be 12 digits.');
+/** A refused queue Policy or AddPermission/RemovePermission edit (a PolicyError from src/auth). */
+export const policyError = (e: {
+  code: 'InvalidAttributeValue' | 'InvalidParameterValue' | 'OverLimit' | 'MissingParameter';
+  message: string;
+}): SqsError => sqsError(e.code, e.message);
+/** A denial, with the Decision's AWS text ("User: … is not authorized to perform: sqs:… on resource: …"). */
+export const accessDenied = (message: string): SqsError => sqsError('AccessDenied', message);
 
 // ---- move tasks (recorded in test_sqs_move_task.snapshot.json) ---------------------------------
 

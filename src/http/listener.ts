@@ -19,6 +19,7 @@
 
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ActionName } from '../actions/types.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
@@ -28,6 +29,7 @@ import { unexpectedCause } from '../errors/map.js';
 import { decodeRequest, detectProtocol, encodeError, encodeOutput, protocolOf, type EncodedResponse, type WireProtocol } from '../protocol/index.js';
 import { queueNameFromUrl } from '../protocol/shared.js';
 import type { SigV4Verifier } from './sigv4.js';
+import type { TlsContext } from './tls.js';
 
 /** What the action layer learns about the request besides its typed input. */
 export interface RequestMeta {
@@ -40,8 +42,14 @@ export interface RequestMeta {
   traceHeader: string | undefined;
   /** Cancelled when the client disconnects or the server shuts down. */
   signal: CancelSignal;
-  /** The access key id that signed the request, when SigV4 verification is on (for future policies). */
+  /** The access key id that signed the request, when SigV4 verification is on (authorization's caller). */
   accessKeyId?: string;
+  /** The request came over TLS (policy condition key aws:SecureTransport). */
+  secureTransport: boolean;
+  /** The socket's peer address (`aws:SourceIp`). */
+  sourceIp?: string;
+  /** `User-Agent` header (`aws:UserAgent`). */
+  userAgent?: string;
   /**
    * Set by a ReceiveMessage long poll: its wait in ms (the slow-request rule does not count it). The
    * composition root passes a setter into the action context.
@@ -93,11 +101,16 @@ export interface HttpServerOptions {
    * request's protocol. Absent: any request is accepted (`auth: off`).
    */
   verifier?: SigV4Verifier;
+  /**
+   * Serve HTTPS instead of HTTP (same routes, same handler), with the context's certificate; the
+   * context's reloads reach this server. Absent: plain HTTP.
+   */
+  tls?: Pick<TlsContext, 'serverOptions' | 'attach'>;
 }
 
 /** A running listener. */
 export interface FerryHttpServer {
-  readonly server: http.Server;
+  readonly server: http.Server | https.Server;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(port: number, host: string): Promise<{ port: number }>;
   /**
@@ -131,7 +144,19 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
   let drainWaiter: (() => void) | undefined;
   let closing = false;
 
-  const server = http.createServer(handle);
+  const tls = opts.tls;
+  const secureTransport = tls !== undefined;
+  const server = tls === undefined ? http.createServer(handle) : https.createServer(tls.serverOptions(), handle);
+  if (tls !== undefined) {
+    const https = server as https.Server;
+    tls.attach(https);
+    // A client that fails the handshake (plain HTTP sent to the HTTPS port, an untrusted certificate, a
+    // port scanner) is dropped; it never reaches `handle`. One debug line, no error.
+    https.on('tlsClientError', (err: Error & { code?: string }, socket) => {
+      logger.debug?.({ code: err.code, remote: socket.remoteAddress }, 'TLS handshake failed');
+      socket.destroy();
+    });
+  }
   server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 5000;
 
   function finishRequest(ctl: Cancellation): void {
@@ -246,6 +271,9 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
           host: req.headers.host,
           traceHeader: headerString(req.headers['x-amzn-trace-id']),
           signal: ctl,
+          secureTransport,
+          sourceIp: req.socket.remoteAddress,
+          userAgent: headerString(req.headers['user-agent']),
         };
         if (accessKeyId !== undefined) meta.accessKeyId = accessKeyId;
         const a = decoded.action;

@@ -99,6 +99,8 @@ export interface SigV4Identity {
 export interface SigV4Verifier {
   /** Verifies the request; returns the signer or throws an SqsError from the catalog. */
   verify(req: SigV4Request): SigV4Identity;
+  /** Replace the known keys (identities reloaded). */
+  setCredentials(creds: readonly SigV4Credential[]): void;
   /** Counters for tests and metrics: how many signing keys were derived (cache misses). */
   readonly stats: { readonly keyDerivations: number };
 }
@@ -150,17 +152,27 @@ export function createSigV4Verifier(opts: SigV4Options): SigV4Verifier {
   const service = opts.service ?? 'sqs';
   const clock = opts.clock ?? systemClock;
   if (opts.credentials.length === 0) throw new Error('SigV4 verification needs at least one credential');
-  const byKeyId = new Map<string, CredentialEntry>();
-  for (const c of opts.credentials) {
-    byKeyId.set(c.accessKeyId, {
-      accessKeyId: c.accessKeyId,
-      kSecret: Buffer.from('AWS4' + c.secretAccessKey, 'utf8'),
-      slots: [
-        { date: '', key: undefined, mac: undefined },
-        { date: '', key: undefined, mac: undefined },
-      ],
-      victim: 0,
-    });
+  let byKeyId = new Map<string, CredentialEntry>();
+  const entryOf = (c: SigV4Credential): CredentialEntry => ({
+    accessKeyId: c.accessKeyId,
+    kSecret: Buffer.from('AWS4' + c.secretAccessKey, 'utf8'),
+    slots: [
+      { date: '', key: undefined, mac: undefined },
+      { date: '', key: undefined, mac: undefined },
+    ],
+    victim: 0,
+  });
+  for (const c of opts.credentials) byKeyId.set(c.accessKeyId, entryOf(c));
+
+  /** Swap the known keys at once (SIGHUP); a key whose secret is unchanged keeps its cached signing keys. */
+  function setCredentials(creds: readonly SigV4Credential[]): void {
+    const next = new Map<string, CredentialEntry>();
+    for (const c of creds) {
+      const old = byKeyId.get(c.accessKeyId);
+      const kSecret = Buffer.from('AWS4' + c.secretAccessKey, 'utf8');
+      next.set(c.accessKeyId, old && old.kSecret.equals(kSecret) ? old : entryOf(c));
+    }
+    byKeyId = next;
   }
   const stats = { keyDerivations: 0 };
 
@@ -262,7 +274,7 @@ export function createSigV4Verifier(opts: SigV4Options): SigV4Verifier {
     return { accessKeyId, sessionToken: parts.sessionToken, presigned: parts.presigned };
   }
 
-  return { verify, stats };
+  return { verify, stats, setCredentials };
 }
 
 // ---- parsing the signature ---------------------------------------------------------------------

@@ -30,16 +30,17 @@ export class GaugeCache {
   /**
    * The current snapshot: cached, the read in progress (when it started recently enough), or a new read
    * — started after the one in progress, if that one began too long ago to count as current.
+   * `maxAgeMs` overrides the cache's age for this call (0: a read that starts now or later).
    */
-  get(): Promise<GaugeSnapshot> {
+  get(maxAgeMs: number = this.maxAgeMs): Promise<GaugeSnapshot> {
     const now = this.clock.now();
     const last = this.last;
-    if (last !== undefined && now - last.readAt < this.maxAgeMs) return Promise.resolve(last.snapshot);
+    if (last !== undefined && now - last.readAt < maxAgeMs) return Promise.resolve(last.snapshot);
     if (this.reading !== undefined) {
-      if (this.readingSince >= now - this.maxAgeMs) return this.reading;
+      if (this.readingSince >= now - maxAgeMs) return this.reading;
       return this.reading.then(
-        () => this.get(),
-        () => this.get(),
+        () => this.get(maxAgeMs),
+        () => this.get(maxAgeMs),
       );
     }
     this.readingSince = now;

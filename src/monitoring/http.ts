@@ -6,7 +6,9 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { SecureContextOptions, Server as TlsServer } from 'node:tls';
 
 import { CONTENT_TYPE } from './exposition.js';
 
@@ -67,13 +69,29 @@ export interface RouteListener {
   close(): Promise<void>;
 }
 
-export function routeListener(route: Route): RouteListener {
-  const server = http.createServer((req, res) => {
+/** The server's TLS certificate (http/tls.ts TlsContext), shared so a reload reaches this listener too. */
+export interface ListenerTls {
+  serverOptions(): SecureContextOptions;
+  attach(server: TlsServer): void;
+}
+
+/** A listener of its own for `route`: HTTPS with the API's certificate when `tls` is given. */
+export function routeListener(route: Route, tls?: ListenerTls): RouteListener {
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (route(req, res)) return;
     req.resume();
     res.writeHead(404, { 'Content-Length': 0 });
     res.end();
-  });
+  };
+  let server: http.Server;
+  if (tls === undefined) server = http.createServer(handle);
+  else {
+    const secure = https.createServer(tls.serverOptions(), handle);
+    tls.attach(secure);
+    // A client that fails the handshake is its own problem; never the process's.
+    secure.on('tlsClientError', (_err, socket) => socket.destroy());
+    server = secure;
+  }
   server.keepAliveTimeout = 5_000;
   return {
     listen(port, host) {

@@ -20,7 +20,7 @@ import { createExposition } from './exposition.js';
 import { GaugeCache } from './gaugeCache.js';
 import { REQUEST_BUCKETS } from './histogram.js';
 import { DEFAULT_HISTORY, type HistoryShape } from './history.js';
-import { metricsRoute, routeListener, type Route, type RouteListener } from './http.js';
+import { metricsRoute, routeListener, type ListenerTls, type Route, type RouteListener } from './http.js';
 import { QueueMonitorImpl } from './monitor.js';
 import { StorageMetrics } from './storageMetrics.js';
 
@@ -39,6 +39,8 @@ export interface MetricsEndpoint {
   host: string;
   /** Expose the per-queue storage gauges (off on all but one of several processes sharing a database). */
   queueGauges: boolean;
+  /** The API's TLS certificate: the metrics listener of its own serves HTTPS with it (reloads included). */
+  tls?: ListenerTls;
 }
 
 export interface MonitoringOptions {
@@ -103,7 +105,7 @@ export function createMonitoring(o: MonitoringOptions): Monitoring {
     o.gaugeMaxAgeMs,
     (err) => warnSometimes(err, 'reading queue gauges failed'),
   );
-  const monitor = new QueueMonitorImpl(gauges, counters, clock, o.history ?? DEFAULT_HISTORY);
+  const monitor = new QueueMonitorImpl(gauges, counters, clock, o.history ?? DEFAULT_HISTORY, (prefix) => o.engine.queueList(prefix));
   const exposition = createExposition({
     counters,
     requests,
@@ -145,7 +147,7 @@ export function createMonitoring(o: MonitoringOptions): Monitoring {
         timer.unref();
       }
       if (endpoint?.port !== undefined && route !== undefined && own === undefined) {
-        own = routeListener(route);
+        own = routeListener(route, endpoint.tls);
         const { port } = await own.listen(endpoint.port, endpoint.host);
         return { metricsPort: port };
       }

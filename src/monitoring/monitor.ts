@@ -4,7 +4,7 @@
  * `intervalMs` by {@link QueueMonitorImpl.sample} (history.ts: rings of bounded size).
  */
 import type { Clock } from '../core/clock.js';
-import type { GaugeSnapshot, QueueGauges } from '../storage/engine.js';
+import type { GaugeSnapshot, QueueGauges, QueueRecord } from '../storage/engine.js';
 import type { CounterSet, QueueCounters } from './counters.js';
 import type { GaugeCache } from './gaugeCache.js';
 import { DEFAULT_HISTORY, increments, QueueSeries, type CounterTotals, type HistoryShape } from './history.js';
@@ -43,19 +43,33 @@ export class QueueMonitorImpl implements QueueMonitor {
     private readonly counters: CounterSet,
     private readonly clock: Clock,
     readonly shape: HistoryShape = DEFAULT_HISTORY,
+    /** The queues that exist now (StorageEngine.queueList); absent: the gauge snapshot's list is taken as current. */
+    private readonly listQueues?: (prefix?: string) => Promise<QueueRecord[]>,
   ) {
     this.startedAt = clock.now();
   }
 
+  /**
+   * Every queue that exists now — the list is read fresh, so a queue just created or deleted shows at
+   * once — with gauges up to the cache's age old: when the cached snapshot lacks a listed queue, a fresh
+   * one is read (one at a time, shared, as every gauge read).
+   */
   async overview(prefix?: string): Promise<QueueSnapshot[]> {
-    const snap = await this.gauges.get();
+    let snap = await this.gauges.get();
+    let existing: Set<string> | undefined;
+    if (this.listQueues !== undefined) {
+      const list = await this.listQueues(prefix);
+      existing = new Set(list.map((q) => q.id));
+      const known = new Set(snap.queues.map((g) => g.queueId));
+      if (list.some((q) => !known.has(q.id))) snap = await this.gauges.get(0);
+    }
     const now = this.clock.now();
     const out: QueueSnapshot[] = [];
     for (const g of snap.queues) {
       if (prefix !== undefined && !g.name.startsWith(prefix)) continue;
+      if (existing !== undefined && !existing.has(g.queueId)) continue;
       const c = this.counters.get(g.name);
-      const live = c !== undefined && c.queueId === g.queueId ? c : undefined;
-      const rate = this.rates(g, live, now);
+      const rate = this.rates(g, c !== undefined && c.queueId === g.queueId ? c : undefined, now);
       out.push({
         queueId: g.queueId,
         name: g.name,

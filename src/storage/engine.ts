@@ -42,14 +42,25 @@ export interface QueueRecord {
   readonly createdAt: number;
   /** Epoch ms; updated by queueSetAttributes (not by tagging). */
   readonly lastModifiedAt: number;
+  /**
+   * The deduplication scope of a FIFO queue: its `DeduplicationScope` *when it was created*
+   * (semantics.creationDedupScope), stored with the queue and never changed. SetQueueAttributes
+   * changes the attribute (it reads back as set) but not this: AWS keeps deduplicating with the
+   * creation-time scope (semantics/dedup.ts). `queue` for standard queues.
+   */
+  readonly dedupScope: DedupScope;
 }
+
+/** What a FIFO deduplication key is scoped by: the whole queue, or the message group. */
+export type DedupScope = 'queue' | 'messageGroup';
 
 /**
  * Attributes the engine itself interprets (everything else is opaque to it):
  *  - `MessageRetentionPeriod` (seconds): a message older than this (from its `sentAt`) is gone:
  *    never delivered, not counted, eventually deleted. Evaluated with the queue's *current* value.
  *  - `RedrivePolicy` (JSON `{deadLetterTargetArn, maxReceiveCount}`): see messageReceive.
- *  - `DeduplicationScope` (`queue` | `messageGroup`, FIFO): the key of the dedup window.
+ *  - `DeduplicationScope` (`queue` | `messageGroup`, FIFO): the key of the dedup window — read once, at
+ *    create, into QueueRecord.dedupScope; later changes of the attribute do not re-scope deduplication.
  */
 export interface QueueCreateParams {
   name: string;
@@ -266,6 +277,60 @@ export interface VisibilityChangeParams {
   maxTotalMs: number;
 }
 
+/** A stored message's state as peek sees it (semantics/browse.ts: browseState). */
+export type BrowseState = 'visible' | 'inflight' | 'delayed';
+/** What a browse search looks at (semantics/browse.ts: matchesSearch). */
+export type BrowseField = 'any' | 'body' | 'attribute' | 'messageId' | 'groupId';
+
+/**
+ * A peek at a queue's messages (the console's "Browse messages"), with no side effect at all: no
+ * receive count, visibility, FIFO group, attempt id or timestamp changes. Messages come in send order
+ * (sentAt, then arrival), past-retention ones excluded. At most `maxScan` messages are examined per
+ * call, so a search over a deep queue answers quickly with a cursor to continue.
+ */
+export interface MessageBrowseParams {
+  queueId: string;
+  /** States to return; absent or empty: all three. */
+  states?: readonly BrowseState[];
+  /** A literal, case-sensitive substring to look for (empty text: no search). */
+  search?: { text: string; field: BrowseField };
+  /** Messages to return at most (1–100). */
+  limit: number;
+  /** `nextCursor` of the previous call; rejected with DomainError('InvalidCursor') when malformed. */
+  cursor?: string;
+  /** Messages to examine at most (default and bounds: semantics/browse.ts). */
+  maxScan?: number;
+}
+
+export interface BrowsedMessage {
+  messageId: string;
+  state: BrowseState;
+  body: string;
+  md5OfBody: string;
+  messageAttributes: AttributeMap;
+  md5OfMessageAttributes?: string;
+  systemAttributes: AttributeMap;
+  senderId: string;
+  sentAt: number;
+  /** When it became (or becomes) deliverable: end of delay, visibility deadline. */
+  visibleAt: number;
+  receiveCount: number;
+  /** Absent until the first receive. */
+  firstReceivedAt?: number;
+  groupId?: string;
+  dedupId?: string;
+  sequenceNumber?: string;
+  deadLetterSourceArn?: string;
+}
+
+export interface MessageBrowseResult {
+  messages: BrowsedMessage[];
+  /** Present when messages remain after the last one examined. */
+  nextCursor?: string;
+  /** Messages examined by this call (≤ maxScan). */
+  scanned: number;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Message move tasks (DLQ redrive)
 // ---------------------------------------------------------------------------------------------------
@@ -403,8 +468,8 @@ export interface StorageEngine {
    * Store messages atomically (all or nothing) and durably. The message is deliverable at
    * `now + delayMs`. FIFO queues: assign increasing sequence numbers, and skip (`deduplicated`)
    * any message whose dedup key was seen inside `dedupWindowMs` — including earlier entries of
-   * the same batch. The dedup key is `dedupId` for DeduplicationScope=queue and
-   * `groupId + dedupId` for messageGroup.
+   * the same batch. The dedup key is `dedupId` when the queue's creation-time scope
+   * (QueueRecord.dedupScope) is `queue`, and `groupId + dedupId` when it is `messageGroup`.
    */
   messageSend(p: MessageSendParams): Promise<SendMessageResult[]>;
 
@@ -448,6 +513,9 @@ export interface StorageEngine {
    * Timeout 0 makes the message deliverable at once (wake listeners).
    */
   visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]>;
+
+  /** A read-only peek at stored messages; see {@link MessageBrowseParams}. */
+  messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult>;
 
   // ---- move tasks ----
   /**

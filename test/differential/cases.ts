@@ -1012,22 +1012,19 @@ const snapshotCases: DiffCase[] = [
     source: { file: LS, key: 'TestSqsProvider::test_fifo_change_to_high_throughput_after_creation[sqs|sqs_query]', recorded: '2025-08-19' },
     protocols: BOTH,
     request:
-      'FIFO (DeduplicationScope=queue): Test1 (group1, dedup D) received+deleted; Test2 (group2, D) → duplicate; switch to messageGroup/perMessageGroupId; receive; Test3 (group3, D); receive; Test4 (group4, D2) received+deleted; Test5 (group5, D2); receive',
+      'FIFO (DeduplicationScope=queue): Test1 (group1, dedup D) received+deleted; Test2 (group2, D) → duplicate (receive with VisibilityTimeout 0); switch to messageGroup/perMessageGroupId; receive; Test3 (group3, D); receive; Test4 (group4, D2) received+deleted; Test5 (group5, D2); receive',
     aws: { grp1: ['Test1'], grp2: [], afterSwitch: [], test3: [], test4: ['Test4'], test5: [] },
-    open: {
-      layer: 'storage',
-      note: 'After DeduplicationScope changes from queue to messageGroup, AWS still deduplicates across groups (Test3 and Test5 are dropped): the scope a FIFO queue was created with keeps governing deduplication. Ferry applies the new scope at once and delivers Test3 and Test5.',
-    },
     async run(ctx) {
       const url = await ctx.queue('tohigh.fifo', { FifoQueue: 'True', ContentBasedDeduplication: 'False', DeduplicationScope: 'queue' });
-      const sendRecv = async (body: string, group: string, dedup: string, del: boolean) => {
+      const sendRecv = async (body: string, group: string, dedup: string, del: boolean, recv: Record<string, unknown> = {}) => {
         await send(ctx, url, { MessageBody: body, MessageGroupId: group, MessageDeduplicationId: dedup });
-        const r = await receive(ctx, url);
+        const r = await receive(ctx, url, recv);
         if (del && r.Messages?.[0]) await ctx.client.call('DeleteMessage', { QueueUrl: url, ReceiptHandle: r.Messages[0].ReceiptHandle });
         return bodies(r);
       };
       const grp1 = await sendRecv('Test1', 'group1', 'same-dedup', true);
-      const grp2 = await sendRecv('Test2', 'group2', 'same-dedup', false);
+      // As recorded: "this should have been a duplicate" — received with VisibilityTimeout=0.
+      const grp2 = await sendRecv('Test2', 'group2', 'same-dedup', false, { VisibilityTimeout: 0 });
       await ctx.client.call('SetQueueAttributes', {
         QueueUrl: url,
         Attributes: { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' },

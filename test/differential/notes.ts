@@ -34,8 +34,8 @@ export const PRECEDENCE: string[] = [
   '- The API reference says message attribute names hold "A-Z, a-z, 0-9, underscore, hyphen, period"; the aws.validated',
   '  LocalStack test sends `attr.1øßä` successfully. The recording (what AWS does) wins: letters of any script are accepted.',
   '- The SQS-FACTS note that FIFO dedup entries survive PurgeQueue is contradicted by the aws.validated',
-  '  `test_purge_queue_clears_fifo_deduplication_cache`; the recording wins (open, storage rule below).',
-  '- LocalStack\'s own comments on the throughput-change tests ("behaviour does not seem to change on AWS") are LocalStack\'s reading; the table compares only the recorded bodies.',
+  '  `test_purge_queue_clears_fifo_deduplication_cache`; the recording wins (fixed in every engine, listed below).',
+  '- LocalStack\'s own comments on the throughput-change tests ("behaviour does not seem to change on AWS") are LocalStack\'s reading; the table compares only the recorded bodies — which agree with it: both recordings (2025-08-19) are explained by deduplication keeping the creation-time DeduplicationScope, and neither by the current attribute nor by matching either scope.',
   '- No source disagrees on the FIFO group rule: the 2025-11 validations (`test_fifo_group_visibility_extends_with_change_message_visibility`,',
   '  `test_fifo_message_group_visibility_after_change_message_visibility`) and the older terminate-visibility assertion agree.',
 ];
@@ -45,17 +45,12 @@ export interface OpenRule {
   body: string[];
 }
 
-export const OPEN_STORAGE_RULES: OpenRule[] = [
-  {
-    title: '1. A DeduplicationScope change does not re-scope deduplication',
-    body: [
-      '- Case: `test_fifo_change_to_high_throughput_after_creation/dedup` (LocalStack snapshot, validated 2025-08-19); its mirror `test_fifo_change_to_regular_throughput_after_creation/dedup` (same date) matches.',
-      '- AWS: FIFO queue created with DeduplicationScope=queue; Test1 (group1, dedup D) delivered and deleted; Test2 (group2, D) dropped as a duplicate; SetQueueAttributes DeduplicationScope=messageGroup, FifoThroughputLimit=perMessageGroupId (GetQueueAttributes shows the new values); then Test3 (group3, D) is **still dropped**, and Test4 (group4, D2) delivered and deleted makes Test5 (group5, D2) **dropped** too: deduplication stays queue-wide. Conversely a queue created with messageGroup scope keeps deduplicating per group after switching to queue (Test3 in group3 with D is delivered).',
-      '- Ferry (all engines): after the switch to messageGroup, Test3 and Test5 are delivered.',
-      '- Rule to change: deduplication keeps the scope the queue was created with (as recorded; at least within the 5-minute window the test spans) — the engines should key dedup entries by the creation-time scope rather than the current DeduplicationScope attribute. The attribute itself still reads back as set.',
-    ],
-  },
-];
+/**
+ * Storage rules a recording shows and Ferry does not apply yet (each with its case marked `open` in
+ * cases.ts). None at present: the last one, "a DeduplicationScope change does not re-scope
+ * deduplication", is applied by every engine (see FIXED).
+ */
+export const OPEN_STORAGE_RULES: OpenRule[] = [];
 
 export const FIXED: string[] = [
   '(a) ChangeMessageVisibility(+Batch) on a standard queue with the handle of a deleted message: InvalidParameterValue "Value <handle> for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change." (was ReceiptHandleIsInvalid).',
@@ -68,6 +63,7 @@ export const FIXED: string[] = [
   'Storage: ChangeMessageVisibility on a standard queue with the latest receipt of a message whose visibility lapsed (not received since) succeeds and hides it again from now (was MessageNotInflight; an older receipt, or a FIFO queue, still gets MessageNotInflight) — storage/semantics visibilityEntry, every engine.',
   "Storage: a FIFO receive takes a group's visible messages in sequence order up to, not past, its first message still in flight (was: the whole group closed while any of its messages was in flight); groups are served by (head's visible time, head sequence) in every engine — storage/semantics fifo.ts groupReadyAt.",
   'Storage: PurgeQueue clears the FIFO deduplication history (was kept) — storage/semantics/dedup.ts: purge clears the history, every engine.',
+  'Storage: a FIFO queue deduplicates with the DeduplicationScope it was created with; SetQueueAttributes changes the attribute (it reads back as set) but not the scope (was: the new scope applied at once, so after queue → messageGroup a new group with an already-seen dedup id was delivered) — `test_fifo_change_to_high_throughput_after_creation/dedup` (LocalStack snapshot, validated 2025-08-19: Test3 and Test5 dropped after the switch) and its mirror `test_fifo_change_to_regular_throughput_after_creation/dedup` (Test3 delivered after messageGroup → queue). storage/semantics/dedup.ts creationDedupScope; stored per queue (QueueRecord.dedupScope; `queues.dedup_scope`, schema migration 2 on SQLite and PostgreSQL, backfilled from the attribute), every engine.',
   'SendMessageBatch entry over MaximumMessageSize: "One or more parameters cannot be validated. Reason: Message must be shorter than N bytes." (was SendMessage\'s "…are invalid…").',
 ];
 
@@ -92,6 +88,7 @@ export const FIXED_CASES: readonly string[] = [
   'test_fifo_message_group_visibility_after_change_message_visibility',
   'test_fifo_group_visibility_extends_with_change_message_visibility[1-visible]/some-messages-invisible',
   'test_fifo_group_visibility_extends_with_change_message_visibility[2-visible]/some-messages-invisible',
+  'test_fifo_change_to_high_throughput_after_creation/dedup',
 ];
 
 export const SKIPPED: string[] = [

@@ -54,6 +54,7 @@ export function render(outcomes: Outcome[], engine: Engine): string {
   );
   lines.push('## Precedence of sources', '', ...PRECEDENCE, '');
   lines.push('## Open: storage rules', '');
+  if (OPEN_STORAGE_RULES.length === 0) lines.push('None: every storage rule a recording shows is applied by every engine.', '');
   for (const r of OPEN_STORAGE_RULES) lines.push(`### ${r.title}`, '', ...r.body, '');
   lines.push('## Fixed in the action / protocol / validation layers', '');
   for (const f of FIXED) lines.push(`- ${f}`);

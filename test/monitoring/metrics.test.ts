@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { makeClient, normaliseError, TEST_CREDENTIALS, type SqsCaller } from '../helpers/clients.js';
@@ -390,9 +393,11 @@ describe('metrics with two Ferry processes on one PostgreSQL', { skip: !process.
   let a: FerryProcess;
   let b: FerryProcess;
   before(async () => {
-    // A reports the queue gauges; B only its own counters (as the README advises).
-    a = await startFerryProcess({ storage: 'postgres', args: ['--metrics-gauge-cache-ms', '0'] });
-    b = await startFerryProcess({ storage: 'postgres', databaseSchema: a.databaseSchema, args: ['--metrics-queue-gauges', 'off'] });
+    // A reports the queue gauges; B only its own counters (as the README advises). One key ring for both
+    // (encryption at rest: the processes of one store share it).
+    const keys = ['--kms-key-ring', join(mkdtempSync(join(tmpdir(), 'ferry-keys-')), 'keyring.json')];
+    a = await startFerryProcess({ storage: 'postgres', args: [...keys, '--metrics-gauge-cache-ms', '0'] });
+    b = await startFerryProcess({ storage: 'postgres', databaseSchema: a.databaseSchema, args: [...keys, '--metrics-queue-gauges', 'off'] });
   });
   after(async () => {
     for (const f of [b, a]) {

@@ -36,6 +36,7 @@ import type {
   StorageEngine,
 } from '../../src/storage/engine.js';
 import { MOVE_FAILURE, TOMBSTONE_TTL_MS } from '../../src/storage/semantics/index.js';
+import { browseContract } from './browse.js';
 
 /** What the suite hands to an engine factory. */
 export interface ContractDeps {
@@ -1306,6 +1307,64 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(r4[1], { messageId: r4[0]!.messageId, sequenceNumber: r4[0]!.sequenceNumber, deduplicated: true });
       });
 
+      test('DeduplicationScope changed after creation: deduplication keeps the creation-time scope', async (h) => {
+        // AWS-validated LocalStack snapshots (2025-08-19), step by step:
+        // test_fifo_change_to_high_throughput_after_creation and …_to_regular_throughput_after_creation.
+        const q = await fifo(h, 'tohigh.fifo', { DeduplicationScope: 'queue' });
+        assert.equal(q.dedupScope, 'queue');
+        const [t1] = await h.send(q, { body: 'Test1', groupId: 'group1', dedupId: 'same-dedup' });
+        assert.equal(t1!.deduplicated, false);
+        const [m1] = await h.recv(q);
+        assert.deepEqual(await h.del(q, m1!), [OK]);
+        const dupOfT1 = { messageId: t1!.messageId, sequenceNumber: t1!.sequenceNumber, deduplicated: true };
+        assert.deepEqual(await h.send(q, { body: 'Test2', groupId: 'group2', dedupId: 'same-dedup' }), [dupOfT1]);
+        const set = await h.engine.queueSetAttributes({
+          queueId: q.id,
+          set: { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' },
+        });
+        // The attribute reads back as set; the scope deduplication uses does not move.
+        assert.equal(set.attributes['DeduplicationScope'], 'messageGroup');
+        assert.equal(set.dedupScope, 'queue');
+        assert.equal((await h.engine.queueGetById(q.id))!.dedupScope, 'queue');
+        // A new group with an id sent (in another group) before the switch: still a duplicate.
+        assert.deepEqual(await h.send(q, { body: 'Test3', groupId: 'group3', dedupId: 'same-dedup' }), [dupOfT1]);
+        // An id first sent after the switch is queue-wide too.
+        const [t4] = await h.send(q, { body: 'Test4', groupId: 'group4', dedupId: 'dedup_2' });
+        assert.equal(t4!.deduplicated, false);
+        const [m4] = await h.recv(q);
+        assert.equal(m4!.body, 'Test4');
+        assert.deepEqual(await h.del(q, m4!), [OK]);
+        assert.deepEqual(await h.send(q, { body: 'Test5', groupId: 'group5', dedupId: 'dedup_2' }), [
+          { messageId: t4!.messageId, sequenceNumber: t4!.sequenceNumber, deduplicated: true },
+        ]);
+        assert.deepEqual(await h.recv(q), []);
+        assert.deepEqual(await h.stats(q), EMPTY);
+
+        // The mirror: created per group, switched to queue — keys stay per group.
+        const g = await fifo(h, 'toregular.fifo', { DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+        assert.equal(g.dedupScope, 'messageGroup');
+        const sent = await h.send(
+          g,
+          { body: 'Test1', groupId: 'group1', dedupId: 'same-dedup' },
+          { body: 'Test2', groupId: 'group2', dedupId: 'same-dedup' },
+        );
+        assert.deepEqual(
+          sent.map((r) => r.deduplicated),
+          [false, false],
+        );
+        await h.del(g, ...(await h.recv(g)));
+        const back = await h.engine.queueSetAttributes({ queueId: g.id, set: { DeduplicationScope: 'queue', FifoThroughputLimit: 'perQueue' } });
+        assert.equal(back.attributes['DeduplicationScope'], 'queue');
+        assert.equal(back.dedupScope, 'messageGroup');
+        const [t3] = await h.send(g, { body: 'Test3', groupId: 'group3', dedupId: 'same-dedup' });
+        assert.equal(t3!.deduplicated, false);
+        assert.deepEqual(bodies(await h.recv(g)), ['Test3']);
+        // Same group and id as Test1, inside the window: a duplicate of Test1 (per-group key).
+        assert.deepEqual(await h.send(g, { body: 'Test1-again', groupId: 'group1', dedupId: 'same-dedup' }), [
+          { messageId: sent[0]!.messageId, sequenceNumber: sent[0]!.sequenceNumber, deduplicated: true },
+        ]);
+      });
+
       test('ReceiveRequestAttemptId: a retry returns the same messages and receipts', async (h) => {
         const q = await fifo(h);
         await h.send(q, 'a1', 'a2', 'a3');
@@ -2106,6 +2165,81 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
     });
 
     // ---------------------------------------------------------------------------------------------
+    describe('injected randomness', () => {
+      /** Every receipt token one scripted run on a fresh engine made from `random` handed out, in order. */
+      const receiptsOf = async (random: Random): Promise<string[]> => {
+        const clock = new ManualClock();
+        const made = await makeEngine({ clock, random });
+        const e = made.engine;
+        await e.init();
+        try {
+          const m = (body: string, extra: Partial<SendMessageParams> = {}): SendMessageParams => ({
+            messageId: `id-${body}`,
+            body,
+            md5OfBody: md5(body),
+            messageAttributes: {},
+            systemAttributes: {},
+            delayMs: 0,
+            senderId: 'AIDAEXAMPLE',
+            ...extra,
+          });
+          const queue = async (qname: string, fifo = false, attributes: Record<string, string> = {}) =>
+            (await e.queueCreate({ name: qname, fifo, attributes, tags: {}, reuseDelayMs: 0 })).queue;
+          const send = (q: QueueRecord, ...ms: SendMessageParams[]) => e.messageSend({ queueId: q.id, messages: ms, dedupWindowMs: DEDUP_WINDOW });
+          const recv = async (q: QueueRecord, max: number, visMs: number) =>
+            (await e.messageReceive({ queueId: q.id, maxMessages: max, visibilityTimeoutMs: visMs, attemptWindowMs: ATTEMPT_WINDOW })).messages;
+          const tokens: string[] = [];
+          const took = (ms: ReceivedMessage[], expected: string[]) => {
+            assert.deepEqual(bodies(ms), expected);
+            tokens.push(...ms.map((x) => x.receiptToken));
+          };
+          const dlq = await queue('dlq');
+          const src = await queue('src', false, { RedrivePolicy: redrive('dlq', 1) });
+          await send(src, m('a'));
+          took(await recv(src, 10, 0), ['a']);
+          await send(src, m('b'), m('c'));
+          // 'a' (first in line) is due for the dead-letter queue: a receive of 2 sets it aside and goes
+          // on to b and c (PostgreSQL: the one-statement claim takes b, the transaction after it c).
+          took(await recv(src, 2, 30_000), ['b', 'c']);
+          took(await recv(dlq, 10, 30_000), ['a']);
+          const f = await queue('f.fifo', true);
+          await send(
+            f,
+            m('x1', { groupId: 'g1', dedupId: 'x1' }),
+            m('x2', { groupId: 'g1', dedupId: 'x2' }),
+            m('y1', { groupId: 'g2', dedupId: 'y1' }),
+          );
+          took(await recv(f, 10, 30_000), ['x1', 'x2', 'y1']);
+          return tokens;
+        } finally {
+          await e.close();
+          await made.cleanup?.();
+        }
+      };
+
+      it('receipt tokens come from the injected Random: the same seed gives the same receipts', async () => {
+        const seed = `contract:${name}:receipt-tokens`;
+        const handedOut: Buffer[] = [];
+        const seeded = new SeededRandom(seed);
+        const recording: Random = {
+          uuid: () => seeded.uuid(),
+          bytes: (n) => {
+            const b = seeded.bytes(n);
+            handedOut.push(b);
+            return b;
+          },
+        };
+        const first = await receiptsOf(recording);
+        assert.equal(first.length, 7);
+        for (const t of first) assert.match(t, TOKEN_RE);
+        assert.equal(new Set(first).size, first.length, 'every receive gets a new token');
+        const drawn = handedOut.map((b) => b.toString('hex')).join(' ');
+        for (const t of first) assert.ok(drawn.includes(t), `receipt token ${t} was not made from the injected Random`);
+        assert.deepEqual(await receiptsOf(new SeededRandom(seed)), first);
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
     describe('durability (close and reopen)', () => {
       durableTest('queues, tags, attributes and meta survive', async (h) => {
         const q = await h.queue('keep', { attributes: { VisibilityTimeout: '45' }, tags: { team: 'core' } });
@@ -2170,6 +2304,19 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(bodies(await h.recv(q)), ['a2', 'a3']);
       });
 
+      durableTest('the creation-time dedup scope survives, after the attribute changed', async (h) => {
+        const q = await h.queue('scope.fifo', { fifo: true, attributes: { DeduplicationScope: 'queue' } });
+        await h.engine.queueSetAttributes({ queueId: q.id, set: { DeduplicationScope: 'messageGroup' } });
+        const [a] = await h.send(q, { body: 'a', groupId: 'A', dedupId: 'd' });
+        await h.reopen();
+        const r = await h.engine.queueGetById(q.id);
+        assert.equal(r!.attributes['DeduplicationScope'], 'messageGroup');
+        assert.equal(r!.dedupScope, 'queue');
+        assert.deepEqual(await h.send(q, { body: 'b', groupId: 'B', dedupId: 'd' }), [
+          { messageId: a!.messageId, sequenceNumber: a!.sequenceNumber, deduplicated: true },
+        ]);
+      });
+
       durableTest('move tasks and dead-letter sources survive', async (h) => {
         const dlq = await h.queue('dlq');
         const src = await h.queue('src', { attributes: { RedrivePolicy: redrive('dlq', 1) } });
@@ -2191,5 +2338,8 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal((await h.engine.moveTaskList(arn('dlq'), 10))[0]!.status, 'COMPLETED');
       });
     });
+
+    // Peek and search (messageBrowse): cases in browse.ts.
+    browseContract(test);
   });
 }

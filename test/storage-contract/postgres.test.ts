@@ -12,13 +12,38 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 
-import { systemClock } from '../../src/core/clock.js';
+import { ManualClock, systemClock } from '../../src/core/clock.js';
 import { SeededRandom, systemRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { PostgresEngine, POSTGRES_SCHEMA_VERSION, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
-import { appliedMigrations, databaseNow, dropSchema, listSchemas, terminateFerrySessions } from '../helpers/postgres.js';
+import { appliedMigrations, databaseNow, dropSchema, indexNames, listSchemas, terminateFerrySessions, writeSchemaV1 } from '../helpers/postgres.js';
 import { msg, withPostgresNodes } from './fixtures.js';
 import { runStorageContract } from './contract.js';
+
+/** The indexes of schema 2: schema 1's without `messages_group_lock` (dropped by migration 2). */
+const SCHEMA_2_INDEXES = [
+  'dedup_expiry',
+  'dedup_pkey',
+  'fifo_groups_pkey',
+  'fifo_groups_ready',
+  'messages_age',
+  'messages_group',
+  'messages_pkey',
+  'messages_ready',
+  'meta_pkey',
+  'move_tasks_id_key',
+  'move_tasks_one_active',
+  'move_tasks_pkey',
+  'move_tasks_queue',
+  'move_tasks_source',
+  'move_tasks_status',
+  'queue_tombstones_pkey',
+  'queues_name_key',
+  'queues_pkey',
+  'receive_attempts_expiry',
+  'receive_attempts_pkey',
+  'schema_migrations_pkey',
+];
 
 const URL_ = process.env.FERRY_TEST_DATABASE_URL;
 const PREFIX = `ferry_c${process.pid}_`;
@@ -69,8 +94,75 @@ if (!URL_) {
     it('several processes starting together migrate once (advisory lock)', async () => {
       await withNodes(4, {}, async (nodes, schema) => {
         for (const e of nodes) assert.equal(e.schemaVersion, POSTGRES_SCHEMA_VERSION);
-        assert.deepEqual(await appliedMigrations(url, schema), [[1, 'schema']]);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_2_INDEXES);
+        assert.deepEqual(await appliedMigrations(url, schema), [
+          [1, 'schema'],
+          [2, 'queue dedup scope, drop messages_group_lock'],
+        ]);
       });
+    });
+
+    it('a schema-1 schema with data migrates to 2: data intact, dedup scope backfilled from the attribute', async () => {
+      const schema = schemaName();
+      const clock = new ManualClock();
+      const fx = await writeSchemaV1(url, schema, clock.now());
+      assert.ok((await indexNames(url, schema)).includes('messages_group_lock'));
+      const e = new PostgresEngine({ url, schema, poolSize: 2, timeSource: { clock }, clock, random: new SeededRandom('migrate') });
+      try {
+        await e.init();
+        assert.equal(e.schemaVersion, 2);
+        // Migration 2 dropped the index nothing reads; the others are all there.
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_2_INDEXES);
+        assert.deepEqual(await appliedMigrations(url, schema), [
+          [1, 'schema'],
+          [2, 'queue dedup scope, drop messages_group_lock'],
+        ]);
+        const std = (await e.queueGetByName('std'))!;
+        assert.equal(std.id, fx.queueIds.std);
+        assert.deepEqual({ ...std.attributes }, { VisibilityTimeout: '30' });
+        assert.deepEqual({ ...std.tags }, { team: 'core' });
+        assert.equal(std.createdAt, clock.now());
+        assert.equal(std.dedupScope, 'queue');
+        const grp = (await e.queueGetByName('grp.fifo'))!;
+        const qs = (await e.queueGetByName('q.fifo'))!;
+        assert.equal(grp.dedupScope, 'messageGroup');
+        assert.equal(qs.dedupScope, 'queue');
+        assert.equal(await e.metaGetOrCreate('hmac', () => 'new'), fx.hmac);
+        assert.deepEqual(await e.queueStats(std.id), { visible: 1, inflight: 1, delayed: 0 });
+        const got = await e.messageReceive({ queueId: std.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+        assert.deepEqual(
+          got.messages.map((m) => [m.body, m.messageId, m.receiveCount]),
+          [['visible-v1', 'mid-visible', 1]],
+        );
+        assert.deepEqual(await e.messageDelete({ queueId: std.id, receipts: [fx.inflight] }), [{ ok: true }]);
+        const seqOf = (n: number) => String(10n ** 19n + BigInt(n));
+        const send = (q: typeof grp, body: string, groupId: string) =>
+          e.messageSend({ queueId: q.id, messages: [msg(body, { groupId, dedupId: 'd1' })], dedupWindowMs: 300_000 });
+        assert.deepEqual(await send(grp, 'again', 'A'), [
+          { messageId: fx.fifo['grp.fifo'].messageId, sequenceNumber: seqOf(fx.fifo['grp.fifo'].seq), deduplicated: true },
+        ]);
+        // Sequence numbers continue after the stored counter (an engine may leave gaps: PostgreSQL reserves
+        // numbers for a batch before deduplicating it).
+        const [other] = await send(grp, 'other-group', 'B');
+        assert.equal(other!.deduplicated, false);
+        assert.ok(BigInt(other!.sequenceNumber!) > BigInt(seqOf(fx.fifo['grp.fifo'].seq)));
+        assert.deepEqual(await send(qs, 'any-group', 'Y'), [
+          { messageId: fx.fifo['q.fifo'].messageId, sequenceNumber: seqOf(fx.fifo['q.fifo'].seq), deduplicated: true },
+        ]);
+        const fifoGot = await e.messageReceive({ queueId: grp.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+        assert.deepEqual(
+          fifoGot.messages.map((m) => [m.body, m.groupId, m.sequenceNumber]),
+          [
+            ['grp.fifo-v1', 'A', seqOf(fx.fifo['grp.fifo'].seq)],
+            ['other-group', 'B', other!.sequenceNumber],
+          ],
+        );
+        await e.queueSetAttributes({ queueId: qs.id, set: { DeduplicationScope: 'messageGroup' } });
+        assert.equal((await send(qs, 'still-queue-wide', 'X'))[0]!.deduplicated, true);
+      } finally {
+        await e.close();
+        await dropSchema(url, schema);
+      }
     });
 
     it('timestamps come from the database clock, not the node clock', async () => {

@@ -17,9 +17,22 @@ import { ManualClock } from '../../src/core/clock.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { SqliteEngine } from '../../src/storage/sqlite/index.js';
-import { holdWriteLock } from '../helpers/sqlite.js';
+import { holdWriteLock, indexNames, writeSchemaV1Store } from '../helpers/sqlite.js';
 import { msg } from './fixtures.js';
 import { runStorageContract } from './contract.js';
+
+/** The indexes of schema 2: schema 1's without `messages_group_lock` (dropped by migration 2). */
+const SCHEMA_2_INDEXES = [
+  'dedup_expiry',
+  'fifo_groups_ready',
+  'messages_age',
+  'messages_group',
+  'messages_ready',
+  'move_tasks_queue',
+  'move_tasks_source',
+  'move_tasks_status',
+  'receive_attempts_expiry',
+];
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'ferry-sqlite-'));
@@ -68,15 +81,89 @@ describe('sqlite engine specifics', () => {
     await withEngine(async (e) => assert.equal(e.capabilities.durable, true));
   });
 
-  it('records migration 1 and reopens an existing store', async () => {
+  it('records the newest migration (2) and reopens an existing store', async () => {
     await withEngine(async (e, clock, path) => {
-      assert.equal(e.diagnostics().schemaVersion, 1);
+      assert.equal(e.diagnostics().schemaVersion, 2);
+      assert.deepEqual(indexNames(path), SCHEMA_2_INDEXES);
       await e.close();
       const again = new SqliteEngine({ path, clock, random: new SeededRandom('again') });
       await again.init();
-      assert.equal(again.diagnostics().schemaVersion, 1);
+      assert.equal(again.diagnostics().schemaVersion, 2);
       await again.close();
     });
+  });
+
+  it('a schema-1 store with data migrates to 2: data intact, dedup scope backfilled from the attribute', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'ferry.db');
+    const clock = new ManualClock();
+    const fx = writeSchemaV1Store(path, clock.now());
+    assert.ok(indexNames(path).includes('messages_group_lock'));
+    const e = new SqliteEngine({ path, clock, random: new SeededRandom('migrate') });
+    try {
+      await e.init();
+      assert.equal(e.diagnostics().schemaVersion, 2);
+      // Migration 2 dropped the index nothing reads; the others are all there.
+      assert.deepEqual(indexNames(path), SCHEMA_2_INDEXES);
+      // Queues: records as before, plus the scope taken from the attribute at migration time.
+      const std = (await e.queueGetByName('std'))!;
+      assert.equal(std.id, fx.queueIds.std);
+      assert.deepEqual({ ...std.attributes }, { VisibilityTimeout: '30' });
+      assert.deepEqual({ ...std.tags }, { team: 'core' });
+      assert.equal(std.createdAt, clock.now());
+      assert.equal(std.dedupScope, 'queue');
+      const grp = (await e.queueGetByName('grp.fifo'))!;
+      const qs = (await e.queueGetByName('q.fifo'))!;
+      assert.equal(grp.dedupScope, 'messageGroup');
+      assert.equal(qs.dedupScope, 'queue');
+      assert.equal(await e.metaGetOrCreate('hmac', () => 'new'), fx.hmac);
+      // Messages: the visible one is delivered, the in-flight one stays in flight and its receipt
+      // from before the migration still deletes it.
+      assert.deepEqual(await e.queueStats(std.id), { visible: 1, inflight: 1, delayed: 0 });
+      const got = await e.messageReceive({ queueId: std.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+      assert.deepEqual(
+        got.messages.map((m) => [m.body, m.messageId, m.receiveCount]),
+        [['visible-v1', 'mid-visible', 1]],
+      );
+      assert.deepEqual(await e.messageDelete({ queueId: std.id, receipts: [fx.inflight] }), [{ ok: true }]);
+      // FIFO: the dedup entries written under schema 1 still deduplicate, each with its queue's scope;
+      // sequence numbers continue after the stored counter.
+      const seqOf = (n: number) => String(10n ** 19n + BigInt(n));
+      const send = (q: typeof grp, body: string, groupId: string) =>
+        e.messageSend({ queueId: q.id, messages: [msg(body, { groupId, dedupId: 'd1' })], dedupWindowMs: 300_000 });
+      assert.deepEqual(await send(grp, 'again', 'A'), [
+        { messageId: fx.fifo['grp.fifo'].messageId, sequenceNumber: seqOf(fx.fifo['grp.fifo'].seq), deduplicated: true },
+      ]);
+      // Sequence numbers continue after the stored counter (an engine may leave gaps: PostgreSQL reserves
+      // numbers for a batch before deduplicating it).
+      const [other] = await send(grp, 'other-group', 'B');
+      assert.equal(other!.deduplicated, false);
+      assert.ok(BigInt(other!.sequenceNumber!) > BigInt(seqOf(fx.fifo['grp.fifo'].seq)));
+      assert.deepEqual(await send(qs, 'any-group', 'Y'), [
+        { messageId: fx.fifo['q.fifo'].messageId, sequenceNumber: seqOf(fx.fifo['q.fifo'].seq), deduplicated: true },
+      ]);
+      const fifoGot = await e.messageReceive({ queueId: grp.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+      assert.deepEqual(
+        fifoGot.messages.map((m) => [m.body, m.groupId, m.sequenceNumber]),
+        [
+          ['grp.fifo-v1', 'A', seqOf(fx.fifo['grp.fifo'].seq)],
+          ['other-group', 'B', other!.sequenceNumber],
+        ],
+      );
+      // The new rule from now on: changing the attribute does not re-scope the migrated queue.
+      await e.queueSetAttributes({ queueId: qs.id, set: { DeduplicationScope: 'messageGroup' } });
+      assert.equal((await send(qs, 'still-queue-wide', 'X'))[0]!.deduplicated, true);
+      await e.close();
+      // Reopening a migrated store applies nothing again.
+      const again = new SqliteEngine({ path, clock, random: new SeededRandom('again') });
+      await again.init();
+      assert.equal(again.diagnostics().schemaVersion, 2);
+      assert.equal((await again.queueGetByName('grp.fifo'))!.dedupScope, 'messageGroup');
+      await again.close();
+    } finally {
+      await e.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('FIFO sequence numbers look like AWS: ≥ 20 decimal digits', async () => {
@@ -229,6 +316,10 @@ describe('sqlite engine specifics', () => {
             ['g.fifo', 0, 2, 0, 2],
           ],
         );
+        // Every per-queue figure is an index range: no table scan of messages.
+        const plan = e.diagnostics().gaugesPlan.join(' | ');
+        assert.doesNotMatch(plan, /\bSCAN (messages|payloads)\b/, plan);
+        assert.equal(plan.match(/SEARCH messages USING (COVERING )?INDEX messages_(ready|age)/g)?.length, 8, plan);
         // Reads after close fail like every other operation.
         await e.close();
         await assert.rejects(e.queueGauges(), (err: unknown) => isDomainError(err, 'Unavailable'));
@@ -247,6 +338,19 @@ describe('sqlite engine specifics', () => {
         assert.ok(/SEARCH/.test(text), `${name} has no index search: ${text}`);
         assert.ok(!/TEMP B-TREE/.test(text), `${name} sorts: ${text}`);
       }
+    });
+  });
+
+  it("peek and search walk the queue's send-order index and fetch picked rows by primary key", async () => {
+    await withEngine(async (e) => {
+      const { browsePlans } = e.diagnostics();
+      for (const [name, lines] of Object.entries(browsePlans)) {
+        const text = lines.join(' | ');
+        assert.ok(!/\bSCAN (m|messages)\b/.test(text), `${name} scans: ${text}`);
+      }
+      assert.match(browsePlans.window!.join(' | '), /SEARCH m USING (COVERING )?INDEX messages_age \(queue_id=\? AND sent_at>\?\)/);
+      assert.match(browsePlans.search!.join(' | '), /SEARCH m USING (COVERING )?INDEX messages_age \(queue_id=\? AND sent_at>\?\)/);
+      assert.match(browsePlans.rows!.join(' | '), /SEARCH m USING INTEGER PRIMARY KEY/);
     });
   });
 

@@ -30,7 +30,6 @@ export const LIMITS = {
   tagsMax: 50,
   tagKeyMax: 128,
   tagValueMax: 256,
-  permissionActionsMax: 7,
   redriveAllowSourcesMax: 10,
   moveRateMax: 500,
   /** ListMessageMoveTasks: default 1, at most 10. */

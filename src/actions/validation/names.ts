@@ -40,8 +40,3 @@ export function isValidBatchEntryId(id: unknown): boolean {
 export function isValidFifoId(v: string): boolean {
   return v.length >= 1 && v.length <= LIMITS.fifoIdMax && /^[\x21-\x7e]+$/.test(v);
 }
-
-/** AddPermission Label: 1–80 of [A-Za-z0-9_-]. */
-export function isValidLabel(v: unknown): v is string {
-  return typeof v === 'string' && v.length >= 1 && v.length <= 80 && QUEUE_NAME_RE.test(v);
-}

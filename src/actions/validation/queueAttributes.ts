@@ -2,6 +2,8 @@
  * Queue attributes as CreateQueue and SetQueueAttributes accept them: names, ranges, defaults,
  * normalisation (the stored value is what GetQueueAttributes reports) and cross-attribute rules.
  */
+import { compileQueuePolicy } from '../../auth/policy/index.js';
+import { withPolicyErrors } from './permissions.js';
 import { parseQueueArn, queueArn } from '../../core/arn.js';
 import * as M from '../../errors/messages.js';
 import type { QueueRecord, StorageEngine } from '../../storage/engine.js';
@@ -191,15 +193,12 @@ function applyCrossRules(given: Record<string, string>, set: Record<string, stri
   }
 }
 
-/** Policy: an IAM policy document, a JSON object. Stored as given. */
+/**
+ * Policy: validated and compiled as SQS does when it is set (quotas, grammar, SQS actions, operators;
+ * src/auth/policy/validate.ts), so a policy Ferry stores is one it enforces. Stored as given.
+ */
 function validatePolicy(v: string): string {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(v);
-  } catch {
-    throw M.invalidAttributeValue('Policy', 'Invalid JSON.');
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw M.invalidAttributeValue('Policy', 'Invalid JSON.');
+  withPolicyErrors(() => compileQueuePolicy(v));
   return v;
 }
 

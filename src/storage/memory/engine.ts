@@ -28,6 +28,8 @@ import type {
   EngineDeps,
   EntryResult,
   GaugeSnapshot,
+  MessageBrowseParams,
+  MessageBrowseResult,
   MessageDeleteParams,
   MessageSendParams,
   MoveTaskRecord,
@@ -45,6 +47,7 @@ import type {
   VisibilityChangeParams,
   WakeListener,
 } from '../engine.js';
+import { browse } from './browse.js';
 import { changeVisibility, deleteMessages, receive, send } from './messages.js';
 import { activeTasks, cancelTask, listTasks, startTask, stepTask } from './moveTasks.js';
 import { createQueue, deleteQueue, listQueues, purgeQueue, queueGauges, queueStats, setAttributes, sweep, tag, untag } from './queues.js';
@@ -153,6 +156,11 @@ export class MemoryEngine implements StorageEngine {
 
   async visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]> {
     return changeVisibility(this.s, p);
+  }
+
+  /** Read-only: no timer drain, no retention sweep (see browse.ts). */
+  async messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
+    return browse(this.s, p);
   }
 
   // ---- move tasks ----

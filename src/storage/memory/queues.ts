@@ -11,6 +11,7 @@ import {
   checkNameReuse,
   checkPurgeInterval,
   countsForOldestAge,
+  creationDedupScope,
   dedupHit,
   mergeAttributes,
   mergeTags,
@@ -36,6 +37,7 @@ export function createQueue(s: Store, p: QueueCreateParams): QueueCreateResult {
     tags: p.tags,
     createdAt: now,
     lastModifiedAt: now,
+    dedupScope: creationDedupScope(p.attributes),
   });
   const q = new QueueState(rec, p.fifo);
   s.applySettings(q);

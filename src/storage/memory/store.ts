@@ -411,6 +411,7 @@ export function freezeRecord(r: QueueRecord): QueueRecord {
     tags: Object.freeze({ ...r.tags }),
     createdAt: r.createdAt,
     lastModifiedAt: r.lastModifiedAt,
+    dedupScope: r.dedupScope,
   });
 }
 

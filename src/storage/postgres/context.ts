@@ -8,6 +8,7 @@ import type pg from 'pg';
 
 import type { Clock } from '../../core/clock.js';
 import type { Random } from '../../core/random.js';
+import type { ReceiptTokens } from '../semantics/index.js';
 import type { FifoCombiner } from './fifoCombiner.js';
 import type { Notifier } from './notify.js';
 import type { QueueCache } from './queueCache.js';
@@ -46,6 +47,12 @@ export interface PgContext {
    */
   localInstant(at: number, now: number): number;
   readonly random: Random;
+  /**
+   * Receipt tokens from `random` (semantics.ReceiptTokens), passed to the claim statements as an array
+   * they assign in claim order — not generated in SQL, so a seeded Random gives reproducible receipts
+   * here as on the other engines.
+   */
+  readonly tokens: ReceiptTokens;
   readonly queues: QueueCache;
   readonly notifier: Notifier;
   readonly fifoSends: FifoCombiner;

@@ -66,6 +66,8 @@ import type {
   EngineDeps,
   EntryResult,
   GaugeSnapshot,
+  MessageBrowseParams,
+  MessageBrowseResult,
   MessageDeleteParams,
   MessageSendParams,
   MoveTaskRecord,
@@ -84,7 +86,9 @@ import type {
   VisibilityChangeParams,
   WakeListener,
 } from '../engine.js';
+import { ReceiptTokens } from '../semantics/index.js';
 import { deleteMessages } from './ack.js';
+import { browse } from './browse.js';
 import type { PgContext, Tx } from './context.js';
 import { isServiceError, RETRYABLE, toDomain, TX_RETRIES } from './errors.js';
 import { FifoCombiner } from './fifoCombiner.js';
@@ -215,11 +219,12 @@ export class PostgresEngine implements StorageEngine {
       // With a test clock both clocks are the same and this is exact.
       localInstant: testClock ? (at) => at : (at, now) => this.localClock.now() + (at - now),
       random: this.random,
+      tokens: new ReceiptTokens(this.random),
       queues: this.queues,
       notifier: this.notifier,
       fifoSends: this.fifoSends,
       noteChurn: (rows) => this.vacuum.note(rows),
-      receiveSql: receiveStandardSql(testClock ? '$8::bigint' : STMT_NOW),
+      receiveSql: receiveStandardSql(testClock ? '$9::bigint' : STMT_NOW),
       receiveSqlName: testClock ? 'ferry_receive_standard_t' : 'ferry_receive_standard',
     };
   }
@@ -518,6 +523,11 @@ export class PostgresEngine implements StorageEngine {
   /** @inheritdoc */
   visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]> {
     return changeVisibility(this.ctx, p);
+  }
+
+  /** @inheritdoc — read-only autocommit statements (browse.ts). */
+  messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
+    return browse(this.ctx, p);
   }
 
   /** @inheritdoc */

@@ -37,7 +37,7 @@ export interface Migration {
  *    the same moment cannot both succeed (the loser gets a unique violation → MoveTaskActive).
  *  - `messages_group_lock` served the former FIFO group-lock check ("does this group have a message
  *    in flight?"); since a group is blocked only by its head (semantics/fifo.ts) no statement reads
- *    it any more. It stays in schema 1 (dropping it is a schema migration of its own).
+ *    it any more. Migration 002 drops it.
  *
  * `fifo_groups` has the same role as in SQLite: one row per non-empty FIFO group with
  * `ready_at = head.visible_at` (semantics.groupReadyAt). Here it is also
@@ -143,8 +143,41 @@ CREATE INDEX move_tasks_status ON move_tasks (status) WHERE status IN ('RUNNING'
 CREATE UNIQUE INDEX move_tasks_one_active ON move_tasks (source_queue_id) WHERE status IN ('RUNNING', 'CANCELLING');
 `;
 
+/**
+ * Migration 002 (as SQLite's 2): the creation-time deduplication scope of each queue
+ * (`queues.dedup_scope`), and the unused index `messages_group_lock` dropped.
+ *
+ * AWS keeps deduplicating a FIFO queue with the DeduplicationScope it was created with, whatever
+ * SetQueueAttributes sets later (semantics/dedup.ts), so the scope is stored once, at create
+ * (semantics.creationDedupScope), and never updated. Schema 1 kept only the current attribute, so
+ * existing queues are backfilled from it: the best that is known about them (a queue whose scope was
+ * changed before this migration keeps the changed one). Safe on a schema with data and quick: ADD
+ * COLUMN with a constant default only changes the catalog (PostgreSQL 11+), and the UPDATE touches only
+ * FIFO queue rows. A node of an older build still running on the schema inserts queues without the
+ * column, which then get `queue`; upgrade every node.
+ *
+ * `messages_group_lock` (see migration 001) has had no reader since a FIFO group is blocked only by its
+ * head, but every FIFO claim (received = true) still inserted an entry into it. Before dropping it,
+ * EXPLAIN of the generic plan of every statement in sql/ (71, with the engine's session settings, on a
+ * schema with 2 000 FIFO messages in 200 groups and 2 000 standard ones, some in flight, analyzed),
+ * and auto_explain of every statement the storage contract, the hot-path and differential tests and
+ * `bench/layers.js engine postgres std|fifo` ran (20 238 plans), showed none using it. DROP INDEX takes
+ * the `messages` table's lock for the length of this transaction (waiting for transactions already
+ * on it), as the ALTER TABLE does for `queues`: a short pause of the other nodes at upgrade time.
+ */
+const M002_DEDUP_SCOPE = `
+ALTER TABLE queues ADD COLUMN dedup_scope text NOT NULL DEFAULT 'queue'
+  CHECK (dedup_scope IN ('queue', 'messageGroup'));
+UPDATE queues SET dedup_scope = 'messageGroup'
+ WHERE fifo AND (attributes::jsonb ->> 'DeduplicationScope') = 'messageGroup';
+DROP INDEX IF EXISTS messages_group_lock;
+`;
+
 /** All migrations, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'schema', sql: M001_SCHEMA }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'schema', sql: M001_SCHEMA },
+  { version: 2, name: 'queue dedup scope, drop messages_group_lock', sql: M002_DEDUP_SCOPE },
+];
 
 /** A schema name Ferry accepts: a plain lower-case SQL identifier, so it never needs quoting. */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -12,6 +12,7 @@ import {
   byQueueName,
   checkNameReuse,
   checkPurgeInterval,
+  creationDedupScope,
   mergeAttributes,
   mergeTags,
   POISON_PILL_RECEIVES,
@@ -74,6 +75,7 @@ export function queueCreate(ctx: PgContext, p: QueueCreateParams): Promise<Queue
         JSON.stringify(p.attributes),
         JSON.stringify(p.tags),
         t.now,
+        creationDedupScope(p.attributes),
       ]);
       if (!ins.rows[0]) {
         const winner = await ctx.queues.byNameInTx(t.client, p.name);

@@ -85,6 +85,7 @@ async function receiveStandard(ctx: PgContext, q: QueueRecord, p: ReceiveParams)
     p.maxInflight ?? null,
     visibilityMs(p),
     retentionMs(q),
+    ctx.tokens.take(max),
   ];
   if (ctx.testClock) params.push(ctx.testClock.now());
   const rows = (await ctx.oneWrite<FastClaimRow>(ctx.receiveSql, params, ctx.receiveSqlName)).rows;
@@ -165,7 +166,7 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
         await c.query<ClaimRow>({
           name: q.fifo ? 'ferry_claim_fifo' : 'ferry_claim_standard',
           text: q.fifo ? CLAIM_FIFO : CLAIM_STANDARD,
-          values: [q.id, now, want, cutoff, maxRc, seen, vis, ...(q.fifo ? [want + seen.length, [...skipped]] : [])],
+          values: [q.id, now, want, cutoff, maxRc, seen, vis, ...(q.fifo ? [want + seen.length, [...skipped]] : []), ctx.tokens.take(want)],
         })
       ).rows;
       const expired: number[] = [];

@@ -6,7 +6,7 @@ import type pg from 'pg';
 
 import { decodeAttributes } from '../codec.js';
 import type { MoveTaskRecord, MoveTaskStatus, QueueRecord, ReceivedMessage } from '../engine.js';
-import { sequenceNumberOf } from '../semantics/index.js';
+import { sequenceNumberOf, storedDedupScope } from '../semantics/index.js';
 
 export interface QueueRow {
   id: string;
@@ -18,6 +18,8 @@ export interface QueueRow {
   last_modified_at: number;
   seq_counter: number;
   last_purge_at: number | null;
+  /** Schema 2: the creation-time DeduplicationScope (QueueRecord.dedupScope). */
+  dedup_scope: string;
 }
 
 export interface MessageRow {
@@ -78,6 +80,7 @@ export function freezeQueue(row: QueueRow): QueueRecord {
     tags: Object.freeze(JSON.parse(row.tags) as Record<string, string>),
     createdAt: Number(row.created_at),
     lastModifiedAt: Number(row.last_modified_at),
+    dedupScope: storedDedupScope(row.dedup_scope),
   });
 }
 

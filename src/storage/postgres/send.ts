@@ -58,7 +58,7 @@ export function sendFifoTx(
 ): Promise<SendMessageResult[]> {
   return ctx.tx(async (t) => {
     const c = t.client;
-    // Reserve sequence numbers and read the queue (its DeduplicationScope) in one statement: the row
+    // Reserve sequence numbers and read the queue (its creation-time dedup scope) in one statement: the row
     // it returns is the locked, newest version.
     const reserved = await c.query<QueueRow>({ name: 'ferry_fifo_reserve', text: Q_FIFO_RESERVE, values: [queueId, messages.length] });
     if (!reserved.rows[0]) throw ctx.queues.notFound(queueId);

@@ -8,6 +8,7 @@
  *  - redrive.ts    RedrivePolicy: parse, the maxReceiveCount threshold, the self-redrive guard, the source ARN
  *  - entries.ts    the outcome of each DeleteMessage / ChangeMessageVisibility entry
  *  - attempts.ts   FIFO ReceiveRequestAttemptId replay
+ *  - browse.ts     peek and search: state classification, send order, cursors, bounded windows, matching
  *  - dedup.ts      FIFO deduplication keys and window
  *  - fifo.ts       sequence numbers, message-group readiness
  *  - gauges.ts     which messages CloudWatch's ApproximateAgeOfOldestMessage counts
@@ -17,6 +18,7 @@
  *  - tokens.ts     receipt tokens from the injected randomness
  */
 export * from './attempts.js';
+export * from './browse.js';
 export * from './dedup.js';
 export * from './entries.js';
 export * from './fifo.js';

@@ -24,4 +24,14 @@ export class ReceiptTokens {
     this.off += TOKEN_BYTES;
     return t;
   }
+
+  /**
+   * `n` fresh tokens, for an engine that assigns them inside one statement (PostgreSQL's claims take
+   * an array and hand its entries out in claim order; entries left over are dropped, never reused).
+   */
+  take(n: number): string[] {
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) out[i] = this.next();
+    return out;
+  }
 }

@@ -46,6 +46,8 @@ import type {
   EngineDeps,
   EntryResult,
   GaugeSnapshot,
+  MessageBrowseParams,
+  MessageBrowseResult,
   MessageDeleteParams,
   MessageSendParams,
   MoveTaskRecord,
@@ -65,6 +67,7 @@ import type {
   WakeListener,
 } from '../engine.js';
 import { deleteMessages } from './ack.js';
+import { browse } from './browse.js';
 import { EngineContext } from './context.js';
 import { GaugeReader, readGauges } from './gauges.js';
 import { type BatchHost, type Outcome, type TxContext, type WorkItem, emitWakes, executeBatch, settleBatch } from './groupCommit.js';
@@ -73,7 +76,7 @@ import { moveTaskCancel, moveTaskList, moveTaskStart, moveTaskStep, moveTasksAct
 import * as queues from './queues.js';
 import { receive } from './receive.js';
 import { send } from './send.js';
-import { GAUGES_ALL, SCHEMA_VERSION, SQL, TOTAL_CHANGES, explain } from './sql/index.js';
+import { BROWSE_ROWS, BROWSE_WINDOW, GAUGES_ALL, SCHEMA_VERSION, SQL, TOTAL_CHANGES, explain } from './sql/index.js';
 import { SWEEP_CHUNK, sweepExpired, sweepWindows } from './sweep.js';
 import { changeVisibility } from './visibility.js';
 import { type SyncWal, type SyncWalInline, WalSync, openWal } from './walSync.js';
@@ -183,7 +186,14 @@ export class SqliteEngine implements StorageEngine {
    * test prove receives stay index seeks at any depth without SQL leaving this directory.
    * @internal
    */
-  diagnostics(): { schemaVersion: number; walSync: 'off-loop' | 'in-commit'; gaugeReads: 'off-loop' | 'in-thread'; plans: Record<string, string[]> } {
+  diagnostics(): {
+    schemaVersion: number;
+    walSync: 'off-loop' | 'in-commit';
+    gaugeReads: 'off-loop' | 'in-thread';
+    plans: Record<string, string[]>;
+    browsePlans: Record<string, string[]>;
+    gaugesPlan: string[];
+  } {
     if (!this.db) throw new DomainError('Unavailable', 'engine not open');
     const db = this.db;
     const plan = (sql: string, ...args: unknown[]): string[] =>
@@ -202,8 +212,15 @@ export class SqliteEngine implements StorageEngine {
         inflightCount: plan(SQL.inflightCount, 'q', 0, 1),
         nextVisibleStandard: plan(SQL.nextVisibleStandard, 'q', 0),
         nextVisibleFifo: plan(SQL.nextVisibleFifo, 'q', 0),
-        gauges: plan(GAUGES_ALL, { queues: '[["q","q",0,0]]', now: 0, pill: 3 }),
       },
+      // Peek and search (not hot: a bounded window sorted by id within equal sent_at; see sql/browse.ts).
+      browsePlans: {
+        window: plan(BROWSE_WINDOW.none, { q: 'q', s: 0, i: 0, n: 1 }),
+        search: plan(BROWSE_WINDOW.any, { q: 'q', s: 0, i: 0, n: 1, t: 'x' }),
+        rows: plan(BROWSE_ROWS, '[1]', 'q'),
+      },
+      // queueGauges (not hot: every few seconds, off the event loop; per queue, index ranges only).
+      gaugesPlan: plan(GAUGES_ALL, { queues: '[["q","q",0,0]]', now: 0, pill: 3 }),
     };
   }
 
@@ -464,6 +481,11 @@ export class SqliteEngine implements StorageEngine {
   /** @inheritdoc */
   visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]> {
     return this.write((tx) => changeVisibility(this.ctx, tx, p));
+  }
+
+  /** @inheritdoc — a read of committed state, outside the write queue. */
+  messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
+    return this.read(() => browse(this.ctx, p));
   }
 
   // ---- move tasks -----------------------------------------------------------------------------

@@ -3,7 +3,16 @@
  * write drops the queue's cache entry (context.ts) so the next read sees the committed row.
  */
 import type { QueueCreateParams, QueueCreateResult, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
-import { byQueueName, checkNameReuse, checkPurgeInterval, mergeAttributes, mergeTags, removeTags, retentionCutoff } from '../semantics/index.js';
+import {
+  byQueueName,
+  checkNameReuse,
+  checkPurgeInterval,
+  creationDedupScope,
+  mergeAttributes,
+  mergeTags,
+  removeTags,
+  retentionCutoff,
+} from '../semantics/index.js';
 import type { SqliteCtx } from './context.js';
 import { type QueueRow, freezeQueue } from './rows.js';
 import {
@@ -53,7 +62,9 @@ export function queueCreate(ctx: SqliteCtx, p: QueueCreateParams): QueueCreateRe
     checkNameReuse(p.name, t?.deleted_at, now, p.reuseDelayMs);
   }
   const id = ctx.random.uuid();
-  ctx.q(QUEUE_INSERT).run(id, p.name, p.fifo ? 1 : 0, JSON.stringify(p.attributes), JSON.stringify(p.tags), now, now);
+  ctx
+    .q(QUEUE_INSERT)
+    .run(id, p.name, p.fifo ? 1 : 0, JSON.stringify(p.attributes), JSON.stringify(p.tags), now, now, creationDedupScope(p.attributes));
   ctx.q(TOMBSTONE_DELETE).run(p.name);
   return { queue: ctx.mustQueue(id), created: true };
 }

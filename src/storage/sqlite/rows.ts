@@ -3,7 +3,7 @@
  * interface. Pure functions: no statement runs here.
  */
 import type { MoveTaskRecord, MoveTaskStatus, QueueRecord } from '../engine.js';
-import { type ReceiptTarget, isInflight } from '../semantics/index.js';
+import { type ReceiptTarget, isInflight, storedDedupScope } from '../semantics/index.js';
 
 export interface QueueRow {
   id: string;
@@ -15,6 +15,8 @@ export interface QueueRow {
   last_modified_at: number;
   seq_counter: number;
   last_purge_at: number | null;
+  /** Schema 2: the creation-time DeduplicationScope (QueueRecord.dedupScope). */
+  dedup_scope: string;
 }
 
 export interface MessageRow {
@@ -103,6 +105,7 @@ export function freezeQueue(row: QueueRow): QueueRecord {
     tags: Object.freeze(JSON.parse(row.tags) as Record<string, string>),
     createdAt: row.created_at,
     lastModifiedAt: row.last_modified_at,
+    dedupScope: storedDedupScope(row.dedup_scope),
   });
 }
 

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 /**
  * Our Query XML against the real Query client: aws-sdk v2 (2.1490.0, the last JS SDK speaking Query)
  * talks to createHttpServer with a fake dispatch returning canned outputs, and must parse every one.
@@ -7,12 +6,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { ActionName } from '../../../src/actions/types.js';
+import type { AWSError, SQS } from 'aws-sdk';
 import { SqsError } from '../../../src/errors/catalog.js';
 import { createHttpServer, type FerryHttpServer } from '../../../src/http/listener.js';
+import { type DecodedCall, inputOf } from '../../helpers/wire.js';
 
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
-const AWS: any = (await import('aws-sdk')).default;
+// Imported after the variable is set (a static import would run first and print the notice).
+const AWS = (await import('aws-sdk')).default;
 
 const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
 
@@ -51,15 +52,30 @@ const MSG_ATTRS = {
 };
 
 let server: FerryHttpServer;
-let sqs: any;
+let sqs: SQS;
 let queueUrl: string;
-const seen: Array<{ action: ActionName; input: any }> = [];
+const seen: DecodedCall[] = [];
+
+/** The input of the first recorded call of `action`. */
+const seenInput = <A extends DecodedCall['action']>(action: A) =>
+  inputOf(
+    seen.find((c) => c.action === action),
+    action,
+  );
+
+/** A rejection from aws-sdk v2 (its errors are Errors with the AWSError fields). */
+function awsError(e: unknown): AWSError {
+  assert.ok(e instanceof Error, `not an Error: ${String(e)}`);
+  assert.ok('code' in e && 'statusCode' in e, `not an AWSError: ${String(e)}`);
+  return e as AWSError;
+}
 
 before(async () => {
   server = createHttpServer({
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    dispatch: async (action, input: any) => {
-      seen.push({ action, input });
+    dispatch: async (action, input) => {
+      const call = { action, input };
+      seen.push(call);
       switch (action) {
         case 'ReceiveMessage':
           return {
@@ -75,11 +91,13 @@ before(async () => {
               },
             ],
           };
-        case 'SendMessageBatch':
+        case 'SendMessageBatch': {
+          const { Entries } = inputOf(call, 'SendMessageBatch');
           return {
-            Successful: input.Entries.slice(0, 1).map((e: any) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: md5(e.MessageBody) })),
-            Failed: input.Entries.slice(1).map((e: any) => ({ Id: e.Id, SenderFault: true, Code: 'InvalidParameterValue', Message: 'nope' })),
+            Successful: Entries.slice(0, 1).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}`, MD5OfMessageBody: md5(e.MessageBody) })),
+            Failed: Entries.slice(1).map((e) => ({ Id: e.Id, SenderFault: true, Code: 'InvalidParameterValue', Message: 'nope' })),
           };
+        }
         case 'GetQueueAttributes':
           return {
             Attributes: {
@@ -120,19 +138,24 @@ test('ReceiveMessage: body with CR and entities, attributes, binary message attr
   const r = await sqs
     .receiveMessage({ QueueUrl: queueUrl, AttributeNames: ['All'], MessageAttributeNames: ['All'], MaxNumberOfMessages: 10 })
     .promise();
-  assert.equal(r.Messages.length, 1);
-  const m = r.Messages[0];
+  assert.equal(r.Messages?.length, 1);
+  const m = r.Messages[0]!;
   assert.equal(m.Body, BODY);
   assert.equal(m.ReceiptHandle, 'AQEB+rh/==');
   assert.deepEqual(m.Attributes, { SentTimestamp: '1700000000000', ApproximateReceiveCount: '1', SenderId: 'AIDA' });
-  assert.equal(m.MessageAttributes.str.StringValue, 'v <&> \r');
-  assert.equal(m.MessageAttributes.num.DataType, 'Number');
-  assert.ok(Buffer.isBuffer(m.MessageAttributes.bin.BinaryValue));
-  assert.deepEqual([...m.MessageAttributes.bin.BinaryValue], [0, 1, 2, 253, 254, 255]);
+  assert.equal(m.MessageAttributes?.['str']?.StringValue, 'v <&> \r');
+  assert.equal(m.MessageAttributes?.['num']?.DataType, 'Number');
+  const bin = m.MessageAttributes?.['bin']?.BinaryValue;
+  assert.ok(Buffer.isBuffer(bin));
+  assert.deepEqual([...bin], [0, 1, 2, 253, 254, 255]);
   assert.equal(m.MD5OfMessageAttributes, md5OfAttributes(MSG_ATTRS));
   // The SDK sent the call to the queue URL; our decoder saw its lists.
-  const call = seen.find((c) => c.action === 'ReceiveMessage')!;
-  assert.deepEqual(call.input, { QueueUrl: queueUrl, AttributeNames: ['All'], MessageAttributeNames: ['All'], MaxNumberOfMessages: 10 });
+  assert.deepEqual(seenInput('ReceiveMessage'), {
+    QueueUrl: queueUrl,
+    AttributeNames: ['All'],
+    MessageAttributeNames: ['All'],
+    MaxNumberOfMessages: 10,
+  });
 });
 
 test('SendMessageBatch: successes and failures parse; entries with binary attributes decode', async () => {
@@ -147,10 +170,12 @@ test('SendMessageBatch: successes and failures parse; entries with binary attrib
     .promise();
   assert.deepEqual(r.Successful, [{ Id: 'a', MessageId: 'm-a', MD5OfMessageBody: md5('first\r\n') }]);
   assert.deepEqual(r.Failed, [{ Id: 'b', SenderFault: true, Code: 'InvalidParameterValue', Message: 'nope' }]);
-  const call = seen.find((c) => c.action === 'SendMessageBatch')!;
-  assert.equal(call.input.Entries[0].MessageBody, 'first\r\n');
-  assert.deepEqual([...call.input.Entries[0].MessageAttributes.b.BinaryValue], [9, 8, 7]);
-  assert.equal(call.input.Entries[1].DelaySeconds, 3);
+  const [first, second] = seenInput('SendMessageBatch').Entries;
+  assert.equal(first?.MessageBody, 'first\r\n');
+  const bin = first?.MessageAttributes?.['b']?.BinaryValue;
+  assert.ok(Buffer.isBuffer(bin), 'a binary attribute arrives as a Buffer');
+  assert.deepEqual([...bin], [9, 8, 7]);
+  assert.equal(second?.DelaySeconds, 3);
 });
 
 test('GetQueueAttributes, ListQueueTags, ListQueues parse', async () => {
@@ -166,19 +191,23 @@ test('GetQueueAttributes, ListQueueTags, ListQueues parse', async () => {
   assert.deepEqual(l.QueueUrls, [queueUrl, `${queueUrl}2`]);
   assert.equal(l.NextToken, 'tok');
   const d = await sqs.tagQueue({ QueueUrl: queueUrl, Tags: { k: 'v' } }).promise();
-  assert.ok(d.ResponseMetadata.RequestId);
-  assert.deepEqual(seen.find((c) => c.action === 'TagQueue')!.input, { QueueUrl: queueUrl, Tags: { k: 'v' } });
+  // aws-sdk v2 adds the parsed <ResponseMetadata> to every Query result (its typings leave it out).
+  const { ResponseMetadata } = d as { ResponseMetadata?: { RequestId?: string } };
+  assert.ok(ResponseMetadata?.RequestId);
+  assert.deepEqual(seenInput('TagQueue'), { QueueUrl: queueUrl, Tags: { k: 'v' } });
 });
 
 test('errors: Query code, wording and status reach the SDK', async () => {
-  await assert.rejects(sqs.deleteQueue({ QueueUrl: queueUrl }).promise(), (e: any) => {
+  await assert.rejects(sqs.deleteQueue({ QueueUrl: queueUrl }).promise(), (x: unknown) => {
+    const e = awsError(x);
     assert.equal(e.code, 'AWS.SimpleQueueService.NonExistentQueue');
     assert.equal(e.message, 'The specified queue does not exist for this wsdl version.');
     assert.equal(e.statusCode, 400);
-    assert.match(e.requestId, /^[0-9a-f-]{36}$/);
+    assert.match(String(e.requestId), /^[0-9a-f-]{36}$/);
     return true;
   });
-  await assert.rejects(sqs.purgeQueue({ QueueUrl: queueUrl }).promise(), (e: any) => {
+  await assert.rejects(sqs.purgeQueue({ QueueUrl: queueUrl }).promise(), (x: unknown) => {
+    const e = awsError(x);
     assert.equal(e.code, 'AWS.SimpleQueueService.PurgeQueueInProgress');
     assert.equal(e.statusCode, 403);
     return true;

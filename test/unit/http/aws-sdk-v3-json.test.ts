@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 /**
  * The JSON path against the real JSON client (@aws-sdk/client-sqs v3): typed inputs arrive decoded
  * (binary attributes as Buffers), outputs parse, and error codes come through `x-amzn-query-error`.
@@ -6,26 +5,27 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { SQSClient, ReceiveMessageCommand, SendMessageCommand, DeleteQueueCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
-import type { ActionName } from '../../../src/actions/types.js';
+import { SQSClient, ReceiveMessageCommand, SendMessageCommand, DeleteQueueCommand, ListQueuesCommand, QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import { SqsError } from '../../../src/errors/catalog.js';
 import { createHttpServer, type FerryHttpServer } from '../../../src/http/listener.js';
+import { type DecodedCall, inputOf } from '../../helpers/wire.js';
 
 const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
 
 let server: FerryHttpServer;
 let client: SQSClient;
 let queueUrl: string;
-const seen: Array<{ action: ActionName; input: any }> = [];
+const seen: DecodedCall[] = [];
 
 before(async () => {
   server = createHttpServer({
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    dispatch: async (action, input: any) => {
-      seen.push({ action, input });
+    dispatch: async (action, input) => {
+      const call = { action, input };
+      seen.push(call);
       switch (action) {
         case 'SendMessage':
-          return { MessageId: 'm1', MD5OfMessageBody: md5(input.MessageBody) };
+          return { MessageId: 'm1', MD5OfMessageBody: md5(inputOf(call, 'SendMessage').MessageBody) };
         case 'ReceiveMessage':
           return {
             Messages: [
@@ -72,10 +72,15 @@ test('SendMessage with binary attribute: decoded input; output parses', async ()
     }),
   );
   assert.equal(r.MessageId, 'm1');
-  const call = seen.find((c) => c.action === 'SendMessage')!;
-  assert.equal(call.input.MessageBody, 'hello');
-  assert.equal(call.input.DelaySeconds, 2);
-  assert.deepEqual([...call.input.MessageAttributes.bin.BinaryValue], [7, 8]);
+  const input = inputOf(
+    seen.find((c) => c.action === 'SendMessage'),
+    'SendMessage',
+  );
+  assert.equal(input.MessageBody, 'hello');
+  assert.equal(input.DelaySeconds, 2);
+  const bin = input.MessageAttributes?.['bin']?.BinaryValue;
+  assert.ok(Buffer.isBuffer(bin), 'a binary attribute arrives as a Buffer');
+  assert.deepEqual([...bin], [7, 8]);
 });
 
 test('ReceiveMessage: base64 blobs round-trip; ListQueues parses', async () => {
@@ -87,7 +92,8 @@ test('ReceiveMessage: base64 blobs round-trip; ListQueues parses', async () => {
 });
 
 test('errors: the SDK sees QueueDoesNotExist', async () => {
-  await assert.rejects(client.send(new DeleteQueueCommand({ QueueUrl: queueUrl })), (e: any) => {
+  await assert.rejects(client.send(new DeleteQueueCommand({ QueueUrl: queueUrl })), (e: unknown) => {
+    assert.ok(e instanceof QueueDoesNotExist, `not QueueDoesNotExist: ${String(e)}`);
     assert.equal(e.name, 'QueueDoesNotExist');
     assert.equal(e.$metadata.httpStatusCode, 400);
     return true;

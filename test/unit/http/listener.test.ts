@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { afterEach, test } from 'node:test';
@@ -8,8 +7,27 @@ import { createHttpServer, type Dispatch, type FerryHttpServer, type RequestMeta
 
 interface Call {
   action: ActionName;
-  input: any;
+  /** As decoded; compared whole (deepEqual), so never read as a particular action's input. */
+  input: unknown;
   meta: RequestMeta;
+}
+
+/** The access-log record the listener writes once per request (`logger.info(…, 'request')` in listener.ts). */
+interface RequestLog {
+  reqId: string;
+  /** The action as named by the request (also when unknown). */
+  action?: string;
+  queue?: string;
+  status: number;
+  error?: string;
+  ms: number;
+}
+
+/** The record the listener writes for an unexpected error (`logger.error`). */
+interface ErrorLog {
+  reqId: string;
+  action?: string;
+  err: unknown;
 }
 
 const servers: FerryHttpServer[] = [];
@@ -18,11 +36,11 @@ afterEach(async () => {
 });
 
 async function start(dispatch: Dispatch, extra: Partial<Parameters<typeof createHttpServer>[0]> = {}) {
-  const logs: any[] = [];
-  const errors: any[] = [];
+  const logs: RequestLog[] = [];
+  const errors: ErrorLog[] = [];
   const s = createHttpServer({
     dispatch,
-    logger: { info: (o) => logs.push(o), warn: () => undefined, error: (o) => errors.push(o) },
+    logger: { info: (o) => logs.push(o as RequestLog), warn: () => undefined, error: (o) => errors.push(o as ErrorLog) },
     ...extra,
   });
   servers.push(s);
@@ -80,11 +98,11 @@ test('JSON request: dispatch gets typed input and meta; response has request id,
   assert.equal(calls[0]!.meta.traceHeader, 'Root=1-abc');
   assert.equal(calls[0]!.meta.requestId, r.headers['x-amzn-requestid']);
   assert.equal(logs.length, 1);
-  assert.equal(logs[0].action, 'GetQueueUrl');
-  assert.equal(logs[0].queue, 'q');
-  assert.equal(logs[0].status, 200);
-  assert.equal(typeof logs[0].ms, 'number');
-  assert.equal(logs[0].reqId, r.headers['x-amzn-requestid']);
+  assert.equal(logs[0]!.action, 'GetQueueUrl');
+  assert.equal(logs[0]!.queue, 'q');
+  assert.equal(logs[0]!.status, 200);
+  assert.equal(typeof logs[0]!.ms, 'number');
+  assert.equal(logs[0]!.reqId, r.headers['x-amzn-requestid']);
 });
 
 test('queue-path POST (Query) gets QueueUrl from the path; XML response', async () => {
@@ -102,7 +120,7 @@ test('queue-path POST (Query) gets QueueUrl from the path; XML response', async 
   );
   assert.deepEqual(calls[0]!.input, { QueueUrl: 'http://h:1/000000000000/orders' });
   assert.equal(calls[0]!.meta.protocol, 'query');
-  assert.equal(logs[0].queue, 'orders');
+  assert.equal(logs[0]!.queue, 'orders');
 });
 
 test('GET Query at / and at a queue path; other GET paths are 404', async () => {

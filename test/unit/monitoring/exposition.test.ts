@@ -131,6 +131,47 @@ describe('createMonitoring', () => {
     await b.m.close();
   });
 
+  it('overview: the queue list is always current, the figures up to the cache age old', async () => {
+    const clock = new ManualClock();
+    const engine = new MemoryEngine({ clock, random: new SeededRandom('o') });
+    await engine.init();
+    const m = createMonitoring({
+      engine,
+      events: createEventHub(),
+      clock,
+      gaugeMaxAgeMs: 60_000,
+      build: { version: 't', storage: 'memory' },
+      sampler: false,
+    });
+    const mk = async (name: string) => (await engine.queueCreate({ name, fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 })).queue;
+    const a = await mk('a');
+    assert.deepEqual(
+      (await m.monitor.overview()).map((q) => q.name),
+      ['a'],
+    );
+    await engine.messageSend({
+      queueId: a.id,
+      messages: [{ messageId: 'm', body: 'x', md5OfBody: 'x', messageAttributes: {}, systemAttributes: {}, delayMs: 0, senderId: 's' }],
+      dedupWindowMs: 1,
+    });
+    assert.equal((await m.monitor.overview())[0]!.visible, 0, 'figures come from the cached read');
+    await mk('b'); // a queue the cached read does not know: read afresh
+    const after = await m.monitor.overview();
+    assert.deepEqual(
+      after.map((q) => [q.name, q.visible]),
+      [
+        ['a', 1],
+        ['b', 0],
+      ],
+    );
+    await engine.queueDelete(a.id); // gone at once, without a read
+    assert.deepEqual(
+      (await m.monitor.overview()).map((q) => q.name),
+      ['b'],
+    );
+    await m.close();
+  });
+
   it('the /metrics route: token, methods, HEAD, other paths not claimed', async () => {
     const engine = new MemoryEngine({ clock: new ManualClock(), random: new SeededRandom('y') });
     await engine.init();

@@ -1,10 +1,10 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SqsError } from '../../../src/errors/catalog.js';
 import { RequestDecodeError } from '../../../src/protocol/errors.js';
 import { decodeJsonRequest, encodeJsonOutput } from '../../../src/protocol/json.js';
 import { OPERATIONS } from '../../../src/protocol/model.js';
+import { inputOf } from '../../helpers/wire.js';
 
 const T = (a: string) => `AmazonSQS.${a}`;
 const body = (o: unknown) => Buffer.from(typeof o === 'string' ? o : JSON.stringify(o));
@@ -22,7 +22,7 @@ function rejects(fn: () => unknown, code: string, message?: RegExp): void {
 }
 
 test('decodes a SendMessage with attributes; blobs become Buffers; unknown keys are dropped', () => {
-  const { action, input } = decode('SendMessage', {
+  const d = decode('SendMessage', {
     QueueUrl: 'http://h/1/q',
     MessageBody: 'hi',
     DelaySeconds: 5,
@@ -34,55 +34,67 @@ test('decodes a SendMessage with attributes; blobs become Buffers; unknown keys 
     },
     MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: 'Root=1' } },
   });
-  assert.equal(action, 'SendMessage');
-  const i = input as any;
-  assert.equal(i.Unknown, undefined);
+  const i = inputOf(d, 'SendMessage');
+  assert.equal('Unknown' in i, false);
   assert.equal(i.DelaySeconds, 5);
-  assert.deepEqual(i.MessageAttributes.s, { DataType: 'String', StringValue: 'v' });
-  assert.ok(Buffer.isBuffer(i.MessageAttributes.b.BinaryValue));
-  assert.deepEqual([...i.MessageAttributes.b.BinaryValue], [0, 1, 255]);
-  assert.deepEqual(i.MessageAttributes.l.StringListValues, ['a', 'b']);
-  assert.deepEqual([...i.MessageAttributes.l.BinaryListValues[0]], [0, 1]);
-  assert.equal(i.MessageSystemAttributes.AWSTraceHeader.StringValue, 'Root=1');
+  assert.deepEqual(i.MessageAttributes?.['s'], { DataType: 'String', StringValue: 'v' });
+  const bin = i.MessageAttributes?.['b']?.BinaryValue;
+  assert.ok(Buffer.isBuffer(bin));
+  assert.deepEqual([...bin], [0, 1, 255]);
+  assert.deepEqual(i.MessageAttributes?.['l']?.StringListValues, ['a', 'b']);
+  assert.deepEqual([...i.MessageAttributes!['l']!.BinaryListValues![0]!], [0, 1]);
+  assert.equal(i.MessageSystemAttributes?.['AWSTraceHeader']?.StringValue, 'Root=1');
 });
 
 test('decodes batch entries, lists, lowercase tags and maps', () => {
-  const b = decode('SendMessageBatch', {
-    QueueUrl: 'u',
-    Entries: [
-      { Id: 'a', MessageBody: 'x', MessageGroupId: 'g' },
-      { Id: 'b', MessageBody: 'y', DelaySeconds: 0 },
-    ],
-  }).input as any;
+  const b = inputOf(
+    decode('SendMessageBatch', {
+      QueueUrl: 'u',
+      Entries: [
+        { Id: 'a', MessageBody: 'x', MessageGroupId: 'g' },
+        { Id: 'b', MessageBody: 'y', DelaySeconds: 0 },
+      ],
+    }),
+    'SendMessageBatch',
+  );
   assert.deepEqual(b.Entries, [
     { Id: 'a', MessageBody: 'x', MessageGroupId: 'g' },
     { Id: 'b', MessageBody: 'y', DelaySeconds: 0 },
   ]);
-  const d = decode('DeleteMessageBatch', { QueueUrl: 'u', Entries: [{ Id: 'a', ReceiptHandle: 'r' }] }).input as any;
+  const d = inputOf(decode('DeleteMessageBatch', { QueueUrl: 'u', Entries: [{ Id: 'a', ReceiptHandle: 'r' }] }), 'DeleteMessageBatch');
   assert.deepEqual(d.Entries, [{ Id: 'a', ReceiptHandle: 'r' }]);
-  const c = decode('ChangeMessageVisibilityBatch', { QueueUrl: 'u', Entries: [{ Id: 'a', ReceiptHandle: 'r', VisibilityTimeout: 10 }] }).input as any;
+  const c = inputOf(
+    decode('ChangeMessageVisibilityBatch', { QueueUrl: 'u', Entries: [{ Id: 'a', ReceiptHandle: 'r', VisibilityTimeout: 10 }] }),
+    'ChangeMessageVisibilityBatch',
+  );
   assert.deepEqual(c.Entries, [{ Id: 'a', ReceiptHandle: 'r', VisibilityTimeout: 10 }]);
-  const q = decode('CreateQueue', { QueueName: 'q', Attributes: { DelaySeconds: '1' }, tags: { t: 'v' }, Tags: { ignored: 'x' } }).input as any;
+  const q = inputOf(
+    decode('CreateQueue', { QueueName: 'q', Attributes: { DelaySeconds: '1' }, tags: { t: 'v' }, Tags: { ignored: 'x' } }),
+    'CreateQueue',
+  );
   assert.deepEqual(q, { QueueName: 'q', Attributes: { DelaySeconds: '1' }, tags: { t: 'v' } });
-  const r = decode('ReceiveMessage', {
-    QueueUrl: 'u',
-    AttributeNames: ['All'],
-    MessageSystemAttributeNames: ['SentTimestamp'],
-    MessageAttributeNames: ['.*'],
-    MaxNumberOfMessages: 10,
-    WaitTimeSeconds: 20,
-  }).input as any;
+  const r = inputOf(
+    decode('ReceiveMessage', {
+      QueueUrl: 'u',
+      AttributeNames: ['All'],
+      MessageSystemAttributeNames: ['SentTimestamp'],
+      MessageAttributeNames: ['.*'],
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 20,
+    }),
+    'ReceiveMessage',
+  );
   assert.deepEqual(r.AttributeNames, ['All']);
   assert.deepEqual(r.MessageSystemAttributeNames, ['SentTimestamp']);
-  const p = decode('AddPermission', { QueueUrl: 'u', Label: 'l', AWSAccountIds: ['1'], Actions: ['SendMessage'] }).input as any;
+  const p = inputOf(decode('AddPermission', { QueueUrl: 'u', Label: 'l', AWSAccountIds: ['1'], Actions: ['SendMessage'] }), 'AddPermission');
   assert.deepEqual(p.Actions, ['SendMessage']);
-  const u = decode('UntagQueue', { QueueUrl: 'u', TagKeys: ['a', 'b'] }).input as any;
+  const u = inputOf(decode('UntagQueue', { QueueUrl: 'u', TagKeys: ['a', 'b'] }), 'UntagQueue');
   assert.deepEqual(u.TagKeys, ['a', 'b']);
 });
 
 test('required collections absent read as empty; required scalars absent are MissingParameter', () => {
-  assert.deepEqual((decode('SendMessageBatch', { QueueUrl: 'u' }).input as any).Entries, []);
-  assert.deepEqual((decode('SetQueueAttributes', { QueueUrl: 'u' }).input as any).Attributes, {});
+  assert.deepEqual(inputOf(decode('SendMessageBatch', { QueueUrl: 'u' }), 'SendMessageBatch').Entries, []);
+  assert.deepEqual(inputOf(decode('SetQueueAttributes', { QueueUrl: 'u' }), 'SetQueueAttributes').Attributes, {});
   rejects(() => decode('SendMessage', { QueueUrl: 'u' }), 'MissingParameter', /MessageBody/);
   rejects(() => decode('DeleteQueue', {}), 'MissingParameter', /The request must contain the parameter QueueUrl\./);
   rejects(() => decode('SendMessageBatch', { QueueUrl: 'u', Entries: [{ MessageBody: 'x' }] }), 'MissingParameter', /Id/);
@@ -142,7 +154,10 @@ test('hostile nesting and prototype keys are harmless', () => {
   const deep = '['.repeat(200_000) + ']'.repeat(200_000);
   assert.deepEqual(decodeJsonRequest(T('ListQueues'), body(`{"X":${deep}}`)).input, {});
   rejects(() => decodeJsonRequest(T('ListQueues'), body(`{"QueueNamePrefix":${deep}}`)), 'SerializationException');
-  const i = decodeJsonRequest(T('SetQueueAttributes'), body('{"QueueUrl":"u","Attributes":{"__proto__":"x","constructor":"y"}}')).input as any;
+  const i = inputOf(
+    decodeJsonRequest(T('SetQueueAttributes'), body('{"QueueUrl":"u","Attributes":{"__proto__":"x","constructor":"y"}}')),
+    'SetQueueAttributes',
+  );
   assert.equal(Object.getPrototypeOf(i.Attributes), Object.prototype);
   assert.deepEqual(Object.keys(i.Attributes), ['__proto__', 'constructor']);
   assert.equal(i.Attributes['__proto__'], 'x');

@@ -1,14 +1,14 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RequestDecodeError } from '../../../src/protocol/errors.js';
-import { decodeRequest } from '../../../src/protocol/index.js';
+import { type DecodedRequest, decodeRequest } from '../../../src/protocol/index.js';
 import { MAX_PARAMS, decodeQueryRequest, parseQueryParams } from '../../../src/protocol/query/decode.js';
+import { inputOf } from '../../helpers/wire.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host: 'localhost:9324' };
 
 /** Decodes a form body given as parameter pairs (values are URL-encoded here). */
-function q(pairs: Array<[string, string]> | string, path = '/'): any {
+function q(pairs: Array<[string, string]> | string, path = '/'): DecodedRequest {
   const text = typeof pairs === 'string' ? pairs : pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   return decodeRequest({ method: 'POST', path, headers: FORM, body: Buffer.from(text), query: '' });
 }
@@ -44,76 +44,97 @@ test('scalars, integers and the action', () => {
     ReceiveRequestAttemptId: 'a b+c',
   });
   // `+` is a space in form encoding.
-  assert.equal(q('Action=GetQueueUrl&QueueName=a+b').input.QueueName, 'a b');
+  assert.equal(inputOf(q('Action=GetQueueUrl&QueueName=a+b'), 'GetQueueUrl').QueueName, 'a b');
 });
 
 test('flattened lists follow the numeric index, sorted, gaps allowed; bare key is an empty list', () => {
-  const r = q([
-    ['Action', 'ReceiveMessage'],
-    ['QueueUrl', 'u'],
-    ['AttributeName.10', 'c'],
-    ['AttributeName.2', 'b'],
-    ['AttributeName.1', 'a'],
-    ['MessageAttributeName.1', 'All'],
-    ['MessageSystemAttributeName.1', 'SentTimestamp'],
-  ]).input;
+  const r = inputOf(
+    q([
+      ['Action', 'ReceiveMessage'],
+      ['QueueUrl', 'u'],
+      ['AttributeName.10', 'c'],
+      ['AttributeName.2', 'b'],
+      ['AttributeName.1', 'a'],
+      ['MessageAttributeName.1', 'All'],
+      ['MessageSystemAttributeName.1', 'SentTimestamp'],
+    ]),
+    'ReceiveMessage',
+  );
   assert.deepEqual(r.AttributeNames, ['a', 'b', 'c']);
   assert.deepEqual(r.MessageAttributeNames, ['All']);
   assert.deepEqual(r.MessageSystemAttributeNames, ['SentTimestamp']);
   // botocore sends an empty list as a bare key.
-  assert.deepEqual(q('Action=GetQueueAttributes&QueueUrl=u&AttributeName=').input.AttributeNames, []);
-  const p = q([
-    ['Action', 'AddPermission'],
-    ['QueueUrl', 'u'],
-    ['Label', 'l'],
-    ['AWSAccountId.1', '111'],
-    ['AWSAccountId.2', '222'],
-    ['ActionName.1', 'SendMessage'],
-  ]).input;
+  assert.deepEqual(inputOf(q('Action=GetQueueAttributes&QueueUrl=u&AttributeName='), 'GetQueueAttributes').AttributeNames, []);
+  const p = inputOf(
+    q([
+      ['Action', 'AddPermission'],
+      ['QueueUrl', 'u'],
+      ['Label', 'l'],
+      ['AWSAccountId.1', '111'],
+      ['AWSAccountId.2', '222'],
+      ['ActionName.1', 'SendMessage'],
+    ]),
+    'AddPermission',
+  );
   assert.deepEqual(p, { QueueUrl: 'u', Label: 'l', AWSAccountIds: ['111', '222'], Actions: ['SendMessage'] });
   assert.deepEqual(
-    q([
-      ['Action', 'UntagQueue'],
-      ['QueueUrl', 'u'],
-      ['TagKey.1', 'x'],
-    ]).input.TagKeys,
+    inputOf(
+      q([
+        ['Action', 'UntagQueue'],
+        ['QueueUrl', 'u'],
+        ['TagKey.1', 'x'],
+      ]),
+      'UntagQueue',
+    ).TagKeys,
     ['x'],
   );
   // Required lists absent read as empty (the action answers AWS's error).
   assert.deepEqual(
-    q([
-      ['Action', 'UntagQueue'],
-      ['QueueUrl', 'u'],
-    ]).input.TagKeys,
+    inputOf(
+      q([
+        ['Action', 'UntagQueue'],
+        ['QueueUrl', 'u'],
+      ]),
+      'UntagQueue',
+    ).TagKeys,
     [],
   );
 });
 
 test('maps: Attribute.N.Name/Value and Tag.N.Key/Value', () => {
-  const c = q([
-    ['Action', 'CreateQueue'],
-    ['QueueName', 'q'],
-    ['Attribute.2.Name', 'VisibilityTimeout'],
-    ['Attribute.2.Value', '60'],
-    ['Attribute.1.Name', 'RedrivePolicy'],
-    ['Attribute.1.Value', ''],
-    ['Tag.1.Key', 'team'],
-    ['Tag.1.Value', 'a&b'],
-  ]).input;
+  const c = inputOf(
+    q([
+      ['Action', 'CreateQueue'],
+      ['QueueName', 'q'],
+      ['Attribute.2.Name', 'VisibilityTimeout'],
+      ['Attribute.2.Value', '60'],
+      ['Attribute.1.Name', 'RedrivePolicy'],
+      ['Attribute.1.Value', ''],
+      ['Tag.1.Key', 'team'],
+      ['Tag.1.Value', 'a&b'],
+    ]),
+    'CreateQueue',
+  );
   assert.deepEqual(c, { QueueName: 'q', Attributes: { RedrivePolicy: '', VisibilityTimeout: '60' }, tags: { team: 'a&b' } });
   assert.deepEqual(Object.keys(c.Attributes), ['RedrivePolicy', 'VisibilityTimeout']);
-  const t = q([
-    ['Action', 'TagQueue'],
-    ['QueueUrl', 'u'],
-    ['Tag.1.Key', 'k'],
-    ['Tag.1.Value', 'v'],
-  ]).input;
+  const t = inputOf(
+    q([
+      ['Action', 'TagQueue'],
+      ['QueueUrl', 'u'],
+      ['Tag.1.Key', 'k'],
+      ['Tag.1.Value', 'v'],
+    ]),
+    'TagQueue',
+  );
   assert.deepEqual(t, { QueueUrl: 'u', Tags: { k: 'v' } });
   assert.deepEqual(
-    q([
-      ['Action', 'SetQueueAttributes'],
-      ['QueueUrl', 'u'],
-    ]).input.Attributes,
+    inputOf(
+      q([
+        ['Action', 'SetQueueAttributes'],
+        ['QueueUrl', 'u'],
+      ]),
+      'SetQueueAttributes',
+    ).Attributes,
     {},
   );
   rejects(
@@ -136,62 +157,77 @@ test('maps: Attribute.N.Name/Value and Tag.N.Key/Value', () => {
     'MissingParameter',
     /Attribute\.1\.Value/,
   );
-  const proto = q([
-    ['Action', 'SetQueueAttributes'],
-    ['QueueUrl', 'u'],
-    ['Attribute.1.Name', '__proto__'],
-    ['Attribute.1.Value', 'x'],
-  ]).input;
+  const proto = inputOf(
+    q([
+      ['Action', 'SetQueueAttributes'],
+      ['QueueUrl', 'u'],
+      ['Attribute.1.Name', '__proto__'],
+      ['Attribute.1.Value', 'x'],
+    ]),
+    'SetQueueAttributes',
+  );
   assert.equal(Object.getPrototypeOf(proto.Attributes), Object.prototype);
   assert.equal(proto.Attributes['__proto__'], 'x');
 });
 
 test('message attributes with every value form, system attributes, batch entries', () => {
-  const r = q([
-    ['Action', 'SendMessageBatch'],
-    ['QueueUrl', 'u'],
-    ['SendMessageBatchRequestEntry.2.Id', 'b'],
-    ['SendMessageBatchRequestEntry.2.MessageBody', 'two'],
-    ['SendMessageBatchRequestEntry.2.DelaySeconds', '5'],
-    ['SendMessageBatchRequestEntry.1.Id', 'a'],
-    ['SendMessageBatchRequestEntry.1.MessageBody', 'one'],
-    ['SendMessageBatchRequestEntry.1.MessageGroupId', 'g'],
-    ['SendMessageBatchRequestEntry.1.MessageDeduplicationId', 'd'],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Name', 's'],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType', 'String'],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue', 'v'],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.2.Name', 'b'],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.2.Value.DataType', 'Binary'],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.2.Value.BinaryValue', Buffer.from([0, 255]).toString('base64')],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Name', 'l'],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.DataType', 'String'],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.StringListValue.2', 'y'],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.StringListValue.1', 'x'],
-    ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.BinaryListValue.1', 'AAE='],
-    ['SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Name', 'AWSTraceHeader'],
-    ['SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Value.DataType', 'String'],
-    ['SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Value.StringValue', 'Root=1'],
-  ]).input;
+  const r = inputOf(
+    q([
+      ['Action', 'SendMessageBatch'],
+      ['QueueUrl', 'u'],
+      ['SendMessageBatchRequestEntry.2.Id', 'b'],
+      ['SendMessageBatchRequestEntry.2.MessageBody', 'two'],
+      ['SendMessageBatchRequestEntry.2.DelaySeconds', '5'],
+      ['SendMessageBatchRequestEntry.1.Id', 'a'],
+      ['SendMessageBatchRequestEntry.1.MessageBody', 'one'],
+      ['SendMessageBatchRequestEntry.1.MessageGroupId', 'g'],
+      ['SendMessageBatchRequestEntry.1.MessageDeduplicationId', 'd'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Name', 's'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType', 'String'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue', 'v'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.2.Name', 'b'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.2.Value.DataType', 'Binary'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.2.Value.BinaryValue', Buffer.from([0, 255]).toString('base64')],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Name', 'l'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.DataType', 'String'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.StringListValue.2', 'y'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.StringListValue.1', 'x'],
+      ['SendMessageBatchRequestEntry.1.MessageAttribute.3.Value.BinaryListValue.1', 'AAE='],
+      ['SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Name', 'AWSTraceHeader'],
+      ['SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Value.DataType', 'String'],
+      ['SendMessageBatchRequestEntry.1.MessageSystemAttribute.1.Value.StringValue', 'Root=1'],
+    ]),
+    'SendMessageBatch',
+  );
   assert.equal(r.Entries.length, 2);
   const [a, b] = r.Entries;
   assert.deepEqual(b, { Id: 'b', MessageBody: 'two', DelaySeconds: 5 });
+  assert.ok(a);
   assert.equal(a.Id, 'a');
   assert.equal(a.MessageGroupId, 'g');
   assert.equal(a.MessageDeduplicationId, 'd');
-  assert.deepEqual(a.MessageAttributes.s, { DataType: 'String', StringValue: 'v' });
-  assert.deepEqual([...a.MessageAttributes.b.BinaryValue], [0, 255]);
-  assert.deepEqual(a.MessageAttributes.l.StringListValues, ['x', 'y']);
-  assert.deepEqual([...a.MessageAttributes.l.BinaryListValues[0]], [0, 1]);
+  const attrs = a.MessageAttributes ?? {};
+  assert.deepEqual(attrs['s'], { DataType: 'String', StringValue: 'v' });
+  const bin = attrs['b']?.BinaryValue;
+  assert.ok(Buffer.isBuffer(bin));
+  assert.deepEqual([...bin], [0, 255]);
+  assert.deepEqual(attrs['l']?.StringListValues, ['x', 'y']);
+  const binList = attrs['l']?.BinaryListValues?.[0];
+  assert.ok(Buffer.isBuffer(binList));
+  assert.deepEqual([...binList], [0, 1]);
   assert.deepEqual(a.MessageSystemAttributes, { AWSTraceHeader: { DataType: 'String', StringValue: 'Root=1' } });
 
-  const s = q([
-    ['Action', 'SendMessage'],
-    ['QueueUrl', 'u'],
-    ['MessageBody', 'line1\r\nline2'],
-    ['MessageAttribute.1.Name', 'n'],
-    ['MessageAttribute.1.Value.DataType', 'Number'],
-    ['MessageAttribute.1.Value.StringValue', '1.5'],
-  ]).input;
+  const s = inputOf(
+    q([
+      ['Action', 'SendMessage'],
+      ['QueueUrl', 'u'],
+      ['MessageBody', 'line1\r\nline2'],
+      ['MessageAttribute.1.Name', 'n'],
+      ['MessageAttribute.1.Value.DataType', 'Number'],
+      ['MessageAttribute.1.Value.StringValue', '1.5'],
+    ]),
+    'SendMessage',
+  );
   assert.equal(s.MessageBody, 'line1\r\nline2');
   assert.deepEqual(s.MessageAttributes, { n: { DataType: 'Number', StringValue: '1.5' } });
   rejects(
@@ -207,20 +243,26 @@ test('message attributes with every value form, system attributes, batch entries
     /The message attribute 'n' must contain non-empty message attribute type\./,
   );
 
-  const d = q([
-    ['Action', 'DeleteMessageBatch'],
-    ['QueueUrl', 'u'],
-    ['DeleteMessageBatchRequestEntry.1.Id', 'a'],
-    ['DeleteMessageBatchRequestEntry.1.ReceiptHandle', 'r'],
-  ]).input;
+  const d = inputOf(
+    q([
+      ['Action', 'DeleteMessageBatch'],
+      ['QueueUrl', 'u'],
+      ['DeleteMessageBatchRequestEntry.1.Id', 'a'],
+      ['DeleteMessageBatchRequestEntry.1.ReceiptHandle', 'r'],
+    ]),
+    'DeleteMessageBatch',
+  );
   assert.deepEqual(d.Entries, [{ Id: 'a', ReceiptHandle: 'r' }]);
-  const c = q([
-    ['Action', 'ChangeMessageVisibilityBatch'],
-    ['QueueUrl', 'u'],
-    ['ChangeMessageVisibilityBatchRequestEntry.1.Id', 'a'],
-    ['ChangeMessageVisibilityBatchRequestEntry.1.ReceiptHandle', 'r'],
-    ['ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout', '30'],
-  ]).input;
+  const c = inputOf(
+    q([
+      ['Action', 'ChangeMessageVisibilityBatch'],
+      ['QueueUrl', 'u'],
+      ['ChangeMessageVisibilityBatchRequestEntry.1.Id', 'a'],
+      ['ChangeMessageVisibilityBatchRequestEntry.1.ReceiptHandle', 'r'],
+      ['ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout', '30'],
+    ]),
+    'ChangeMessageVisibilityBatch',
+  );
   assert.deepEqual(c.Entries, [{ Id: 'a', ReceiptHandle: 'r', VisibilityTimeout: 30 }]);
   rejects(
     () =>
@@ -234,10 +276,13 @@ test('message attributes with every value form, system attributes, batch entries
   );
   // No entries at all: an empty list, for the action's EmptyBatchRequest.
   assert.deepEqual(
-    q([
-      ['Action', 'SendMessageBatch'],
-      ['QueueUrl', 'u'],
-    ]).input.Entries,
+    inputOf(
+      q([
+        ['Action', 'SendMessageBatch'],
+        ['QueueUrl', 'u'],
+      ]),
+      'SendMessageBatch',
+    ).Entries,
     [],
   );
 });
@@ -252,9 +297,9 @@ test('QueueUrl from a queue path when absent; the parameter wins when present', 
     ],
     '/000000000000/orders',
   );
-  assert.equal(s.input.QueueUrl, 'http://x/1/other');
+  assert.equal(inputOf(s, 'DeleteQueue').QueueUrl, 'http://x/1/other');
   // Actions without QueueUrl are untouched.
-  assert.deepEqual(q([['Action', 'ListQueues']], '/000000000000/orders').input, {});
+  assert.deepEqual(inputOf(q([['Action', 'ListQueues']], '/000000000000/orders'), 'ListQueues'), {});
   rejects(() => q([['Action', 'DeleteQueue']], '/'), 'MissingParameter', /QueueUrl/);
 });
 
@@ -265,7 +310,7 @@ test('GET query strings decode the same way', () => {
     headers: { host: 'h:1' },
     body: Buffer.alloc(0),
     query: 'Action=ReceiveMessage&AttributeName.1=All&MaxNumberOfMessages=2',
-  }) as any;
+  });
   assert.deepEqual(r.input, { QueueUrl: 'http://h:1/000000000000/q', AttributeNames: ['All'], MaxNumberOfMessages: 2 });
 });
 
@@ -290,11 +335,14 @@ test('integers and blobs are parsed strictly', () => {
     );
   }
   assert.equal(
-    q([
-      ['Action', 'ReceiveMessage'],
-      ['QueueUrl', 'u'],
-      ['MaxNumberOfMessages', '-2147483648'],
-    ]).input.MaxNumberOfMessages,
+    inputOf(
+      q([
+        ['Action', 'ReceiveMessage'],
+        ['QueueUrl', 'u'],
+        ['MaxNumberOfMessages', '-2147483648'],
+      ]),
+      'ReceiveMessage',
+    ).MaxNumberOfMessages,
     -2147483648,
   );
   rejects(
@@ -332,12 +380,15 @@ test('hostile indexes are 4xx and never allocate by index', () => {
   // `MessageAttribute.1.5.Name`: entry 1 has no Name.
   rejects(() => q([...base, ['MessageAttribute.1.5.Name', 'n']]), 'MissingParameter', /MessageAttribute\.1\.Name/);
   // The largest accepted index is only a sort key.
-  const big = q([
-    ['Action', 'GetQueueAttributes'],
-    ['QueueUrl', 'u'],
-    ['AttributeName.999999', 'b'],
-    ['AttributeName.1', 'a'],
-  ]).input;
+  const big = inputOf(
+    q([
+      ['Action', 'GetQueueAttributes'],
+      ['QueueUrl', 'u'],
+      ['AttributeName.999999', 'b'],
+      ['AttributeName.1', 'a'],
+    ]),
+    'GetQueueAttributes',
+  );
   assert.deepEqual(big.AttributeNames, ['a', 'b']);
   // A bare key with a value is a one-element list of scalars (boto 2), but never both forms at once.
   rejects(
@@ -382,13 +433,13 @@ test('hostile indexes are 4xx and never allocate by index', () => {
 test('duplicate parameters, too many parameters', () => {
   rejects(() => q('Action=DeleteQueue&QueueUrl=a&QueueUrl=b'), 'MalformedQueryString', /more than once/);
   // The same value twice is harmless.
-  assert.equal(q('Action=DeleteQueue&QueueUrl=a&QueueUrl=a').input.QueueUrl, 'a');
+  assert.equal(inputOf(q('Action=DeleteQueue&QueueUrl=a&QueueUrl=a'), 'DeleteQueue').QueueUrl, 'a');
   const many = Array.from({ length: MAX_PARAMS + 1 }, (_, i) => `AWSAccountId.${i + 1}=1`).join('&');
   rejects(() => q(`Action=AddPermission&${many}`), 'MalformedQueryString', /parameters/);
   // Thousands of entries decode (bounded), leaving the limit to the action.
   const thousands = Array.from({ length: 5000 }, (_, i) => `TagKey.${i + 1}=k${i}`).join('&');
   const t0 = Date.now();
-  assert.equal(q(`Action=UntagQueue&QueueUrl=u&${thousands}`).input.TagKeys.length, 5000);
+  assert.equal(inputOf(q(`Action=UntagQueue&QueueUrl=u&${thousands}`), 'UntagQueue').TagKeys.length, 5000);
   assert.ok(Date.now() - t0 < 1000);
 });
 
@@ -405,35 +456,41 @@ test('a hostile Host header is not echoed into the path-derived QueueUrl', () =>
     headers: { ...FORM, host: 'evil"/><x' },
     body: Buffer.from('Action=DeleteQueue'),
     query: '',
-  }) as any;
-  assert.equal(r.input.QueueUrl, 'http://localhost/1/q');
+  });
+  assert.equal(inputOf(r, 'DeleteQueue').QueueUrl, 'http://localhost/1/q');
   const v6 = decodeRequest({
     method: 'POST',
     path: '/1/q',
     headers: { ...FORM, host: '[::1]:9324' },
     body: Buffer.from('Action=DeleteQueue'),
     query: '',
-  }) as any;
-  assert.equal(v6.input.QueueUrl, 'http://[::1]:9324/1/q');
+  });
+  assert.equal(inputOf(v6, 'DeleteQueue').QueueUrl, 'http://[::1]:9324/1/q');
 });
 
 test('Query list forms as AWS answers them', () => {
   // boto 2's Queue.count(): an unnumbered AttributeName is a one-element list (AWS accepts it).
   assert.deepEqual(
-    q([
-      ['Action', 'GetQueueAttributes'],
-      ['QueueUrl', 'u'],
-      ['AttributeName', 'ApproximateNumberOfMessages'],
-    ]).input,
+    inputOf(
+      q([
+        ['Action', 'GetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['AttributeName', 'ApproximateNumberOfMessages'],
+      ]),
+      'GetQueueAttributes',
+    ),
     { QueueUrl: 'u', AttributeNames: ['ApproximateNumberOfMessages'] },
   );
   // botocore's empty list stays empty.
   assert.deepEqual(
-    q([
-      ['Action', 'GetQueueAttributes'],
-      ['QueueUrl', 'u'],
-      ['AttributeName', ''],
-    ]).input,
+    inputOf(
+      q([
+        ['Action', 'GetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['AttributeName', ''],
+      ]),
+      'GetQueueAttributes',
+    ),
     { QueueUrl: 'u', AttributeNames: [] },
   );
   // `.member.N` (rusoto/rusoto#586) and an unknown name used as a list (aws/aws-sdk-go#161): MalformedInput.
@@ -462,12 +519,15 @@ test('Query list forms as AWS answers them', () => {
   );
   // Unknown scalar parameters are still ignored.
   assert.deepEqual(
-    q([
-      ['Action', 'DeleteQueue'],
-      ['QueueUrl', 'u'],
-      ['Expires', 'x'],
-      ['X-Amz-Date', 'y'],
-    ]).input,
+    inputOf(
+      q([
+        ['Action', 'DeleteQueue'],
+        ['QueueUrl', 'u'],
+        ['Expires', 'x'],
+        ['X-Amz-Date', 'y'],
+      ]),
+      'DeleteQueue',
+    ),
     { QueueUrl: 'u' },
   );
 });

@@ -1,13 +1,21 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- this file asserts on untyped wire data (decoded inputs, parsed XML, SDK responses, log records) */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import AWS from 'aws-sdk';
 import { OPERATIONS } from '../../../src/protocol/model.js';
 import { XML_NAMESPACE, encodeQueryOutput, escapeXml } from '../../../src/protocol/query/encode.js';
 
+/**
+ * aws-sdk v2's parser of Query responses (`AWS.XML.Parser`, which its typings leave out): elements
+ * become nested objects, text content strings.
+ */
+interface SdkXmlParser {
+  parse(xml: string): Record<string, unknown>;
+}
+const { XML } = AWS as unknown as { XML: { Parser: new () => SdkXmlParser } };
+
 /** Parses with the XML parser aws-sdk v2 uses for Query responses. */
-function parse(xml: string): any {
-  return new (AWS as any).XML.Parser().parse(xml);
+function parse(xml: string): Record<string, unknown> {
+  return new XML.Parser().parse(xml);
 }
 
 test('escapeXml: & < > " \' and CR; other XML 1.0 controls; lone surrogates', () => {
@@ -20,7 +28,7 @@ test('escapeXml: & < > " \' and CR; other XML 1.0 controls; lone surrogates', ()
   assert.equal(escapeXml('ok \u{1F600} \uE000 \uD7FF'), 'ok \u{1F600} \uE000 \uD7FF');
   // The SDK parser gives back exactly the original, CR included.
   const body = 'a&b<c>"q"\'s\'\r\nline\ttab \u{1F600}';
-  assert.equal(parse(`<r><v>${escapeXml(body)}</v></r>`).v, body);
+  assert.equal(parse(`<r><v>${escapeXml(body)}</v></r>`)['v'], body);
 });
 
 test('actions without output have only ResponseMetadata', () => {

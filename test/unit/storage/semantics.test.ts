@@ -11,7 +11,7 @@ import type { MoveTaskRecord, QueueRecord } from '../../../src/storage/engine.js
 import * as S from '../../../src/storage/semantics/index.js';
 
 function queue(name: string, attributes: Record<string, string> = {}, fifo = name.endsWith('.fifo')): QueueRecord {
-  return { id: `id-${name}`, name, fifo, attributes, tags: {}, createdAt: 0, lastModifiedAt: 0 };
+  return { id: `id-${name}`, name, fifo, attributes, tags: {}, createdAt: 0, lastModifiedAt: 0, dedupScope: S.creationDedupScope(attributes) };
 }
 
 test('retention: current MessageRetentionPeriod, default when missing or unparsable', () => {
@@ -128,6 +128,21 @@ test('dedup keys are scoped and unambiguous', () => {
   assert.equal(S.dedupHit(10, 10), false);
 });
 
+test('dedup scope: fixed at creation, the current attribute does not re-scope keys', () => {
+  assert.equal(S.creationDedupScope({}), 'queue');
+  assert.equal(S.creationDedupScope({ DeduplicationScope: 'queue' }), 'queue');
+  assert.equal(S.creationDedupScope({ DeduplicationScope: 'messageGroup' }), 'messageGroup');
+  assert.equal(S.storedDedupScope('messageGroup'), 'messageGroup');
+  assert.equal(S.storedDedupScope('queue'), 'queue');
+  assert.equal(S.storedDedupScope(null), 'queue');
+  // Created with scope queue, attribute switched to messageGroup afterwards: still one key per id.
+  const switched: QueueRecord = { ...queue('c.fifo'), attributes: { DeduplicationScope: 'messageGroup' } };
+  assert.equal(S.dedupKey(switched, 'g', 'd'), S.dedupKey(switched, 'h', 'd'));
+  // And the other way round: created per group, switched to queue, keys stay per group.
+  const back: QueueRecord = { ...queue('d.fifo', { DeduplicationScope: 'messageGroup' }), attributes: { DeduplicationScope: 'queue' } };
+  assert.notEqual(S.dedupKey(back, 'g', 'd'), S.dedupKey(back, 'h', 'd'));
+});
+
 test('sequence numbers: 20 digits, increasing as strings and numbers', () => {
   assert.equal(S.sequenceNumber(0), '10000000000000000000');
   assert.equal(S.sequenceNumber(42), '10000000000000000042');
@@ -204,4 +219,17 @@ test('receipt tokens: 32 hex characters, reproducible from the injected randomne
   );
   assert.ok(ta.every((t) => /^[0-9a-f]{32}$/.test(t)));
   assert.equal(new Set(ta).size, 300);
+});
+
+test('receipt tokens: take(n) gives the next n tokens, as n calls of next() would', () => {
+  const a = new S.ReceiptTokens(new SeededRandom('y'));
+  const b = new S.ReceiptTokens(new SeededRandom('y'));
+  assert.deepEqual(a.take(0), []);
+  // 300 tokens cross a 4 096-byte pool refill (256 tokens per pool).
+  const taken = [...a.take(10), ...a.take(290)];
+  assert.deepEqual(
+    taken,
+    Array.from({ length: 300 }, () => b.next()),
+  );
+  assert.equal(a.next(), b.next());
 });

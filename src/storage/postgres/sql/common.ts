@@ -16,7 +16,7 @@ export const DBNOW = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
 export const STMT_NOW = '(extract(epoch from statement_timestamp()) * 1000)::bigint';
 
 /** Columns of `queues` that make a QueueRecord. */
-export const QUEUE_COLS = 'id, name, fifo, attributes, tags, created_at, last_modified_at';
+export const QUEUE_COLS = 'id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope';
 
 /** Columns of `messages` a delivery needs (see rows.toReceived). */
 export const DELIVERY_COLS =
@@ -41,12 +41,17 @@ export const NO_REDRIVE_SQL = String(NO_REDRIVE);
 
 /**
  * What a receive does to a message row `m` it claims, at instant `now` with visibility timeout `vis`
- * (SQL expressions): a new receipt token, receive count + 1, first-receive time, the new deadline
- * (`now + vis`: semantics.visibilityDeadline, `vis` already rounded and clamped by it in JS).
- * Shared by every claim statement.
+ * and receipt token `token` (SQL expressions): the new receipt token, receive count + 1, first-receive
+ * time, the new deadline (`now + vis`: semantics.visibilityDeadline, `vis` already rounded and clamped
+ * by it in JS). Shared by every claim statement.
+ *
+ * The token is always an element of a `text[]` parameter of tokens made in JS from the engine's
+ * injected randomness (semantics.ReceiptTokens, as on the other engines), indexed by the row's place
+ * in the claim order (`row_number()`); the statement is given as many tokens as it may claim rows.
+ * It used to be `gen_random_uuid()` in SQL, which a seeded Random could not reproduce.
  */
-export function claimSet(now: string, vis: string): string {
-  return `received = true, receipt_token = replace(gen_random_uuid()::text, '-', ''), received_at = ${now},
+export function claimSet(now: string, vis: string, token: string): string {
+  return `received = true, receipt_token = ${token}, received_at = ${now},
              receive_count = m.receive_count + 1, first_received_at = COALESCE(m.first_received_at, ${now}),
              visible_at = ${now} + ${vis}`;
 }

@@ -22,10 +22,10 @@ export const Q_QUEUE_ALL_FULL = 'SELECT * FROM queues';
 /** Reserve `$2` sequence numbers of queue `$1` (locks its row until commit). */
 export const Q_RESERVE_SEQ = 'UPDATE queues SET seq_counter = seq_counter + $2 WHERE id = $1 RETURNING seq_counter';
 
-/** CreateQueue. */
+/** CreateQueue; `$7`, the dedup scope, is semantics.creationDedupScope of the attributes (fixed from then on). */
 export const Q_TOMBSTONE_OF = 'SELECT deleted_at FROM queue_tombstones WHERE name = $1';
-export const Q_QUEUE_INSERT = `INSERT INTO queues (id, name, fifo, attributes, tags, created_at, last_modified_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (name) DO NOTHING RETURNING ${QUEUE_COLS}`;
+export const Q_QUEUE_INSERT = `INSERT INTO queues (id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT (name) DO NOTHING RETURNING ${QUEUE_COLS}`;
 export const Q_TOMBSTONE_DELETE = 'DELETE FROM queue_tombstones WHERE name = $1';
 
 /** SetQueueAttributes, TagQueue / UntagQueue. */
@@ -72,7 +72,8 @@ export const Q_GAUGE_QUEUES = `SELECT id, name, fifo, attributes, COALESCE($1::b
  *  - counts by state as queueStats counts them (Q_QUEUE_STATS);
  *  - the oldest message counted (semantics.countsForOldestAge): the first row after the cutoff on
  *    `messages_age`, skipping a standard queue's poison pills;
- *  - distinct groups with a message in flight, on the partial index `messages_group_lock`.
+ *  - distinct groups with a message in flight: the in-flight range of `messages_ready` (deadline in the
+ *    future), rows filtered to received ones with a group id.
  */
 export const Q_GAUGES = `SELECT q.id, c.visible, c.inflight, c.delayed, o.oldest, g.groups
     FROM unnest($1::text[], $2::bigint[], $3::boolean[]) AS q(id, cutoff, fifo)

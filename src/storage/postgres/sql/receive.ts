@@ -12,7 +12,7 @@ import { claimSet, IN_QUEUE, M_DELIVERY_COLS, NO_REDRIVE_SQL } from './common.js
 
 /**
  * ReceiveMessage on a standard queue, the whole of it in one autocommit statement, "now" being `now`
- * (STMT_NOW; `$8` with a test clock):
+ * (STMT_NOW; `$9` with a test clock):
  *  - `k`: whether queue `$1` exists, whether it has room (fewer than `$5` messages in flight; NULL: no
  *    check), and the receive-count bound: `$3` when the RedrivePolicy's dead-letter queue named `$4`
  *    exists (and is not the queue itself), else none. This is semantics.usableDeadLetterQueue and
@@ -20,10 +20,13 @@ import { claimSet, IN_QUEUE, M_DELIVERY_COLS, NO_REDRIVE_SQL } from './common.js
  *    on every receive of a queue with a RedrivePolicy;
  *  - `c`: up to `$2` deliverable candidates, oldest first, `FOR UPDATE SKIP LOCKED` (nothing when the
  *    queue is missing or full);
+ *  - `n`: the candidates numbered in claim order (`c` itself cannot: FOR UPDATE excludes window
+ *    functions);
  *  - `u`: claims the candidates that are neither past retention (`$7` ms) nor due for the dead-letter
- *    queue: new receipt token, receive count + 1, first-receive time, deadline now + `$6`. It finds
- *    them by `ctid` (a TID scan instead of a primary-key descent per row): `c` holds their row locks,
- *    so the versions it returned are the current ones until this statement ends;
+ *    queue: receipt token number `rn` of `$8` (tokens made in JS, one per possible candidate),
+ *    receive count + 1, first-receive time, deadline now + `$6`. It finds them by `ctid` (a TID scan
+ *    instead of a primary-key descent per row): `c` holds their row locks, so the versions it returned
+ *    are the current ones until this statement ends;
  *  - `s`: when fewer than `$2` were claimed, the next time a message may become deliverable (the
  *    statement's snapshot does not see its own claims, so their new deadline is added explicitly).
  * One row per candidate (claimed: its delivery columns; set aside: only `c_id`/`c_sent`), or one row
@@ -43,7 +46,7 @@ import { claimSet, IN_QUEUE, M_DELIVERY_COLS, NO_REDRIVE_SQL } from './common.js
 export function receiveStandardSql(now: string): string {
   return `WITH p AS MATERIALIZED (
     SELECT $1::text AS qid, $2::integer AS lim, $3::integer AS max_rc, $4::text AS dlq, $5::integer AS max_inflight,
-           $6::bigint AS vis, $7::bigint AS retention),
+           $6::bigint AS vis, $7::bigint AS retention, $8::text[] AS tokens),
   k AS MATERIALIZED (
     SELECT EXISTS (SELECT 1 FROM queues WHERE id = p.qid) AS found,
            (p.max_inflight IS NULL OR
@@ -57,11 +60,12 @@ export function receiveStandardSql(now: string): string {
      ORDER BY visible_at, id
      LIMIT (SELECT lim FROM p)
      FOR UPDATE SKIP LOCKED),
+  n AS (SELECT c.*, row_number() OVER (ORDER BY c.visible_at, c.id) AS rn FROM c),
   u AS (
     UPDATE messages m
-       SET ${claimSet(now, 'p.vis')}
-      FROM c, k, p
-     WHERE m.ctid = c.row_ref AND c.sent_at > ${now} - p.retention AND c.receive_count < k.max_rc
+       SET ${claimSet(now, 'p.vis', 'p.tokens[n.rn]')}
+      FROM n, k, p
+     WHERE m.ctid = n.row_ref AND n.sent_at > ${now} - p.retention AND n.receive_count < k.max_rc
     RETURNING ${M_DELIVERY_COLS}),
   s AS MATERIALIZED (
     SELECT ${now} AS q_now, k.found AS q_found, k.room AS q_room,
@@ -78,9 +82,9 @@ export function receiveStandardSql(now: string): string {
 /**
  * Standard claim, one statement: lock up to `$3` deliverable candidates (oldest first) with SKIP
  * LOCKED and claim those that are neither past retention (`sent_at <= $4`) nor due for the
- * dead-letter queue (`receive_count >= $5`); the other candidates come back unclaimed (still locked
- * by this transaction) for the caller to delete or dead-letter. `$6`: ids already handled by this
- * receive (so a visibility-0 claim is not taken twice).
+ * dead-letter queue (`receive_count >= $5`), candidate k getting receipt token k of `$8`; the other
+ * candidates come back unclaimed (still locked by this transaction) for the caller to delete or
+ * dead-letter. `$6`: ids already handled by this receive (so a visibility-0 claim is not taken twice).
  */
 export const CLAIM_STANDARD = `
     WITH c AS (
@@ -89,11 +93,12 @@ export const CLAIM_STANDARD = `
        ORDER BY visible_at, id
        LIMIT $3
        FOR UPDATE SKIP LOCKED),
+    n AS (SELECT c.*, row_number() OVER (ORDER BY c.visible_at, c.id) AS rn FROM c),
     u AS (
       UPDATE messages m
-         SET ${claimSet('$2::bigint', '$7::bigint')}
-        FROM c
-       WHERE m.id = c.id AND c.sent_at > $4::bigint AND c.receive_count < $5
+         SET ${claimSet('$2::bigint', '$7::bigint', '($8::text[])[n.rn]')}
+        FROM n
+       WHERE m.id = n.id AND n.sent_at > $4::bigint AND n.receive_count < $5
       RETURNING ${M_DELIVERY_COLS})
     SELECT c.id AS c_id, c.sent_at AS c_sent, u.*
       FROM c LEFT JOIN u ON u.id = c.id
@@ -111,7 +116,8 @@ export const CLAIM_STANDARD = `
  *  3. `lk`: lock only the groups the first `$3` of those need, `FOR UPDATE SKIP LOCKED` (locking
  *     every candidate group would make concurrent receivers on other nodes find all groups locked
  *     while this one drains only the first); the lock re-checks ready_at on the newest row version;
- *  4. claim the first `$3` messages of the groups actually locked, as in the standard claim.
+ *  4. claim the first `$3` messages of the groups actually locked, as in the standard claim (the k-th
+ *     in claim order, `rn2`, gets receipt token k of `$10`).
  * Returns the needed and the locked groups so the caller can retry without the skipped ones and
  * recompute the rows of the ones it holds.
  */
@@ -144,7 +150,7 @@ export const CLAIM_FIFO = `
        WHERE rn2 <= $3),
     u AS (
       UPDATE messages m
-         SET ${claimSet('$2::bigint', '$7::bigint')}
+         SET ${claimSet('$2::bigint', '$7::bigint', '($10::text[])[pick.rn2]')}
         FROM pick
        WHERE m.id = pick.id AND pick.sent_at > $4::bigint AND pick.receive_count < $5
       RETURNING ${M_DELIVERY_COLS}),

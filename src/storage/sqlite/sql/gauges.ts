@@ -9,8 +9,8 @@
  *  - the oldest message counted (semantics.countsForOldestAge): the first `messages_age` entry after the
  *    cutoff whose row passes the poison-pill test (rows are read only for standard queues, and only
  *    until the first that counts);
- *  - groups with messages in flight: the partial index `messages_group_lock` (received rows with a
- *    group id), filtered to deadlines in the future.
+ *  - groups with messages in flight: the in-flight range of `messages_ready` (deadline in the future,
+ *    received), whose rows are read for their group id (only the messages in flight are read).
  */
 export const GAUGES_ALL = `WITH q(id, name, fifo, cutoff) AS (
     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(@queues))
@@ -26,8 +26,8 @@ export const GAUGES_ALL = `WITH q(id, name, fifo, cutoff) AS (
     (SELECT sent_at FROM messages INDEXED BY messages_age
       WHERE queue_id = q.id AND sent_at > q.cutoff AND (q.fifo OR receive_count < @pill OR dl_source_arn IS NOT NULL)
       ORDER BY sent_at LIMIT 1) AS oldest,
-    (SELECT COUNT(DISTINCT group_id) FROM messages INDEXED BY messages_group_lock
-      WHERE queue_id = q.id AND received = 1 AND group_id IS NOT NULL AND visible_at > @now AND sent_at > q.cutoff) AS groups
+    (SELECT COUNT(DISTINCT group_id) FROM messages INDEXED BY messages_ready
+      WHERE queue_id = q.id AND visible_at > @now AND received = 1 AND group_id IS NOT NULL AND sent_at > q.cutoff) AS groups
   FROM q`;
 
 /** The queues queueGauges reports (their retention comes from the attributes, in JS). */

@@ -3,8 +3,9 @@
 export const QUEUE_BY_ID = 'SELECT * FROM queues WHERE id = ?';
 export const QUEUE_BY_NAME = 'SELECT * FROM queues WHERE name = ?';
 export const QUEUES_ALL = 'SELECT * FROM queues';
-export const QUEUE_INSERT = `INSERT INTO queues (id, name, fifo, attributes, tags, created_at, last_modified_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`;
+/** CreateQueue; `dedup_scope` is semantics.creationDedupScope of the attributes (fixed from then on). */
+export const QUEUE_INSERT = `INSERT INTO queues (id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
 export const QUEUE_SET_ATTRIBUTES = 'UPDATE queues SET attributes = ?, last_modified_at = ? WHERE id = ?';
 export const QUEUE_SET_TAGS = 'UPDATE queues SET tags = ? WHERE id = ?';
 export const QUEUE_DELETE = 'DELETE FROM queues WHERE id = ?';

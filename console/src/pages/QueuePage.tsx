@@ -1,0 +1,313 @@
+/**
+ * One queue: its details and live counts, the actions (send and receive, edit, purge, delete) and the
+ * tabs — Browse messages (peek), Monitoring, Dead-letter queue, Tagging, Access policy, Encryption.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, getAttributes, getQueueUrl, nameOf, overview, sqs, type Attributes, type QueueSnapshot } from '../api';
+import { Dialog } from '../components/Dialog';
+import { Tabs } from '../components/Tabs';
+import { Alert, Badge, Copyable, Icon, KeyValues, Spinner } from '../components/ui';
+import { age, bytes, count, dateTime, duration, rate } from '../format';
+import { usePolled } from '../hooks';
+import { href, linkClick, navigate } from '../router';
+import { useApp, useCanChange } from '../state';
+import type { QueueInfo } from './queueInfo';
+import { BrowseTab } from './tabs/BrowseTab';
+import { DeadLetterTab } from './tabs/DeadLetterTab';
+import { EncryptionTab } from './tabs/EncryptionTab';
+import { MonitoringTab } from './tabs/MonitoringTab';
+import { PolicyTab } from './tabs/PolicyTab';
+import { TaggingTab } from './tabs/TaggingTab';
+
+const TABS = [
+  { id: 'browse', label: 'Browse messages' },
+  { id: 'monitoring', label: 'Monitoring' },
+  { id: 'dlq', label: 'Dead-letter queue' },
+  { id: 'tagging', label: 'Tagging' },
+  { id: 'policy', label: 'Access policy' },
+  { id: 'encryption', label: 'Encryption' },
+];
+
+export function QueuePage({ name, tab }: { name: string; tab: string }) {
+  const canChange = useCanChange();
+  const [dialog, setDialog] = useState<'purge' | 'delete' | undefined>(undefined);
+  // On a phone the details start folded, so the counts and the tabs come first.
+  const [showDetails, setShowDetails] = useState(() => !window.matchMedia('(max-width: 640px)').matches);
+  const queue = usePolled(
+    async () => {
+      const url = await getQueueUrl(name);
+      return { url, attributes: await getAttributes(url) };
+    },
+    [name],
+    5000,
+  );
+  const snapshot = usePolled(async () => (await overview(name)).queues.find((q) => q.name === name), [name], 5000);
+
+  useEffect(() => {
+    document.title = `${name} · Ferry`;
+  }, [name]);
+
+  const selected = TABS.some((t) => t.id === tab) ? tab : 'browse';
+  const path = `/queues/${encodeURIComponent(name)}`;
+
+  if (!queue.data) {
+    return (
+      <div class="page">
+        <Breadcrumbs name={name} />
+        <h1 class="page__title">{name}</h1>
+        {queue.error ? (
+          <Alert tone="error" title={queue.error.code === 'QueueDoesNotExist' ? 'This queue does not exist' : 'Could not load the queue'}>
+            {queue.error.message}{' '}
+            <a href={href('/')} onClick={linkClick('/')}>
+              Back to the queues
+            </a>
+          </Alert>
+        ) : (
+          <Spinner label="Loading the queue" />
+        )}
+      </div>
+    );
+  }
+
+  const a = queue.data.attributes;
+  const info: QueueInfo = {
+    name,
+    url: queue.data.url,
+    attributes: a,
+    fifo: a.FifoQueue === 'true',
+    arn: a.QueueArn ?? '',
+    reload: queue.reload,
+  };
+
+  return (
+    <div class="page">
+      <Breadcrumbs name={name} />
+      <div class="page__header">
+        <div class="page__heading">
+          <h1 class="page__title">{name}</h1>
+          <Badge tone={info.fifo ? 'fifo' : 'standard'}>{info.fifo ? 'FIFO' : 'Standard'}</Badge>
+        </div>
+        {canChange && (
+          <div class="page__actions">
+            <button type="button" class="button" onClick={() => navigate(`${path}/edit`)}>
+              <Icon name="edit" /> Edit
+            </button>
+            <button type="button" class="button button--danger-outline" onClick={() => setDialog('purge')}>
+              Purge
+            </button>
+            <button type="button" class="button button--danger-outline" onClick={() => setDialog('delete')}>
+              <Icon name="trash" /> Delete
+            </button>
+            <button type="button" class="button button--primary" onClick={() => navigate(`${path}/send-receive`)}>
+              <Icon name="send" /> Send and receive messages
+            </button>
+          </div>
+        )}
+      </div>
+      {queue.error && (
+        <Alert tone="warning" title="Could not refresh the queue">
+          {queue.error.message}
+        </Alert>
+      )}
+
+      <Counts attributes={a} snapshot={snapshot.data} />
+
+      <section class="panel" aria-labelledby="details-title">
+        <header class="panel__header">
+          <h2 id="details-title" class="panel__title">
+            Details
+          </h2>
+          <button
+            type="button"
+            class="button button--small button--ghost"
+            aria-label="Queue details"
+            aria-expanded={showDetails}
+            aria-controls="details-body"
+            onClick={() => setShowDetails(!showDetails)}
+          >
+            <Icon name={showDetails ? 'down' : 'chevron'} /> {showDetails ? 'Hide' : 'Show'}
+          </button>
+        </header>
+        <div class="panel__body" id="details-body" hidden={!showDetails}>
+          <KeyValues
+            columns={4}
+            items={[
+              ['Name', name],
+              ['Type', info.fifo ? 'FIFO' : 'Standard'],
+              ['ARN', <Copyable text={info.arn} label="ARN" />, true],
+              ['URL', <Copyable text={info.url} label="URL" />, true],
+              [
+                'Encryption',
+                a.KmsMasterKeyId ? `SSE-KMS (${a.KmsMasterKeyId})` : a.SqsManagedSseEnabled === 'true' ? 'Amazon SQS key (SSE-SQS)' : 'Disabled',
+              ],
+              ['Dead-letter queue', <DlqLink policy={a.RedrivePolicy} />],
+              ['Created', dateTime(Number(a.CreatedTimestamp) * 1000)],
+              ['Last updated', dateTime(Number(a.LastModifiedTimestamp) * 1000)],
+              ['Maximum message size', bytes(Number(a.MaximumMessageSize))],
+              ['Message retention period', duration(Number(a.MessageRetentionPeriod))],
+              ['Default visibility timeout', duration(Number(a.VisibilityTimeout))],
+              ['Delivery delay', duration(Number(a.DelaySeconds))],
+              ['Receive message wait time', duration(Number(a.ReceiveMessageWaitTimeSeconds))],
+              ...(info.fifo
+                ? ([
+                    ['Content-based deduplication', a.ContentBasedDeduplication === 'true' ? 'Enabled' : 'Disabled'],
+                    [
+                      'High throughput FIFO',
+                      a.DeduplicationScope === 'messageGroup' && a.FifoThroughputLimit === 'perMessageGroupId'
+                        ? 'Enabled'
+                        : `Disabled (scope ${a.DeduplicationScope ?? 'queue'}, limit ${a.FifoThroughputLimit ?? 'perQueue'})`,
+                    ],
+                  ] as [string, string][])
+                : []),
+            ]}
+          />
+        </div>
+      </section>
+
+      <Tabs tabs={TABS} selected={selected} label="Queue details" onSelect={(id) => navigate(id === 'browse' ? path : `${path}?tab=${id}`, true)}>
+        {selected === 'browse' && <BrowseTab queue={info} />}
+        {selected === 'monitoring' && <MonitoringTab queue={info} />}
+        {selected === 'dlq' && <DeadLetterTab queue={info} />}
+        {selected === 'tagging' && <TaggingTab queue={info} />}
+        {selected === 'policy' && <PolicyTab queue={info} />}
+        {selected === 'encryption' && <EncryptionTab queue={info} />}
+      </Tabs>
+
+      {dialog && <DestructiveDialog kind={dialog} queue={info} onClose={() => setDialog(undefined)} />}
+    </div>
+  );
+}
+
+function Breadcrumbs({ name }: { name: string }) {
+  return (
+    <nav class="breadcrumbs" aria-label="Breadcrumbs">
+      <a href={href('/')} onClick={linkClick('/')}>
+        Queues
+      </a>
+      <Icon name="chevron" size={12} />
+      <span aria-current="page">{name}</span>
+    </nav>
+  );
+}
+
+function DlqLink({ policy }: { policy: string | undefined }) {
+  if (!policy) return <>None</>;
+  try {
+    const p = JSON.parse(policy) as { deadLetterTargetArn: string; maxReceiveCount: number };
+    const dlq = nameOf(p.deadLetterTargetArn);
+    const to = `/queues/${encodeURIComponent(dlq)}`;
+    return (
+      <>
+        <a href={href(to)} onClick={linkClick(to)}>
+          {dlq}
+        </a>{' '}
+        <span class="muted">after {p.maxReceiveCount} receives</span>
+      </>
+    );
+  } catch {
+    return <>{policy}</>;
+  }
+}
+
+function Counts({ attributes: a, snapshot }: { attributes: Attributes; snapshot: QueueSnapshot | undefined }) {
+  const items: [string, string, string?][] = [
+    ['Messages available', count(Number(a.ApproximateNumberOfMessages ?? 0)), 'visible'],
+    ['Messages in flight', count(Number(a.ApproximateNumberOfMessagesNotVisible ?? 0)), 'inflight'],
+    ['Messages delayed', count(Number(a.ApproximateNumberOfMessagesDelayed ?? 0)), 'delayed'],
+    ['Oldest message', age(snapshot?.oldestAgeSeconds)],
+    ['Sent /s', rate(snapshot?.sentPerSecond)],
+    ['Received /s', rate(snapshot?.receivedPerSecond)],
+  ];
+  return (
+    <div class="stats" aria-label="Queue counts">
+      {items.map(([label, value, tone]) => (
+        <div class="stat" key={label}>
+          <span class="stat__label">
+            {tone && <span class={`dot dot--${tone}`} aria-hidden="true" />}
+            {label}
+          </span>
+          <span class="stat__value">{value}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Purge / Delete, confirmed as the AWS console does: type the word ("purge", "delete") — or the
+ * queue name — before the red button works.
+ */
+function DestructiveDialog({ kind, queue, onClose }: { kind: 'purge' | 'delete'; queue: QueueInfo; onClose: () => void }) {
+  const { notify } = useApp();
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const ok = typed.trim() === kind || typed.trim() === queue.name;
+  const confirm = async (e: Event) => {
+    e.preventDefault();
+    if (!ok) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      if (kind === 'purge') {
+        await sqs('PurgeQueue', { QueueUrl: queue.url });
+        notify({ tone: 'success', text: `Queue ${queue.name} purged: its messages are being deleted.` });
+        onClose();
+        await queue.reload();
+      } else {
+        await sqs('DeleteQueue', { QueueUrl: queue.url });
+        notify({ tone: 'success', text: `Queue ${queue.name} deleted.` });
+        onClose();
+        navigate('/');
+      }
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError('ClientError', String(err), 0));
+      setBusy(false);
+    }
+  };
+  const title = kind === 'purge' ? `Purge queue: ${queue.name}` : `Delete queue: ${queue.name}`;
+  return (
+    <Dialog title={title} onClose={onClose} danger size="small">
+      <form onSubmit={confirm}>
+        {kind === 'purge' ? (
+          <p>
+            Purging deletes <strong>all messages</strong> in the queue — available, in flight and delayed. This can’t be undone. SQS allows one purge
+            per queue every 60 seconds.
+          </p>
+        ) : (
+          <p>
+            Deleting removes the queue <strong>and all of its messages</strong>. This can’t be undone; applications that use the queue will get
+            errors.
+          </p>
+        )}
+        <div class="field">
+          <label for="confirm-input" class="field__label">
+            To confirm, type <strong>{kind}</strong> (or the queue name) in the field.
+          </label>
+          <input
+            id="confirm-input"
+            class="input"
+            autocomplete="off"
+            spellcheck={false}
+            placeholder={kind}
+            value={typed}
+            onInput={(e) => setTyped(e.currentTarget.value)}
+          />
+        </div>
+        {error && (
+          <Alert tone="error" title={kind === 'purge' ? 'The queue was not purged' : 'The queue was not deleted'}>
+            {error.message}
+          </Alert>
+        )}
+        <div class="dialog__footer dialog__footer--inline">
+          <button type="button" class="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="button button--danger" disabled={!ok || busy}>
+            {kind === 'purge' ? 'Purge' : 'Delete'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,13 @@
+/** What a queue page's tabs know about their queue. */
+import type { Attributes } from '../api';
+
+export interface QueueInfo {
+  name: string;
+  url: string;
+  /** GetQueueAttributes All, refreshed every few seconds. */
+  attributes: Attributes;
+  fifo: boolean;
+  arn: string;
+  /** Read the attributes again now (after a change). */
+  reload: () => Promise<void>;
+}

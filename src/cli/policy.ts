@@ -1,0 +1,208 @@
+/**
+ * `ferry policy check`: a policy simulator, like IAM's. It reads the same config (identities and
+ * policies) a server reads, the queue's `Policy` and tags from the store (or `--queue-policy <file>`),
+ * decides with the same evaluator the server uses and prints the decision and the statement that made it.
+ *
+ *   ferry policy check --as <access key id | user name> --action sqs:SendMessage --queue <url | arn>
+ *                      [--config file] [--queue-policy file] [--source-ip ip] [--user-agent ua]
+ *                      [--time iso] [--json] [storage flags as for serve]
+ *
+ * The store is opened read-mostly with the same storage flags as `ferry serve` (SQLite: the database in
+ * --data-dir, which a running server may share; PostgreSQL: --database-url). With --queue-policy the
+ * store is not opened (the queue's tags are then unknown: aws:ResourceTag conditions see no tags).
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { buildIdentities } from '../auth/identities.js';
+import {
+  authorize,
+  compileQueuePolicy,
+  describeStatement,
+  listQueuesResource,
+  PolicyError,
+  type CompiledPolicy,
+  type StatementRef,
+} from '../auth/policy/index.js';
+import { loadConfig } from '../config/load.js';
+import { ConfigError, SETTINGS, type FerryConfig } from '../config/schema.js';
+import { parseQueueArn, queueArn } from '../core/arn.js';
+import { systemClock } from '../core/clock.js';
+import { parseQueueUrl } from '../core/queue-url.js';
+import { ACTIONS } from '../actions/registry.js';
+import type { StorageEngine } from '../storage/engine.js';
+
+export const POLICY_USAGE = [
+  'Usage: ferry policy check --as <access key id | user name> --action <sqs:Action> [--queue <queue URL | queue ARN>]',
+  '                          [--queue-policy <file>] [--source-ip <ip>] [--user-agent <ua>] [--time <ISO 8601>] [--json]',
+  '                          [--config <file>] [storage flags as for serve]',
+  '  Prints ALLOWED or DENIED, the reason and the deciding statement; exit code 0 allowed, 3 denied.',
+  "  The queue's Policy and tags come from the store unless --queue-policy names a file holding the Policy.",
+].join('\n');
+
+export interface PolicyCheckResult {
+  allowed: boolean;
+  lines: string[];
+}
+
+type EngineFactory = (config: FerryConfig) => StorageEngine;
+
+/** Run `ferry policy <args>`. Throws ConfigError for usage problems. */
+export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, makeEngine: EngineFactory): Promise<PolicyCheckResult> {
+  const options: ParseArgsConfig['options'] = {
+    as: { type: 'string' },
+    action: { type: 'string' },
+    queue: { type: 'string' },
+    'queue-policy': { type: 'string' },
+    'source-ip': { type: 'string' },
+    'user-agent': { type: 'string' },
+    time: { type: 'string' },
+    json: { type: 'boolean' },
+  };
+  for (const s of SETTINGS) options[s.flag] = { type: s.kind === 'bool' ? 'boolean' : 'string' };
+  let values: Record<string, unknown>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true }));
+  } catch (e) {
+    throw new ConfigError(`${(e as Error).message}\n\n${POLICY_USAGE}`);
+  }
+  if (positionals[0] !== 'check' || positionals.length !== 1) throw new ConfigError(POLICY_USAGE);
+  const flags: Record<string, unknown> = {};
+  for (const s of SETTINGS) if (values[s.flag] !== undefined) flags[s.key] = values[s.flag];
+  const config = loadConfig({ flags, env });
+  const identities = buildIdentities(config);
+
+  const as = values.as as string | undefined;
+  if (!as) throw new ConfigError(`--as is needed\n\n${POLICY_USAGE}`);
+  const identity = identities.byKey.get(as) ?? identities.byUser.get(as);
+  if (!identity) throw new ConfigError(`no access key or user "${as}" in the configured identities`);
+
+  const rawAction = values.action as string | undefined;
+  if (!rawAction) throw new ConfigError(`--action is needed (e.g. sqs:SendMessage)\n\n${POLICY_USAGE}`);
+  const bare = rawAction.replace(/^sqs:/i, '').toLowerCase();
+  const action = Object.keys(ACTIONS).find((a) => a.toLowerCase() === bare);
+  if (!action) throw new ConfigError(`unknown SQS action "${rawAction}"`);
+
+  let resource: string;
+  let queueName: string | undefined;
+  let queueAccount = config.accountId;
+  const q = values.queue as string | undefined;
+  if (action === 'ListQueues') resource = listQueuesResource(config.region, config.accountId);
+  else {
+    if (!q) throw new ConfigError(`--queue is needed for ${action}\n\n${POLICY_USAGE}`);
+    const arn = q.startsWith('arn:') ? parseQueueArn(q) : undefined;
+    const url = arn ? undefined : parseQueueUrl(q);
+    if (arn) {
+      resource = q;
+      queueName = arn.name;
+      queueAccount = arn.accountId;
+    } else if (url) {
+      queueName = url.name;
+      queueAccount = url.accountId ?? config.accountId;
+      resource = queueArn(config.region, queueAccount, url.name);
+    } else throw new ConfigError(`--queue must be a queue URL or ARN, got ${JSON.stringify(q)}`);
+  }
+
+  const lines: string[] = [];
+  let policyText: string | undefined;
+  let tags: Record<string, string> | undefined;
+  const policyFile = values['queue-policy'] as string | undefined;
+  if (policyFile !== undefined) {
+    try {
+      policyText = readFileSync(policyFile, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`cannot read --queue-policy ${policyFile}: ${(e as Error).message}`);
+    }
+    lines.push(`queue policy: ${policyFile}`);
+  } else if (queueName !== undefined && queueAccount === config.accountId && action !== 'CreateQueue') {
+    if (config.storage === 'memory') lines.push('queue policy: none (storage memory has no stored queues; use --queue-policy <file>)');
+    else {
+      const engine = makeEngine(config);
+      try {
+        await engine.init();
+        const rec = await engine.queueGetByName(queueName);
+        if (!rec) lines.push(`queue: ${queueName} does not exist in the store (decided as a queue without a Policy)`);
+        else {
+          policyText = rec.attributes.Policy;
+          tags = { ...rec.tags };
+          lines.push(`queue policy: ${policyText === undefined ? 'none' : 'from the store'}`);
+        }
+      } finally {
+        await engine.close();
+      }
+    }
+  }
+  let resourcePolicy: CompiledPolicy | undefined;
+  if (policyText !== undefined) {
+    try {
+      resourcePolicy = compileQueuePolicy(policyText, resource);
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      lines.push(`the queue policy does not compile (${e.message}): the server denies everyone but the account's administrators`);
+      const allowed = identity.principal.admin && identity.principal.accountId === queueAccount;
+      lines.unshift(`${allowed ? 'ALLOWED' : 'DENIED'}  sqs:${action.toLowerCase()} on ${resource}`);
+      return { allowed, lines };
+    }
+  }
+
+  let now = systemClock.now();
+  if (values.time !== undefined) {
+    now = Date.parse(values.time as string);
+    if (Number.isNaN(now)) throw new ConfigError(`--time must be an ISO 8601 date, got ${JSON.stringify(values.time)}`);
+  }
+  const decision = authorize({
+    principal: identity.principal,
+    action,
+    resource,
+    identityPolicies: identity.policies,
+    resourcePolicy,
+    context: {
+      now,
+      sourceIp: values['source-ip'] as string | undefined,
+      userAgent: values['user-agent'] as string | undefined,
+      secureTransport: false,
+      resourceTags: tags,
+    },
+  });
+  const statementText = (ref: StatementRef): string => {
+    const pol = ref.kind === 'resource' ? resourcePolicy : identity.policies.find((p) => p.name === ref.policy);
+    const s = pol?.statements[ref.index];
+    return s ? `    ${JSON.stringify(s.source)}` : '';
+  };
+  if (values.json) {
+    lines.length = 0;
+    lines.push(
+      JSON.stringify(
+        {
+          allowed: decision.allowed,
+          explicit: decision.explicit,
+          reason: decision.reason,
+          action: decision.action,
+          resource: decision.resource,
+          principal: identity.principal.arn,
+          accessKeyId: identity.accessKeyId,
+          statements: decision.statements.map((r) => ({ ...r, text: describeStatement(r) })),
+          message: decision.message || undefined,
+        },
+        null,
+        2,
+      ),
+    );
+    return { allowed: decision.allowed, lines };
+  }
+  const out = [
+    `${decision.allowed ? 'ALLOWED' : 'DENIED'}  ${decision.action} on ${decision.resource}`,
+    `principal: ${identity.principal.arn} (access key ${identity.accessKeyId}${identity.principal.admin ? ', administrator' : ''})`,
+    ...lines,
+    `reason: ${decision.reason}`,
+  ];
+  if (decision.statements.length === 0)
+    out.push(decision.allowed ? 'deciding statement: none (administrator of the account)' : 'deciding statement: none (default deny)');
+  for (const r of decision.statements) {
+    out.push(`deciding statement: ${describeStatement(r)}`);
+    const t = statementText(r);
+    if (t) out.push(t);
+  }
+  if (!decision.allowed) out.push(`message: ${decision.message}`);
+  return { allowed: decision.allowed, lines: out };
+}
