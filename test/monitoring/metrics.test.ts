@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -348,6 +349,32 @@ describe('metrics endpoint options [memory]', () => {
     assert.equal((await fetch(info.url, { method: 'POST' })).status, 405);
   });
 
+  it('--metrics-port with TLS: HTTPS with the API certificate', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ferry-metrics-tls-'));
+    const f = await startFerryProcess({ storage: 'sqlite', dataDir, args: ['--tls-self-signed', '--metrics-port', '0', '--metrics-token', 'tok'] });
+    started.push(f);
+    const info = banner(f).metrics as { url: string; access: string };
+    assert.match(info.url, /^https:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const ca = readFileSync(join(dataDir, 'tls', 'self-signed-cert.pem'));
+    const get = (auth?: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const u = new URL(info.url);
+        https
+          .get({ host: u.hostname, port: u.port, path: u.pathname, ca, agent: false, headers: auth ? { authorization: auth } : {} }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode!, body }));
+          })
+          .on('error', reject);
+      });
+    assert.equal((await get()).status, 401);
+    const ok = await get('Bearer tok');
+    assert.equal(ok.status, 200);
+    assert.match(ok.body, /^ferry_build_info\{/m);
+    await f.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it('--metrics-queue-gauges off: counters, no storage gauges', async () => {
     const f = await start(['--metrics-queue-gauges', 'off']);
     const c = makeClient('json', f.url);
@@ -392,10 +419,12 @@ describe('metrics endpoint options [memory]', () => {
 describe('metrics with two Ferry processes on one PostgreSQL', { skip: !process.env.FERRY_TEST_DATABASE_URL && 'no test database' }, () => {
   let a: FerryProcess;
   let b: FerryProcess;
+  let keyDir: string | undefined;
   before(async () => {
     // A reports the queue gauges; B only its own counters (as the README advises). One key ring for both
     // (encryption at rest: the processes of one store share it).
-    const keys = ['--kms-key-ring', join(mkdtempSync(join(tmpdir(), 'ferry-keys-')), 'keyring.json')];
+    keyDir = mkdtempSync(join(tmpdir(), 'ferry-keys-'));
+    const keys = ['--kms-key-ring', join(keyDir, 'keyring.json')];
     a = await startFerryProcess({ storage: 'postgres', args: [...keys, '--metrics-gauge-cache-ms', '0'] });
     b = await startFerryProcess({ storage: 'postgres', databaseSchema: a.databaseSchema, args: [...keys, '--metrics-queue-gauges', 'off'] });
   });
@@ -404,6 +433,7 @@ describe('metrics with two Ferry processes on one PostgreSQL', { skip: !process.
       await f?.stop();
       f?.cleanup();
     }
+    if (keyDir !== undefined) rmSync(keyDir, { recursive: true, force: true });
   });
 
   it('counters per process (they add up), gauges once', async () => {
