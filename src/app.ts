@@ -241,6 +241,25 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   };
 
   const dispatch: Dispatch = (action, input, meta) => dispatchAction(action, input as never, contextFor(meta));
+  // The console's SQS calls are SQS requests too: counted in ferry_requests_total like the API's (the
+  // listener reports those).
+  const consoleDispatch: Dispatch =
+    monitoring === undefined
+      ? dispatch
+      : (action, input, meta) => {
+          const started = performance.now();
+          const done = (code: string): void => monitoring.recordRequest(action, code, performance.now() - started);
+          return dispatch(action, input, meta).then(
+            (out) => {
+              done('OK');
+              return out;
+            },
+            (err: unknown) => {
+              done(err instanceof SqsError ? err.code : 'InternalFailure');
+              throw err;
+            },
+          );
+        };
   // The web console (src/console) on the same port; its SQS calls take the same dispatch path.
   const consoleRoutes = createConsole({
     mode: config.console,
@@ -250,7 +269,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     region: config.region,
     accountId: config.accountId,
     engine,
-    dispatch,
+    dispatch: consoleDispatch,
     queueUrlBase: baseFor,
     events,
     monitor: deps.monitor ?? monitoring?.monitor,

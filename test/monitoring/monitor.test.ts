@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/log.js';
 import { makeClient, type SqsCaller } from '../helpers/clients.js';
+import { ConsoleClient } from '../helpers/console.js';
 import { scrape } from '../helpers/prometheus.js';
 
 const T0 = Date.UTC(2026, 0, 1); // on the history grids
@@ -115,6 +116,22 @@ for (const storage of ['memory', 'sqlite'] as const) {
         [true, 1, 1, 1, 0.2, 0.1],
       );
       assert.equal((await monitor().overview()).length >= 3, true);
+    });
+
+    it("the console's SQS calls count as requests; its queue views are the monitor's", async () => {
+      const before = (await metrics()).value('ferry_requests_total', { action: 'ListQueues', code: 'OK' }) ?? 0;
+      const c = new ConsoleClient(url);
+      await c.session();
+      await c.sqs('ListQueues', {});
+      await c.sqs('CreateQueue', { QueueName: 'console-made' });
+      const m = await metrics();
+      assert.equal(m.value('ferry_requests_total', { action: 'ListQueues', code: 'OK' }), before + 1);
+      assert.ok(m.value('ferry_requests_total', { action: 'CreateQueue', code: 'OK' })! >= 1);
+      const o = await c.get('/console/api/overview?prefix=console-');
+      assert.deepEqual(
+        o.json.queues.map((q: { name: string }) => q.name),
+        ['console-made'],
+      );
     });
 
     it('history: samples on the 10 s grid with gauges and counter increments; 5-minute points beyond an hour', async () => {
