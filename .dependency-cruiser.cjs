@@ -59,6 +59,20 @@ module.exports = {
       to: { path: ['^src/http/', '^src/storage/(memory|sqlite|postgres)/'] },
     },
     {
+      name: 'monitoring-observes',
+      severity: 'error',
+      comment:
+        'src/monitoring/ observes outcomes (events, the engine interface, request reports); it imports no action, runtime, protocol, HTTP, config or concrete engine code, and the composition root wires it.',
+      from: { path: '^src/monitoring/' },
+      to: {
+        path: [
+          '^src/(actions|runtime|protocol|http|config|console)/',
+          '^src/storage/(memory|sqlite|postgres)/',
+          '^src/(app|index|main|banner)\\.ts$',
+        ],
+      },
+    },
+    {
       name: 'console-not-to-engines',
       severity: 'error',
       comment:

@@ -3,8 +3,8 @@
  * In-process cost of the layers below HTTP, for engine and action work (`npm run bench` measures
  * whole servers over loopback, where the kernel, the client and machine noise blur a 10% change):
  *
- *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages]
- *   node dist/bench/layers.js actions <std|fifo> [requests]
+ *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics]
+ *   node dist/bench/layers.js actions <std|fifo> [requests] [metrics]
  *   node dist/bench/layers.js requests [iterations]
  *
  * `engine`: 8 concurrent loops of messageSend(10) → messageReceive(10) → messageDelete on one queue of
@@ -12,7 +12,8 @@
  * in FERRY_BENCH_DATABASE_URL, dropped afterwards). The messages are built before the clock starts.
  * `actions`: SendMessageBatch(10) → ReceiveMessage(10) → DeleteMessageBatch through dispatchAction on the
  * memory engine, plus the JSON encoding of each output: everything a request costs except HTTP, SigV4
- * and request decoding. `requests`: the two steps before an action runs — SigV4 verification and JSON
+ * and request decoding. With `metrics`, as `ferry serve` runs by default: message events go to the
+ * monitoring's counters and every request is reported to its request metrics. `requests`: the two steps before an action runs — SigV4 verification and JSON
  * decoding — for a signed SendMessageBatch(10) and DeleteMessageBatch(10) body, µs per request.
  *
  * Prints one JSON line: CPU µs per message (process.cpuUsage: every thread of this process, so GC and
@@ -29,6 +30,8 @@ import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { createActionServices } from '../src/runtime/index.js';
 import { dispatchAction } from '../src/actions/registry.js';
 import { NEVER_CANCELLED } from '../src/core/cancel.js';
+import { createEventHub } from '../src/core/events.js';
+import { createMonitoring, StorageMetrics } from '../src/monitoring/index.js';
 import { systemClock } from '../src/core/clock.js';
 import { systemRandom } from '../src/core/random.js';
 import { createSigV4Verifier } from '../src/http/sigv4.js';
@@ -93,19 +96,21 @@ async function measured(label: Record<string, unknown>, messages: number, fn: ()
   );
 }
 
-async function engineBench(kind: string, fifo: boolean, total: number): Promise<void> {
+async function engineBench(kind: string, fifo: boolean, total: number, withMetrics: boolean): Promise<void> {
+  // With `metrics`, the engine reports commits and failures as `ferry serve` has it do by default.
+  const observer = withMetrics ? new StorageMetrics() : undefined;
   let dir: string | undefined;
   let schema: string | undefined;
   const url = process.env.FERRY_BENCH_DATABASE_URL;
   let engine: StorageEngine;
-  if (kind === 'memory') engine = new MemoryEngine({ clock: systemClock, random: systemRandom });
+  if (kind === 'memory') engine = new MemoryEngine({ clock: systemClock, random: systemRandom, observer });
   else if (kind === 'sqlite') {
     dir = mkdtempSync(join(tmpdir(), 'ferry-layers-'));
-    engine = new SqliteEngine({ path: join(dir, 'ferry.db'), clock: systemClock, random: systemRandom });
+    engine = new SqliteEngine({ path: join(dir, 'ferry.db'), clock: systemClock, random: systemRandom, observer });
   } else if (kind === 'postgres') {
     if (!url) throw new Error('engine postgres needs FERRY_BENCH_DATABASE_URL');
     schema = `ferry_layers_${process.pid}`;
-    engine = new PostgresEngine({ url, schema, poolSize: LOOPS + 2, clock: systemClock, random: systemRandom });
+    engine = new PostgresEngine({ url, schema, poolSize: LOOPS + 2, clock: systemClock, random: systemRandom, observer });
   } else throw new Error(`unknown engine ${kind}`);
   await engine.init();
   try {
@@ -146,7 +151,7 @@ async function engineBench(kind: string, fifo: boolean, total: number): Promise<
     const build = (n: number) => Array.from({ length: Math.ceil(n / 10) }, () => Array.from({ length: 10 }, message));
     await run(build(Math.min(2000, total))); // warm-up
     const batches = build(total);
-    await measured({ layer: 'engine', engine: kind, queue: fifo ? 'fifo' : 'standard' }, total, () => run(batches));
+    await measured({ layer: 'engine', engine: kind, queue: fifo ? 'fifo' : 'standard', metrics: withMetrics }, total, () => run(batches));
   } finally {
     await engine.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -154,10 +159,24 @@ async function engineBench(kind: string, fifo: boolean, total: number): Promise<
   }
 }
 
-async function actionsBench(fifo: boolean, requests: number): Promise<void> {
+async function actionsBench(fifo: boolean, requests: number, withMetrics: boolean): Promise<void> {
   const engine = new MemoryEngine({ clock: systemClock, random: systemRandom });
   await engine.init();
   const services = await createActionServices({ engine, clock: systemClock, random: systemRandom });
+  const events = createEventHub();
+  const monitoring = withMetrics
+    ? createMonitoring({
+        engine,
+        events,
+        clock: systemClock,
+        endpoint: { host: '127.0.0.1', queueGauges: true },
+        gaugeMaxAgeMs: 5_000,
+        build: { version: 'bench', storage: 'memory' },
+        sampler: false,
+      })
+    : undefined;
+  /** What the HTTP listener does per request with metrics on. */
+  const report = (action: string, started: number): void => monitoring?.recordRequest(action, 'OK', performance.now() - started);
   const ctx = () => ({
     engine,
     clock: systemClock,
@@ -168,6 +187,7 @@ async function actionsBench(fifo: boolean, requests: number): Promise<void> {
     traceHeader: undefined,
     signal: NEVER_CANCELLED,
     services,
+    events: monitoring === undefined ? undefined : events,
   });
   try {
     const { QueueUrl } = await dispatchAction(
@@ -188,28 +208,35 @@ async function actionsBench(fifo: boolean, requests: number): Promise<void> {
         }
         return e;
       });
+      let t = performance.now();
       encodeOutput('json', 'SendMessageBatch', await dispatchAction('SendMessageBatch', { QueueUrl, Entries }, ctx()), 'layers');
+      report('SendMessageBatch', t);
+      t = performance.now();
       const got = await dispatchAction('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 }, ctx());
       encodeOutput('json', 'ReceiveMessage', got, 'layers');
+      report('ReceiveMessage', t);
       const ms = got.Messages ?? [];
       if (ms.length > 0) {
+        t = performance.now();
         const del = await dispatchAction(
           'DeleteMessageBatch',
           { QueueUrl, Entries: ms.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) },
           ctx(),
         );
         encodeOutput('json', 'DeleteMessageBatch', del, 'layers');
+        report('DeleteMessageBatch', t);
       }
       return ms.length;
     };
     for (let i = 0; i < 500; i++) await round(); // warm-up
     const rounds = Math.ceil(requests / 3);
-    await measured({ layer: 'actions', engine: 'memory', queue: fifo ? 'fifo' : 'standard' }, rounds * 10, async () => {
+    await measured({ layer: 'actions', engine: 'memory', queue: fifo ? 'fifo' : 'standard', metrics: withMetrics }, rounds * 10, async () => {
       let n = 0;
       for (let i = 0; i < rounds; i++) n += await round();
       return n;
     });
   } finally {
+    await monitoring?.close();
     await services.close();
     await engine.close();
   }
@@ -263,11 +290,11 @@ async function requestsBench(iterations: number): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   const [layer, a, b, c] = argv;
   if (layer === 'engine' && a && (b === 'std' || b === 'fifo')) {
-    await engineBench(a, b === 'fifo', Number(c ?? 40_000));
+    await engineBench(a, b === 'fifo', Number(c ?? 40_000), argv[4] === 'metrics');
     return 0;
   }
   if (layer === 'actions' && (a === 'std' || a === 'fifo')) {
-    await actionsBench(a === 'fifo', Number(b ?? 30_000));
+    await actionsBench(a === 'fifo', Number(b ?? 30_000), c === 'metrics');
     return 0;
   }
   if (layer === 'requests') {
@@ -275,7 +302,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   process.stderr.write(
-    'usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] | actions <std|fifo> [requests] | requests [iterations]\n',
+    'usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] | actions <std|fifo> [requests] [metrics] | requests [iterations]\n',
   );
   return 2;
 }

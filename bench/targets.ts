@@ -284,6 +284,9 @@ const FERRY_AUTH_ENV = {
   FERRY_AUTH: 'sigv4',
   FERRY_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId,
   FERRY_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey,
+  // Metrics on, as a deployment with authentication runs them (with sigv4 they need a token): the
+  // message events and request metrics are then part of every measured request.
+  FERRY_METRICS_TOKEN: 'bench-metrics-token',
 };
 
 function profileArgs(): string[] {

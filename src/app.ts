@@ -19,13 +19,16 @@ import { SqsError } from './errors/catalog.js';
 import { createConsole } from './console/index.js';
 import { createHttpServer, type Dispatch, type RequestMeta } from './http/listener.js';
 import type { QueueMonitor } from './monitoring/types.js';
+import { createMonitoring, StorageMetrics, type Monitoring, type Route } from './monitoring/index.js';
+import { startupBanner } from './banner.js';
+import { VERSION } from './core/version.js';
 import { createSigV4Verifier } from './http/sigv4.js';
 import { TlsError, createTlsContext, fileSource, selfSignedNames, selfSignedSource, type TlsContext, type TlsMaterial } from './http/tls.js';
 import { buildIdentities, IdentityStore, type Identity } from './auth/identities.js';
 import { DecisionCache, QueuePolicyCache } from './auth/policy/index.js';
 import { authorizeAction, type Authorizer, type Caller } from './actions/authorization.js';
 import { reloadIdentityConfig } from './config/load.js';
-import type { StorageEngine } from './storage/engine.js';
+import type { StorageEngine, StorageObserver } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
 import { PostgresEngine } from './storage/postgres/index.js';
 import { SqliteEngine } from './storage/sqlite/index.js';
@@ -34,8 +37,13 @@ export interface ServerDeps {
   clock?: Clock;
   random?: Random;
   logger: Logger;
-  /** Live queue figures for the console (src/monitoring); absent: the console reads counts from the engine. */
+  /**
+   * Live queue figures for the console. Absent: the server's own monitoring (src/monitoring) when
+   * /metrics or the console is on; the console reads counts from the engine only when neither is.
+   */
   monitor?: QueueMonitor;
+  /** Also log the startup as a readable block (for pino-pretty on a terminal; JSON logs get one line). */
+  humanBanner?: boolean;
   /** Where the console's built files are (tests); default dist/console. */
   consoleStaticDir?: string;
 }
@@ -48,6 +56,8 @@ export interface FerryServer {
   readonly engine: StorageEngine;
   /** Message events of this process (metrics, console journey, test spies subscribe here). */
   readonly events: EventHub;
+  /** Metrics and the console's QueueMonitor (undefined when neither /metrics nor the console is on). */
+  readonly monitoring: Monitoring | undefined;
   /** Encryption at rest: decrypts stored bodies for anything that reads messages beside the actions (browse). */
   readonly sse: BodyCipher;
   /**
@@ -73,14 +83,14 @@ const AWS_COOLDOWN_MS = 60_000;
 /** Queue host names we are willing to echo back into queue URLs. */
 const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
-export function makeEngine(config: FerryConfig, clock: Clock, random: Random, log?: Logger): StorageEngine {
+export function makeEngine(config: FerryConfig, clock: Clock, random: Random, log?: Logger, observer?: StorageObserver): StorageEngine {
   switch (config.storage) {
     case 'memory':
-      return new MemoryEngine({ clock, random });
+      return new MemoryEngine({ clock, random, observer });
     case 'sqlite': {
       const dir = resolve(config.dataDir);
       mkdirSync(dir, { recursive: true });
-      return new SqliteEngine({ path: join(dir, 'ferry.db'), clock, random });
+      return new SqliteEngine({ path: join(dir, 'ferry.db'), clock, random, observer });
     }
     case 'postgres':
       // Times come from the database clock (timeSource 'database'); `clock` only measures this
@@ -91,6 +101,7 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random, lo
         poolSize: config.databasePoolSize,
         clock,
         random,
+        observer,
         warn: (msg, detail) => log?.warn(detail ?? {}, msg),
       });
   }
@@ -103,7 +114,9 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   // TLS files are checked before the store is opened: a bad certificate changes nothing.
   const tls = openTls(config);
   const scheme = tls === undefined ? 'http' : 'https';
-  const engine = makeEngine(config, clock, random, log);
+  // Monitoring serves /metrics and the console's queue views (overview, history).
+  const storageMetrics = config.metrics || config.console !== 'off' ? new StorageMetrics() : undefined;
+  const engine = makeEngine(config, clock, random, log, storageMetrics);
   await engine.init();
   // Before anything is served: a store whose encrypted messages need a key this key ring lacks stops here.
   const sse = await openSse(config, engine, clock, random, log);
@@ -111,6 +124,28 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   // store, work across nodes).
   const services = await createActionServices({ engine, clock, random });
   const events = createEventHub((err) => log.error({ err }, 'event listener failed'));
+  const monitoring =
+    storageMetrics === undefined
+      ? undefined
+      : createMonitoring({
+          engine,
+          events,
+          clock,
+          storage: storageMetrics,
+          longPollsWaiting: () => services.longPollsWaiting(),
+          endpoint: config.metrics
+            ? {
+                token: config.metricsToken,
+                port: config.metricsPort,
+                host: config.metricsHost ?? config.host,
+                queueGauges: config.metricsQueueGauges,
+                tls,
+              }
+            : undefined,
+          gaugeMaxAgeMs: config.metricsGaugeCacheMs,
+          build: { version: VERSION, storage: config.storage },
+          warn: (detail, msg) => log.warn(detail, msg),
+        });
   const settings: ActionSettings = {
     region: config.region,
     accountId: config.accountId,
@@ -151,7 +186,10 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   };
 
   const contextFor = (
-    meta: Pick<RequestMeta, 'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId' | 'sourceIp' | 'userAgent' | 'secureTransport'>,
+    meta: Pick<
+      RequestMeta,
+      'requestId' | 'host' | 'traceHeader' | 'signal' | 'accessKeyId' | 'sourceIp' | 'userAgent' | 'secureTransport' | 'longPollMs'
+    >,
     internal = false,
   ): ActionContext => ({
     engine,
@@ -172,6 +210,9 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     authz,
     // Present from the start (set by the authorization step) so every context has one shape.
     queueMemo: undefined,
+    noteLongPoll: (ms) => {
+      meta.longPollMs = ms;
+    },
   });
 
   /** The console's read routes go through the same authorization step as the SQS actions. */
@@ -200,6 +241,25 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   };
 
   const dispatch: Dispatch = (action, input, meta) => dispatchAction(action, input as never, contextFor(meta));
+  // The console's SQS calls are SQS requests too: counted in ferry_requests_total like the API's (the
+  // listener reports those).
+  const consoleDispatch: Dispatch =
+    monitoring === undefined
+      ? dispatch
+      : (action, input, meta) => {
+          const started = performance.now();
+          const done = (code: string): void => monitoring.recordRequest(action, code, performance.now() - started);
+          return dispatch(action, input, meta).then(
+            (out) => {
+              done('OK');
+              return out;
+            },
+            (err: unknown) => {
+              done(err instanceof SqsError ? err.code : 'InternalFailure');
+              throw err;
+            },
+          );
+        };
   // The web console (src/console) on the same port; its SQS calls take the same dispatch path.
   const consoleRoutes = createConsole({
     mode: config.console,
@@ -209,10 +269,10 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     region: config.region,
     accountId: config.accountId,
     engine,
-    dispatch,
+    dispatch: consoleDispatch,
     queueUrlBase: baseFor,
     events,
-    monitor: deps.monitor,
+    monitor: deps.monitor ?? monitoring?.monitor,
     sse,
     logger: log,
     clock,
@@ -223,6 +283,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     journey: { windowMs: config.journeyWindow * 1000, maxMessages: config.journeyMaxMessages },
   });
 
+  const routes: Route[] = [...(monitoring?.route === undefined ? [] : [monitoring.route]), (req, res) => consoleRoutes.handle(req, res)];
   const verifier = config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: identities.credentials(), clock }) : undefined;
   const http = createHttpServer({
     logger: log,
@@ -230,7 +291,10 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     isReady: () => ready,
     verifier,
     dispatch,
-    extraRoutes: (req, res) => consoleRoutes.handle(req, res),
+    // /metrics (unless it has a port of its own), then the console.
+    extraRoutes: routes.length === 1 ? routes[0] : (req, res) => routes.some((r) => r(req, res)),
+    onRequest: monitoring === undefined ? undefined : (action, code, ms) => monitoring.recordRequest(action, code, ms),
+    slowRequestMs: config.slowRequestMs,
     tls,
   });
 
@@ -252,6 +316,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   return {
     engine,
     events,
+    monitoring,
     sse,
     tls,
     reloadTls() {
@@ -281,6 +346,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     async listen() {
       const { port } = await http.listen(config.port, config.host);
       boundPort = port;
+      const { metricsPort } = (await monitoring?.start()) ?? {};
       services.start();
       ready = true;
       const url = `${scheme}://${hostForUrl(config.host)}:${port}`;
@@ -292,22 +358,26 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
             (tls.current.certFile ? ` — trust it with AWS_CA_BUNDLE=${tls.current.certFile} or NODE_EXTRA_CA_CERTS=${tls.current.certFile}` : ''),
         );
       }
-      log.info(
-        {
-          url,
-          storage: config.storage,
-          auth: config.auth,
-          dataDir: config.storage === 'sqlite' ? resolve(config.dataDir) : undefined,
-          tls: tls === undefined ? undefined : tlsSummary(tls.current),
-        },
-        'ferry listening',
-      );
+      const banner = startupBanner({
+        version: VERSION,
+        url,
+        config,
+        metricsUrl: !config.metrics
+          ? undefined
+          : metricsPort === undefined
+            ? `${url}/metrics`
+            : `${scheme}://${hostForUrl(config.metricsHost ?? config.host)}:${metricsPort}/metrics`,
+        consoleUrl: config.console === 'off' ? undefined : `${url}/console`,
+      });
+      log.info({ ...banner.fields, tls: tls === undefined ? undefined : tlsSummary(tls.current) }, 'ferry listening');
+      if (deps.humanBanner) log.info(banner.text);
       return { port, url };
     },
     close() {
       closing ??= (async () => {
         ready = false;
         clearInterval(sweeper);
+        await monitoring?.close();
         consoleRoutes.close();
         await http.close();
         await services.close();

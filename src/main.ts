@@ -32,8 +32,8 @@ function usage(): string {
     const flag =
       s.kind === 'bool'
         ? `--${s.flag}`
-        : `--${s.flag} <${s.kind === 'enum' ? s.values!.join('|') : s.kind === 'port' || s.kind === 'int' ? 'n' : 'value'}>`;
-    const def = s.default !== undefined ? ` (default: ${s.default})` : '';
+        : `--${s.flag} <${s.kind === 'enum' ? s.values!.join('|') : s.kind === 'switch' ? 'on|off' : s.kind === 'port' || s.kind === 'int' ? 'n' : 'value'}>`;
+    const def = s.default !== undefined ? ` (default: ${s.kind === 'switch' ? (s.default ? 'on' : 'off') : s.default})` : '';
     lines.push(`  ${flag.padEnd(36)} ${s.help}${def}  [env ${s.env}; file key ${s.key}]`);
   }
   return lines.join('\n');
@@ -56,8 +56,10 @@ async function serve(args: string[]): Promise<void> {
   const flags: Record<string, unknown> = {};
   for (const s of SETTINGS) if (values[s.flag] !== undefined) flags[s.key] = values[s.flag];
   const config = loadConfig({ flags, env: process.env });
-  const logger = createLogger(config.logLevel);
-  const server = await createServer(config, { logger });
+  // Coloured, readable lines on a terminal (plus the startup banner as a block); JSON lines otherwise.
+  const pretty = Boolean(process.stdout.isTTY);
+  const logger = createLogger(config.logLevel, { pretty });
+  const server = await createServer(config, { logger, humanBanner: pretty });
   await server.listen();
 
   let stopping = false;

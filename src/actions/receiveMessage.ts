@@ -71,6 +71,7 @@ export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx
   const wait = input.WaitTimeSeconds ?? intAttr(q, 'ReceiveMessageWaitTimeSeconds', 0);
   const visibility = input.VisibilityTimeout ?? intAttr(q, 'VisibilityTimeout', 30);
   const wanted = requestedSystemAttributes(input.AttributeNames, input.MessageSystemAttributeNames);
+  if (wait > 0) ctx.noteLongPoll?.(wait * 1000);
   const deadline = ctx.clock.now() + wait * 1000;
   /** True while this attempt follows a wake handed to us: we then owe the next waiter a wake-up. */
   let woken = false;

@@ -384,6 +384,11 @@ export interface ActionContext {
    * read it again (resolveQueue). Set once per request, before the handler runs.
    */
   queueMemo?: { readonly url: string; readonly queue: import('../storage/engine.js').QueueRecord };
+  /**
+   * A ReceiveMessage long poll reports its wait (WaitTimeSeconds, else the queue's
+   * ReceiveMessageWaitTimeSeconds, in ms), so the request log does not call a full wait slow.
+   */
+  readonly noteLongPoll?: (waitMs: number) => void;
 }
 
 /** Shared services, created once per server. Implemented in runtime/index.ts. */

@@ -56,6 +56,7 @@ function finish(c: FerryConfig): FerryConfig {
   }
   checkAuth(c);
   checkDatabase(c);
+  checkMetrics(c);
   checkTls(c);
   if (c.maxBodyBytes < 1024 * 1024 + 1024) throw new ConfigError('maxBodyBytes must be at least 1 MiB + 1 KiB (a maximum-size message must fit)');
   return c;
@@ -162,6 +163,33 @@ function checkAuth(c: FerryConfig): void {
     throw new ConfigError(
       'auth is sigv4 but no credentials are configured: give --access-key-id and --secret-access-key ' +
         '(FERRY_ACCESS_KEY_ID, FERRY_SECRET_ACCESS_KEY), a credentials list or accounts with users and access keys in the config file',
+    );
+  }
+}
+
+/**
+ * Metrics settings. With `auth: sigv4`, /metrics on the API port would be open to anyone who can reach
+ * that port (Prometheus cannot sign SigV4), so it is guarded: a bearer token is required, or /metrics is
+ * on a port of its own (bound where only the scraper reaches it). Unguarded, metrics default to off
+ * (the startup banner says why), and an explicit `metrics: on` stops the start with a message.
+ */
+function checkMetrics(c: FerryConfig): void {
+  if (c.metricsToken !== undefined && !/^[\x21-\x7e]+$/.test(c.metricsToken)) {
+    throw new ConfigError('metricsToken must be non-empty printable ASCII without spaces (it is sent as "Authorization: Bearer <token>")');
+  }
+  if (c.metricsPort !== undefined && c.metricsPort !== 0 && c.metricsPort === c.port && (c.metricsHost ?? c.host) === c.host) {
+    throw new ConfigError(
+      `metricsPort ${c.metricsPort} is the API port: give --metrics-port another port, or leave it unset to serve /metrics on the API port`,
+    );
+  }
+  if (c.metricsGaugeCacheMs > 3_600_000) throw new ConfigError('metricsGaugeCacheMs must be at most 3600000 (an hour)');
+  const unguarded = c.auth === 'sigv4' && c.metricsToken === undefined && c.metricsPort === undefined;
+  if ((c.metrics as boolean | undefined) === undefined) c.metrics = !unguarded;
+  else if (c.metrics && unguarded) {
+    throw new ConfigError(
+      'metrics is on and auth is sigv4, but /metrics would be open to anyone who can reach the API port: require a bearer ' +
+        'token with --metrics-token (FERRY_METRICS_TOKEN, config key metricsToken), or serve it on its own port with ' +
+        '--metrics-port (bound where only the scraper reaches it, --metrics-host), or turn it off with --metrics off',
     );
   }
 }

@@ -87,6 +87,23 @@ export interface FerryConfig {
   secretAccessKey?: string;
   /** Accepted access keys (config file only). */
   credentials: CredentialDeclaration[];
+  /**
+   * `GET /metrics` (Prometheus text format). Unset in the sources: on, except with `auth: sigv4` and
+   * neither `metricsToken` nor `metricsPort` (load.ts resolves it).
+   */
+  metrics: boolean;
+  /** Serve /metrics on a listener of its own at this port (and no longer on the API port). */
+  metricsPort?: number;
+  /** Address of the metrics listener (default: `host`). */
+  metricsHost?: string;
+  /** Bearer token /metrics requires. */
+  metricsToken?: string;
+  /** Expose the per-queue gauges read from storage (off on all but one process sharing a database). */
+  metricsQueueGauges: boolean;
+  /** How long queue gauges read from storage are reused (ms). */
+  metricsGaugeCacheMs: number;
+  /** Requests slower than this (ms, a long poll's wait not counted) are logged at warn; 0: never. */
+  slowRequestMs: number;
   /** Accounts, their users, keys and identity policies (config file only; re-read on SIGHUP). */
   accounts: Record<string, AccountDeclaration>;
   /** Named identity policies users refer to (config file only; re-read on SIGHUP). */
@@ -107,7 +124,8 @@ export interface FerryConfig {
   journeyMaxMessages: number;
 }
 
-type Kind = 'string' | 'port' | 'int' | 'bool' | 'enum';
+/** `bool`: a flag without value (`--skip-cooldowns`); `switch`: a boolean given as a value (`--metrics off`). */
+type Kind = 'string' | 'port' | 'int' | 'bool' | 'switch' | 'enum';
 
 export interface SettingSpec {
   key: Exclude<keyof FerryConfig, 'queues' | 'credentials' | 'accounts' | 'policies'>;
@@ -243,6 +261,60 @@ export const SETTINGS: readonly SettingSpec[] = [
     help: 'Largest HTTP request body accepted; larger bodies are refused while streaming.',
   },
   {
+    key: 'metrics',
+    kind: 'switch',
+    env: 'FERRY_METRICS',
+    flag: 'metrics',
+    help:
+      'GET /metrics in the Prometheus text format: on or off. Default on — but with --auth sigv4 off unless --metrics-token or ' +
+      '--metrics-port is set (on is then refused: /metrics would be open to anyone reaching the API port).',
+  },
+  {
+    key: 'metricsPort',
+    kind: 'port',
+    env: 'FERRY_METRICS_PORT',
+    flag: 'metrics-port',
+    help: 'Serve /metrics on this port only, on a listener of its own (bind it where only the scraper reaches it). Default: the API port.',
+  },
+  {
+    key: 'metricsHost',
+    kind: 'string',
+    env: 'FERRY_METRICS_HOST',
+    flag: 'metrics-host',
+    help: 'Address of the --metrics-port listener. Default: --host.',
+  },
+  {
+    key: 'metricsToken',
+    kind: 'string',
+    env: 'FERRY_METRICS_TOKEN',
+    flag: 'metrics-token',
+    help: 'Bearer token /metrics requires (Prometheus: authorization.credentials).',
+  },
+  {
+    key: 'metricsQueueGauges',
+    kind: 'switch',
+    env: 'FERRY_METRICS_QUEUE_GAUGES',
+    flag: 'metrics-queue-gauges',
+    default: true,
+    help: 'Include the per-queue gauges read from storage in /metrics: on or off (off on all but one of several processes sharing a PostgreSQL database).',
+  },
+  {
+    key: 'metricsGaugeCacheMs',
+    kind: 'int',
+    env: 'FERRY_METRICS_GAUGE_CACHE_MS',
+    flag: 'metrics-gauge-cache-ms',
+    default: 5000,
+    help: 'Reuse the queue gauges read from storage for this many ms (scrapes, console); 0 reads on every request, never two at once.',
+  },
+  {
+    key: 'slowRequestMs',
+    kind: 'int',
+    env: 'FERRY_SLOW_REQUEST_MS',
+    flag: 'slow-request-ms',
+    default: 1000,
+    help: "Log requests slower than this many ms at warn ('slow request'; a long poll's wait does not count); 0 turns it off.",
+  },
+  {
     key: 'console',
     kind: 'enum',
     values: ['on', 'off', 'read-only'],
@@ -307,12 +379,13 @@ export function coerceSetting(spec: SettingSpec, raw: unknown, source: string): 
     case 'string':
       if (typeof raw !== 'string' && typeof raw !== 'number') throw new ConfigError(`${where} must be a string`);
       return String(raw);
-    case 'bool': {
+    case 'bool':
+    case 'switch': {
       if (typeof raw === 'boolean') return raw;
       const s = String(raw).toLowerCase();
       if (['true', '1', 'yes', 'on', ''].includes(s)) return true;
       if (['false', '0', 'no', 'off'].includes(s)) return false;
-      throw new ConfigError(`${where} must be true or false, got ${JSON.stringify(raw)}`);
+      throw new ConfigError(`${where} must be ${spec.kind === 'switch' ? 'on or off' : 'true or false'}, got ${JSON.stringify(raw)}`);
     }
     case 'int':
     case 'port': {

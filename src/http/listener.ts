@@ -10,7 +10,8 @@
  *
  * Per request: a request id (UUID) in `x-amzn-RequestId`, node's accurate `Date` header (SDKs correct
  * clock skew from it), a body limit enforced while streaming, a cancellation that fires when the client
- * disconnects or the server shuts down (long polls then answer empty at once), and one log line.
+ * disconnects or the server shuts down (long polls then answer empty at once), one log line (at warn
+ * when slow), and one report to `onRequest` (metrics).
  *
  * Lean on purpose (a benchmark holds us to ≥ 0.85× a bare node:http server): no framework, no URL
  * object, a single-chunk body is used without copying, and the JSON path is JSON.parse + a model walk.
@@ -49,6 +50,11 @@ export interface RequestMeta {
   sourceIp?: string;
   /** `User-Agent` header (`aws:UserAgent`). */
   userAgent?: string;
+  /**
+   * Set by a ReceiveMessage long poll: its wait in ms (the slow-request rule does not count it). The
+   * composition root passes a setter into the action context.
+   */
+  longPollMs?: number;
 }
 
 /** Runs one action. Resolves with its output (seam 1) or rejects with an SqsError. */
@@ -78,6 +84,17 @@ export interface HttpServerOptions {
   keepAliveTimeoutMs?: number;
   /** How long close() waits for in-flight requests before cutting connections (default 10 s). */
   closeTimeoutMs?: number;
+  /**
+   * Every SQS request once answered: its action (undefined when it could not be decoded), `OK` or the
+   * SQS error code it was answered with, and its duration in ms (metrics). Must be cheap and not throw.
+   */
+  onRequest?: (action: string | undefined, code: string, ms: number) => void;
+  /**
+   * Requests slower than this (ms) are logged at warn as 'slow request' instead of info 'request'. A long
+   * poll's wait (RequestMeta.longPollMs) is subtracted first: a poll that waited its 20 s is not slow, one
+   * whose receive then took 2 s more is. 0 or absent: never.
+   */
+  slowRequestMs?: number;
   /**
    * SigV4 verification (`auth: sigv4`): every SQS request must be signed by a known key. It runs after
    * the body is read (the payload hash covers it) and before decoding; failures are answered in the
@@ -119,6 +136,8 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
   const isReady = opts.isReady ?? (() => true);
   const extraRoutes = opts.extraRoutes;
   const verifier = opts.verifier;
+  const onRequest = opts.onRequest;
+  const slowMs = opts.slowRequestMs ?? 0;
 
   /** Controllers of requests not yet answered; close() aborts them and waits for the set to empty. */
   const inFlight = new Set<Cancellation>();
@@ -200,14 +219,32 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       if (u !== undefined) logger.error({ reqId: requestId, action, err: u.cause }, what);
     };
 
+    /** The request's meta once dispatched (its long-poll wait), and the access key it was signed with. */
+    let meta: RequestMeta | undefined;
+    let accessKeyId: string | undefined;
+
     const reply = (r: EncodedResponse, action: string | undefined, queue: string | undefined, err?: unknown): void => {
       if (closing) r.headers['Connection'] = 'close';
       r.headers['Content-Length'] = String(Buffer.byteLength(r.body));
       res.writeHead(r.status, r.headers);
       res.end(r.body);
-      // One line per request; failures name their SQS error so logs can be grepped by code.
+      const elapsed = performance.now() - started;
+      // Failures name their SQS error so logs and metrics can be grepped and counted by code.
       const error = err instanceof SqsError ? err.code : err === undefined ? undefined : 'InternalFailure';
-      logger.info({ reqId: requestId, action, queue, status: r.status, error, ms: Math.round((performance.now() - started) * 100) / 100 }, 'request');
+      onRequest?.(action, error ?? 'OK', elapsed);
+      // One line per request. The access key: the verified one (auth sigv4), else the one the client
+      // claims in its Authorization header (auth off: unverified, but it tells clients apart).
+      const line = {
+        reqId: requestId,
+        action,
+        queue,
+        accessKeyId: accessKeyId ?? claimedAccessKey(req.headers.authorization),
+        status: r.status,
+        error,
+        ms: Math.round(elapsed * 100) / 100,
+      };
+      if (slowMs > 0 && elapsed - (meta?.longPollMs ?? 0) > slowMs) logger.warn(line, 'slow request');
+      else logger.info(line, 'request');
     };
 
     if (closing) {
@@ -223,12 +260,12 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       let proto: WireProtocol = protocol;
       try {
         // Authenticate before decoding: an unsigned request learns nothing about parameter validation.
-        const accessKeyId = verifier?.verify({ method, path, query, headers: req.headers, rawHeaders: req.rawHeaders, body }).accessKeyId;
+        accessKeyId = verifier?.verify({ method, path, query, headers: req.headers, rawHeaders: req.rawHeaders, body }).accessKeyId;
         const decoded = decodeRequest({ method, path, headers: req.headers, body, query });
         action = decoded.action;
         proto = decoded.protocol;
         queue = queueOf(decoded.input);
-        const meta: RequestMeta = {
+        meta = {
           requestId,
           protocol: proto,
           host: req.headers.host,
@@ -364,6 +401,20 @@ function isQueuePath(path: string): boolean {
 
 function headerString(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * The access key id a SigV4 `Authorization` header names (`… Credential=<key>/<date>/…`), unverified;
+ * undefined when there is none.
+ */
+export function claimedAccessKey(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const i = authorization.indexOf('Credential=');
+  if (i === -1) return undefined;
+  const from = i + 11;
+  const end = authorization.indexOf('/', from);
+  if (end <= from || end - from > 128) return undefined;
+  return authorization.slice(from, end);
 }
 
 /** The queue a request is about, for the log line: from QueueUrl's last segment, else QueueName. */

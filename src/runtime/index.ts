@@ -34,6 +34,8 @@ export interface ActionServicesImpl extends ActionServices {
   close(): Promise<void>;
   /** Run one round of move-task steps now (tests drive the runner with this and a ManualClock). */
   runMoveTasksOnce(): Promise<number>;
+  /** ReceiveMessage long polls waiting for messages now (metrics). */
+  longPollsWaiting(): number;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
     decodeReceipt: (handle) => receipts.decode(handle),
     kickMoveTasks: () => runner.kick(),
     runMoveTasksOnce: () => runner.runOnce(),
+    longPollsWaiting: () => waiters.waiting(),
     start() {
       if (closed) return;
       runner.start();

@@ -20,6 +20,8 @@ import type { StorageEngine } from '../storage/engine.js';
 export interface Waiters extends Required<Pick<ActionServices, 'waitForMessages' | 'wakeSeq' | 'passWake'>> {
   /** Unsubscribe from the engine and release every waiter (they resolve false). Idempotent. */
   close(): void;
+  /** Long polls waiting now (metrics: ferry_long_polls_waiting). */
+  waiting(): number;
 }
 
 interface Waiter {
@@ -32,6 +34,7 @@ export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
   /** Wake counter per queue: a receive reads it before trying, so a wake in between is not lost. */
   const wakeSeqs = new Map<string, number>();
   let closed = false;
+  let waiting = 0;
 
   /** Count a wake and hand it to the longest-waiting waiter of the queue, if any. */
   function wake(queueId: string): void {
@@ -60,7 +63,7 @@ export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
         resolve: (woken) => {
           clearTimeout(timer);
           offAbort();
-          mine.delete(w);
+          if (mine.delete(w)) waiting--;
           if (mine.size === 0 && waiters.get(queueId) === mine) waiters.delete(queueId);
           resolve(woken);
         },
@@ -68,6 +71,7 @@ export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
       const timer = setTimeout(() => w.resolve(false), delay);
       const offAbort = signal.onAbort(() => w.resolve(false));
       set.add(w);
+      waiting++;
     });
   }
 
@@ -77,6 +81,7 @@ export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
     passWake: (queueId: string) => {
       if (!closed) wake(queueId);
     },
+    waiting: () => waiting,
     close() {
       if (closed) return;
       closed = true;

@@ -97,6 +97,41 @@ export interface QueueStats {
   delayed: number;
 }
 
+/**
+ * One queue's CloudWatch gauges (AWS/SQS) at one instant: what metrics and the console read for every
+ * queue at once (StorageEngine.queueGauges).
+ */
+export interface QueueGauges extends QueueStats {
+  queueId: string;
+  name: string;
+  fifo: boolean;
+  /**
+   * For ApproximateAgeOfOldestMessage: the SentTimestamp (epoch ms, the engine's clock) of the oldest
+   * message the metric counts (semantics/gauges.ts: every stored message not past retention — visible,
+   * in flight or delayed — except, on standard queues, one received `POISON_PILL_RECEIVES` times or
+   * more that was not moved here by a redrive). Undefined when the queue has none.
+   */
+  oldestSentAt?: number;
+  /**
+   * ApproximateNumberOfGroupsWithInflightMessages: distinct MessageGroupIds among the messages in
+   * flight (FIFO queues; on a standard queue, the groups of fair-queue messages, 0 without any).
+   */
+  groupsWithInflight: number;
+  /**
+   * The name of the dead-letter queue this queue's RedrivePolicy names (semantics.redrivePlan), whether
+   * or not that queue exists; undefined without a policy. Lets monitoring tell dead-letter queues apart.
+   */
+  deadLetterTarget?: string;
+}
+
+/** Every queue's gauges, read together. */
+export interface GaugeSnapshot {
+  /** The instant the gauges describe (epoch ms, the engine's clock: the database's for PostgreSQL). */
+  at: number;
+  /** One entry per queue, sorted by name (code-unit order). */
+  queues: QueueGauges[];
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Messages
 // ---------------------------------------------------------------------------------------------------
@@ -354,6 +389,24 @@ export interface EngineCapabilities {
 export interface EngineDeps {
   clock: Clock;
   random: Random;
+  /** Optional instrumentation (metrics): told about commits and store failures. */
+  observer?: StorageObserver;
+}
+
+/**
+ * What an engine reports for metrics. Calls happen on the engine's hot paths: they must be cheap and
+ * must not throw.
+ */
+export interface StorageObserver {
+  /**
+   * A write reached the store: `ms` from the start of its transaction (or single write statement) to
+   * the moment it is committed and — for durable engines — on stable storage. SQLite: one group
+   * commit (BEGIN … COMMIT plus the WAL sync); PostgreSQL: one transaction, or one autocommit write
+   * statement. The memory engine has no commits and reports none.
+   */
+  committed(ms: number): void;
+  /** The store failed (a native database error or lost connection became DomainError('Unavailable')). */
+  failed(): void;
 }
 
 /** Called when messages of a queue may have become deliverable (send, visibility 0, FIFO unlock…). */
@@ -402,6 +455,13 @@ export interface StorageEngine {
    */
   queuePurge(queueId: string, minIntervalMs: number): Promise<void>;
   queueStats(queueId: string): Promise<QueueStats>;
+  /**
+   * The CloudWatch gauges of every queue at once (counts by state, the oldest message counted by
+   * ApproximateAgeOfOldestMessage, groups with messages in flight), read at one instant `at`. Meant to
+   * be called every few seconds (metrics scrapes, the console): engines answer it without stalling
+   * other operations — SQLite off the event loop, PostgreSQL in one statement.
+   */
+  queueGauges(): Promise<GaugeSnapshot>;
 
   // ---- messages ----
   /**

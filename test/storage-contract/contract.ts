@@ -26,6 +26,7 @@ import type {
   AttributeMap,
   EntryResult,
   MoveTaskRecord,
+  QueueGauges,
   QueueRecord,
   QueueStats,
   ReceivedMessage,
@@ -1898,6 +1899,268 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal(await h.engine.metaGetOrCreate('hmac', create), a);
         assert.equal(await h.engine.metaGetOrCreate('other', () => 'o'), 'o');
         assert.equal(await h.engine.metaGetOrCreate('hmac', () => 'ignored'), a);
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    describe('gauges (queueGauges) and dead-letter reports', () => {
+      /** One queue's entry of a snapshot, without the id (asserted separately). */
+      const gaugesOf = async (h: Harness, name: string): Promise<Omit<QueueGauges, 'queueId'> | undefined> => {
+        const snap = await h.engine.queueGauges();
+        const g = snap.queues.find((x) => x.name === name);
+        if (g === undefined) return undefined;
+        const { queueId: _id, ...rest } = g;
+        return rest;
+      };
+
+      test('an empty store: no queues, at = now', async (h) => {
+        assert.deepEqual(await h.engine.queueGauges(), { at: h.clock.now(), queues: [] });
+      });
+
+      test('every queue, sorted by name: counts by state, oldest SentTimestamp, groups in flight', async (h) => {
+        const std = await h.queue('b-std');
+        const fifo = await h.queue('a.fifo', { fifo: true });
+        const idle = await h.queue('c-idle');
+        const t0 = h.clock.now();
+        await h.send(std, 'a');
+        h.clock.advance(1_000);
+        await h.send(std, 'b', { body: 'c', delayMs: 10_000 });
+        assert.deepEqual(bodies(await h.recv(std, 1)), ['a']); // a: in flight, and still the oldest
+        await h.send(fifo, { body: 'g1-1', groupId: 'g1' }, { body: 'g1-2', groupId: 'g1' }, { body: 'g2-1', groupId: 'g2' });
+        await h.send(fifo, { body: 'g3-1', groupId: 'g3' });
+        assert.deepEqual(bodies(await h.recv(fifo, 2)), ['g1-1', 'g1-2']);
+        assert.deepEqual(bodies(await h.recv(fifo, 1)), ['g2-1']);
+        h.clock.advance(500);
+
+        const snap = await h.engine.queueGauges();
+        assert.equal(snap.at, h.clock.now());
+        assert.deepEqual(
+          snap.queues.map((g) => [g.name, g.queueId]),
+          [
+            ['a.fifo', fifo.id],
+            ['b-std', std.id],
+            ['c-idle', idle.id],
+          ],
+        );
+        assert.deepEqual(snap.queues[0], {
+          queueId: fifo.id,
+          name: 'a.fifo',
+          fifo: true,
+          visible: 1,
+          inflight: 3,
+          delayed: 0,
+          oldestSentAt: t0 + 1_000,
+          groupsWithInflight: 2,
+        });
+        assert.deepEqual(snap.queues[1], {
+          queueId: std.id,
+          name: 'b-std',
+          fifo: false,
+          visible: 1,
+          inflight: 1,
+          delayed: 1,
+          oldestSentAt: t0,
+          groupsWithInflight: 0,
+        });
+        assert.deepEqual(snap.queues[2], {
+          queueId: idle.id,
+          name: 'c-idle',
+          fifo: false,
+          visible: 0,
+          inflight: 0,
+          delayed: 0,
+          groupsWithInflight: 0,
+        });
+
+        // Visibility lapses and delays end with time alone.
+        h.clock.advance(30_000);
+        assert.deepEqual(await gaugesOf(h, 'b-std'), {
+          name: 'b-std',
+          fifo: false,
+          visible: 3,
+          inflight: 0,
+          delayed: 0,
+          oldestSentAt: t0,
+          groupsWithInflight: 0,
+        });
+        assert.deepEqual(await gaugesOf(h, 'a.fifo'), {
+          name: 'a.fifo',
+          fifo: true,
+          visible: 4,
+          inflight: 0,
+          delayed: 0,
+          oldestSentAt: t0 + 1_000,
+          groupsWithInflight: 0,
+        });
+      });
+
+      test('deleting the oldest moves the age on; purge and delete empty the gauges', async (h) => {
+        const q = await h.queue('q');
+        const t0 = h.clock.now();
+        await h.send(q, 'first');
+        h.clock.advance(2_000);
+        await h.send(q, 'second');
+        const [m] = await h.recv(q, 1);
+        assert.equal(m!.body, 'first');
+        assert.deepEqual(await h.del(q, m!), [OK]);
+        assert.equal((await gaugesOf(h, 'q'))!.oldestSentAt, t0 + 2_000);
+        await h.engine.queuePurge(q.id, 0);
+        assert.deepEqual(await gaugesOf(h, 'q'), { name: 'q', fifo: false, visible: 0, inflight: 0, delayed: 0, groupsWithInflight: 0 });
+        await h.engine.queueDelete(q.id);
+        assert.equal(await gaugesOf(h, 'q'), undefined);
+      });
+
+      test('messages past retention count nowhere, in flight or not', async (h) => {
+        const q = await h.queue('short', { attributes: { MessageRetentionPeriod: '60' } });
+        const t0 = h.clock.now();
+        await h.send(q, 'old');
+        await h.recv(q, 1, 120_000); // in flight past its retention
+        h.clock.advance(30_000);
+        await h.send(q, 'young');
+        h.clock.advance(29_999);
+        assert.deepEqual(await gaugesOf(h, 'short'), {
+          name: 'short',
+          fifo: false,
+          visible: 1,
+          inflight: 1,
+          delayed: 0,
+          oldestSentAt: t0,
+          groupsWithInflight: 0,
+        });
+        h.clock.advance(1); // 'old' is exactly MessageRetentionPeriod old: gone (semantics.retentionCutoff)
+        assert.deepEqual(await gaugesOf(h, 'short'), {
+          name: 'short',
+          fifo: false,
+          visible: 1,
+          inflight: 0,
+          delayed: 0,
+          oldestSentAt: t0 + 30_000,
+          groupsWithInflight: 0,
+        });
+      });
+
+      test('ApproximateAgeOfOldestMessage leaves out a standard-queue message received 3 times, not a FIFO one', async (h) => {
+        const std = await h.queue('std');
+        const fifo = await h.queue('f.fifo', { fifo: true });
+        const t0 = h.clock.now();
+        await h.send(std, 'pill');
+        await h.send(fifo, 'pill');
+        for (let i = 1; i <= 3; i++) {
+          assert.equal((await gaugesOf(h, 'std'))!.oldestSentAt, t0, `before receive ${i}`);
+          const [a] = await h.recv(std, 1, 1_000);
+          const [b] = await h.recv(fifo, 1, 1_000);
+          assert.equal(a!.receiveCount, i);
+          assert.equal(b!.receiveCount, i);
+          h.clock.advance(1_000);
+        }
+        // Received POISON_PILL_RECEIVES times: left out on the standard queue, which holds nothing else.
+        assert.deepEqual(await gaugesOf(h, 'std'), { name: 'std', fifo: false, visible: 1, inflight: 0, delayed: 0, groupsWithInflight: 0 });
+        assert.equal((await gaugesOf(h, 'f.fifo'))!.oldestSentAt, t0);
+        await h.send(std, 'next');
+        assert.equal((await gaugesOf(h, 'std'))!.oldestSentAt, t0 + 3_000);
+      });
+
+      test('groups with messages in flight: FIFO groups, and the groups of a fair standard queue', async (h) => {
+        const fair = await h.queue('fair');
+        await h.send(fair, { body: 'a1', groupId: 'A' }, { body: 'a2', groupId: 'A' }, { body: 'b1', groupId: 'B' }, 'plain');
+        const got = await h.recv(fair, 10, 5_000);
+        assert.equal(got.length, 4);
+        assert.equal((await gaugesOf(h, 'fair'))!.groupsWithInflight, 2);
+        assert.deepEqual(await h.del(fair, byBody(got, 'a1'), byBody(got, 'b1')), [OK, OK]);
+        assert.equal((await gaugesOf(h, 'fair'))!.groupsWithInflight, 1);
+        assert.deepEqual(await h.vis(fair, byBody(got, 'a2'), 0), OK);
+        assert.equal((await gaugesOf(h, 'fair'))!.groupsWithInflight, 0);
+
+        const f = await h.queue('g.fifo', { fifo: true });
+        await h.send(f, { body: 'x1', groupId: 'X' }, { body: 'y1', groupId: 'Y' }, { body: 'z1', groupId: 'Z' });
+        const all = await h.recv(f, 10, 5_000);
+        assert.equal((await gaugesOf(h, 'g.fifo'))!.groupsWithInflight, 3);
+        assert.deepEqual(await h.del(f, byBody(all, 'x1')), [OK]);
+        assert.equal((await gaugesOf(h, 'g.fifo'))!.groupsWithInflight, 2);
+        h.clock.advance(5_000); // visibility lapsed: nothing in flight
+        assert.equal((await gaugesOf(h, 'g.fifo'))!.groupsWithInflight, 0);
+      });
+
+      test('a receive reports the messages it dead-lettered, in order, with their source refs', async (h) => {
+        const dlq = await h.queue('dlq');
+        const src = await h.queue('src', { attributes: { RedrivePolicy: redrive('dlq', 1) } });
+        await h.send(src, { body: 'p1', messageId: 'mid-1' }, { body: 'p2', messageId: 'mid-2' });
+        const first = await h.recv(src, 10, 1_000);
+        assert.equal(first.length, 2);
+        const plain = await h.receive(src);
+        assert.equal(plain.deadLettered, undefined, 'nothing moved: no report');
+        h.clock.advance(1_000);
+        await h.send(src, 'fresh');
+        const r = await h.receive(src);
+        assert.deepEqual(bodies(r.messages), ['fresh']);
+        assert.deepEqual(r.deadLettered, [
+          { messageId: 'mid-1', ref: byBody(first, 'p1').ref, targetQueueId: dlq.id },
+          { messageId: 'mid-2', ref: byBody(first, 'p2').ref, targetQueueId: dlq.id },
+        ]);
+        // A move is not a send: the DLQ holds them, visible, with their original SentTimestamp.
+        assert.deepEqual(await h.stats(dlq), { visible: 2, inflight: 0, delayed: 0 });
+      });
+
+      test('a FIFO receive reports its dead-letter moves', async (h) => {
+        const dlq = await h.queue('dlq.fifo', { fifo: true });
+        const src = await h.queue('src.fifo', { fifo: true, attributes: { RedrivePolicy: redrive('dlq.fifo', 1) } });
+        await h.send(src, { body: 'p1', groupId: 'G', messageId: 'f-1' }, { body: 'p2', groupId: 'G', messageId: 'f-2' });
+        const first = await h.recv(src, 10, 1_000);
+        h.clock.advance(1_000);
+        const r = await h.receive(src);
+        assert.deepEqual(r.messages, []);
+        assert.deepEqual(r.deadLettered, [
+          { messageId: 'f-1', ref: byBody(first, 'p1').ref, targetQueueId: dlq.id },
+          { messageId: 'f-2', ref: byBody(first, 'p2').ref, targetQueueId: dlq.id },
+        ]);
+      });
+
+      test("a dead-letter queue's oldest message is the oldest original send, whatever the order of moves", async (h) => {
+        const dlq = await h.queue('dlq');
+        const src = await h.queue('src', { attributes: { RedrivePolicy: redrive('dlq', 3) } });
+        const t0 = h.clock.now();
+        await h.send(src, 'poison');
+        for (let i = 0; i < 3; i++) {
+          await h.recv(src, 1, 1_000);
+          h.clock.advance(1_000);
+        }
+        await h.send(dlq, 'sent-directly'); // newer than 'poison', but in the DLQ first
+        h.clock.advance(1_000);
+        const r = await h.receive(src);
+        assert.equal(r.deadLettered?.length, 1);
+        // Moved with its receive count (3): still counted, from its original SentTimestamp (semantics/gauges.ts).
+        assert.deepEqual(await gaugesOf(h, 'dlq'), {
+          name: 'dlq',
+          fifo: false,
+          visible: 2,
+          inflight: 0,
+          delayed: 0,
+          oldestSentAt: t0,
+          groupsWithInflight: 0,
+        });
+        assert.deepEqual(await gaugesOf(h, 'src'), {
+          name: 'src',
+          fifo: false,
+          visible: 0,
+          inflight: 0,
+          delayed: 0,
+          groupsWithInflight: 0,
+          deadLetterTarget: 'dlq',
+        });
+      });
+
+      test('deadLetterTarget: the queue a RedrivePolicy names, existing or not; none without a usable policy', async (h) => {
+        await h.queue('a', { attributes: { RedrivePolicy: redrive('nowhere', 3) } });
+        await h.queue('b', { attributes: { RedrivePolicy: '{"deadLetterTargetArn":' } });
+        await h.queue('c');
+        assert.deepEqual(
+          (await h.engine.queueGauges()).queues.map((g) => [g.name, g.deadLetterTarget]),
+          [
+            ['a', 'nowhere'],
+            ['b', undefined],
+            ['c', undefined],
+          ],
+        );
       });
     });
 

@@ -285,6 +285,50 @@ describe('sqlite engine specifics', () => {
     }
   });
 
+  it('queueGauges reads on a worker thread for a durable WAL store, in-thread on :memory:, with equal results', async () => {
+    const seed = async (e: SqliteEngine): Promise<void> => {
+      const { queue } = await e.queueCreate({ name: 'g', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue: f } = await e.queueCreate({ name: 'g.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      await e.messageSend({ queueId: queue.id, messages: [msg('a'), msg('b'), msg('c', { delayMs: 5_000 })], dedupWindowMs: 300_000 });
+      await e.messageSend({
+        queueId: f.id,
+        messages: [msg('x', { groupId: 'G', dedupId: 'x' }), msg('y', { groupId: 'H', dedupId: 'y' })],
+        dedupWindowMs: 300_000,
+      });
+      await e.messageReceive({ queueId: queue.id, maxMessages: 1, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
+      await e.messageReceive({ queueId: f.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
+    };
+    const view = (s: Awaited<ReturnType<SqliteEngine['queueGauges']>>) => s.queues.map(({ queueId: _id, ...g }) => g);
+    const mem = new SqliteEngine({ path: ':memory:', clock: new ManualClock(), random: new SeededRandom('g') });
+    await mem.init();
+    try {
+      await withEngine(async (e) => {
+        assert.equal(e.diagnostics().gaugeReads, 'off-loop');
+        assert.equal(mem.diagnostics().gaugeReads, 'in-thread');
+        await seed(e);
+        await seed(mem);
+        const [a, b] = [await e.queueGauges(), await mem.queueGauges()];
+        assert.deepEqual(view(a), view(b));
+        assert.deepEqual(
+          view(a).map((g) => [g.name, g.visible, g.inflight, g.delayed, g.groupsWithInflight]),
+          [
+            ['g', 1, 1, 1, 0],
+            ['g.fifo', 0, 2, 0, 2],
+          ],
+        );
+        // Every per-queue figure is an index range: no table scan of messages.
+        const plan = e.diagnostics().gaugesPlan.join(' | ');
+        assert.doesNotMatch(plan, /\bSCAN (messages|payloads)\b/, plan);
+        assert.equal(plan.match(/SEARCH messages USING (COVERING )?INDEX messages_(ready|age)/g)?.length, 8, plan);
+        // Reads after close fail like every other operation.
+        await e.close();
+        await assert.rejects(e.queueGauges(), (err: unknown) => isDomainError(err, 'Unavailable'));
+      });
+    } finally {
+      await mem.close();
+    }
+  });
+
   it('hot statements are index searches, never table scans', async () => {
     await withEngine(async (e) => {
       const { plans } = e.diagnostics();

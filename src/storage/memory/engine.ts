@@ -27,6 +27,7 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  GaugeSnapshot,
   MessageBrowseParams,
   MessageBrowseResult,
   MessageDeleteParams,
@@ -49,7 +50,7 @@ import type {
 import { browse } from './browse.js';
 import { changeVisibility, deleteMessages, receive, send } from './messages.js';
 import { activeTasks, cancelTask, listTasks, startTask, stepTask } from './moveTasks.js';
-import { createQueue, deleteQueue, listQueues, purgeQueue, queueStats, setAttributes, sweep, tag, untag } from './queues.js';
+import { createQueue, deleteQueue, listQueues, purgeQueue, queueGauges, queueStats, setAttributes, sweep, tag, untag } from './queues.js';
 import { Store } from './store.js';
 
 /**
@@ -133,6 +134,10 @@ export class MemoryEngine implements StorageEngine {
 
   async queueStats(queueId: string): Promise<QueueStats> {
     return queueStats(this.s, queueId);
+  }
+
+  async queueGauges(): Promise<GaugeSnapshot> {
+    return queueGauges(this.s);
   }
 
   // ---- messages ----

@@ -71,6 +71,11 @@ export class IndexedHeap<T extends HeapItem> {
     this.fix(x.hi);
   }
 
+  /** The items, in heap (not sorted) order; read-only view, valid until the next change. */
+  items(): readonly T[] {
+    return this.a;
+  }
+
   /** Forget every item (their `hi` is reset). */
   clear(): void {
     for (const x of this.a) x.hi = -1;

@@ -117,6 +117,8 @@ export function receive(s: Store, p: ReceiveParams): ReceiveResult {
   const got: Msg[] = [];
   const max = p.maxMessages;
   const dlqCountBefore = dlq === undefined ? 0 : dlq.messages.size;
+  /** The messages this receive dead-letters (ReceiveResult.deadLettered), allocated on the first. */
+  let moved: ReceiveResult['deadLettered'];
 
   if (!q.fifo) {
     while (got.length < max) {
@@ -124,6 +126,7 @@ export function receive(s: Store, p: ReceiveParams): ReceiveResult {
       if (m === undefined) break;
       if (dueForDeadLetter(m.receiveCount, threshold)) {
         s.moveToDeadLetter(q, m, dlq!, plan!.sourceArn, now);
+        (moved ??= []).push({ messageId: m.messageId, ref: m.ref.toString(36), targetQueueId: dlq!.id });
         continue;
       }
       s.claim(q, m, now, deadline);
@@ -143,6 +146,7 @@ export function receive(s: Store, p: ReceiveParams): ReceiveResult {
         if (m.state !== READY) break;
         if (dueForDeadLetter(m.receiveCount, threshold)) {
           s.moveToDeadLetter(q, m, dlq!, plan!.sourceArn, now);
+          (moved ??= []).push({ messageId: m.messageId, ref: m.ref.toString(36), targetQueueId: dlq!.id });
           continue;
         }
         s.claim(q, m, now, deadline);
@@ -168,7 +172,9 @@ export function receive(s: Store, p: ReceiveParams): ReceiveResult {
   }
   // Dead-lettered messages are deliverable in the DLQ at once: one wake-up for all of them.
   if (dlq !== undefined && dlq.messages.size !== dlqCountBefore) s.emit(dlq.id);
-  return s.receiveResult(q, messages, max);
+  const result = s.receiveResult(q, messages, max);
+  if (moved !== undefined) result.deadLettered = moved;
+  return result;
 }
 
 /**

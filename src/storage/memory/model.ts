@@ -155,6 +155,14 @@ export class QueueState {
    * bound made exact again. Sends only lower it; deletes leave it stale (still a valid bound).
    */
   minSentAt = Infinity;
+  /**
+   * Whether `messages` (a Map: insertion order) is also in `sentAt` order, so its first message that
+   * counts for ApproximateAgeOfOldestMessage is the oldest (queueGauges stops there). Sends keep the
+   * order; a message dead-lettered into this queue keeps its older SentTimestamp and breaks it (then
+   * queueGauges scans the queue). Reset by a purge. `lastSentAt` is the newest `sentAt` inserted.
+   */
+  sentOrdered = true;
+  lastSentAt = -Infinity;
   /** semantics.retentionMs of the current attributes, cached for the one-comparison check above. */
   retentionMs = 345_600_000;
   /** semantics.redrivePlan of the current attributes. */

@@ -4,12 +4,13 @@
  * rules; this file only keeps the maps.
  */
 
-import type { QueueCreateParams, QueueCreateResult, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
+import type { GaugeSnapshot, QueueCreateParams, QueueCreateResult, QueueGauges, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
 import {
   attemptLive,
   byQueueName,
   checkNameReuse,
   checkPurgeInterval,
+  countsForOldestAge,
   creationDedupScope,
   dedupHit,
   mergeAttributes,
@@ -17,7 +18,7 @@ import {
   removeTags,
   TOMBSTONE_TTL_MS,
 } from '../semantics/index.js';
-import { DEAD, QueueState, W_NONE } from './model.js';
+import { DEAD, INFLIGHT, QueueState, W_NONE } from './model.js';
 import { freezeRecord, type Store } from './store.js';
 
 export function createQueue(s: Store, p: QueueCreateParams): QueueCreateResult {
@@ -102,12 +103,60 @@ export function purgeQueue(s: Store, queueId: string, minIntervalMs: number): vo
   q.dedup.clear();
   q.nReady = q.nDelayed = q.nInflight = 0;
   q.minSentAt = Infinity;
+  q.sentOrdered = true;
+  q.lastSentAt = -Infinity;
 }
 
 export function queueStats(s: Store, queueId: string): QueueStats {
   const q = s.queue(queueId);
   s.settle(q, s.clock.now());
   return { visible: q.nReady, inflight: q.nInflight, delayed: q.nDelayed };
+}
+
+/**
+ * Every queue's gauges. Counts are kept per queue (O(1)); the oldest message is the first that counts
+ * in the queue's insertion order while that is also SentTimestamp order (`sentOrdered`), else a scan;
+ * groups with messages in flight come from the deadline heap (delayed and in-flight messages only).
+ */
+export function queueGauges(s: Store): GaugeSnapshot {
+  s.ensureOpen();
+  const now = s.clock.now();
+  const queues: QueueGauges[] = [];
+  for (const q of s.byId.values()) {
+    s.settle(q, now);
+    const g: QueueGauges = {
+      queueId: q.id,
+      name: q.rec.name,
+      fifo: q.fifo,
+      visible: q.nReady,
+      inflight: q.nInflight,
+      delayed: q.nDelayed,
+      groupsWithInflight: q.nInflight === 0 ? 0 : groupsInflight(q),
+    };
+    const oldest = oldestSentAt(q);
+    if (oldest !== undefined) g.oldestSentAt = oldest;
+    if (q.redrive !== undefined) g.deadLetterTarget = q.redrive.dlqName;
+    queues.push(g);
+  }
+  return { at: now, queues: queues.sort(byQueueName) };
+}
+
+/** SentTimestamp of the oldest message counting for ApproximateAgeOfOldestMessage (semantics/gauges.ts). */
+function oldestSentAt(q: QueueState): number | undefined {
+  let min: number | undefined;
+  for (const m of q.messages.values()) {
+    if (!countsForOldestAge(q.fifo, m.receiveCount, m.deadLetterSourceArn !== undefined)) continue;
+    if (q.sentOrdered) return m.sentAt;
+    if (min === undefined || m.sentAt < min) min = m.sentAt;
+  }
+  return min;
+}
+
+/** Distinct group ids of the queue's in-flight messages. */
+function groupsInflight(q: QueueState): number {
+  const groups = new Set<string>();
+  for (const m of q.timers.items()) if (m.state === INFLIGHT && m.groupId !== undefined) groups.add(m.groupId);
+  return groups.size;
 }
 
 /** Messages past retention, dedup entries and attempt ids past their window, old tombstones. */

@@ -94,6 +94,8 @@ export class Store {
   insert(q: QueueState, m: Msg, now: number, delayMs: number): boolean {
     q.messages.set(m.ref, m);
     if (m.sentAt < q.minSentAt) q.minSentAt = m.sentAt;
+    if (m.sentAt >= q.lastSentAt) q.lastSentAt = m.sentAt;
+    else q.sentOrdered = false;
     const at = deliverableAt(now, delayMs);
     let ready: boolean;
     if (at > now) {

@@ -16,7 +16,7 @@ export async function deleteMessages(ctx: PgContext, p: MessageDeleteParams): Pr
   if (!(await ctx.queues.isFifo(p.queueId))) {
     // Standard queues accept any receipt of a message that exists, and a repeated delete: one
     // autocommit statement. The queue must exist (QueueNotFound otherwise).
-    const r = await ctx.one<{ found: number; n: number }>(
+    const r = await ctx.oneWrite<{ found: number; n: number }>(
       Q_DELETE_STANDARD,
       [p.queueId, refIds(p.receipts.map((x) => x.ref))],
       'ferry_delete_standard',

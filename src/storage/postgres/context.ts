@@ -25,6 +25,8 @@ export type { OneFn } from './rows.js';
 
 export interface PgContext {
   one: OneFn;
+  /** `one` for an autocommit statement that writes: timed as a commit for metrics (StorageObserver). */
+  oneWrite: OneFn;
   /**
    * Run `fn` in a transaction whose "now" is `t.now` (read in the BEGIN round trip); `t.wakes` are
    * NOTIFYed at COMMIT and emitted to this process's listeners after it. Retries serialization

@@ -65,6 +65,7 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  GaugeSnapshot,
   MessageBrowseParams,
   MessageBrowseResult,
   MessageDeleteParams,
@@ -81,6 +82,7 @@ import type {
   ReceiveResult,
   SendMessageResult,
   StorageEngine,
+  StorageObserver,
   VisibilityChangeParams,
   WakeListener,
 } from '../engine.js';
@@ -166,6 +168,7 @@ export class PostgresEngine implements StorageEngine {
   private readonly connectTimeoutMs: number;
   private readonly startupTimeoutMs: number;
   private readonly warn: (message: string, detail?: Record<string, unknown>) => void;
+  private readonly observer: StorageObserver | undefined;
 
   private pool: pg.Pool | undefined;
   private closed = false;
@@ -192,6 +195,7 @@ export class PostgresEngine implements StorageEngine {
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 3_000;
     this.startupTimeoutMs = opts.startupTimeoutMs ?? 30_000;
     this.warn = opts.warn ?? (() => undefined);
+    this.observer = opts.observer;
 
     const closed = (): boolean => this.closed;
     this.queues = new QueueCache((sql, params, name) => this.one(sql, params, name));
@@ -206,9 +210,10 @@ export class PostgresEngine implements StorageEngine {
     const testClock = this.testClock;
     this.ctx = {
       one: (sql, params, name) => this.one(sql, params, name),
+      oneWrite: (sql, params, name) => this.oneWrite(sql, params, name),
       tx: (fn) => this.tx(fn),
       pool: () => this.openPool(),
-      toDomain: (e) => toDomain(e, this.closed),
+      toDomain: (e) => this.fail(e),
       testClock,
       nowParam: testClock ? () => testClock.now() : () => null,
       // With a test clock both clocks are the same and this is exact.
@@ -265,7 +270,10 @@ export class PostgresEngine implements StorageEngine {
       // and read every message of the queue on every receive. A bitmap scan also never marks the index
       // entries of deleted messages dead, so it would visit each dead row again until VACUUM. (Where no
       // index applies, e.g. listing all queues, PostgreSQL still scans the table.)
-      cfg.options = `-c search_path=${this.schema} -c synchronous_commit=on -c statement_timeout=${this.statementTimeoutMs} -c idle_in_transaction_session_timeout=${this.statementTimeoutMs * 3} -c enable_seqscan=off -c enable_bitmapscan=off`;
+      // jit=off: JIT compilation pays off for long analytic queries, never for index seeks; the one
+      // statement whose estimate crosses jit_above_cost, queueGauges over a million messages, spent
+      // 330 ms compiling for 300 ms of execution (BENCHMARKS.md, "metrics scrape").
+      cfg.options = `-c search_path=${this.schema} -c synchronous_commit=on -c statement_timeout=${this.statementTimeoutMs} -c idle_in_transaction_session_timeout=${this.statementTimeoutMs * 3} -c enable_seqscan=off -c enable_bitmapscan=off -c jit=off`;
     }
     return cfg;
   }
@@ -343,8 +351,25 @@ export class PostgresEngine implements StorageEngine {
     try {
       return await this.openPool().query<R>(name ? { name, text: sql, values: params } : { text: sql, values: params });
     } catch (e) {
-      throw toDomain(e, this.closed);
+      throw this.fail(e);
     }
+  }
+
+  /** `one` for a single autocommit write: its duration is a commit's (StorageObserver.committed). */
+  private async oneWrite<R extends pg.QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<pg.QueryResult<R>> {
+    const observer = this.observer;
+    if (observer === undefined) return this.one(sql, params, name);
+    const started = performance.now();
+    const r = await this.one<R>(sql, params, name);
+    observer.committed(performance.now() - started);
+    return r;
+  }
+
+  /** A caught failure as callers see it (errors.toDomain); a failure of the database service is counted. */
+  private fail(e: unknown): unknown {
+    const d = toDomain(e, this.closed);
+    if (d !== e && !this.closed) this.observer?.failed();
+    return d;
   }
 
   /**
@@ -377,6 +402,7 @@ export class PostgresEngine implements StorageEngine {
           now = Number(rs[1]!.rows[0]!.now);
         }
         begun = true;
+        const started = this.observer === undefined ? 0 : performance.now();
         const t: Tx = { client, now, wakes: new Set() };
         const value = await fn(t);
         if (t.wakes.size) {
@@ -384,6 +410,7 @@ export class PostgresEngine implements StorageEngine {
         } else {
           await client.query('COMMIT');
         }
+        this.observer?.committed(performance.now() - started);
         client.off('error', onError);
         client.release(lost ? true : undefined);
         client = undefined;
@@ -407,7 +434,7 @@ export class PostgresEngine implements StorageEngine {
             !this.closed &&
             !/timeout/i.test(String((e as Error).message)));
         if (retry && attempt < TX_RETRIES) continue;
-        throw toDomain(e, this.closed);
+        throw this.fail(e);
       }
     }
   }
@@ -470,6 +497,11 @@ export class PostgresEngine implements StorageEngine {
   /** @inheritdoc */
   queueStats(queueId: string): Promise<QueueStats> {
     return queues.queueStats(this.ctx, queueId);
+  }
+
+  /** @inheritdoc — two statements: the queue list, then one for every queue's gauges (queues.ts). */
+  queueGauges(): Promise<GaugeSnapshot> {
+    return queues.queueGauges(this.ctx);
   }
 
   /** @inheritdoc — standard queues: one statement; FIFO queues: combined transactions (fifoCombiner.ts). */

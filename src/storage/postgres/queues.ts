@@ -7,7 +7,7 @@
 import type pg from 'pg';
 
 import { DomainError } from '../../errors/domain.js';
-import type { QueueCreateParams, QueueCreateResult, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
+import type { GaugeSnapshot, QueueCreateParams, QueueCreateResult, QueueGauges, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
 import {
   byQueueName,
   checkNameReuse,
@@ -15,6 +15,8 @@ import {
   creationDedupScope,
   mergeAttributes,
   mergeTags,
+  POISON_PILL_RECEIVES,
+  redrivePlan,
   removeTags,
   retentionCutoff,
 } from '../semantics/index.js';
@@ -27,6 +29,8 @@ import {
   Q_DELETE_QUEUE_GROUPS,
   Q_DELETE_QUEUE_MESSAGES,
   Q_DELETE_QUEUE_MOVE_TASKS,
+  Q_GAUGE_QUEUES,
+  Q_GAUGES,
   Q_LAST_PURGE,
   Q_META_GET,
   Q_META_INSERT,
@@ -181,4 +185,43 @@ export async function statsOf(c: pg.Pool | pg.ClientBase, q: QueueRecord, now: n
   const r = await c.query<QueueStats>(Q_QUEUE_STATS, [q.id, now, retentionCutoff(q, now)]);
   const s = r.rows[0]!;
   return { visible: Number(s.visible), inflight: Number(s.inflight), delayed: Number(s.delayed) };
+}
+
+/**
+ * @see StorageEngine.queueGauges — the queue list with "now" (retention is interpreted in JS by
+ * semantics), then one statement for every queue's gauges (sql/queues.Q_GAUGES). Asynchronous like
+ * every statement here: the counting happens in the database, not on the event loop.
+ */
+export async function queueGauges(ctx: PgContext): Promise<GaugeSnapshot> {
+  const qs = (await ctx.one<Pick<QueueRow, 'id' | 'name' | 'fifo' | 'attributes'> & { now: number }>(Q_GAUGE_QUEUES, [ctx.nowParam()])).rows;
+  if (qs.length === 0) return { at: ctx.testClock?.now() ?? Date.now(), queues: [] };
+  const now = qs[0]!.now;
+  const attrs = qs.map((q) => JSON.parse(q.attributes) as Record<string, string>);
+  const cutoffs = attrs.map((attributes) => retentionCutoff({ attributes }, now));
+  const targets = new Map(qs.map((q, i) => [q.id, redrivePlan({ name: q.name, attributes: attrs[i]! })?.dlqName]));
+  const r = await ctx.one<{ id: string; visible: string; inflight: string; delayed: string; oldest: number | null; groups: string }>(Q_GAUGES, [
+    qs.map((q) => q.id),
+    cutoffs,
+    qs.map((q) => q.fifo),
+    now,
+    POISON_PILL_RECEIVES,
+  ]);
+  const byId = new Map(qs.map((q) => [q.id, q]));
+  const queues = r.rows.map((row): QueueGauges => {
+    const q = byId.get(row.id)!;
+    const g: QueueGauges = {
+      queueId: row.id,
+      name: q.name,
+      fifo: q.fifo,
+      visible: Number(row.visible),
+      inflight: Number(row.inflight),
+      delayed: Number(row.delayed),
+      groupsWithInflight: Number(row.groups),
+    };
+    if (row.oldest !== null) g.oldestSentAt = row.oldest;
+    const target = targets.get(row.id);
+    if (target !== undefined) g.deadLetterTarget = target;
+    return g;
+  });
+  return { at: now, queues: queues.sort(byQueueName) };
 }

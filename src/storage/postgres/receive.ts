@@ -88,7 +88,7 @@ async function receiveStandard(ctx: PgContext, q: QueueRecord, p: ReceiveParams)
     ctx.tokens.take(max),
   ];
   if (ctx.testClock) params.push(ctx.testClock.now());
-  const rows = (await ctx.one<FastClaimRow>(ctx.receiveSql, params, ctx.receiveSqlName)).rows;
+  const rows = (await ctx.oneWrite<FastClaimRow>(ctx.receiveSql, params, ctx.receiveSqlName)).rows;
   const head = rows[0]!;
   if (!head.q_found) throw ctx.queues.notFound(q.id);
   // The statement counted in-flight messages up to the cap: no room means exactly `maxInflight` counted.
@@ -119,6 +119,7 @@ async function receiveStandard(ctx: PgContext, q: QueueRecord, p: ReceiveParams)
     }
     const res: ReceiveResult = { messages: out.concat(more.messages) };
     if (more.nextVisibleAt !== undefined) res.nextVisibleAt = more.nextVisibleAt;
+    if (more.deadLettered !== undefined) res.deadLettered = more.deadLettered;
     return res;
   }
   const res: ReceiveResult = { messages: out };
@@ -139,7 +140,7 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
 
     if (q.fifo && p.attemptId !== undefined) {
       const replay = await replayAttempt(ctx, t, q, p);
-      if (replay) return { messages: replay, now };
+      if (replay) return { messages: replay, now, moved: [] };
     }
 
     if (p.maxInflight !== undefined) {
@@ -153,6 +154,7 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
     const cutoff = retentionCutoff(q, now);
     const vis = visibilityMs(p);
     const out: ReceivedMessage[] = [];
+    const moved: NonNullable<ReceiveResult['deadLettered']> = [];
     const seen: number[] = [...seenInit];
     const groups = new Set<string>();
     /** FIFO: groups another receiver held when this one wanted them (not retried in this receive). */
@@ -189,7 +191,7 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
       }
       ctx.noteChurn(rows.length);
       if (expired.length) await c.query(Q_DELETE_EXPIRED, [expired]);
-      if (dead.length && dlq) await deadLetter(ctx, t, plan!, dlq, dead);
+      if (dead.length && dlq) moved.push(...(await deadLetter(ctx, t, plan!, dlq, dead)));
       // Nothing was set aside and no wanted group was taken by someone else: nothing more to find.
       if (!expired.length && !dead.length && !newlySkipped) break;
     }
@@ -204,7 +206,7 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
       ]);
     }
 
-    const res: { messages: ReceivedMessage[]; now: number; next?: number } = { messages: out, now };
+    const res: { messages: ReceivedMessage[]; now: number; next?: number; moved: typeof moved } = { messages: out, now, moved };
     if (out.length < max) {
       const next = q.fifo
         ? await c.query<{ t: number | null }>({ name: 'ferry_next_fifo', text: Q_NEXT_FIFO, values: [q.id, now] })
@@ -216,6 +218,7 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
   });
   const r: ReceiveResult = { messages: result.messages };
   if (result.next !== undefined) r.nextVisibleAt = ctx.localInstant(result.next, result.now);
+  if (result.moved.length > 0) r.deadLettered = result.moved;
   return r;
 }
 
@@ -223,13 +226,27 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
  * Move the locked candidate rows `ids` (in candidate order) to the dead-letter queue: same message
  * id, body, attributes, sentAt, receive count and first-receive time; new row id (old receipts of
  * the source cannot reach it); new sequence numbers when the DLQ is FIFO; visible at once;
- * DeadLetterQueueSourceArn from the plan (semantics.redrivePlan).
+ * DeadLetterQueueSourceArn from the plan (semantics.redrivePlan). Returns the moves in that order
+ * (ReceiveResult.deadLettered: the message id and its reference in the source).
  */
-async function deadLetter(ctx: PgContext, t: Tx, plan: RedrivePlan, dlq: QueueRecord, ids: number[]): Promise<void> {
+async function deadLetter(
+  ctx: PgContext,
+  t: Tx,
+  plan: RedrivePlan,
+  dlq: QueueRecord,
+  ids: number[],
+): Promise<NonNullable<ReceiveResult['deadLettered']>> {
   const base = dlq.fifo ? await ctx.queues.reserveSeq(t.client, dlq.id, ids.length) : null;
-  const moved = await t.client.query<{ group_id: string | null; seq: number | null }>(Q_DEAD_LETTER, [ids, dlq.id, base, t.now, plan.sourceArn]);
+  const moved = await t.client.query<{ group_id: string | null; seq: number | null; message_id: string; src_id: number }>(Q_DEAD_LETTER, [
+    ids,
+    dlq.id,
+    base,
+    t.now,
+    plan.sourceArn,
+  ]);
   if (dlq.fifo) await touchGroups(t.client, dlq.id, insertedHeads(moved.rows, t.now));
   t.wakes.add(dlq.id);
+  return moved.rows.map((r) => ({ messageId: r.message_id, ref: String(r.src_id), targetQueueId: dlq.id }));
 }
 
 /**

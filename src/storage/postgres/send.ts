@@ -18,7 +18,7 @@ import { Q_DEDUP_LOOKUP, Q_FIFO_INSERT, Q_FIFO_RESERVE, Q_SEND_STANDARD } from '
 export async function sendStandard(ctx: PgContext, p: MessageSendParams): Promise<SendMessageResult[]> {
   const ms = p.messages;
   const wake = ms.some((m) => m.delayMs <= 0);
-  const r = await ctx.one<{ found: number; n: number }>(
+  const r = await ctx.oneWrite<{ found: number; n: number }>(
     Q_SEND_STANDARD,
     [
       p.queueId,

@@ -11,6 +11,7 @@
  *  - browse.ts     peek and search: state classification, send order, cursors, bounded windows, matching
  *  - dedup.ts      FIFO deduplication keys and window
  *  - fifo.ts       sequence numbers, message-group readiness
+ *  - gauges.ts     which messages CloudWatch's ApproximateAgeOfOldestMessage counts
  *  - limits.ts     in-flight cap (OverLimit)
  *  - moveTasks.ts  move-task states, transitions and FailureReason texts
  *  - queues.ts     attribute and tag merges, queue list order
@@ -21,6 +22,7 @@ export * from './browse.js';
 export * from './dedup.js';
 export * from './entries.js';
 export * from './fifo.js';
+export * from './gauges.js';
 export * from './limits.js';
 export * from './moveTasks.js';
 export * from './queues.js';

@@ -29,7 +29,7 @@ export interface RedrivePlan {
  * value that does not read as one (hand-edited database, older build) disables redrive rather than
  * failing receives.
  */
-export function redrivePlan(source: QueueRecord): RedrivePlan | undefined {
+export function redrivePlan(source: Pick<QueueRecord, 'name' | 'attributes'>): RedrivePlan | undefined {
   const raw = source.attributes['RedrivePolicy'];
   if (raw === undefined || raw === '') return undefined;
   let doc: { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };

@@ -15,13 +15,13 @@ export const TOMBSTONE_TTL_MS = 86_400_000;
  * The queue's retention window in ms, from its *current* MessageRetentionPeriod: AWS applies a changed
  * period to messages already in the queue. A missing or unparsable stored value means the default.
  */
-export function retentionMs(q: QueueRecord): number {
+export function retentionMs(q: Pick<QueueRecord, 'attributes'>): number {
   const s = Number(q.attributes['MessageRetentionPeriod'] ?? DEFAULT_RETENTION_S);
   return (Number.isFinite(s) && s > 0 ? s : DEFAULT_RETENTION_S) * 1000;
 }
 
 /** A message whose `sentAt` is at or before this instant is past retention: gone, never delivered or counted. */
-export function retentionCutoff(q: QueueRecord, now: number): number {
+export function retentionCutoff(q: Pick<QueueRecord, 'attributes'>, now: number): number {
   return now - retentionMs(q);
 }
 

@@ -45,6 +45,7 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  GaugeSnapshot,
   MessageBrowseParams,
   MessageBrowseResult,
   MessageDeleteParams,
@@ -61,19 +62,21 @@ import type {
   ReceiveResult,
   SendMessageResult,
   StorageEngine,
+  StorageObserver,
   VisibilityChangeParams,
   WakeListener,
 } from '../engine.js';
 import { deleteMessages } from './ack.js';
 import { browse } from './browse.js';
 import { EngineContext } from './context.js';
+import { GaugeReader, readGauges } from './gauges.js';
 import { type BatchHost, type Outcome, type TxContext, type WorkItem, emitWakes, executeBatch, settleBatch } from './groupCommit.js';
 import { migrate } from './migrations.js';
 import { moveTaskCancel, moveTaskList, moveTaskStart, moveTaskStep, moveTasksActive } from './moveTasks.js';
 import * as queues from './queues.js';
 import { receive } from './receive.js';
 import { send } from './send.js';
-import { BROWSE_ROWS, BROWSE_WINDOW, SCHEMA_VERSION, SQL, TOTAL_CHANGES, explain } from './sql/index.js';
+import { BROWSE_ROWS, BROWSE_WINDOW, GAUGES_ALL, SCHEMA_VERSION, SQL, TOTAL_CHANGES, explain } from './sql/index.js';
 import { SWEEP_CHUNK, sweepExpired, sweepWindows } from './sweep.js';
 import { changeVisibility } from './visibility.js';
 import { type SyncWal, type SyncWalInline, WalSync, openWal } from './walSync.js';
@@ -125,6 +128,9 @@ export class SqliteEngine implements StorageEngine {
   private readonly wal: WalSync;
   private readonly batchHost: BatchHost;
   private readonly listeners = new Set<WakeListener>();
+  private readonly observer: StorageObserver | undefined;
+  /** queueGauges off the event loop (durable WAL stores; see gauges.ts). */
+  private gaugeReader: GaugeReader | undefined;
 
   private pending: WorkItem[] = [];
   private flushScheduled = false;
@@ -134,6 +140,7 @@ export class SqliteEngine implements StorageEngine {
     this.path = opts.path;
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
     this.capabilities = Object.freeze({ durable: opts.path !== ':memory:' && opts.path !== '', shared: false });
+    this.observer = opts.observer;
     this.ctx = new EngineContext(opts.clock, opts.random, () => this.open());
     this.wal = new WalSync(
       {
@@ -182,8 +189,10 @@ export class SqliteEngine implements StorageEngine {
   diagnostics(): {
     schemaVersion: number;
     walSync: 'off-loop' | 'in-commit';
+    gaugeReads: 'off-loop' | 'in-thread';
     plans: Record<string, string[]>;
     browsePlans: Record<string, string[]>;
+    gaugesPlan: string[];
   } {
     if (!this.db) throw new DomainError('Unavailable', 'engine not open');
     const db = this.db;
@@ -193,6 +202,7 @@ export class SqliteEngine implements StorageEngine {
     return {
       schemaVersion: version,
       walSync: this.wal.fd === undefined ? 'in-commit' : 'off-loop',
+      gaugeReads: this.gaugeReader === undefined ? 'in-thread' : 'off-loop',
       plans: {
         standardReceive: plan(SQL.standardCandidates, 'q', 0, 0, 0, 0, 1),
         fifoGroups: plan(SQL.fifoCandidates, 'q', 0, 0, 0, 0, 1),
@@ -209,6 +219,8 @@ export class SqliteEngine implements StorageEngine {
         search: plan(BROWSE_WINDOW.any, { q: 'q', s: 0, i: 0, n: 1, t: 'x' }),
         rows: plan(BROWSE_ROWS, '[1]', 'q'),
       },
+      // queueGauges (not hot: every few seconds, off the event loop; per queue, index ranges only).
+      gaugesPlan: plan(GAUGES_ALL, { queues: '[["q","q",0,0]]', now: 0, pill: 3 }),
     };
   }
 
@@ -234,7 +246,10 @@ export class SqliteEngine implements StorageEngine {
       // messages: bodies are only read for the rows a receive returns.
       db.pragma('cache_size = -32768');
       migrate(db, this.ctx.clock.now());
-      if (offloop) this.wal.fd = openWal(this.path);
+      if (offloop) {
+        this.wal.fd = openWal(this.path);
+        this.gaugeReader = new GaugeReader({ path: this.path, busyTimeoutMs: this.busyTimeoutMs });
+      }
       this.db = db;
     } catch (e) {
       throw this.toDomain(e);
@@ -246,6 +261,8 @@ export class SqliteEngine implements StorageEngine {
     if (this.closed) return;
     if (this.pending.length) this.flush();
     this.closed = true;
+    await this.gaugeReader?.close();
+    this.gaugeReader = undefined;
     await this.wal.close();
     this.ctx.clearStatements();
     this.ctx.forgetQueues();
@@ -273,7 +290,10 @@ export class SqliteEngine implements StorageEngine {
 
   private toDomain(e: unknown): unknown {
     if (e instanceof DomainError) return e;
-    if (isSqliteError(e)) return new DomainError('Unavailable', `sqlite: ${(e as Error).message}`);
+    if (isSqliteError(e)) {
+      this.observer?.failed();
+      return new DomainError('Unavailable', `sqlite: ${(e as Error).message}`);
+    }
     if (this.closed || !this.db) return new DomainError('Unavailable', 'engine is closed');
     return e;
   }
@@ -325,6 +345,7 @@ export class SqliteEngine implements StorageEngine {
     }
     let outcomes: Outcome[];
     let changedBefore: number;
+    const started = this.observer === undefined ? 0 : performance.now();
     try {
       changedBefore = this.totalChanges();
       this.ctx.inTx = true;
@@ -341,11 +362,23 @@ export class SqliteEngine implements StorageEngine {
       this.ctx.inTx = false;
     }
     const settle = (syncError?: unknown): void => settleBatch(batch, outcomes, syncError);
-    if (this.totalChanges() === changedBefore && this.wal.idle) {
+    const wrote = this.totalChanges() !== changedBefore;
+    if (!wrote && this.wal.idle) {
       // Nothing written, and every earlier commit is already on stable storage: nothing to wait for.
       settle();
     } else {
-      this.wal.afterDurable(batch.length === 1, settle);
+      const observer = this.observer;
+      // A batch that wrote is a commit: timed from BEGIN until its WAL sync is done (StorageObserver).
+      this.wal.afterDurable(
+        batch.length === 1,
+        observer === undefined || !wrote
+          ? settle
+          : (syncError) => {
+              if (syncError === undefined) observer.committed(performance.now() - started);
+              else observer.failed();
+              settle(syncError);
+            },
+      );
     }
     // Wakes go out now, before the sync (see the file header): the receives they trigger commit while
     // it runs, or before the inline one, and are answered only after a sync of their own commit.
@@ -414,6 +447,18 @@ export class SqliteEngine implements StorageEngine {
   /** @inheritdoc */
   queueStats(queueId: string): Promise<QueueStats> {
     return this.read(() => queues.statsOf(this.ctx, this.ctx.mustQueue(queueId), this.ctx.clock.now()));
+  }
+
+  /** @inheritdoc — on a worker thread for durable WAL stores (gauges.ts), else in-thread. */
+  queueGauges(): Promise<GaugeSnapshot> {
+    const now = this.ctx.clock.now();
+    if (this.gaugeReader !== undefined && this.db) {
+      return this.gaugeReader.read(now).catch((e: unknown) => {
+        if (!this.closed) this.observer?.failed();
+        throw this.closed ? new DomainError('Unavailable', 'engine is closed') : e;
+      });
+    }
+    return this.read(() => readGauges(this.open(), (sql) => this.ctx.q(sql), now));
   }
 
   // ---- messages -------------------------------------------------------------------------------

@@ -61,6 +61,8 @@ interface ReceiveState {
   sourceArn: string;
   tx: TxContext;
   out: ReceivedMessage[];
+  /** Messages dead-lettered by this receive (ReceiveResult.deadLettered), allocated on the first. */
+  moved?: NonNullable<ReceiveResult['deadLettered']>;
 }
 
 export function receive(ctx: SqliteCtx, tx: TxContext, p: ReceiveParams): ReceiveResult {
@@ -102,6 +104,7 @@ export function receive(ctx: SqliteCtx, tx: TxContext, p: ReceiveParams): Receiv
   }
 
   const result: ReceiveResult = { messages: rs.out };
+  if (rs.moved !== undefined) result.deadLettered = rs.moved;
   if (rs.out.length < rs.max) {
     const next = ctx.q(q.fifo ? SQL.nextVisibleFifo : SQL.nextVisibleStandard).get(q.id, now) as { t: number | null };
     if (next.t !== null) result.nextVisibleAt = next.t;
@@ -251,6 +254,7 @@ function deadLetter(ctx: SqliteCtx, rs: ReceiveState, row: MessageRow, dlq: Queu
   ctx.q(MESSAGE_DELETE).run(row.id);
   if (dlq.fifo && row.group_id !== null) refreshGroup(ctx, dlq.id, row.group_id);
   rs.tx.wakes.add(dlq.id);
+  (rs.moved ??= []).push({ messageId: row.message_id, ref: String(row.id), targetQueueId: dlq.id });
 }
 
 /**

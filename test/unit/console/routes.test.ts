@@ -418,8 +418,8 @@ describe('console: overview and history', () => {
     }
   });
 
-  it('come from the engine when no monitor is wired: exact counts, no rates, no history', async () => {
-    const f = await start();
+  it("come from the server's monitor (src/monitoring): exact counts, the oldest message's age, this process's rates", async () => {
+    const f = await start({ metricsGaugeCacheMs: 0 });
     try {
       const c = new ConsoleClient(f.url);
       await c.session();
@@ -433,14 +433,17 @@ describe('console: overview and history', () => {
       assert.equal(o.json.queues.length, 1);
       const q = o.json.queues[0];
       assert.deepEqual(
-        [q.name, q.fifo, q.visible, q.inflight, q.delayed, q.oldestAgeSeconds, q.sentPerSecond, q.url, q.arn],
-        ['a-queue', false, 1, 1, 1, null, 0, url, 'arn:aws:sqs:us-east-1:000000000000:a-queue'],
+        [q.name, q.fifo, q.visible, q.inflight, q.delayed, q.groupsWithInflight, q.url, q.arn],
+        ['a-queue', false, 1, 1, 1, null, url, 'arn:aws:sqs:us-east-1:000000000000:a-queue'],
       );
+      assert.ok(typeof q.oldestAgeSeconds === 'number' && q.oldestAgeSeconds >= 0, `oldestAgeSeconds ${q.oldestAgeSeconds}`);
+      assert.ok(q.sentPerSecond > 0 && q.receivedPerSecond > 0, "rates from the console's own sends and receives");
       assert.deepEqual(
         (await c.get('/console/api/overview')).json.queues.map((x: QueueSnapshot) => x.name),
         ['a-queue', 'b-queue', 'other'],
       );
-      assert.deepEqual((await c.get('/console/api/queues/a-queue/history')).json, { intervalMs: 0, points: [] });
+      // History is sampled every 10 s; the queue is younger than the first sample after it.
+      assert.deepEqual((await c.get('/console/api/queues/a-queue/history')).json, { intervalMs: 10_000, points: [] });
     } finally {
       await f.server.close();
     }

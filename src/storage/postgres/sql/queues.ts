@@ -61,3 +61,32 @@ export const Q_QUEUE_STATS = `SELECT count(*) FILTER (WHERE visible_at <= $2) AS
 /** The metadata table (metaGetOrCreate): whoever inserts first wins. */
 export const Q_META_GET = 'SELECT value FROM meta WHERE key = $1';
 export const Q_META_INSERT = 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING';
+
+/** Every queue with "now" (`$1`, NULL: the database clock): the start of queueGauges. */
+export const Q_GAUGE_QUEUES = `SELECT id, name, fifo, attributes, COALESCE($1::bigint, ${DBNOW}) AS now FROM queues`;
+
+/**
+ * queueGauges: the CloudWatch gauges of the queues `$1` (ids), with retention cutoffs `$2`
+ * (semantics.retentionCutoff) and FIFO flags `$3`, at `$4`; `$5` = semantics.POISON_PILL_RECEIVES. One
+ * statement, one row per queue that still exists:
+ *  - counts by state as queueStats counts them (Q_QUEUE_STATS);
+ *  - the oldest message counted (semantics.countsForOldestAge): the first row after the cutoff on
+ *    `messages_age`, skipping a standard queue's poison pills;
+ *  - distinct groups with a message in flight: the in-flight range of `messages_ready` (deadline in the
+ *    future), rows filtered to received ones with a group id.
+ */
+export const Q_GAUGES = `SELECT q.id, c.visible, c.inflight, c.delayed, o.oldest, g.groups
+    FROM unnest($1::text[], $2::bigint[], $3::boolean[]) AS q(id, cutoff, fifo)
+    CROSS JOIN LATERAL (
+      SELECT count(*) FILTER (WHERE visible_at <= $4) AS visible,
+             count(*) FILTER (WHERE visible_at > $4 AND received) AS inflight,
+             count(*) FILTER (WHERE visible_at > $4 AND NOT received) AS delayed
+        FROM messages WHERE queue_id = q.id AND sent_at > q.cutoff) c
+    LEFT JOIN LATERAL (
+      SELECT sent_at AS oldest FROM messages
+       WHERE queue_id = q.id AND sent_at > q.cutoff AND (q.fifo OR receive_count < $5 OR dl_source_arn IS NOT NULL)
+       ORDER BY sent_at LIMIT 1) o ON true
+    CROSS JOIN LATERAL (
+      SELECT count(DISTINCT group_id) AS groups FROM messages
+       WHERE queue_id = q.id AND received AND group_id IS NOT NULL AND visible_at > $4 AND sent_at > q.cutoff) g
+   WHERE EXISTS (SELECT 1 FROM queues WHERE id = q.id)`;

@@ -170,16 +170,21 @@ export const Q_DELETE_EXPIRED = 'DELETE FROM messages WHERE id = ANY($1::bigint[
 /**
  * Move the locked rows `$1` (in that order) to queue `$2`, a dead-letter queue: same message id, body,
  * attributes, sentAt, receive count and first-receive time; new row id; sequence numbers `$3` + k when
- * the DLQ is FIFO (`$3` NULL otherwise); visible at `$4`; DeadLetterQueueSourceArn `$5`.
+ * the DLQ is FIFO (`$3` NULL otherwise); visible at `$4`; DeadLetterQueueSourceArn `$5`. Returns, in
+ * that order, each moved row's group, new sequence number, message id and old row id (`src_id`: its
+ * reference in the source). The old and new rows are paired by message id, which is unique among the
+ * moved rows (a message is in one queue at a time; a move task gives the copies it makes new ids).
  */
 export const Q_DEAD_LETTER = `WITH d AS (DELETE FROM messages WHERE id = ANY($1::bigint[]) RETURNING *),
-       o AS (SELECT d.*, array_position($1::bigint[], d.id) AS k FROM d)
-       INSERT INTO messages (queue_id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id,
-                             sent_at, visible_at, received, receive_count, first_received_at, dl_source_arn)
-       SELECT $2, message_id, CASE WHEN $3::bigint IS NULL THEN NULL ELSE $3::bigint + k END, group_id, dedup_id, body, md5_body, attrs,
-              md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, $4::bigint, false, receive_count, first_received_at, $5
-         FROM o ORDER BY k
-       RETURNING group_id, seq`;
+       o AS (SELECT d.*, array_position($1::bigint[], d.id) AS k FROM d),
+       i AS (
+         INSERT INTO messages (queue_id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id,
+                               sent_at, visible_at, received, receive_count, first_received_at, dl_source_arn)
+         SELECT $2, message_id, CASE WHEN $3::bigint IS NULL THEN NULL ELSE $3::bigint + k END, group_id, dedup_id, body, md5_body, attrs,
+                md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, $4::bigint, false, receive_count, first_received_at, $5
+           FROM o ORDER BY k
+         RETURNING group_id, seq, message_id)
+       SELECT i.group_id, i.seq, i.message_id, o.id AS src_id FROM i JOIN o ON o.message_id = i.message_id ORDER BY o.k`;
 
 /** Remember a ReceiveRequestAttemptId's receipts (JSON `[{id, token}]`) until `$3`. */
 export const Q_ATTEMPT_SAVE = `INSERT INTO receive_attempts (queue_id, attempt_id, expires_at, receipts) VALUES ($1, $2, $3, $4)

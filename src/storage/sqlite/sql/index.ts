@@ -10,10 +10,12 @@
  *  - moveTasks.ts  message move tasks
  *  - sweep.ts      housekeeping
  *  - batch.ts      transaction control of the group commit, diagnostics
+ *  - gauges.ts     queueGauges (every queue's CloudWatch gauges at once)
  *  - browse.ts     peek and search (read-only)
  */
 export * from './batch.js';
 export * from './browse.js';
+export * from './gauges.js';
 export * from './hot.js';
 export * from './messages.js';
 export * from './moveTasks.js';
