@@ -90,7 +90,7 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random, lo
     case 'sqlite': {
       const dir = resolve(config.dataDir);
       mkdirSync(dir, { recursive: true });
-      return new SqliteEngine({ path: join(dir, 'ferry.db'), clock, random, observer });
+      return new SqliteEngine({ path: join(dir, 'ferry.db'), clock, random, observer, defaultAccountId: config.accountId });
     }
     case 'postgres':
       // Times come from the database clock (timeSource 'database'); `clock` only measures this
@@ -102,6 +102,7 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random, lo
         clock,
         random,
         observer,
+        defaultAccountId: config.accountId,
         warn: (msg, detail) => log?.warn(detail ?? {}, msg),
       });
   }
@@ -215,6 +216,10 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     },
   });
 
+  /** The account an access key acts in (its identity's); the default account for auth off or an unknown key. */
+  const accountOfKey = (accessKeyId: string | undefined): string =>
+    (accessKeyId === undefined ? undefined : identities.get(accessKeyId)?.principal.accountId) ?? config.accountId;
+
   /** The console's read routes go through the same authorization step as the SQS actions. */
   const consoleAuthorize = async (
     caller: { accessKeyId: string | undefined; sourceIp?: string; userAgent?: string; secureTransport?: boolean },
@@ -230,7 +235,8 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       ...caller,
       secureTransport: caller.secureTransport ?? false,
     });
-    const input = action === 'ListQueues' ? {} : { QueueUrl: `/${config.accountId}/${queueName ?? ''}` };
+    // The console works in the caller's own account, as the API does for its key.
+    const input = action === 'ListQueues' ? {} : { QueueUrl: `/${accountOfKey(caller.accessKeyId)}/${queueName ?? ''}` };
     try {
       await authorizeAction(action, input as never, quiet ? { ...ctx, authz: ctx.authz && { ...ctx.authz, warn: () => {} } } : ctx);
       return true;
@@ -268,6 +274,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     authorize: authz === undefined ? undefined : consoleAuthorize,
     region: config.region,
     accountId: config.accountId,
+    accountOf: accountOfKey,
     engine,
     dispatch: consoleDispatch,
     queueUrlBase: baseFor,

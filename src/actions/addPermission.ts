@@ -12,7 +12,7 @@ import { withPolicyErrors } from './validation/permissions.js';
 
 export const addPermission: ActionHandler<'AddPermission'> = async (input, ctx) => {
   const q = await resolveQueue(ctx, input.QueueUrl);
-  const grant = { label: input.Label, accountIds: input.AWSAccountIds, actions: input.Actions, queueArn: arnOf(ctx, q.name) };
+  const grant = { label: input.Label, accountIds: input.AWSAccountIds, actions: input.Actions, queueArn: arnOf(ctx, q) };
   const policy = withPolicyErrors(() => addStatement(q.attributes.Policy, grant));
   await ctx.engine.queueSetAttributes({ queueId: q.id, set: { Policy: policy } });
   return {};

@@ -194,8 +194,8 @@ export async function attributes(sqs: SqsCaller, name: string): Promise<Record<s
  */
 export function syntheticMonitor(engine: () => StorageEngine): QueueMonitor {
   return {
-    async overview(prefix) {
-      return (await overviewOf(undefined, engine(), prefix, Date.now())).map((q) => ({
+    async overview(accountId, prefix) {
+      return (await overviewOf(undefined, engine(), accountId ?? '000000000000', prefix, Date.now())).map((q) => ({
         ...q,
         oldestAgeSeconds: q.visible + q.inflight + q.delayed > 0 ? 95 : null,
         sentPerSecond: q.visible > 0 ? 12.4 : 0,
@@ -203,7 +203,7 @@ export function syntheticMonitor(engine: () => StorageEngine): QueueMonitor {
         deletedPerSecond: q.visible > 0 ? 11.5 : 0,
       }));
     },
-    async history(_name, windowMs) {
+    async history(_account, _name, windowMs) {
       const intervalMs = 10_000;
       const n = Math.min(360, Math.floor(windowMs / intervalMs));
       const end = Math.floor(Date.now() / intervalMs) * intervalMs;

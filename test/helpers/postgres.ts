@@ -111,7 +111,7 @@ export interface SchemaV1Fixture {
  */
 export async function writeSchemaV1(url: string, schema: string, now: number): Promise<SchemaV1Fixture> {
   return withClient(url, async (c) => {
-    const version = await migrate(c, schema, now, MIGRATIONS.slice(0, 1));
+    const version = await migrate(c, schema, now, { defaultAccountId: '000000000000' }, MIGRATIONS.slice(0, 1));
     if (version !== 1) throw new Error(`expected schema 1, got ${version}`);
     const fx: SchemaV1Fixture = {
       queueIds: { std: 'qid-std', 'grp.fifo': 'qid-grp', 'q.fifo': 'qid-q' },

@@ -149,7 +149,7 @@ for (const storage of ['memory', 'sqlite'] as const) {
       clock.advance(10_000);
       await monitor().sample();
 
-      const h = await monitor().history('hist', 3_600_000);
+      const h = await monitor().history('000000000000', 'hist', 3_600_000);
       assert.equal(h.intervalMs, 10_000);
       assert.deepEqual(
         h.points.map((p) => [
@@ -170,17 +170,17 @@ for (const storage of ['memory', 'sqlite'] as const) {
           [620_000, 0, 2, 0, 20, 0, 3, 1, 1, 0],
         ],
       );
-      const day = await monitor().history('hist', 86_400_000);
+      const day = await monitor().history('000000000000', 'hist', 86_400_000);
       assert.equal(day.intervalMs, 300_000);
       assert.deepEqual(
         day.points.map((p) => [p.at - T0, p.sent, p.received, p.deleted, p.visible]),
         [[600_000, 3, 3, 1, 1]],
       );
-      assert.deepEqual(await monitor().history('no-such-queue', 60_000), { intervalMs: 10_000, points: [] });
+      assert.deepEqual(await monitor().history('000000000000', 'no-such-queue', 60_000), { intervalMs: 10_000, points: [] });
 
       await sqs.call('DeleteQueue', { QueueUrl: q });
       await monitor().sample();
-      assert.deepEqual((await monitor().history('hist', 3_600_000)).points, [], 'a deleted queue loses its history');
+      assert.deepEqual((await monitor().history('000000000000', 'hist', 3_600_000)).points, [], 'a deleted queue loses its history');
     });
   });
 }

@@ -117,14 +117,14 @@ if (!URL_) {
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
         ]);
-        const std = (await e.queueGetByName('std'))!;
+        const std = (await e.queueGetByName('000000000000', 'std'))!;
         assert.equal(std.id, fx.queueIds.std);
         assert.deepEqual({ ...std.attributes }, { VisibilityTimeout: '30' });
         assert.deepEqual({ ...std.tags }, { team: 'core' });
         assert.equal(std.createdAt, clock.now());
         assert.equal(std.dedupScope, 'queue');
-        const grp = (await e.queueGetByName('grp.fifo'))!;
-        const qs = (await e.queueGetByName('q.fifo'))!;
+        const grp = (await e.queueGetByName('000000000000', 'grp.fifo'))!;
+        const qs = (await e.queueGetByName('000000000000', 'q.fifo'))!;
         assert.equal(grp.dedupScope, 'messageGroup');
         assert.equal(qs.dedupScope, 'queue');
         assert.equal(await e.metaGetOrCreate('hmac', () => 'new'), fx.hmac);
@@ -169,7 +169,7 @@ if (!URL_) {
       // A node whose clock is an hour ahead: with the database time source its clock is not used.
       const skewed = { now: () => Date.now() + 3_600_000 };
       await withNodes(1, { clock: skewed }, async ([e]) => {
-        const { queue } = await e!.queueCreate({ name: 'clock', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await e!.queueCreate({ accountId: '000000000000', name: 'clock', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         const before = await databaseNow(url);
         await e!.messageSend({ queueId: queue.id, messages: [msg('x')], dedupWindowMs: 300_000 });
         const [m] = (await e!.messageReceive({ queueId: queue.id, maxMessages: 1, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 })).messages;
@@ -185,7 +185,7 @@ if (!URL_) {
 
     it('nodes on one schema: a message goes to exactly one of many concurrent receivers', async () => {
       await withNodes(3, { clock: systemClock, random: systemRandom }, async (nodes) => {
-        const { queue } = await nodes[0]!.queueCreate({ name: 'shared', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await nodes[0]!.queueCreate({ accountId: '000000000000', name: 'shared', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         const bodies = Array.from({ length: 200 }, (_, i) => `m${i}`);
         for (let i = 0; i < bodies.length; i += 10) {
           await nodes[i % 3]!.messageSend({
@@ -212,7 +212,7 @@ if (!URL_) {
 
     it('nodes on one schema: FIFO groups are never split between concurrent receivers', async () => {
       await withNodes(3, { random: systemRandom }, async (nodes) => {
-        const { queue } = await nodes[0]!.queueCreate({ name: 'g.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await nodes[0]!.queueCreate({ accountId: '000000000000', name: 'g.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
         for (const g of ['A', 'B', 'C', 'D', 'E']) {
           const ms = Array.from({ length: 6 }, (_, i) => msg(`${g}${i}`, { messageId: `${g}${i}`, groupId: g, dedupId: `${g}${i}` }));
           await nodes[0]!.messageSend({ queueId: queue.id, messages: ms, dedupWindowMs: 300_000 });
@@ -236,7 +236,7 @@ if (!URL_) {
 
     it('a dedup id sent through different nodes at once is stored once', async () => {
       await withNodes(3, { random: systemRandom }, async (nodes) => {
-        const { queue } = await nodes[0]!.queueCreate({ name: 'd.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await nodes[0]!.queueCreate({ accountId: '000000000000', name: 'd.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
         const rs = await Promise.all(
           nodes.map((e, i) =>
             e.messageSend({
@@ -254,8 +254,8 @@ if (!URL_) {
 
     it('one active move task per queue across nodes; a step runs on one node at a time', async () => {
       await withNodes(3, { random: systemRandom }, async (nodes) => {
-        const { queue: dlq } = await nodes[0]!.queueCreate({ name: 'mdlq', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
-        await nodes[0]!.queueCreate({ name: 'mdest', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue: dlq } = await nodes[0]!.queueCreate({ accountId: '000000000000', name: 'mdlq', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        await nodes[0]!.queueCreate({ accountId: '000000000000', name: 'mdest', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         await nodes[0]!.messageSend({
           queueId: dlq.id,
           messages: Array.from({ length: 30 }, (_, i) => msg(`t${i}`, { messageId: `t${i}` })),
@@ -275,14 +275,14 @@ if (!URL_) {
           if (steps.some((s) => s.task.status === 'COMPLETED')) break;
         }
         assert.equal(moved, 30);
-        const dest = (await nodes[2]!.queueGetByName('mdest'))!;
+        const dest = (await nodes[2]!.queueGetByName('000000000000', 'mdest'))!;
         assert.equal((await nodes[2]!.queueStats(dest.id)).visible, 30);
       });
     });
 
     it('a send on one node wakes a listener of another node (LISTEN/NOTIFY)', async () => {
       await withNodes(2, {}, async ([a, b]) => {
-        const { queue } = await a!.queueCreate({ name: 'wake', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await a!.queueCreate({ accountId: '000000000000', name: 'wake', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         const woke = new Promise<number>((resolve) => {
           const off = a!.onWake((id) => {
             if (id === queue.id) {
@@ -300,7 +300,7 @@ if (!URL_) {
 
     it('dropped connections: requests fail with Unavailable or succeed, and the engine recovers', async () => {
       await withNodes(2, { connectTimeoutMs: 1_000 }, async ([a, b]) => {
-        const { queue } = await a!.queueCreate({ name: 'drop', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await a!.queueCreate({ accountId: '000000000000', name: 'drop', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         await a!.messageSend({ queueId: queue.id, messages: [msg('before')], dedupWindowMs: 1 });
         await terminateFerrySessions(url);
         // Whatever happens to calls racing the cut, they settle as success or Unavailable.

@@ -75,6 +75,7 @@ import type {
   MoveTaskStepResult,
   QueueCreateParams,
   QueueCreateResult,
+  QueueListFilter,
   QueueRecord,
   QueueStats,
   QueueUpdateParams,
@@ -86,6 +87,7 @@ import type {
   VisibilityChangeParams,
   WakeListener,
 } from '../engine.js';
+import { DEFAULT_ACCOUNT_ID } from '../engine.js';
 import { ReceiptTokens } from '../semantics/index.js';
 import { deleteMessages } from './ack.js';
 import { browse } from './browse.js';
@@ -139,6 +141,11 @@ export type PostgresEngineOptions = {
   startupTimeoutMs?: number;
   /** Operator warnings (server settings that weaken durability, lost connections). */
   warn?: (message: string, detail?: Record<string, unknown>) => void;
+  /**
+   * The account that owned every queue of a schema from before several accounts per server (migration
+   * 003 assigns them to it): the server's `--account-id`. Default `000000000000`, Ferry's default.
+   */
+  defaultAccountId?: string;
 } & EngineDeps;
 
 /** Long polls on this engine re-check at least this often (covers lost NOTIFYs). */
@@ -169,6 +176,7 @@ export class PostgresEngine implements StorageEngine {
   private readonly startupTimeoutMs: number;
   private readonly warn: (message: string, detail?: Record<string, unknown>) => void;
   private readonly observer: StorageObserver | undefined;
+  private readonly defaultAccountId: string;
 
   private pool: pg.Pool | undefined;
   private closed = false;
@@ -196,6 +204,7 @@ export class PostgresEngine implements StorageEngine {
     this.startupTimeoutMs = opts.startupTimeoutMs ?? 30_000;
     this.warn = opts.warn ?? (() => undefined);
     this.observer = opts.observer;
+    this.defaultAccountId = opts.defaultAccountId ?? DEFAULT_ACCOUNT_ID;
 
     const closed = (): boolean => this.closed;
     this.queues = new QueueCache((sql, params, name) => this.one(sql, params, name));
@@ -303,7 +312,7 @@ export class PostgresEngine implements StorageEngine {
             );
           }
         }
-        this.version = await migrate(admin, this.schema, this.testClock?.now() ?? Date.now());
+        this.version = await migrate(admin, this.schema, this.testClock?.now() ?? Date.now(), { defaultAccountId: this.defaultAccountId });
         break;
       } catch (e) {
         if (!isServiceError(e) || Date.now() >= deadline || this.closed) throw toDomain(e, this.closed);
@@ -455,8 +464,8 @@ export class PostgresEngine implements StorageEngine {
    * @inheritdoc — from the process cache when read less than `QUEUE_CACHE_MS` ago (a queue that does
    * not exist is never cached: one created on another node is found at once).
    */
-  queueGetByName(name: string): Promise<QueueRecord | undefined> {
-    return this.queues.getByName(name);
+  queueGetByName(accountId: string, name: string): Promise<QueueRecord | undefined> {
+    return this.queues.getByName(accountId, name);
   }
 
   /** @inheritdoc — cached like queueGetByName. */
@@ -465,8 +474,8 @@ export class PostgresEngine implements StorageEngine {
   }
 
   /** @inheritdoc */
-  queueList(prefix?: string): Promise<QueueRecord[]> {
-    return queues.queueList(this.ctx, prefix);
+  queueList(filter?: QueueListFilter): Promise<QueueRecord[]> {
+    return queues.queueList(this.ctx, filter);
   }
 
   /** @inheritdoc */
