@@ -175,6 +175,32 @@ describe(
         workers.push(producer(i, std, false), producer(i, fifo, true));
       }
       const consumers = [0, 1, 2].flatMap((i) => [consumer(i, std), consumer(i, fifo)]);
+      // Probes: one SendMessage every 50 ms per node, without retries, over plain HTTP — when each
+      // node stops and starts serving writes again, unblurred by the SDK's backoff.
+      const probes: Array<{ at: number; node: number; status: number; type?: string }> = [];
+      const prober = async (i: number) => {
+        for (let n = 0; producing; n++) {
+          const body = `p-${i}-${n}`;
+          let status = 0;
+          let type: string | undefined;
+          try {
+            const res = await fetch(`${nodes[i]!.url}/`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+              body: JSON.stringify({ QueueUrl: qurl(i, std), MessageBody: body }),
+              signal: AbortSignal.timeout(10_000),
+            });
+            status = res.status;
+            type = ((await res.json()) as { __type?: string }).__type;
+          } catch (e) {
+            type = String(e);
+          }
+          probes.push({ at: performance.now(), node: i, status, type });
+          if (status === 200) ackedSends.set(body, std);
+          await sleep(50);
+        }
+      };
+      workers.push(prober(0), prober(1), prober(2));
 
       await sleep(3_000);
       const sentBeforeKill = ackedSends.size;
@@ -193,10 +219,11 @@ describe(
 
       // The timeline, from the attempts.
       const failed = attempts.filter((a) => !a.ok);
-      const firstOkAfter = (node: number) =>
-        attempts.find((a) => a.ok && a.node === node && a.at > tPromoted && a.action !== 'ReceiveMessageCommand');
-      const back = [0, 1, 2].map((i) => firstOkAfter(i)?.at);
-      const lastFailure = failed.length ? Math.max(...failed.map((a) => a.at)) : undefined;
+      const badProbes = probes.filter((x) => x.status !== 200);
+      const back = [0, 1, 2].map((i) => probes.find((x) => x.node === i && x.status === 200 && x.at > tPromoted)?.at);
+      const lastFailure = badProbes.length ? Math.max(...badProbes.map((x) => x.at)) : undefined;
+      const probeKinds = new Map<string, number>();
+      for (const x of badProbes) probeKinds.set(`${x.status} ${x.type}`, (probeKinds.get(`${x.status} ${x.type}`) ?? 0) + 1);
       const byKind = new Map<string, number>();
       for (const a of failed) byKind.set(`${a.status} ${a.name}`, (byKind.get(`${a.status} ${a.name}`) ?? 0) + 1);
       const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -204,14 +231,20 @@ describe(
         `# failover: primary killed at 0; standby promoted at ${s(tPromote - tKill)} (pg_ctl promote took ${s(tPromoted - tPromote)}); ` +
           `nodes serving writes again at ${back.map((b) => (b === undefined ? 'never' : s(b - tKill))).join(', ')} ` +
           `(${back.map((b) => (b === undefined ? 'never' : s(b - tPromoted))).join(', ')} after the promotion); ` +
-          `last failed attempt at ${lastFailure === undefined ? '-' : s(lastFailure - tKill)}; ` +
-          `failed attempts: ${failed.length} of ${attempts.length} (${[...byKind].map(([k, n]) => `${n}× ${k}`).join(', ') || 'none'}); ` +
+          `last failed probe at ${lastFailure === undefined ? '-' : s(lastFailure - tKill)}; ` +
+          `failed probes: ${badProbes.length} of ${probes.length} (${[...probeKinds].map(([k, n]) => `${n}× ${k}`).join(', ') || 'none'}); ` +
+          `failed SDK attempts: ${failed.length} of ${attempts.length} (${[...byKind].map(([k, n]) => `${n}× ${k}`).join(', ') || 'none'}); ` +
           `calls failing after SDK retries: ${finalErrors.length}; slowest call ${s(Math.max(...callLatency))}; ` +
           `sends acknowledged ${ackedSends.size} (${sentBeforeKill} before the kill), deletes acknowledged ${ackedDeletes.size}`,
       );
 
       // Only retryable errors, and none left over after the SDK's retries.
       for (const a of failed) assert.ok(a.status === 503 && a.name === 'ServiceUnavailable', `non-retryable error seen: ${JSON.stringify(a)}`);
+      for (const x of badProbes)
+        assert.ok(
+          x.status === 503 && x.type === 'com.amazon.coral.service#ServiceUnavailableException',
+          `non-retryable error seen: ${JSON.stringify(x)}`,
+        );
       assert.deepEqual(finalErrors, []);
       assert.ok(ackedSends.size > sentBeforeKill, 'sends were acknowledged after the failover');
       // Every node reconnected to the new primary by itself, pool and LISTEN connection.
@@ -270,6 +303,53 @@ describe(
       console.log(`# failover: drained ${drainedIds.length}; lost ${lost.length}; resurrected ${resurrected.length}`);
       assert.deepEqual(lost, [], 'acknowledged sends lost');
       assert.deepEqual(resurrected, [], 'acknowledged deletes resurrected');
+    });
+
+    it('a primary turned read-only (25006): 503 ServiceUnavailable while it is, served again by itself once it is writable', async () => {
+      const p = pair!;
+      // The new primary refuses writes without dropping its connections (what some switchover
+      // procedures do first): pooled sessions pick the setting up at their next statement.
+      await p.query(p.standby, 'ALTER SYSTEM SET default_transaction_read_only = on');
+      await p.query(p.standby, 'SELECT pg_reload_conf()');
+      const once = nodes.map((n) => new sqs.SQSClient({ endpoint: n.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 }));
+      clients.push(...once);
+      const url = (i: number) => `${nodes[i]!.url}/000000000000/fo-std`;
+      let refused = 0;
+      for (let i = 0; i < 3; i++) {
+        // A few writes per node: each refused one discards its connection; every answer must be a 503.
+        for (let k = 0; k < 5; k++) {
+          const e = await once[i]!.send(new sqs.SendMessageCommand({ QueueUrl: url(i), MessageBody: `ro-${i}-${k}` })).then(
+            () => undefined,
+            (x: unknown) => x as { name?: string; $metadata?: { httpStatusCode?: number } },
+          );
+          if (e === undefined) {
+            // The reload reached that session a moment later: not yet read-only.
+            assert.ok(k < 4, `node ${i} kept accepting writes on a read-only server`);
+            await sleep(100);
+            continue;
+          }
+          refused++;
+          assert.equal(e.$metadata?.httpStatusCode, 503, `node ${i}: ${String(e.name)}`);
+          assert.equal(e.name, 'ServiceUnavailable');
+        }
+      }
+      await p.query(p.standby, 'ALTER SYSTEM RESET default_transaction_read_only');
+      await p.query(p.standby, 'SELECT pg_reload_conf()');
+      const t0 = performance.now();
+      for (let i = 0; i < 3; i++) {
+        // The SDK's retries carry the calls over the moment it takes to become writable again.
+        const r = await client(i).send(new sqs.SendMessageCommand({ QueueUrl: url(i), MessageBody: `rw-${i}` }));
+        assert.ok(r.MessageId);
+      }
+      console.log(
+        `# failover: read-only primary: ${refused} writes refused with 503; writable again → all three nodes served a send within ${(performance.now() - t0).toFixed(0)} ms`,
+      );
+      const got = new Set<string>();
+      for (let k = 0; k < 10 && got.size < 3; k++) {
+        const r = await client(0).send(new sqs.ReceiveMessageCommand({ QueueUrl: url(0), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        for (const m of r.Messages ?? []) got.add(m.Body!);
+      }
+      assert.deepEqual([...got].filter((b) => b.startsWith('rw-')).sort(), ['rw-0', 'rw-1', 'rw-2']);
     });
   },
 );
