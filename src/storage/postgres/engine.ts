@@ -344,6 +344,8 @@ export class PostgresEngine implements StorageEngine {
       Client: HostClient,
       // target_session_attrs: a new connection is checked before its first use; one to a standby or a
       // read-only server is closed and the request fails with 503 (and the hosts are probed again).
+      // pg-pool (3.14) awaits a promise returned by onConnect; @types/pg declares it void.
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises
       ...(attrs === 'any' ? {} : { onConnect: (c: pg.ClientBase) => checkRole(c, attrs, `${(c as pg.Client).host}:${(c as pg.Client).port}`) }),
     });
     // An idle pooled connection that breaks (server restart, network, failover) emits here; the pool
