@@ -96,11 +96,11 @@ describe(
       pair = await startReplicatedPair(bin);
       const url = pair.multiHostUrl('target_session_attrs=read-write&connect_timeout=2');
       const args = ['--skip-cooldowns', '--kms-key-ring', join(keyDir, 'keyring.json')];
-      nodes.push(
-        ...(await Promise.all(
-          [0, 1, 2].map(() => startFerryProcess({ storage: 'postgres', databaseUrl: url, databaseSchema: 'ferry_failover', args })),
-        )),
-      );
+      const start = () => startFerryProcess({ storage: 'postgres', databaseUrl: url, databaseSchema: 'ferry_failover', args });
+      // One first: it creates the shared key ring file and the store's managed key (three starting
+      // at once on a fresh key ring file were seen to write different keys under load).
+      nodes.push(await start());
+      nodes.push(...(await Promise.all([start(), start()])));
     });
     after(async () => {
       for (const c of clients) c.destroy();
