@@ -51,7 +51,9 @@
  *    broken connections and reconnects by itself. Statements are bounded by `statement_timeout` on the
  *    server and `query_timeout` on the client (a hung server cannot hang a request); getting a
  *    connection is bounded by `connectionTimeoutMillis`. Serialization failures and deadlocks are
- *    retried.
+ *    retried. With several hosts in the connection string (libpq multi-host, target_session_attrs),
+ *    hosts.ts picks the server and moves the pool and the LISTEN connection to the new primary after
+ *    a failover; a write refused by a read-only server (25006) closes its connection (503).
  *  - Locking: one lock order (queue row → FIFO group rows → message rows), so there are no deadlocks
  *    in normal operation; see the locking protocol in groups.ts.
  */
