@@ -258,16 +258,18 @@ describe(
         "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'ferry' AND query LIKE 'LISTEN %'",
       );
       assert.equal(Number(listeners[0]!.n), 3, 'each node has its LISTEN connection on the new primary');
+      // A queue of its own: the load's queue may still hold messages.
+      const wq = (await admin.send(new sqs.CreateQueueCommand({ QueueName: 'fo-wake' }))).QueueUrl!;
       const wake: number[] = [];
       for (let k = 0; k < 5; k++) {
-        const waiter = admin.send(new sqs.ReceiveMessageCommand({ QueueUrl: qurl(0, std), WaitTimeSeconds: 5, VisibilityTimeout: 60 }));
+        const waiter = admin.send(new sqs.ReceiveMessageCommand({ QueueUrl: qurl(0, wq), WaitTimeSeconds: 5, VisibilityTimeout: 60 }));
         await sleep(150);
         const t0 = performance.now();
-        await client(1 + (k % 2)).send(new sqs.SendMessageCommand({ QueueUrl: qurl(1 + (k % 2), std), MessageBody: `wake-${k}` }));
+        await client(1 + (k % 2)).send(new sqs.SendMessageCommand({ QueueUrl: qurl(1 + (k % 2), wq), MessageBody: `wake-${k}` }));
         const got = await waiter;
         wake.push(performance.now() - t0);
         assert.equal(got.Messages?.[0]?.Body, `wake-${k}`);
-        await admin.send(new sqs.DeleteMessageCommand({ QueueUrl: qurl(0, std), ReceiptHandle: got.Messages[0]!.ReceiptHandle! }));
+        await admin.send(new sqs.DeleteMessageCommand({ QueueUrl: qurl(0, wq), ReceiptHandle: got.Messages[0]!.ReceiptHandle! }));
       }
       wake.sort((a, b) => a - b);
       console.log(`# failover: cross-node long-poll wake-ups after the failover: ${wake.map((w) => `${w.toFixed(0)} ms`).join(', ')}`);
@@ -310,11 +312,12 @@ describe(
       const p = pair!;
       // The new primary refuses writes without dropping its connections (what some switchover
       // procedures do first): pooled sessions pick the setting up at their next statement.
+      await client(0).send(new sqs.CreateQueueCommand({ QueueName: 'fo-ro' }));
       await p.query(p.standby, 'ALTER SYSTEM SET default_transaction_read_only = on');
       await p.query(p.standby, 'SELECT pg_reload_conf()');
       const once = nodes.map((n) => new sqs.SQSClient({ endpoint: n.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 }));
       clients.push(...once);
-      const url = (i: number) => `${nodes[i]!.url}/000000000000/fo-std`;
+      const url = (i: number) => `${nodes[i]!.url}/000000000000/fo-ro`;
       let refused = 0;
       for (let i = 0; i < 3; i++) {
         // A few writes per node: each refused one discards its connection; every answer must be a 503.
