@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 
 import type { FerryConfig } from './config/schema.js';
+import { redactConnectionString } from './storage/postgres/connectionString.js';
 
 export interface BannerInput {
   version: string;
@@ -18,17 +19,6 @@ export interface BannerInput {
   consoleUrl?: string;
 }
 
-/** A connection string without its password. */
-function redactUrl(u: string): string {
-  try {
-    const p = new URL(u);
-    if (p.password !== '') p.password = '***';
-    return p.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
 export function startupBanner(i: BannerInput): { fields: Record<string, unknown>; text: string } {
   const c = i.config;
   const metricsAccess = c.metricsToken !== undefined ? 'bearer token' : c.metricsPort !== undefined ? 'own port' : 'open';
@@ -37,7 +27,8 @@ export function startupBanner(i: BannerInput): { fields: Record<string, unknown>
     version: i.version,
     storage: c.storage,
     dataDir: c.storage === 'sqlite' ? resolve(c.dataDir) : undefined,
-    database: c.storage === 'postgres' && c.databaseUrl !== undefined ? `${redactUrl(c.databaseUrl)} (schema ${c.databaseSchema})` : undefined,
+    database:
+      c.storage === 'postgres' && c.databaseUrl !== undefined ? `${redactConnectionString(c.databaseUrl)} (schema ${c.databaseSchema})` : undefined,
     auth: c.auth,
     metrics: i.metricsUrl === undefined ? 'off' : { url: i.metricsUrl, access: metricsAccess, queueGauges: c.metricsQueueGauges },
     console: i.consoleUrl === undefined ? 'off' : { url: i.consoleUrl, mode: c.console },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { buildIdentities } from '../auth/identities.js';
+import { parseConnectionString } from '../storage/postgres/connectionString.js';
 import { readAccounts, readPolicies } from './identities.js';
 import { ConfigError, SETTINGS, coerceSetting, defaults, type CredentialDeclaration, type FerryConfig, type QueueDeclaration } from './schema.js';
 
@@ -127,8 +128,13 @@ function checkDatabase(c: FerryConfig): void {
   if (c.storage === 'postgres' && !c.databaseUrl) {
     throw new ConfigError('storage postgres needs a database URL: --database-url (FERRY_DATABASE_URL, config key databaseUrl)');
   }
-  if (c.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
-    throw new ConfigError('databaseUrl must be a postgres:// or postgresql:// connection string');
+  if (c.databaseUrl !== undefined) {
+    // The same parser the engine uses: a bad host list or target_session_attrs fails at start.
+    try {
+      parseConnectionString(c.databaseUrl);
+    } catch (e) {
+      throw new ConfigError(`databaseUrl: ${(e as Error).message}`);
+    }
   }
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(c.databaseSchema)) {
     throw new ConfigError(`databaseSchema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63), got ${JSON.stringify(c.databaseSchema)}`);

@@ -163,7 +163,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'string',
     env: 'FERRY_DATABASE_URL',
     flag: 'database-url',
-    help: 'PostgreSQL connection string for --storage postgres, e.g. postgres://ferry:secret@db:5432/ferry.',
+    help: 'PostgreSQL connection string for --storage postgres, e.g. postgres://ferry:secret@db:5432/ferry; several hosts as libpq takes them (postgres://u@db1:5432,db2:5432/ferry?target_session_attrs=read-write, or host=db1,db2 …).',
   },
   {
     key: 'databaseSchema',
