@@ -122,7 +122,9 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof ConfigError) {
+  // ConfigError, and a store refused at start (storage/sqlite/check.ts: damaged, or newer): the message
+  // says what to do; nothing was changed.
+  if (e instanceof ConfigError || (e instanceof Error && e.name === 'StoreRefusedError')) {
     process.stderr.write(`ferry: ${e.message}\n`);
     process.exit(2);
   }
