@@ -16,7 +16,9 @@ it(
     assert.equal(r.lost, 0, 'acknowledged sends lost');
     assert.equal(r.drainErrors, 0, 'receives, visibility changes or deletes failed on the full disk');
     assert.ok(r.refusedSends >= 5);
-    assert.deepEqual(r.states.slice(0, 3), ['ok', 'low', 'full'], `health states ${r.states.join(' → ')}`);
+    // 'low' is seen only when a 1 s free-space check falls between two health polls while filling: not asserted.
+    assert.equal(r.states[0], 'ok', `health states ${r.states.join(' → ')}`);
+    assert.ok(r.states.includes('full'), `health states ${r.states.join(' → ')}`);
     assert.notEqual(r.states[r.states.length - 1], 'full');
     assert.ok(r.recoveredAfterDrainMs >= 0 && r.recoveredAfterFreeMs >= 0);
   },
