@@ -90,7 +90,14 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random, lo
     case 'sqlite': {
       const dir = resolve(config.dataDir);
       mkdirSync(dir, { recursive: true });
-      return new SqliteEngine({ path: join(dir, 'ferry.db'), clock, random, observer });
+      return new SqliteEngine({
+        path: join(dir, 'ferry.db'),
+        clock,
+        random,
+        observer,
+        disk: { reserveBytes: config.diskReserveBytes, lowBytes: config.diskLowBytes },
+        log,
+      });
     }
     case 'postgres':
       // Times come from the database clock (timeSource 'database'); `clock` only measures this
@@ -289,6 +296,11 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     logger: log,
     maxBodyBytes: config.maxBodyBytes,
     isReady: () => ready,
+    healthDetail: () => {
+      const disk = engine.diskStatus?.();
+      if (disk === undefined || disk.state === 'ok') return undefined;
+      return { degraded: disk.state === 'full' || disk.state === 'read-only', detail: { storage: { disk } } };
+    },
     verifier,
     dispatch,
     // /metrics (unless it has a port of its own), then the console.

@@ -13,6 +13,7 @@ import { POLICY_USAGE, policyCommand } from './cli/policy.js';
 import { systemClock } from './core/clock.js';
 import { systemRandom } from './core/random.js';
 import { KEYS_USAGE, keysCommand } from './cli/keys.js';
+import { BACKUP_USAGE, backupCommand } from './cli/backup.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -23,6 +24,7 @@ function usage(): string {
     'Usage: ferry serve [flags]',
     '       ferry keys list | create <alias> | rotate <key> | disable <key> | enable <key>   (encryption keys; same flags)',
     '       ferry policy check --as <key | user> --action sqs:<Action> --queue <url | arn>   (policy simulator; same flags)',
+    '       ferry backup <file>   (a consistent copy of the SQLite store, taken while Ferry serves; same flags)',
     '       ferry help | --help',
     '       ferry version | --version',
     '',
@@ -103,6 +105,9 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = r.allowed ? 0 : 3;
       return;
     }
+    case 'backup':
+      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(BACKUP_USAGE + '\n');
+      return backupCommand(rest);
     case 'keys':
       if (rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(KEYS_USAGE + '\n');
       return keysCommand(rest);
@@ -122,7 +127,9 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof ConfigError) {
+  // ConfigError, and a store refused at start (storage/sqlite/check.ts: damaged, or newer): the message
+  // says what to do; nothing was changed.
+  if (e instanceof ConfigError || (e instanceof Error && e.name === 'StoreRefusedError')) {
     process.stderr.write(`ferry: ${e.message}\n`);
     process.exit(2);
   }

@@ -122,6 +122,10 @@ export interface FerryConfig {
   journeyWindow: number;
   /** Most message journeys the console keeps (the stalest are dropped first). */
   journeyMaxMessages: number;
+  /** SQLite: size of the preallocated reserve file that lets consumers drain a full disk (0: none). */
+  diskReserveBytes: number;
+  /** SQLite: warn (log, /health, metric) when the data directory's free space falls under this. */
+  diskLowBytes: number;
 }
 
 /** `bool`: a flag without value (`--skip-cooldowns`); `switch`: a boolean given as a value (`--metrics off`). */
@@ -362,6 +366,24 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: 'journey-max-messages',
     default: 10000,
     help: 'Most message journeys the console keeps; the stalest are dropped first.',
+  },
+  {
+    key: 'diskReserveBytes',
+    kind: 'int',
+    env: 'FERRY_DISK_RESERVE_BYTES',
+    flag: 'disk-reserve-bytes',
+    default: 64 * 1024 * 1024,
+    help:
+      'SQLite: size of the reserve file (<data-dir>/ferry.reserve) released when the disk fills, so receives and deletes keep ' +
+      'working while sends are refused; made again when space returns. 0: no reserve.',
+  },
+  {
+    key: 'diskLowBytes',
+    kind: 'int',
+    env: 'FERRY_DISK_LOW_BYTES',
+    flag: 'disk-low-bytes',
+    default: 1024 * 1024 * 1024,
+    help: 'SQLite: warn (log line, /health, ferry_storage_disk_state) when free space on the data directory falls under this many bytes.',
   },
 ];
 

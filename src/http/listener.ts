@@ -80,6 +80,11 @@ export interface HttpServerOptions {
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** Readiness for `/health` (default: always ready). */
   isReady?: () => boolean;
+  /**
+   * Extra detail for a ready `/health` (the storage's disk state when it is not `ok`): the answer is then
+   * 200 `{"status":"ok"|"degraded", ...detail}` instead of `{"status":"ok"}`. Undefined: all is well.
+   */
+  healthDetail?: () => { degraded: boolean; detail: Record<string, unknown> } | undefined;
   /** Idle keep-alive timeout (default 5 s, node's default; SDK agents reuse sockets within it). */
   keepAliveTimeoutMs?: number;
   /** How long close() waits for in-flight requests before cutting connections (default 10 s). */
@@ -177,7 +182,14 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
 
     if (path === '/health' && (method === 'GET' || method === 'HEAD')) {
       const ready = isReady() && !closing;
-      const body = ready ? HEALTH_OK : HEALTH_UNAVAILABLE;
+      const extra = ready ? opts.healthDetail?.() : undefined;
+      // Still 200 when degraded: a full disk is served (drains work), and a load balancer must keep
+      // routing consumers to it.
+      const body = !ready
+        ? HEALTH_UNAVAILABLE
+        : extra === undefined
+          ? HEALTH_OK
+          : JSON.stringify({ status: extra.degraded ? 'degraded' : 'ok', ...extra.detail });
       res.writeHead(ready ? 200 : 503, {
         'Content-Type': 'application/json',
         'Content-Length': Buffer.byteLength(body),

@@ -113,6 +113,7 @@ export function createMonitoring(o: MonitoringOptions): Monitoring {
     gauges,
     queueGauges: o.endpoint?.queueGauges ?? false,
     longPollsWaiting: o.longPollsWaiting ?? (() => 0),
+    disk: () => o.engine.diskStatus?.(),
     build: o.build,
   });
   const endpoint = o.endpoint;
