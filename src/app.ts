@@ -129,7 +129,12 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const sse = await openSse(config, engine, clock, random, log);
   // The receipt-handle key is created once per store, so receipts survive restarts (and, on a shared
   // store, work across nodes).
-  const services = await createActionServices({ engine, clock, random });
+  const services = await createActionServices({
+    engine,
+    clock,
+    random,
+    longPolls: { total: config.maxLongPolls, perQueue: config.maxLongPollsPerQueue },
+  });
   const events = createEventHub((err) => log.error({ err }, 'event listener failed'));
   const monitoring =
     storageMetrics === undefined
@@ -295,6 +300,14 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const http = createHttpServer({
     logger: log,
     maxBodyBytes: config.maxBodyBytes,
+    limits: {
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxHeaderBytes: config.maxHeaderBytes,
+      maxHeaderCount: config.maxHeaderCount,
+      maxConnections: config.maxConnections,
+      maxBufferedBodyBytes: config.maxBufferedBodyBytes,
+    },
     isReady: () => ready,
     healthDetail: () => {
       const disk = engine.diskStatus?.();

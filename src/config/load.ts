@@ -60,6 +60,13 @@ function finish(c: FerryConfig): FerryConfig {
   checkMetrics(c);
   checkTls(c);
   if (c.maxBodyBytes < 1024 * 1024 + 1024) throw new ConfigError('maxBodyBytes must be at least 1 MiB + 1 KiB (a maximum-size message must fit)');
+  if (c.maxBufferedBodyBytes < c.maxBodyBytes) {
+    throw new ConfigError(
+      `maxBufferedBodyBytes (${c.maxBufferedBodyBytes}) must be at least maxBodyBytes (${c.maxBodyBytes}): a largest body must fit`,
+    );
+  }
+  if (c.maxHeaderBytes < 1024) throw new ConfigError('maxHeaderBytes must be at least 1024 (a signed SDK request needs about 1 KiB)');
+  if (c.maxHeaderCount < 16) throw new ConfigError('maxHeaderCount must be at least 16 (SDK requests carry about a dozen headers)');
   return c;
 }
 

@@ -78,6 +78,16 @@ export interface FerryConfig {
   skipCooldowns: boolean;
   /** Largest request body accepted, in bytes (a 1 MiB message plus encoding overhead). */
   maxBodyBytes: number;
+  /** Limits under abuse (src/http/listener.ts HttpLimits; 0 turns a timeout or cap off). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxHeaderBytes: number;
+  maxHeaderCount: number;
+  maxConnections: number;
+  maxBufferedBodyBytes: number;
+  /** Most ReceiveMessage long polls waiting at once, in total and on one queue (RequestThrottled beyond). */
+  maxLongPolls: number;
+  maxLongPollsPerQueue: number;
   /** Queues to create or update at start (config file only). */
   queues: Record<string, QueueDeclaration>;
   /** `sigv4`: every SQS request must carry a valid AWS Signature Version 4 of a known key. */
@@ -263,6 +273,70 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: 'max-body-bytes',
     default: 2 * 1024 * 1024,
     help: 'Largest HTTP request body accepted; larger bodies are refused while streaming.',
+  },
+  {
+    key: 'headersTimeoutMs',
+    kind: 'int',
+    env: 'FERRY_HEADERS_TIMEOUT_MS',
+    flag: 'headers-timeout-ms',
+    default: 10_000,
+    help: 'A request line and its headers must arrive within this many ms (at most --request-timeout-ms), else 408 and the connection is closed.',
+  },
+  {
+    key: 'requestTimeoutMs',
+    kind: 'int',
+    env: 'FERRY_REQUEST_TIMEOUT_MS',
+    flag: 'request-timeout-ms',
+    default: 30_000,
+    help: "A whole request (headers and body) must arrive within this many ms, else 408 and the connection is closed; a long poll's wait for messages is not counted. 0: no limit.",
+  },
+  {
+    key: 'maxHeaderBytes',
+    kind: 'int',
+    env: 'FERRY_MAX_HEADER_BYTES',
+    flag: 'max-header-bytes',
+    default: 16 * 1024,
+    help: 'Largest request line plus headers in bytes; larger: 431 and the connection is closed.',
+  },
+  {
+    key: 'maxHeaderCount',
+    kind: 'int',
+    env: 'FERRY_MAX_HEADER_COUNT',
+    flag: 'max-header-count',
+    default: 100,
+    help: 'Most headers in a request; more: 431 and the connection is closed.',
+  },
+  {
+    key: 'maxConnections',
+    kind: 'int',
+    env: 'FERRY_MAX_CONNECTIONS',
+    flag: 'max-connections',
+    default: 20_000,
+    help: 'Most open client connections (also bounded by the open-files limit, ulimit -n); more are closed on accept. 0: no cap.',
+  },
+  {
+    key: 'maxBufferedBodyBytes',
+    kind: 'int',
+    env: 'FERRY_MAX_BUFFERED_BODY_BYTES',
+    flag: 'max-buffered-body-bytes',
+    default: 256 * 1024 * 1024,
+    help: 'Most bytes of request bodies held in memory at once over all connections; a body that does not fit is refused with a retryable 503 ServiceUnavailable.',
+  },
+  {
+    key: 'maxLongPolls',
+    kind: 'int',
+    env: 'FERRY_MAX_LONG_POLLS',
+    flag: 'max-long-polls',
+    default: 20_000,
+    help: 'Most ReceiveMessage long polls waiting at once in this process; beyond it a poll that found nothing is answered RequestThrottled (the SDKs back off and retry).',
+  },
+  {
+    key: 'maxLongPollsPerQueue',
+    kind: 'int',
+    env: 'FERRY_MAX_LONG_POLLS_PER_QUEUE',
+    flag: 'max-long-polls-per-queue',
+    default: 10_000,
+    help: 'Most long polls waiting at once on one queue; beyond it as --max-long-polls.',
   },
   {
     key: 'metrics',
