@@ -21,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ActionName } from '../actions/types.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
 import { bodyMemoryExhausted, requestBodyTooLarge } from '../errors/messages.js';
@@ -182,8 +183,65 @@ export const LIMIT_DEFAULTS: Readonly<HttpLimits> = {
  */
 const PREALLOCATE_FROM_BYTES = 64 * 1024;
 
-/** How long a socket that overran the body limit may keep sending before it is cut. */
-const OVERFLOW_GRACE_MS = 1000;
+/**
+ * A refused body (too large, or over the memory budget) is answered at once and the rest of it read and
+ * discarded — a "lingering close", as web servers do: a server that stops reading while the client is
+ * still writing makes the kernel reset the connection, and the client loses the answer (EPIPE). Reading
+ * to throw away costs no memory; these bound what a client that never stops sending can take.
+ */
+const LINGER_IDLE_MS = 2_000;
+const LINGER_MAX_MS = 10_000;
+const LINGER_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A request node's parser refused (headers over maxHeaderBytes, malformed HTTP) or a timeout. As node
+ * does by default, answer with a bare status and close — but for a parse error, keep reading (and
+ * discarding) what the client is still sending, within the linger bounds, before the socket is closed:
+ * destroying a socket with unread data resets it, and the client would lose the answer (a 300 KB query
+ * string then reads as ECONNRESET rather than 431). A timed-out client is cut at once: it is the slow one.
+ */
+function onClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const status = timeout ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const answer = `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
+  if (timeout) {
+    socket.write(answer);
+    socket.destroy();
+    return;
+  }
+  // The parser is done with this connection: what arrives now is only counted and dropped.
+  socket.removeAllListeners('data');
+  let discarded = 0;
+  let idle: NodeJS.Timeout | undefined;
+  // Once the answer is written (it was queued first).
+  const cut = (): void => {
+    if (socket.writableFinished) socket.destroy();
+    else socket.once('finish', () => socket.destroy());
+  };
+  const deadline = setTimeout(cut, LINGER_MAX_MS).unref();
+  const touch = (): void => {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(cut, LINGER_IDLE_MS).unref();
+  };
+  socket.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_MAX_BYTES) cut();
+    else touch();
+  });
+  socket.once('end', cut);
+  socket.once('close', () => {
+    clearTimeout(deadline);
+    if (idle) clearTimeout(idle);
+  });
+  touch();
+  socket.end(answer);
+  socket.resume();
+}
 
 const HEALTH_OK = '{"status":"ok"}';
 const HEALTH_UNAVAILABLE = '{"status":"unavailable"}';
@@ -233,6 +291,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
     });
   }
   server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 5000;
+  server.on('clientError', onClientError);
 
   function finishRequest(ctl: Cancellation): void {
     inFlight.delete(ctl);
@@ -396,18 +455,38 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       return;
     }
 
-    /** Refuse the body without reading more of it: answer now, close, cut the socket if it keeps sending. */
+    /**
+     * Refuse the body: answer now, then discard the rest as it comes (keeping nothing), so the client
+     * can finish writing and read the answer; the connection stays usable once the body has ended. A
+     * client that keeps sending past the linger bounds (idle, total time, bytes) is cut.
+     */
     const refuse = (err: SqsError): void => {
-      req.pause();
       req.removeAllListeners('data');
-      const r = encodeError(protocol, err, requestId);
-      r.headers['Connection'] = 'close';
-      res.once('finish', () => {
-        if (!req.complete) setTimeout(() => req.socket.destroy(), OVERFLOW_GRACE_MS).unref();
+      let discarded = 0;
+      let cut: NodeJS.Timeout | undefined;
+      const cutNow = (): void => {
+        if (!req.complete) req.socket.destroy();
+      };
+      const deadline = setTimeout(cutNow, LINGER_MAX_MS).unref();
+      const idle = (): void => {
+        if (cut) clearTimeout(cut);
+        cut = setTimeout(cutNow, LINGER_IDLE_MS).unref();
+      };
+      const stop = (): void => {
+        clearTimeout(deadline);
+        if (cut) clearTimeout(cut);
+      };
+      req.on('data', (chunk: Buffer) => {
+        discarded += chunk.length;
+        if (discarded > LINGER_MAX_BYTES) cutNow();
+        else idle();
       });
-      reply(r, undefined, undefined, err);
+      req.once('end', stop);
+      req.once('close', stop);
+      idle();
+      req.resume();
+      reply(encodeError(protocol, err, requestId), undefined, undefined, err);
     };
-    // node would otherwise read the rest of an overlong body only to discard it.
     const tooLarge = (): void => refuse(new SqsError('RequestEntityTooLarge', requestBodyTooLarge(maxBody)));
     const overBudget = (): void => refuse(new SqsError('ServiceUnavailable', bodyMemoryExhausted()));
 

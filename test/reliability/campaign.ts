@@ -8,6 +8,7 @@
  * scripts/reliability.mjs is the command-line entry.
  */
 import { startFerryProcess } from '../helpers/process.js';
+import { cannotMount, runDiskFullCampaign } from './campaigns/diskFull.js';
 import { runFuzz } from './fuzz.js';
 import { sqsJson, stallBodies, trickle, rssOf, until } from './slowClients.js';
 
@@ -97,6 +98,24 @@ registerStep({
       await f.stop();
       f.cleanup();
     }
+  },
+});
+
+registerStep({
+  name: 'disk full (SQLite on a small tmpfs)',
+  async run() {
+    const why = cannotMount();
+    if (why) return { load: '—', faultsSurvived: '—', inputs: 0, messagesLost: 0, ok: false, notes: `cannot run here: ${why}` };
+    const r = await runDiskFullCampaign();
+    const recovered = r.recoveredAfterDrainMs >= 0 && r.recoveredAfterFreeMs >= 0;
+    return {
+      load: `fill to full, drain, refill from outside (${r.acked} sends acknowledged)`,
+      faultsSurvived: `disk full twice; recovered ${r.recoveredAfterDrainMs} ms after the drain, ${r.recoveredAfterFreeMs} ms after space returned`,
+      inputs: r.acked + r.refusedSends,
+      messagesLost: r.lost,
+      ok: r.lost === 0 && r.drainErrors === 0 && recovered,
+      notes: r.drainErrors > 0 ? `${r.drainErrors} receive/visibility/delete calls failed on the full disk` : undefined,
+    };
   },
 });
 

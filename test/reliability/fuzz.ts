@@ -280,7 +280,9 @@ export async function runFuzz(base: string, opts: { seconds: number; seed?: numb
         const bad = checkAnswer(w, a.status, a.contentType, a.body);
         if (bad !== undefined) fail(`${bad}\n  sent: ${JSON.stringify(w).slice(0, 400)}`);
       } catch (e) {
-        fail(`no answer (${(e as Error).message})\n  sent: ${JSON.stringify(w).slice(0, 400)}`);
+        fail(
+          `no answer (${(e as Error).message}${(e as { cause?: { code?: string; message?: string } }).cause ? `: ${(e as { cause: { code?: string; message?: string } }).cause.code ?? (e as { cause: { message?: string } }).cause.message}` : ''})\n  sent: ${JSON.stringify(w).slice(0, 400)}`,
+        );
       }
       if (++i % 20 === 0) {
         const bad = await validTraffic(base, queueUrls, i + n).catch((e: Error) => `valid traffic: ${e.message}`);

@@ -1,7 +1,7 @@
 /**
  * Limits under abuse, on a real `ferry serve` process with small configured limits (so each test is
  * bounded to seconds): slow headers and slow bodies are cut by the timeouts while a long poll is not;
- * oversized and over-numerous headers get 431; the connection cap holds; stalled uploads cannot grow
+ * oversized and over-numerous headers get 431; an oversized body gets its 413 even while still being sent; the connection cap holds; stalled uploads cannot grow
  * memory past the body budget (and the memory comes back); parked long polls are capped with a
  * retryable RequestThrottled. Each measured "before" is in README "Limits under abuse".
  */
@@ -38,6 +38,31 @@ describe('limits under abuse [black-box]', () => {
   after(async () => {
     await f.stop();
     f.cleanup();
+  });
+
+  it('a body over the limit is answered 413 while the client still writes, and the rest is read, not reset', async () => {
+    // 3 MiB against the 2 MiB limit: the 413 goes out from the headers, while the client is still
+    // sending. Were the rest left unread, closing would reset the connection and the client would see
+    // EPIPE instead of the answer (measured before the fix: 4 of 30 such requests).
+    const body = Buffer.alloc(3 * MiB, 'a');
+    const answers: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      const got = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          fetch(f.url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'AmazonSQS.SendMessage' },
+            body,
+          }).then(
+            async (r) => `${r.status} ${((await r.json()) as { __type: string }).__type}`,
+            (e: Error & { cause?: { code?: string } }) => `failed: ${e.cause?.code ?? e.message}`,
+          ),
+        ),
+      );
+      answers.push(...got);
+    }
+    assert.deepEqual([...new Set(answers)], ['413 com.amazon.coral.service#RequestEntityTooLargeException']);
+    assert.equal((await fetch(f.url + '/health')).status, 200);
   });
 
   it('a client trickling its headers is cut by the headers timeout (408)', async () => {
