@@ -25,6 +25,8 @@ export interface Waiters extends Required<Pick<ActionServices, 'waitForMessages'
 }
 
 interface Waiter {
+  /** The clock time this wait ends at (a jump of a manual clock past it ends the wait at once). */
+  readonly untilMs: number;
   resolve(woken: boolean): void;
 }
 
@@ -49,6 +51,11 @@ export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
   }
 
   const unsubscribe = engine.onWake(wake);
+  // A manual test clock jumps: a wait whose end time the jump passed ends now (the receive then tries
+  // again, and finds the messages that became visible); the real timers only bound the rest.
+  const offClock = clock.onChange?.((now) => {
+    for (const set of [...waiters.values()]) for (const w of [...set]) if (w.untilMs <= now) w.resolve(false);
+  });
 
   function waitForMessages(queueId: string, untilMs: number, signal: CancelSignal, afterSeq?: number): Promise<boolean> {
     if (afterSeq !== undefined && (wakeSeqs.get(queueId) ?? 0) !== afterSeq) return Promise.resolve(true);
@@ -60,6 +67,7 @@ export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
       if (!set) waiters.set(queueId, (set = new Set()));
       const mine = set;
       const w: Waiter = {
+        untilMs,
         resolve: (woken) => {
           clearTimeout(timer);
           offAbort();
@@ -86,6 +94,7 @@ export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
       if (closed) return;
       closed = true;
       unsubscribe();
+      offClock?.();
       for (const set of waiters.values()) for (const w of [...set]) w.resolve(false);
       waiters.clear();
     },
