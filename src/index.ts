@@ -41,7 +41,7 @@ export type StartedFerry<O extends StartOptions = StartOptions> = Omit<FerryServ
  * message event journal behind `waitFor` is on. Logs go to stdout at `logLevel` (pass a logger, or
  * `logLevel: 'silent'`, to quiet them).
  */
-export async function startFerry<O extends StartOptions>(overrides?: O, logger?: Logger): Promise<StartedFerry<O>> {
+export async function startFerry<const O extends StartOptions>(overrides?: O, logger?: Logger): Promise<StartedFerry<O>> {
   const config = loadConfig({ overrides: overrides ?? {} });
   const server = await createServer(config, { logger: logger ?? createLogger(config.logLevel), spy: true });
   const { url, port } = await server.listen();
