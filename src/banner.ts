@@ -32,6 +32,13 @@ export function startupBanner(i: BannerInput): { fields: Record<string, unknown>
     auth: c.auth,
     metrics: i.metricsUrl === undefined ? 'off' : { url: i.metricsUrl, access: metricsAccess, queueGauges: c.metricsQueueGauges },
     console: i.consoleUrl === undefined ? 'off' : { url: i.consoleUrl, mode: c.console },
+    clock: c.clock === 'manual' ? 'manual' : undefined,
+    chaos: c.chaos ? { seed: c.chaosSeed } : undefined,
+    // What to try next: one command that works against this server as it is configured.
+    next:
+      c.auth === 'sigv4'
+        ? `aws --endpoint-url ${i.url} --region ${c.region} sqs list-queues   (with a configured key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)`
+        : `AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --endpoint-url ${i.url} --region ${c.region} sqs create-queue --queue-name hello`,
   };
   const storage =
     c.storage === 'sqlite'
@@ -59,6 +66,9 @@ export function startupBanner(i: BannerInput): { fields: Record<string, unknown>
     `  Storage   ${storage}`,
     `  Metrics   ${metrics}`,
     `  Console   ${i.consoleUrl === undefined ? 'off' : `${i.consoleUrl}${c.console === 'read-only' ? '  (read-only)' : ''}`}`,
+    ...(c.clock === 'manual' ? [`  Clock     manual — time stands still: POST ${i.url}/_ferry/clock {"advanceSeconds": 30}`] : []),
+    ...(c.chaos ? [`  Chaos     ON — faults are injected on purpose (seed ${c.chaosSeed}); rules: ${i.url}/_ferry/chaos`] : []),
+    `  Try       ${fields.next as string}`,
   ].join('\n');
   return { fields, text };
 }

@@ -74,6 +74,9 @@ export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx
   const wanted = requestedSystemAttributes(input.AttributeNames, input.MessageSystemAttributeNames);
   if (wait > 0) ctx.noteLongPoll?.(wait * 1000);
   const deadline = ctx.clock.now() + wait * 1000;
+  // The wait also ends after WaitTimeSeconds of real time: a manual test clock may stand still, and a
+  // client must never hang longer than it asked for (with the system clock both ends coincide).
+  const realDeadline = performance.now() + wait * 1000;
   /** True while this attempt follows a wake handed to us: we then owe the next waiter a wake-up. */
   let woken = false;
   /** Set once the poll is admitted to wait (the caps on parked long polls); released when it answers. */
@@ -103,7 +106,7 @@ export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx
         return { Messages: res.messages.map((m) => toMessage(m, q, input, ctx, wanted)) };
       }
       const now = ctx.clock.now();
-      if (wait === 0 || ctx.signal.aborted || now >= deadline) return emptyReceive(ctx, q, visibility);
+      if (wait === 0 || ctx.signal.aborted || now >= deadline || performance.now() >= realDeadline) return emptyReceive(ctx, q, visibility);
       // Never spin: a reported availability time already past still waits a few ms for a wake.
       if (release === undefined && ctx.services.admitLongPoll !== undefined) {
         release = ctx.services.admitLongPoll(q.id);
@@ -112,7 +115,7 @@ export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx
         // poller loop at once and turns the cap into a busy loop.
         if (release === undefined) throw M.longPollsThrottled();
       }
-      const until = Math.max(Math.min(deadline, res.nextVisibleAt ?? deadline), now + 10);
+      const until = Math.max(Math.min(deadline, res.nextVisibleAt ?? deadline, now + (realDeadline - performance.now())), now + 10);
       woken = await ctx.services.waitForMessages(q.id, until, ctx.signal, seq);
       if (ctx.signal.aborted) {
         // Woken but leaving without trying: the wake must not be lost.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { buildIdentities } from '../auth/identities.js';
 import { parseConnectionString } from '../storage/postgres/connectionString.js';
+import { ChaosRuleError, parseChaosRules } from '../chaos/rules.js';
 import { readAccounts, readPolicies } from './identities.js';
 import { ConfigError, SETTINGS, coerceSetting, defaults, type CredentialDeclaration, type FerryConfig, type QueueDeclaration } from './schema.js';
 
@@ -59,6 +60,7 @@ function finish(c: FerryConfig): FerryConfig {
   checkDatabase(c);
   checkMetrics(c);
   checkTls(c);
+  checkTesting(c);
   if (c.maxBodyBytes < 1024 * 1024 + 1024) throw new ConfigError('maxBodyBytes must be at least 1 MiB + 1 KiB (a maximum-size message must fit)');
   if (c.maxBufferedBodyBytes < c.maxBodyBytes) {
     throw new ConfigError(
@@ -117,17 +119,44 @@ export function readConfigFile(path: string, env: NodeJS.ProcessEnv = {}): Parti
       out.policies = readPolicies(v, `config file ${path}`);
       continue;
     }
+    if (k === 'chaosFaults') {
+      try {
+        out.chaosFaults = parseChaosRules(v, `config file ${path}: chaosFaults`);
+      } catch (e) {
+        if (e instanceof ChaosRuleError) throw new ConfigError(e.message);
+        throw e;
+      }
+      continue;
+    }
     const spec = SETTINGS.find((s) => s.key === k);
     if (!spec || k === 'configFile') {
       throw new ConfigError(
         `config file ${path}: unknown key "${k}" (known: ${SETTINGS.filter((s) => s.key !== 'configFile')
           .map((s) => s.key)
-          .join(', ')}, queues, credentials, accounts, policies)`,
+          .join(', ')}, queues, credentials, accounts, policies, chaosFaults)`,
       );
     }
     out[k] = coerceSetting(spec, v, `config file ${path}`);
   }
   return out as Partial<FerryConfig>;
+}
+
+/** The test clock and chaos: chaos rules are refused unless chaos was asked for by name. */
+function checkTesting(c: FerryConfig): void {
+  if (!c.chaos && Object.keys(c.chaosFaults ?? {}).length > 0) {
+    throw new ConfigError(
+      'chaosFaults are set but chaos is off: fault injection is opt-in — start with --chaos (FERRY_CHAOS, config key chaos: true), never in production',
+    );
+  }
+  if (c.chaos || c.chaosFaults === undefined) {
+    try {
+      c.chaosFaults = parseChaosRules(c.chaosFaults ?? {}, 'chaosFaults');
+    } catch (e) {
+      if (e instanceof ChaosRuleError) throw new ConfigError(e.message);
+      throw e;
+    }
+  }
+  if (c.readyFile === '') throw new ConfigError('readyFile must be a file path, not empty');
 }
 
 /** PostgreSQL settings: required with storage postgres; the schema is a plain identifier. */

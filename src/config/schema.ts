@@ -4,11 +4,14 @@
  * defaults → config file → environment → flags (later wins). Unknown keys and bad values stop the
  * start with a message naming the source and the key.
  */
+import type { ChaosRules } from '../chaos/rules.js';
 
 export type StorageKind = 'sqlite' | 'memory' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** Request authentication: none, or AWS Signature Version 4 against the configured credentials. */
 export type AuthMode = 'off' | 'sigv4';
+/** Ferry's time: the system clock, or a test clock that only moves when told (`--clock manual`). */
+export type ClockMode = 'system' | 'manual';
 /** The web console: served, not served, or served without the power to change anything. */
 export type ConsoleMode = 'on' | 'off' | 'read-only';
 
@@ -136,13 +139,25 @@ export interface FerryConfig {
   diskReserveBytes: number;
   /** SQLite: warn (log, /health, metric) when the data directory's free space falls under this. */
   diskLowBytes: number;
+  /** `manual`: time stands still until advanced (ferry.clock, POST /_ferry/clock); for test suites. */
+  clock: ClockMode;
+  /** Allow fault injection (chaosFaults, /_ferry/chaos); refused otherwise. */
+  chaos: boolean;
+  /** Seed of the chaos decisions (the same seed and calls give the same faults). */
+  chaosSeed: string;
+  /** Fault rules by queue name or "*" (config file only; chaos/index.ts FaultSpec). Needs `chaos`. */
+  chaosFaults: ChaosRules;
+  /** The test admin API under /_ferry/ (on by itself with the manual clock or chaos). */
+  adminApi: boolean;
+  /** Write the server's URL to this file once it listens (removed at shutdown), for test harnesses. */
+  readyFile?: string;
 }
 
 /** `bool`: a flag without value (`--skip-cooldowns`); `switch`: a boolean given as a value (`--metrics off`). */
 type Kind = 'string' | 'port' | 'int' | 'bool' | 'switch' | 'enum';
 
 export interface SettingSpec {
-  key: Exclude<keyof FerryConfig, 'queues' | 'credentials' | 'accounts' | 'policies'>;
+  key: Exclude<keyof FerryConfig, 'queues' | 'credentials' | 'accounts' | 'policies' | 'chaosFaults'>;
   kind: Kind;
   values?: readonly string[];
   env: string;
@@ -459,6 +474,46 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 1024 * 1024 * 1024,
     help: 'SQLite: warn (log line, /health, ferry_storage_disk_state) when free space on the data directory falls under this many bytes.',
   },
+  {
+    key: 'clock',
+    kind: 'enum',
+    values: ['system', 'manual'],
+    env: 'FERRY_CLOCK',
+    flag: 'clock',
+    default: 'system',
+    help: "Ferry's time: system, or manual — it stands still until a test advances it (ferry.clock.advance(ms), POST /_ferry/clock); visibility, delays, retention, dedup windows, cool-downs and move-task rates follow it. Turns on the admin API.",
+  },
+  {
+    key: 'chaos',
+    kind: 'bool',
+    env: 'FERRY_CHAOS',
+    flag: 'chaos',
+    default: false,
+    help: 'Allow fault injection for tests (config key chaosFaults, PUT /_ferry/chaos): throttling, latency, failed batch entries, duplicate and reordered deliveries, early visibility ends. Refused without this flag. Turns on the admin API.',
+  },
+  {
+    key: 'chaosSeed',
+    kind: 'string',
+    env: 'FERRY_CHAOS_SEED',
+    flag: 'chaos-seed',
+    default: 'ferry',
+    help: 'Seed of the chaos decisions: the same seed and the same calls give the same faults.',
+  },
+  {
+    key: 'adminApi',
+    kind: 'bool',
+    env: 'FERRY_ADMIN_API',
+    flag: 'admin-api',
+    default: false,
+    help: 'Serve the test admin API under /_ferry/ (reset, wait, clock, chaos) even without --clock manual or --chaos. With --auth sigv4 it needs an administrator identity.',
+  },
+  {
+    key: 'readyFile',
+    kind: 'string',
+    env: 'FERRY_READY_FILE',
+    flag: 'ready-file',
+    help: "Once listening, write the server's URL (one line) to this file, for test harnesses; removed at shutdown.",
+  },
 ];
 
 export class ConfigError extends Error {
@@ -499,7 +554,7 @@ export function coerceSetting(spec: SettingSpec, raw: unknown, source: string): 
 }
 
 export function defaults(): FerryConfig {
-  const c: Record<string, unknown> = { queues: {}, credentials: [], accounts: {}, policies: {} };
+  const c: Record<string, unknown> = { queues: {}, credentials: [], accounts: {}, policies: {}, chaosFaults: {} };
   for (const s of SETTINGS) if (s.default !== undefined) c[s.key] = s.default;
   return c as unknown as FerryConfig;
 }

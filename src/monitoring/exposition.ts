@@ -89,6 +89,8 @@ export interface ExpositionSources {
   longPollsWaiting: () => number;
   /** The disk under a local store (SQLite), read at each scrape; undefined: not applicable. */
   disk?: () => DiskStatus | undefined;
+  /** Chaos faults injected so far (fault, queue, count); absent: chaos is off and the family is left out. */
+  chaosFaults?: () => Iterable<readonly [fault: string, queue: string, count: number]>;
   build: { version: string; storage: string };
   /** Told when a scrape could not read the gauges (they are then left out of that scrape). */
   onGaugeError?: (err: unknown) => void;
@@ -215,6 +217,10 @@ export function createExposition(src: ExpositionSources): Exposition {
     for (const [action, h] of requests.durations) t.histogram('ferry_request_duration_seconds', `action="${esc(action)}"`, h);
     t.family('ferry_long_polls_waiting', 'gauge', 'ReceiveMessage long polls waiting for messages now.');
     t.sample('ferry_long_polls_waiting', '', src.longPollsWaiting());
+    if (src.chaosFaults !== undefined) {
+      t.family('ferry_chaos_faults_total', 'counter', 'Faults injected on purpose by --chaos, by fault and queue (queue "" for calls without one).');
+      for (const [fault, queue, n] of src.chaosFaults()) t.sample('ferry_chaos_faults_total', `fault="${esc(fault)}",queue="${esc(queue)}"`, n);
+    }
     t.family(
       'ferry_storage_commit_duration_seconds',
       'histogram',

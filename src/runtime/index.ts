@@ -51,7 +51,7 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
   const key = Buffer.isBuffer(keyText) ? keyText : Buffer.from(keyText, 'utf8');
   const receipts = new ReceiptCodec(key);
   const waiters = createWaiters(engine, deps.clock, deps.longPolls);
-  const runner = createMoveTaskRunner(engine);
+  const runner = createMoveTaskRunner(engine, deps.clock);
   let closed = false;
 
   return {

@@ -33,6 +33,8 @@ export interface LongPollLimits {
 }
 
 interface Waiter {
+  /** The clock time this wait ends at (a jump of a manual clock past it ends the wait at once). */
+  readonly untilMs: number;
   resolve(woken: boolean): void;
 }
 
@@ -77,6 +79,11 @@ export function createWaiters(engine: StorageEngine, clock: Clock, limits: LongP
   }
 
   const unsubscribe = engine.onWake(wake);
+  // A manual test clock jumps: a wait whose end time the jump passed ends now (the receive then tries
+  // again, and finds the messages that became visible); the real timers only bound the rest.
+  const offClock = clock.onChange?.((now) => {
+    for (const set of [...waiters.values()]) for (const w of [...set]) if (w.untilMs <= now) w.resolve(false);
+  });
 
   function waitForMessages(queueId: string, untilMs: number, signal: CancelSignal, afterSeq?: number): Promise<boolean> {
     if (afterSeq !== undefined && (wakeSeqs.get(queueId) ?? 0) !== afterSeq) return Promise.resolve(true);
@@ -88,6 +95,7 @@ export function createWaiters(engine: StorageEngine, clock: Clock, limits: LongP
       if (!set) waiters.set(queueId, (set = new Set()));
       const mine = set;
       const w: Waiter = {
+        untilMs,
         resolve: (woken) => {
           clearTimeout(timer);
           offAbort();
@@ -115,6 +123,7 @@ export function createWaiters(engine: StorageEngine, clock: Clock, limits: LongP
       if (closed) return;
       closed = true;
       unsubscribe();
+      offClock?.();
       for (const set of waiters.values()) for (const w of [...set]) w.resolve(false);
       waiters.clear();
     },
