@@ -3,7 +3,7 @@
  * In-process cost of the layers below HTTP, for engine and action work (`npm run bench` measures
  * whole servers over loopback, where the kernel, the client and machine noise blur a 10% change):
  *
- *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] [nogroup] [ab=N]
+ *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] [nogroup] [inflight=N] [ab=N]
  *   node dist/bench/layers.js actions <std|fifo> [requests] [metrics]
  *   node dist/bench/layers.js requests [iterations]
  *
@@ -12,6 +12,7 @@
  * in FERRY_BENCH_DATABASE_URL, dropped afterwards; without it a private cluster, whose CPU per message is
  * then reported too, as `pgCpuUsPerMsg`). The messages are built before the clock starts. PostgreSQL:
  * `nogroup` turns the group commit off (groupCommitInFlight 0: every call alone, as before it);
+ * `inflight=N`: group-commit batches of one kind running at once (default 1);
  * `ab=N` runs N rounds alternating group commit on / off in one process on one database (A/B, interleaved).
  * `actions`: SendMessageBatch(10) → ReceiveMessage(10) → DeleteMessageBatch through dispatchAction on the
  * memory engine, plus the JSON encoding of each output: everything a request costs except HTTP, SigV4
@@ -51,6 +52,8 @@ import { Signer } from './sigv4.js';
 
 const LOOPS = 8;
 let schemas = 0;
+/** Group-commit batches of one kind in flight when the group commit is on (`inflight=N`; default 1). */
+let groupInFlight = 1;
 const PAD = 'x'.repeat(150);
 
 /** Counts garbage collections by kind while it is observing. */
@@ -129,7 +132,7 @@ async function engineBench(kind: string, fifo: boolean, total: number, withMetri
       clock: systemClock,
       random: systemRandom,
       observer,
-      groupCommitInFlight: group ? 1 : 0,
+      groupCommitInFlight: group ? groupInFlight : 0,
     });
   } else throw new Error(`unknown engine ${kind}`);
   await engine.init();
@@ -172,7 +175,7 @@ async function engineBench(kind: string, fifo: boolean, total: number, withMetri
     await run(build(Math.min(2000, total))); // warm-up
     const batches = build(total);
     const label: Record<string, unknown> = { layer: 'engine', engine: kind, queue: fifo ? 'fifo' : 'standard', metrics: withMetrics };
-    if (kind === 'postgres') label.groupCommit = group;
+    if (kind === 'postgres') label.groupCommit = group ? groupInFlight : 0;
     await measured(label, total, () => run(batches), db?.cpuMicros.bind(db));
   } finally {
     await engine.close();
@@ -313,6 +316,7 @@ async function main(argv: string[]): Promise<number> {
   const [layer, a, b, c] = argv;
   if (layer === 'engine' && a && (b === 'std' || b === 'fifo')) {
     const flags = argv.slice(4);
+    groupInFlight = Number(/^inflight=(\d+)$/.exec(flags.find((f) => f.startsWith('inflight=')) ?? '')?.[1] ?? 1);
     const ab = Number(/^ab=(\d+)$/.exec(flags.find((f) => f.startsWith('ab=')) ?? '')?.[1] ?? 0);
     try {
       if (ab > 0) {
