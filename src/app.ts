@@ -10,7 +10,10 @@ import { createActionServices } from './runtime/index.js';
 import type { ActionContext, ActionName, ActionSettings } from './actions/types.js';
 import type { FerryConfig } from './config/schema.js';
 import { ConfigError } from './config/schema.js';
-import { systemClock, type Clock } from './core/clock.js';
+import { ManualClock, systemClock, type Clock } from './core/clock.js';
+import { Chaos } from './chaos/index.js';
+import { adminRoute } from './testkit/admin.js';
+import { Spy, type SpiedMessage, type WaitForOptions } from './testkit/spy.js';
 import { createEventHub, type EventHub } from './core/events.js';
 import type { Logger } from './core/log.js';
 import { systemRandom, type Random } from './core/random.js';
@@ -46,6 +49,21 @@ export interface ServerDeps {
   humanBanner?: boolean;
   /** Where the console's built files are (tests); default dist/console. */
   consoleStaticDir?: string;
+  /**
+   * Called once the API port is bound, before anything is logged about it (`ferry serve` prints the
+   * machine-readable URL line and writes --ready-file here).
+   */
+  onListening?: (url: string, port: number) => void;
+  /** Keep a journal of message events for `waitFor` (on by itself with the admin API; startFerry turns it on). */
+  spy?: boolean;
+}
+
+/** What `reset()` did. */
+export interface ResetResult {
+  /** Queues emptied (or deleted). */
+  queues: number;
+  /** How long it took. */
+  ms: number;
 }
 
 export interface FerryServer {
@@ -74,6 +92,21 @@ export interface FerryServer {
    * ConfigError and keeps the old set on any problem; on success flushes cached decisions.
    */
   reloadIdentities(env?: NodeJS.ProcessEnv): void;
+  /** Ferry's clock: a ManualClock (`advance`, `set`) with `clock: manual`, else the system clock. */
+  readonly clock: Clock;
+  /** The chaos layer (`chaos: true`): `configure(rules, seed)`, `state()`. Undefined otherwise. */
+  readonly chaos: Chaos | undefined;
+  /**
+   * Empty every queue (messages, in-flight ones, dedup history and receive attempt ids), or with
+   * `deleteQueues` delete them. Also forgets the waitFor journal. AWS's cool-downs still apply to what
+   * follows (a purge within 60 s, a deleted name's reuse) unless `skipCooldowns` — or advance the manual clock.
+   */
+  reset(o?: { deleteQueues?: boolean }): Promise<ResetResult>;
+  /**
+   * Resolve with the first message event that matches (already seen, or still to come); reject after
+   * `timeout` ms (default 5000). Needs the spy (`deps.spy`, startFerry, or the admin API).
+   */
+  waitFor(o: WaitForOptions): Promise<SpiedMessage>;
 }
 
 /** How often expired messages, dedup entries and tombstones are swept. */
@@ -84,13 +117,23 @@ const AWS_COOLDOWN_MS = 60_000;
 const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 export function makeEngine(config: FerryConfig, clock: Clock, random: Random, log?: Logger, observer?: StorageObserver): StorageEngine {
+  // The manual test clock on PostgreSQL: its time is sent with each statement instead of the database
+  // clock's (PostgresEngine timeSource), so one Ferry process on its own schema follows it.
+  const timeSource = config.clock === 'manual' ? { clock } : undefined;
   switch (config.storage) {
     case 'memory':
       return new MemoryEngine({ clock, random, observer });
     case 'sqlite': {
       const dir = resolve(config.dataDir);
       mkdirSync(dir, { recursive: true });
-      return new SqliteEngine({ path: join(dir, 'ferry.db'), clock, random, observer });
+      return new SqliteEngine({
+        path: join(dir, 'ferry.db'),
+        clock,
+        random,
+        observer,
+        disk: { reserveBytes: config.diskReserveBytes, lowBytes: config.diskLowBytes },
+        log,
+      });
     }
     case 'postgres':
       // Times come from the database clock (timeSource 'database'); `clock` only measures this
@@ -100,6 +143,7 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random, lo
         schema: config.databaseSchema,
         poolSize: config.databasePoolSize,
         clock,
+        timeSource,
         random,
         observer,
         warn: (msg, detail) => log?.warn(detail ?? {}, msg),
@@ -108,7 +152,10 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random, lo
 }
 
 export async function createServer(config: FerryConfig, deps: ServerDeps): Promise<FerryServer> {
-  const clock = deps.clock ?? systemClock;
+  const clock = deps.clock ?? (config.clock === 'manual' ? new ManualClock(Date.now()) : systemClock);
+  const manualClock = config.clock === 'manual' ? clock : undefined;
+  if (manualClock !== undefined && !(manualClock instanceof ManualClock)) throw new ConfigError('clock manual needs a ManualClock (deps.clock)');
+  const adminOn = config.adminApi || config.clock === 'manual' || config.chaos;
   const random = deps.random ?? systemRandom;
   const log = deps.logger;
   // TLS files are checked before the store is opened: a bad certificate changes nothing.
@@ -122,8 +169,21 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const sse = await openSse(config, engine, clock, random, log);
   // The receipt-handle key is created once per store, so receipts survive restarts (and, on a shared
   // store, work across nodes).
-  const services = await createActionServices({ engine, clock, random });
+  const services = await createActionServices({
+    engine,
+    clock,
+    random,
+    longPolls: { total: config.maxLongPolls, perQueue: config.maxLongPollsPerQueue },
+  });
   const events = createEventHub((err) => log.error({ err }, 'event listener failed'));
+  const chaos = config.chaos
+    ? new Chaos({
+        rules: config.chaosFaults,
+        seed: config.chaosSeed,
+        onFault: (fault, queue, action, detail) => log.info({ chaos: fault, queue, action, ...detail }, 'chaos: fault injected'),
+      })
+    : undefined;
+  const spy = adminOn || deps.spy ? new Spy(events, async (id) => (await engine.queueGetById(id))?.name) : undefined;
   const monitoring =
     storageMetrics === undefined
       ? undefined
@@ -133,6 +193,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
           clock,
           storage: storageMetrics,
           longPollsWaiting: () => services.longPollsWaiting(),
+          chaosFaults: chaos === undefined ? undefined : () => chaos.counters(),
           endpoint: config.metrics
             ? {
                 token: config.metricsToken,
@@ -284,13 +345,65 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   });
 
   const routes: Route[] = [...(monitoring?.route === undefined ? [] : [monitoring.route]), (req, res) => consoleRoutes.handle(req, res)];
-  const verifier = config.auth === 'sigv4' ? createSigV4Verifier({ region: config.region, credentials: identities.credentials(), clock }) : undefined;
+  // Signatures carry the client's real time: a manual clock must not make them look 15 minutes stale.
+  const verifier =
+    config.auth === 'sigv4'
+      ? createSigV4Verifier({ region: config.region, credentials: identities.credentials(), clock: manualClock === undefined ? clock : systemClock })
+      : undefined;
+  const internalCall = (action: ActionName, input: unknown): Promise<unknown> =>
+    dispatchAction(
+      action,
+      input as never,
+      contextFor({ requestId: 'chaos', host: undefined, traceHeader: undefined, signal: NEVER_CANCELLED, secureTransport: false }, true),
+    );
+  // Chaos wraps the API's calls only (not the console's, nor Ferry's own internal calls).
+  const apiDispatch: Dispatch =
+    chaos === undefined ? dispatch : (action, input, meta) => chaos.run(action, input, (i) => dispatch(action, i, meta), internalCall);
+  const reset = async (o: { deleteQueues?: boolean } = {}): Promise<ResetResult> => {
+    const started = performance.now();
+    const queues = await engine.queueList();
+    for (const q of queues) {
+      if (o.deleteQueues) await engine.queueDelete(q.id);
+      else await engine.queuePurge(q.id, 0);
+    }
+    spy?.clear();
+    const ms = Math.round((performance.now() - started) * 100) / 100;
+    log.info({ queues: queues.length, deleteQueues: o.deleteQueues === true, ms }, 'reset');
+    return { queues: queues.length, ms };
+  };
+  if (adminOn) {
+    routes.unshift(
+      adminRoute({
+        manualClock: manualClock as ManualClock | undefined,
+        now: () => clock.now(),
+        chaos,
+        spy,
+        reset,
+        verifier,
+        isAdmin: (key) => identities.get(key)?.principal.admin === true,
+        log: (detail, msg) => log.info(detail, msg),
+      }),
+    );
+  }
   const http = createHttpServer({
     logger: log,
     maxBodyBytes: config.maxBodyBytes,
+    limits: {
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxHeaderBytes: config.maxHeaderBytes,
+      maxHeaderCount: config.maxHeaderCount,
+      maxConnections: config.maxConnections,
+      maxBufferedBodyBytes: config.maxBufferedBodyBytes,
+    },
     isReady: () => ready,
+    healthDetail: () => {
+      const disk = engine.diskStatus?.();
+      if (disk === undefined || disk.state === 'ok') return undefined;
+      return { degraded: disk.state === 'full' || disk.state === 'read-only', detail: { storage: { disk } } };
+    },
     verifier,
-    dispatch,
+    dispatch: apiDispatch,
     // /metrics (unless it has a port of its own), then the console.
     extraRoutes: routes.length === 1 ? routes[0] : (req, res) => routes.some((r) => r(req, res)),
     onRequest: monitoring === undefined ? undefined : (action, code, ms) => monitoring.recordRequest(action, code, ms),
@@ -311,11 +424,22 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     engine.sweep().catch((e: unknown) => log.warn({ err: e }, 'sweep failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  // A manual clock jump may pass retention periods and dedup windows: sweep at once, not on the next tick.
+  const offClock = manualClock?.onChange?.(() => {
+    engine.sweep().catch((e: unknown) => log.warn({ err: e }, 'sweep failed'));
+  });
 
   let closing: Promise<void> | undefined;
   return {
     engine,
     events,
+    clock,
+    chaos,
+    reset,
+    waitFor(o) {
+      if (spy === undefined) return Promise.reject(new Error('waitFor needs the event journal: start with startFerry(), the admin API, or deps.spy'));
+      return spy.waitFor(o);
+    },
     monitoring,
     sse,
     tls,
@@ -344,8 +468,24 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       log.info({ keys: set.byKey.size, users: set.byUser.size / 2, policies: Object.keys(next.policies).length }, 'identities reloaded');
     },
     async listen() {
-      const { port } = await http.listen(config.port, config.host);
+      let port: number;
+      try {
+        ({ port } = await http.listen(config.port, config.host));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw e;
+        await services.close();
+        await engine.close();
+        throw new ConfigError(
+          code === 'EADDRINUSE'
+            ? `port ${config.port} on ${config.host} is already in use (another Ferry?): stop it, or pick another port with --port <n> (--port 0 picks a free one)`
+            : code === 'EACCES'
+              ? `not allowed to listen on port ${config.port} (ports below 1024 need privileges): use --port 9324, or --port 0 for a free one`
+              : `cannot listen on ${config.host}: no such local address (--host)`,
+        );
+      }
       boundPort = port;
+      deps.onListening?.(`${scheme}://${hostForUrl(config.host)}:${port}`, port);
       const { metricsPort } = (await monitoring?.start()) ?? {};
       services.start();
       ready = true;
@@ -377,11 +517,13 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       closing ??= (async () => {
         ready = false;
         clearInterval(sweeper);
+        offClock?.();
         await monitoring?.close();
         consoleRoutes.close();
         await http.close();
         await services.close();
         await engine.close();
+        spy?.close();
         log.info('ferry stopped');
       })();
       return closing;

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 
 import type { FerryConfig } from './config/schema.js';
+import { redactConnectionString } from './storage/postgres/connectionString.js';
 
 export interface BannerInput {
   version: string;
@@ -18,17 +19,6 @@ export interface BannerInput {
   consoleUrl?: string;
 }
 
-/** A connection string without its password. */
-function redactUrl(u: string): string {
-  try {
-    const p = new URL(u);
-    if (p.password !== '') p.password = '***';
-    return p.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
 export function startupBanner(i: BannerInput): { fields: Record<string, unknown>; text: string } {
   const c = i.config;
   const metricsAccess = c.metricsToken !== undefined ? 'bearer token' : c.metricsPort !== undefined ? 'own port' : 'open';
@@ -37,10 +27,18 @@ export function startupBanner(i: BannerInput): { fields: Record<string, unknown>
     version: i.version,
     storage: c.storage,
     dataDir: c.storage === 'sqlite' ? resolve(c.dataDir) : undefined,
-    database: c.storage === 'postgres' && c.databaseUrl !== undefined ? `${redactUrl(c.databaseUrl)} (schema ${c.databaseSchema})` : undefined,
+    database:
+      c.storage === 'postgres' && c.databaseUrl !== undefined ? `${redactConnectionString(c.databaseUrl)} (schema ${c.databaseSchema})` : undefined,
     auth: c.auth,
     metrics: i.metricsUrl === undefined ? 'off' : { url: i.metricsUrl, access: metricsAccess, queueGauges: c.metricsQueueGauges },
     console: i.consoleUrl === undefined ? 'off' : { url: i.consoleUrl, mode: c.console },
+    clock: c.clock === 'manual' ? 'manual' : undefined,
+    chaos: c.chaos ? { seed: c.chaosSeed } : undefined,
+    // What to try next: one command that works against this server as it is configured.
+    next:
+      c.auth === 'sigv4'
+        ? `aws --endpoint-url ${i.url} --region ${c.region} sqs list-queues   (with a configured key in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)`
+        : `AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --endpoint-url ${i.url} --region ${c.region} sqs create-queue --queue-name hello`,
   };
   const storage =
     c.storage === 'sqlite'
@@ -68,6 +66,9 @@ export function startupBanner(i: BannerInput): { fields: Record<string, unknown>
     `  Storage   ${storage}`,
     `  Metrics   ${metrics}`,
     `  Console   ${i.consoleUrl === undefined ? 'off' : `${i.consoleUrl}${c.console === 'read-only' ? '  (read-only)' : ''}`}`,
+    ...(c.clock === 'manual' ? [`  Clock     manual — time stands still: POST ${i.url}/_ferry/clock {"advanceSeconds": 30}`] : []),
+    ...(c.chaos ? [`  Chaos     ON — faults are injected on purpose (seed ${c.chaosSeed}); rules: ${i.url}/_ferry/chaos`] : []),
+    `  Try       ${fields.next as string}`,
   ].join('\n');
   return { fields, text };
 }

@@ -3,7 +3,7 @@
  * The `ferry` command. `ferry serve [flags]` runs the server; `ferry help` prints every flag with its
  * environment variable. Flags are generated from the one config schema (config/schema.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from './config/load.js';
 import { ConfigError, SETTINGS } from './config/schema.js';
@@ -13,6 +13,7 @@ import { POLICY_USAGE, policyCommand } from './cli/policy.js';
 import { systemClock } from './core/clock.js';
 import { systemRandom } from './core/random.js';
 import { KEYS_USAGE, keysCommand } from './cli/keys.js';
+import { BACKUP_USAGE, backupCommand } from './cli/backup.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -23,8 +24,9 @@ function usage(): string {
     'Usage: ferry serve [flags]',
     '       ferry keys list | create <alias> | rotate <key> | disable <key> | enable <key>   (encryption keys; same flags)',
     '       ferry policy check --as <key | user> --action sqs:<Action> --queue <url | arn>   (policy simulator; same flags)',
+    '       ferry backup <file>   (a consistent copy of the SQLite store, taken while Ferry serves; same flags)',
     '       ferry help | --help',
-    '       ferry version | --version',
+    '       ferry version | --version | -v',
     '',
     'Flags (each also settable by environment variable or config-file key):',
   ];
@@ -59,7 +61,22 @@ async function serve(args: string[]): Promise<void> {
   // Coloured, readable lines on a terminal (plus the startup banner as a block); JSON lines otherwise.
   const pretty = Boolean(process.stdout.isTTY);
   const logger = createLogger(config.logLevel, { pretty });
-  const server = await createServer(config, { logger, humanBanner: pretty });
+  let readyFile: string | undefined;
+  const server = await createServer(config, {
+    logger,
+    humanBanner: pretty,
+    onListening: (url, port) => {
+      // For harnesses in other languages: with --port 0 the first stdout line is one JSON object
+      // naming the URL (before any log line about the start), and --ready-file gets the URL.
+      if (config.port === 0) process.stdout.write(JSON.stringify({ ferry: 'listening', url, port, pid: process.pid }) + '\n');
+      if (config.readyFile !== undefined) {
+        const tmp = `${config.readyFile}.${process.pid}.tmp`;
+        writeFileSync(tmp, url + '\n');
+        renameSync(tmp, config.readyFile); // atomic: a reader never sees half a URL
+        readyFile = config.readyFile;
+      }
+    },
+  });
   await server.listen();
 
   let stopping = false;
@@ -70,6 +87,7 @@ async function serve(args: string[]): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    if (readyFile !== undefined) rmSync(readyFile, { force: true });
     server.close().then(
       () => process.exit(0),
       (e: unknown) => {
@@ -103,6 +121,9 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = r.allowed ? 0 : 3;
       return;
     }
+    case 'backup':
+      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(BACKUP_USAGE + '\n');
+      return backupCommand(rest);
     case 'keys':
       if (rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(KEYS_USAGE + '\n');
       return keysCommand(rest);
@@ -114,6 +135,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'version':
     case '--version':
+    case '-v':
+    case '-V':
       process.stdout.write(`${version}\n`);
       return;
     default:
@@ -122,7 +145,9 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof ConfigError) {
+  // ConfigError, and a store refused at start (storage/sqlite/check.ts: damaged, or newer): the message
+  // says what to do; nothing was changed.
+  if (e instanceof ConfigError || (e instanceof Error && e.name === 'StoreRefusedError')) {
     process.stderr.write(`ferry: ${e.message}\n`);
     process.exit(2);
   }

@@ -31,6 +31,7 @@ export function emitSent(ctx: ActionContext, q: QueueRecord, params: readonly Se
     const r = results[i]!;
     const m: { -readonly [K in keyof SentMessage]: SentMessage[K] } = {
       messageId: r.messageId,
+      body: p.body,
       bytes: messageBytes(p),
       deduplicated: r.deduplicated,
       delayMs: p.delayMs,

@@ -6,6 +6,7 @@
  * within 5 minutes return the same messages and receipts.
  */
 import { md5OfAttributes } from '../core/md5.js';
+import * as M from '../errors/messages.js';
 import type { QueueRecord, ReceivedMessage } from '../storage/engine.js';
 import { intAttr, resolveQueue } from './common.js';
 import { emitReceiveAttempt, emitReceived } from './events.js';
@@ -73,40 +74,56 @@ export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx
   const wanted = requestedSystemAttributes(input.AttributeNames, input.MessageSystemAttributeNames);
   if (wait > 0) ctx.noteLongPoll?.(wait * 1000);
   const deadline = ctx.clock.now() + wait * 1000;
+  // The wait also ends after WaitTimeSeconds of real time: a manual test clock may stand still, and a
+  // client must never hang longer than it asked for (with the system clock both ends coincide).
+  const realDeadline = performance.now() + wait * 1000;
   /** True while this attempt follows a wake handed to us: we then owe the next waiter a wake-up. */
   let woken = false;
-  for (;;) {
-    const seq = ctx.services.wakeSeq?.(q.id);
-    let res;
-    try {
-      res = await ctx.engine.messageReceive({
-        queueId: q.id,
-        maxMessages: input.MaxNumberOfMessages ?? 1,
-        visibilityTimeoutMs: visibility * 1000,
-        attemptId: q.fifo ? input.ReceiveRequestAttemptId : undefined,
-        attemptWindowMs: LIMITS.attemptWindowMs,
-        maxInflight: wait === 0 ? LIMITS.inflightMax : undefined,
-      });
-    } catch (e) {
-      if (woken) ctx.services.passWake?.(q.id);
-      throw e;
+  /** Set once the poll is admitted to wait (the caps on parked long polls); released when it answers. */
+  let release: (() => void) | undefined;
+  try {
+    for (;;) {
+      const seq = ctx.services.wakeSeq?.(q.id);
+      let res;
+      try {
+        res = await ctx.engine.messageReceive({
+          queueId: q.id,
+          maxMessages: input.MaxNumberOfMessages ?? 1,
+          visibilityTimeoutMs: visibility * 1000,
+          attemptId: q.fifo ? input.ReceiveRequestAttemptId : undefined,
+          attemptWindowMs: LIMITS.attemptWindowMs,
+          maxInflight: wait === 0 ? LIMITS.inflightMax : undefined,
+        });
+      } catch (e) {
+        if (woken) ctx.services.passWake?.(q.id);
+        throw e;
+      }
+      emitReceiveAttempt(ctx, q, res);
+      if (res.messages.length > 0) {
+        // Took messages after a wake: others may remain, so the next waiter gets a turn.
+        if (woken) ctx.services.passWake?.(q.id);
+        emitReceived(ctx, q, res.messages, visibility * 1000);
+        return { Messages: res.messages.map((m) => toMessage(m, q, input, ctx, wanted)) };
+      }
+      const now = ctx.clock.now();
+      if (wait === 0 || ctx.signal.aborted || now >= deadline || performance.now() >= realDeadline) return emptyReceive(ctx, q, visibility);
+      // Never spin: a reported availability time already past still waits a few ms for a wake.
+      if (release === undefined && ctx.services.admitLongPoll !== undefined) {
+        release = ctx.services.admitLongPoll(q.id);
+        // Too many polls parked (on this queue or in all): nothing was taken, so a throttling error loses
+        // nothing, and every SDK backs off and retries it — unlike an early empty answer, which makes a
+        // poller loop at once and turns the cap into a busy loop.
+        if (release === undefined) throw M.longPollsThrottled();
+      }
+      const until = Math.max(Math.min(deadline, res.nextVisibleAt ?? deadline, now + (realDeadline - performance.now())), now + 10);
+      woken = await ctx.services.waitForMessages(q.id, until, ctx.signal, seq);
+      if (ctx.signal.aborted) {
+        // Woken but leaving without trying: the wake must not be lost.
+        if (woken) ctx.services.passWake?.(q.id);
+        return emptyReceive(ctx, q, visibility);
+      }
     }
-    emitReceiveAttempt(ctx, q, res);
-    if (res.messages.length > 0) {
-      // Took messages after a wake: others may remain, so the next waiter gets a turn.
-      if (woken) ctx.services.passWake?.(q.id);
-      emitReceived(ctx, q, res.messages, visibility * 1000);
-      return { Messages: res.messages.map((m) => toMessage(m, q, input, ctx, wanted)) };
-    }
-    const now = ctx.clock.now();
-    if (wait === 0 || ctx.signal.aborted || now >= deadline) return emptyReceive(ctx, q, visibility);
-    // Never spin: a reported availability time already past still waits a few ms for a wake.
-    const until = Math.max(Math.min(deadline, res.nextVisibleAt ?? deadline), now + 10);
-    woken = await ctx.services.waitForMessages(q.id, until, ctx.signal, seq);
-    if (ctx.signal.aborted) {
-      // Woken but leaving without trying: the wake must not be lost.
-      if (woken) ctx.services.passWake?.(q.id);
-      return emptyReceive(ctx, q, visibility);
-    }
+  } finally {
+    release?.();
   }
 };

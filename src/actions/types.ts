@@ -407,6 +407,12 @@ export interface ActionServices {
    * so that no message sits while a waiter sleeps. Optional: services that wake every waiter need none.
    */
   passWake?(queueId: string): void;
+  /**
+   * Admit a long poll about to wait on a queue, under the caps on parked polls (in total and per
+   * queue). Returns the release to call when the poll answers, or undefined when a cap is reached:
+   * the receive then answers RequestThrottled. Optional: services without it admit every poll.
+   */
+  admitLongPoll?(queueId: string): (() => void) | undefined;
   /** Encode a receipt handle bound to queue + message + receive. */
   encodeReceipt(queueId: string, ref: string, receiptToken: string): string;
   /** Verify and decode; undefined when forged, tampered or malformed. */

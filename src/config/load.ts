@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { buildIdentities } from '../auth/identities.js';
+import { parseConnectionString } from '../storage/postgres/connectionString.js';
+import { ChaosRuleError, parseChaosRules } from '../chaos/rules.js';
 import { readAccounts, readPolicies } from './identities.js';
 import { ConfigError, SETTINGS, coerceSetting, defaults, type CredentialDeclaration, type FerryConfig, type QueueDeclaration } from './schema.js';
 
@@ -58,7 +60,15 @@ function finish(c: FerryConfig): FerryConfig {
   checkDatabase(c);
   checkMetrics(c);
   checkTls(c);
+  checkTesting(c);
   if (c.maxBodyBytes < 1024 * 1024 + 1024) throw new ConfigError('maxBodyBytes must be at least 1 MiB + 1 KiB (a maximum-size message must fit)');
+  if (c.maxBufferedBodyBytes < c.maxBodyBytes) {
+    throw new ConfigError(
+      `maxBufferedBodyBytes (${c.maxBufferedBodyBytes}) must be at least maxBodyBytes (${c.maxBodyBytes}): a largest body must fit`,
+    );
+  }
+  if (c.maxHeaderBytes < 1024) throw new ConfigError('maxHeaderBytes must be at least 1024 (a signed SDK request needs about 1 KiB)');
+  if (c.maxHeaderCount < 16) throw new ConfigError('maxHeaderCount must be at least 16 (SDK requests carry about a dozen headers)');
   return c;
 }
 
@@ -109,12 +119,21 @@ export function readConfigFile(path: string, env: NodeJS.ProcessEnv = {}): Parti
       out.policies = readPolicies(v, `config file ${path}`);
       continue;
     }
+    if (k === 'chaosFaults') {
+      try {
+        out.chaosFaults = parseChaosRules(v, `config file ${path}: chaosFaults`);
+      } catch (e) {
+        if (e instanceof ChaosRuleError) throw new ConfigError(e.message);
+        throw e;
+      }
+      continue;
+    }
     const spec = SETTINGS.find((s) => s.key === k);
     if (!spec || k === 'configFile') {
       throw new ConfigError(
         `config file ${path}: unknown key "${k}" (known: ${SETTINGS.filter((s) => s.key !== 'configFile')
           .map((s) => s.key)
-          .join(', ')}, queues, credentials, accounts, policies)`,
+          .join(', ')}, queues, credentials, accounts, policies, chaosFaults)`,
       );
     }
     out[k] = coerceSetting(spec, v, `config file ${path}`);
@@ -122,13 +141,36 @@ export function readConfigFile(path: string, env: NodeJS.ProcessEnv = {}): Parti
   return out as Partial<FerryConfig>;
 }
 
+/** The test clock and chaos: chaos rules are refused unless chaos was asked for by name. */
+function checkTesting(c: FerryConfig): void {
+  if (!c.chaos && Object.keys(c.chaosFaults ?? {}).length > 0) {
+    throw new ConfigError(
+      'chaosFaults are set but chaos is off: fault injection is opt-in — start with --chaos (FERRY_CHAOS, config key chaos: true), never in production',
+    );
+  }
+  if (c.chaos || c.chaosFaults === undefined) {
+    try {
+      c.chaosFaults = parseChaosRules(c.chaosFaults ?? {}, 'chaosFaults');
+    } catch (e) {
+      if (e instanceof ChaosRuleError) throw new ConfigError(e.message);
+      throw e;
+    }
+  }
+  if (c.readyFile === '') throw new ConfigError('readyFile must be a file path, not empty');
+}
+
 /** PostgreSQL settings: required with storage postgres; the schema is a plain identifier. */
 function checkDatabase(c: FerryConfig): void {
   if (c.storage === 'postgres' && !c.databaseUrl) {
     throw new ConfigError('storage postgres needs a database URL: --database-url (FERRY_DATABASE_URL, config key databaseUrl)');
   }
-  if (c.databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(c.databaseUrl)) {
-    throw new ConfigError('databaseUrl must be a postgres:// or postgresql:// connection string');
+  if (c.databaseUrl !== undefined) {
+    // The same parser the engine uses: a bad host list or target_session_attrs fails at start.
+    try {
+      parseConnectionString(c.databaseUrl);
+    } catch (e) {
+      throw new ConfigError(`databaseUrl: ${(e as Error).message}`);
+    }
   }
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(c.databaseSchema)) {
     throw new ConfigError(`databaseSchema must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 63), got ${JSON.stringify(c.databaseSchema)}`);

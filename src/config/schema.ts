@@ -4,11 +4,14 @@
  * defaults → config file → environment → flags (later wins). Unknown keys and bad values stop the
  * start with a message naming the source and the key.
  */
+import type { ChaosRules } from '../chaos/rules.js';
 
 export type StorageKind = 'sqlite' | 'memory' | 'postgres';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** Request authentication: none, or AWS Signature Version 4 against the configured credentials. */
 export type AuthMode = 'off' | 'sigv4';
+/** Ferry's time: the system clock, or a test clock that only moves when told (`--clock manual`). */
+export type ClockMode = 'system' | 'manual';
 /** The web console: served, not served, or served without the power to change anything. */
 export type ConsoleMode = 'on' | 'off' | 'read-only';
 
@@ -78,6 +81,16 @@ export interface FerryConfig {
   skipCooldowns: boolean;
   /** Largest request body accepted, in bytes (a 1 MiB message plus encoding overhead). */
   maxBodyBytes: number;
+  /** Limits under abuse (src/http/listener.ts HttpLimits; 0 turns a timeout or cap off). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxHeaderBytes: number;
+  maxHeaderCount: number;
+  maxConnections: number;
+  maxBufferedBodyBytes: number;
+  /** Most ReceiveMessage long polls waiting at once, in total and on one queue (RequestThrottled beyond). */
+  maxLongPolls: number;
+  maxLongPollsPerQueue: number;
   /** Queues to create or update at start (config file only). */
   queues: Record<string, QueueDeclaration>;
   /** `sigv4`: every SQS request must carry a valid AWS Signature Version 4 of a known key. */
@@ -122,13 +135,29 @@ export interface FerryConfig {
   journeyWindow: number;
   /** Most message journeys the console keeps (the stalest are dropped first). */
   journeyMaxMessages: number;
+  /** SQLite: size of the preallocated reserve file that lets consumers drain a full disk (0: none). */
+  diskReserveBytes: number;
+  /** SQLite: warn (log, /health, metric) when the data directory's free space falls under this. */
+  diskLowBytes: number;
+  /** `manual`: time stands still until advanced (ferry.clock, POST /_ferry/clock); for test suites. */
+  clock: ClockMode;
+  /** Allow fault injection (chaosFaults, /_ferry/chaos); refused otherwise. */
+  chaos: boolean;
+  /** Seed of the chaos decisions (the same seed and calls give the same faults). */
+  chaosSeed: string;
+  /** Fault rules by queue name or "*" (config file only; chaos/index.ts FaultSpec). Needs `chaos`. */
+  chaosFaults: ChaosRules;
+  /** The test admin API under /_ferry/ (on by itself with the manual clock or chaos). */
+  adminApi: boolean;
+  /** Write the server's URL to this file once it listens (removed at shutdown), for test harnesses. */
+  readyFile?: string;
 }
 
 /** `bool`: a flag without value (`--skip-cooldowns`); `switch`: a boolean given as a value (`--metrics off`). */
 type Kind = 'string' | 'port' | 'int' | 'bool' | 'switch' | 'enum';
 
 export interface SettingSpec {
-  key: Exclude<keyof FerryConfig, 'queues' | 'credentials' | 'accounts' | 'policies'>;
+  key: Exclude<keyof FerryConfig, 'queues' | 'credentials' | 'accounts' | 'policies' | 'chaosFaults'>;
   kind: Kind;
   values?: readonly string[];
   env: string;
@@ -163,7 +192,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'string',
     env: 'FERRY_DATABASE_URL',
     flag: 'database-url',
-    help: 'PostgreSQL connection string for --storage postgres, e.g. postgres://ferry:secret@db:5432/ferry.',
+    help: 'PostgreSQL connection string for --storage postgres, e.g. postgres://ferry:secret@db:5432/ferry; several hosts as libpq takes them (postgres://u@db1:5432,db2:5432/ferry?target_session_attrs=read-write, or host=db1,db2 …).',
   },
   {
     key: 'databaseSchema',
@@ -259,6 +288,70 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: 'max-body-bytes',
     default: 2 * 1024 * 1024,
     help: 'Largest HTTP request body accepted; larger bodies are refused while streaming.',
+  },
+  {
+    key: 'headersTimeoutMs',
+    kind: 'int',
+    env: 'FERRY_HEADERS_TIMEOUT_MS',
+    flag: 'headers-timeout-ms',
+    default: 10_000,
+    help: 'A request line and its headers must arrive within this many ms (at most --request-timeout-ms), else 408 and the connection is closed.',
+  },
+  {
+    key: 'requestTimeoutMs',
+    kind: 'int',
+    env: 'FERRY_REQUEST_TIMEOUT_MS',
+    flag: 'request-timeout-ms',
+    default: 30_000,
+    help: "A whole request (headers and body) must arrive within this many ms, else 408 and the connection is closed; a long poll's wait for messages is not counted. 0: no limit.",
+  },
+  {
+    key: 'maxHeaderBytes',
+    kind: 'int',
+    env: 'FERRY_MAX_HEADER_BYTES',
+    flag: 'max-header-bytes',
+    default: 16 * 1024,
+    help: 'Largest request line plus headers in bytes; larger: 431 and the connection is closed.',
+  },
+  {
+    key: 'maxHeaderCount',
+    kind: 'int',
+    env: 'FERRY_MAX_HEADER_COUNT',
+    flag: 'max-header-count',
+    default: 100,
+    help: 'Most headers in a request; more: 431 and the connection is closed.',
+  },
+  {
+    key: 'maxConnections',
+    kind: 'int',
+    env: 'FERRY_MAX_CONNECTIONS',
+    flag: 'max-connections',
+    default: 20_000,
+    help: 'Most open client connections (also bounded by the open-files limit, ulimit -n); more are closed on accept. 0: no cap.',
+  },
+  {
+    key: 'maxBufferedBodyBytes',
+    kind: 'int',
+    env: 'FERRY_MAX_BUFFERED_BODY_BYTES',
+    flag: 'max-buffered-body-bytes',
+    default: 256 * 1024 * 1024,
+    help: 'Most bytes of request bodies held in memory at once over all connections; a body that does not fit is refused with a retryable 503 ServiceUnavailable.',
+  },
+  {
+    key: 'maxLongPolls',
+    kind: 'int',
+    env: 'FERRY_MAX_LONG_POLLS',
+    flag: 'max-long-polls',
+    default: 20_000,
+    help: 'Most ReceiveMessage long polls waiting at once in this process; beyond it a poll that found nothing is answered RequestThrottled (the SDKs back off and retry).',
+  },
+  {
+    key: 'maxLongPollsPerQueue',
+    kind: 'int',
+    env: 'FERRY_MAX_LONG_POLLS_PER_QUEUE',
+    flag: 'max-long-polls-per-queue',
+    default: 10_000,
+    help: 'Most long polls waiting at once on one queue; beyond it as --max-long-polls.',
   },
   {
     key: 'metrics',
@@ -363,6 +456,64 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 10000,
     help: 'Most message journeys the console keeps; the stalest are dropped first.',
   },
+  {
+    key: 'diskReserveBytes',
+    kind: 'int',
+    env: 'FERRY_DISK_RESERVE_BYTES',
+    flag: 'disk-reserve-bytes',
+    default: 64 * 1024 * 1024,
+    help:
+      'SQLite: size of the reserve file (<data-dir>/ferry.reserve) released when the disk fills, so receives and deletes keep ' +
+      'working while sends are refused; made again when space returns. 0: no reserve.',
+  },
+  {
+    key: 'diskLowBytes',
+    kind: 'int',
+    env: 'FERRY_DISK_LOW_BYTES',
+    flag: 'disk-low-bytes',
+    default: 1024 * 1024 * 1024,
+    help: 'SQLite: warn (log line, /health, ferry_storage_disk_state) when free space on the data directory falls under this many bytes.',
+  },
+  {
+    key: 'clock',
+    kind: 'enum',
+    values: ['system', 'manual'],
+    env: 'FERRY_CLOCK',
+    flag: 'clock',
+    default: 'system',
+    help: "Ferry's time: system, or manual — it stands still until a test advances it (ferry.clock.advance(ms), POST /_ferry/clock); visibility, delays, retention, dedup windows, cool-downs and move-task rates follow it. Turns on the admin API.",
+  },
+  {
+    key: 'chaos',
+    kind: 'bool',
+    env: 'FERRY_CHAOS',
+    flag: 'chaos',
+    default: false,
+    help: 'Allow fault injection for tests (config key chaosFaults, PUT /_ferry/chaos): throttling, latency, failed batch entries, duplicate and reordered deliveries, early visibility ends. Refused without this flag. Turns on the admin API.',
+  },
+  {
+    key: 'chaosSeed',
+    kind: 'string',
+    env: 'FERRY_CHAOS_SEED',
+    flag: 'chaos-seed',
+    default: 'ferry',
+    help: 'Seed of the chaos decisions: the same seed and the same calls give the same faults.',
+  },
+  {
+    key: 'adminApi',
+    kind: 'bool',
+    env: 'FERRY_ADMIN_API',
+    flag: 'admin-api',
+    default: false,
+    help: 'Serve the test admin API under /_ferry/ (reset, wait, clock, chaos) even without --clock manual or --chaos. With --auth sigv4 it needs an administrator identity.',
+  },
+  {
+    key: 'readyFile',
+    kind: 'string',
+    env: 'FERRY_READY_FILE',
+    flag: 'ready-file',
+    help: "Once listening, write the server's URL (one line) to this file, for test harnesses; removed at shutdown.",
+  },
 ];
 
 export class ConfigError extends Error {
@@ -403,7 +554,7 @@ export function coerceSetting(spec: SettingSpec, raw: unknown, source: string): 
 }
 
 export function defaults(): FerryConfig {
-  const c: Record<string, unknown> = { queues: {}, credentials: [], accounts: {}, policies: {} };
+  const c: Record<string, unknown> = { queues: {}, credentials: [], accounts: {}, policies: {}, chaosFaults: {} };
   for (const s of SETTINGS) if (s.default !== undefined) c[s.key] = s.default;
   return c as unknown as FerryConfig;
 }

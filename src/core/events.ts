@@ -27,6 +27,8 @@ interface EventBase {
 
 export interface SentMessage {
   readonly messageId: string;
+  /** The body as sent (plaintext; a reference, not a copy) — for test spies (testkit/spy.ts). */
+  readonly body?: string;
   /** Body plus message attributes (names, types, values) in bytes: what SentMessageSize measures. */
   readonly bytes: number;
   /** A FIFO duplicate inside the deduplication window: nothing was stored (messageId is the original's). */

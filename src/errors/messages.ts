@@ -327,6 +327,14 @@ export const requestDateMalformed = (value: string): SqsError =>
 export const hostNotSigned = (): SqsError =>
   sqsError('IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
+/**
+ * S3's recorded wording (AccessDenied, "There were headers present in the request which were not
+ * signed", with a HeadersNotSigned element naming them); SQS has no element for it, so the names go
+ * into the message.
+ */
+export const headersNotSigned = (names: readonly string[]): SqsError =>
+  sqsError('AccessDenied', `There were headers present in the request which were not signed: ${names.join(', ')}`);
+
 /** S3's recorded wording for a presign lifetime that is not a number or longer than 7 days. */
 export const presignExpiresInvalid = (value: string): SqsError =>
   sqsError(
@@ -403,3 +411,11 @@ export const TOP_LEVEL_NOT_LIST = 'Top level element may not be treated as a lis
 // ---- HTTP listener ----------------------------------------------------------------------------------
 /** A request body over the listener's limit (refused while streaming). */
 export const requestBodyTooLarge = (maxBytes: number) => `Request body must be at most ${maxBytes} bytes.`;
+/**
+ * Ferry's own wording (RequestThrottled, which every SDK retries with backoff): a long poll refused
+ * because the caps on parked long polls (maxLongPolls, maxLongPollsPerQueue) are reached.
+ */
+export const longPollsThrottled = (): SqsError =>
+  sqsError('RequestThrottled', 'Too many ReceiveMessage long polls are waiting; retry the request later.');
+/** Ferry's own: the request bodies being received fill the memory set aside for them (retryable 503). */
+export const bodyMemoryExhausted = () => 'The server is receiving too many request bodies at once; retry the request.';

@@ -21,9 +21,10 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { ActionName } from '../actions/types.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
-import { requestBodyTooLarge } from '../errors/messages.js';
+import { bodyMemoryExhausted, requestBodyTooLarge } from '../errors/messages.js';
 import { SqsError } from '../errors/catalog.js';
 import { unexpectedCause } from '../errors/map.js';
 import { decodeRequest, detectProtocol, encodeError, encodeOutput, protocolOf, type EncodedResponse, type WireProtocol } from '../protocol/index.js';
@@ -80,8 +81,19 @@ export interface HttpServerOptions {
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** Readiness for `/health` (default: always ready). */
   isReady?: () => boolean;
+  /**
+   * Extra detail for a ready `/health` (the storage's disk state when it is not `ok`): the answer is then
+   * 200 `{"status":"ok"|"degraded", ...detail}` instead of `{"status":"ok"}`. Undefined: all is well.
+   */
+  healthDetail?: () => { degraded: boolean; detail: Record<string, unknown> } | undefined;
   /** Idle keep-alive timeout (default 5 s, node's default; SDK agents reuse sockets within it). */
   keepAliveTimeoutMs?: number;
+  /**
+   * Limits that hold against hostile or broken clients (see LIMIT_DEFAULTS for each default). The
+   * timeouts cover *receiving* a request only: a long poll, whose request arrived at once and whose
+   * response waits up to 20 s, is not cut by them.
+   */
+  limits?: Partial<HttpLimits>;
   /** How long close() waits for in-flight requests before cutting connections (default 10 s). */
   closeTimeoutMs?: number;
   /**
@@ -123,8 +135,113 @@ export interface FerryHttpServer {
 /** Default body limit: 2 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-/** How long a socket that overran the body limit may keep sending before it is cut. */
-const OVERFLOW_GRACE_MS = 1000;
+/** Resource limits of the listener (config: the settings of the same names, README "Limits under abuse"). */
+export interface HttpLimits {
+  /**
+   * The request line and every header must have arrived within this many ms of the first byte (node's
+   * `headersTimeout`); a client trickling its headers is answered 408 and cut. Measured on main before
+   * this limit: a client sending a header byte every 3 s held its connection ~85 s.
+   */
+  headersTimeoutMs: number;
+  /**
+   * The whole request (headers and body) must have arrived within this many ms (node's
+   * `requestTimeout`); answered 408 and cut otherwise. Before: a declared 1 MB body sent a byte a second
+   * held its connection ~325 s. The response's wait (a long poll) is not part of it.
+   */
+  requestTimeoutMs: number;
+  /** Largest request line + headers in bytes (node's `maxHeaderSize`); larger: 431 and closed. */
+  maxHeaderBytes: number;
+  /** Most request headers; more: 431 and closed (node alone would silently drop the extra ones). */
+  maxHeaderCount: number;
+  /** Most open connections; more are closed as soon as they are accepted (node's `maxConnections`). */
+  maxConnections: number;
+  /**
+   * Most bytes of request bodies held in memory at once, over all connections. A body that would not
+   * fit (its declared Content-Length, or its chunks as they come) is refused with a retryable 503
+   * ServiceUnavailable and its connection closed, so a crowd of slow uploads cannot grow the process
+   * without bound (before: 500 connections each sending 2 MB of a declared 2 MiB body and stalling
+   * took RSS from 68 MiB to 1 GiB).
+   */
+  maxBufferedBodyBytes: number;
+}
+
+/** The listener's defaults (also the config defaults, src/config/schema.ts). */
+export const LIMIT_DEFAULTS: Readonly<HttpLimits> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxHeaderBytes: 16 * 1024,
+  maxHeaderCount: 100,
+  maxConnections: 20_000,
+  maxBufferedBodyBytes: 256 * 1024 * 1024,
+};
+
+/**
+ * Bodies at least this large (by Content-Length) are read into one buffer of the declared size as they
+ * arrive, instead of keeping the socket's chunks and concatenating them at the end: the chunks are then
+ * short-lived (freed right away, not pinned for the whole upload) and there is no second, concatenated
+ * copy. Smaller bodies keep the zero-copy single-chunk path (the benchmark's hot path).
+ */
+const PREALLOCATE_FROM_BYTES = 64 * 1024;
+
+/**
+ * A refused body (too large, or over the memory budget) is answered at once and the rest of it read and
+ * discarded — a "lingering close", as web servers do: a server that stops reading while the client is
+ * still writing makes the kernel reset the connection, and the client loses the answer (EPIPE). Reading
+ * to throw away costs no memory; these bound what a client that never stops sending can take.
+ */
+const LINGER_IDLE_MS = 2_000;
+const LINGER_MAX_MS = 10_000;
+const LINGER_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A request node's parser refused (headers over maxHeaderBytes, malformed HTTP) or a timeout. As node
+ * does by default, answer with a bare status and close — but for a parse error, keep reading (and
+ * discarding) what the client is still sending, within the linger bounds, before the socket is closed:
+ * destroying a socket with unread data resets it, and the client would lose the answer (a 300 KB query
+ * string then reads as ECONNRESET rather than 431). A timed-out client is cut at once: it is the slow one.
+ */
+function onClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const status = timeout ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const answer = `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
+  if (timeout) {
+    socket.write(answer);
+    socket.destroy();
+    return;
+  }
+  // The parser is done with this connection: what arrives now is only counted and dropped.
+  socket.removeAllListeners('data');
+  let discarded = 0;
+  let idle: NodeJS.Timeout | undefined;
+  // Once the answer is written (it was queued first).
+  const cut = (): void => {
+    if (socket.writableFinished) socket.destroy();
+    else socket.once('finish', () => socket.destroy());
+  };
+  const deadline = setTimeout(cut, LINGER_MAX_MS).unref();
+  const touch = (): void => {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(cut, LINGER_IDLE_MS).unref();
+  };
+  socket.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > LINGER_MAX_BYTES) cut();
+    else touch();
+  });
+  socket.once('end', cut);
+  socket.once('close', () => {
+    clearTimeout(deadline);
+    if (idle) clearTimeout(idle);
+  });
+  touch();
+  socket.end(answer);
+  socket.resume();
+}
 
 const HEALTH_OK = '{"status":"ok"}';
 const HEALTH_UNAVAILABLE = '{"status":"unavailable"}';
@@ -138,6 +255,19 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
   const verifier = opts.verifier;
   const onRequest = opts.onRequest;
   const slowMs = opts.slowRequestMs ?? 0;
+  const limits: HttpLimits = { ...LIMIT_DEFAULTS, ...opts.limits };
+  // node refuses a headers timeout longer than the request timeout; the request timeout bounds both.
+  const requestTimeout = limits.requestTimeoutMs;
+  const headersTimeout = requestTimeout > 0 ? Math.min(limits.headersTimeoutMs, requestTimeout) : limits.headersTimeoutMs;
+  const nodeOptions: http.ServerOptions = {
+    headersTimeout,
+    requestTimeout,
+    maxHeaderSize: limits.maxHeaderBytes,
+    // node checks the two timeouts on this interval (default 30 s, which added up to 30 s to each).
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(headersTimeout || 4000, requestTimeout || 4000) / 4))),
+  };
+  /** Bytes of request bodies being read now (maxBufferedBodyBytes). */
+  let bufferedBytes = 0;
 
   /** Controllers of requests not yet answered; close() aborts them and waits for the set to empty. */
   const inFlight = new Set<Cancellation>();
@@ -146,7 +276,10 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
 
   const tls = opts.tls;
   const secureTransport = tls !== undefined;
-  const server = tls === undefined ? http.createServer(handle) : https.createServer(tls.serverOptions(), handle);
+  const server = tls === undefined ? http.createServer(nodeOptions, handle) : https.createServer({ ...tls.serverOptions(), ...nodeOptions }, handle);
+  if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
+  // One more than the limit, so that a request over it is seen (and refused) rather than truncated.
+  server.maxHeadersCount = limits.maxHeaderCount + 1;
   if (tls !== undefined) {
     const https = server as https.Server;
     tls.attach(https);
@@ -158,6 +291,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
     });
   }
   server.keepAliveTimeout = opts.keepAliveTimeoutMs ?? 5000;
+  server.on('clientError', onClientError);
 
   function finishRequest(ctl: Cancellation): void {
     inFlight.delete(ctl);
@@ -165,6 +299,13 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
   }
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (req.rawHeaders.length > 2 * limits.maxHeaderCount) {
+      // As node answers a header section over maxHeaderBytes: 431, and the connection is not reused.
+      req.resume();
+      res.writeHead(431, { Connection: 'close', 'Content-Length': 0 });
+      res.end();
+      return;
+    }
     if (extraRoutes !== undefined && extraRoutes(req, res)) return;
 
     const started = performance.now();
@@ -177,7 +318,14 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
 
     if (path === '/health' && (method === 'GET' || method === 'HEAD')) {
       const ready = isReady() && !closing;
-      const body = ready ? HEALTH_OK : HEALTH_UNAVAILABLE;
+      const extra = ready ? opts.healthDetail?.() : undefined;
+      // Still 200 when degraded: a full disk is served (drains work), and a load balancer must keep
+      // routing consumers to it.
+      const body = !ready
+        ? HEALTH_UNAVAILABLE
+        : extra === undefined
+          ? HEALTH_OK
+          : JSON.stringify({ status: extra.degraded ? 'degraded' : 'ok', ...extra.detail });
       res.writeHead(ready ? 200 : 503, {
         'Content-Type': 'application/json',
         'Content-Length': Buffer.byteLength(body),
@@ -307,45 +455,104 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       return;
     }
 
-    const tooLarge = (): void => {
-      // Refuse without buffering more: answer now, close the connection, and cut the socket shortly
-      // after if the client keeps sending (node would otherwise read the rest of the body to discard it).
-      req.pause();
+    /**
+     * Refuse the body: answer now, then discard the rest as it comes (keeping nothing), so the client
+     * can finish writing and read the answer; the connection stays usable once the body has ended. A
+     * client that keeps sending past the linger bounds (idle, total time, bytes) is cut.
+     */
+    const refuse = (err: SqsError): void => {
       req.removeAllListeners('data');
-      const r = encodeError(protocol, new SqsError('RequestEntityTooLarge', requestBodyTooLarge(maxBody)), requestId);
-      r.headers['Connection'] = 'close';
-      res.once('finish', () => {
-        if (!req.complete) setTimeout(() => req.socket.destroy(), OVERFLOW_GRACE_MS).unref();
+      let discarded = 0;
+      let cut: NodeJS.Timeout | undefined;
+      const cutNow = (): void => {
+        if (!req.complete) req.socket.destroy();
+      };
+      const deadline = setTimeout(cutNow, LINGER_MAX_MS).unref();
+      const idle = (): void => {
+        if (cut) clearTimeout(cut);
+        cut = setTimeout(cutNow, LINGER_IDLE_MS).unref();
+      };
+      const stop = (): void => {
+        clearTimeout(deadline);
+        if (cut) clearTimeout(cut);
+      };
+      req.on('data', (chunk: Buffer) => {
+        discarded += chunk.length;
+        if (discarded > LINGER_MAX_BYTES) cutNow();
+        else idle();
       });
-      reply(r, undefined, undefined);
+      req.once('end', stop);
+      req.once('close', stop);
+      idle();
+      req.resume();
+      reply(encodeError(protocol, err, requestId), undefined, undefined, err);
     };
+    const tooLarge = (): void => refuse(new SqsError('RequestEntityTooLarge', requestBodyTooLarge(maxBody)));
+    const overBudget = (): void => refuse(new SqsError('ServiceUnavailable', bodyMemoryExhausted()));
 
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > maxBody) {
+    const declaredHeader = req.headers['content-length'];
+    const declared = declaredHeader === undefined ? undefined : Number(declaredHeader);
+    if (declared !== undefined && declared > maxBody) {
       tooLarge();
+      return;
+    }
+
+    // The memory budget: a declared body reserves its whole size up front, a chunked one as it comes.
+    let reserved = 0;
+    const reserve = (n: number): boolean => {
+      if (bufferedBytes + n > limits.maxBufferedBodyBytes) return false;
+      bufferedBytes += n;
+      reserved += n;
+      return true;
+    };
+    const release = (): void => {
+      bufferedBytes -= reserved;
+      reserved = 0;
+    };
+    res.once('close', release);
+    if (declared !== undefined && declared > 0 && !reserve(declared)) {
+      overBudget();
       return;
     }
 
     let first: Buffer | undefined;
     let chunks: Buffer[] | undefined;
+    /** The body read in place (declared length ≥ PREALLOCATE_FROM_BYTES), allocated on the first byte. */
+    let whole: Buffer | undefined;
+    const preallocate = declared !== undefined && declared >= PREALLOCATE_FROM_BYTES;
     let size = 0;
     let overflowed = false;
     req.on('data', (chunk: Buffer) => {
       if (overflowed) return;
-      size += chunk.length;
-      if (size > maxBody) {
+      const next = size + chunk.length;
+      if (next > maxBody || (declared !== undefined && next > declared)) {
         overflowed = true;
-        first = undefined;
-        chunks = undefined;
+        first = chunks = whole = undefined;
         tooLarge();
         return;
       }
-      if (first === undefined) first = chunk;
+      if (declared === undefined && !reserve(chunk.length)) {
+        overflowed = true;
+        first = chunks = undefined;
+        overBudget();
+        return;
+      }
+      if (preallocate) {
+        whole ??= Buffer.allocUnsafeSlow(declared!);
+        chunk.copy(whole, size);
+      } else if (first === undefined) first = chunk;
       else (chunks ??= [first]).push(chunk);
+      size = next;
+    });
+    // A connection cut mid-body (a timeout, the client leaving) lets go of what it had sent at once.
+    req.once('close', () => {
+      if (!req.complete) first = chunks = whole = undefined;
     });
     req.once('end', () => {
       if (overflowed) return;
-      run(chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY));
+      if (whole !== undefined) run(size === whole.length ? whole : whole.subarray(0, size));
+      else run(chunks ? Buffer.concat(chunks, size) : (first ?? EMPTY));
+      first = chunks = whole = undefined;
     });
     // A client that resets mid-body: `res` 'close' aborts and untracks the request; nothing to answer.
     req.once('error', () => undefined);

@@ -40,6 +40,7 @@ import {
   credentialWrongRegion,
   credentialWrongService,
   credentialWrongTerminator,
+  headersNotSigned,
   hostNotSigned,
   invalidClientTokenId,
   missingAuthenticationToken,
@@ -243,6 +244,11 @@ export function createSigV4Verifier(opts: SigV4Options): SigV4Verifier {
     // The signature must cover the Host header (it binds the request to this endpoint).
     const signedList = parts.signedHeaders.split(';');
     if (!signedList.includes('host')) throw hostNotSigned();
+    // Every header that selects or shapes the request must be covered too, as the SDKs always do:
+    // otherwise a captured request can be replayed with another X-Amz-Target (a signed
+    // GetQueueAttributes re-aimed as PurgeQueue).
+    const unsigned = unsignedShapingHeaders(req, signedList);
+    if (unsigned.length > 0) throw headersNotSigned(unsigned);
 
     // Payload hash: SHA-256 of the body. A client may also send it in x-amz-content-sha256 (S3 style);
     // then the canonical request uses that header as sent, and it must match the body, otherwise the
@@ -275,6 +281,35 @@ export function createSigV4Verifier(opts: SigV4Options): SigV4Verifier {
   }
 
   return { verify, stats, setCredentials };
+}
+
+/**
+ * Headers present on the request that must be signed but are not: `x-amz-target` and every other
+ * `x-amz-*` header (as S3 requires; botocore, aws-sdk v2 and v3 sign every x-amz-* header they send),
+ * and `content-type` of a JSON request (the JSON SDKs sign it). `x-amz-content-sha256` is exempt: its
+ * value must equal the body's hash anyway. A Query request's content-type may go unsigned: aws-sdk v2
+ * never signs it (its signer lists it as unsignable), and on a Query request it chooses nothing — the
+ * action is in the signed body, and a JSON content-type there only turns the request into an error.
+ * The same rules hold for a presigned URL (x-amz-* headers sent beside it must be signed).
+ */
+export function unsignedShapingHeaders(req: Pick<SigV4Request, 'headers'>, signed: readonly string[]): string[] {
+  const out: string[] = [];
+  let json = false;
+  let contentTypeUnsigned = false;
+  for (const key of Object.keys(req.headers)) {
+    const value = req.headers[key];
+    if (value === undefined) continue;
+    const name = key.toLowerCase();
+    if (name === 'x-amz-target') json = true;
+    if (name === 'content-type') {
+      if (String(value).toLowerCase().startsWith('application/x-amz-json')) json = true;
+      contentTypeUnsigned = !signed.includes(name);
+      continue;
+    }
+    if (name.startsWith('x-amz-') && name !== 'x-amz-content-sha256' && !signed.includes(name)) out.push(name);
+  }
+  if (json && contentTypeUnsigned) out.push('content-type');
+  return out;
 }
 
 // ---- parsing the signature ---------------------------------------------------------------------

@@ -18,7 +18,7 @@
  */
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
-import type { GaugeSnapshot, QueueGauges } from '../storage/engine.js';
+import type { DiskStatus, GaugeSnapshot, QueueGauges } from '../storage/engine.js';
 import type { CounterSet, QueueCounters, RequestCounters } from './counters.js';
 import type { GaugeCache } from './gaugeCache.js';
 import type { Histogram } from './histogram.js';
@@ -87,6 +87,10 @@ export interface ExpositionSources {
   /** Expose the storage gauges (off: a process that must not repeat gauges another process reports). */
   queueGauges: boolean;
   longPollsWaiting: () => number;
+  /** The disk under a local store (SQLite), read at each scrape; undefined: not applicable. */
+  disk?: () => DiskStatus | undefined;
+  /** Chaos faults injected so far (fault, queue, count); absent: chaos is off and the family is left out. */
+  chaosFaults?: () => Iterable<readonly [fault: string, queue: string, count: number]>;
   build: { version: string; storage: string };
   /** Told when a scrape could not read the gauges (they are then left out of that scrape). */
   onGaugeError?: (err: unknown) => void;
@@ -213,6 +217,10 @@ export function createExposition(src: ExpositionSources): Exposition {
     for (const [action, h] of requests.durations) t.histogram('ferry_request_duration_seconds', `action="${esc(action)}"`, h);
     t.family('ferry_long_polls_waiting', 'gauge', 'ReceiveMessage long polls waiting for messages now.');
     t.sample('ferry_long_polls_waiting', '', src.longPollsWaiting());
+    if (src.chaosFaults !== undefined) {
+      t.family('ferry_chaos_faults_total', 'counter', 'Faults injected on purpose by --chaos, by fault and queue (queue "" for calls without one).');
+      for (const [fault, queue, n] of src.chaosFaults()) t.sample('ferry_chaos_faults_total', `fault="${esc(fault)}",queue="${esc(queue)}"`, n);
+    }
     t.family(
       'ferry_storage_commit_duration_seconds',
       'histogram',
@@ -221,6 +229,19 @@ export function createExposition(src: ExpositionSources): Exposition {
     t.histogram('ferry_storage_commit_duration_seconds', '', storage.commits);
     t.family('ferry_storage_errors_total', 'counter', 'Storage failures (database errors, lost connections) answered as ServiceUnavailable.');
     t.sample('ferry_storage_errors_total', '', storage.errors);
+    const disk = src.disk?.();
+    if (disk !== undefined) {
+      t.family('ferry_storage_free_bytes', 'gauge', 'Free bytes on the SQLite data directory’s file system (the reserve file not counted).');
+      t.sample('ferry_storage_free_bytes', '', disk.freeBytes);
+      t.family('ferry_storage_reserve_bytes', 'gauge', 'Size of the reserve file held for draining a full disk (0 once released).');
+      t.sample('ferry_storage_reserve_bytes', '', disk.reserveBytes);
+      t.family(
+        'ferry_storage_disk_state',
+        'gauge',
+        'The data directory’s disk, one series per state, 1 for the current one: ok, low (under --disk-low-bytes), full (sends refused, drains served), read-only.',
+      );
+      for (const st of ['ok', 'low', 'full', 'read-only'] as const) t.sample('ferry_storage_disk_state', `state="${st}"`, disk.state === st ? 1 : 0);
+    }
     return t.toString();
   };
 

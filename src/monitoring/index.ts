@@ -52,6 +52,8 @@ export interface MonitoringOptions {
   storage?: StorageMetrics;
   /** Long polls waiting now (runtime's waiters). */
   longPollsWaiting?: () => number;
+  /** Chaos faults injected so far (only with --chaos). */
+  chaosFaults?: () => Iterable<readonly [fault: string, queue: string, count: number]>;
   endpoint?: MetricsEndpoint;
   /** Reuse the gauges read from storage for this long (ms; 0: read on every request, one at a time). */
   gaugeMaxAgeMs: number;
@@ -113,6 +115,8 @@ export function createMonitoring(o: MonitoringOptions): Monitoring {
     gauges,
     queueGauges: o.endpoint?.queueGauges ?? false,
     longPollsWaiting: o.longPollsWaiting ?? (() => 0),
+    disk: () => o.engine.diskStatus?.(),
+    chaosFaults: o.chaosFaults,
     build: o.build,
   });
   const endpoint = o.endpoint;

@@ -9,7 +9,7 @@ import type { Random } from '../core/random.js';
 import { ReceiptCodec } from '../core/receipt.js';
 import type { StorageEngine } from '../storage/engine.js';
 import { createMoveTaskRunner } from './moveTaskRunner.js';
-import { createWaiters } from './waiters.js';
+import { createWaiters, type LongPollLimits } from './waiters.js';
 
 export { DEFAULT_MOVE_RATE, MOVE_TICK_MS, SHARED_IDLE_POLL_MS } from './moveTaskRunner.js';
 
@@ -22,6 +22,8 @@ export interface ActionServicesDeps {
    * `engine.metaGetOrCreate('receipt-key', …)`, so receipts survive restarts and work across nodes.
    */
   secret?: string | Buffer;
+  /** Caps on parked long polls (default: none). */
+  longPolls?: LongPollLimits;
 }
 
 /** ActionServices plus lifecycle. */
@@ -48,14 +50,15 @@ export async function createActionServices(deps: ActionServicesDeps): Promise<Ac
     deps.secret !== undefined ? deps.secret : await engine.metaGetOrCreate('receipt-key', () => deps.random.bytes(32).toString('base64'));
   const key = Buffer.isBuffer(keyText) ? keyText : Buffer.from(keyText, 'utf8');
   const receipts = new ReceiptCodec(key);
-  const waiters = createWaiters(engine, deps.clock);
-  const runner = createMoveTaskRunner(engine);
+  const waiters = createWaiters(engine, deps.clock, deps.longPolls);
+  const runner = createMoveTaskRunner(engine, deps.clock);
   let closed = false;
 
   return {
     waitForMessages: waiters.waitForMessages,
     wakeSeq: waiters.wakeSeq,
     passWake: waiters.passWake,
+    admitLongPoll: waiters.admitLongPoll,
     encodeReceipt: (queueId, ref, receiptToken) => receipts.encode({ queueId, ref, receiptToken }),
     decodeReceipt: (handle) => receipts.decode(handle),
     kickMoveTasks: () => runner.kick(),

@@ -4,6 +4,7 @@
  * starts); on a shared store it keeps looking now and then, since another node may start a task or
  * die with one running.
  */
+import type { Clock } from '../core/clock.js';
 import type { MoveTaskRecord, StorageEngine } from '../storage/engine.js';
 
 /** Messages per second a move task without MaxNumberOfMessagesPerSecond runs at. */
@@ -24,10 +25,33 @@ export interface MoveTaskRunner {
   runOnce(): Promise<number>;
 }
 
-export function createMoveTaskRunner(engine: StorageEngine): MoveTaskRunner {
+/** A manual clock jump runs at most this many one-second rounds (a jump of days must not run for ever). */
+const MAX_ROUNDS_PER_JUMP = 3600;
+
+/**
+ * `clock`: with a clock that jumps (the manual test clock, `onChange`), rates follow that clock
+ * instead of real time: a task moves its first second's budget when it starts (as with real time),
+ * then one more second's budget for every second the clock is advanced; no real timer ticks.
+ */
+export function createMoveTaskRunner(engine: StorageEngine, clock?: Clock): MoveTaskRunner {
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
+  const manual = clock?.onChange !== undefined;
+  /** Manual clock: advanced time not yet spent on rounds (ms). */
+  let owedMs = 0;
+  clock?.onChange?.((now, previous) => {
+    if (!running || now <= previous) return;
+    owedMs += now - previous;
+    const rounds = Math.min(Math.floor(owedMs / MOVE_TICK_MS), MAX_ROUNDS_PER_JUMP);
+    owedMs -= Math.floor(owedMs / MOVE_TICK_MS) * MOVE_TICK_MS;
+    if (rounds === 0) return;
+    inFlight = inFlight.then(async () => {
+      for (let i = 0; i < rounds; i++) {
+        if ((await runOnce()) === 0 && (await engine.moveTaskActive().catch(() => [])).length === 0) break;
+      }
+    });
+  });
 
   /** One round: every active task moves up to its per-second budget. Returns messages moved. */
   async function runOnce(): Promise<number> {
@@ -55,6 +79,7 @@ export function createMoveTaskRunner(engine: StorageEngine): MoveTaskRunner {
       timer = undefined;
       inFlight = (async () => {
         await runOnce();
+        if (manual) return;
         const active = await engine.moveTaskActive().catch(() => []);
         if (active.length > 0) schedule(MOVE_TICK_MS);
         // On a shared store a task may be started (or orphaned by a dead node) elsewhere: keep looking.

@@ -22,14 +22,44 @@ export interface Waiters extends Required<Pick<ActionServices, 'waitForMessages'
   close(): void;
   /** Long polls waiting now (metrics: ferry_long_polls_waiting). */
   waiting(): number;
+  /** Admission of a long poll under the caps (ActionServices.admitLongPoll). */
+  admitLongPoll(queueId: string): (() => void) | undefined;
+}
+
+/** Caps on long polls parked at once (config maxLongPolls, maxLongPollsPerQueue); 0: no cap. */
+export interface LongPollLimits {
+  total: number;
+  perQueue: number;
 }
 
 interface Waiter {
+  /** The clock time this wait ends at (a jump of a manual clock past it ends the wait at once). */
+  readonly untilMs: number;
   resolve(woken: boolean): void;
 }
 
 /** Subscribe to the engine's wake-ups and keep the per-queue waiter lists. */
-export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
+export function createWaiters(engine: StorageEngine, clock: Clock, limits: LongPollLimits = { total: 0, perQueue: 0 }): Waiters {
+  /** Admitted long polls (a poll counts from its first wait to its answer, across re-waits). */
+  let polls = 0;
+  const pollsByQueue = new Map<string, number>();
+
+  function admitLongPoll(queueId: string): (() => void) | undefined {
+    const mine = pollsByQueue.get(queueId) ?? 0;
+    if ((limits.total > 0 && polls >= limits.total) || (limits.perQueue > 0 && mine >= limits.perQueue)) return undefined;
+    polls++;
+    pollsByQueue.set(queueId, mine + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      polls--;
+      const n = (pollsByQueue.get(queueId) ?? 1) - 1;
+      if (n === 0) pollsByQueue.delete(queueId);
+      else pollsByQueue.set(queueId, n);
+    };
+  }
+
   const waiters = new Map<string, Set<Waiter>>();
   /** Wake counter per queue: a receive reads it before trying, so a wake in between is not lost. */
   const wakeSeqs = new Map<string, number>();
@@ -49,6 +79,11 @@ export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
   }
 
   const unsubscribe = engine.onWake(wake);
+  // A manual test clock jumps: a wait whose end time the jump passed ends now (the receive then tries
+  // again, and finds the messages that became visible); the real timers only bound the rest.
+  const offClock = clock.onChange?.((now) => {
+    for (const set of [...waiters.values()]) for (const w of [...set]) if (w.untilMs <= now) w.resolve(false);
+  });
 
   function waitForMessages(queueId: string, untilMs: number, signal: CancelSignal, afterSeq?: number): Promise<boolean> {
     if (afterSeq !== undefined && (wakeSeqs.get(queueId) ?? 0) !== afterSeq) return Promise.resolve(true);
@@ -60,6 +95,7 @@ export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
       if (!set) waiters.set(queueId, (set = new Set()));
       const mine = set;
       const w: Waiter = {
+        untilMs,
         resolve: (woken) => {
           clearTimeout(timer);
           offAbort();
@@ -82,10 +118,12 @@ export function createWaiters(engine: StorageEngine, clock: Clock): Waiters {
       if (!closed) wake(queueId);
     },
     waiting: () => waiting,
+    admitLongPoll,
     close() {
       if (closed) return;
       closed = true;
       unsubscribe();
+      offClock?.();
       for (const set of waiters.values()) for (const w of [...set]) w.resolve(false);
       waiters.clear();
     },

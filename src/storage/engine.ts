@@ -373,6 +373,18 @@ export interface MoveTaskStepResult {
 // The engine
 // ---------------------------------------------------------------------------------------------------
 
+/** The disk under a local store (SQLite). */
+export interface DiskStatus {
+  /** `ok`; `low`: free space under the warning threshold; `full`: sends refused, drains served; `read-only`: writes refused. */
+  state: 'ok' | 'low' | 'full' | 'read-only';
+  /** Free bytes on the data directory's file system (the reserve not counted). */
+  freeBytes: number;
+  /** Size of the reserve file held (0 once released). */
+  reserveBytes: number;
+  /** The warning threshold. */
+  lowBytes: number;
+}
+
 export interface EngineCapabilities {
   /** Survives a process restart. */
   durable: boolean;
@@ -462,6 +474,12 @@ export interface StorageEngine {
    * other operations — SQLite off the event loop, PostgreSQL in one statement.
    */
   queueGauges(): Promise<GaugeSnapshot>;
+  /**
+   * Optional: the state of the disk under a local store (SQLite: free space, the reserve, full or
+   * read-only; see sqlite/diskSpace.ts) for `/health` and the metrics. Absent or undefined: not
+   * applicable (memory, PostgreSQL: the database server watches its own disk).
+   */
+  diskStatus?(): DiskStatus | undefined;
 
   // ---- messages ----
   /**

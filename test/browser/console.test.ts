@@ -21,10 +21,9 @@ import {
   snapView,
   startConsoleFerry,
   until,
-  syntheticMonitor,
+  startBusyFerry,
   type ConsoleFerry,
 } from './harness.js';
-import type { StorageEngine } from '../../src/storage/engine.js';
 
 describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_000 }, () => {
   let ferry: ConsoleFerry;
@@ -371,24 +370,18 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
     // This server has no monitor yet (or it has just started): empty history is a message, not an error.
     if ((await page.locator('canvas').count()) === 0) assert.match(await figures.first().innerText(), /No data for this window yet/);
 
-    // A server whose monitor has history: uPlot draws it.
-    const holder: { engine?: StorageEngine } = {};
-    const busy = await startConsoleFerry(
-      {},
-      undefined,
-      syntheticMonitor(() => holder.engine!),
-    );
-    holder.engine = busy.server.engine;
+    // A server whose monitor has an hour of history, recorded from real traffic: uPlot draws it, and the
+    // latest point is the queue's state as the SQS API reports it.
+    const busy = await startBusyFerry();
     try {
-      for (const q of ['checkout', 'checkout-dlq', 'emails', 'invoices.fifo']) {
-        await busy.sqs.call('CreateQueue', { QueueName: q, ...(q.endsWith('.fifo') ? { Attributes: { FifoQueue: 'true' } } : {}) });
-      }
-      const checkout = await queueUrl(busy.sqs, 'checkout');
-      for (let i = 0; i < 25; i++) await busy.sqs.call('SendMessage', { QueueUrl: checkout, MessageBody: JSON.stringify({ order: i }) });
-      await busy.sqs.call('ReceiveMessage', { QueueUrl: checkout, MaxNumberOfMessages: 4 });
+      const a = await attributes(busy.sqs, 'checkout');
+      const moved = Number((await attributes(busy.sqs, 'checkout-dlq')).ApproximateNumberOfMessages);
+      assert.ok(moved > 0, 'poison messages reached the dead-letter queue');
       await page.goto(`${busy.url}/console/queues/checkout?tab=monitoring`);
       await until('four drawn charts', async () => (await page.locator('figure.chart canvas').count()) === 4);
-      const depth = page.getByRole('img', { name: /^Messages by state: latest \d+ available, \d+ in flight, \d+ delayed$/ });
+      const depth = page.getByRole('img', {
+        name: `Messages by state: latest ${a.ApproximateNumberOfMessages} available, ${a.ApproximateNumberOfMessagesNotVisible} in flight, ${a.ApproximateNumberOfMessagesDelayed} delayed`,
+      });
       await depth.waitFor();
       assert.match(await page.locator('figure.chart').first().innerText(), /Available[\s\S]*In flight[\s\S]*Delayed/);
       await page.getByLabel('Time window').selectOption({ label: 'Last 1 hour' });
@@ -399,7 +392,9 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
       await snapView(page, 'readme-console');
       await page.goto(`${busy.url}/console`);
       await page.getByRole('link', { name: 'checkout', exact: true }).waitFor();
-      await until('rates shown', async () => /checkout\s+Standard\s+21\s+4\s+0\s+1 min\s+12/.test(await page.getByRole('table').innerText()));
+      const n = (v: string | undefined): string => Number(v).toLocaleString('en-US'); // the table groups digits
+      const row = `checkout\\s+Standard\\s+${n(a.ApproximateNumberOfMessages)}\\s+${n(a.ApproximateNumberOfMessagesNotVisible)}\\s+${n(a.ApproximateNumberOfMessagesDelayed)}\\s`;
+      await until('counts shown', async () => new RegExp(row).test(await page.getByRole('table').innerText()));
       await snap(page, 'queues-live');
     } finally {
       await busy.close();

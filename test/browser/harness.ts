@@ -10,11 +10,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { overviewOf } from '../../src/console/overview.js';
 import { createLogger } from '../../src/core/log.js';
 import { createServer, loadConfig, startFerry, type FerryConfig, type FerryServer } from '../../src/index.js';
-import type { HistoryPoint, QueueMonitor } from '../../src/monitoring/types.js';
-import type { StorageEngine } from '../../src/storage/engine.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { QueueMonitor } from '../../src/monitoring/types.js';
 import { makeClient, type SqsCaller } from '../helpers/clients.js';
 
 export const CHROMIUM = process.env.FERRY_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -188,47 +187,74 @@ export async function attributes(sqs: SqsCaller, name: string): Promise<Record<s
 }
 
 /**
- * A stand-in for src/monitoring with a known, busy-looking history: the console's charts are tested
- * against the QueueMonitor contract with data in them, whatever the real monitor records. Counts come
- * from the engine (as the console's fallback reads them); rates and ages are fixed.
+ * A Ferry whose monitor (src/monitoring, the real one) holds an hour of history: the server runs on a
+ * manual clock that starts an hour ago, and a producer and a consumer drive real traffic through the SQS
+ * API ten seconds of clock at a time — a morning's sends with a slow consumer stretch that builds a
+ * backlog, a few poison messages that go round three times and land in the dead-letter queue, delayed
+ * messages, empty receives once the consumer has caught up — with one history sample per tick. The
+ * charts show what the server recorded; nothing is made up.
  */
-export function syntheticMonitor(engine: () => StorageEngine): QueueMonitor {
-  return {
-    async overview(prefix) {
-      return (await overviewOf(undefined, engine(), prefix, Date.now())).map((q) => ({
-        ...q,
-        oldestAgeSeconds: q.visible + q.inflight + q.delayed > 0 ? 95 : null,
-        sentPerSecond: q.visible > 0 ? 12.4 : 0,
-        receivedPerSecond: q.visible > 0 ? 11.7 : 0,
-        deletedPerSecond: q.visible > 0 ? 11.5 : 0,
-      }));
-    },
-    async history(_name, windowMs) {
-      const intervalMs = 10_000;
-      const n = Math.min(360, Math.floor(windowMs / intervalMs));
-      const end = Math.floor(Date.now() / intervalMs) * intervalMs;
-      const points: HistoryPoint[] = [];
-      for (let i = 0; i < n; i++) {
-        const t = i / Math.max(1, n - 1);
-        // A morning's traffic: two bursts the consumers catch up with, a little jitter, a few DLQ moves.
-        const wave = Math.sin(t * Math.PI * 2);
-        const jitter = Math.sin(i * 0.37) * 0.5 + Math.sin(i * 0.11) * 0.5;
-        const sent = Math.max(0, Math.round(110 + 70 * wave + 12 * jitter));
-        const backlog = Math.max(0, Math.round(160 * Math.max(0, Math.sin(t * Math.PI * 2 - 0.6)) + 20 + 8 * jitter));
-        points.push({
-          at: end - (n - 1 - i) * intervalMs,
-          visible: backlog,
-          inflight: Math.round(24 + 6 * jitter),
-          delayed: Math.round(10 + 5 * Math.sin(i * 0.05)),
-          oldestAgeSeconds: Math.round(4 + backlog / 3),
-          sent,
-          received: Math.max(0, Math.round(sent * 0.96 - 4 * jitter)),
-          deleted: Math.max(0, Math.round(sent * 0.93 - 4 * jitter)),
-          emptyReceives: backlog < 40 ? Math.round(30 + 10 * jitter) : 2,
-          movedToDlq: i % 60 === 30 ? 5 : 0,
-        });
+export async function startBusyFerry(): Promise<ConsoleFerry & { clock: ManualClock }> {
+  const TICK = 10_000;
+  const TICKS = 360; // one hour
+  const clock = new ManualClock(Math.floor(Date.now() / TICK) * TICK - TICKS * TICK);
+  const config = loadConfig({ overrides: { storage: 'memory', port: 0, host: '127.0.0.1', logLevel: 'silent', skipCooldowns: true } });
+  const s = await createServer(config, { clock, logger: createLogger('silent') });
+  const server = Object.assign(s, await s.listen());
+  const sqs = makeClient('json', server.url);
+  const call = <T = Record<string, unknown>>(action: string, input: Record<string, unknown>) => sqs.call<T>(action, input);
+  const url = async (name: string, attributes: Record<string, string> = {}) =>
+    (await call<{ QueueUrl: string }>('CreateQueue', { QueueName: name, Attributes: attributes })).QueueUrl;
+  const dlq = await url('checkout-dlq');
+  const dlqArn = (await call<{ Attributes: { QueueArn: string } }>('GetQueueAttributes', { QueueUrl: dlq, AttributeNames: ['QueueArn'] })).Attributes
+    .QueueArn;
+  const checkout = await url('checkout', {
+    VisibilityTimeout: '30',
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }),
+  });
+  await url('emails');
+  await url('invoices.fifo', { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
+  const monitor = server.monitoring!.monitor;
+  let n = 0;
+  for (let i = 0; i < TICKS; i++) {
+    const t = i / (TICKS - 1);
+    // Producer: 3–10 messages a second in two waves; every 40th is poison, every 8th is delayed 30 s.
+    const rate = 6.5 + 3.5 * Math.sin(t * Math.PI * 2) + Math.sin(i * 0.37);
+    const sends = Math.max(0, Math.round(rate * 10));
+    for (let k = 0; k < sends; k += 10) {
+      const entries = [];
+      for (let j = k; j < Math.min(sends, k + 10); j++, n++) {
+        entries.push({ Id: `e${j}`, MessageBody: JSON.stringify({ order: n, poison: n % 40 === 7 }), DelaySeconds: n % 8 === 0 ? 30 : 0 });
       }
-      return { intervalMs, points };
+      await call('SendMessageBatch', { QueueUrl: checkout, Entries: entries });
+    }
+    // Consumer: up to 80 messages a tick, 12 during its slow stretch (a quarter of the hour in); poison
+    // messages are never deleted, so they come back after the visibility timeout until the DLQ takes them.
+    const capacity = t > 0.2 && t < 0.42 ? 12 : 80;
+    for (let got = 0; got < capacity;) {
+      const r = await call<{ Messages?: { Body: string; ReceiptHandle: string }[] }>('ReceiveMessage', {
+        QueueUrl: checkout,
+        MaxNumberOfMessages: Math.min(10, capacity - got),
+      });
+      const msgs = r.Messages ?? [];
+      if (msgs.length === 0) break; // an empty receive: the consumer has caught up
+      got += msgs.length;
+      const done = msgs.filter((m) => !(JSON.parse(m.Body) as { poison: boolean }).poison);
+      if (done.length > 0) {
+        await call('DeleteMessageBatch', { QueueUrl: checkout, Entries: done.map((m, j) => ({ Id: `d${j}`, ReceiptHandle: m.ReceiptHandle })) });
+      }
+    }
+    clock.advance(TICK);
+    await monitor.sample();
+  }
+  return {
+    server,
+    url: server.url,
+    sqs,
+    clock,
+    async close() {
+      sqs.destroy();
+      await server.close();
     },
   };
 }

@@ -34,6 +34,8 @@ export interface StartOptions {
    * Default: a fresh schema per process. The database is FERRY_TEST_DATABASE_URL.
    */
   databaseSchema?: string;
+  /** storage postgres: the connection string (default FERRY_TEST_DATABASE_URL). */
+  databaseUrl?: string;
   /** Reuse a data directory (restart after a crash). */
   dataDir?: string;
   port?: number;
@@ -55,7 +57,7 @@ export async function startFerryProcess(o: StartOptions = {}): Promise<FerryProc
   const pgArgs: string[] = [];
   let databaseSchema: string | undefined;
   if (o.storage === 'postgres') {
-    const url = process.env.FERRY_TEST_DATABASE_URL;
+    const url = o.databaseUrl ?? process.env.FERRY_TEST_DATABASE_URL;
     if (!url) throw new Error('storage postgres needs FERRY_TEST_DATABASE_URL (npm test sets it)');
     databaseSchema = o.databaseSchema ?? freshSchema();
     pgArgs.push('--database-url', url, '--database-schema', databaseSchema);

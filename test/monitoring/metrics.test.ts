@@ -5,7 +5,7 @@
  * counting rules): every assertion is on an exact number, on a queue of the test's own.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -274,8 +274,14 @@ for (const engine of ENGINES) {
         "for m in r['Messages']: sqs.delete_message(QueueUrl=url, ReceiptHandle=m['ReceiptHandle'])",
         "assert 'Messages' not in sqs.receive_message(QueueUrl=url)",
       ].join('\n');
-      const r = spawnSync('python3', ['-c', script], { encoding: 'utf8', timeout: 60_000 });
-      assert.equal(r.status, 0, r.stderr);
+      // Asynchronously: a synchronous spawn would stall this process's event loop for seconds,
+      // and the pooled keep-alive socket the next scrape reuses could be closed by the server meanwhile.
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        execFile('python3', ['-c', script], { encoding: 'utf8', timeout: 60_000 }, (err, _out, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+        );
+      });
+      assert.equal(r.code, 0, r.stderr);
       const m = await metrics();
       const q = { queue: name };
       assert.deepEqual(

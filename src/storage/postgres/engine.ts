@@ -51,7 +51,9 @@
  *    broken connections and reconnects by itself. Statements are bounded by `statement_timeout` on the
  *    server and `query_timeout` on the client (a hung server cannot hang a request); getting a
  *    connection is bounded by `connectionTimeoutMillis`. Serialization failures and deadlocks are
- *    retried.
+ *    retried. With several hosts in the connection string (libpq multi-host, target_session_attrs),
+ *    hosts.ts picks the server and moves the pool and the LISTEN connection to the new primary after
+ *    a failover; a write refused by a read-only server (25006) closes its connection (503).
  *  - Locking: one lock order (queue row → FIFO group rows → message rows), so there are no deadlocks
  *    in normal operation; see the locking protocol in groups.ts.
  */
@@ -89,10 +91,12 @@ import type {
 import { ReceiptTokens } from '../semantics/index.js';
 import { deleteStandardMany, messageDelete } from './ack.js';
 import { browse } from './browse.js';
+import { parseConnectionString } from './connectionString.js';
 import type { PgContext, Tx } from './context.js';
 import { isServiceError, RETRYABLE, toDomain, TX_RETRIES } from './errors.js';
 import { FifoCombiner } from './fifoCombiner.js';
 import { GroupCommit } from './groupCommit.js';
+import { checkRole, Hosts } from './hosts.js';
 import { migrate, MIGRATIONS, SCHEMA_NAME } from './migrations.js';
 import * as moveTasks from './moveTasks.js';
 import { Notifier } from './notify.js';
@@ -120,7 +124,11 @@ export type PostgresTimeSource = 'database' | { clock: Clock };
 
 /** Options of {@link PostgresEngine}. */
 export type PostgresEngineOptions = {
-  /** Connection string, e.g. `postgres://ferry:secret@db.internal:5432/ferry`. */
+  /**
+   * Connection string, e.g. `postgres://ferry:secret@db.internal:5432/ferry`; libpq's several hosts
+   * (`postgres://u@db1:5432,db2:5432/ferry?target_session_attrs=read-write`, or the keyword form
+   * `host=db1,db2 …`) are tried in order (connectionString.ts, hosts.ts).
+   */
   url: string;
   /** Schema holding Ferry's tables (created when missing). Lower-case identifier. Default `ferry`. */
   schema?: string;
@@ -134,7 +142,10 @@ export type PostgresEngineOptions = {
    * (milliseconds). Default 5 000.
    */
   statementTimeoutMs?: number;
-  /** Bound on opening a connection or waiting for a free pooled one. Default 3 000. */
+  /**
+   * Bound on opening a connection (to each host) or waiting for a free pooled one. Default 3 000; the
+   * connection string's `connect_timeout` replaces it.
+   */
   connectTimeoutMs?: number;
   /** How long `init()` keeps retrying while the database is unreachable. Default 30 000. */
   startupTimeoutMs?: number;
@@ -173,7 +184,8 @@ export class PostgresEngine implements StorageEngine {
    */
   readonly capabilities: EngineCapabilities = Object.freeze({ durable: true, shared: true, maxWaitSliceMs: WAIT_SLICE_MS });
 
-  private readonly url: string;
+  /** The hosts of the connection string, and which one is in use. */
+  private readonly hosts: Hosts;
   readonly schema: string;
   private readonly poolSize: number;
   private readonly testClock: Clock | undefined;
@@ -201,7 +213,7 @@ export class PostgresEngine implements StorageEngine {
   private readonly ctx: PgContext;
 
   constructor(opts: PostgresEngineOptions) {
-    this.url = opts.url;
+    const plan = parseConnectionString(opts.url);
     this.schema = opts.schema ?? 'ferry';
     if (!SCHEMA_NAME.test(this.schema)) {
       throw new Error(`PostgreSQL schema name must match ${SCHEMA_NAME.source}, got ${JSON.stringify(this.schema)}`);
@@ -212,7 +224,7 @@ export class PostgresEngine implements StorageEngine {
     this.localClock = opts.clock;
     this.random = opts.random;
     this.statementTimeoutMs = opts.statementTimeoutMs ?? 5_000;
-    this.connectTimeoutMs = opts.connectTimeoutMs ?? 3_000;
+    this.connectTimeoutMs = plan.connectTimeoutMs ?? opts.connectTimeoutMs ?? 3_000;
     this.startupTimeoutMs = opts.startupTimeoutMs ?? 30_000;
     this.warn = opts.warn ?? (() => undefined);
     this.observer = opts.observer;
@@ -221,9 +233,15 @@ export class PostgresEngine implements StorageEngine {
     this.groupInFlight = gi <= 0 ? Number.MAX_SAFE_INTEGER : gi;
 
     const closed = (): boolean => this.closed;
+    this.hosts = new Hosts(plan, {
+      connectTimeoutMs: this.connectTimeoutMs,
+      warn: this.warn,
+      isServiceError,
+      probeConfig: () => ({ ...this.clientConfig(false), query_timeout: this.connectTimeoutMs }),
+    });
     this.queues = new QueueCache((sql, params, name) => this.one(sql, params, name));
     this.notifier = new Notifier(this.schema, {
-      config: () => ({ ...this.clientConfig(false), query_timeout: undefined }),
+      connect: () => this.hosts.connect({ ...this.clientConfig(false), query_timeout: undefined }),
       closed,
       warn: this.warn,
       knownIds: () => this.queues.knownIds(),
@@ -295,7 +313,8 @@ export class PostgresEngine implements StorageEngine {
   // ---- lifecycle ------------------------------------------------------------------------------
 
   /**
-   * Connection settings. bigint (int8) columns come back as JS numbers: every bigint here is an epoch
+   * Connection settings, without the host (hosts.ts adds it: the pool's new clients get the current
+   * host, standalone clients try the hosts in order). bigint (int8) columns come back as JS numbers: every bigint here is an epoch
    * millisecond time, a row id or a counter, all far below 2^53.
    */
   private clientConfig(withSessionOptions: boolean): pg.ClientConfig {
@@ -304,7 +323,6 @@ export class PostgresEngine implements StorageEngine {
         oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
     };
     const cfg: pg.ClientConfig = {
-      connectionString: this.url,
       connectionTimeoutMillis: this.connectTimeoutMs,
       query_timeout: this.statementTimeoutMs + 2_000,
       keepAlive: true,
@@ -343,10 +361,9 @@ export class PostgresEngine implements StorageEngine {
     for (let attempt = 0; ; attempt++) {
       // A plain session (without Ferry's SET options) shows the server's own settings.
       // No query timeout: a future migration may legitimately run long.
-      const admin = new pg.Client({ ...this.clientConfig(false), query_timeout: undefined });
-      admin.on('error', () => undefined);
+      let admin: pg.Client | undefined;
       try {
-        await admin.connect();
+        admin = await this.hosts.connect({ ...this.clientConfig(false), query_timeout: undefined });
         const settings = await admin.query<{ name: string; setting: string }>(Q_DURABILITY_SETTINGS);
         for (const s of settings.rows) {
           if (s.setting === 'off') {
@@ -363,13 +380,35 @@ export class PostgresEngine implements StorageEngine {
         if (attempt === 0) this.warn('PostgreSQL is not reachable yet; retrying', { err: (e as Error).message });
         await new Promise((r) => setTimeout(r, 500));
       } finally {
-        await admin.end().catch(() => undefined);
+        await admin?.end().catch(() => undefined);
       }
     }
-    const pool = new pg.Pool({ ...this.clientConfig(true), max: this.poolSize, idleTimeoutMillis: 30_000 });
-    // An idle pooled connection that breaks (server restart, network) emits here; the pool already
-    // discards it. Without a handler the process would crash.
-    pool.on('error', (e) => this.warn('PostgreSQL connection lost', { err: e.message }));
+    const hosts = this.hosts;
+    // Each new pooled connection goes to the host in use (see hosts.ts); node-postgres parses that
+    // host's connection string itself.
+    class HostClient extends pg.Client {
+      constructor(config?: pg.ClientConfig) {
+        super({ ...config, connectionString: hosts.current.connectionString });
+      }
+    }
+    const attrs = hosts.attrs;
+    const pool = new pg.Pool({
+      ...this.clientConfig(true),
+      max: this.poolSize,
+      idleTimeoutMillis: 30_000,
+      Client: HostClient,
+      // target_session_attrs: a new connection is checked before its first use; one to a standby or a
+      // read-only server is closed and the request fails with 503 (and the hosts are probed again).
+      // pg-pool (3.14) awaits a promise returned by onConnect; @types/pg declares it void.
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises
+      ...(attrs === 'any' ? {} : { onConnect: (c: pg.ClientBase) => checkRole(c, attrs, `${(c as pg.Client).host}:${(c as pg.Client).port}`) }),
+    });
+    // An idle pooled connection that breaks (server restart, network, failover) emits here; the pool
+    // already discards it. Without a handler the process would crash.
+    pool.on('error', (e) => {
+      this.warn('PostgreSQL connection lost', { err: e.message });
+      if (!this.closed) this.hosts.suspect();
+    });
     this.pool = pool;
     await this.notifier.start();
   }
@@ -421,7 +460,12 @@ export class PostgresEngine implements StorageEngine {
   /** A caught failure as callers see it (errors.toDomain); a failure of the database service is counted. */
   private fail(e: unknown): unknown {
     const d = toDomain(e, this.closed);
-    if (d !== e && !this.closed) this.observer?.failed();
+    if (d !== e && !this.closed) {
+      this.observer?.failed();
+      // A lost connection, a read-only server (25006), a wrong role: maybe a failover; the pool's next
+      // connections go to whichever host now has the wanted role.
+      this.hosts.suspect();
+    }
     return d;
   }
 

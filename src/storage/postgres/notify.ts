@@ -16,8 +16,11 @@ import type { WakeListener } from '../engine.js';
 import { listenSql } from './sql/notify.js';
 
 export interface NotifierDeps {
-  /** Connection settings of the LISTEN connection (no session options, no query timeout). */
-  config: () => pg.ClientConfig;
+  /**
+   * Open the LISTEN connection (no session options, no query timeout) on the first usable host of the
+   * connection string (hosts.ts): after a failover it reconnects to the new primary.
+   */
+  connect: () => Promise<pg.Client>;
   closed: () => boolean;
   warn: (message: string, detail?: Record<string, unknown>) => void;
   /** Every queue id this process knows (woken after a reconnect). */
@@ -33,6 +36,7 @@ export class Notifier {
   private listener: pg.Client | undefined;
   private timer: NodeJS.Timeout | undefined;
   private everUp = false;
+  private connecting = false;
 
   constructor(
     schema: string,
@@ -76,8 +80,17 @@ export class Notifier {
    * queue because notifications sent meanwhile are gone.
    */
   async start(): Promise<void> {
-    if (this.deps.closed() || this.listener) return;
-    const c = new pg.Client(this.deps.config());
+    if (this.deps.closed() || this.listener || this.connecting) return;
+    let c: pg.Client;
+    this.connecting = true;
+    try {
+      c = await this.deps.connect();
+    } catch {
+      if (!this.deps.closed()) this.schedule(500);
+      return;
+    } finally {
+      this.connecting = false;
+    }
     let lost = false;
     const onLost = (): void => {
       if (lost) return;
@@ -98,7 +111,8 @@ export class Notifier {
       this.emit([n.payload.slice(sp + 1)]);
     });
     try {
-      await c.connect();
+      // Fails if the connection broke since it was opened (its 'end' may have come before the
+      // handlers above): then this is a loss like any other.
       await c.query(listenSql(this.channel));
     } catch {
       onLost();

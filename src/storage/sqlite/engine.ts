@@ -36,7 +36,7 @@
  * Schema and index design: see migrations.ts.
  */
 
-import { fdatasync, fdatasyncSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, fdatasync, fdatasyncSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -67,11 +67,13 @@ import type {
   WakeListener,
 } from '../engine.js';
 import { deleteMessages } from './ack.js';
+import { checkStore, openReadOnly, StoreRefusedError } from './check.js';
+import { DiskGuard, type DiskStatus } from './diskSpace.js';
 import { browse } from './browse.js';
 import { EngineContext } from './context.js';
 import { GaugeReader, readGauges } from './gauges.js';
 import { type BatchHost, type Outcome, type TxContext, type WorkItem, emitWakes, executeBatch, settleBatch } from './groupCommit.js';
-import { migrate } from './migrations.js';
+import { MIGRATIONS, migrate } from './migrations.js';
 import { moveTaskCancel, moveTaskList, moveTaskStart, moveTaskStep, moveTasksActive } from './moveTasks.js';
 import * as queues from './queues.js';
 import { receive } from './receive.js';
@@ -97,7 +99,40 @@ export type SqliteEngineOptions = {
   syncWal?: SyncWal;
   /** The inline WAL sync of a lone write on a quiet engine (default: `fdatasyncSync`); tests count calls. */
   syncWalInline?: SyncWalInline;
+  /**
+   * Disk-space guard of a durable store (diskSpace.ts): the reserve file's size, the free-space warning
+   * threshold, how often free space is measured (default 1000 ms) and, for tests, how it is measured.
+   * Absent: no reserve and no warning.
+   */
+  disk?: { reserveBytes: number; lowBytes: number; checkIntervalMs?: number; freeBytes?: (dir: string) => number };
+  /** Where the engine reports disk-state changes and read-only opening (pino's `(obj, msg)` style). */
+  log?: EngineLog;
 } & EngineDeps;
+
+/** The log lines the SQLite engine writes (disk full / low / back, read-only data directory). */
+export interface EngineLog {
+  info(o: object, msg: string): void;
+  warn(o: object, msg: string): void;
+  error(o: object, msg: string): void;
+}
+
+/** Pages given back to the file system per incremental-vacuum step while the disk is full (4 MiB of 4 KiB pages). */
+const VACUUM_STEP_PAGES = 1024;
+
+/** The directory can be written (a read-only mount answers EROFS, even to root). */
+function dirWritable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sqliteCode(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}
 
 function isSqliteError(e: unknown): boolean {
   if (e instanceof Database.SqliteError) return true;
@@ -132,6 +167,14 @@ export class SqliteEngine implements StorageEngine {
   /** queueGauges off the event loop (durable WAL stores; see gauges.ts). */
   private gaugeReader: GaugeReader | undefined;
 
+  /** Disk space of a durable store (reserve, low-space warning, full and read-only states). */
+  private readonly disk: DiskGuard | undefined;
+  private readonly diskCheckMs: number;
+  private diskTimer: NodeJS.Timeout | undefined;
+  private readonly log: EngineLog | undefined;
+  /** The data directory cannot be written: the store was opened read-only. */
+  private readOnly = false;
+
   private pending: WorkItem[] = [];
   private flushScheduled = false;
   private commits = 0;
@@ -141,6 +184,18 @@ export class SqliteEngine implements StorageEngine {
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
     this.capabilities = Object.freeze({ durable: opts.path !== ':memory:' && opts.path !== '', shared: false });
     this.observer = opts.observer;
+    this.log = opts.log;
+    this.diskCheckMs = opts.disk?.checkIntervalMs ?? 1000;
+    if (this.capabilities.durable) {
+      const onChange = (st: DiskStatus, prev: string): void => this.diskChanged(st, prev);
+      this.disk = new DiskGuard({
+        dir: dirname(this.path),
+        reserveBytes: opts.disk?.reserveBytes ?? 0,
+        lowBytes: opts.disk?.lowBytes ?? 0,
+        freeBytes: opts.disk?.freeBytes,
+        onChange,
+      });
+    }
     this.ctx = new EngineContext(opts.clock, opts.random, () => this.open());
     this.wal = new WalSync(
       {
@@ -226,13 +281,28 @@ export class SqliteEngine implements StorageEngine {
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
-  /** Open the database, set pragmas and apply migrations. */
+  /**
+   * Check the store (check.ts: header, quick_check, schema version — a damaged or newer file is refused
+   * with StoreRefusedError and left unchanged), open it, set pragmas and apply migrations. A data
+   * directory that cannot be written opens the store read-only: reads are served, writes refused.
+   */
   async init(): Promise<void> {
     if (this.db) return;
     if (this.closed) throw new DomainError('Unavailable', 'engine is closed');
     try {
-      if (this.capabilities.durable) mkdirSync(dirname(this.path), { recursive: true });
+      const dir = dirname(this.path);
+      if (this.capabilities.durable) mkdirSync(dir, { recursive: true });
+      const writable = !this.capabilities.durable || dirWritable(dir);
+      if (this.capabilities.durable) checkStore(this.path, MIGRATIONS[MIGRATIONS.length - 1]!.version, writable);
+      if (!writable) {
+        this.openReadOnly();
+        return;
+      }
       const db = new Database(this.path, { timeout: this.busyTimeoutMs });
+      // Incremental auto-vacuum (only takes effect on a new, empty database): the pages a drained queue
+      // frees can be given back to the file system, which is how a full disk recovers (diskSpace.ts).
+      // Stores created before keep auto_vacuum NONE: their free pages are reused, not returned.
+      db.pragma('auto_vacuum = INCREMENTAL');
       // WAL: readers never block the writer; FULL: fsync the WAL on every COMMIT, so a resolved
       // promise survives power loss (NORMAL would only survive a process crash).
       const mode = String(db.pragma('journal_mode = WAL', { simple: true })).toLowerCase();
@@ -251,16 +321,86 @@ export class SqliteEngine implements StorageEngine {
         this.gaugeReader = new GaugeReader({ path: this.path, busyTimeoutMs: this.busyTimeoutMs });
       }
       this.db = db;
+      if (this.disk) {
+        this.disk.start();
+        this.diskTimer = setInterval(() => this.diskTick(), this.diskCheckMs);
+        this.diskTimer.unref();
+      }
     } catch (e) {
+      if (e instanceof StoreRefusedError) throw e;
       throw this.toDomain(e);
     }
   }
 
+  /** A read-only data directory: serve reads of the store as it is; every write is refused. */
+  private openReadOnly(): void {
+    const { db, inMemory } = openReadOnly(this.path, false);
+    const version = (db.prepare(SCHEMA_VERSION).get() as { v: number }).v;
+    const newest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+    if (version !== newest) {
+      db.close();
+      throw new StoreRefusedError(
+        `the data directory ${dirname(this.path)} is read-only and its store is at schema version ${version}: this Ferry must upgrade it to ${newest} first. ` +
+          'Make the directory writable (or start the Ferry version that wrote it). Ferry changed nothing.',
+      );
+    }
+    this.db = db;
+    this.readOnly = true;
+    this.disk?.markReadOnly();
+    this.log?.error(
+      { dataDir: dirname(this.path), inMemory },
+      `data directory is read-only: serving reads only; sends, receives, deletes and every other change are refused (ServiceUnavailable)${
+        inMemory ? ' — the database was read into memory (no -wal/-shm files to share)' : ''
+      }`,
+    );
+  }
+
+  /** Disk space, for `/health` and the metrics (undefined: not a durable store). */
+  diskStatus(): DiskStatus | undefined {
+    return this.disk?.status();
+  }
+
+  /** A disk-state change: one log line each. */
+  private diskChanged(st: DiskStatus, prev: string): void {
+    const detail = { dataDir: dirname(this.path), freeBytes: st.freeBytes, reserveBytes: st.reserveBytes, lowBytes: st.lowBytes, previous: prev };
+    if (st.state === 'full') {
+      this.log?.error(
+        detail,
+        'disk full: the reserve was released so consumers can drain; sends are refused (ServiceUnavailable, retried by the SDKs) until space returns',
+      );
+    } else if (st.state === 'low') {
+      this.log?.warn(detail, 'disk space low: free space on the data directory is under --disk-low-bytes');
+    } else if (st.state === 'ok' && prev !== 'read-only') {
+      this.log?.info(detail, prev === 'full' ? 'disk space back: reserve restored, sends accepted again' : 'disk space ok');
+    }
+  }
+
+  /**
+   * Every `diskCheckMs`: measure free space (warning, recovery). While the disk is full, between
+   * batches, give free pages of the database back to the file system (incremental vacuum, a few MiB at
+   * a time) and truncate the WAL, so a drained queue frees the disk it filled.
+   */
+  private diskTick(): void {
+    if (!this.disk || !this.db || this.closed) return;
+    if (this.disk.isFull && this.pending.length === 0 && !this.flushScheduled && this.wal.idle && !this.db.inTransaction) {
+      try {
+        const free = this.db.pragma('freelist_count', { simple: true }) as number;
+        if (free > 0 && (this.db.pragma('auto_vacuum', { simple: true }) as number) === 2) {
+          this.db.pragma(`incremental_vacuum(${VACUUM_STEP_PAGES})`);
+        }
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // No room even for that yet: the next tick tries again.
+      }
+    }
+    this.disk.refresh();
+  }
   /** Run any queued writes, then close the database. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.pending.length) this.flush();
     this.closed = true;
+    if (this.diskTimer) clearInterval(this.diskTimer);
     await this.gaugeReader?.close();
     this.gaugeReader = undefined;
     await this.wal.close();
@@ -312,12 +452,16 @@ export class SqliteEngine implements StorageEngine {
    * Queue a mutating work item for the next group commit. `fn` runs inside the batch transaction
    * (groupCommit.ts); it must be synchronous and must not call listeners itself.
    */
-  private write<T>(fn: (tx: TxContext) => T): Promise<T> {
+  private write<T>(fn: (tx: TxContext) => T, grow = false): Promise<T> {
     if (this.closed || !this.db) {
       return Promise.reject(new DomainError('Unavailable', this.closed ? 'engine is closed' : 'engine not initialised'));
     }
+    if (this.readOnly) return Promise.reject(new DomainError('Unavailable', 'the data directory is read-only: Ferry serves reads only'));
+    // Disk full (diskSpace.ts): what adds data is refused up front; receives, deletes and visibility
+    // changes run in the space the released reserve gave back, so the queue can be drained.
+    if (grow && this.disk?.refusingGrowth) return Promise.reject(new DomainError('Unavailable', 'disk full: sends are refused until space returns'));
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject, grow });
       // While a WAL sync runs, writes gather for the commit that follows it (walSync.ts resumes
       // them): one commit per sync instead of one per event-loop turn, so batches stay as large as
       // with an on-loop fsync, without the event loop waiting for the disk.
@@ -355,6 +499,32 @@ export class SqliteEngine implements StorageEngine {
       // Items may have dropped cache entries for writes that are now rolled back, and may have
       // been served stale entries: start the cache afresh.
       this.ctx.forgetQueues();
+      const code = sqliteCode(e);
+      if (code.startsWith('SQLITE_FULL') && this.disk) {
+        // The disk filled: release the reserve, refuse what grows the store, and run the drains
+        // (receive, delete, visibility…) of this batch once more in the space it gave back.
+        this.disk.onDiskFull();
+        const err = new DomainError('Unavailable', 'disk full: sends are refused until space returns');
+        const again = batch.filter((item) => !item.grow && !item.retried);
+        for (const item of batch) if (item.grow || item.retried) item.reject(err);
+        if (again.length > 0) {
+          for (const item of again) item.retried = true;
+          this.pending.unshift(...again);
+          if (!this.flushScheduled) {
+            this.flushScheduled = true;
+            setImmediate(() => this.flush());
+          }
+        }
+        return;
+      }
+      if (code.startsWith('SQLITE_READONLY') && this.disk && !this.readOnly) {
+        this.readOnly = true;
+        this.disk.markReadOnly();
+        this.log?.error(
+          { dataDir: dirname(this.path), code },
+          'the database became read-only: writes are refused from now on; restart Ferry once the data directory is writable',
+        );
+      }
       const err = this.toDomain(e);
       for (const item of batch) item.reject(err);
       return;
@@ -401,7 +571,7 @@ export class SqliteEngine implements StorageEngine {
 
   /** @inheritdoc */
   queueCreate(p: QueueCreateParams): Promise<QueueCreateResult> {
-    return this.write(() => queues.queueCreate(this.ctx, p));
+    return this.write(() => queues.queueCreate(this.ctx, p), true);
   }
 
   /** @inheritdoc */
@@ -426,7 +596,7 @@ export class SqliteEngine implements StorageEngine {
 
   /** @inheritdoc */
   queueTag(queueId: string, tags: Record<string, string>): Promise<void> {
-    return this.write(() => queues.queueTag(this.ctx, queueId, tags));
+    return this.write(() => queues.queueTag(this.ctx, queueId, tags), true);
   }
 
   /** @inheritdoc */
@@ -465,7 +635,7 @@ export class SqliteEngine implements StorageEngine {
 
   /** @inheritdoc */
   messageSend(p: MessageSendParams): Promise<SendMessageResult[]> {
-    return this.write((tx) => send(this.ctx, tx, p));
+    return this.write((tx) => send(this.ctx, tx, p), true);
   }
 
   /** @inheritdoc */

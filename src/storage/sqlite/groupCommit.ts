@@ -25,6 +25,10 @@ export interface WorkItem {
   fn: (tx: TxContext) => unknown;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
+  /** The item adds data (a send): refused while the disk is full (diskSpace.ts). */
+  grow?: boolean;
+  /** Already re-run once after the reserve was released on SQLITE_FULL. */
+  retried?: boolean;
 }
 
 export type Outcome = { ok: true; value: unknown; tx: TxContext } | { ok: false; error: unknown };
@@ -77,6 +81,9 @@ function runBatch(host: BatchHost, batch: WorkItem[], savepoints: boolean): Outc
         host.q(RELEASE_ITEM).run();
         outcomes[i] = { ok: true, value, tx };
       } catch (e) {
+        // A full disk is the batch's problem, not the item's: the engine releases its reserve and
+        // re-runs what drains (engine.ts flush), so it must see the failure.
+        if ((e as { code?: unknown } | null)?.code === 'SQLITE_FULL') throw e;
         // Undo only this item; if even that fails the connection is unusable → abort batch.
         host.q(ROLLBACK_TO_ITEM).run();
         host.q(RELEASE_ITEM).run();

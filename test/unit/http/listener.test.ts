@@ -229,9 +229,13 @@ test('body limit: refused while streaming (chunked) and up front (Content-Length
   }).catch((e) => ({ status: -1, headers: {}, body: String(e) }) as Res);
   assert.equal(big.status, 413);
   assert.equal(JSON.parse(big.body).__type, 'com.amazon.coral.service#RequestEntityTooLargeException');
-  const declared = await request(port, { headers: { ...FORM_H, 'content-length': 10 * 1024 * 1024 }, body: Buffer.alloc(0) }).catch(
-    (e) => ({ status: -1, body: String(e) }) as Res,
-  );
+  // Answered from the header alone. (This client then sends none of the 10 MiB it announced, so its
+  // connection is not one to reuse: the server would take the next request for the rest of the body.)
+  const declared = await request(port, {
+    headers: { ...FORM_H, 'content-length': 10 * 1024 * 1024 },
+    body: Buffer.alloc(0),
+    agent: new http.Agent({ keepAlive: false }),
+  }).catch((e) => ({ status: -1, body: String(e) }) as Res);
   assert.equal(declared.status, 413);
   assert.ok(declared.body.includes('<Code>RequestEntityTooLarge</Code>'));
   assert.equal(dispatched, 0);

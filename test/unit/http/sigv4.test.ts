@@ -765,3 +765,45 @@ describe('signing-key cache', () => {
     assert.equal(verifier.stats.keyDerivations, 2);
   });
 });
+
+describe('headers that select or shape a request must be signed (issue 13)', () => {
+  const signedWithout = async (r: Plain, unsigned: string[]): Promise<SigV4Request> =>
+    toWire((await smithy().sign(r as never, { signingDate: new Date(NOW), unsignableHeaders: new Set(unsigned) })) as unknown as Plain);
+
+  it('X-Amz-Target left out of SignedHeaders → AccessDenied (no replay as another action)', async () => {
+    const { verifier } = verifierAt();
+    const req = await signedWithout(jsonRequest(), ['x-amz-target']);
+    assert.ok(!String(req.headers.authorization).includes('x-amz-target'));
+    expectSqsError(() => verifier.verify(req), 'AccessDenied', /headers present in the request which were not signed: x-amz-target/);
+  });
+
+  it("a JSON request's Content-Type left unsigned → AccessDenied", async () => {
+    const { verifier } = verifierAt();
+    const req = await signedWithout(jsonRequest(), ['content-type']);
+    expectSqsError(() => verifier.verify(req), 'AccessDenied', /content-type/);
+  });
+
+  it('any other x-amz-* header present but unsigned → AccessDenied', async () => {
+    const { verifier } = verifierAt();
+    const r = jsonRequest();
+    r.headers['x-amz-extra'] = 'x';
+    const req = await signedWithout(r, ['x-amz-extra']);
+    expectSqsError(() => verifier.verify(req), 'AccessDenied', /x-amz-extra/);
+  });
+
+  it("a Query request's Content-Type may stay unsigned (aws-sdk v2 never signs it)", async () => {
+    const { verifier } = verifierAt();
+    const body = 'Action=ListQueues&Version=2012-11-05';
+    const r: Plain = {
+      method: 'POST',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: 9324,
+      path: '/',
+      query: {},
+      headers: { host: '127.0.0.1:9324', 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body,
+    };
+    assert.equal(verifier.verify(await signedWithout(r, ['content-type'])).accessKeyId, KEY.accessKeyId);
+  });
+});

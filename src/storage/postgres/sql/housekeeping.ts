@@ -23,5 +23,12 @@ export const Q_MESSAGES_LIVE = `SELECT GREATEST(reltuples, 0)::bigint AS n FROM 
 /** Server settings that weaken durability when off (init warns). */
 export const Q_DURABILITY_SETTINGS = `SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes')`;
 
+/**
+ * The role of the server a session is connected to, for target_session_attrs (hosts.ts): `standby` is
+ * true while it is in recovery; `ro` is `transaction_read_only` ('on' on a standby, or on a server
+ * set to `default_transaction_read_only`).
+ */
+export const Q_SESSION_ROLE = `SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS ro`;
+
 /** The BEGIN round trip of a transaction, reading the database clock in it. */
 export const Q_BEGIN_NOW = `BEGIN; SELECT ${DBNOW} AS now`;

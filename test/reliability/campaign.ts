@@ -1,0 +1,153 @@
+/**
+ * The reliability campaign (`npm run reliability`, `npm run fuzz`): a small registry of steps, each run
+ * against real Ferry processes and reporting one row of the table — load held, faults survived, inputs
+ * tried, messages lost. Other parts (crash loops, disk full, failover) plug in with `registerStep`
+ * (or by adding to STEPS) and get their row in the same table.
+ *
+ * This module has no side effects on import (node --test loads every file of this folder);
+ * scripts/reliability.mjs is the command-line entry.
+ */
+import { startFerryProcess } from '../helpers/process.js';
+import { cannotMount, runDiskFullCampaign } from './campaigns/diskFull.js';
+import { runFuzz } from './fuzz.js';
+import { sqsJson, stallBodies, trickle, rssOf, until } from './slowClients.js';
+
+/** One row of the table. */
+export interface StepResult {
+  /** What load or abuse was held (human-readable, e.g. "4 clients, 3 min"). */
+  load: string;
+  /** Faults injected and survived / injected (e.g. 30/30 kill -9). */
+  faultsSurvived: string;
+  /** Inputs tried (fuzz requests, operations). */
+  inputs: number;
+  /** Acknowledged messages lost (must be 0). */
+  messagesLost: number;
+  ok: boolean;
+  /** What went wrong, when not ok. */
+  notes?: string;
+}
+
+export interface CampaignStep {
+  name: string;
+  /** `seconds`: the campaign's time budget per long step (fuzz minutes); short steps ignore it. */
+  run(opts: { seconds: number }): Promise<StepResult>;
+}
+
+const STEPS: CampaignStep[] = [];
+
+/** Add a step (crash loops, disk full, …) to the campaign. */
+export function registerStep(step: CampaignStep): void {
+  STEPS.push(step);
+}
+
+export function steps(): readonly CampaignStep[] {
+  return STEPS;
+}
+
+registerStep({
+  name: 'fuzz (both protocols, every action)',
+  async run({ seconds }) {
+    const f = await startFerryProcess({ storage: 'sqlite', args: ['--skip-cooldowns'] });
+    try {
+      const r = await runFuzz(f.url, { seconds, concurrency: 4 });
+      const alive = f.proc.exitCode === null && (await fetch(f.url + '/health')).status === 200;
+      return {
+        load: `4 clients, ${seconds} s, seed ${r.seed}`,
+        faultsSurvived: '—',
+        inputs: r.inputs,
+        messagesLost: 0,
+        ok: r.failureCount === 0 && alive,
+        notes: r.failureCount > 0 ? r.failures.slice(0, 3).join('\n') : alive ? undefined : 'the process died or /health failed',
+      };
+    } finally {
+      await f.stop();
+      f.cleanup();
+    }
+  },
+});
+
+registerStep({
+  name: 'slow clients (headers, bodies, stalled uploads)',
+  async run() {
+    const f = await startFerryProcess({
+      storage: 'memory',
+      args: ['--headers-timeout-ms', '1000', '--request-timeout-ms', '2000', '--max-buffered-body-bytes', String(16 * 1024 * 1024)],
+    });
+    try {
+      const base = rssOf(f.proc.pid!);
+      const head = await trickle(f.port, 'POST / HTTP/1.1\r\nHost: x\r\nX-Pad: ' + 'a'.repeat(100), 0, 100, 15_000);
+      const bodyHead =
+        'POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: AmazonSQS.ListQueues\r\nContent-Length: 1000000\r\n\r\n';
+      const body = await trickle(f.port, bodyHead, 100_000, 1, 15_000);
+      const stalled = await stallBodies(f.port, 200, 2 * 1024 * 1024, 2_000_000);
+      const peak = rssOf(f.proc.pid!);
+      await until(() => stalled.sockets.every((s) => s.destroyed || s.readyState === 'closed'), 15_000);
+      for (const s of stalled.sockets) s.destroy();
+      const healthy = (await sqsJson(f.url, 'ListQueues', {})).status === 200;
+      const cut = !head.gaveUp && head.heldMs < 5000 && !body.gaveUp && body.heldMs < 6000;
+      const grewMiB = Math.round((peak - base) / 1024 / 1024);
+      return {
+        load: `2 tricklers + 200 stalled 2 MiB uploads (RSS +${grewMiB} MiB, budget 16 MiB)`,
+        faultsSurvived: `${Number(cut) * 2 + Number(healthy)}/3`,
+        inputs: 202,
+        messagesLost: 0,
+        ok: cut && healthy && grewMiB < 128,
+        notes: cut ? undefined : `headers held ${head.heldMs} ms, body held ${body.heldMs} ms`,
+      };
+    } finally {
+      await f.stop();
+      f.cleanup();
+    }
+  },
+});
+
+registerStep({
+  name: 'disk full (SQLite on a small tmpfs)',
+  async run() {
+    const why = cannotMount();
+    if (why) return { load: '—', faultsSurvived: '—', inputs: 0, messagesLost: 0, ok: false, notes: `cannot run here: ${why}` };
+    const r = await runDiskFullCampaign();
+    const recovered = r.recoveredAfterDrainMs >= 0 && r.recoveredAfterFreeMs >= 0;
+    return {
+      load: `fill to full, drain, refill from outside (${r.acked} sends acknowledged)`,
+      faultsSurvived: `disk full twice; recovered ${r.recoveredAfterDrainMs} ms after the drain, ${r.recoveredAfterFreeMs} ms after space returned`,
+      inputs: r.acked + r.refusedSends,
+      messagesLost: r.lost,
+      ok: r.lost === 0 && r.drainErrors === 0 && recovered,
+      notes: r.drainErrors > 0 ? `${r.drainErrors} receive/visibility/delete calls failed on the full disk` : undefined,
+    };
+  },
+});
+
+/** Render the results as a Markdown table (RELIABILITY.md and the terminal). */
+export function table(rows: Array<{ name: string; r: StepResult; ms: number }>): string {
+  const lines = [
+    '| Step | Load held | Faults survived | Inputs tried | Messages lost | Result | Time |',
+    '| --- | --- | --- | ---: | ---: | --- | ---: |',
+  ];
+  for (const { name, r, ms } of rows) {
+    lines.push(
+      `| ${name} | ${r.load} | ${r.faultsSurvived} | ${r.inputs} | ${r.messagesLost} | ${r.ok ? 'ok' : 'FAILED'} | ${Math.round(ms / 1000)} s |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Run the named steps (all when `only` is empty); resolves with the table and whether all passed. */
+export async function runCampaign(opts: { seconds: number; only?: string[] }): Promise<{ table: string; ok: boolean; notes: string[] }> {
+  const rows: Array<{ name: string; r: StepResult; ms: number }> = [];
+  const notes: string[] = [];
+  for (const step of STEPS) {
+    if (opts.only && opts.only.length > 0 && !opts.only.some((o) => step.name.startsWith(o))) continue;
+    const started = Date.now();
+    let r: StepResult;
+    try {
+      r = await step.run({ seconds: opts.seconds });
+    } catch (e) {
+      r = { load: '—', faultsSurvived: '—', inputs: 0, messagesLost: 0, ok: false, notes: (e as Error).stack };
+    }
+    rows.push({ name: step.name, r, ms: Date.now() - started });
+    if (r.notes) notes.push(`${step.name}: ${r.notes}`);
+  }
+  return { table: table(rows), ok: rows.every((x) => x.r.ok && x.r.messagesLost === 0), notes };
+}
