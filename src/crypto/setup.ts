@@ -71,7 +71,13 @@ export async function openKeyRing(o: KeyRingSetupOptions): Promise<OpenedKeyRing
   const recorded = await readRecord(o.store);
   let managed: RingKey;
   if (recorded !== undefined) {
-    const key = ring.get(recorded.id);
+    let key = ring.get(recorded.id);
+    if (key === undefined && o.file !== undefined) {
+      // Processes starting together on a new store and a new shared key ring: another one may have
+      // created the key and recorded it between our reading the file and reading the record.
+      ({ ring, stamp } = load(o.file, envKeys, o.log));
+      key = ring.get(recorded.id);
+    }
     if (key === undefined) {
       throw new KeyRingError(
         `this store holds messages encrypted with Ferry's managed key ${recorded.id} (key check ${recorded.check}), ` +

@@ -368,6 +368,11 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
     const figures = page.locator('figure.chart');
     await until('four charts', async () => (await figures.count()) === 4);
     // This server has no monitor yet (or it has just started): empty history is a message, not an error.
+    // (The history loads after the figures appear: wait for it to be drawn or reported empty.)
+    await until(
+      'history drawn or reported empty',
+      async () => (await page.locator('canvas').count()) > 0 || /No data for this window yet/.test(await figures.first().innerText()),
+    );
     if ((await page.locator('canvas').count()) === 0) assert.match(await figures.first().innerText(), /No data for this window yet/);
 
     // A server whose monitor has an hour of history, recorded from real traffic: uPlot draws it, and the

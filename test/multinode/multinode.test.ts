@@ -20,7 +20,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -81,7 +81,8 @@ describe(
     const schema = freshSchema();
     const nodes: FerryProcess[] = [];
     // One key ring for the nodes of one store (encryption at rest): each node's own would be refused.
-    const args = ['--skip-cooldowns', '--kms-key-ring', join(mkdtempSync(join(tmpdir(), 'ferry-keys-')), 'keyring.json')];
+    const keyDir = mkdtempSync(join(tmpdir(), 'ferry-keys-'));
+    const args = ['--skip-cooldowns', '--kms-key-ring', join(keyDir, 'keyring.json')];
     const base = (i: number) => nodes[i]!.url;
     const qurl = (i: number, name: string) => `${base(i)}/${ACCOUNT}/${name}`;
 
@@ -95,6 +96,7 @@ describe(
         await n.stop();
         n.cleanup();
       }
+      rmSync(keyDir, { recursive: true, force: true });
     });
 
     it('cross-node long-poll wake-up (send on B, waiter on A)', async () => {

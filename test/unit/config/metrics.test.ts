@@ -62,6 +62,7 @@ describe('startup banner', () => {
         '  Storage   PostgreSQL postgres://ferry:***@db:5432/ferry (schema ferry)',
         '  Metrics   http://127.0.0.1:9324/metrics  (needs the bearer token)',
         '  Console   off',
+        '  Try       AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x aws --endpoint-url http://127.0.0.1:9324 --region us-east-1 sqs create-queue --queue-name hello',
       ].join('\n'),
     );
     const guarded = startupBanner({ version: '1', url: 'u', config: loadConfig({ flags: SIGV4 }) });

@@ -77,6 +77,25 @@ describe('first start', () => {
     assert.equal(c2.decryptBody(c1.encryptBody({ id: 'q', attributes: { SqsManagedSseEnabled: 'true' } }, 'hi')), 'hi');
   });
 
+  it('a process that read the key ring just before another created the key and recorded it reads the file again', async () => {
+    // Two processes starting together on a new store and a new shared key ring, interleaved at the
+    // worst moment: this one has read the (empty) file; the other creates the key and records it;
+    // this one then finds the record. Before: "the key ring does not hold that key", and it exited.
+    const file = join(dir, 'race', 'keyring.json');
+    const shared = new FakeStore();
+    let other: Awaited<ReturnType<typeof openKeyRing>> | undefined;
+    const racing: MetaStore = {
+      async metaGetOrCreate(key, create) {
+        other ??= await openKeyRing({ ...base('other'), file, store: shared, log: capture() });
+        return shared.metaGetOrCreate(key, create);
+      },
+    };
+    const opened = await openKeyRing({ ...base('late'), file, store: racing, log: capture() });
+    assert.ok(other);
+    assert.equal(opened.managedKey.id, other.managedKey.id);
+    assert.equal(readKeyRingFile(file)!.keys.length, 1);
+  });
+
   it('uses a managed key the ring already has (e.g. from FERRY_KMS_KEYS) without writing any file', async () => {
     const file = join(dir, 'envmanaged', 'keyring.json');
     const material = Buffer.alloc(32, 5).toString('base64');
