@@ -3,13 +3,17 @@
  * In-process cost of the layers below HTTP, for engine and action work (`npm run bench` measures
  * whole servers over loopback, where the kernel, the client and machine noise blur a 10% change):
  *
- *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics]
+ *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] [nogroup] [inflight=N] [ab=N]
  *   node dist/bench/layers.js actions <std|fifo> [requests] [metrics]
  *   node dist/bench/layers.js requests [iterations]
  *
  * `engine`: 8 concurrent loops of messageSend(10) → messageReceive(10) → messageDelete on one queue of
  * a fresh store (SQLite: a file in a temp directory, durable as in production; PostgreSQL: a fresh schema
- * in FERRY_BENCH_DATABASE_URL, dropped afterwards). The messages are built before the clock starts.
+ * in FERRY_BENCH_DATABASE_URL, dropped afterwards; without it a private cluster, whose CPU per message is
+ * then reported too, as `pgCpuUsPerMsg`). The messages are built before the clock starts. PostgreSQL:
+ * `nogroup` turns the group commit off (groupCommitInFlight 0: every call alone, as before it);
+ * `inflight=N`: group-commit batches of one kind running at once (default 1);
+ * `ab=N` runs N rounds alternating group commit on / off in one process on one database (A/B, interleaved).
  * `actions`: SendMessageBatch(10) → ReceiveMessage(10) → DeleteMessageBatch through dispatchAction on the
  * memory engine, plus the JSON encoding of each output: everything a request costs except HTTP, SigV4
  * and request decoding. With `metrics`, as `ferry serve` runs by default: message events go to the
@@ -43,9 +47,13 @@ import { PostgresEngine } from '../src/storage/postgres/index.js';
 import { dropSchema } from '../test/helpers/postgres.js';
 import { SqliteEngine } from '../src/storage/sqlite/index.js';
 import { BENCH_CREDENTIALS, BENCH_REGION } from './client.js';
+import { benchDatabase, stopBenchDatabase } from './pg.js';
 import { Signer } from './sigv4.js';
 
 const LOOPS = 8;
+let schemas = 0;
+/** Group-commit batches of one kind in flight when the group commit is on (`inflight=N`; default 1). */
+let groupInFlight = 1;
 const PAD = 'x'.repeat(150);
 
 /** Counts garbage collections by kind while it is observing. */
@@ -70,14 +78,19 @@ function gcCounter(): { stop(): { minor: number; major: number; gcMs: number } }
   };
 }
 
-/** Run `fn` (which handles `messages` messages) and report CPU, wall time and GCs per message. */
-async function measured(label: Record<string, unknown>, messages: number, fn: () => Promise<number>): Promise<void> {
+/**
+ * Run `fn` (which handles `messages` messages) and report CPU, wall time and GCs per message; with
+ * `dbCpu` (µs so far of the database's processes, from /proc), the database's CPU per message too.
+ */
+async function measured(label: Record<string, unknown>, messages: number, fn: () => Promise<number>, dbCpu?: () => number): Promise<void> {
   const gc = gcCounter();
+  const d0 = dbCpu?.() ?? NaN;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const done = await fn();
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
+  const dbUs = (dbCpu?.() ?? NaN) - d0;
   // GC entries reach the observer asynchronously: let the last ones arrive before counting.
   await new Promise((r) => setTimeout(r, 100));
   const g = gc.stop();
@@ -88,6 +101,7 @@ async function measured(label: Record<string, unknown>, messages: number, fn: ()
       messages: done,
       cpuUsPerMsg: r((cpu.user + cpu.system) / done),
       wallUsPerMsg: r((wallMs * 1000) / done),
+      ...(Number.isFinite(dbUs) ? { pgCpuUsPerMsg: r(dbUs / done) } : {}),
       gcMinor: g.minor,
       gcMajor: g.major,
       gcMs: g.gcMs,
@@ -96,21 +110,30 @@ async function measured(label: Record<string, unknown>, messages: number, fn: ()
   );
 }
 
-async function engineBench(kind: string, fifo: boolean, total: number, withMetrics: boolean): Promise<void> {
+async function engineBench(kind: string, fifo: boolean, total: number, withMetrics: boolean, group = true): Promise<void> {
   // With `metrics`, the engine reports commits and failures as `ferry serve` has it do by default.
   const observer = withMetrics ? new StorageMetrics() : undefined;
   let dir: string | undefined;
   let schema: string | undefined;
-  const url = process.env.FERRY_BENCH_DATABASE_URL;
+  const db = kind === 'postgres' ? await benchDatabase({ url: process.env.FERRY_BENCH_DATABASE_URL || null }) : undefined;
+  const url = db?.url;
   let engine: StorageEngine;
   if (kind === 'memory') engine = new MemoryEngine({ clock: systemClock, random: systemRandom, observer });
   else if (kind === 'sqlite') {
     dir = mkdtempSync(join(tmpdir(), 'ferry-layers-'));
     engine = new SqliteEngine({ path: join(dir, 'ferry.db'), clock: systemClock, random: systemRandom, observer });
   } else if (kind === 'postgres') {
-    if (!url) throw new Error('engine postgres needs FERRY_BENCH_DATABASE_URL');
-    schema = `ferry_layers_${process.pid}`;
-    engine = new PostgresEngine({ url, schema, poolSize: LOOPS + 2, clock: systemClock, random: systemRandom, observer });
+    if (!url) throw new Error('engine postgres needs a database');
+    schema = `ferry_layers_${process.pid}_${++schemas}`;
+    engine = new PostgresEngine({
+      url,
+      schema,
+      poolSize: LOOPS + 2,
+      clock: systemClock,
+      random: systemRandom,
+      observer,
+      groupCommitInFlight: group ? groupInFlight : 0,
+    });
   } else throw new Error(`unknown engine ${kind}`);
   await engine.init();
   try {
@@ -151,7 +174,9 @@ async function engineBench(kind: string, fifo: boolean, total: number, withMetri
     const build = (n: number) => Array.from({ length: Math.ceil(n / 10) }, () => Array.from({ length: 10 }, message));
     await run(build(Math.min(2000, total))); // warm-up
     const batches = build(total);
-    await measured({ layer: 'engine', engine: kind, queue: fifo ? 'fifo' : 'standard', metrics: withMetrics }, total, () => run(batches));
+    const label: Record<string, unknown> = { layer: 'engine', engine: kind, queue: fifo ? 'fifo' : 'standard', metrics: withMetrics };
+    if (kind === 'postgres') label.groupCommit = group ? groupInFlight : 0;
+    await measured(label, total, () => run(batches), db?.cpuMicros.bind(db));
   } finally {
     await engine.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -290,7 +315,19 @@ async function requestsBench(iterations: number): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   const [layer, a, b, c] = argv;
   if (layer === 'engine' && a && (b === 'std' || b === 'fifo')) {
-    await engineBench(a, b === 'fifo', Number(c ?? 40_000), argv[4] === 'metrics');
+    const flags = argv.slice(4);
+    groupInFlight = Number(/^inflight=(\d+)$/.exec(flags.find((f) => f.startsWith('inflight=')) ?? '')?.[1] ?? 1);
+    const ab = Number(/^ab=(\d+)$/.exec(flags.find((f) => f.startsWith('ab=')) ?? '')?.[1] ?? 0);
+    try {
+      if (ab > 0) {
+        for (let i = 0; i < ab; i++) {
+          for (const group of i % 2 ? [false, true] : [true, false])
+            await engineBench(a, b === 'fifo', Number(c ?? 40_000), flags.includes('metrics'), group);
+        }
+      } else await engineBench(a, b === 'fifo', Number(c ?? 40_000), flags.includes('metrics'), !flags.includes('nogroup'));
+    } finally {
+      stopBenchDatabase();
+    }
     return 0;
   }
   if (layer === 'actions' && (a === 'std' || a === 'fifo')) {

@@ -9,11 +9,53 @@ import { deleteEntry, ENTRY_OK, isInflight, type ReceiptTarget } from '../semant
 import type { PgContext, Tx } from './context.js';
 import { refreshGroups, someReady } from './groups.js';
 import { refId, refIds, type MessageRow } from './rows.js';
-import { Q_DELETE_LOCKED, Q_DELETE_STANDARD, Q_LOCK_GROUPS_OF_MESSAGES, Q_LOCK_MESSAGES } from './sql/ack.js';
+import type { MemberOutcome } from './groupCommit.js';
+import { Q_DELETE_LOCKED, Q_DELETE_STANDARD, Q_DELETE_STANDARD_MANY, Q_LOCK_GROUPS_OF_MESSAGES, Q_LOCK_MESSAGES } from './sql/ack.js';
 
-/** @see StorageEngine.messageDelete */
-export async function deleteMessages(ctx: PgContext, p: MessageDeleteParams): Promise<EntryResult[]> {
-  if (!(await ctx.queues.isFifo(p.queueId))) {
+/**
+ * @see StorageEngine.messageDelete — standard queues through the group commit (deleteStandardMany),
+ * FIFO queues in a transaction of their own (deleteMessages).
+ */
+export async function messageDelete(ctx: PgContext, p: MessageDeleteParams): Promise<EntryResult[]> {
+  return (await ctx.queues.isFifo(p.queueId)) ? deleteMessages(ctx, p) : ctx.standardDeletes.submit(p);
+}
+
+/**
+ * The standard-queue deletes of a group commit (groupCommit.ts) in one autocommit statement and one
+ * commit (sql/ack.Q_DELETE_STANDARD_MANY). Every entry succeeds (see Q_DELETE_STANDARD); a call whose
+ * queue does not exist gets QueueNotFound alone. A lone call runs Q_DELETE_STANDARD.
+ */
+export async function deleteStandardMany(ctx: PgContext, calls: MessageDeleteParams[]): Promise<Array<MemberOutcome<EntryResult[]>>> {
+  if (calls.length === 1) {
+    try {
+      return [{ ok: true, value: await deleteMessages(ctx, calls[0]!, false) }];
+    } catch (error) {
+      return [{ ok: false, error }];
+    }
+  }
+  const ids: number[] = [];
+  const idq: string[] = [];
+  for (const c of calls) {
+    for (const id of refIds(c.receipts.map((x) => x.ref))) {
+      ids.push(id);
+      idq.push(c.queueId);
+    }
+  }
+  const r = await ctx.oneWrite<{ found: string[] | null; n: number }>(
+    Q_DELETE_STANDARD_MANY,
+    [[...new Set(calls.map((c) => c.queueId))], ids, idq],
+    'ferry_delete_standard_many',
+  );
+  ctx.noteChurn(Number(r.rows[0]!.n));
+  const found = new Set(r.rows[0]!.found ?? []);
+  return calls.map((c) =>
+    found.has(c.queueId) ? { ok: true, value: c.receipts.map(() => ENTRY_OK) } : { ok: false, error: ctx.queues.notFound(c.queueId) },
+  );
+}
+
+/** DeleteMessage(Batch) of one call: `fifo` as the queue's cached flag says. */
+export async function deleteMessages(ctx: PgContext, p: MessageDeleteParams, fifo = true): Promise<EntryResult[]> {
+  if (!fifo) {
     // Standard queues accept any receipt of a message that exists, and a repeated delete: one
     // autocommit statement. The queue must exist (QueueNotFound otherwise).
     const r = await ctx.oneWrite<{ found: number; n: number }>(

@@ -9,7 +9,9 @@ import type pg from 'pg';
 import type { Clock } from '../../core/clock.js';
 import type { Random } from '../../core/random.js';
 import type { ReceiptTokens } from '../semantics/index.js';
+import type { MessageDeleteParams, MessageSendParams, EntryResult, SendMessageResult, VisibilityChangeParams } from '../engine.js';
 import type { FifoCombiner } from './fifoCombiner.js';
+import type { GroupCommit } from './groupCommit.js';
 import type { Notifier } from './notify.js';
 import type { QueueCache } from './queueCache.js';
 import type { OneFn } from './rows.js';
@@ -56,6 +58,10 @@ export interface PgContext {
   readonly queues: QueueCache;
   readonly notifier: Notifier;
   readonly fifoSends: FifoCombiner;
+  /** The group commits of standard-queue sends, deletes and visibility changes (groupCommit.ts). */
+  readonly standardSends: GroupCommit<MessageSendParams, SendMessageResult[]>;
+  readonly standardDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
+  readonly standardVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
   /** Rows of `messages` retired (claimed or deleted) by this process (see vacuum.ts). */
   noteChurn(rows: number): void;
   /** receiveStandardSql for this engine's time source, and its prepared-statement name. */

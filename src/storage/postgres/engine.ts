@@ -91,12 +91,13 @@ import type {
 } from '../engine.js';
 import { DEFAULT_ACCOUNT_ID } from '../engine.js';
 import { ReceiptTokens } from '../semantics/index.js';
-import { deleteMessages } from './ack.js';
+import { deleteStandardMany, messageDelete } from './ack.js';
 import { browse } from './browse.js';
 import { parseConnectionString } from './connectionString.js';
 import type { PgContext, Tx } from './context.js';
 import { isServiceError, RETRYABLE, toDomain, TX_RETRIES } from './errors.js';
 import { FifoCombiner } from './fifoCombiner.js';
+import { GroupCommit } from './groupCommit.js';
 import { checkRole, Hosts } from './hosts.js';
 import { migrate, MIGRATIONS, SCHEMA_NAME } from './migrations.js';
 import * as moveTasks from './moveTasks.js';
@@ -104,14 +105,14 @@ import { Notifier } from './notify.js';
 import { QueueCache } from './queueCache.js';
 import * as queues from './queues.js';
 import { receive } from './receive.js';
-import { sendFifoTx, sendStandard } from './send.js';
+import { sendFifoTx, sendStandardMany } from './send.js';
 import { STMT_NOW } from './sql/common.js';
 import { Q_BEGIN_NOW, Q_DURABILITY_SETTINGS } from './sql/housekeeping.js';
 import { notifyAndCommitSql } from './sql/notify.js';
 import { receiveStandardSql } from './sql/receive.js';
 import { sweep } from './sweep.js';
 import { Vacuum } from './vacuum.js';
-import { changeVisibility } from './visibility.js';
+import { changeVisibilityMany, visibilityChange } from './visibility.js';
 
 /**
  * Where the engine takes "now" from.
@@ -150,6 +151,13 @@ export type PostgresEngineOptions = {
   connectTimeoutMs?: number;
   /** How long `init()` keeps retrying while the database is unreachable. Default 30 000. */
   startupTimeoutMs?: number;
+  /**
+   * Group-commit batches of one kind (standard sends, deletes, visibility changes) running at once in
+   * this process (groupCommit.ts). 1 (the default): a request that arrives while a batch of its kind
+   * is being committed waits for the next batch. 0 turns combining off (every request alone, as
+   * before; for A/B measurement).
+   */
+  groupCommitInFlight?: number;
   /** Operator warnings (server settings that weaken durability, lost connections). */
   warn?: (message: string, detail?: Record<string, unknown>) => void;
   /**
@@ -158,6 +166,14 @@ export type PostgresEngineOptions = {
    */
   defaultAccountId?: string;
 } & EngineDeps;
+
+/**
+ * Bounds of one group-commit batch (groupCommit.ts): calls, and bytes (message bodies; 64 per receipt).
+ * 200 calls of 10 messages each is 2 000 rows, a statement of a few milliseconds; 8 MiB of bodies
+ * keeps one statement's parameters well below what a 1 MiB-message batch of every call would make.
+ */
+const GROUP_MAX_CALLS = 200;
+const GROUP_MAX_BYTES = 8 * 1024 * 1024;
 
 /** Long polls on this engine re-check at least this often (covers lost NOTIFYs). */
 const WAIT_SLICE_MS = 1_000;
@@ -189,6 +205,7 @@ export class PostgresEngine implements StorageEngine {
   private readonly warn: (message: string, detail?: Record<string, unknown>) => void;
   private readonly observer: StorageObserver | undefined;
   private readonly defaultAccountId: string;
+  private readonly groupInFlight: number;
 
   private pool: pg.Pool | undefined;
   private closed = false;
@@ -197,6 +214,9 @@ export class PostgresEngine implements StorageEngine {
   private readonly notifier: Notifier;
   private readonly vacuum: Vacuum;
   private readonly fifoSends: FifoCombiner;
+  private readonly standardSends: GroupCommit<MessageSendParams, SendMessageResult[]>;
+  private readonly standardDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
+  private readonly standardVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
   /** What the operation files get (see context.ts). */
   private readonly ctx: PgContext;
 
@@ -217,6 +237,9 @@ export class PostgresEngine implements StorageEngine {
     this.warn = opts.warn ?? (() => undefined);
     this.observer = opts.observer;
     this.defaultAccountId = opts.defaultAccountId ?? DEFAULT_ACCOUNT_ID;
+    const gi = opts.groupCommitInFlight ?? 1;
+    // 0: no combining — as many batches of one request each as there are requests.
+    this.groupInFlight = gi <= 0 ? Number.MAX_SAFE_INTEGER : gi;
 
     const closed = (): boolean => this.closed;
     this.hosts = new Hosts(plan, {
@@ -234,6 +257,24 @@ export class PostgresEngine implements StorageEngine {
     });
     this.vacuum = new Vacuum({ pool: () => this.pool, closed, warn: this.warn });
     this.fifoSends = new FifoCombiner((queueId, messages, window) => sendFifoTx(this.ctx, queueId, messages, window));
+    this.standardSends = new GroupCommit((calls) => sendStandardMany(this.ctx, calls), {
+      maxCount: GROUP_MAX_CALLS,
+      maxBytes: GROUP_MAX_BYTES,
+      size: (p) => p.messages.reduce((n, m) => n + m.body.length, 0),
+      maxInFlight: this.groupInFlight,
+    });
+    this.standardDeletes = new GroupCommit((calls) => deleteStandardMany(this.ctx, calls), {
+      maxCount: GROUP_MAX_CALLS,
+      maxBytes: GROUP_MAX_BYTES,
+      size: (p) => p.receipts.length * 64,
+      maxInFlight: this.groupInFlight,
+    });
+    this.standardVisibility = new GroupCommit((calls) => changeVisibilityMany(this.ctx, calls), {
+      maxCount: GROUP_MAX_CALLS,
+      maxBytes: GROUP_MAX_BYTES,
+      size: (p) => p.entries.length * 64,
+      maxInFlight: this.groupInFlight,
+    });
     const testClock = this.testClock;
     this.ctx = {
       one: (sql, params, name) => this.one(sql, params, name),
@@ -250,6 +291,9 @@ export class PostgresEngine implements StorageEngine {
       queues: this.queues,
       notifier: this.notifier,
       fifoSends: this.fifoSends,
+      standardSends: this.standardSends,
+      standardDeletes: this.standardDeletes,
+      standardVisibility: this.standardVisibility,
       noteChurn: (rows) => this.vacuum.note(rows),
       receiveSql: receiveStandardSql(testClock ? '$9::bigint' : STMT_NOW),
       receiveSqlName: testClock ? 'ferry_receive_standard_t' : 'ferry_receive_standard',
@@ -259,6 +303,15 @@ export class PostgresEngine implements StorageEngine {
   /** Schema version after init (for diagnostics and tests). */
   get schemaVersion(): number {
     return this.version;
+  }
+
+  /**
+   * Batches (statements or transactions, one commit each) run so far by the group commits of standard
+   * sends, deletes and visibility changes (groupCommit.ts), and their largest batch. For tests and
+   * diagnostics. @internal
+   */
+  get groupCommitStats(): Record<'send' | 'delete' | 'visibility', { batches: number; largest: number }> {
+    return { send: this.standardSends.stats(), delete: this.standardDeletes.stats(), visibility: this.standardVisibility.stats() };
   }
 
   /** FIFO send transactions run (each may carry several calls; see fifoCombiner.ts). For tests and diagnostics. @internal */
@@ -560,7 +613,7 @@ export class PostgresEngine implements StorageEngine {
   /** @inheritdoc — standard queues: one statement; FIFO queues: combined transactions (fifoCombiner.ts). */
   async messageSend(p: MessageSendParams): Promise<SendMessageResult[]> {
     if (p.messages.length === 0) return [];
-    return (await this.queues.isFifo(p.queueId)) ? this.fifoSends.send(p) : sendStandard(this.ctx, p);
+    return (await this.queues.isFifo(p.queueId)) ? this.fifoSends.send(p) : this.standardSends.submit(p);
   }
 
   /** @inheritdoc */
@@ -570,12 +623,12 @@ export class PostgresEngine implements StorageEngine {
 
   /** @inheritdoc */
   messageDelete(p: MessageDeleteParams): Promise<EntryResult[]> {
-    return deleteMessages(this.ctx, p);
+    return messageDelete(this.ctx, p);
   }
 
   /** @inheritdoc */
   visibilityChange(p: VisibilityChangeParams): Promise<EntryResult[]> {
-    return changeVisibility(this.ctx, p);
+    return visibilityChange(this.ctx, p);
   }
 
   /** @inheritdoc — read-only autocommit statements (browse.ts). */

@@ -9,7 +9,8 @@ import { dedupHit, dedupKey, deliverableAt, sequenceNumber, sequenceNumberOf } f
 import type { PgContext } from './context.js';
 import type { GroupHead } from './groups.js';
 import { freezeQueue, type QueueRow } from './rows.js';
-import { Q_DEDUP_LOOKUP, Q_FIFO_INSERT, Q_FIFO_RESERVE, Q_SEND_STANDARD } from './sql/send.js';
+import type { MemberOutcome } from './groupCommit.js';
+import { Q_DEDUP_LOOKUP, Q_FIFO_INSERT, Q_FIFO_RESERVE, Q_SEND_STANDARD, Q_SEND_STANDARD_MANY } from './sql/send.js';
 
 /**
  * Standard queues: one autocommit statement (lock the queue row FOR KEY SHARE so a concurrent
@@ -42,6 +43,56 @@ export async function sendStandard(ctx: PgContext, p: MessageSendParams): Promis
   if (Number(r.rows[0]!.found) === 0) throw ctx.queues.notFound(p.queueId);
   if (wake) ctx.notifier.emit([p.queueId]);
   return ms.map((m) => ({ messageId: m.messageId, deduplicated: false }));
+}
+
+/**
+ * The standard sends of a group commit (groupCommit.ts), in one autocommit statement and one commit
+ * (sql/send.Q_SEND_STANDARD_MANY): every call's messages in call order, each call's queue locked FOR
+ * KEY SHARE; a call whose queue does not exist gets QueueNotFound, the others are stored. A lone call
+ * runs sendStandard's statement (the same, for one queue).
+ */
+export async function sendStandardMany(ctx: PgContext, calls: MessageSendParams[]): Promise<Array<MemberOutcome<SendMessageResult[]>>> {
+  if (calls.length === 1) {
+    const p = calls[0]!;
+    try {
+      return [{ ok: true, value: await sendStandard(ctx, p) }];
+    } catch (error) {
+      return [{ ok: false, error }];
+    }
+  }
+  const ms = calls.flatMap((c) => c.messages);
+  const qids = calls.flatMap((c) => c.messages.map(() => c.queueId));
+  const queues = [...new Set(calls.map((c) => c.queueId))];
+  const wake = [...new Set(calls.filter((c) => c.messages.some((m) => m.delayMs <= 0)).map((c) => c.queueId))];
+  const r = await ctx.oneWrite<{ found: string[] | null; n: number }>(
+    Q_SEND_STANDARD_MANY,
+    [
+      ctx.nowParam(),
+      qids,
+      ms.map((m) => m.messageId),
+      ms.map((m) => m.groupId ?? null),
+      ms.map((m) => m.body),
+      ms.map((m) => m.md5OfBody),
+      ms.map((m) => encodeAttributes(m.messageAttributes)),
+      ms.map((m) => m.md5OfMessageAttributes ?? null),
+      ms.map((m) => encodeAttributes(m.systemAttributes)),
+      ms.map((m) => m.md5OfMessageSystemAttributes ?? null),
+      ms.map((m) => m.senderId),
+      ms.map((m) => Math.round(m.delayMs)),
+      queues,
+      wake,
+      wake.map((q) => ctx.notifier.payload(q)),
+      ctx.notifier.channel,
+    ],
+    'ferry_send_standard_many',
+  );
+  const found = new Set(r.rows[0]!.found ?? []);
+  ctx.notifier.emit(wake.filter((q) => found.has(q)));
+  return calls.map((c) =>
+    found.has(c.queueId)
+      ? { ok: true, value: c.messages.map((m) => ({ messageId: m.messageId, deduplicated: false })) }
+      : { ok: false, error: ctx.queues.notFound(c.queueId) },
+  );
 }
 
 /**

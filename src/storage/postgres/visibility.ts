@@ -7,9 +7,75 @@ import type { EntryResult, VisibilityChangeParams } from '../engine.js';
 import { visibilityDeadline, visibilityEntry } from '../semantics/index.js';
 import { lockMessages, receiptTarget } from './ack.js';
 import type { PgContext } from './context.js';
+import type { MemberOutcome } from './groupCommit.js';
 import { refreshGroups } from './groups.js';
-import { refId } from './rows.js';
-import { Q_SET_DEADLINES } from './sql/ack.js';
+import { refId, refIds, type MessageRow } from './rows.js';
+import { Q_LOCK_MESSAGES_ANY_QUEUE, Q_QUEUES_EXISTING, Q_SET_DEADLINES } from './sql/ack.js';
+
+/**
+ * @see StorageEngine.visibilityChange — standard queues through the group commit
+ * (changeVisibilityMany), FIFO queues in a transaction of their own (changeVisibility).
+ */
+export async function visibilityChange(ctx: PgContext, p: VisibilityChangeParams): Promise<EntryResult[]> {
+  return (await ctx.queues.isFifo(p.queueId)) ? changeVisibility(ctx, p) : ctx.standardVisibility.submit(p);
+}
+
+/**
+ * The standard-queue visibility changes of a group commit (groupCommit.ts) in one transaction: which
+ * calls' queues exist (a call on a missing one gets QueueNotFound alone), every named message locked
+ * in one statement (id order, the one lock order), each entry decided with semantics.visibilityEntry
+ * in call order — a later call sees a message as the earlier calls left it, exactly as if they had
+ * run one after the other — and every new deadline written by one UPDATE. A lone call runs
+ * changeVisibility.
+ */
+export async function changeVisibilityMany(ctx: PgContext, calls: VisibilityChangeParams[]): Promise<Array<MemberOutcome<EntryResult[]>>> {
+  if (calls.length === 1) {
+    try {
+      return [{ ok: true, value: await changeVisibility(ctx, calls[0]!) }];
+    } catch (error) {
+      return [{ ok: false, error }];
+    }
+  }
+  return ctx.tx(async (t) => {
+    const queues = [...new Set(calls.map((c) => c.queueId))];
+    const existing = new Set(
+      (await t.client.query<{ id: string }>({ name: 'ferry_queues_existing', text: Q_QUEUES_EXISTING, values: [queues] })).rows.map((r) => r.id),
+    );
+    const ids = [...new Set(calls.flatMap((c) => (existing.has(c.queueId) ? refIds(c.entries.map((e) => e.ref)) : [])))];
+    const rows = new Map<number, MessageRow>();
+    if (ids.length) {
+      const r = await t.client.query<MessageRow>({ name: 'ferry_lock_messages_any_queue', text: Q_LOCK_MESSAGES_ANY_QUEUE, values: [ids] });
+      for (const row of r.rows) rows.set(row.id, row);
+    }
+    /** Deadlines set by earlier entries and calls (a later one sees the message as they left it). */
+    const updates = new Map<number, number>();
+    const out = calls.map((c): MemberOutcome<EntryResult[]> => {
+      if (!existing.has(c.queueId)) return { ok: false, error: ctx.queues.notFound(c.queueId) };
+      const value = c.entries.map((e) => {
+        const id = refId(e.ref);
+        const found = rows.get(id);
+        // A message of another queue is no message of this call's queue.
+        const row = found && found.queue_id === c.queueId ? found : undefined;
+        const deadline = visibilityDeadline(t.now, e.visibilityTimeoutMs);
+        const res = visibilityEntry(
+          false,
+          row && receiptTarget(row, t.now, updates.get(id) ?? row.visible_at),
+          e.receiptToken,
+          deadline,
+          t.now,
+          c.maxTotalMs,
+        );
+        if (!res.ok) return res;
+        updates.set(id, deadline);
+        if (deadline <= t.now) t.wakes.add(c.queueId);
+        return res;
+      });
+      return { ok: true, value };
+    });
+    if (updates.size) await t.client.query(Q_SET_DEADLINES, [[...updates.keys()], [...updates.values()]]);
+    return out;
+  });
+}
 
 /** @see StorageEngine.visibilityChange */
 export function changeVisibility(ctx: PgContext, p: VisibilityChangeParams): Promise<EntryResult[]> {

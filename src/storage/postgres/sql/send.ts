@@ -57,3 +57,26 @@ export const Q_FIFO_INSERT = `WITH ins AS (
     ON CONFLICT (queue_id, group_id) DO UPDATE SET head_seq = fifo_groups.head_seq
     RETURNING 1)
   SELECT (SELECT count(*) FROM ins) AS n, (SELECT count(*) FROM dd) AS d, (SELECT count(*) FROM g) AS g`;
+
+/**
+ * SendMessage(Batch) on standard queues, the calls of a group commit (groupCommit.ts) in one autocommit
+ * statement: Q_SEND_STANDARD for many calls, possibly to several queues. Row k of `$2`…`$12` is a
+ * message of queue `$2[k]`, in call order (the order in which one-after-the-other sends would have
+ * inserted them: row ids follow it). The queues `$13` are locked FOR KEY SHARE (a concurrent DeleteQueue
+ * waits) and only messages of queues that exist are inserted: `found` lists them, and a call whose queue
+ * is missing gets QueueNotFound alone. `$14`/`$15`: a NOTIFY payload per queue to wake (one with a
+ * message deliverable now), sent when that queue exists.
+ */
+export const Q_SEND_STANDARD_MANY = `WITH t AS MATERIALIZED (SELECT COALESCE($1::bigint, ${DBNOW}) AS now),
+  q AS MATERIALIZED (SELECT id FROM queues WHERE id = ANY($13::text[]) FOR KEY SHARE),
+  ins AS (
+    INSERT INTO messages (queue_id, message_id, group_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, visible_at)
+    SELECT x.qid, x.mid, x.gid, x.body, x.md5, x.attrs, x.md5a, x.sys, x.md5s, x.sender, t.now, t.now + GREATEST(x.delay, 0)
+      FROM t, unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
+           WITH ORDINALITY AS x(qid, mid, gid, body, md5, attrs, md5a, sys, md5s, sender, delay, k)
+     WHERE x.qid IN (SELECT id FROM q)
+     ORDER BY x.k
+    RETURNING 1),
+  nt AS (
+    SELECT pg_notify($16::text, w.payload) FROM unnest($14::text[], $15::text[]) AS w(qid, payload) WHERE w.qid IN (SELECT id FROM q))
+  SELECT (SELECT array_agg(id) FROM q) AS found, (SELECT count(*) FROM ins) AS n, (SELECT count(*) FROM nt) AS notified`;

@@ -1,0 +1,127 @@
+/**
+ * Group commit of one process's concurrent requests (PostgreSQL's own group commit, one level up).
+ *
+ * Every standard send, standard delete and visibility change used to be its own statement and its own
+ * commit: a round trip, a parse/bind/execute, a WAL flush and a commit record each, and the same again
+ * in Ferry (a pooled connection, a promise chain). Under concurrency the commits only queue up behind
+ * each other's WAL flush anyway. A {@link GroupCommit} runs requests of one kind together instead:
+ *
+ *  - a request that arrives while fewer than `maxInFlight` batches of its kind are running goes at
+ *    once, alone: an idle server adds no latency (nothing ever waits for a batch to fill);
+ *  - requests that arrive while batches are running wait, and the next batch takes them all, in
+ *    arrival order, up to a bound on their count and size (the "leader collects what arrived while
+ *    the previous commit was in flight" pattern of the SQLite engine's group commit and of the FIFO
+ *    send combiner);
+ *  - the batch runs as one multi-row statement or one transaction (`run`), whose outcome is exactly
+ *    that of running the requests one after the other in that order; a member that fails on its own
+ *    (QueueNotFound) gets its own error from `run`'s per-member outcomes, the others still succeed;
+ *  - every request is answered after the COMMIT that holds it returned, never before;
+ *  - when the batch statement itself fails with something that is not the database service failing
+ *    (for example one member's body that PostgreSQL refuses), nothing was committed; the members are
+ *    then run again one by one, each alone, so one bad member cannot fail the others. A service
+ *    failure (connection lost, timeout: Unavailable) fails every member, as it would have alone — the
+ *    batch is not re-run, because its COMMIT may have happened before the connection broke.
+ */
+
+import { DomainError } from '../../errors/domain.js';
+import { isServiceError } from './errors.js';
+
+/** One member's outcome in a batch. */
+export type MemberOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+/** Runs a batch (at least one request) as one statement or transaction: one outcome per request, in order. */
+export type BatchRun<Q, R> = (requests: Q[]) => Promise<Array<MemberOutcome<R>>>;
+
+export interface GroupCommitOptions<Q> {
+  /** Most requests of one batch (the first always goes, whatever its size). */
+  maxCount: number;
+  /** Most bytes of one batch, as `size` counts them (the first always goes). */
+  maxBytes: number;
+  /** Size of a request for `maxBytes` (bodies, mostly). */
+  size: (q: Q) => number;
+  /** Batches of this kind running at once. Default 1. */
+  maxInFlight?: number;
+}
+
+interface Pending<Q, R> {
+  q: Q;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
+export class GroupCommit<Q, R> {
+  private readonly waiting: Array<Pending<Q, R>> = [];
+  private inFlight = 0;
+  private readonly maxInFlight: number;
+  /** Batches run (each one statement or transaction, with one commit). For tests and diagnostics. */
+  batches = 0;
+  /** Largest batch run so far (requests). For tests and diagnostics. */
+  largest = 0;
+
+  constructor(
+    private readonly run: BatchRun<Q, R>,
+    private readonly opts: GroupCommitOptions<Q>,
+  ) {
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
+  }
+
+  /** Batches run and the largest batch, for tests and diagnostics. */
+  stats(): { batches: number; largest: number } {
+    return { batches: this.batches, largest: this.largest };
+  }
+
+  /** Run `q` now when a slot is free, else in the next batch. Resolves after the commit that holds it. */
+  submit(q: Q): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ q, resolve, reject });
+      if (this.inFlight < this.maxInFlight) this.next();
+    });
+  }
+
+  /** Take the next batch off the waiting list (arrival order, bounded) and run it. */
+  private next(): void {
+    if (this.waiting.length === 0) return;
+    let n = 0;
+    let bytes = 0;
+    while (n < this.waiting.length && (n === 0 || (n < this.opts.maxCount && bytes + this.opts.size(this.waiting[n]!.q) <= this.opts.maxBytes))) {
+      bytes += this.opts.size(this.waiting[n]!.q);
+      n++;
+    }
+    const batch = this.waiting.splice(0, n);
+    this.inFlight++;
+    void this.execute(batch).finally(() => {
+      this.inFlight--;
+      this.next();
+    });
+  }
+
+  private async execute(batch: Array<Pending<Q, R>>): Promise<void> {
+    this.batches++;
+    if (batch.length > this.largest) this.largest = batch.length;
+    let outcomes: Array<MemberOutcome<R>>;
+    try {
+      outcomes = await this.run(batch.map((p) => p.q));
+    } catch (e) {
+      if (batch.length === 1 || e instanceof DomainError || isServiceError(e)) {
+        for (const p of batch) p.reject(e);
+        return;
+      }
+      // The batch statement failed and nothing of it was committed: each member alone, in order.
+      for (const p of batch) {
+        this.batches++;
+        try {
+          settle(p, (await this.run([p.q]))[0]!);
+        } catch (e1) {
+          p.reject(e1);
+        }
+      }
+      return;
+    }
+    batch.forEach((p, i) => settle(p, outcomes[i]!));
+  }
+}
+
+function settle<Q, R>(p: Pending<Q, R>, o: MemberOutcome<R>): void {
+  if (o.ok) p.resolve(o.value);
+  else p.reject(o.error);
+}

@@ -1,0 +1,227 @@
+/**
+ * The PostgreSQL engine's group commit (src/storage/postgres/groupCommit.ts) against a real database:
+ * concurrent standard sends, deletes and visibility changes of one process are combined into shared
+ * statements, with exactly the outcome of running the calls one after the other (compared with the
+ * same calls awaited one by one on an engine without combining, on the same test clock and seed), in
+ * bounded batches, and one failing member (a missing queue, a body PostgreSQL refuses) fails alone.
+ *
+ * Needs FERRY_TEST_DATABASE_URL (scripts/test.mjs starts a throwaway cluster and sets it); skipped
+ * without it.
+ */
+
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+
+import { ManualClock } from '../../src/core/clock.js';
+import { SeededRandom } from '../../src/core/random.js';
+import { isDomainError } from '../../src/errors/domain.js';
+import type { StorageEngine } from '../../src/storage/engine.js';
+import { PostgresEngine } from '../../src/storage/postgres/index.js';
+import { dropSchema, listSchemas } from '../helpers/postgres.js';
+import { msg } from './fixtures.js';
+
+const URL_ = process.env.FERRY_TEST_DATABASE_URL;
+const PREFIX = `ferry_c${process.pid}_gc`;
+let n = 0;
+
+type Outcome = { ok: unknown } | { error: string };
+
+/** A call's outcome in comparable form: the value, or the error's code (DomainError) or SQLSTATE. */
+async function outcome(p: Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: await p };
+  } catch (e) {
+    if (isDomainError(e)) return { error: e.kind };
+    return { error: `sql:${String((e as { code?: unknown }).code)}` };
+  }
+}
+
+/** Run `calls` at once (combined on a grouping engine) or one after the other (awaited in turn). */
+async function runCalls(calls: Array<() => Promise<unknown>>, together: boolean): Promise<Outcome[]> {
+  if (together) return Promise.all(calls.map((c) => outcome(c())));
+  const out: Outcome[] = [];
+  for (const c of calls) out.push(await outcome(c()));
+  return out;
+}
+
+describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_URL is not set' }, () => {
+  const url = URL_!;
+  after(async () => {
+    for (const s of await listSchemas(url, PREFIX)) await dropSchema(url, s);
+  });
+
+  /** One engine on a fresh schema and a manual clock; closed and dropped after `fn`. */
+  async function withEngine<T>(grouping: boolean, fn: (e: PostgresEngine, clock: ManualClock, other: PostgresEngine) => Promise<T>): Promise<T> {
+    const schema = `${PREFIX}${++n}`;
+    const clock = new ManualClock();
+    const make = (seed: string) =>
+      new PostgresEngine({
+        url,
+        schema,
+        poolSize: 6,
+        clock,
+        random: new SeededRandom(seed),
+        timeSource: { clock },
+        groupCommitInFlight: grouping ? 1 : 0,
+      });
+    const e = make('group-commit');
+    // Another node on the same schema (deletes a queue this one still believes in).
+    const other = make('other');
+    await e.init();
+    await other.init();
+    try {
+      return await fn(e, clock, other);
+    } finally {
+      await e.close();
+      await other.close();
+      await dropSchema(url, schema);
+    }
+  }
+
+  /**
+   * Queues a, b (standard) and gone (deleted before the calls); concurrent sends, then visibility
+   * changes, then deletes, each phase's calls interleaving queues and including calls that fail alone.
+   * Returns every call's outcome and the final state, with row refs replaced by message ids.
+   */
+  async function scenario(e: StorageEngine, clock: ManualClock, other: StorageEngine, together: boolean): Promise<unknown> {
+    const mk = async (name: string) =>
+      (await e.queueCreate({ accountId: '000000000000', name, fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 })).queue.id;
+    const a = await mk('a');
+    const b = await mk('b');
+    const gone = await mk('gone');
+    // This node knows `gone` is a standard queue; another node deletes it: its calls reach the
+    // combined statements, which find the queue missing.
+    await e.messageSend({ queueId: gone, messages: [msg('warm')], dedupWindowMs: 0 });
+    await other.queueDelete(gone);
+
+    const send =
+      (q: string, ...bodies: string[]) =>
+      () =>
+        e.messageSend({ queueId: q, messages: bodies.map((x) => msg(x, x.startsWith('late') ? { delayMs: 10_000 } : {})), dedupWindowMs: 0 });
+    const sends = await runCalls(
+      [
+        send(a, 'a1', 'a2'),
+        send(b, 'b1'),
+        send(gone, 'g1'),
+        send(a, 'a3'),
+        send(b, 'b2', 'b3'),
+        send(a, 'late1'),
+        send(a, 'a4', 'a5'),
+        send(b, 'b4'),
+      ],
+      together,
+    );
+
+    // Receive everything deliverable; the order shows the order the messages were stored in.
+    const recv = async (q: string) =>
+      (await e.messageReceive({ queueId: q, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 0 })).messages;
+    const ra = await recv(a);
+    const rb = await recv(b);
+    const ref = new Map([...ra, ...rb].map((m) => [m.body, { ref: m.ref, receiptToken: m.receiptToken }]));
+    const r = (body: string) => ref.get(body)!;
+    clock.advance(1_000);
+
+    const vis = (q: string, entries: Array<[string, number]>) => () =>
+      e.visibilityChange({ queueId: q, entries: entries.map(([body, ms]) => ({ ...r(body), visibilityTimeoutMs: ms })), maxTotalMs: 43_200_000 });
+    const changes = await runCalls(
+      [
+        vis(b, [['b2', 1_000]]), // runs alone; the others are combined
+        vis(a, [['a1', 0]]),
+        vis(a, [['a1', 60_000]]), // a1 was made visible by the call before (a standard queue still accepts this)
+        vis(b, [['a2', 5_000]]), // a message of another queue
+        vis(gone, [['b1', 5_000]]),
+        vis(a, [['a2', 43_200_000]]), // beyond receivedAt + 12 h: VisibilityLimitExceeded
+        vis(a, [
+          ['a3', 10_000],
+          ['a3', 20_000],
+        ]),
+        vis(b, [['b1', 0]]),
+        vis(b, [['b2', 90_000]]),
+      ],
+      together,
+    );
+
+    const del =
+      (q: string, bodies: string[], bad = false) =>
+      () =>
+        e.messageDelete({ queueId: q, receipts: [...bodies.map(r), ...(bad ? [{ ref: 'not-a-ref', receiptToken: 'x' }] : [])] });
+    const deletes = await runCalls(
+      [del(a, ['a5']), del(a, ['a2', 'a3']), del(a, ['a2']), del(b, ['a4', 'b3']), del(gone, ['b4']), del(b, ['b4'], true)],
+      together,
+    );
+
+    const stats = { a: await e.queueStats(a), b: await e.queueStats(b) };
+    clock.advance(200_000);
+    const left = { a: (await recv(a)).map((m) => [m.body, m.receiveCount]), b: (await recv(b)).map((m) => [m.body, m.receiveCount]) };
+    return { sends, received: { a: ra.map((m) => m.body), b: rb.map((m) => m.body) }, changes, deletes, stats, left };
+  }
+
+  it('sends, visibility changes and deletes: combined calls have the outcome of one-after-the-other', async () => {
+    const serial = await withEngine(false, (e, clock, other) => scenario(e, clock, other, false));
+    let stats: PostgresEngine['groupCommitStats'] | undefined;
+    const combined = await withEngine(true, async (e, clock, other) => {
+      const r = await scenario(e, clock, other, true);
+      stats = e.groupCommitStats;
+      return r;
+    });
+    assert.deepEqual(combined, serial);
+    // The calls really were combined (the first of each phase runs alone, the rest share a batch).
+    assert.ok(stats!.send.largest >= 7, `largest send batch ${stats!.send.largest}`);
+    assert.ok(stats!.visibility.largest >= 7, `largest visibility batch ${stats!.visibility.largest}`);
+    assert.ok(stats!.delete.largest >= 5, `largest delete batch ${stats!.delete.largest}`);
+    // And the outcome is the expected one, not merely the same on both.
+    const s = serial as { sends: Outcome[]; changes: Outcome[]; deletes: Outcome[]; received: { a: string[] } };
+    assert.deepEqual(s.sends[2], { error: 'QueueNotFound' });
+    assert.deepEqual(s.received.a, ['a1', 'a2', 'a3', 'a4', 'a5']);
+    assert.deepEqual(s.changes[3], { ok: [{ ok: false, error: 'ReceiptInvalid' }] });
+    assert.deepEqual(s.changes[4], { error: 'QueueNotFound' });
+    assert.deepEqual(s.changes[5], { ok: [{ ok: false, error: 'VisibilityLimitExceeded' }] });
+    assert.deepEqual(s.deletes[4], { error: 'QueueNotFound' });
+  });
+
+  it('a send whose body PostgreSQL refuses fails alone; the calls combined with it are stored', async () => {
+    await withEngine(true, async (e) => {
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      await e.messageSend({ queueId: queue.id, messages: [msg('first')], dedupWindowMs: 0 });
+      const before = e.groupCommitStats.send.batches;
+      const out = await Promise.all(
+        ['m1', 'm2', 'bad\u0000body', 'm3'].map((b) => outcome(e.messageSend({ queueId: queue.id, messages: [msg(b)], dedupWindowMs: 0 }))),
+      );
+      assert.deepEqual(
+        out.map((o) => 'ok' in o),
+        [true, true, false, true],
+      );
+      assert.match((out[2] as { error: string }).error, /^sql:/);
+      assert.ok(e.groupCommitStats.send.batches - before >= 3, 'the failed batch was re-run member by member');
+      const got = await e.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 0 });
+      assert.deepEqual(
+        got.messages.map((m) => m.body),
+        ['first', 'm1', 'm2', 'm3'],
+      );
+    });
+  });
+
+  it('batches stay bounded: by calls, and by body bytes', async () => {
+    await withEngine(true, async (e) => {
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      await e.messageSend({ queueId: queue.id, messages: [msg('warm')], dedupWindowMs: 0 });
+      let before = e.groupCommitStats.send.batches;
+      await Promise.all(Array.from({ length: 450 }, (_, i) => e.messageSend({ queueId: queue.id, messages: [msg(`s${i}`)], dedupWindowMs: 0 })));
+      let st = e.groupCommitStats.send;
+      assert.ok(st.largest <= 200, `largest batch ${st.largest} calls`);
+      assert.ok(st.batches - before >= 3, `${st.batches - before} batches for 450 calls`);
+      // 30 calls of 600 KiB: at most 8 MiB of bodies per batch (the first of a batch always goes).
+      before = st.batches;
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          e.messageSend({ queueId: queue.id, messages: [msg(`${i}:`.padEnd(600 * 1024, 'x'))], dedupWindowMs: 0 }),
+        ),
+      );
+      st = e.groupCommitStats.send;
+      // The first alone, then at most 13 of the other 29 per batch (8 MiB): at least 4 batches.
+      assert.ok(st.batches - before >= 4, `${st.batches - before} batches for 30 × 600 KiB`);
+      const stats = await e.queueStats(queue.id);
+      assert.equal(stats.visible, 1 + 450 + 30);
+    });
+  });
+});
