@@ -185,6 +185,26 @@ export async function writeSchemaV1(url: string, schema: string, now: number): P
   });
 }
 
+/**
+ * Apply the first `upTo` migrations to `schema` (created if missing) as a server with `--account-id
+ * defaultAccountId` would, then run `sql` (with `params`) in it: a store written by an older release.
+ */
+export async function migrateTo(
+  url: string,
+  schema: string,
+  now: number,
+  defaultAccountId: string,
+  upTo: number,
+  sql = '',
+  params: unknown[] = [],
+): Promise<number> {
+  return withClient(url, async (c) => {
+    const v = await migrate(c, schema, now, { defaultAccountId }, MIGRATIONS.slice(0, upTo));
+    if (sql) await c.query(sql, params);
+    return v;
+  });
+}
+
 /** The names of the indexes of the tables in `schema`, sorted. */
 export async function indexNames(url: string, schema: string): Promise<string[]> {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`bad schema name ${schema}`);

@@ -132,7 +132,14 @@ class Harness {
 
   queue(name: string, o: QueueOpts = {}): Promise<QueueRecord> {
     return this.engine
-      .queueCreate({ accountId: o.accountId ?? ACCOUNT, name, fifo: o.fifo ?? false, attributes: o.attributes ?? {}, tags: o.tags ?? {}, reuseDelayMs: 0 })
+      .queueCreate({
+        accountId: o.accountId ?? ACCOUNT,
+        name,
+        fifo: o.fifo ?? false,
+        attributes: o.attributes ?? {},
+        tags: o.tags ?? {},
+        reuseDelayMs: 0,
+      })
       .then((r) => r.queue);
   }
 
@@ -304,7 +311,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(gauges, ['111111111111/other', '222222222222/shared']);
       });
 
-      test('dead-letter moves find the DLQ by the target ARN\'s account and name', async (h) => {
+      test("dead-letter moves find the DLQ by the target ARN's account and name", async (h) => {
         const target = 'arn:aws:sqs:us-east-1:222222222222:dlq';
         const wrong = await h.queue('dlq', { accountId: '111111111111' });
         const dlq = await h.queue('dlq', { accountId: '222222222222' });
@@ -474,7 +481,8 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
       test('reuseDelayMs: QueueDeletedRecently until it passed; 0 disables', async (h) => {
         const q = await h.queue('reuse');
         await h.engine.queueDelete(q.id);
-        const create = (reuseDelayMs: number) => h.engine.queueCreate({ accountId: '000000000000', name: 'reuse', fifo: false, attributes: {}, tags: {}, reuseDelayMs });
+        const create = (reuseDelayMs: number) =>
+          h.engine.queueCreate({ accountId: '000000000000', name: 'reuse', fifo: false, attributes: {}, tags: {}, reuseDelayMs });
         await rejectsWith(create(60_000), 'QueueDeletedRecently');
         h.clock.advance(59_999);
         await rejectsWith(create(60_000), 'QueueDeletedRecently');
@@ -528,7 +536,15 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const q = await h.queue('tomb');
         await h.engine.queueDelete(q.id);
         // A reuse delay longer than the tombstone's life: only the sweep can free the name.
-        const create = () => h.engine.queueCreate({ accountId: '000000000000', name: 'tomb', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 2 * TOMBSTONE_TTL_MS });
+        const create = () =>
+          h.engine.queueCreate({
+            accountId: '000000000000',
+            name: 'tomb',
+            fifo: false,
+            attributes: {},
+            tags: {},
+            reuseDelayMs: 2 * TOMBSTONE_TTL_MS,
+          });
         h.clock.advance(TOMBSTONE_TTL_MS - 1);
         assert.equal(await h.engine.sweep(), 0);
         await rejectsWith(create(), 'QueueDeletedRecently');
@@ -2009,6 +2025,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         );
         assert.deepEqual(snap.queues[0], {
           queueId: fifo.id,
+          accountId: ACCOUNT,
           name: 'a.fifo',
           fifo: true,
           visible: 1,
@@ -2019,6 +2036,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         });
         assert.deepEqual(snap.queues[1], {
           queueId: std.id,
+          accountId: ACCOUNT,
           name: 'b-std',
           fifo: false,
           visible: 1,
@@ -2029,6 +2047,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         });
         assert.deepEqual(snap.queues[2], {
           queueId: idle.id,
+          accountId: ACCOUNT,
           name: 'c-idle',
           fifo: false,
           visible: 0,
