@@ -237,7 +237,12 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const identities = new IdentityStore(buildIdentities(config));
   const authz: Authorizer | undefined =
     config.auth === 'sigv4'
-      ? { decisions: new DecisionCache(), queuePolicies: new QueuePolicyCache(), warn: (detail, msg) => log.warn(detail, msg) }
+      ? {
+          decisions: new DecisionCache(),
+          queuePolicies: new QueuePolicyCache(),
+          warn: (detail, msg) => log.warn(detail, msg),
+          knowsAccount: (accountId) => identities.current.accounts.has(accountId),
+        }
       : undefined;
   const callerOf = (meta: Pick<RequestMeta, 'accessKeyId' | 'sourceIp' | 'userAgent' | 'secureTransport'>, internal: boolean): Caller | undefined => {
     if (authz === undefined || internal) return undefined;

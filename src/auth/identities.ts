@@ -37,6 +37,11 @@ export interface IdentitySet {
   /** User name (and `<account>:<name>`) → its identities (first key first), for `ferry policy check --as <user>`. */
   readonly byUser: ReadonlyMap<string, Identity>;
   readonly defaultAccountId: string;
+  /**
+   * The accounts this server knows: the default account and every account of `accounts:`. AddPermission
+   * grants only these (AWS: "Unable to verify" for an account that does not exist).
+   */
+  readonly accounts: ReadonlySet<string>;
   /** The administrator every request acts as with `auth: off` (the default account's root). */
   readonly anonymousAdmin: Identity;
 }
@@ -127,6 +132,7 @@ export function buildIdentities(c: IdentityConfig): IdentitySet {
     byKey,
     byUser,
     defaultAccountId: c.accountId,
+    accounts: new Set([c.accountId, ...Object.keys(c.accounts)]),
     anonymousAdmin: { accessKeyId: '', secretAccessKey: '', principal: root, policies: [], source: 'auth off' },
   };
 }

@@ -55,7 +55,12 @@ describe('authorization in the dispatch', () => {
   });
   before(async () => {
     h = await harness();
-    authz = { decisions: new DecisionCache(), queuePolicies: new QueuePolicyCache(), warn: (d) => warnings.push(d) };
+    authz = {
+      decisions: new DecisionCache(),
+      queuePolicies: new QueuePolicyCache(),
+      warn: (d) => warnings.push(d),
+      knowsAccount: (a) => ids.accounts.has(a),
+    };
   });
   after(() => h.close());
 
