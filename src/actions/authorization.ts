@@ -111,9 +111,7 @@ function targetOf(action: ActionName, input: Record<string, unknown>, ctx: Actio
     case 'GetQueueUrl': {
       if (typeof input.QueueName !== 'string' || input.QueueName === '') return undefined;
       const owner =
-        typeof input.QueueOwnerAWSAccountId === 'string' && input.QueueOwnerAWSAccountId !== ''
-          ? input.QueueOwnerAWSAccountId
-          : callerAccountId(ctx);
+        typeof input.QueueOwnerAWSAccountId === 'string' && input.QueueOwnerAWSAccountId !== '' ? input.QueueOwnerAWSAccountId : callerAccountId(ctx);
       return queueTarget(ctx, input.QueueName, owner);
     }
     case 'StartMessageMoveTask':

@@ -13,7 +13,8 @@ import { isPlausibleQueueName } from './validation/names.js';
 export const getQueueUrl: ActionHandler<'GetQueueUrl'> = async (input, ctx) => {
   const name = input.QueueName;
   if (typeof name !== 'string' || name === '') throw M.missingParameter('QueueName');
-  const owner = input.QueueOwnerAWSAccountId === undefined || input.QueueOwnerAWSAccountId === '' ? callerAccountId(ctx) : input.QueueOwnerAWSAccountId;
+  const owner =
+    input.QueueOwnerAWSAccountId === undefined || input.QueueOwnerAWSAccountId === '' ? callerAccountId(ctx) : input.QueueOwnerAWSAccountId;
   const q = isPlausibleQueueName(name) && /^\d{12}$/.test(owner) ? await ctx.engine.queueGetByName(owner, name) : undefined;
   if (!q) throw sqsError('QueueDoesNotExist');
   return { QueueUrl: urlOf(ctx, q) };

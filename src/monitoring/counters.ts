@@ -78,7 +78,8 @@ export class CounterSet {
         this.of(e.queue).movedToDlq += e.messages.length;
         return;
       case 'queueDeleted':
-        if (this.byName.get(queueKey(e.queue.accountId, e.queue.name))?.queueId === e.queue.id) this.byName.delete(queueKey(e.queue.accountId, e.queue.name));
+        if (this.byName.get(queueKey(e.queue.accountId, e.queue.name))?.queueId === e.queue.id)
+          this.byName.delete(queueKey(e.queue.accountId, e.queue.name));
         return;
       case 'visibilityChanged':
       case 'purged':

@@ -109,7 +109,14 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
       );
       for (const o of outcomes)
         assert.ok(o.status === 'rejected' && isDomainError(o.reason, 'QueueNotFound'), String(o.status === 'rejected' ? o.reason : 'fulfilled'));
-      const { queue: q2 } = await e!.queueCreate({ accountId: '000000000000', name: 'next.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue: q2 } = await e!.queueCreate({
+        accountId: '000000000000',
+        name: 'next.fifo',
+        fifo: true,
+        attributes: {},
+        tags: {},
+        reuseDelayMs: 0,
+      });
       const [r] = await e!.messageSend({ queueId: q2.id, messages: [msg('z', { groupId: 'g', dedupId: 'z' })], dedupWindowMs: 300_000 });
       assert.equal(r!.deduplicated, false);
     });
@@ -119,7 +126,14 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
     await withNodes(1, async ([e]) => {
       const { queue: dlq } = await e!.queueCreate({ accountId: '000000000000', name: 'dlq', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const redrive = JSON.stringify({ deadLetterTargetArn: `${ARN}dlq`, maxReceiveCount: 1 });
-      const { queue: src } = await e!.queueCreate({ accountId: '000000000000', name: 'src', fifo: false, attributes: { RedrivePolicy: redrive }, tags: {}, reuseDelayMs: 0 });
+      const { queue: src } = await e!.queueCreate({
+        accountId: '000000000000',
+        name: 'src',
+        fifo: false,
+        attributes: { RedrivePolicy: redrive },
+        tags: {},
+        reuseDelayMs: 0,
+      });
       await e!.messageSend({ queueId: src.id, messages: [msg('poison')], dedupWindowMs: 1 });
       const first = await e!.messageReceive({ queueId: src.id, maxMessages: 10, visibilityTimeoutMs: 0, attemptWindowMs: 1 });
       assert.deepEqual(
@@ -165,7 +179,14 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
 
   it("queue records: this node's changes at once, another node's within a second", async () => {
     await withNodes(2, async ([a, b]) => {
-      const { queue } = await a!.queueCreate({ accountId: '000000000000', name: 'attrs', fifo: false, attributes: { VisibilityTimeout: '30' }, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await a!.queueCreate({
+        accountId: '000000000000',
+        name: 'attrs',
+        fifo: false,
+        attributes: { VisibilityTimeout: '30' },
+        tags: {},
+        reuseDelayMs: 0,
+      });
       assert.equal((await a!.queueGetByName('000000000000', 'attrs'))!.attributes['VisibilityTimeout'], '30');
       assert.equal((await b!.queueGetById(queue.id))!.attributes['VisibilityTimeout'], '30');
       await a!.queueSetAttributes({ queueId: queue.id, set: { VisibilityTimeout: '31' } });
@@ -199,7 +220,14 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
         isDomainError(err, 'QueueNotFound'),
       );
       // Created again under the same name (on the other node): a new incarnation, found at once.
-      const { queue: again } = await b!.queueCreate({ accountId: '000000000000', name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue: again } = await b!.queueCreate({
+        accountId: '000000000000',
+        name: 'gone',
+        fifo: false,
+        attributes: {},
+        tags: {},
+        reuseDelayMs: 0,
+      });
       assert.equal((await a!.queueGetByName('000000000000', 'gone'))!.id, again.id);
     });
   });

@@ -401,7 +401,14 @@ describe('sqlite engine specifics', () => {
   it('receives stay fast at depth (20 000 messages)', async () => {
     await withEngine(async (e, clock) => {
       const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'deep', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
-      const { queue: fq } = await e.queueCreate({ accountId: '000000000000', name: 'deep.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue: fq } = await e.queueCreate({
+        accountId: '000000000000',
+        name: 'deep.fifo',
+        fifo: true,
+        attributes: {},
+        tags: {},
+        reuseDelayMs: 0,
+      });
       const batches = [];
       for (let i = 0; i < 2_000; i++) {
         const ms = Array.from({ length: 10 }, (_, j) => msg(`b${i}-${j}`, { messageId: `s${i}-${j}` }));

@@ -4,7 +4,16 @@
  * rules; this file only keeps the maps.
  */
 
-import type { GaugeSnapshot, QueueCreateParams, QueueListFilter, QueueCreateResult, QueueGauges, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
+import type {
+  GaugeSnapshot,
+  QueueCreateParams,
+  QueueListFilter,
+  QueueCreateResult,
+  QueueGauges,
+  QueueRecord,
+  QueueStats,
+  QueueUpdateParams,
+} from '../engine.js';
 import {
   attemptLive,
   byQueueName,

@@ -7,7 +7,16 @@
 import type pg from 'pg';
 
 import { DomainError } from '../../errors/domain.js';
-import type { GaugeSnapshot, QueueCreateParams, QueueCreateResult, QueueGauges, QueueListFilter, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
+import type {
+  GaugeSnapshot,
+  QueueCreateParams,
+  QueueCreateResult,
+  QueueGauges,
+  QueueListFilter,
+  QueueRecord,
+  QueueStats,
+  QueueUpdateParams,
+} from '../engine.js';
 import {
   byQueueName,
   matchesListFilter,

@@ -39,12 +39,12 @@ interface GaugeRow {
  */
 export function readGauges(db: Database.Database, prepare: (sql: string) => Database.Statement, now: number): GaugeSnapshot {
   return db.transaction(() => {
-    const queues = (
-      prepare(GAUGES_QUEUES).all() as Array<{ id: string; account_id: string; name: string; fifo: number; attributes: string }>
-    ).map((q) => ({
-      ...q,
-      attributes: JSON.parse(q.attributes) as Record<string, string>,
-    }));
+    const queues = (prepare(GAUGES_QUEUES).all() as Array<{ id: string; account_id: string; name: string; fifo: number; attributes: string }>).map(
+      (q) => ({
+        ...q,
+        attributes: JSON.parse(q.attributes) as Record<string, string>,
+      }),
+    );
     const accounts = new Map(queues.map((q) => [q.id, q.account_id]));
     const arg = queues.map((q) => [q.id, q.name, q.fifo, retentionCutoff(q, now)]);
     const targets = new Map(queues.map((q) => [q.id, redrivePlan(q)?.dlqName]));

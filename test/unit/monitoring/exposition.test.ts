@@ -143,7 +143,8 @@ describe('createMonitoring', () => {
       build: { version: 't', storage: 'memory' },
       sampler: false,
     });
-    const mk = async (name: string) => (await engine.queueCreate({ accountId: '000000000000', name, fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 })).queue;
+    const mk = async (name: string) =>
+      (await engine.queueCreate({ accountId: '000000000000', name, fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 })).queue;
     const a = await mk('a');
     assert.deepEqual(
       (await m.monitor.overview()).map((q) => q.name),

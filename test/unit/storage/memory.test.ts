@@ -351,7 +351,14 @@ test('queues: create is idempotent by name, list sorted by code unit, attributes
   const b = await create('b', { VisibilityTimeout: '30' });
   await create('B');
   await create('a');
-  const again = await engine.queueCreate({ accountId: '000000000000', name: 'b', fifo: false, attributes: { VisibilityTimeout: '5' }, tags: {}, reuseDelayMs: 0 });
+  const again = await engine.queueCreate({
+    accountId: '000000000000',
+    name: 'b',
+    fifo: false,
+    attributes: { VisibilityTimeout: '5' },
+    tags: {},
+    reuseDelayMs: 0,
+  });
   assert.equal(again.created, false);
   assert.equal(again.queue.attributes['VisibilityTimeout'], '30');
   assert.deepEqual(

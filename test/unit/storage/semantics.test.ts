@@ -11,7 +11,17 @@ import type { MoveTaskRecord, QueueRecord } from '../../../src/storage/engine.js
 import * as S from '../../../src/storage/semantics/index.js';
 
 function queue(name: string, attributes: Record<string, string> = {}, fifo = name.endsWith('.fifo')): QueueRecord {
-  return { id: `id-${name}`, accountId: '000000000000', name, fifo, attributes, tags: {}, createdAt: 0, lastModifiedAt: 0, dedupScope: S.creationDedupScope(attributes) };
+  return {
+    id: `id-${name}`,
+    accountId: '000000000000',
+    name,
+    fifo,
+    attributes,
+    tags: {},
+    createdAt: 0,
+    lastModifiedAt: 0,
+    dedupScope: S.creationDedupScope(attributes),
+  };
 }
 
 test('retention: current MessageRetentionPeriod, default when missing or unparsable', () => {
