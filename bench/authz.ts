@@ -98,7 +98,12 @@ async function main(): Promise<void> {
   } else engine = new MemoryEngine({ clock: systemClock, random: systemRandom });
   await engine.init();
   const services = await createActionServices({ engine, clock: systemClock, random: systemRandom });
-  const authz: Authorizer = { decisions: new DecisionCache(), queuePolicies: new QueuePolicyCache(), warn: () => {} };
+  const authz: Authorizer = {
+    decisions: new DecisionCache(),
+    queuePolicies: new QueuePolicyCache(),
+    warn: () => {},
+    knowsAccount: (a) => identities.accounts.has(a),
+  };
   const callerOf = (key: string): Caller => ({
     identity: identities.byKey.get(key)!,
     sourceIp: '127.0.0.1',

@@ -137,7 +137,14 @@ async function engineBench(kind: string, fifo: boolean, total: number, withMetri
   } else throw new Error(`unknown engine ${kind}`);
   await engine.init();
   try {
-    const { queue } = await engine.queueCreate({ name: fifo ? 'layers.fifo' : 'layers', fifo, attributes: {}, tags: {}, reuseDelayMs: 0 });
+    const { queue } = await engine.queueCreate({
+      accountId: '000000000000',
+      name: fifo ? 'layers.fifo' : 'layers',
+      fifo,
+      attributes: {},
+      tags: {},
+      reuseDelayMs: 0,
+    });
     let seq = 0;
     const message = (): SendMessageParams => {
       const body = JSON.stringify({ seq: seq++, ts: Date.now(), pad: PAD });

@@ -84,6 +84,7 @@ async function seed(engine: StorageEngine, o: Options): Promise<void> {
   for (let i = 0; i < o.queues; i++) {
     const fifo = i % 10 === 0;
     const { queue } = await engine.queueCreate({
+      accountId: '000000000000',
       name: `scrape-${String(i).padStart(4, '0')}${fifo ? '.fifo' : ''}`,
       fifo,
       attributes: { MessageRetentionPeriod: '345600' },

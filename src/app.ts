@@ -133,6 +133,7 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random, lo
         observer,
         disk: { reserveBytes: config.diskReserveBytes, lowBytes: config.diskLowBytes },
         log,
+        defaultAccountId: config.accountId,
       });
     }
     case 'postgres':
@@ -146,6 +147,7 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random, lo
         timeSource,
         random,
         observer,
+        defaultAccountId: config.accountId,
         warn: (msg, detail) => log?.warn(detail ?? {}, msg),
       });
   }
@@ -235,7 +237,12 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const identities = new IdentityStore(buildIdentities(config));
   const authz: Authorizer | undefined =
     config.auth === 'sigv4'
-      ? { decisions: new DecisionCache(), queuePolicies: new QueuePolicyCache(), warn: (detail, msg) => log.warn(detail, msg) }
+      ? {
+          decisions: new DecisionCache(),
+          queuePolicies: new QueuePolicyCache(),
+          warn: (detail, msg) => log.warn(detail, msg),
+          knowsAccount: (accountId) => identities.current.accounts.has(accountId),
+        }
       : undefined;
   const callerOf = (meta: Pick<RequestMeta, 'accessKeyId' | 'sourceIp' | 'userAgent' | 'secureTransport'>, internal: boolean): Caller | undefined => {
     if (authz === undefined || internal) return undefined;
@@ -276,6 +283,10 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     },
   });
 
+  /** The account an access key acts in (its identity's); the default account for auth off or an unknown key. */
+  const accountOfKey = (accessKeyId: string | undefined): string =>
+    (accessKeyId === undefined ? undefined : identities.get(accessKeyId)?.principal.accountId) ?? config.accountId;
+
   /** The console's read routes go through the same authorization step as the SQS actions. */
   const consoleAuthorize = async (
     caller: { accessKeyId: string | undefined; sourceIp?: string; userAgent?: string; secureTransport?: boolean },
@@ -291,7 +302,8 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       ...caller,
       secureTransport: caller.secureTransport ?? false,
     });
-    const input = action === 'ListQueues' ? {} : { QueueUrl: `/${config.accountId}/${queueName ?? ''}` };
+    // The console works in the caller's own account, as the API does for its key.
+    const input = action === 'ListQueues' ? {} : { QueueUrl: `/${accountOfKey(caller.accessKeyId)}/${queueName ?? ''}` };
     try {
       await authorizeAction(action, input as never, quiet ? { ...ctx, authz: ctx.authz && { ...ctx.authz, warn: () => {} } } : ctx);
       return true;
@@ -329,6 +341,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     authorize: authz === undefined ? undefined : consoleAuthorize,
     region: config.region,
     accountId: config.accountId,
+    accountOf: accountOfKey,
     engine,
     dispatch: consoleDispatch,
     queueUrlBase: baseFor,

@@ -4,9 +4,13 @@
  * compiled Policy and the request context go to the pure evaluator (src/auth/policy); a denial is
  * AccessDenied (HTTP 403, in the caller's protocol) with AWS's message, logged at warn.
  *
- * Resources, as SQS names them: the queue ARN from QueueUrl (GetQueueUrl: QueueName and
- * QueueOwnerAWSAccountId; the move-task actions: SourceArn, or the source inside the TaskHandle);
- * CreateQueue the ARN of the queue it would create; ListQueues `arn:aws:sqs:<region>:<account>:`.
+ * Resources, as SQS names them: the queue ARN from QueueUrl (its `/<account>/<name>` path: a URL of
+ * another account's queue is a cross-account request; GetQueueUrl: QueueName and
+ * QueueOwnerAWSAccountId, else the caller's account; the move-task actions: SourceArn, or the source
+ * inside the TaskHandle); CreateQueue the ARN of the queue it would create in the caller's account;
+ * ListQueues `arn:aws:sqs:<region>:<caller's account>:`. The evaluator compares the resource's account
+ * with the caller's: across accounts the queue policy and the caller's identity policies must both
+ * allow, and the owner-only actions (actions.ts) are refused whatever the policies say.
  *
  * A queue that does not exist is authorized like an existing queue without a Policy: a caller allowed
  * by its identity policies then learns QueueDoesNotExist from the action; a caller that is not allowed
@@ -38,6 +42,7 @@ import {
   type RequestContext,
 } from '../auth/policy/index.js';
 import type { QueueRecord } from '../storage/engine.js';
+import { callerAccountId, urlOwner } from './common.js';
 import type { ActionContext, ActionInput, ActionName } from './types.js';
 
 export type { Authorizer, Caller } from './types.js';
@@ -79,7 +84,7 @@ function fromUrl(ctx: ActionContext, url: unknown): Target | undefined {
   if (typeof url !== 'string' || url === '') return undefined;
   const p = parseUrlCached(url);
   if (!p) return undefined;
-  return queueTarget(ctx, p.name, p.accountId ?? ctx.settings.accountId, url);
+  return queueTarget(ctx, p.name, urlOwner(ctx, p), url);
 }
 
 function fromArn(arn: unknown): Target | undefined {
@@ -94,19 +99,19 @@ function targetOf(action: ActionName, input: Record<string, unknown>, ctx: Actio
   switch (action) {
     case 'CreateQueue': {
       if (typeof input.QueueName !== 'string' || input.QueueName === '') return undefined;
-      const t = queueTarget(ctx, input.QueueName, ctx.settings.accountId);
+      const t = queueTarget(ctx, input.QueueName, callerAccountId(ctx));
       const tags = input.tags as Record<string, string> | undefined;
       if (tags && Object.keys(tags).length) t.requestTags = tags;
       return t;
     }
-    case 'ListQueues':
-      return { resource: listQueuesResource(ctx.settings.region, ctx.settings.accountId), accountId: ctx.settings.accountId };
+    case 'ListQueues': {
+      const accountId = callerAccountId(ctx);
+      return { resource: listQueuesResource(ctx.settings.region, accountId), accountId };
+    }
     case 'GetQueueUrl': {
       if (typeof input.QueueName !== 'string' || input.QueueName === '') return undefined;
       const owner =
-        typeof input.QueueOwnerAWSAccountId === 'string' && input.QueueOwnerAWSAccountId !== ''
-          ? input.QueueOwnerAWSAccountId
-          : ctx.settings.accountId;
+        typeof input.QueueOwnerAWSAccountId === 'string' && input.QueueOwnerAWSAccountId !== '' ? input.QueueOwnerAWSAccountId : callerAccountId(ctx);
       return queueTarget(ctx, input.QueueName, owner);
     }
     case 'StartMessageMoveTask':
@@ -141,8 +146,8 @@ export async function authorizeAction<A extends ActionName>(action: A, input: Ac
   const t = targetOf(action, input as unknown as Record<string, unknown>, ctx);
   if (!t) return;
   let queue: QueueRecord | undefined;
-  if (t.queueName !== undefined && t.accountId === ctx.settings.accountId && action !== 'CreateQueue') {
-    queue = await ctx.engine.queueGetByName(t.queueName);
+  if (t.queueName !== undefined && action !== 'CreateQueue') {
+    queue = await ctx.engine.queueGetByName(t.accountId, t.queueName);
     if (queue && t.url !== undefined) ctx.queueMemo = { url: t.url, queue };
   }
   const identity = caller.identity;

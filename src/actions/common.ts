@@ -13,8 +13,29 @@ import { LIMITS } from './validation/limits.js';
 import { isValidBatchEntryId } from './validation/names.js';
 
 /**
- * The queue a QueueUrl names. Any host is accepted (only the last path segment counts); a value that
- * is not a URL or path is InvalidAddress; a queue that does not exist is QueueDoesNotExist.
+ * The account the caller acts in (AWS: a request acts in its access key's account): the key's
+ * account; the default account (`--account-id`) with `--auth off` and for internal calls.
+ */
+export function callerAccountId(ctx: Pick<ActionContext, 'caller' | 'settings'>): string {
+  return ctx.caller?.identity.principal.accountId ?? ctx.settings.accountId;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * The account owning the queue a parsed QueueUrl names: its account path segment
+ * (`/<account>/<name>`) when that is an account id; otherwise (a bare `/name`, or a path such as
+ * `/queue/name` some clients were configured with) the caller's own account, as before several
+ * accounts existed.
+ */
+export function urlOwner(ctx: Pick<ActionContext, 'caller' | 'settings'>, parsed: { accountId?: string }): string {
+  return parsed.accountId !== undefined && ACCOUNT_ID.test(parsed.accountId) ? parsed.accountId : callerAccountId(ctx);
+}
+
+/**
+ * The queue a QueueUrl names: by the account in its path (urlOwner) and its last segment. Any host
+ * is accepted; a value that is not a URL or path is InvalidAddress; a queue that does not exist is
+ * QueueDoesNotExist.
  */
 export async function resolveQueue(ctx: ActionContext, url: string | undefined): Promise<QueueRecord> {
   if (url === undefined || url === '') throw M.missingParameter('QueueUrl');
@@ -22,20 +43,21 @@ export async function resolveQueue(ctx: ActionContext, url: string | undefined):
   if (memo !== undefined && memo.url === url) return memo.queue;
   const parsed = parseQueueUrl(url);
   if (!parsed) throw M.invalidAddress(url);
-  const q = await ctx.engine.queueGetByName(parsed.name);
+  const q = await ctx.engine.queueGetByName(urlOwner(ctx, parsed), parsed.name);
   if (!q) throw sqsError('QueueDoesNotExist');
   return q;
 }
 
-/** The queue an ARN names in this region/account, or undefined. */
+/** The queue an ARN names in this region (in the ARN's account), or undefined. */
 export async function queueByArn(ctx: ActionContext, arn: string): Promise<QueueRecord | undefined> {
   const a = parseQueueArn(arn);
-  if (!a || a.accountId !== ctx.settings.accountId || a.region !== ctx.settings.region) return undefined;
-  return ctx.engine.queueGetByName(a.name);
+  if (!a || a.region !== ctx.settings.region) return undefined;
+  return ctx.engine.queueGetByName(a.accountId, a.name);
 }
 
-export const urlOf = (ctx: ActionContext, name: string): string => queueUrl(ctx.queueUrlBase, ctx.settings.accountId, name);
-export const arnOf = (ctx: ActionContext, name: string): string => queueArn(ctx.settings.region, ctx.settings.accountId, name);
+/** A queue's URL and ARN: both carry its owning account. */
+export const urlOf = (ctx: ActionContext, q: { accountId: string; name: string }): string => queueUrl(ctx.queueUrlBase, q.accountId, q.name);
+export const arnOf = (ctx: ActionContext, q: { accountId: string; name: string }): string => queueArn(ctx.settings.region, q.accountId, q.name);
 
 /** A numeric queue attribute (stored as a decimal string), with a fallback for older records. */
 export function intAttr(q: QueueRecord, name: string, fallback: number): number {

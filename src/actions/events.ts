@@ -7,7 +7,7 @@ import type { QueueRecord, ReceivedMessage, ReceiveResult, SendMessageParams, Se
 import type { ActionContext } from './types.js';
 
 function queueOf(q: QueueRecord): EventQueue {
-  return { id: q.id, name: q.name, fifo: q.fifo };
+  return { id: q.id, accountId: q.accountId, name: q.name, fifo: q.fifo };
 }
 
 /** Bytes of a message as SentMessageSize counts them: body plus attribute names, types and values. */

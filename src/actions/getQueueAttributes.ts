@@ -22,7 +22,7 @@ export const getQueueAttributes: ActionHandler<'GetQueueAttributes'> = async (in
     if (!q.fifo && (FIFO_ATTRIBUTES as readonly string[]).includes(n)) continue;
     switch (n) {
       case 'QueueArn':
-        out[n] = arnOf(ctx, q.name);
+        out[n] = arnOf(ctx, q);
         break;
       case 'ApproximateNumberOfMessages':
         out[n] = String(stats!.visible);

@@ -1,9 +1,10 @@
 /**
- * ListQueues: queue URLs whose name starts with QueueNamePrefix, in name order. Without MaxResults AWS
+ * ListQueues: the caller's own account's queue URLs whose name starts with QueueNamePrefix, in name
+ * order (AWS lists only the account's queues; queues shared by other accounts are not listed). Without MaxResults AWS
  * returns at most 1000 and never a NextToken; with MaxResults (1–1000) it pages with NextToken.
  */
 import * as M from '../errors/messages.js';
-import { urlOf } from './common.js';
+import { callerAccountId, urlOf } from './common.js';
 import { paginate } from './pagination.js';
 import type { ActionHandler } from './types.js';
 import { LIMITS } from './validation/limits.js';
@@ -11,14 +12,15 @@ import { LIMITS } from './validation/limits.js';
 export const listQueues: ActionHandler<'ListQueues'> = async (input, ctx) => {
   const max = input.MaxResults;
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > LIMITS.listQueuesMax)) throw M.maxResultsInvalid(max);
-  const queues = await ctx.engine.queueList(input.QueueNamePrefix || undefined);
+  const accountId = callerAccountId(ctx);
+  const queues = await ctx.engine.queueList({ accountId, prefix: input.QueueNamePrefix || undefined });
   const { page, next } = paginate(
     queues.map((q) => q.name),
     max,
     input.NextToken,
   );
   const out: { QueueUrls?: string[]; NextToken?: string } = {};
-  if (page.length > 0) out.QueueUrls = page.map((n) => urlOf(ctx, n));
+  if (page.length > 0) out.QueueUrls = page.map((name) => urlOf(ctx, { accountId, name }));
   if (next !== undefined) out.NextToken = next;
   return out;
 };

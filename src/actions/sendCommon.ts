@@ -4,7 +4,7 @@
  */
 import { md5Hex, md5OfAttributes, sha256Hex } from '../core/md5.js';
 import type { QueueRecord, SendMessageParams } from '../storage/engine.js';
-import { intAttr } from './common.js';
+import { callerAccountId, intAttr } from './common.js';
 import type { ActionContext, MessageAttributeMap } from './types.js';
 import type { MessageParams } from './validation/message.js';
 
@@ -38,8 +38,9 @@ export function toSendParams(m: MessageParams, q: QueueRecord, ctx: ActionContex
     systemAttributes: sys,
     md5OfMessageSystemAttributes: md5OfAttributes(sys),
     delayMs: delaySec * 1000,
-    // SenderId: AWS reports the caller's account id (or access key id) — Ferry's account.
-    senderId: ctx.settings.accountId,
+    // SenderId: AWS reports the sender's IAM user id (AIDA…), or the account id for the account root
+    // (the compatibility administrators, and every request with --auth off).
+    senderId: ctx.caller?.identity.principal.userId ?? callerAccountId(ctx),
   };
   if (m.MessageGroupId) p.groupId = m.MessageGroupId;
   if (dedupId !== undefined) p.dedupId = dedupId;

@@ -15,7 +15,8 @@ export const setQueueAttributes: ActionHandler<'SetQueueAttributes'> = async (in
   const norm = await normalizeAttributes(input.Attributes, {
     engine: ctx.engine,
     region: ctx.settings.region,
-    accountId: ctx.settings.accountId,
+    // The queue's own account: its dead-letter queue must be in it (validateRedrivePolicy).
+    accountId: q.accountId,
     queueName: q.name,
     fifo: q.fifo,
     creating: false,

@@ -4,7 +4,10 @@
  * destination is ResourceNotFoundException naming DestinationArn; a second active task is
  * InvalidParameterValue "There is already a task running…". Without DestinationArn each message goes
  * back to the queue it was dead-lettered from. The Developer Guide: the destination must be of the
- * same type as the DLQ (FIFO↔FIFO). MaxNumberOfMessagesPerSecond: 1–500.
+ * same type as the DLQ (FIFO↔FIFO). MaxNumberOfMessagesPerSecond: 1–500. Move tasks never work across
+ * accounts (authorization.ts refuses them); a DestinationArn in another account than the source's is
+ * ResourceNotFoundException like a missing one — a redrive stays inside the DLQ's account, as a
+ * dead-letter queue must be in its sources' account.
  */
 import { parseQueueArn } from '../core/arn.js';
 import { encodeTaskHandle } from '../core/task-handle.js';
@@ -23,10 +26,10 @@ export const startMessageMoveTask: ActionHandler<'StartMessageMoveTask'> = async
   if (rate !== undefined && (!Number.isInteger(rate) || rate < 1 || rate > LIMITS.moveRateMax)) throw M.moveRateInvalid(rate);
   const source = await queueByArn(ctx, src);
   if (!source) throw M.arnResourceNotFound('SourceArn');
-  if ((await deadLetterSources(ctx, src)).length === 0) throw M.sourceNotDeadLetterQueue();
+  if ((await deadLetterSources(ctx, source)).length === 0) throw M.sourceNotDeadLetterQueue();
   if (dst !== undefined) {
     const dest = await queueByArn(ctx, dst);
-    if (!dest) throw M.arnResourceNotFound('DestinationArn');
+    if (!dest || dest.accountId !== source.accountId) throw M.arnResourceNotFound('DestinationArn');
     if (dest.fifo !== source.fifo) throw M.moveTaskFifoUnsupported();
   }
   try {

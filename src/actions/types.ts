@@ -439,4 +439,6 @@ export interface Authorizer {
   readonly queuePolicies: QueuePolicyCache;
   /** Denials (and unusable stored policies) are reported here, at warn. */
   readonly warn: (detail: object, msg: string) => void;
+  /** Whether an account exists on this server (the identities in force): what AddPermission may grant. */
+  readonly knowsAccount: (accountId: string) => boolean;
 }

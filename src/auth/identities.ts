@@ -11,8 +11,9 @@
  *  - `--access-key-id`/`--secret-access-key` and `credentials:`: administrators of the default
  *    account, acting as its root `arn:aws:iam::<id>:root` (what every key could do before policies).
  *
- * The model is keyed by account so several accounts per server only needs storage to key queues by
- * account; until then an account other than `--account-id` is refused at load.
+ * Any number of accounts: a key acts in its own account (it creates, lists and owns queues there,
+ * `/<account>/<name>`), and reaches another account's queues only as SQS allows across accounts (the
+ * queue's policy and the key's identity policies must both allow; actions/authorization.ts).
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, type FerryConfig } from '../config/schema.js';
@@ -36,6 +37,11 @@ export interface IdentitySet {
   /** User name (and `<account>:<name>`) → its identities (first key first), for `ferry policy check --as <user>`. */
   readonly byUser: ReadonlyMap<string, Identity>;
   readonly defaultAccountId: string;
+  /**
+   * The accounts this server knows: the default account and every account of `accounts:`. AddPermission
+   * grants only these (AWS: "Unable to verify" for an account that does not exist).
+   */
+  readonly accounts: ReadonlySet<string>;
   /** The administrator every request acts as with `auth: off` (the default account's root). */
   readonly anonymousAdmin: Identity;
 }
@@ -60,9 +66,8 @@ export function rootPrincipal(accountId: string): Principal {
 
 /**
  * Validate and build the identity set. Throws ConfigError (naming account, user, key or policy, never
- * a secret) on: an account other than the default one (several accounts per server are not supported
- * yet), a key id used twice anywhere, a named policy that does not exist, a policy that does not
- * compile.
+ * a secret) on: a key id used twice anywhere, a named policy that does not exist, a policy that does
+ * not compile.
  */
 export function buildIdentities(c: IdentityConfig): IdentitySet {
   const byKey = new Map<string, Identity>();
@@ -95,12 +100,6 @@ export function buildIdentities(c: IdentityConfig): IdentitySet {
   for (const [name, doc] of Object.entries(c.policies)) named.set(name, compile(doc, name, `policies.${name}`));
 
   for (const [accountId, acct] of Object.entries(c.accounts)) {
-    if (accountId !== c.accountId) {
-      throw new ConfigError(
-        `accounts.${accountId}: several accounts per server are not supported yet; this server's account is ${c.accountId} ` +
-          `(--account-id). Declare users under accounts."${c.accountId}", or run this server with --account-id ${accountId}`,
-      );
-    }
     for (const [name, u] of Object.entries(acct.users)) {
       const w = `accounts.${accountId}.users.${name}`;
       const policies: CompiledPolicy[] = [];
@@ -133,6 +132,7 @@ export function buildIdentities(c: IdentityConfig): IdentitySet {
     byKey,
     byUser,
     defaultAccountId: c.accountId,
+    accounts: new Set([c.accountId, ...Object.keys(c.accounts)]),
     anonymousAdmin: { accessKeyId: '', secretAccessKey: '', principal: root, policies: [], source: 'auth off' },
   };
 }

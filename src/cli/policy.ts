@@ -114,14 +114,14 @@ export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, make
       throw new ConfigError(`cannot read --queue-policy ${policyFile}: ${(e as Error).message}`);
     }
     lines.push(`queue policy: ${policyFile}`);
-  } else if (queueName !== undefined && queueAccount === config.accountId && action !== 'CreateQueue') {
+  } else if (queueName !== undefined && queueAccount !== undefined && action !== 'CreateQueue') {
     if (config.storage === 'memory') lines.push('queue policy: none (storage memory has no stored queues; use --queue-policy <file>)');
     else {
       const engine = makeEngine(config);
       try {
         await engine.init();
-        const rec = await engine.queueGetByName(queueName);
-        if (!rec) lines.push(`queue: ${queueName} does not exist in the store (decided as a queue without a Policy)`);
+        const rec = await engine.queueGetByName(queueAccount, queueName);
+        if (!rec) lines.push(`queue: ${queueAccount}/${queueName} does not exist in the store (decided as a queue without a Policy)`);
         else {
           policyText = rec.attributes.Policy;
           tags = { ...rec.tags };

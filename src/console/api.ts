@@ -22,7 +22,10 @@ export interface ConsoleApiDeps {
   journeys: JourneyStore;
   clock: Clock;
   region: string;
+  /** The default account: the console's account with auth off. */
   accountId: string;
+  /** The account a caller's key acts in (ConsoleOptions.accountOf); absent: `accountId`. */
+  accountOf?: (accessKeyId: string | undefined) => string;
   queueUrlBase: (host: string | undefined) => string;
   /** Decrypts SSE bodies (peek shows and searches plaintext). Absent: bodies are shown as stored. */
   sse?: BodyCipher;
@@ -67,9 +70,11 @@ export class ConsoleApi {
 
   /** Answer a GET `route` (path after /console/api) with its JSON value, or throw ConsoleError. */
   async get(route: string, params: URLSearchParams, host: string | undefined, caller: ConsoleCaller = { accessKeyId: undefined }): Promise<unknown> {
+    // Every view is of the caller's own account (queues are identified by account and name).
+    const account = this.d.accountOf?.(caller.accessKeyId) ?? this.d.accountId;
     if (route === '/overview') {
       await this.allow(caller, 'ListQueues', undefined);
-      return this.overview(params, host, caller);
+      return this.overview(account, params, host, caller);
     }
     let m = JOURNEY_ROUTE.exec(route);
     if (m) {
@@ -81,7 +86,7 @@ export class ConsoleApi {
       const name = segment(m[1]!);
       // history shows figures (GetQueueAttributes); peek and search show messages (ReceiveMessage).
       await this.allow(caller, m[2] === 'history' ? 'GetQueueAttributes' : 'ReceiveMessage', name);
-      return m[2] === 'history' ? this.history(name, params) : this.messages(name, params);
+      return m[2] === 'history' ? this.history(account, name, params) : this.messages(account, name, params);
     }
     throw new ConsoleError(404, 'NotFound', `No console API route ${route || '/'}.`);
   }
@@ -101,9 +106,9 @@ export class ConsoleApi {
     }
   }
 
-  private async overview(params: URLSearchParams, host: string | undefined, caller: ConsoleCaller): Promise<unknown> {
+  private async overview(account: string, params: URLSearchParams, host: string | undefined, caller: ConsoleCaller): Promise<unknown> {
     const prefix = params.get('prefix') ?? undefined;
-    let snapshots = await overviewOf(this.d.monitor, this.d.engine, prefix === '' ? undefined : prefix, this.d.clock.now());
+    let snapshots = await overviewOf(this.d.monitor, this.d.engine, account, prefix === '' ? undefined : prefix, this.d.clock.now());
     // Only the queues whose figures the caller may read (GetQueueAttributes), quietly: not a denial.
     const authorize = this.d.authorize;
     if (authorize) {
@@ -114,20 +119,20 @@ export class ConsoleApi {
     return {
       queues: snapshots.map((s) => ({
         ...s,
-        url: queueUrl(base, this.d.accountId, s.name),
-        arn: queueArn(this.d.region, this.d.accountId, s.name),
+        url: queueUrl(base, s.accountId, s.name),
+        arn: queueArn(this.d.region, s.accountId, s.name),
       })),
     };
   }
 
-  private async history(name: string, params: URLSearchParams): Promise<unknown> {
+  private async history(account: string, name: string, params: URLSearchParams): Promise<unknown> {
     const seconds = intParam(params, 'windowSeconds', DEFAULT_HISTORY_S, 1, MAX_HISTORY_S);
-    await this.queue(name);
-    return historyOf(this.d.monitor, name, seconds * 1000);
+    await this.queue(account, name);
+    return historyOf(this.d.monitor, account, name, seconds * 1000);
   }
 
   /** Peek and search: StorageEngine.messageBrowse, which changes nothing (semantics/browse.ts). */
-  private async messages(name: string, params: URLSearchParams): Promise<unknown> {
+  private async messages(account: string, name: string, params: URLSearchParams): Promise<unknown> {
     const state = params.get('state') ?? 'all';
     const states: BrowseState[] = [];
     for (const s of state.split(',')) {
@@ -145,7 +150,7 @@ export class ConsoleApi {
     if (text.length > MAX_SEARCH_CHARS) throw new ConsoleError(400, 'InvalidParameterValue', `q must be at most ${MAX_SEARCH_CHARS} characters.`);
     const limit = intParam(params, 'limit', DEFAULT_PAGE, 1, BROWSE_MAX_LIMIT);
     const cursor = params.get('cursor') ?? undefined;
-    const q = await this.queue(name);
+    const q = await this.queue(account, name);
     const search = text === '' ? undefined : { text, field: field as BrowseField };
     const start = cursor === '' ? undefined : cursor;
     // Bodies of SSE queues are stored encrypted, so the engines cannot search them: a search that looks
@@ -219,9 +224,9 @@ export class ConsoleApi {
     return { messageId: j.messageId, queue: _queueName, events: j.events, truncated: j.truncated };
   }
 
-  /** The queue named `name`, or 404 QueueDoesNotExist. */
-  private async queue(name: string): Promise<QueueRecord> {
-    const q = await this.d.engine.queueGetByName(name);
+  /** The queue `name` of `account`, or 404 QueueDoesNotExist. */
+  private async queue(account: string, name: string): Promise<QueueRecord> {
+    const q = await this.d.engine.queueGetByName(account, name);
     if (q === undefined) throw new ConsoleError(404, 'QueueDoesNotExist', `The queue ${name} does not exist.`);
     return q;
   }

@@ -65,7 +65,13 @@ export interface ConsoleOptions {
   /** The keys a login may use (the server's identities, as for SigV4; a function: read at each login, so reloads apply). */
   credentials: readonly ConsoleCredential[] | (() => readonly ConsoleCredential[]);
   region: string;
+  /** The default account (`--account-id`): the console's account with auth off. */
   accountId: string;
+  /**
+   * The account a session's access key acts in (its identity's); absent or unknown key: `accountId`.
+   * The console shows and works on that account's queues, as the API does for that key.
+   */
+  accountOf?: (accessKeyId: string | undefined) => string;
   engine: StorageEngine;
   /** The listener's dispatch: the console's SQS calls run exactly as the API's. */
   dispatch: Dispatch;
@@ -162,6 +168,7 @@ class Console implements ConsoleRoutes {
       clock: opts.clock,
       region: opts.region,
       accountId: opts.accountId,
+      accountOf: opts.accountOf,
       queueUrlBase: opts.queueUrlBase,
       sse: opts.sse,
       authorize: opts.authorize,
@@ -329,7 +336,7 @@ class Console implements ConsoleRoutes {
       authenticated: s !== undefined,
       readOnly: this.readOnly,
       region: this.opts.region,
-      accountId: this.opts.accountId,
+      accountId: this.opts.accountOf?.(s?.accessKeyId) ?? this.opts.accountId,
       version: this.opts.version ?? PACKAGE_VERSION,
     };
     if (s?.accessKeyId !== undefined) out.accessKeyId = s.accessKeyId;

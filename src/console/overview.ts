@@ -18,11 +18,12 @@ const STATS_CONCURRENCY = 8;
 export async function overviewOf(
   monitor: QueueMonitor | undefined,
   engine: StorageEngine,
+  accountId: string,
   prefix: string | undefined,
   now: number,
 ): Promise<QueueSnapshot[]> {
-  if (monitor !== undefined) return monitor.overview(prefix);
-  const queues = await engine.queueList(prefix);
+  if (monitor !== undefined) return monitor.overview(accountId, prefix);
+  const queues = await engine.queueList({ accountId, prefix });
   const out: Array<QueueSnapshot | undefined> = new Array(queues.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -33,6 +34,7 @@ export async function overviewOf(
         const s = await engine.queueStats(q.id);
         out[i] = {
           queueId: q.id,
+          accountId: q.accountId,
           name: q.name,
           fifo: q.fifo,
           visible: s.visible,
@@ -56,7 +58,7 @@ export async function overviewOf(
 }
 
 /** Without a monitor there is no history yet: an empty series. */
-export async function historyOf(monitor: QueueMonitor | undefined, name: string, windowMs: number): Promise<QueueHistory> {
-  if (monitor !== undefined) return monitor.history(name, windowMs);
+export async function historyOf(monitor: QueueMonitor | undefined, accountId: string, name: string, windowMs: number): Promise<QueueHistory> {
+  if (monitor !== undefined) return monitor.history(accountId, name, windowMs);
   return { intervalMs: 0, points: [] };
 }

@@ -12,6 +12,8 @@
 /** The queue an event is about (an incarnation: `id` changes when a queue is deleted and re-created). */
 export interface EventQueue {
   readonly id: string;
+  /** The owning account: with `name`, the queue's identity. */
+  readonly accountId: string;
   readonly name: string;
   readonly fifo: boolean;
 }

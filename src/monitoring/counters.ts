@@ -16,11 +16,12 @@
  *    dead-letter queue.
  * Events are process-local, so with several Ferry processes on one PostgreSQL each counts what it served.
  *
- * Counters are keyed by queue name (the Prometheus label); an event from a new incarnation of a name (a
+ * Counters are keyed by (account, name) (the Prometheus labels `account` and `queue`); an event from a new incarnation of a name (a
  * queue deleted and created again, possibly through another process) starts its counters afresh, which
  * Prometheus' rate() reads as a counter reset.
  */
 import type { EventQueue, FerryEvent } from '../core/events.js';
+import { queueKey } from '../storage/semantics/queues.js';
 import { Histogram, SIZE_BUCKETS } from './histogram.js';
 
 /** What is counted for one queue (one incarnation), since this process saw it first. */
@@ -35,6 +36,7 @@ export class QueueCounters {
 
   constructor(
     readonly queueId: string,
+    readonly accountId: string,
     readonly name: string,
     readonly fifo: boolean,
     /** Epoch ms (the monitoring clock) when these counters started. */
@@ -44,6 +46,7 @@ export class QueueCounters {
 
 /** The counters of every queue this process has seen events for. */
 export class CounterSet {
+  /** semantics.queueKey(account, name) → counters. */
   private readonly byName = new Map<string, QueueCounters>();
 
   constructor(private readonly now: () => number) {}
@@ -75,7 +78,8 @@ export class CounterSet {
         this.of(e.queue).movedToDlq += e.messages.length;
         return;
       case 'queueDeleted':
-        if (this.byName.get(e.queue.name)?.queueId === e.queue.id) this.byName.delete(e.queue.name);
+        if (this.byName.get(queueKey(e.queue.accountId, e.queue.name))?.queueId === e.queue.id)
+          this.byName.delete(queueKey(e.queue.accountId, e.queue.name));
         return;
       case 'visibilityChanged':
       case 'purged':
@@ -85,16 +89,18 @@ export class CounterSet {
 
   /** The counters of a queue incarnation, created (or restarted for a new incarnation) on first use. */
   private of(q: EventQueue): QueueCounters {
-    let c = this.byName.get(q.name);
+    const key = queueKey(q.accountId, q.name);
+    let c = this.byName.get(key);
     if (c === undefined || c.queueId !== q.id) {
-      c = new QueueCounters(q.id, q.name, q.fifo, this.now());
-      this.byName.set(q.name, c);
+      c = new QueueCounters(q.id, q.accountId, q.name, q.fifo, this.now());
+      this.byName.set(key, c);
     }
     return c;
   }
 
-  get(name: string): QueueCounters | undefined {
-    return this.byName.get(name);
+  /** By semantics.queueKey(account, name). */
+  get(key: string): QueueCounters | undefined {
+    return this.byName.get(key);
   }
 
   all(): IterableIterator<QueueCounters> {
@@ -102,7 +108,7 @@ export class CounterSet {
   }
 
   /**
-   * Forget the counters of queues that no longer exist: names absent from a complete list of queues read
+   * Forget the counters of queues that no longer exist: keys (queueKey) absent from a complete list of queues read
    * at `listedAt`, whose counters started before that (a queue created since may simply not be listed).
    */
   prune(existing: ReadonlySet<string>, listedAt: number): void {

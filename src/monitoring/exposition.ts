@@ -19,6 +19,7 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 import type { DiskStatus, GaugeSnapshot, QueueGauges } from '../storage/engine.js';
+import { queueKey } from '../storage/semantics/queues.js';
 import type { CounterSet, QueueCounters, RequestCounters } from './counters.js';
 import type { GaugeCache } from './gaugeCache.js';
 import type { Histogram } from './histogram.js';
@@ -39,12 +40,12 @@ function num(v: number): string {
 }
 
 /**
- * The labels that name a queue, rendered inside braces without them. Today one account per server, so
- * only `queue`; were there several, `account` would be added here (and to QueueGauges / EventQueue) and
- * every per-queue family follows.
+ * The labels that name a queue, rendered inside braces without them: `account` and `queue` (a queue
+ * is identified by both: the same name in two accounts is two queues). Every per-queue family has
+ * them; PromQL that aggregates per queue groups `by (account, queue)`.
  */
-export function queueLabels(name: string): string {
-  return `queue="${esc(name)}"`;
+export function queueLabels(accountId: string, name: string): string {
+  return `account="${esc(accountId)}",queue="${esc(name)}"`;
 }
 
 /** Builds one exposition text. */
@@ -176,26 +177,44 @@ export function createExposition(src: ExpositionSources): Exposition {
     const t = new Text();
     // Queues: every one with counters, plus (gauges on) every listed one, with zeros — rate() then sees
     // a queue's first increment.
+    // Keyed by semantics.queueKey(account, name); sorted keys order by account, then name.
     const queues = new Map<string, QueueCounters | undefined>();
-    for (const c of counters.all()) queues.set(c.name, c);
-    if (s !== undefined) for (const g of s.queues) if (!queues.has(g.name)) queues.set(g.name, undefined);
+    const labels = new Map<string, string>();
+    for (const c of counters.all()) {
+      const k = queueKey(c.accountId, c.name);
+      queues.set(k, c);
+      labels.set(k, queueLabels(c.accountId, c.name));
+    }
+    if (s !== undefined)
+      for (const g of s.queues) {
+        const k = queueKey(g.accountId, g.name);
+        if (!queues.has(k)) queues.set(k, undefined);
+        if (!labels.has(k)) labels.set(k, queueLabels(g.accountId, g.name));
+      }
     const names = [...queues.keys()].sort();
-    const labels = new Map(names.map((n) => [n, queueLabels(n)]));
 
     if (s !== undefined) {
       for (const [name, help, pick] of GAUGES) {
         t.family(name, 'gauge', help);
-        for (const g of s.queues) t.sample(name, labels.get(g.name)!, pick(g, s.at));
+        for (const g of s.queues) t.sample(name, labels.get(queueKey(g.accountId, g.name))!, pick(g, s.at));
       }
-      // Which queues are dead-letter queues (alerts on messages in a DLQ select them with `> 0`).
+      // Which queues are dead-letter queues (alerts on messages in a DLQ select them with `> 0`). A
+      // dead-letter queue is always in its source's account.
       const sources = new Map<string, number>();
-      for (const g of s.queues) if (g.deadLetterTarget !== undefined) sources.set(g.deadLetterTarget, (sources.get(g.deadLetterTarget) ?? 0) + 1);
+      for (const g of s.queues)
+        if (g.deadLetterTarget !== undefined) {
+          const k = queueKey(g.accountId, g.deadLetterTarget);
+          sources.set(k, (sources.get(k) ?? 0) + 1);
+        }
       t.family(
         'ferry_queue_dead_letter_source_queues',
         'gauge',
         'Queues whose RedrivePolicy names this queue as their dead-letter queue (ListDeadLetterSourceQueues); 0: not a DLQ.',
       );
-      for (const g of s.queues) t.sample('ferry_queue_dead_letter_source_queues', labels.get(g.name)!, sources.get(g.name) ?? 0);
+      for (const g of s.queues) {
+        const k = queueKey(g.accountId, g.name);
+        t.sample('ferry_queue_dead_letter_source_queues', labels.get(k)!, sources.get(k) ?? 0);
+      }
     }
     for (const [name, help, pick] of COUNTERS) {
       t.family(name, 'counter', help);

@@ -107,7 +107,9 @@ export function createMonitoring(o: MonitoringOptions): Monitoring {
     o.gaugeMaxAgeMs,
     (err) => warnSometimes(err, 'reading queue gauges failed'),
   );
-  const monitor = new QueueMonitorImpl(gauges, counters, clock, o.history ?? DEFAULT_HISTORY, (prefix) => o.engine.queueList(prefix));
+  const monitor = new QueueMonitorImpl(gauges, counters, clock, o.history ?? DEFAULT_HISTORY, (accountId, prefix) =>
+    o.engine.queueList({ accountId, prefix }),
+  );
   const exposition = createExposition({
     counters,
     requests,

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { GaugeSnapshot, QueueGauges, QueueRecord } from '../storage/engine.js';
+import { queueKey } from '../storage/semantics/queues.js';
 import type { CounterSet, QueueCounters } from './counters.js';
 import type { GaugeCache } from './gaugeCache.js';
 import { DEFAULT_HISTORY, increments, QueueSeries, type CounterTotals, type HistoryShape } from './history.js';
@@ -33,7 +34,7 @@ interface Mark {
 
 export class QueueMonitorImpl implements QueueMonitor {
   private readonly series = new Map<string, QueueSeries>();
-  /** Per queue name: the totals at the two latest samples (older first). */
+  /** Per queue (semantics.queueKey of account and name): the totals at the two latest samples (older first). */
   private readonly marks = new Map<string, [Mark | undefined, Mark]>();
   private sampling: Promise<void> | undefined;
   private readonly startedAt: number;
@@ -44,7 +45,7 @@ export class QueueMonitorImpl implements QueueMonitor {
     private readonly clock: Clock,
     readonly shape: HistoryShape = DEFAULT_HISTORY,
     /** The queues that exist now (StorageEngine.queueList); absent: the gauge snapshot's list is taken as current. */
-    private readonly listQueues?: (prefix?: string) => Promise<QueueRecord[]>,
+    private readonly listQueues?: (accountId?: string, prefix?: string) => Promise<QueueRecord[]>,
   ) {
     this.startedAt = clock.now();
   }
@@ -54,11 +55,11 @@ export class QueueMonitorImpl implements QueueMonitor {
    * once — with gauges up to the cache's age old: when the cached snapshot lacks a listed queue, a fresh
    * one is read (one at a time, shared, as every gauge read).
    */
-  async overview(prefix?: string): Promise<QueueSnapshot[]> {
+  async overview(accountId?: string, prefix?: string): Promise<QueueSnapshot[]> {
     let snap = await this.gauges.get();
     let existing: Set<string> | undefined;
     if (this.listQueues !== undefined) {
-      const list = await this.listQueues(prefix);
+      const list = await this.listQueues(accountId, prefix);
       existing = new Set(list.map((q) => q.id));
       const known = new Set(snap.queues.map((g) => g.queueId));
       if (list.some((q) => !known.has(q.id))) snap = await this.gauges.get(0);
@@ -66,12 +67,14 @@ export class QueueMonitorImpl implements QueueMonitor {
     const now = this.clock.now();
     const out: QueueSnapshot[] = [];
     for (const g of snap.queues) {
+      if (accountId !== undefined && g.accountId !== accountId) continue;
       if (prefix !== undefined && !g.name.startsWith(prefix)) continue;
       if (existing !== undefined && !existing.has(g.queueId)) continue;
-      const c = this.counters.get(g.name);
+      const c = this.counters.get(queueKey(g.accountId, g.name));
       const rate = this.rates(g, c !== undefined && c.queueId === g.queueId ? c : undefined, now);
       out.push({
         queueId: g.queueId,
+        accountId: g.accountId,
         name: g.name,
         fifo: g.fifo,
         visible: g.visible,
@@ -88,8 +91,8 @@ export class QueueMonitorImpl implements QueueMonitor {
     return out;
   }
 
-  async history(queueName: string, windowMs: number): Promise<QueueHistory> {
-    const s = this.series.get(queueName);
+  async history(accountId: string, queueName: string, windowMs: number): Promise<QueueHistory> {
+    const s = this.series.get(queueKey(accountId, queueName));
     if (s === undefined) return { intervalMs: this.shape.intervalMs, points: [] };
     return s.history(this.clock.now(), Math.max(0, windowMs));
   }
@@ -102,7 +105,7 @@ export class QueueMonitorImpl implements QueueMonitor {
   private rates(g: QueueGauges, c: QueueCounters | undefined, now: number): { sent: number; received: number; deleted: number } {
     const zero = { sent: 0, received: 0, deleted: 0 };
     if (c === undefined) return zero;
-    const m = this.marks.get(g.name);
+    const m = this.marks.get(queueKey(g.accountId, g.name));
     const from = m === undefined ? undefined : (m[0] ?? m[1]);
     const base: Mark =
       from !== undefined && from.queueId === c.queueId
@@ -132,13 +135,14 @@ export class QueueMonitorImpl implements QueueMonitor {
     const at = this.clock.now();
     const names = new Set<string>();
     for (const g of snap.queues) {
-      names.add(g.name);
-      let s = this.series.get(g.name);
+      const key = queueKey(g.accountId, g.name);
+      names.add(key);
+      let s = this.series.get(key);
       if (s === undefined || s.queueId !== g.queueId) {
         s = new QueueSeries(g.queueId, this.shape);
-        this.series.set(g.name, s);
+        this.series.set(key, s);
       }
-      const c = this.counters.get(g.name);
+      const c = this.counters.get(key);
       const now = totals(c !== undefined && c.queueId === g.queueId ? c : undefined);
       s.add(at, {
         visible: g.visible,
@@ -149,8 +153,8 @@ export class QueueMonitorImpl implements QueueMonitor {
       });
       s.last = now;
       const mark: Mark = { at, queueId: g.queueId, sent: now.sent, received: now.received, deleted: now.deleted };
-      const prev = this.marks.get(g.name);
-      this.marks.set(g.name, [prev !== undefined && prev[1].queueId === g.queueId ? prev[1] : undefined, mark]);
+      const prev = this.marks.get(key);
+      this.marks.set(key, [prev !== undefined && prev[1].queueId === g.queueId ? prev[1] : undefined, mark]);
     }
     for (const name of this.series.keys()) if (!names.has(name)) this.series.delete(name);
     for (const name of this.marks.keys()) if (!names.has(name)) this.marks.delete(name);

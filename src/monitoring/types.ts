@@ -7,6 +7,8 @@
 /** One queue now. Counts mirror GetQueueAttributes' ApproximateNumberOf* trio. */
 export interface QueueSnapshot {
   queueId: string;
+  /** The owning account. */
+  accountId: string;
   name: string;
   fifo: boolean;
   visible: number;
@@ -46,8 +48,11 @@ export interface QueueHistory {
 
 /** Implemented by src/monitoring; consumed by the console API. */
 export interface QueueMonitor {
-  /** Every queue (optionally those whose name starts with `prefix`), sorted by name. */
-  overview(prefix?: string): Promise<QueueSnapshot[]>;
-  /** Up to `windowMs` of history for a queue by name (empty points when unknown). */
-  history(queueName: string, windowMs: number): Promise<QueueHistory>;
+  /**
+   * Every queue of `accountId` (every account's when undefined; optionally those whose name starts
+   * with `prefix`), sorted by account, then name.
+   */
+  overview(accountId?: string, prefix?: string): Promise<QueueSnapshot[]>;
+  /** Up to `windowMs` of history for a queue by account and name (empty points when unknown). */
+  history(accountId: string, queueName: string, windowMs: number): Promise<QueueHistory>;
 }

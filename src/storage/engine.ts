@@ -19,6 +19,12 @@
 import type { Clock } from '../core/clock.js';
 import type { Random } from '../core/random.js';
 
+/**
+ * Ferry's default `--account-id`: the account SQL engines give the queues of a store from before
+ * schema 3 (several accounts per server) when the server does not name another.
+ */
+export const DEFAULT_ACCOUNT_ID = '000000000000';
+
 // ---------------------------------------------------------------------------------------------------
 // Queues
 // ---------------------------------------------------------------------------------------------------
@@ -34,6 +40,12 @@ import type { Random } from '../core/random.js';
 export interface QueueRecord {
   /** Incarnation id, unique across the life of the store. Opaque string. */
   readonly id: string;
+  /**
+   * The owning account (12 digits). Queues are identified by (accountId, name): the same name in two
+   * accounts is two queues, as on AWS. Stores from before migration 3 had one account: their queues
+   * belong to the engine's default account (`--account-id`).
+   */
+  readonly accountId: string;
   readonly name: string;
   readonly fifo: boolean;
   readonly attributes: Readonly<Record<string, string>>;
@@ -63,12 +75,14 @@ export type DedupScope = 'queue' | 'messageGroup';
  *    create, into QueueRecord.dedupScope; later changes of the attribute do not re-scope deduplication.
  */
 export interface QueueCreateParams {
+  /** The owning account; with `name` the queue's identity. */
+  accountId: string;
   name: string;
   fifo: boolean;
   attributes: Record<string, string>;
   tags: Record<string, string>;
   /**
-   * A name deleted less than this many ms ago cannot be created again (QueueDeletedRecently).
+   * A name deleted less than this many ms ago (in the same account) cannot be created again (QueueDeletedRecently).
    * AWS: 60 000. 0 disables the check.
    */
   reuseDelayMs: number;
@@ -76,8 +90,16 @@ export interface QueueCreateParams {
 
 export interface QueueCreateResult {
   queue: QueueRecord;
-  /** False when a queue of that name already existed; it is returned unchanged. */
+  /** False when a queue of that (account, name) already existed; it is returned unchanged. */
   created: boolean;
+}
+
+/** Which queues queueList returns. */
+export interface QueueListFilter {
+  /** Only this account's queues (ListQueues); undefined: every account's (metrics, the runner). */
+  accountId?: string;
+  /** Only names starting with this. */
+  prefix?: string;
 }
 
 export interface QueueUpdateParams {
@@ -103,6 +125,8 @@ export interface QueueStats {
  */
 export interface QueueGauges extends QueueStats {
   queueId: string;
+  /** The owning account (monitoring labels per-queue series with it). */
+  accountId: string;
   name: string;
   fifo: boolean;
   /**
@@ -118,8 +142,8 @@ export interface QueueGauges extends QueueStats {
    */
   groupsWithInflight: number;
   /**
-   * The name of the dead-letter queue this queue's RedrivePolicy names (semantics.redrivePlan), whether
-   * or not that queue exists; undefined without a policy. Lets monitoring tell dead-letter queues apart.
+   * The name of the dead-letter queue this queue's RedrivePolicy names (semantics.redrivePlan; a DLQ is
+   * always in its source's account), whether or not that queue exists; undefined without a policy. Lets monitoring tell dead-letter queues apart.
    */
   deadLetterTarget?: string;
 }
@@ -128,7 +152,7 @@ export interface QueueGauges extends QueueStats {
 export interface GaugeSnapshot {
   /** The instant the gauges describe (epoch ms, the engine's clock: the database's for PostgreSQL). */
   at: number;
-  /** One entry per queue, sorted by name (code-unit order). */
+  /** One entry per queue, sorted by account, then name (code-unit order). */
   queues: QueueGauges[];
 }
 
@@ -441,14 +465,20 @@ export interface StorageEngine {
   metaGetOrCreate(key: string, create: () => string): Promise<string>;
 
   // ---- queues ----
-  /** Create, or return the existing queue of that name unchanged (`created: false`). */
+  /** Create, or return the existing queue of that (account, name) unchanged (`created: false`). */
   queueCreate(p: QueueCreateParams): Promise<QueueCreateResult>;
-  /** By name; undefined when it does not exist. Engines may cache; a cache must stay correct. */
-  queueGetByName(name: string): Promise<QueueRecord | undefined>;
+  /**
+   * By owning account and name; undefined when it does not exist. Engines may cache (keyed by account
+   * and name); a cache must stay correct.
+   */
+  queueGetByName(accountId: string, name: string): Promise<QueueRecord | undefined>;
   /** By incarnation id; undefined when it does not exist. */
   queueGetById(id: string): Promise<QueueRecord | undefined>;
-  /** All queues whose name starts with `prefix` (all when undefined), sorted by name (code-unit order). */
-  queueList(prefix?: string): Promise<QueueRecord[]>;
+  /**
+   * The queues of `filter.accountId` (every account's when undefined) whose name starts with
+   * `filter.prefix` (all when undefined), sorted by account, then name (code-unit order).
+   */
+  queueList(filter?: QueueListFilter): Promise<QueueRecord[]>;
   /** Merge attributes; bumps lastModifiedAt. */
   queueSetAttributes(p: QueueUpdateParams): Promise<QueueRecord>;
   /** Merge tags. */
@@ -457,7 +487,7 @@ export interface StorageEngine {
   queueUntag(queueId: string, keys: string[]): Promise<void>;
   /**
    * Delete the queue with all its messages, dedup entries, attempt ids and move tasks, and remember
-   * the deletion time of the name (for QueueDeletedRecently).
+   * the deletion time of its (account, name) (for QueueDeletedRecently).
    */
   queueDelete(queueId: string): Promise<void>;
   /**
@@ -503,7 +533,8 @@ export interface StorageEngine {
    * semantics/fifo.ts); one receive takes as many messages of one group as it can (in order) before
    * moving to the next group. Messages whose visibility expired are delivered again before later ones.
    *
-   * Dead-letter queues: when the queue has a RedrivePolicy whose target exists, a message that would
+   * Dead-letter queues: when the queue has a RedrivePolicy whose target (account and name from its
+   * ARN; the action layer allows only a target in the source's own account) exists, a message that would
    * be delivered with receiveCount > maxReceiveCount is instead moved, in the same transaction, to
    * the dead-letter queue: same messageId, body, attributes, sentAt, receiveCount (not incremented by
    * the move), firstReceivedAt, groupId/dedupId; the move records deadLetterSourceArn (the source

@@ -111,7 +111,7 @@ export interface SchemaV1Fixture {
  */
 export async function writeSchemaV1(url: string, schema: string, now: number): Promise<SchemaV1Fixture> {
   return withClient(url, async (c) => {
-    const version = await migrate(c, schema, now, MIGRATIONS.slice(0, 1));
+    const version = await migrate(c, schema, now, { defaultAccountId: '000000000000' }, MIGRATIONS.slice(0, 1));
     if (version !== 1) throw new Error(`expected schema 1, got ${version}`);
     const fx: SchemaV1Fixture = {
       queueIds: { std: 'qid-std', 'grp.fifo': 'qid-grp', 'q.fifo': 'qid-q' },
@@ -182,6 +182,26 @@ export async function writeSchemaV1(url: string, schema: string, now: number): P
     }
     await c.query(`INSERT INTO ${schema}.meta (key, value) VALUES ('hmac', $1)`, [fx.hmac]);
     return fx;
+  });
+}
+
+/**
+ * Apply the first `upTo` migrations to `schema` (created if missing) as a server with `--account-id
+ * defaultAccountId` would, then run `sql` (with `params`) in it: a store written by an older release.
+ */
+export async function migrateTo(
+  url: string,
+  schema: string,
+  now: number,
+  defaultAccountId: string,
+  upTo: number,
+  sql = '',
+  params: unknown[] = [],
+): Promise<number> {
+  return withClient(url, async (c) => {
+    const v = await migrate(c, schema, now, { defaultAccountId }, MIGRATIONS.slice(0, upTo));
+    if (sql) await c.query(sql, params);
+    return v;
   });
 }
 

@@ -46,7 +46,7 @@ export function writeSchemaV1Store(path: string, now: number): SchemaV1Fixture {
   const db = new Database(path);
   try {
     db.pragma('journal_mode = WAL');
-    const version = migrate(db, now, MIGRATIONS.slice(0, 1));
+    const version = migrate(db, now, { defaultAccountId: '000000000000' }, MIGRATIONS.slice(0, 1));
     if (version !== 1) throw new Error(`expected schema 1, got ${version}`);
     const fx: SchemaV1Fixture = {
       queueIds: { std: 'qid-std', 'grp.fifo': 'qid-grp', 'q.fifo': 'qid-q' },

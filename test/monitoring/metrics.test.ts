@@ -17,6 +17,9 @@ import { ENGINES } from '../helpers/matrix.js';
 import { startFerryProcess, type FerryProcess } from '../helpers/process.js';
 import { scrape, type Scrape } from '../helpers/prometheus.js';
 
+/** The default account (--account-id): per-queue series carry it as the `account` label. */
+const ACCOUNT = '000000000000';
+
 let counter = 0;
 const unique = (base: string): string => {
   const fifo = base.endsWith('.fifo');
@@ -57,7 +60,7 @@ for (const engine of ENGINES) {
 
     it('sent, received, deleted (a repeated delete too), empty receives short and long, sizes', async () => {
       const { url, name } = await queue('counts');
-      const q = { queue: name };
+      const q = { account: ACCOUNT, queue: name };
       let m = await metrics();
       // A queue nobody used yet is listed with zeros (rate() then sees its first increment).
       for (const n of ['sent', 'received', 'deleted']) assert.equal(m.value(`ferry_queue_messages_${n}_total`, q), 0, n);
@@ -153,7 +156,7 @@ for (const engine of ENGINES) {
 
     it('FIFO: deduplicated sends count apart and add no size; groups with messages in flight', async () => {
       const { url, name } = await queue('dedup.fifo');
-      const q = { queue: name };
+      const q = { account: ACCOUNT, queue: name };
       const send = (body: string, group: string, dedup: string) =>
         sqs.call('SendMessage', { QueueUrl: url, MessageBody: body, MessageGroupId: group, MessageDeduplicationId: dedup });
       await send('one', 'g1', 'd1');
@@ -197,8 +200,8 @@ for (const engine of ENGINES) {
       assert.equal((await receive(src.url, { VisibilityTimeout: 0 })).length, 1); // receive 1 of 1; visible again at once
       assert.deepEqual(await receive(src.url), []); // would be receive 2: moved to the DLQ instead, nothing returned
       const m = await metrics();
-      const s = { queue: src.name };
-      const d = { queue: dlq.name };
+      const s = { account: ACCOUNT, queue: src.name };
+      const d = { account: ACCOUNT, queue: dlq.name };
       assert.equal(m.value('ferry_queue_messages_moved_to_dlq_total', s), 1);
       assert.equal(m.value('ferry_queue_messages_received_total', s), 1);
       assert.equal(m.value('ferry_queue_empty_receives_total', s), 1);
@@ -216,7 +219,7 @@ for (const engine of ENGINES) {
 
     it('gauges by state: visible, in flight, delayed; the oldest message; a deleted queue leaves', async () => {
       const { url, name } = await queue('states');
-      const q = { queue: name };
+      const q = { account: ACCOUNT, queue: name };
       const t0 = Date.now();
       await sqs.call('SendMessage', { QueueUrl: url, MessageBody: 'first' });
       await sqs.call('SendMessage', { QueueUrl: url, MessageBody: 'later', DelaySeconds: 600 });
@@ -283,7 +286,7 @@ for (const engine of ENGINES) {
       });
       assert.equal(r.code, 0, r.stderr);
       const m = await metrics();
-      const q = { queue: name };
+      const q = { account: ACCOUNT, queue: name };
       assert.deepEqual(
         ['sent', 'received', 'deleted'].map((n) => m.value(`ferry_queue_messages_${n}_total`, q)),
         [1, 1, 1],
@@ -389,7 +392,7 @@ describe('metrics endpoint options [memory]', () => {
       const { QueueUrl } = await c.call<{ QueueUrl: string }>('CreateQueue', { QueueName: name });
       await c.call('SendMessage', { QueueUrl, MessageBody: 'x' });
       const m = await scrape(`${f.url}/metrics`);
-      assert.equal(m.value('ferry_queue_messages_sent_total', { queue: name }), 1);
+      assert.equal(m.value('ferry_queue_messages_sent_total', { account: ACCOUNT, queue: name }), 1);
       for (const g of ['visible', 'not_visible', 'delayed']) assert.equal(m.series(`ferry_queue_messages_${g}`).length, 0, g);
       assert.equal(m.series('ferry_queue_oldest_message_age_seconds').length, 0);
       assert.equal(m.series('ferry_queue_groups_with_inflight_messages').length, 0);
@@ -448,7 +451,7 @@ describe('metrics with two Ferry processes on one PostgreSQL', { skip: !process.
     try {
       const name = unique('shared');
       const { QueueUrl } = await ca.call<{ QueueUrl: string }>('CreateQueue', { QueueName: name });
-      const q = { queue: name };
+      const q = { account: ACCOUNT, queue: name };
       for (let i = 0; i < 3; i++) await ca.call('SendMessage', { QueueUrl, MessageBody: `a${i}` });
       await cb.call('SendMessage', { QueueUrl, MessageBody: 'b0' });
       const got = (await cb.call<{ Messages: Msg[] }>('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 2, VisibilityTimeout: 60 })).Messages;

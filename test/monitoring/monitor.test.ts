@@ -51,20 +51,24 @@ for (const storage of ['memory', 'sqlite'] as const) {
       await sqs.call('SendMessage', { QueueUrl: fifo, MessageBody: 'pill', MessageGroupId: 'g', MessageDeduplicationId: 'd' });
       clock.advance(42_500);
       let m = await metrics();
-      assert.equal(m.value('ferry_queue_oldest_message_age_seconds', { queue: 'age' }), 42.5);
-      assert.equal(m.value('ferry_queue_oldest_message_age_seconds', { queue: 'age.fifo' }), 42.5);
+      assert.equal(m.value('ferry_queue_oldest_message_age_seconds', { account: '000000000000', queue: 'age' }), 42.5);
+      assert.equal(m.value('ferry_queue_oldest_message_age_seconds', { account: '000000000000', queue: 'age.fifo' }), 42.5);
       // Received three times and never deleted (visibility 0: back at once).
       for (let i = 0; i < 3; i++) {
         for (const q of [std, fifo])
           assert.equal((await sqs.call<{ Messages?: unknown[] }>('ReceiveMessage', { QueueUrl: q, VisibilityTimeout: 0 })).Messages?.length, 1);
       }
       m = await metrics();
-      assert.equal(m.value('ferry_queue_oldest_message_age_seconds', { queue: 'age' }), 0, 'left out: the queue has no other message');
-      assert.equal(m.value('ferry_queue_messages_visible', { queue: 'age' }), 1);
-      assert.equal(m.value('ferry_queue_oldest_message_age_seconds', { queue: 'age.fifo' }), 42.5, 'FIFO: still the oldest');
+      assert.equal(
+        m.value('ferry_queue_oldest_message_age_seconds', { account: '000000000000', queue: 'age' }),
+        0,
+        'left out: the queue has no other message',
+      );
+      assert.equal(m.value('ferry_queue_messages_visible', { account: '000000000000', queue: 'age' }), 1);
+      assert.equal(m.value('ferry_queue_oldest_message_age_seconds', { account: '000000000000', queue: 'age.fifo' }), 42.5, 'FIFO: still the oldest');
       await sqs.call('SendMessage', { QueueUrl: std, MessageBody: 'next' });
       clock.advance(1_250);
-      assert.equal((await metrics()).value('ferry_queue_oldest_message_age_seconds', { queue: 'age' }), 1.25);
+      assert.equal((await metrics()).value('ferry_queue_oldest_message_age_seconds', { account: '000000000000', queue: 'age' }), 1.25);
     });
 
     it('overview: every queue (or a prefix) with its counts, age, groups and rates from this process', async () => {
@@ -87,7 +91,7 @@ for (const storage of ['memory', 'sqlite'] as const) {
       await sqs.call('ReceiveMessage', { QueueUrl: f, MaxNumberOfMessages: 1 });
       clock.advance(9_000); // 10 s since the sample
 
-      const all = await monitor().overview('ov-');
+      const all = await monitor().overview('000000000000', 'ov-');
       assert.deepEqual(
         all.map((s) => s.name),
         ['ov-events.fifo', 'ov-orders'],
@@ -97,6 +101,7 @@ for (const storage of ['memory', 'sqlite'] as const) {
         { ...os, queueId: undefined, at: undefined },
         {
           queueId: undefined,
+          accountId: '000000000000',
           name: 'ov-orders',
           fifo: false,
           visible: 10,
@@ -149,7 +154,7 @@ for (const storage of ['memory', 'sqlite'] as const) {
       clock.advance(10_000);
       await monitor().sample();
 
-      const h = await monitor().history('hist', 3_600_000);
+      const h = await monitor().history('000000000000', 'hist', 3_600_000);
       assert.equal(h.intervalMs, 10_000);
       assert.deepEqual(
         h.points.map((p) => [
@@ -170,17 +175,17 @@ for (const storage of ['memory', 'sqlite'] as const) {
           [620_000, 0, 2, 0, 20, 0, 3, 1, 1, 0],
         ],
       );
-      const day = await monitor().history('hist', 86_400_000);
+      const day = await monitor().history('000000000000', 'hist', 86_400_000);
       assert.equal(day.intervalMs, 300_000);
       assert.deepEqual(
         day.points.map((p) => [p.at - T0, p.sent, p.received, p.deleted, p.visible]),
         [[600_000, 3, 3, 1, 1]],
       );
-      assert.deepEqual(await monitor().history('no-such-queue', 60_000), { intervalMs: 10_000, points: [] });
+      assert.deepEqual(await monitor().history('000000000000', 'no-such-queue', 60_000), { intervalMs: 10_000, points: [] });
 
       await sqs.call('DeleteQueue', { QueueUrl: q });
       await monitor().sample();
-      assert.deepEqual((await monitor().history('hist', 3_600_000)).points, [], 'a deleted queue loses its history');
+      assert.deepEqual((await monitor().history('000000000000', 'hist', 3_600_000)).points, [], 'a deleted queue loses its history');
     });
   });
 }

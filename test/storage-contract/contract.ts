@@ -76,7 +76,12 @@ const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('h
 /** A message to send: a body, optionally with any SendMessageParams overridden. */
 type MsgSpec = string | (Partial<SendMessageParams> & { body: string });
 
+/** The account the harness creates queues in (unless a test names another). */
+const ACCOUNT = '000000000000';
+
 interface QueueOpts {
+  /** Default ACCOUNT. */
+  accountId?: string;
   fifo?: boolean;
   attributes?: Record<string, string>;
   tags?: Record<string, string>;
@@ -127,7 +132,14 @@ class Harness {
 
   queue(name: string, o: QueueOpts = {}): Promise<QueueRecord> {
     return this.engine
-      .queueCreate({ name, fifo: o.fifo ?? false, attributes: o.attributes ?? {}, tags: o.tags ?? {}, reuseDelayMs: 0 })
+      .queueCreate({
+        accountId: o.accountId ?? ACCOUNT,
+        name,
+        fifo: o.fifo ?? false,
+        attributes: o.attributes ?? {},
+        tags: o.tags ?? {},
+        reuseDelayMs: 0,
+      })
       .then((r) => r.queue);
   }
 
@@ -262,9 +274,63 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
   describe(`storage contract: ${name}`, () => {
     // ---------------------------------------------------------------------------------------------
     describe('queues', () => {
+      test('queues are keyed by (account, name): the same name in two accounts is two queues', async (h) => {
+        const a = await h.queue('shared', { accountId: '111111111111', attributes: { VisibilityTimeout: '10' } });
+        const b = await h.queue('shared', { accountId: '222222222222', attributes: { VisibilityTimeout: '20' } });
+        assert.notEqual(a.id, b.id);
+        assert.equal(a.accountId, '111111111111');
+        assert.equal(b.accountId, '222222222222');
+        assert.equal((await h.engine.queueGetByName('111111111111', 'shared'))!.id, a.id);
+        assert.equal((await h.engine.queueGetByName('222222222222', 'shared'))!.attributes.VisibilityTimeout, '20');
+        assert.equal(await h.engine.queueGetByName('333333333333', 'shared'), undefined);
+        await h.queue('other', { accountId: '111111111111' });
+        assert.deepEqual(
+          (await h.engine.queueList({ accountId: '111111111111' })).map((q) => q.name),
+          ['other', 'shared'],
+        );
+        assert.deepEqual(
+          (await h.engine.queueList({ accountId: '222222222222', prefix: 'sh' })).map((q) => q.id),
+          [b.id],
+        );
+        // Every account's, by account then name.
+        assert.deepEqual(
+          (await h.engine.queueList()).map((q) => `${q.accountId}/${q.name}`),
+          ['111111111111/other', '111111111111/shared', '222222222222/shared'],
+        );
+        // Messages stay in their queue.
+        await h.send(a, 'for-a');
+        assert.deepEqual(await h.stats(b), { visible: 0, inflight: 0, delayed: 0 });
+        // A deleted name waits in its own account only.
+        await h.engine.queueDelete(a.id);
+        await rejectsWith(
+          h.engine.queueCreate({ accountId: '111111111111', name: 'shared', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 60_000 }),
+          'QueueDeletedRecently',
+        );
+        assert.equal((await h.engine.queueGetByName('222222222222', 'shared'))!.id, b.id);
+        const gauges = (await h.engine.queueGauges()).queues.map((g) => `${g.accountId}/${g.name}`);
+        assert.deepEqual(gauges, ['111111111111/other', '222222222222/shared']);
+      });
+
+      test("dead-letter moves find the DLQ by the target ARN's account and name", async (h) => {
+        const target = 'arn:aws:sqs:us-east-1:222222222222:dlq';
+        const wrong = await h.queue('dlq', { accountId: '111111111111' });
+        const dlq = await h.queue('dlq', { accountId: '222222222222' });
+        const src = await h.queue('src', {
+          accountId: '222222222222',
+          attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount: 1 }) },
+        });
+        await h.send(src, 'x');
+        await h.recv(src, 10, 1_000);
+        h.clock.advance(1_000);
+        assert.deepEqual(await h.recv(src), []);
+        assert.deepEqual(await h.stats(dlq), { visible: 1, inflight: 0, delayed: 0 });
+        assert.deepEqual(await h.stats(wrong), { visible: 0, inflight: 0, delayed: 0 });
+      });
+
       test('create returns the record, and an existing queue unchanged', async (h) => {
         const now = h.clock.now();
         const r = await h.engine.queueCreate({
+          accountId: '000000000000',
           name: 'orders',
           fifo: false,
           attributes: { VisibilityTimeout: '30' },
@@ -282,6 +348,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
 
         h.clock.advance(1000);
         const again = await h.engine.queueCreate({
+          accountId: '000000000000',
           name: 'orders',
           fifo: false,
           attributes: { VisibilityTimeout: '99' },
@@ -299,7 +366,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
       });
 
       test('concurrent creates of one name agree on one queue', async (h) => {
-        const mk = () => h.engine.queueCreate({ name: 'race', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const mk = () => h.engine.queueCreate({ accountId: '000000000000', name: 'race', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         const rs = await Promise.all([mk(), mk(), mk()]);
         assert.equal(rs.filter((r) => r.created).length, 1);
         assert.equal(new Set(rs.map((r) => r.queue.id)).size, 1);
@@ -308,14 +375,14 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
 
       test('get by name and by id; unknown gives undefined', async (h) => {
         const q = await h.queue('alpha', { attributes: { DelaySeconds: '0' }, tags: { k: 'v' } });
-        const byName = await h.engine.queueGetByName('alpha');
+        const byName = await h.engine.queueGetByName('000000000000', 'alpha');
         const byId = await h.engine.queueGetById(q.id);
         assert.ok(byName && byId);
         assert.equal(byName.id, q.id);
         assert.equal(byId.name, 'alpha');
         assert.deepEqual({ ...byId.attributes }, { DelaySeconds: '0' });
         assert.deepEqual({ ...byId.tags }, { k: 'v' });
-        assert.equal(await h.engine.queueGetByName('nope'), undefined);
+        assert.equal(await h.engine.queueGetByName('000000000000', 'nope'), undefined);
         assert.equal(await h.engine.queueGetById('no-such-id'), undefined);
       });
 
@@ -324,14 +391,14 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const all = (await h.engine.queueList()).map((q) => q.name);
         assert.deepEqual(all, ['B', 'Z9', 'a', 'a-1', 'a_2', 'ab', 'b']);
         assert.deepEqual(
-          (await h.engine.queueList('a')).map((q) => q.name),
+          (await h.engine.queueList({ prefix: 'a' })).map((q) => q.name),
           ['a', 'a-1', 'a_2', 'ab'],
         );
         assert.deepEqual(
-          (await h.engine.queueList('a-')).map((q) => q.name),
+          (await h.engine.queueList({ prefix: 'a-' })).map((q) => q.name),
           ['a-1'],
         );
-        assert.deepEqual(await h.engine.queueList('x'), []);
+        assert.deepEqual(await h.engine.queueList({ prefix: 'x' }), []);
       });
 
       test('setAttributes merges, unsets, bumps lastModifiedAt only', async (h) => {
@@ -345,7 +412,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const read = await h.engine.queueGetById(q.id);
         assert.deepEqual({ ...read!.attributes }, { A: '10', B: '2', D: '4' });
         assert.equal(read!.lastModifiedAt, h.clock.now());
-        const byName = await h.engine.queueGetByName('q');
+        const byName = await h.engine.queueGetByName('000000000000', 'q');
         assert.deepEqual({ ...byName!.attributes }, { A: '10', B: '2', D: '4' });
         // semantics.mergeAttributes: `set` first, then `unset` — a name in both ends up removed.
         const u2 = await h.engine.queueSetAttributes({ queueId: q.id, set: { B: '20', E: '5' }, unset: ['E', 'A'] });
@@ -360,7 +427,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         let r = await h.engine.queueGetById(q.id);
         assert.deepEqual({ ...r!.tags }, { a: '1', b: 'two', c: '3' });
         await h.engine.queueUntag(q.id, ['a', 'zzz']);
-        r = await h.engine.queueGetByName('q');
+        r = await h.engine.queueGetByName('000000000000', 'q');
         assert.deepEqual({ ...r!.tags }, { b: 'two', c: '3' });
         assert.equal(r!.lastModifiedAt, q.lastModifiedAt);
       });
@@ -380,7 +447,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         await h.send(q, 'a', 'b', 'c');
         const [m] = await h.recv(q, 1);
         await h.engine.queueDelete(q.id);
-        assert.equal(await h.engine.queueGetByName('gone'), undefined);
+        assert.equal(await h.engine.queueGetByName('000000000000', 'gone'), undefined);
         assert.equal(await h.engine.queueGetById(q.id), undefined);
         assert.deepEqual(await h.engine.queueList(), []);
         await rejectsWith(h.send(q, 'x'), 'QueueNotFound');
@@ -414,7 +481,8 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
       test('reuseDelayMs: QueueDeletedRecently until it passed; 0 disables', async (h) => {
         const q = await h.queue('reuse');
         await h.engine.queueDelete(q.id);
-        const create = (reuseDelayMs: number) => h.engine.queueCreate({ name: 'reuse', fifo: false, attributes: {}, tags: {}, reuseDelayMs });
+        const create = (reuseDelayMs: number) =>
+          h.engine.queueCreate({ accountId: '000000000000', name: 'reuse', fifo: false, attributes: {}, tags: {}, reuseDelayMs });
         await rejectsWith(create(60_000), 'QueueDeletedRecently');
         h.clock.advance(59_999);
         await rejectsWith(create(60_000), 'QueueDeletedRecently');
@@ -468,7 +536,15 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const q = await h.queue('tomb');
         await h.engine.queueDelete(q.id);
         // A reuse delay longer than the tombstone's life: only the sweep can free the name.
-        const create = () => h.engine.queueCreate({ name: 'tomb', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 2 * TOMBSTONE_TTL_MS });
+        const create = () =>
+          h.engine.queueCreate({
+            accountId: '000000000000',
+            name: 'tomb',
+            fifo: false,
+            attributes: {},
+            tags: {},
+            reuseDelayMs: 2 * TOMBSTONE_TTL_MS,
+          });
         h.clock.advance(TOMBSTONE_TTL_MS - 1);
         assert.equal(await h.engine.sweep(), 0);
         await rejectsWith(create(), 'QueueDeletedRecently');
@@ -1532,9 +1608,13 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
       });
 
       test("DeadLetterQueueSourceArn follows the DLQ ARN's partition, region and account", async (h) => {
-        const dlq = await h.queue('dlq');
+        // The DLQ is found by the target ARN's account and name (the region is the server's).
+        const dlq = await h.queue('dlq', { accountId: '123456789012' });
         const target = 'arn:aws-cn:sqs:cn-north-1:123456789012:dlq';
-        const src = await h.queue('src', { attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount: 1 }) } });
+        const src = await h.queue('src', {
+          accountId: '123456789012',
+          attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: target, maxReceiveCount: 1 }) },
+        });
         await h.send(src, 'x');
         await h.recv(src, 10, 1_000);
         h.clock.advance(1_000);
@@ -1904,12 +1984,13 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
 
     // ---------------------------------------------------------------------------------------------
     describe('gauges (queueGauges) and dead-letter reports', () => {
-      /** One queue's entry of a snapshot, without the id (asserted separately). */
-      const gaugesOf = async (h: Harness, name: string): Promise<Omit<QueueGauges, 'queueId'> | undefined> => {
+      /** One queue's entry of a snapshot, without the id (asserted separately) and the account (checked here). */
+      const gaugesOf = async (h: Harness, name: string): Promise<Omit<QueueGauges, 'queueId' | 'accountId'> | undefined> => {
         const snap = await h.engine.queueGauges();
         const g = snap.queues.find((x) => x.name === name);
         if (g === undefined) return undefined;
-        const { queueId: _id, ...rest } = g;
+        const { queueId: _id, accountId, ...rest } = g;
+        assert.equal(accountId, ACCOUNT);
         return rest;
       };
 
@@ -1944,6 +2025,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         );
         assert.deepEqual(snap.queues[0], {
           queueId: fifo.id,
+          accountId: ACCOUNT,
           name: 'a.fifo',
           fifo: true,
           visible: 1,
@@ -1954,6 +2036,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         });
         assert.deepEqual(snap.queues[1], {
           queueId: std.id,
+          accountId: ACCOUNT,
           name: 'b-std',
           fifo: false,
           visible: 1,
@@ -1964,6 +2047,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         });
         assert.deepEqual(snap.queues[2], {
           queueId: idle.id,
+          accountId: ACCOUNT,
           name: 'c-idle',
           fifo: false,
           visible: 0,
@@ -2184,7 +2268,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
             ...extra,
           });
           const queue = async (qname: string, fifo = false, attributes: Record<string, string> = {}) =>
-            (await e.queueCreate({ name: qname, fifo, attributes, tags: {}, reuseDelayMs: 0 })).queue;
+            (await e.queueCreate({ accountId: '000000000000', name: qname, fifo, attributes, tags: {}, reuseDelayMs: 0 })).queue;
           const send = (q: QueueRecord, ...ms: SendMessageParams[]) => e.messageSend({ queueId: q.id, messages: ms, dedupWindowMs: DEDUP_WINDOW });
           const recv = async (q: QueueRecord, max: number, visMs: number) =>
             (await e.messageReceive({ queueId: q.id, maxMessages: max, visibilityTimeoutMs: visMs, attemptWindowMs: ATTEMPT_WINDOW })).messages;
@@ -2250,7 +2334,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         const deleted = await h.queue('deleted');
         await h.engine.queueDelete(deleted.id);
         await h.reopen();
-        const r = await h.engine.queueGetByName('keep');
+        const r = await h.engine.queueGetByName('000000000000', 'keep');
         assert.ok(r);
         assert.equal(r.id, q.id);
         assert.deepEqual({ ...r.attributes }, { VisibilityTimeout: '45', DelaySeconds: '5' });
@@ -2259,7 +2343,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.equal(r.lastModifiedAt, u.lastModifiedAt);
         assert.equal(await h.engine.metaGetOrCreate('hmac', () => 'secret-2'), key);
         await rejectsWith(
-          h.engine.queueCreate({ name: 'deleted', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 60_000 }),
+          h.engine.queueCreate({ accountId: '000000000000', name: 'deleted', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 60_000 }),
           'QueueDeletedRecently',
         );
       });

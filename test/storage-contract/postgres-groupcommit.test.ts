@@ -84,7 +84,8 @@ describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABAS
    * Returns every call's outcome and the final state, with row refs replaced by message ids.
    */
   async function scenario(e: StorageEngine, clock: ManualClock, other: StorageEngine, together: boolean): Promise<unknown> {
-    const mk = async (name: string) => (await e.queueCreate({ name, fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 })).queue.id;
+    const mk = async (name: string) =>
+      (await e.queueCreate({ accountId: '000000000000', name, fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 })).queue.id;
     const a = await mk('a');
     const b = await mk('b');
     const gone = await mk('gone');
@@ -180,7 +181,7 @@ describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABAS
 
   it('a send whose body PostgreSQL refuses fails alone; the calls combined with it are stored', async () => {
     await withEngine(true, async (e) => {
-      const { queue } = await e.queueCreate({ name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       await e.messageSend({ queueId: queue.id, messages: [msg('first')], dedupWindowMs: 0 });
       const before = e.groupCommitStats.send.batches;
       const out = await Promise.all(
@@ -202,7 +203,7 @@ describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABAS
 
   it('batches stay bounded: by calls, and by body bytes', async () => {
     await withEngine(true, async (e) => {
-      const { queue } = await e.queueCreate({ name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       await e.messageSend({ queueId: queue.id, messages: [msg('warm')], dedupWindowMs: 0 });
       let before = e.groupCommitStats.send.batches;
       await Promise.all(Array.from({ length: 450 }, (_, i) => e.messageSend({ queueId: queue.id, messages: [msg(`s${i}`)], dedupWindowMs: 0 })));

@@ -38,7 +38,7 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
 
   it('concurrent FIFO sends of one process share a transaction, with the outcome of one-after-the-other', async () => {
     await withNodes(1, async ([e]) => {
-      const { queue } = await e!.queueCreate({ name: 'q.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e!.queueCreate({ accountId: '000000000000', name: 'q.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const before = e!.fifoSendTransactions;
       // 10 calls at once: the first runs alone, the 9 that arrive while it runs share the next transaction.
       const calls = Array.from({ length: 10 }, (_, i) =>
@@ -72,7 +72,7 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
 
   it('combined FIFO sends stay bounded in size: large bodies spread over several transactions', async () => {
     await withNodes(1, async ([e]) => {
-      const { queue } = await e!.queueCreate({ name: 'big.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e!.queueCreate({ accountId: '000000000000', name: 'big.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const before = e!.fifoSendTransactions;
       const body = (i: number) => `${i}:`.padEnd(600 * 1024, 'x');
       // 30 calls of 600 KiB each: the first runs alone; the other 29 (17 MiB) do not fit one transaction.
@@ -99,7 +99,7 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
 
   it('a failed combined FIFO send fails every call in it, and the next call starts afresh', async () => {
     await withNodes(1, async ([e]) => {
-      const { queue } = await e!.queueCreate({ name: 'gone.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e!.queueCreate({ accountId: '000000000000', name: 'gone.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
       await e!.messageSend({ queueId: queue.id, messages: [msg('x', { groupId: 'g', dedupId: 'x' })], dedupWindowMs: 300_000 });
       await e!.queueDelete(queue.id);
       const outcomes = await Promise.allSettled(
@@ -109,7 +109,14 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
       );
       for (const o of outcomes)
         assert.ok(o.status === 'rejected' && isDomainError(o.reason, 'QueueNotFound'), String(o.status === 'rejected' ? o.reason : 'fulfilled'));
-      const { queue: q2 } = await e!.queueCreate({ name: 'next.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue: q2 } = await e!.queueCreate({
+        accountId: '000000000000',
+        name: 'next.fifo',
+        fifo: true,
+        attributes: {},
+        tags: {},
+        reuseDelayMs: 0,
+      });
       const [r] = await e!.messageSend({ queueId: q2.id, messages: [msg('z', { groupId: 'g', dedupId: 'z' })], dedupWindowMs: 300_000 });
       assert.equal(r!.deduplicated, false);
     });
@@ -117,9 +124,16 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
 
   it('receive on the database clock: dead-letters past maxReceiveCount and continues with the next message', async () => {
     await withNodes(1, async ([e]) => {
-      const { queue: dlq } = await e!.queueCreate({ name: 'dlq', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue: dlq } = await e!.queueCreate({ accountId: '000000000000', name: 'dlq', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const redrive = JSON.stringify({ deadLetterTargetArn: `${ARN}dlq`, maxReceiveCount: 1 });
-      const { queue: src } = await e!.queueCreate({ name: 'src', fifo: false, attributes: { RedrivePolicy: redrive }, tags: {}, reuseDelayMs: 0 });
+      const { queue: src } = await e!.queueCreate({
+        accountId: '000000000000',
+        name: 'src',
+        fifo: false,
+        attributes: { RedrivePolicy: redrive },
+        tags: {},
+        reuseDelayMs: 0,
+      });
       await e!.messageSend({ queueId: src.id, messages: [msg('poison')], dedupWindowMs: 1 });
       const first = await e!.messageReceive({ queueId: src.id, maxMessages: 10, visibilityTimeoutMs: 0, attemptWindowMs: 1 });
       assert.deepEqual(
@@ -143,7 +157,7 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
 
   it('receive on the database clock: in-flight limit, visibility 0 within one receive, next-visible time', async () => {
     await withNodes(1, async ([e]) => {
-      const { queue } = await e!.queueCreate({ name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e!.queueCreate({ accountId: '000000000000', name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       await e!.messageSend({ queueId: queue.id, messages: ['a', 'b', 'c'].map((b) => msg(b)), dedupWindowMs: 1 });
       const zero = await e!.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 0, attemptWindowMs: 1 });
       assert.deepEqual(zero.messages.map((m) => m.body).sort(), ['a', 'b', 'c']);
@@ -165,17 +179,24 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
 
   it("queue records: this node's changes at once, another node's within a second", async () => {
     await withNodes(2, async ([a, b]) => {
-      const { queue } = await a!.queueCreate({ name: 'attrs', fifo: false, attributes: { VisibilityTimeout: '30' }, tags: {}, reuseDelayMs: 0 });
-      assert.equal((await a!.queueGetByName('attrs'))!.attributes['VisibilityTimeout'], '30');
+      const { queue } = await a!.queueCreate({
+        accountId: '000000000000',
+        name: 'attrs',
+        fifo: false,
+        attributes: { VisibilityTimeout: '30' },
+        tags: {},
+        reuseDelayMs: 0,
+      });
+      assert.equal((await a!.queueGetByName('000000000000', 'attrs'))!.attributes['VisibilityTimeout'], '30');
       assert.equal((await b!.queueGetById(queue.id))!.attributes['VisibilityTimeout'], '30');
       await a!.queueSetAttributes({ queueId: queue.id, set: { VisibilityTimeout: '31' } });
-      assert.equal((await a!.queueGetByName('attrs'))!.attributes['VisibilityTimeout'], '31');
+      assert.equal((await a!.queueGetByName('000000000000', 'attrs'))!.attributes['VisibilityTimeout'], '31');
       await a!.queueTag(queue.id, { team: 'x' });
       assert.deepEqual({ ...(await a!.queueGetById(queue.id))!.tags }, { team: 'x' });
       let seen = '';
       const t0 = performance.now();
       while (seen !== '31' && performance.now() - t0 < 3_000) {
-        seen = (await b!.queueGetByName('attrs'))!.attributes['VisibilityTimeout']!;
+        seen = (await b!.queueGetByName('000000000000', 'attrs'))!.attributes['VisibilityTimeout']!;
         if (seen !== '31') await sleep(50);
       }
       assert.equal(seen, '31');
@@ -185,13 +206,13 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
 
   it('a queue deleted on another node: message operations say QueueNotFound at once, and the lookup forgets it', async () => {
     await withNodes(2, async ([a, b]) => {
-      const { queue } = await a!.queueCreate({ name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
-      assert.ok(await a!.queueGetByName('gone'));
+      const { queue } = await a!.queueCreate({ accountId: '000000000000', name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      assert.ok(await a!.queueGetByName('000000000000', 'gone'));
       await b!.queueDelete(queue.id);
       await assert.rejects(a!.messageSend({ queueId: queue.id, messages: [msg('x')], dedupWindowMs: 1 }), (err: unknown) =>
         isDomainError(err, 'QueueNotFound'),
       );
-      assert.equal(await a!.queueGetByName('gone'), undefined);
+      assert.equal(await a!.queueGetByName('000000000000', 'gone'), undefined);
       await assert.rejects(a!.messageReceive({ queueId: queue.id, maxMessages: 1, visibilityTimeoutMs: 1, attemptWindowMs: 1 }), (err: unknown) =>
         isDomainError(err, 'QueueNotFound'),
       );
@@ -199,14 +220,21 @@ describe('postgres hot paths', { skip: URL_ ? undefined : 'FERRY_TEST_DATABASE_U
         isDomainError(err, 'QueueNotFound'),
       );
       // Created again under the same name (on the other node): a new incarnation, found at once.
-      const { queue: again } = await b!.queueCreate({ name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
-      assert.equal((await a!.queueGetByName('gone'))!.id, again.id);
+      const { queue: again } = await b!.queueCreate({
+        accountId: '000000000000',
+        name: 'gone',
+        fifo: false,
+        attributes: {},
+        tags: {},
+        reuseDelayMs: 0,
+      });
+      assert.equal((await a!.queueGetByName('000000000000', 'gone'))!.id, again.id);
     });
   });
 
   it('a busy stretch of receives and deletes is followed by a VACUUM of messages', async () => {
     await withNodes(1, async ([e], schema) => {
-      const { queue } = await e!.queueCreate({ name: 'busy', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e!.queueCreate({ accountId: '000000000000', name: 'busy', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const before = await manualVacuumCount(url, schema);
       // 2,500 messages received and deleted: 5,000 retired row versions, above the engine's threshold.
       for (let i = 0; i < 250; i++) {

@@ -16,12 +16,25 @@ import { ManualClock, systemClock } from '../../src/core/clock.js';
 import { SeededRandom, systemRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { PostgresEngine, POSTGRES_SCHEMA_VERSION, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
-import { appliedMigrations, databaseNow, dropSchema, indexNames, listSchemas, terminateFerrySessions, writeSchemaV1 } from '../helpers/postgres.js';
+import {
+  appliedMigrations,
+  databaseNow,
+  dropSchema,
+  indexNames,
+  listSchemas,
+  migrateTo,
+  terminateFerrySessions,
+  writeSchemaV1,
+} from '../helpers/postgres.js';
 import { msg, withPostgresNodes } from './fixtures.js';
 import { runStorageContract } from './contract.js';
 
-/** The indexes of schema 2: schema 1's without `messages_group_lock` (dropped by migration 2). */
-const SCHEMA_2_INDEXES = [
+/**
+ * The indexes of schema 3: schema 1's without `messages_group_lock` (dropped by migration 2), queue names
+ * unique per account (migration 3: `queues_account_name_key` for `queues_name_key`; the tombstones' key
+ * becomes (account, name) under the same name).
+ */
+const SCHEMA_3_INDEXES = [
   'dedup_expiry',
   'dedup_pkey',
   'fifo_groups_pkey',
@@ -38,7 +51,7 @@ const SCHEMA_2_INDEXES = [
   'move_tasks_source',
   'move_tasks_status',
   'queue_tombstones_pkey',
-  'queues_name_key',
+  'queues_account_name_key',
   'queues_pkey',
   'receive_attempts_expiry',
   'receive_attempts_pkey',
@@ -94,15 +107,16 @@ if (!URL_) {
     it('several processes starting together migrate once (advisory lock)', async () => {
       await withNodes(4, {}, async (nodes, schema) => {
         for (const e of nodes) assert.equal(e.schemaVersion, POSTGRES_SCHEMA_VERSION);
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_2_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_3_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
+          [3, 'queues keyed by (account, name)'],
         ]);
       });
     });
 
-    it('a schema-1 schema with data migrates to 2: data intact, dedup scope backfilled from the attribute', async () => {
+    it('a schema-1 schema with data migrates to 3: data intact, dedup scope backfilled from the attribute', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -110,21 +124,22 @@ if (!URL_) {
       const e = new PostgresEngine({ url, schema, poolSize: 2, timeSource: { clock }, clock, random: new SeededRandom('migrate') });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 2);
+        assert.equal(e.schemaVersion, 3);
         // Migration 2 dropped the index nothing reads; the others are all there.
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_2_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_3_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
+          [3, 'queues keyed by (account, name)'],
         ]);
-        const std = (await e.queueGetByName('std'))!;
+        const std = (await e.queueGetByName('000000000000', 'std'))!;
         assert.equal(std.id, fx.queueIds.std);
         assert.deepEqual({ ...std.attributes }, { VisibilityTimeout: '30' });
         assert.deepEqual({ ...std.tags }, { team: 'core' });
         assert.equal(std.createdAt, clock.now());
         assert.equal(std.dedupScope, 'queue');
-        const grp = (await e.queueGetByName('grp.fifo'))!;
-        const qs = (await e.queueGetByName('q.fifo'))!;
+        const grp = (await e.queueGetByName('000000000000', 'grp.fifo'))!;
+        const qs = (await e.queueGetByName('000000000000', 'q.fifo'))!;
         assert.equal(grp.dedupScope, 'messageGroup');
         assert.equal(qs.dedupScope, 'queue');
         assert.equal(await e.metaGetOrCreate('hmac', () => 'new'), fx.hmac);
@@ -165,11 +180,63 @@ if (!URL_) {
       }
     });
 
+    it('a schema-2 schema with data migrates to 3: its queues and tombstones belong to the default account', async () => {
+      const schema = schemaName();
+      const clock = new ManualClock();
+      const fx = await writeSchemaV1(url, schema, clock.now());
+      const v = await migrateTo(
+        url,
+        schema,
+        clock.now(),
+        '111111111111',
+        2,
+        `INSERT INTO ${schema}.queue_tombstones (name, deleted_at) VALUES ($1, $2)`,
+        ['gone', clock.now()],
+      );
+      assert.equal(v, 2);
+      const e = new PostgresEngine({
+        url,
+        schema,
+        poolSize: 2,
+        timeSource: { clock },
+        clock,
+        random: new SeededRandom('m3'),
+        defaultAccountId: '111111111111',
+      });
+      try {
+        await e.init();
+        assert.equal(e.schemaVersion, 3);
+        const std = (await e.queueGetByName('111111111111', 'std'))!;
+        assert.equal(std.id, fx.queueIds.std);
+        assert.equal(std.accountId, '111111111111');
+        assert.equal(await e.queueGetByName('000000000000', 'std'), undefined);
+        assert.deepEqual(await e.queueStats(std.id), { visible: 1, inflight: 1, delayed: 0 });
+        assert.deepEqual(
+          (await e.queueList({ accountId: '111111111111' })).map((q) => q.name),
+          ['grp.fifo', 'q.fifo', 'std'],
+        );
+        // The tombstone moved with its account: the name waits there, and is free in another account.
+        await assert.rejects(
+          e.queueCreate({ accountId: '111111111111', name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 60_000 }),
+          (err: unknown) => isDomainError(err, 'QueueDeletedRecently'),
+        );
+        const other = await e.queueCreate({ accountId: '222222222222', name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 60_000 });
+        assert.equal(other.created, true);
+        // The same name in another account is another queue.
+        const std2 = await e.queueCreate({ accountId: '222222222222', name: 'std', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        assert.equal(std2.created, true);
+        assert.notEqual(std2.queue.id, std.id);
+      } finally {
+        await e.close();
+        await dropSchema(url, schema);
+      }
+    });
+
     it('timestamps come from the database clock, not the node clock', async () => {
       // A node whose clock is an hour ahead: with the database time source its clock is not used.
       const skewed = { now: () => Date.now() + 3_600_000 };
       await withNodes(1, { clock: skewed }, async ([e]) => {
-        const { queue } = await e!.queueCreate({ name: 'clock', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await e!.queueCreate({ accountId: '000000000000', name: 'clock', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         const before = await databaseNow(url);
         await e!.messageSend({ queueId: queue.id, messages: [msg('x')], dedupWindowMs: 300_000 });
         const [m] = (await e!.messageReceive({ queueId: queue.id, maxMessages: 1, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 })).messages;
@@ -185,7 +252,14 @@ if (!URL_) {
 
     it('nodes on one schema: a message goes to exactly one of many concurrent receivers', async () => {
       await withNodes(3, { clock: systemClock, random: systemRandom }, async (nodes) => {
-        const { queue } = await nodes[0]!.queueCreate({ name: 'shared', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await nodes[0]!.queueCreate({
+          accountId: '000000000000',
+          name: 'shared',
+          fifo: false,
+          attributes: {},
+          tags: {},
+          reuseDelayMs: 0,
+        });
         const bodies = Array.from({ length: 200 }, (_, i) => `m${i}`);
         for (let i = 0; i < bodies.length; i += 10) {
           await nodes[i % 3]!.messageSend({
@@ -212,7 +286,14 @@ if (!URL_) {
 
     it('nodes on one schema: FIFO groups are never split between concurrent receivers', async () => {
       await withNodes(3, { random: systemRandom }, async (nodes) => {
-        const { queue } = await nodes[0]!.queueCreate({ name: 'g.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await nodes[0]!.queueCreate({
+          accountId: '000000000000',
+          name: 'g.fifo',
+          fifo: true,
+          attributes: {},
+          tags: {},
+          reuseDelayMs: 0,
+        });
         for (const g of ['A', 'B', 'C', 'D', 'E']) {
           const ms = Array.from({ length: 6 }, (_, i) => msg(`${g}${i}`, { messageId: `${g}${i}`, groupId: g, dedupId: `${g}${i}` }));
           await nodes[0]!.messageSend({ queueId: queue.id, messages: ms, dedupWindowMs: 300_000 });
@@ -236,7 +317,14 @@ if (!URL_) {
 
     it('a dedup id sent through different nodes at once is stored once', async () => {
       await withNodes(3, { random: systemRandom }, async (nodes) => {
-        const { queue } = await nodes[0]!.queueCreate({ name: 'd.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await nodes[0]!.queueCreate({
+          accountId: '000000000000',
+          name: 'd.fifo',
+          fifo: true,
+          attributes: {},
+          tags: {},
+          reuseDelayMs: 0,
+        });
         const rs = await Promise.all(
           nodes.map((e, i) =>
             e.messageSend({
@@ -254,8 +342,15 @@ if (!URL_) {
 
     it('one active move task per queue across nodes; a step runs on one node at a time', async () => {
       await withNodes(3, { random: systemRandom }, async (nodes) => {
-        const { queue: dlq } = await nodes[0]!.queueCreate({ name: 'mdlq', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
-        await nodes[0]!.queueCreate({ name: 'mdest', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue: dlq } = await nodes[0]!.queueCreate({
+          accountId: '000000000000',
+          name: 'mdlq',
+          fifo: false,
+          attributes: {},
+          tags: {},
+          reuseDelayMs: 0,
+        });
+        await nodes[0]!.queueCreate({ accountId: '000000000000', name: 'mdest', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         await nodes[0]!.messageSend({
           queueId: dlq.id,
           messages: Array.from({ length: 30 }, (_, i) => msg(`t${i}`, { messageId: `t${i}` })),
@@ -275,14 +370,14 @@ if (!URL_) {
           if (steps.some((s) => s.task.status === 'COMPLETED')) break;
         }
         assert.equal(moved, 30);
-        const dest = (await nodes[2]!.queueGetByName('mdest'))!;
+        const dest = (await nodes[2]!.queueGetByName('000000000000', 'mdest'))!;
         assert.equal((await nodes[2]!.queueStats(dest.id)).visible, 30);
       });
     });
 
     it('a send on one node wakes a listener of another node (LISTEN/NOTIFY)', async () => {
       await withNodes(2, {}, async ([a, b]) => {
-        const { queue } = await a!.queueCreate({ name: 'wake', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await a!.queueCreate({ accountId: '000000000000', name: 'wake', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         const woke = new Promise<number>((resolve) => {
           const off = a!.onWake((id) => {
             if (id === queue.id) {
@@ -300,7 +395,7 @@ if (!URL_) {
 
     it('dropped connections: requests fail with Unavailable or succeed, and the engine recovers', async () => {
       await withNodes(2, { connectTimeoutMs: 1_000 }, async ([a, b]) => {
-        const { queue } = await a!.queueCreate({ name: 'drop', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        const { queue } = await a!.queueCreate({ accountId: '000000000000', name: 'drop', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         await a!.messageSend({ queueId: queue.id, messages: [msg('before')], dedupWindowMs: 1 });
         await terminateFerrySessions(url);
         // Whatever happens to calls racing the cut, they settle as success or Unavailable.

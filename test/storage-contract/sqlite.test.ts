@@ -17,6 +17,8 @@ import { ManualClock } from '../../src/core/clock.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { SqliteEngine } from '../../src/storage/sqlite/index.js';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, migrate } from '../../src/storage/sqlite/migrations.js';
 import { holdWriteLock, indexNames, writeSchemaV1Store } from '../helpers/sqlite.js';
 import { msg } from './fixtures.js';
 import { runStorageContract } from './contract.js';
@@ -69,7 +71,7 @@ describe('sqlite engine specifics', () => {
     await mem.init();
     assert.equal(mem.kind, 'sqlite');
     assert.deepEqual(mem.capabilities, { durable: false, shared: false });
-    const { queue } = await mem.queueCreate({ name: 'm', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+    const { queue } = await mem.queueCreate({ accountId: '000000000000', name: 'm', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
     await mem.messageSend({ queueId: queue.id, messages: [msg('x')], dedupWindowMs: 300_000 });
     assert.equal((await mem.queueStats(queue.id)).visible, 1);
     await mem.close();
@@ -81,19 +83,19 @@ describe('sqlite engine specifics', () => {
     await withEngine(async (e) => assert.equal(e.capabilities.durable, true));
   });
 
-  it('records the newest migration (2) and reopens an existing store', async () => {
+  it('records the newest migration (3) and reopens an existing store', async () => {
     await withEngine(async (e, clock, path) => {
-      assert.equal(e.diagnostics().schemaVersion, 2);
+      assert.equal(e.diagnostics().schemaVersion, 3);
       assert.deepEqual(indexNames(path), SCHEMA_2_INDEXES);
       await e.close();
       const again = new SqliteEngine({ path, clock, random: new SeededRandom('again') });
       await again.init();
-      assert.equal(again.diagnostics().schemaVersion, 2);
+      assert.equal(again.diagnostics().schemaVersion, 3);
       await again.close();
     });
   });
 
-  it('a schema-1 store with data migrates to 2: data intact, dedup scope backfilled from the attribute', async () => {
+  it('a schema-1 store with data migrates to 3: data intact, dedup scope backfilled from the attribute', async () => {
     const dir = await tempDir();
     const path = join(dir, 'ferry.db');
     const clock = new ManualClock();
@@ -102,18 +104,18 @@ describe('sqlite engine specifics', () => {
     const e = new SqliteEngine({ path, clock, random: new SeededRandom('migrate') });
     try {
       await e.init();
-      assert.equal(e.diagnostics().schemaVersion, 2);
+      assert.equal(e.diagnostics().schemaVersion, 3);
       // Migration 2 dropped the index nothing reads; the others are all there.
       assert.deepEqual(indexNames(path), SCHEMA_2_INDEXES);
       // Queues: records as before, plus the scope taken from the attribute at migration time.
-      const std = (await e.queueGetByName('std'))!;
+      const std = (await e.queueGetByName('000000000000', 'std'))!;
       assert.equal(std.id, fx.queueIds.std);
       assert.deepEqual({ ...std.attributes }, { VisibilityTimeout: '30' });
       assert.deepEqual({ ...std.tags }, { team: 'core' });
       assert.equal(std.createdAt, clock.now());
       assert.equal(std.dedupScope, 'queue');
-      const grp = (await e.queueGetByName('grp.fifo'))!;
-      const qs = (await e.queueGetByName('q.fifo'))!;
+      const grp = (await e.queueGetByName('000000000000', 'grp.fifo'))!;
+      const qs = (await e.queueGetByName('000000000000', 'q.fifo'))!;
       assert.equal(grp.dedupScope, 'messageGroup');
       assert.equal(qs.dedupScope, 'queue');
       assert.equal(await e.metaGetOrCreate('hmac', () => 'new'), fx.hmac);
@@ -157,9 +159,51 @@ describe('sqlite engine specifics', () => {
       // Reopening a migrated store applies nothing again.
       const again = new SqliteEngine({ path, clock, random: new SeededRandom('again') });
       await again.init();
-      assert.equal(again.diagnostics().schemaVersion, 2);
-      assert.equal((await again.queueGetByName('grp.fifo'))!.dedupScope, 'messageGroup');
+      assert.equal(again.diagnostics().schemaVersion, 3);
+      assert.equal((await again.queueGetByName('000000000000', 'grp.fifo'))!.dedupScope, 'messageGroup');
       await again.close();
+    } finally {
+      await e.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a schema-2 store with data migrates to 3: its queues and tombstones belong to the default account', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'ferry.db');
+    const clock = new ManualClock();
+    const fx = writeSchemaV1Store(path, clock.now());
+    const db = new Database(path);
+    try {
+      assert.equal(migrate(db, clock.now(), { defaultAccountId: '111111111111' }, MIGRATIONS.slice(0, 2)), 2);
+      db.prepare('INSERT INTO queue_tombstones (name, deleted_at) VALUES (?, ?)').run('gone', clock.now());
+    } finally {
+      db.close();
+    }
+    const e = new SqliteEngine({ path, clock, random: new SeededRandom('m3'), defaultAccountId: '111111111111' });
+    try {
+      await e.init();
+      assert.equal(e.diagnostics().schemaVersion, 3);
+      const std = (await e.queueGetByName('111111111111', 'std'))!;
+      assert.equal(std.id, fx.queueIds.std);
+      assert.equal(std.accountId, '111111111111');
+      assert.equal(await e.queueGetByName('000000000000', 'std'), undefined);
+      assert.deepEqual(await e.queueStats(std.id), { visible: 1, inflight: 1, delayed: 0 });
+      assert.deepEqual(
+        (await e.queueList({ accountId: '111111111111' })).map((q) => q.name),
+        ['grp.fifo', 'q.fifo', 'std'],
+      );
+      // The tombstone moved with its account: the name waits there, and is free in another account.
+      await assert.rejects(
+        e.queueCreate({ accountId: '111111111111', name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 60_000 }),
+        (err: unknown) => isDomainError(err, 'QueueDeletedRecently'),
+      );
+      const other = await e.queueCreate({ accountId: '222222222222', name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 60_000 });
+      assert.equal(other.created, true);
+      // The same name in another account is another queue.
+      const std2 = await e.queueCreate({ accountId: '222222222222', name: 'std', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      assert.equal(std2.created, true);
+      assert.notEqual(std2.queue.id, std.id);
     } finally {
       await e.close();
       await rm(dir, { recursive: true, force: true });
@@ -168,7 +212,7 @@ describe('sqlite engine specifics', () => {
 
   it('FIFO sequence numbers look like AWS: ≥ 20 decimal digits', async () => {
     await withEngine(async (e) => {
-      const { queue } = await e.queueCreate({ name: 'f.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'f.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const rs = await e.messageSend({
         queueId: queue.id,
         messages: [msg('a', { groupId: 'g', dedupId: '1' }), msg('b', { groupId: 'g', dedupId: '2' })],
@@ -180,7 +224,7 @@ describe('sqlite engine specifics', () => {
 
   it('group commit: concurrent writes in one tick share one transaction', async () => {
     await withEngine(async (e) => {
-      const { queue } = await e.queueCreate({ name: 'gc', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'gc', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const before = e.transactionsCommitted;
       const sends = Array.from({ length: 50 }, (_, i) => e.messageSend({ queueId: queue.id, messages: [msg(`m${i}`)], dedupWindowMs: 300_000 }));
       // A failing item in the same batch is rolled back alone.
@@ -206,7 +250,7 @@ describe('sqlite engine specifics', () => {
     await e.init();
     try {
       assert.equal(e.diagnostics().walSync, 'off-loop');
-      const { queue } = await e.queueCreate({ name: 'sync', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'sync', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const before = e.transactionsCommitted;
       // Two writes in one turn (a lone write on a quiet engine is synced inline instead).
       const two = (tag: string): Array<Promise<unknown>> =>
@@ -255,7 +299,7 @@ describe('sqlite engine specifics', () => {
     });
     await e.init();
     try {
-      const { queue } = await e.queueCreate({ name: 'share', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'share', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       // An empty receive writes nothing: answered without a sync.
       let syncs = e.walSyncs;
       const empty = await e.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 });
@@ -287,8 +331,8 @@ describe('sqlite engine specifics', () => {
 
   it('queueGauges reads on a worker thread for a durable WAL store, in-thread on :memory:, with equal results', async () => {
     const seed = async (e: SqliteEngine): Promise<void> => {
-      const { queue } = await e.queueCreate({ name: 'g', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
-      const { queue: f } = await e.queueCreate({ name: 'g.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'g', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue: f } = await e.queueCreate({ accountId: '000000000000', name: 'g.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
       await e.messageSend({ queueId: queue.id, messages: [msg('a'), msg('b'), msg('c', { delayMs: 5_000 })], dedupWindowMs: 300_000 });
       await e.messageSend({
         queueId: f.id,
@@ -356,8 +400,15 @@ describe('sqlite engine specifics', () => {
 
   it('receives stay fast at depth (20 000 messages)', async () => {
     await withEngine(async (e, clock) => {
-      const { queue } = await e.queueCreate({ name: 'deep', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
-      const { queue: fq } = await e.queueCreate({ name: 'deep.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'deep', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue: fq } = await e.queueCreate({
+        accountId: '000000000000',
+        name: 'deep.fifo',
+        fifo: true,
+        attributes: {},
+        tags: {},
+        reuseDelayMs: 0,
+      });
       const batches = [];
       for (let i = 0; i < 2_000; i++) {
         const ms = Array.from({ length: 10 }, (_, j) => msg(`b${i}-${j}`, { messageId: `s${i}-${j}` }));
@@ -399,7 +450,7 @@ describe('sqlite engine specifics', () => {
       const { SeededRandom } = await import(${JSON.stringify(randomUrl)});
       const e = new SqliteEngine({ path: ${JSON.stringify(path)}, clock: new ManualClock(), random: new SeededRandom('child') });
       await e.init();
-      const { queue } = await e.queueCreate({ name: 'k', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'k', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       for (let i = 0; ; i++) {
         const p = { messageId: 'm' + i, body: 'b' + i, md5OfBody: '0', messageAttributes: {}, systemAttributes: {}, delayMs: 0, senderId: 's' };
         await e.messageSend({ queueId: queue.id, messages: [p], dedupWindowMs: 1 });
@@ -417,7 +468,7 @@ describe('sqlite engine specifics', () => {
     const e = new SqliteEngine({ path, clock: new ManualClock(), random: new SeededRandom('parent') });
     await e.init();
     try {
-      const q = await e.queueGetByName('k');
+      const q = await e.queueGetByName('000000000000', 'k');
       assert.ok(q);
       const got = new Set<string>();
       for (;;) {
@@ -438,7 +489,7 @@ describe('sqlite engine specifics', () => {
     const e = new SqliteEngine({ path, clock: new ManualClock(), random: new SeededRandom('busy'), busyTimeoutMs: 20 });
     await e.init();
     try {
-      const { queue } = await e.queueCreate({ name: 'b', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'b', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const release = holdWriteLock(path);
       try {
         const rs = await Promise.allSettled([
@@ -463,7 +514,7 @@ describe('sqlite engine specifics', () => {
 
   it('wake listeners run outside the transaction and may write', async () => {
     await withEngine(async (e) => {
-      const { queue } = await e.queueCreate({ name: 'w', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'w', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
       const writes: Array<Promise<unknown>> = [];
       e.onWake(() => {
         writes.push(e.queueTag(queue.id, { woke: 'yes' }));

@@ -227,7 +227,7 @@ async function validateRedrivePolicy(raw: string, c: AttributeContext): Promise<
   // The same reader the engines use on the stored policy (storage/semantics/redrive.ts).
   const mrc = readMaxReceiveCount(d.maxReceiveCount);
   if (mrc === undefined) throw M.invalidRedrivePolicy(raw, M.REDRIVE_REASON.maxReceiveCount(d.maxReceiveCount));
-  const dlq = arn.accountId === c.accountId && arn.region === c.region ? await c.engine.queueGetByName(arn.name) : undefined;
+  const dlq = arn.accountId === c.accountId && arn.region === c.region ? await c.engine.queueGetByName(arn.accountId, arn.name) : undefined;
   if (!dlq) throw M.invalidRedrivePolicy(raw, M.REDRIVE_REASON.dlqMissing);
   if (dlq.fifo !== c.fifo) throw M.invalidRedrivePolicy(raw, M.REDRIVE_REASON.typeMismatch);
   const selfArn = queueArn(c.region, c.accountId, c.queueName);

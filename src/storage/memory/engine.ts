@@ -37,6 +37,7 @@ import type {
   MoveTaskStepResult,
   QueueCreateParams,
   QueueCreateResult,
+  QueueListFilter,
   QueueRecord,
   QueueStats,
   QueueUpdateParams,
@@ -47,6 +48,7 @@ import type {
   VisibilityChangeParams,
   WakeListener,
 } from '../engine.js';
+import { queueKey } from '../semantics/index.js';
 import { browse } from './browse.js';
 import { changeVisibility, deleteMessages, receive, send } from './messages.js';
 import { activeTasks, cancelTask, listTasks, startTask, stepTask } from './moveTasks.js';
@@ -98,9 +100,9 @@ export class MemoryEngine implements StorageEngine {
   }
 
   /** Records are frozen (attributes and tags too), so they are returned without copying. */
-  async queueGetByName(name: string): Promise<QueueRecord | undefined> {
+  async queueGetByName(accountId: string, name: string): Promise<QueueRecord | undefined> {
     this.s.ensureOpen();
-    return this.s.byName.get(name)?.rec;
+    return this.s.byName.get(queueKey(accountId, name))?.rec;
   }
 
   async queueGetById(id: string): Promise<QueueRecord | undefined> {
@@ -108,8 +110,8 @@ export class MemoryEngine implements StorageEngine {
     return this.s.byId.get(id)?.rec;
   }
 
-  async queueList(prefix?: string): Promise<QueueRecord[]> {
-    return listQueues(this.s, prefix);
+  async queueList(filter?: QueueListFilter): Promise<QueueRecord[]> {
+    return listQueues(this.s, filter);
   }
 
   async queueSetAttributes(p: QueueUpdateParams): Promise<QueueRecord> {

@@ -24,6 +24,7 @@ import {
   dedupKey,
   deleteEntry,
   dueForDeadLetter,
+  queueKey,
   sequenceNumber,
   usableDeadLetterQueue,
   visibilityDeadline,
@@ -112,7 +113,7 @@ export function receive(s: Store, p: ReceiveParams): ReceiveResult {
   // The dead-letter queue, resolved once per receive (semantics/redrive.ts): a policy whose target
   // does not exist, or is this queue, is ignored and messages are delivered normally.
   const plan = q.redrive;
-  const dlq = plan === undefined ? undefined : usableDeadLetterQueue(q, s.byName.get(plan.dlqName));
+  const dlq = plan === undefined ? undefined : usableDeadLetterQueue(q, s.byName.get(queueKey(plan.dlqAccountId, plan.dlqName)));
   const threshold = claimThreshold(plan, dlq !== undefined);
   const got: Msg[] = [];
   const max = p.maxMessages;

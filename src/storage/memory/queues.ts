@@ -4,7 +4,16 @@
  * rules; this file only keeps the maps.
  */
 
-import type { GaugeSnapshot, QueueCreateParams, QueueCreateResult, QueueGauges, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
+import type {
+  GaugeSnapshot,
+  QueueCreateParams,
+  QueueListFilter,
+  QueueCreateResult,
+  QueueGauges,
+  QueueRecord,
+  QueueStats,
+  QueueUpdateParams,
+} from '../engine.js';
 import {
   attemptLive,
   byQueueName,
@@ -13,8 +22,10 @@ import {
   countsForOldestAge,
   creationDedupScope,
   dedupHit,
+  matchesListFilter,
   mergeAttributes,
   mergeTags,
+  queueKey,
   removeTags,
   TOMBSTONE_TTL_MS,
 } from '../semantics/index.js';
@@ -23,14 +34,16 @@ import { freezeRecord, type Store } from './store.js';
 
 export function createQueue(s: Store, p: QueueCreateParams): QueueCreateResult {
   s.ensureOpen();
-  const existing = s.byName.get(p.name);
+  const key = queueKey(p.accountId, p.name);
+  const existing = s.byName.get(key);
   if (existing !== undefined) return { queue: existing.rec, created: false };
   const now = s.clock.now();
-  const deletedAt = s.tombstones.get(p.name);
+  const deletedAt = s.tombstones.get(key);
   checkNameReuse(p.name, deletedAt, now, p.reuseDelayMs);
-  if (deletedAt !== undefined) s.tombstones.delete(p.name);
+  if (deletedAt !== undefined) s.tombstones.delete(key);
   const rec = freezeRecord({
     id: s.random.uuid(),
+    accountId: p.accountId,
     name: p.name,
     fifo: p.fifo,
     attributes: p.attributes,
@@ -42,15 +55,15 @@ export function createQueue(s: Store, p: QueueCreateParams): QueueCreateResult {
   const q = new QueueState(rec, p.fifo);
   s.applySettings(q);
   s.byId.set(rec.id, q);
-  s.byName.set(rec.name, q);
+  s.byName.set(key, q);
   return { queue: rec, created: true };
 }
 
-export function listQueues(s: Store, prefix: string | undefined): QueueRecord[] {
+export function listQueues(s: Store, filter: QueueListFilter | undefined): QueueRecord[] {
   s.ensureOpen();
   const out: QueueRecord[] = [];
   for (const q of s.byId.values()) {
-    if (prefix === undefined || q.rec.name.startsWith(prefix)) out.push(q.rec);
+    if (matchesListFilter(q.rec, filter)) out.push(q.rec);
   }
   return out.sort(byQueueName);
 }
@@ -75,8 +88,9 @@ export function untag(s: Store, queueId: string, keys: string[]): void {
 export function deleteQueue(s: Store, queueId: string): void {
   const q = s.queue(queueId);
   s.byId.delete(queueId);
-  if (s.byName.get(q.rec.name) === q) s.byName.delete(q.rec.name);
-  s.tombstones.set(q.rec.name, s.clock.now());
+  const key = queueKey(q.rec.accountId, q.rec.name);
+  if (s.byName.get(key) === q) s.byName.delete(key);
+  s.tombstones.set(key, s.clock.now());
   for (const [id, t] of s.tasks) if (t.rec.sourceQueueId === queueId) s.tasks.delete(id);
   // Mark messages dead so that references still held elsewhere (attempt entries) see it.
   for (const m of q.messages.values()) m.state = DEAD;
@@ -126,6 +140,7 @@ export function queueGauges(s: Store): GaugeSnapshot {
     s.settle(q, now);
     const g: QueueGauges = {
       queueId: q.id,
+      accountId: q.rec.accountId,
       name: q.rec.name,
       fifo: q.fifo,
       visible: q.nReady,
@@ -171,6 +186,6 @@ export function sweep(s: Store): number {
     for (const [k, e] of q.dedup) if (!dedupHit(e.expiresAt, now)) q.dedup.delete(k);
     for (const [k, e] of q.attempts) if (!attemptLive(e, now)) q.attempts.delete(k);
   }
-  for (const [name, at] of s.tombstones) if (now - at >= TOMBSTONE_TTL_MS) s.tombstones.delete(name);
+  for (const [key, at] of s.tombstones) if (now - at >= TOMBSTONE_TTL_MS) s.tombstones.delete(key);
   return removed;
 }

@@ -21,7 +21,7 @@ import type {
   ReceiveResult,
   WakeListener,
 } from '../engine.js';
-import { deliverableAt, ReceiptTokens, redrivePlan, retentionCutoff, retentionMs, sequenceNumber } from '../semantics/index.js';
+import { deliverableAt, queueKey, ReceiptTokens, redrivePlan, retentionCutoff, retentionMs, sequenceNumber } from '../semantics/index.js';
 import { DEAD, DELAYED, Group, INFLIGHT, Msg, QueueState, READY, W_FRESH, W_NONE, W_RETURNED, W_TIMER } from './model.js';
 
 /** How often (at most) a send/receive prunes expired dedup / attempt entries from the map head. */
@@ -37,8 +37,9 @@ export class Store {
   readonly clock: Clock;
   readonly random: Random;
   readonly byId = new Map<string, QueueState>();
+  /** semantics.queueKey(account, name) → queue. */
   readonly byName = new Map<string, QueueState>();
-  /** Deleted queue name → deletion time (QueueDeletedRecently). */
+  /** Deleted queue's semantics.queueKey(account, name) → deletion time (QueueDeletedRecently). */
   readonly tombstones = new Map<string, number>();
   readonly meta = new Map<string, string>();
   readonly tasks = new Map<string, TaskState>();
@@ -69,10 +70,10 @@ export class Store {
     return q;
   }
 
-  /** The queue an ARN names (queues are looked up by name within this store). */
+  /** The queue an ARN names (by its account and name; the region is the server's). */
   queueByArn(arn: string): QueueState | undefined {
     const a = parseQueueArn(arn);
-    return a === undefined ? undefined : this.byName.get(a.name);
+    return a === undefined ? undefined : this.byName.get(queueKey(a.accountId, a.name));
   }
 
   /** Re-read the attributes the engine interprets (engine.ts: QueueCreateParams), through semantics. */
@@ -405,6 +406,7 @@ export function copyAttrs(src: AttributeMap): AttributeMap {
 export function freezeRecord(r: QueueRecord): QueueRecord {
   return Object.freeze({
     id: r.id,
+    accountId: r.accountId,
     name: r.name,
     fifo: r.fifo,
     attributes: Object.freeze({ ...r.attributes }),

@@ -77,6 +77,7 @@ import type {
   MoveTaskStepResult,
   QueueCreateParams,
   QueueCreateResult,
+  QueueListFilter,
   QueueRecord,
   QueueStats,
   QueueUpdateParams,
@@ -88,6 +89,7 @@ import type {
   VisibilityChangeParams,
   WakeListener,
 } from '../engine.js';
+import { DEFAULT_ACCOUNT_ID } from '../engine.js';
 import { ReceiptTokens } from '../semantics/index.js';
 import { deleteStandardMany, messageDelete } from './ack.js';
 import { browse } from './browse.js';
@@ -158,6 +160,11 @@ export type PostgresEngineOptions = {
   groupCommitInFlight?: number;
   /** Operator warnings (server settings that weaken durability, lost connections). */
   warn?: (message: string, detail?: Record<string, unknown>) => void;
+  /**
+   * The account that owned every queue of a schema from before several accounts per server (migration
+   * 003 assigns them to it): the server's `--account-id`. Default `000000000000`, Ferry's default.
+   */
+  defaultAccountId?: string;
 } & EngineDeps;
 
 /**
@@ -197,6 +204,7 @@ export class PostgresEngine implements StorageEngine {
   private readonly startupTimeoutMs: number;
   private readonly warn: (message: string, detail?: Record<string, unknown>) => void;
   private readonly observer: StorageObserver | undefined;
+  private readonly defaultAccountId: string;
   private readonly groupInFlight: number;
 
   private pool: pg.Pool | undefined;
@@ -228,6 +236,7 @@ export class PostgresEngine implements StorageEngine {
     this.startupTimeoutMs = opts.startupTimeoutMs ?? 30_000;
     this.warn = opts.warn ?? (() => undefined);
     this.observer = opts.observer;
+    this.defaultAccountId = opts.defaultAccountId ?? DEFAULT_ACCOUNT_ID;
     const gi = opts.groupCommitInFlight ?? 1;
     // 0: no combining — as many batches of one request each as there are requests.
     this.groupInFlight = gi <= 0 ? Number.MAX_SAFE_INTEGER : gi;
@@ -373,7 +382,7 @@ export class PostgresEngine implements StorageEngine {
             );
           }
         }
-        this.version = await migrate(admin, this.schema, this.testClock?.now() ?? Date.now());
+        this.version = await migrate(admin, this.schema, this.testClock?.now() ?? Date.now(), { defaultAccountId: this.defaultAccountId });
         break;
       } catch (e) {
         if (!isServiceError(e) || Date.now() >= deadline || this.closed) throw toDomain(e, this.closed);
@@ -552,8 +561,8 @@ export class PostgresEngine implements StorageEngine {
    * @inheritdoc — from the process cache when read less than `QUEUE_CACHE_MS` ago (a queue that does
    * not exist is never cached: one created on another node is found at once).
    */
-  queueGetByName(name: string): Promise<QueueRecord | undefined> {
-    return this.queues.getByName(name);
+  queueGetByName(accountId: string, name: string): Promise<QueueRecord | undefined> {
+    return this.queues.getByName(accountId, name);
   }
 
   /** @inheritdoc — cached like queueGetByName. */
@@ -562,8 +571,8 @@ export class PostgresEngine implements StorageEngine {
   }
 
   /** @inheritdoc */
-  queueList(prefix?: string): Promise<QueueRecord[]> {
-    return queues.queueList(this.ctx, prefix);
+  queueList(filter?: QueueListFilter): Promise<QueueRecord[]> {
+    return queues.queueList(this.ctx, filter);
   }
 
   /** @inheritdoc */

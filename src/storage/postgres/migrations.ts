@@ -18,11 +18,23 @@
 
 import type pg from 'pg';
 
-/** One schema step. `sql` may hold several statements. */
+/** What a migration may need to know about the server that runs it (as SQLite's). */
+export interface MigrationEnv {
+  /** `--account-id`: the account that owned every queue before several accounts per server (migration 003). */
+  readonly defaultAccountId: string;
+}
+
+/** One schema step. `sql` may hold several statements; a function builds them from the environment. */
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly sql: string;
+  readonly sql: string | ((env: MigrationEnv) => string);
+}
+
+/** An account id as a SQL literal: checked to be 12 digits first, so it never needs escaping. */
+function accountLiteral(accountId: string): string {
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`invalid default account id ${JSON.stringify(accountId)} (12 digits)`);
+  return `'${accountId}'`;
 }
 
 /**
@@ -173,10 +185,39 @@ UPDATE queues SET dedup_scope = 'messageGroup'
 DROP INDEX IF EXISTS messages_group_lock;
 `;
 
+/**
+ * Migration 003 (as SQLite's 3): several accounts per server. A queue is identified by (account,
+ * name) — the same name in two accounts is two queues, as on AWS — so `queues` gains `account_id`
+ * with UNIQUE (account_id, name) in place of UNIQUE (name), and the deleted-name tombstones
+ * (QueueDeletedRecently) are keyed the same way. Every existing queue and tombstone belongs to the
+ * default account (`--account-id` of the server that runs the migration): until now it was the only
+ * one, and its queue URLs and ARNs already named it.
+ *
+ * ADD COLUMN without a default and one UPDATE of the queue rows (a few per queue, never the messages);
+ * the new unique index is built on those rows. The ALTER TABLEs hold `queues` exclusively for this
+ * transaction: a short pause of the other nodes at upgrade time. A node of an older build still
+ * running on the schema can no longer create queues (its INSERT names no account, and its
+ * ON CONFLICT (name) has no matching index): upgrade every node.
+ */
+const M003_ACCOUNTS = (env: MigrationEnv): string => `
+ALTER TABLE queues ADD COLUMN account_id text;
+UPDATE queues SET account_id = ${accountLiteral(env.defaultAccountId)};
+ALTER TABLE queues ALTER COLUMN account_id SET NOT NULL;
+ALTER TABLE queues DROP CONSTRAINT queues_name_key;
+ALTER TABLE queues ADD CONSTRAINT queues_account_name_key UNIQUE (account_id, name);
+
+ALTER TABLE queue_tombstones ADD COLUMN account_id text;
+UPDATE queue_tombstones SET account_id = ${accountLiteral(env.defaultAccountId)};
+ALTER TABLE queue_tombstones ALTER COLUMN account_id SET NOT NULL;
+ALTER TABLE queue_tombstones DROP CONSTRAINT queue_tombstones_pkey;
+ALTER TABLE queue_tombstones ADD PRIMARY KEY (account_id, name);
+`;
+
 /** All migrations, in order. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'schema', sql: M001_SCHEMA },
   { version: 2, name: 'queue dedup scope, drop messages_group_lock', sql: M002_DEDUP_SCOPE },
+  { version: 3, name: 'queues keyed by (account, name)', sql: M003_ACCOUNTS },
 ];
 
 /** A schema name Ferry accepts: a plain lower-case SQL identifier, so it never needs quoting. */
@@ -184,11 +225,17 @@ export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Bring `schema` up to the newest migration, creating the schema when missing. `now` is recorded per
- * step (epoch ms). Returns the schema version after the run. Runs on one dedicated client and holds a
+ * step (epoch ms); `env` is what migrations may need (the default account). Returns the schema version after the run. Runs on one dedicated client and holds a
  * session advisory lock for the whole run (released on every exit path; a crashed process's lock dies
  * with its session).
  */
-export async function migrate(client: pg.ClientBase, schema: string, now: number, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+export async function migrate(
+  client: pg.ClientBase,
+  schema: string,
+  now: number,
+  env: MigrationEnv,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number> {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name ${JSON.stringify(schema)}`);
   await client.query('SELECT pg_advisory_lock(hashtext($1))', [`ferry:migrate:${schema}`]);
   try {
@@ -210,7 +257,7 @@ export async function migrate(client: pg.ClientBase, schema: string, now: number
       if (m.version <= found) continue;
       await client.query('BEGIN');
       try {
-        await client.query(m.sql);
+        await client.query(typeof m.sql === 'string' ? m.sql : m.sql(env));
         await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, now]);
         await client.query('COMMIT');
       } catch (e) {

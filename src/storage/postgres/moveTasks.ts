@@ -86,8 +86,8 @@ export async function moveTasksActive(ctx: PgContext): Promise<MoveTaskRecord[]>
 
 /** The queue an ARN names in this store, as of now (undefined: not a queue ARN, or no such queue). */
 async function queueOfArn(ctx: PgContext, c: pg.ClientBase, arn: string): Promise<QueueRecord | undefined> {
-  const name = parseQueueArn(arn)?.name;
-  return name === undefined ? undefined : ctx.queues.byNameInTx(c, name);
+  const a = parseQueueArn(arn);
+  return a === undefined ? undefined : ctx.queues.byNameInTx(c, a.accountId, a.name);
 }
 
 /** @see StorageEngine.moveTaskStep */

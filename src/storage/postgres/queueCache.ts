@@ -19,6 +19,7 @@ import type pg from 'pg';
 
 import { DomainError } from '../../errors/domain.js';
 import type { QueueRecord } from '../engine.js';
+import { queueKey } from '../semantics/index.js';
 import { freezeQueue, type OneFn, type QueueRow } from './rows.js';
 import { Q_QUEUE_BY_ID, Q_QUEUE_BY_NAME, Q_RESERVE_SEQ, queueByIdLocked } from './sql/queues.js';
 
@@ -37,6 +38,7 @@ interface Entry {
 
 export class QueueCache {
   private readonly byId = new Map<string, Entry>();
+  /** semantics.queueKey(account, name) → entry. */
   private readonly byName = new Map<string, Entry>();
   /**
    * Bumped by every invalidation. A read stores its record only when no invalidation happened while
@@ -65,14 +67,14 @@ export class QueueCache {
     this.known.delete(queueId);
   }
 
-  /** By name, from the cache when fresh. */
-  getByName(name: string): Promise<QueueRecord | undefined> {
-    return this.cachedQueue(this.byName, name, Q_QUEUE_BY_NAME, 'ferry_queue_by_name');
+  /** By (account, name), from the cache when fresh. */
+  getByName(accountId: string, name: string): Promise<QueueRecord | undefined> {
+    return this.cachedQueue(this.byName, queueKey(accountId, name), [accountId, name], Q_QUEUE_BY_NAME, 'ferry_queue_by_name');
   }
 
   /** By id, from the cache when fresh. */
   getById(id: string): Promise<QueueRecord | undefined> {
-    return this.cachedQueue(this.byId, id, Q_QUEUE_BY_ID, 'ferry_queue_by_id');
+    return this.cachedQueue(this.byId, id, [id], Q_QUEUE_BY_ID, 'ferry_queue_by_id');
   }
 
   /** Whether a queue is FIFO (cached per incarnation id); QueueNotFound when it does not exist. */
@@ -88,16 +90,20 @@ export class QueueCache {
    * Drop what this process knows about a queue: after a change made through this process (which must
    * see it at once), and when the database says a cached queue no longer exists.
    */
-  invalidate(queueId: string | undefined, name?: string): void {
+  invalidate(queueId: string | undefined, accountId?: string, name?: string): void {
     this.gen++;
     if (queueId !== undefined) {
       const e = this.byId.get(queueId);
       this.byId.delete(queueId);
-      if (e && this.byName.get(e.q.name) === e) this.byName.delete(e.q.name);
+      if (e) {
+        const key = queueKey(e.q.accountId, e.q.name);
+        if (this.byName.get(key) === e) this.byName.delete(key);
+      }
     }
-    if (name !== undefined) {
-      const e = this.byName.get(name);
-      this.byName.delete(name);
+    if (accountId !== undefined && name !== undefined) {
+      const key = queueKey(accountId, name);
+      const e = this.byName.get(key);
+      this.byName.delete(key);
       if (e && this.byId.get(e.q.id) === e) this.byId.delete(e.q.id);
     }
   }
@@ -123,9 +129,9 @@ export class QueueCache {
     return q;
   }
 
-  /** A queue by name as of now, in a transaction. */
-  async byNameInTx(c: pg.ClientBase, name: string): Promise<QueueRecord | undefined> {
-    const r = await c.query<QueueRow>({ name: 'ferry_queue_by_name', text: Q_QUEUE_BY_NAME, values: [name] });
+  /** A queue by (account, name) as of now, in a transaction. */
+  async byNameInTx(c: pg.ClientBase, accountId: string, name: string): Promise<QueueRecord | undefined> {
+    const r = await c.query<QueueRow>({ name: 'ferry_queue_by_name', text: Q_QUEUE_BY_NAME, values: [accountId, name] });
     return r.rows[0] ? this.remember(freezeQueue(r.rows[0])) : undefined;
   }
 
@@ -146,17 +152,23 @@ export class QueueCache {
   }
 
   /** A queue record from `cache` when fresh, else from the database (and then cached, unless stale). */
-  private async cachedQueue(cache: Map<string, Entry>, key: string, sql: string, statement: string): Promise<QueueRecord | undefined> {
+  private async cachedQueue(
+    cache: Map<string, Entry>,
+    key: string,
+    values: unknown[],
+    sql: string,
+    statement: string,
+  ): Promise<QueueRecord | undefined> {
     const hit = this.cached(cache, key);
     if (hit) return hit;
     const gen = this.gen;
-    const r = await this.one<QueueRow>(sql, [key], statement);
+    const r = await this.one<QueueRow>(sql, values, statement);
     if (!r.rows[0]) return undefined;
     const q = this.remember(freezeQueue(r.rows[0]));
     if (gen === this.gen) {
       const e = { q, until: performance.now() + QUEUE_CACHE_MS };
       this.byId.set(q.id, e);
-      this.byName.set(q.name, e);
+      this.byName.set(queueKey(q.accountId, q.name), e);
     }
     return q;
   }

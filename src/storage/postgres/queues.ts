@@ -7,9 +7,19 @@
 import type pg from 'pg';
 
 import { DomainError } from '../../errors/domain.js';
-import type { GaugeSnapshot, QueueCreateParams, QueueCreateResult, QueueGauges, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
+import type {
+  GaugeSnapshot,
+  QueueCreateParams,
+  QueueCreateResult,
+  QueueGauges,
+  QueueListFilter,
+  QueueRecord,
+  QueueStats,
+  QueueUpdateParams,
+} from '../engine.js';
 import {
   byQueueName,
+  matchesListFilter,
   checkNameReuse,
   checkPurgeInterval,
   creationDedupScope,
@@ -59,11 +69,11 @@ export async function metaGetOrCreate(ctx: PgContext, key: string, create: () =>
 export function queueCreate(ctx: PgContext, p: QueueCreateParams): Promise<QueueCreateResult> {
   return ctx
     .tx(async (t) => {
-      const existing = await ctx.queues.byNameInTx(t.client, p.name);
+      const existing = await ctx.queues.byNameInTx(t.client, p.accountId, p.name);
       if (existing) return { queue: existing, created: false };
       // No tombstone lookup when the wait is off (checkNameReuse would pass anyway).
       if (p.reuseDelayMs > 0) {
-        const tomb = await t.client.query<{ deleted_at: number }>(Q_TOMBSTONE_OF, [p.name]);
+        const tomb = await t.client.query<{ deleted_at: number }>(Q_TOMBSTONE_OF, [p.accountId, p.name]);
         checkNameReuse(p.name, tomb.rows[0]?.deleted_at, t.now, p.reuseDelayMs);
       }
       // Two nodes creating the same name: the second INSERT waits on the unique index, then does nothing
@@ -76,25 +86,27 @@ export function queueCreate(ctx: PgContext, p: QueueCreateParams): Promise<Queue
         JSON.stringify(p.tags),
         t.now,
         creationDedupScope(p.attributes),
+        p.accountId,
       ]);
       if (!ins.rows[0]) {
-        const winner = await ctx.queues.byNameInTx(t.client, p.name);
+        const winner = await ctx.queues.byNameInTx(t.client, p.accountId, p.name);
         if (!winner) throw new DomainError('Unavailable', 'concurrent create and delete of one queue name');
         return { queue: winner, created: false };
       }
-      await t.client.query(Q_TOMBSTONE_DELETE, [p.name]);
+      await t.client.query(Q_TOMBSTONE_DELETE, [p.accountId, p.name]);
       return { queue: ctx.queues.remember(freezeQueue(ins.rows[0])), created: true };
     })
-    .finally(() => ctx.queues.invalidate(undefined, p.name));
+    .finally(() => ctx.queues.invalidate(undefined, p.accountId, p.name));
 }
 
 /** @see StorageEngine.queueList — filtered and sorted in JS: the contract is code-unit order, not the database collation. */
-export async function queueList(ctx: PgContext, prefix?: string): Promise<QueueRecord[]> {
+export async function queueList(ctx: PgContext, filter?: QueueListFilter): Promise<QueueRecord[]> {
   const r = await ctx.one<QueueRow>(Q_QUEUE_ALL);
   return r.rows
-    .filter((row) => prefix === undefined || row.name.startsWith(prefix))
+    .map(freezeQueue)
+    .filter((q) => matchesListFilter(q, filter))
     .sort(byQueueName)
-    .map((row) => ctx.queues.remember(freezeQueue(row)));
+    .map((q) => ctx.queues.remember(q));
 }
 
 /** @see StorageEngine.queueSetAttributes */
@@ -150,7 +162,7 @@ export function queueDelete(ctx: PgContext, queueId: string): Promise<void> {
       ]) {
         await t.client.query(sql, [q.id]);
       }
-      await t.client.query(Q_TOMBSTONE_UPSERT, [q.name, t.now]);
+      await t.client.query(Q_TOMBSTONE_UPSERT, [q.accountId, q.name, t.now]);
       ctx.queues.forget(q.id);
     })
     .finally(() => ctx.queues.invalidate(queueId));
@@ -193,7 +205,8 @@ export async function statsOf(c: pg.Pool | pg.ClientBase, q: QueueRecord, now: n
  * every statement here: the counting happens in the database, not on the event loop.
  */
 export async function queueGauges(ctx: PgContext): Promise<GaugeSnapshot> {
-  const qs = (await ctx.one<Pick<QueueRow, 'id' | 'name' | 'fifo' | 'attributes'> & { now: number }>(Q_GAUGE_QUEUES, [ctx.nowParam()])).rows;
+  const qs = (await ctx.one<Pick<QueueRow, 'id' | 'account_id' | 'name' | 'fifo' | 'attributes'> & { now: number }>(Q_GAUGE_QUEUES, [ctx.nowParam()]))
+    .rows;
   if (qs.length === 0) return { at: ctx.testClock?.now() ?? Date.now(), queues: [] };
   const now = qs[0]!.now;
   const attrs = qs.map((q) => JSON.parse(q.attributes) as Record<string, string>);
@@ -211,6 +224,7 @@ export async function queueGauges(ctx: PgContext): Promise<GaugeSnapshot> {
     const q = byId.get(row.id)!;
     const g: QueueGauges = {
       queueId: row.id,
+      accountId: q.account_id,
       name: q.name,
       fifo: q.fifo,
       visible: Number(row.visible),

@@ -75,13 +75,13 @@ function visibilityMs(p: ReceiveParams): number {
 async function receiveStandard(ctx: PgContext, q: QueueRecord, p: ReceiveParams): Promise<ReceiveResult> {
   const max = Math.max(0, p.maxMessages);
   const plan = redrivePlan(q);
-  // `$3`/`$4`: the plan's bound and dead-letter queue name; the statement itself applies
+  // `$3`/`$4`: the plan's bound and dead-letter queue [account, name]; the statement itself applies
   // usableDeadLetterQueue + claimThreshold (the DLQ must exist and not be the queue itself).
   const params: unknown[] = [
     q.id,
     max,
     claimThreshold(plan, plan !== undefined),
-    plan ? plan.dlqName : null,
+    plan ? [plan.dlqAccountId, plan.dlqName] : null,
     p.maxInflight ?? null,
     visibilityMs(p),
     retentionMs(q),
@@ -149,7 +149,7 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
     }
 
     const plan = redrivePlan(q);
-    const dlq = plan ? usableDeadLetterQueue(q, await ctx.queues.byNameInTx(c, plan.dlqName)) : undefined;
+    const dlq = plan ? usableDeadLetterQueue(q, await ctx.queues.byNameInTx(c, plan.dlqAccountId, plan.dlqName)) : undefined;
     const maxRc = claimThreshold(plan, dlq !== undefined);
     const cutoff = retentionCutoff(q, now);
     const vis = visibilityMs(p);

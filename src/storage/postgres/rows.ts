@@ -10,6 +10,8 @@ import { sequenceNumberOf, storedDedupScope } from '../semantics/index.js';
 
 export interface QueueRow {
   id: string;
+  /** Schema 3: the owning account. */
+  account_id: string;
   name: string;
   fifo: boolean;
   attributes: string;
@@ -74,6 +76,7 @@ export interface MoveTaskRow {
 export function freezeQueue(row: QueueRow): QueueRecord {
   return Object.freeze({
     id: row.id,
+    accountId: row.account_id,
     name: row.name,
     fifo: row.fifo,
     attributes: Object.freeze(JSON.parse(row.attributes) as Record<string, string>),

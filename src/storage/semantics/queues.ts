@@ -23,7 +23,25 @@ export function removeTags(current: Readonly<Record<string, string>>, keys: read
   return out;
 }
 
-/** ListQueues order: by name in code-unit order (not localeCompare). */
-export function byQueueName(a: { name: string }, b: { name: string }): number {
+/**
+ * ListQueues order: by account, then by name, in code-unit order (not localeCompare). Within one
+ * account (ListQueues) that is name order.
+ */
+export function byQueueName(a: { accountId: string; name: string }, b: { accountId: string; name: string }): number {
+  if (a.accountId !== b.accountId) return a.accountId < b.accountId ? -1 : 1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * The key a queue's (account, name) identity is kept under in engine maps and caches. `/` is in
+ * neither an account id nor a queue name, so distinct pairs never share a key.
+ */
+export function queueKey(accountId: string, name: string): string {
+  return `${accountId}/${name}`;
+}
+
+/** Whether a record passes a queueList filter. */
+export function matchesListFilter(q: { accountId: string; name: string }, f: { accountId?: string; prefix?: string } | undefined): boolean {
+  if (f === undefined) return true;
+  return (f.accountId === undefined || q.accountId === f.accountId) && (f.prefix === undefined || q.name.startsWith(f.prefix));
 }

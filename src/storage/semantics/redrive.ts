@@ -13,7 +13,8 @@ export const MAX_RECEIVE_COUNT_MAX = 1000;
 export interface RedrivePlan {
   /** The dead-letter target's ARN, as stored. */
   targetArn: string;
-  /** The dead-letter queue's name (queues are looked up by name within this store). */
+  /** The dead-letter queue's account (from the target ARN) and name: its identity in the store. */
+  dlqAccountId: string;
   dlqName: string;
   maxReceiveCount: number;
   /**
@@ -44,6 +45,7 @@ export function redrivePlan(source: Pick<QueueRecord, 'name' | 'attributes'>): R
   if (arn === undefined || max === undefined) return undefined;
   return {
     targetArn: doc.deadLetterTargetArn,
+    dlqAccountId: arn.accountId,
     dlqName: arn.name,
     maxReceiveCount: max,
     sourceArn: siblingQueueArn(doc.deadLetterTargetArn, source.name)!,

@@ -14,7 +14,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Random } from '../../core/random.js';
 import { DomainError } from '../../errors/domain.js';
 import type { QueueRecord } from '../engine.js';
-import { ReceiptTokens } from '../semantics/index.js';
+import { queueKey, ReceiptTokens } from '../semantics/index.js';
 import { type CandidateRow, type QueueRow, candidateRow, freezeQueue } from './rows.js';
 import { QUEUE_BY_ID, QUEUE_BY_NAME } from './sql/index.js';
 
@@ -27,7 +27,8 @@ export interface SqliteCtx {
   /** Receive candidates (a statement selecting CANDIDATE_COLUMNS), read as arrays and converted. */
   candidates(sql: string, ...params: unknown[]): CandidateRow[];
   loadById(id: string): QueueRecord | undefined;
-  loadByName(name: string): QueueRecord | undefined;
+  /** By owning account and name. */
+  loadByName(accountId: string, name: string): QueueRecord | undefined;
   /** By id, or DomainError('QueueNotFound'). */
   mustQueue(id: string): QueueRecord;
   /** Cache a record read outside any transaction (ignored inside one). */
@@ -44,7 +45,7 @@ export class EngineContext implements SqliteCtx {
   private readonly stmts = new Map<string, Database.Statement>();
   /** Raw-mode (array rows) statements of {@link candidates}. */
   private readonly rawStmts = new Map<string, Database.Statement>();
-  /** Queue read cache: id → record, name → id. */
+  /** Queue read cache: id → record, semantics.queueKey(account, name) → id. */
   private readonly cacheById = new Map<string, QueueRecord>();
   private readonly cacheIdByName = new Map<string, string>();
 
@@ -86,7 +87,7 @@ export class EngineContext implements SqliteCtx {
 
   invalidate(id: string): void {
     const cached = this.cacheById.get(id);
-    if (cached) this.cacheIdByName.delete(cached.name);
+    if (cached) this.cacheIdByName.delete(queueKey(cached.accountId, cached.name));
     this.cacheById.delete(id);
   }
 
@@ -100,7 +101,7 @@ export class EngineContext implements SqliteCtx {
     // Only committed state may enter the cache (see the file header).
     if (!this.inTx) {
       this.cacheById.set(rec.id, rec);
-      this.cacheIdByName.set(rec.name, rec.id);
+      this.cacheIdByName.set(queueKey(rec.accountId, rec.name), rec.id);
     }
     return rec;
   }
@@ -112,13 +113,13 @@ export class EngineContext implements SqliteCtx {
     return row ? this.remember(freezeQueue(row)) : undefined;
   }
 
-  loadByName(name: string): QueueRecord | undefined {
-    const id = this.cacheIdByName.get(name);
+  loadByName(accountId: string, name: string): QueueRecord | undefined {
+    const id = this.cacheIdByName.get(queueKey(accountId, name));
     if (id !== undefined) {
       const hit = this.cacheById.get(id);
       if (hit) return hit;
     }
-    const row = this.q(QUEUE_BY_NAME).get(name) as QueueRow | undefined;
+    const row = this.q(QUEUE_BY_NAME).get(accountId, name) as QueueRow | undefined;
     return row ? this.remember(freezeQueue(row)) : undefined;
   }
 

@@ -41,6 +41,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 import { DomainError } from '../../errors/domain.js';
+import { DEFAULT_ACCOUNT_ID } from '../engine.js';
 import type {
   EngineCapabilities,
   EngineDeps,
@@ -55,6 +56,7 @@ import type {
   MoveTaskStepResult,
   QueueCreateParams,
   QueueCreateResult,
+  QueueListFilter,
   QueueRecord,
   QueueStats,
   QueueUpdateParams,
@@ -99,6 +101,12 @@ export type SqliteEngineOptions = {
   syncWal?: SyncWal;
   /** The inline WAL sync of a lone write on a quiet engine (default: `fdatasyncSync`); tests count calls. */
   syncWalInline?: SyncWalInline;
+  /**
+   * The account that owned every queue of a store from before several accounts per server (schema
+   * migration 3 assigns them to it): the server's `--account-id`. Default `000000000000`, Ferry's
+   * default `--account-id`.
+   */
+  defaultAccountId?: string;
   /**
    * Disk-space guard of a durable store (diskSpace.ts): the reserve file's size, the free-space warning
    * threshold, how often free space is measured (default 1000 ms) and, for tests, how it is measured.
@@ -158,6 +166,7 @@ export class SqliteEngine implements StorageEngine {
   private readonly busyTimeoutMs: number;
   private db: Database.Database | undefined;
   private closed = false;
+  private readonly defaultAccountId: string;
   /** What the operation files share: statements, clock, tokens, queue cache. */
   private readonly ctx: EngineContext;
   private readonly wal: WalSync;
@@ -182,6 +191,7 @@ export class SqliteEngine implements StorageEngine {
   constructor(opts: SqliteEngineOptions) {
     this.path = opts.path;
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
+    this.defaultAccountId = opts.defaultAccountId ?? DEFAULT_ACCOUNT_ID;
     this.capabilities = Object.freeze({ durable: opts.path !== ':memory:' && opts.path !== '', shared: false });
     this.observer = opts.observer;
     this.log = opts.log;
@@ -315,7 +325,7 @@ export class SqliteEngine implements StorageEngine {
       // message store got ~5x slower receives with the 2 MiB default). It caches pages, not
       // messages: bodies are only read for the rows a receive returns.
       db.pragma('cache_size = -32768');
-      migrate(db, this.ctx.clock.now());
+      migrate(db, this.ctx.clock.now(), { defaultAccountId: this.defaultAccountId });
       if (offloop) {
         this.wal.fd = openWal(this.path);
         this.gaugeReader = new GaugeReader({ path: this.path, busyTimeoutMs: this.busyTimeoutMs });
@@ -575,8 +585,8 @@ export class SqliteEngine implements StorageEngine {
   }
 
   /** @inheritdoc */
-  queueGetByName(name: string): Promise<QueueRecord | undefined> {
-    return this.read(() => this.ctx.loadByName(name));
+  queueGetByName(accountId: string, name: string): Promise<QueueRecord | undefined> {
+    return this.read(() => this.ctx.loadByName(accountId, name));
   }
 
   /** @inheritdoc */
@@ -585,8 +595,8 @@ export class SqliteEngine implements StorageEngine {
   }
 
   /** @inheritdoc */
-  queueList(prefix?: string): Promise<QueueRecord[]> {
-    return this.read(() => queues.queueList(this.ctx, prefix));
+  queueList(filter?: QueueListFilter): Promise<QueueRecord[]> {
+    return this.read(() => queues.queueList(this.ctx, filter));
   }
 
   /** @inheritdoc */

@@ -39,16 +39,20 @@ interface GaugeRow {
  */
 export function readGauges(db: Database.Database, prepare: (sql: string) => Database.Statement, now: number): GaugeSnapshot {
   return db.transaction(() => {
-    const queues = (prepare(GAUGES_QUEUES).all() as Array<{ id: string; name: string; fifo: number; attributes: string }>).map((q) => ({
-      ...q,
-      attributes: JSON.parse(q.attributes) as Record<string, string>,
-    }));
+    const queues = (prepare(GAUGES_QUEUES).all() as Array<{ id: string; account_id: string; name: string; fifo: number; attributes: string }>).map(
+      (q) => ({
+        ...q,
+        attributes: JSON.parse(q.attributes) as Record<string, string>,
+      }),
+    );
+    const accounts = new Map(queues.map((q) => [q.id, q.account_id]));
     const arg = queues.map((q) => [q.id, q.name, q.fifo, retentionCutoff(q, now)]);
     const targets = new Map(queues.map((q) => [q.id, redrivePlan(q)?.dlqName]));
     const rows = prepare(GAUGES_ALL).all({ queues: JSON.stringify(arg), now, pill: POISON_PILL_RECEIVES }) as GaugeRow[];
     const out = rows.map((r): QueueGauges => {
       const g: QueueGauges = {
         queueId: r.id,
+        accountId: accounts.get(r.id)!,
         name: r.name,
         fifo: r.fifo === 1,
         visible: r.visible - r.x_visible,

@@ -11,11 +11,23 @@
 
 import type Database from 'better-sqlite3';
 
-/** One schema step. `sql` may hold several statements. */
+/** What a migration may need to know about the server that runs it. */
+export interface MigrationEnv {
+  /** `--account-id`: the account that owned every queue before several accounts per server (migration 3). */
+  readonly defaultAccountId: string;
+}
+
+/** One schema step. `sql` may hold several statements; a function builds them from the environment. */
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly sql: string;
+  readonly sql: string | ((env: MigrationEnv) => string);
+}
+
+/** An account id as a SQL literal: checked to be 12 digits first, so it never needs escaping. */
+export function accountLiteral(accountId: string): string {
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`invalid default account id ${JSON.stringify(accountId)} (12 digits)`);
+  return `'${accountId}'`;
 }
 
 /**
@@ -186,18 +198,67 @@ UPDATE queues SET dedup_scope = 'messageGroup'
 DROP INDEX IF EXISTS messages_group_lock;
 `;
 
+/**
+ * Migration 3: several accounts per server. A queue is identified by (account, name) — the same name
+ * in two accounts is two queues, as on AWS — so `queues` gains `account_id` with UNIQUE (account_id,
+ * name) in place of UNIQUE (name), and the deleted-name tombstones (QueueDeletedRecently) are keyed
+ * the same way. Every existing queue and tombstone belongs to the default account (`--account-id` of
+ * the server that runs the migration): until now it was the only one, and its queue URLs and ARNs
+ * already named it.
+ *
+ * SQLite cannot drop a column's UNIQUE constraint, so both tables are rebuilt (create, copy, drop,
+ * rename) inside the migration's transaction. Nothing references them by foreign key, trigger or view;
+ * messages, groups, dedup entries, attempts and move tasks point at `queues.id`, which is kept. The
+ * copy is one pass over the queue rows (a few per queue, never the messages). Move tasks and
+ * dead-letter source ARNs already carry the account in their ARNs.
+ */
+const M3_ACCOUNTS = (env: MigrationEnv): string => `
+CREATE TABLE queues_v3 (
+  id               TEXT PRIMARY KEY,
+  account_id       TEXT NOT NULL,
+  name             TEXT NOT NULL,
+  fifo             INTEGER NOT NULL,
+  attributes       TEXT NOT NULL,
+  tags             TEXT NOT NULL,
+  created_at       INTEGER NOT NULL,
+  last_modified_at INTEGER NOT NULL,
+  seq_counter      INTEGER NOT NULL DEFAULT 0,
+  last_purge_at    INTEGER,
+  dedup_scope      TEXT NOT NULL DEFAULT 'queue' CHECK (dedup_scope IN ('queue', 'messageGroup')),
+  UNIQUE (account_id, name)
+) WITHOUT ROWID;
+INSERT INTO queues_v3 (id, account_id, name, fifo, attributes, tags, created_at, last_modified_at, seq_counter, last_purge_at, dedup_scope)
+  SELECT id, ${accountLiteral(env.defaultAccountId)}, name, fifo, attributes, tags, created_at, last_modified_at, seq_counter, last_purge_at, dedup_scope
+    FROM queues;
+DROP TABLE queues;
+ALTER TABLE queues_v3 RENAME TO queues;
+
+CREATE TABLE queue_tombstones_v3 (
+  account_id TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, name)
+) WITHOUT ROWID;
+INSERT INTO queue_tombstones_v3 (account_id, name, deleted_at)
+  SELECT ${accountLiteral(env.defaultAccountId)}, name, deleted_at FROM queue_tombstones;
+DROP TABLE queue_tombstones;
+ALTER TABLE queue_tombstones_v3 RENAME TO queue_tombstones;
+`;
+
 /** All migrations, in order. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'schema', sql: M1_SCHEMA },
   { version: 2, name: 'queue dedup scope, drop messages_group_lock', sql: M2_DEDUP_SCOPE },
+  { version: 3, name: 'queues keyed by (account, name)', sql: M3_ACCOUNTS },
 ];
 
 /**
- * Bring `db` up to the newest migration (`now`: epoch ms from the engine's clock, recorded per step). Returns the schema version after the run.
+ * Bring `db` up to the newest migration (`now`: epoch ms from the engine's clock, recorded per step;
+ * `env`: what migrations may need, e.g. the default account). Returns the schema version after the run.
  * Safe to call concurrently from several processes: each step runs under BEGIN IMMEDIATE and
  * re-reads the recorded version, so a step another process already applied is skipped.
  */
-export function migrate(db: Database.Database, now: number, migrations: readonly Migration[] = MIGRATIONS): number {
+export function migrate(db: Database.Database, now: number, env: MigrationEnv, migrations: readonly Migration[] = MIGRATIONS): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT NOT NULL,
@@ -212,7 +273,7 @@ export function migrate(db: Database.Database, now: number, migrations: readonly
   for (const m of migrations) {
     db.transaction(() => {
       if (current() >= m.version) return;
-      db.exec(m.sql);
+      db.exec(typeof m.sql === 'string' ? m.sql : m.sql(env));
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now);
     }).immediate();
   }

@@ -41,10 +41,10 @@ function taskById(ctx: SqliteCtx, id: string): MoveTaskRecord | undefined {
   return r ? taskRecord(r) : undefined;
 }
 
-/** The queue an ARN names in this store (queues are looked up by name). */
+/** The queue an ARN names in this store (by its account and name). */
 function queueByArn(ctx: SqliteCtx, arn: string): QueueRecord | undefined {
   const a = parseQueueArn(arn);
-  return a === undefined ? undefined : ctx.loadByName(a.name);
+  return a === undefined ? undefined : ctx.loadByName(a.accountId, a.name);
 }
 
 export function moveTaskStart(ctx: SqliteCtx, p: MoveTaskStartParams): MoveTaskRecord {

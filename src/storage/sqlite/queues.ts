@@ -2,12 +2,13 @@
  * Queue records: create, list, attributes, tags, delete, purge, stats, and the store's metadata. Each
  * write drops the queue's cache entry (context.ts) so the next read sees the committed row.
  */
-import type { QueueCreateParams, QueueCreateResult, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
+import type { QueueCreateParams, QueueCreateResult, QueueListFilter, QueueRecord, QueueStats, QueueUpdateParams } from '../engine.js';
 import {
   byQueueName,
   checkNameReuse,
   checkPurgeInterval,
   creationDedupScope,
+  matchesListFilter,
   mergeAttributes,
   mergeTags,
   removeTags,
@@ -54,28 +55,29 @@ export function metaGetOrCreate(ctx: SqliteCtx, key: string, create: () => strin
 }
 
 export function queueCreate(ctx: SqliteCtx, p: QueueCreateParams): QueueCreateResult {
-  const existing = ctx.loadByName(p.name);
+  const existing = ctx.loadByName(p.accountId, p.name);
   if (existing) return { queue: existing, created: false };
   const now = ctx.clock.now();
   if (p.reuseDelayMs > 0) {
-    const t = ctx.q(TOMBSTONE_GET).get(p.name) as { deleted_at: number } | undefined;
+    const t = ctx.q(TOMBSTONE_GET).get(p.accountId, p.name) as { deleted_at: number } | undefined;
     checkNameReuse(p.name, t?.deleted_at, now, p.reuseDelayMs);
   }
   const id = ctx.random.uuid();
   ctx
     .q(QUEUE_INSERT)
-    .run(id, p.name, p.fifo ? 1 : 0, JSON.stringify(p.attributes), JSON.stringify(p.tags), now, now, creationDedupScope(p.attributes));
-  ctx.q(TOMBSTONE_DELETE).run(p.name);
+    .run(id, p.accountId, p.name, p.fifo ? 1 : 0, JSON.stringify(p.attributes), JSON.stringify(p.tags), now, now, creationDedupScope(p.attributes));
+  ctx.q(TOMBSTONE_DELETE).run(p.accountId, p.name);
   return { queue: ctx.mustQueue(id), created: true };
 }
 
-export function queueList(ctx: SqliteCtx, prefix: string | undefined): QueueRecord[] {
+export function queueList(ctx: SqliteCtx, filter: QueueListFilter | undefined): QueueRecord[] {
   const rows = ctx.q(QUEUES_ALL).all() as QueueRow[];
   // Filter and sort in JS: the contract is UTF-16 code-unit order, which is what `<` gives.
   return rows
-    .filter((r) => prefix === undefined || r.name.startsWith(prefix))
+    .map(freezeQueue)
+    .filter((q) => matchesListFilter(q, filter))
     .sort(byQueueName)
-    .map((r) => ctx.remember(freezeQueue(r)));
+    .map((q) => ctx.remember(q));
 }
 
 export function queueSetAttributes(ctx: SqliteCtx, p: QueueUpdateParams): QueueRecord {
@@ -111,7 +113,7 @@ export function queueDelete(ctx: SqliteCtx, queueId: string): void {
   ctx.q(QUEUE_DELETE_ATTEMPTS).run(q.id);
   ctx.q(QUEUE_DELETE_MOVE_TASKS).run(q.id);
   ctx.q(QUEUE_DELETE).run(q.id);
-  ctx.q(TOMBSTONE_PUT).run(q.name, ctx.clock.now());
+  ctx.q(TOMBSTONE_PUT).run(q.accountId, q.name, ctx.clock.now());
   ctx.invalidate(q.id);
 }
 

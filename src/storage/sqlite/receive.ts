@@ -81,7 +81,7 @@ export function receive(ctx: SqliteCtx, tx: TxContext, p: ReceiveParams): Receiv
   }
 
   const plan = redrivePlan(q);
-  const dlq = plan === undefined ? undefined : usableDeadLetterQueue(q, ctx.loadByName(plan.dlqName));
+  const dlq = plan === undefined ? undefined : usableDeadLetterQueue(q, ctx.loadByName(plan.dlqAccountId, plan.dlqName));
   const rs: ReceiveState = {
     q,
     now,

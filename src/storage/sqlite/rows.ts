@@ -7,6 +7,8 @@ import { type ReceiptTarget, isInflight, storedDedupScope } from '../semantics/i
 
 export interface QueueRow {
   id: string;
+  /** Schema 3: the owning account. */
+  account_id: string;
   name: string;
   fifo: number;
   attributes: string;
@@ -99,6 +101,7 @@ export function refId(ref: string): number | undefined {
 export function freezeQueue(row: QueueRow): QueueRecord {
   return Object.freeze({
     id: row.id,
+    accountId: row.account_id,
     name: row.name,
     fifo: row.fifo === 1,
     attributes: Object.freeze(JSON.parse(row.attributes) as Record<string, string>),

@@ -55,7 +55,12 @@ describe('authorization in the dispatch', () => {
   });
   before(async () => {
     h = await harness();
-    authz = { decisions: new DecisionCache(), queuePolicies: new QueuePolicyCache(), warn: (d) => warnings.push(d) };
+    authz = {
+      decisions: new DecisionCache(),
+      queuePolicies: new QueuePolicyCache(),
+      warn: (d) => warnings.push(d),
+      knowsAccount: (a) => ids.accounts.has(a),
+    };
   });
   after(() => h.close());
 
@@ -85,14 +90,14 @@ describe('authorization in the dispatch', () => {
     await h.call('SetQueueAttributes', { QueueUrl: h.url('shared'), Attributes: { Policy: grant } });
     await h.call('SendMessage', { QueueUrl: h.url('shared'), MessageBody: 'x' }, as('AKSTRANGER'));
     // Changed straight in the store (as another process sharing it would): the next request sees it.
-    const q = (await h.engine.queueGetByName('shared'))!;
+    const q = (await h.engine.queueGetByName('000000000000', 'shared'))!;
     await h.engine.queueSetAttributes({ queueId: q.id, set: {}, unset: ['Policy'] });
     await h.fails(h.call('SendMessage', { QueueUrl: h.url('shared'), MessageBody: 'x' }, as('AKSTRANGER')), 'AccessDenied');
   });
 
   it('a stored Policy that does not compile admits only administrators, and is logged', async () => {
     await h.call('CreateQueue', { QueueName: 'legacy' });
-    const q = (await h.engine.queueGetByName('legacy'))!;
+    const q = (await h.engine.queueGetByName('000000000000', 'legacy'))!;
     await h.engine.queueSetAttributes({ queueId: q.id, set: { Policy: '{"Statement": "not a statement"}' } });
     await h.fails(
       h.call('SendMessage', { QueueUrl: h.url('legacy'), MessageBody: 'x' }, as('AKAPP')),

@@ -139,11 +139,16 @@ describe('identities in the config file', () => {
     );
   });
 
-  it('refuses an account other than the default one: several accounts per server are not supported yet', () => {
-    refuses(
-      `accounts:\n  "222222222222":\n    users:\n      a: { accessKeys: [ { accessKeyId: AKZ, secretAccessKey: s } ] }\n`,
-      /accounts\.222222222222: several accounts per server are not supported yet; this server's account is 111111111111/,
+  it('accepts accounts other than the default one: each user acts in its own account', () => {
+    const set = buildIdentities(
+      load(
+        `accounts:\n  "222222222222":\n    users:\n      a: { accessKeys: [ { accessKeyId: AKZ, secretAccessKey: s } ] }\n  "${ACCT}":\n    users:\n      b: { admin: true, accessKeys: [ { accessKeyId: AKY, secretAccessKey: s } ] }\n`,
+      ),
     );
+    assert.equal(set.byKey.get('AKZ')!.principal.accountId, '222222222222');
+    assert.equal(set.byKey.get('AKZ')!.principal.arn, 'arn:aws:iam::222222222222:user/a');
+    assert.equal(set.byKey.get('AKY')!.principal.accountId, ACCT);
+    assert.equal(set.defaultAccountId, ACCT);
   });
 
   it('needs at least one key with auth sigv4, which a user key satisfies', () => {

@@ -10,8 +10,8 @@ import { ManualClock } from '../../../src/core/clock.js';
 import type { EventQueue, FerryEvent } from '../../../src/core/events.js';
 import { JourneyStore } from '../../../src/console/journey.js';
 
-const Q: EventQueue = { id: 'q-1', name: 'orders', fifo: false };
-const DLQ: EventQueue = { id: 'q-2', name: 'orders-dlq', fifo: false };
+const Q: EventQueue = { id: 'q-1', accountId: '000000000000', name: 'orders', fifo: false };
+const DLQ: EventQueue = { id: 'q-2', accountId: '000000000000', name: 'orders-dlq', fifo: false };
 
 function sent(
   at: number,

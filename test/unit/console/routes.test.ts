@@ -366,6 +366,7 @@ describe('console: overview and history', () => {
     const calls: unknown[] = [];
     const snap = (name: string): QueueSnapshot => ({
       queueId: `id-${name}`,
+      accountId: '000000000000',
       name,
       fifo: false,
       visible: 3,
@@ -385,12 +386,12 @@ describe('console: overview and history', () => {
       ],
     };
     const monitor: QueueMonitor = {
-      async overview(prefix) {
-        calls.push(['overview', prefix]);
+      async overview(accountId, prefix) {
+        calls.push(['overview', accountId, prefix]);
         return [snap('alpha')];
       },
-      async history(name, windowMs) {
-        calls.push(['history', name, windowMs]);
+      async history(accountId, name, windowMs) {
+        calls.push(['history', accountId, name, windowMs]);
         return history;
       },
     };
@@ -408,10 +409,10 @@ describe('console: overview and history', () => {
       await c.get('/console/api/queues/alpha/history');
       await c.get('/console/api/overview');
       assert.deepEqual(calls, [
-        ['overview', 'al'],
-        ['history', 'alpha', 600_000],
-        ['history', 'alpha', 900_000],
-        ['overview', undefined],
+        ['overview', '000000000000', 'al'],
+        ['history', '000000000000', 'alpha', 600_000],
+        ['history', '000000000000', 'alpha', 900_000],
+        ['overview', '000000000000', undefined],
       ]);
     } finally {
       await f.server.close();

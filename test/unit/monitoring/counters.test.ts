@@ -6,7 +6,7 @@ import type { EventQueue, FerryEvent } from '../../../src/core/events.js';
 import { CounterSet, RequestCounters } from '../../../src/monitoring/counters.js';
 import { Histogram } from '../../../src/monitoring/histogram.js';
 
-const Q: EventQueue = { id: 'q-1', name: 'orders', fifo: false };
+const Q: EventQueue = { id: 'q-1', accountId: '000000000000', name: 'orders', fifo: false };
 const at = 1_000;
 const sent = (q: EventQueue, ...m: Array<{ bytes: number; deduplicated?: boolean }>): FerryEvent => ({
   type: 'sent',
@@ -33,7 +33,7 @@ describe('CounterSet', () => {
     c.onEvent({ type: 'deadLettered', queue: Q, at, messages: [{ messageId: 'm9' }], targetQueueId: 'dlq' });
     c.onEvent({ type: 'visibilityChanged', queue: Q, at, changes: [{ ref: '1', visibilityTimeoutMs: 0 }] });
     c.onEvent({ type: 'purged', queue: Q, at });
-    const o = c.get('orders')!;
+    const o = c.get('000000000000/orders')!;
     assert.deepEqual([o.sent, o.deduplicated, o.received, o.emptyReceives, o.deleted, o.movedToDlq, o.since], [2, 1, 2, 2, 3, 1, 5]);
     assert.deepEqual([o.sizes.count, o.sizes.sum], [2, 310]);
   });
@@ -41,21 +41,21 @@ describe('CounterSet', () => {
   it('a new incarnation of a name starts afresh; DeleteQueue forgets only its own incarnation', () => {
     const c = new CounterSet(() => 0);
     c.onEvent(sent(Q, { bytes: 1 }));
-    const again: EventQueue = { id: 'q-2', name: 'orders', fifo: false };
+    const again: EventQueue = { id: 'q-2', accountId: '000000000000', name: 'orders', fifo: false };
     c.onEvent(sent(again, { bytes: 1 }, { bytes: 1 }));
-    assert.deepEqual([c.get('orders')!.queueId, c.get('orders')!.sent], ['q-2', 2]);
+    assert.deepEqual([c.get('000000000000/orders')!.queueId, c.get('000000000000/orders')!.sent], ['q-2', 2]);
     c.onEvent({ type: 'queueDeleted', queue: Q, at });
-    assert.equal(c.get('orders')!.queueId, 'q-2', 'a late event of the old incarnation leaves the new one');
+    assert.equal(c.get('000000000000/orders')!.queueId, 'q-2', 'a late event of the old incarnation leaves the new one');
     c.onEvent({ type: 'queueDeleted', queue: again, at });
-    assert.equal(c.get('orders'), undefined);
+    assert.equal(c.get('000000000000/orders'), undefined);
   });
 
   it('prune forgets queues a complete list no longer has, not ones started after the list was read', () => {
     let now = 0;
     const c = new CounterSet(() => now);
-    c.onEvent(sent({ id: 'a', name: 'a', fifo: false }, { bytes: 1 }));
+    c.onEvent(sent({ id: 'a', accountId: '000000000000', name: 'a', fifo: false }, { bytes: 1 }));
     now = 100;
-    c.onEvent(sent({ id: 'b', name: 'b', fifo: false }, { bytes: 1 }));
+    c.onEvent(sent({ id: 'b', accountId: '000000000000', name: 'b', fifo: false }, { bytes: 1 }));
     c.prune(new Set(), 50);
     assert.deepEqual(
       [...c.all()].map((x) => x.name),

@@ -15,7 +15,7 @@ import { parsePrometheus } from '../../helpers/prometheus.js';
 
 const snap = (n: number): GaugeSnapshot => ({
   at: n,
-  queues: [{ queueId: 'id', name: 'q', fifo: false, visible: n, inflight: 0, delayed: 0, groupsWithInflight: 0 }],
+  queues: [{ queueId: 'id', accountId: '000000000000', name: 'q', fifo: false, visible: n, inflight: 0, delayed: 0, groupsWithInflight: 0 }],
 });
 
 describe('GaugeCache', () => {
@@ -143,7 +143,8 @@ describe('createMonitoring', () => {
       build: { version: 't', storage: 'memory' },
       sampler: false,
     });
-    const mk = async (name: string) => (await engine.queueCreate({ name, fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 })).queue;
+    const mk = async (name: string) =>
+      (await engine.queueCreate({ accountId: '000000000000', name, fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 })).queue;
     const a = await mk('a');
     assert.deepEqual(
       (await m.monitor.overview()).map((q) => q.name),

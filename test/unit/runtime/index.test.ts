@@ -29,7 +29,7 @@ test('receipt key is stored once per store: two service instances agree', async 
 test('waiters: woken by engine wake-ups, not lost between attempt and wait, released on close', async () => {
   const d = await setup();
   const s = await createActionServices(d);
-  const { queue } = await d.engine.queueCreate({ name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+  const { queue } = await d.engine.queueCreate({ accountId: '000000000000', name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
   const never = NEVER_CANCELLED;
   const far = d.clock.now() + 20_000;
 

@@ -20,7 +20,7 @@ async function setup() {
   const engine = new MemoryEngine({ clock, random: new SeededRandom('memory-test') });
   await engine.init();
   const create = async (name: string, attributes: Record<string, string> = {}): Promise<QueueRecord> =>
-    (await engine.queueCreate({ name, fifo: name.endsWith('.fifo'), attributes, tags: {}, reuseDelayMs: 60_000 })).queue;
+    (await engine.queueCreate({ accountId: '000000000000', name, fifo: name.endsWith('.fifo'), attributes, tags: {}, reuseDelayMs: 60_000 })).queue;
   let n = 0;
   const msg = (body: string, extra: Partial<SendMessageParams> = {}): SendMessageParams => ({
     messageId: `id-${++n}`,
@@ -339,7 +339,7 @@ test('purge keeps dedup, honours minIntervalMs; delete queue honours reuseDelayM
   await engine.queueDelete(q.id);
   await assert.rejects(engine.queueStats(q.id), (e) => isDomainError(e, 'QueueNotFound'));
   await assert.rejects(send(q.id, msg('x')), (e) => isDomainError(e, 'QueueNotFound'));
-  assert.equal(await engine.queueGetByName('q1'), undefined);
+  assert.equal(await engine.queueGetByName('000000000000', 'q1'), undefined);
   await assert.rejects(create('q1'), (e) => isDomainError(e, 'QueueDeletedRecently'));
   clock.advance(60_000);
   const again = await create('q1');
@@ -351,7 +351,14 @@ test('queues: create is idempotent by name, list sorted by code unit, attributes
   const b = await create('b', { VisibilityTimeout: '30' });
   await create('B');
   await create('a');
-  const again = await engine.queueCreate({ name: 'b', fifo: false, attributes: { VisibilityTimeout: '5' }, tags: {}, reuseDelayMs: 0 });
+  const again = await engine.queueCreate({
+    accountId: '000000000000',
+    name: 'b',
+    fifo: false,
+    attributes: { VisibilityTimeout: '5' },
+    tags: {},
+    reuseDelayMs: 0,
+  });
   assert.equal(again.created, false);
   assert.equal(again.queue.attributes['VisibilityTimeout'], '30');
   assert.deepEqual(
@@ -359,7 +366,7 @@ test('queues: create is idempotent by name, list sorted by code unit, attributes
     ['B', 'a', 'b'],
   );
   assert.deepEqual(
-    (await engine.queueList('b')).map((q) => q.name),
+    (await engine.queueList({ prefix: 'b' })).map((q) => q.name),
     ['b'],
   );
   clock.advance(5_000);

@@ -11,7 +11,17 @@ import type { MoveTaskRecord, QueueRecord } from '../../../src/storage/engine.js
 import * as S from '../../../src/storage/semantics/index.js';
 
 function queue(name: string, attributes: Record<string, string> = {}, fifo = name.endsWith('.fifo')): QueueRecord {
-  return { id: `id-${name}`, name, fifo, attributes, tags: {}, createdAt: 0, lastModifiedAt: 0, dedupScope: S.creationDedupScope(attributes) };
+  return {
+    id: `id-${name}`,
+    accountId: '000000000000',
+    name,
+    fifo,
+    attributes,
+    tags: {},
+    createdAt: 0,
+    lastModifiedAt: 0,
+    dedupScope: S.creationDedupScope(attributes),
+  };
 }
 
 test('retention: current MessageRetentionPeriod, default when missing or unparsable', () => {
@@ -50,6 +60,7 @@ test('redrive plan: one parser, source ARN in the target ARN coordinates, self-r
   });
   assert.deepEqual(S.redrivePlan(src), {
     targetArn: 'arn:aws-cn:sqs:cn-north-1:123456789012:dlq',
+    dlqAccountId: '123456789012',
     dlqName: 'dlq',
     maxReceiveCount: 3,
     sourceArn: 'arn:aws-cn:sqs:cn-north-1:123456789012:orders',
@@ -206,7 +217,12 @@ test('queue record merges', () => {
   assert.deepEqual(S.mergeAttributes({ A: '1', B: '2' }, { B: '3', C: '4' }, ['A']), { B: '3', C: '4' });
   assert.deepEqual(S.mergeTags({ a: '1' }, { a: '2', b: '3' }), { a: '2', b: '3' });
   assert.deepEqual(S.removeTags({ a: '1', b: '2' }, ['a', 'zz']), { b: '2' });
-  assert.deepEqual([{ name: 'b' }, { name: 'B' }, { name: 'a' }].sort(S.byQueueName), [{ name: 'B' }, { name: 'a' }, { name: 'b' }]);
+  const q = (accountId: string, name: string) => ({ accountId, name });
+  assert.deepEqual([q('1', 'b'), q('1', 'B'), q('1', 'a')].sort(S.byQueueName), [q('1', 'B'), q('1', 'a'), q('1', 'b')]);
+  // By account first: a queue list of several accounts groups each account's queues.
+  assert.deepEqual([q('2', 'a'), q('1', 'b'), q('2', 'A')].sort(S.byQueueName), [q('1', 'b'), q('2', 'A'), q('2', 'a')]);
+  assert.equal(S.queueKey('111111111111', 'q'), '111111111111/q');
+  assert.notEqual(S.queueKey('111111111111', 'q'), S.queueKey('222222222222', 'q'));
 });
 
 test('receipt tokens: 32 hex characters, reproducible from the injected randomness', () => {

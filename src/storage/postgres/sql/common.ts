@@ -16,7 +16,7 @@ export const DBNOW = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
 export const STMT_NOW = '(extract(epoch from statement_timestamp()) * 1000)::bigint';
 
 /** Columns of `queues` that make a QueueRecord. */
-export const QUEUE_COLS = 'id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope';
+export const QUEUE_COLS = 'id, account_id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope';
 
 /** Columns of `messages` a delivery needs (see rows.toReceived). */
 export const DELIVERY_COLS =

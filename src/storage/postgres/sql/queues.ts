@@ -5,8 +5,11 @@
  */
 import { DBNOW, QUEUE_COLS } from './common.js';
 
-/** A queue by name / by id (named prepared statements `ferry_queue_by_name` / `ferry_queue_by_id`). */
-export const Q_QUEUE_BY_NAME = `SELECT ${QUEUE_COLS} FROM queues WHERE name = $1`;
+/**
+ * A queue by (account, name) / by id (named prepared statements `ferry_queue_by_name` /
+ * `ferry_queue_by_id`); schema 3's UNIQUE (account_id, name) serves the first.
+ */
+export const Q_QUEUE_BY_NAME = `SELECT ${QUEUE_COLS} FROM queues WHERE account_id = $1 AND name = $2`;
 export const Q_QUEUE_BY_ID = `SELECT ${QUEUE_COLS} FROM queues WHERE id = $1`;
 
 /** A queue by id with a row lock (`FOR UPDATE`, `FOR NO KEY UPDATE`…; a constant of the caller). */
@@ -23,10 +26,10 @@ export const Q_QUEUE_ALL_FULL = 'SELECT * FROM queues';
 export const Q_RESERVE_SEQ = 'UPDATE queues SET seq_counter = seq_counter + $2 WHERE id = $1 RETURNING seq_counter';
 
 /** CreateQueue; `$7`, the dedup scope, is semantics.creationDedupScope of the attributes (fixed from then on). */
-export const Q_TOMBSTONE_OF = 'SELECT deleted_at FROM queue_tombstones WHERE name = $1';
-export const Q_QUEUE_INSERT = `INSERT INTO queues (id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope)
-         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT (name) DO NOTHING RETURNING ${QUEUE_COLS}`;
-export const Q_TOMBSTONE_DELETE = 'DELETE FROM queue_tombstones WHERE name = $1';
+export const Q_TOMBSTONE_OF = 'SELECT deleted_at FROM queue_tombstones WHERE account_id = $1 AND name = $2';
+export const Q_QUEUE_INSERT = `INSERT INTO queues (id, account_id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope)
+         VALUES ($1, $8, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT (account_id, name) DO NOTHING RETURNING ${QUEUE_COLS}`;
+export const Q_TOMBSTONE_DELETE = 'DELETE FROM queue_tombstones WHERE account_id = $1 AND name = $2';
 
 /** SetQueueAttributes, TagQueue / UntagQueue. */
 export const Q_QUEUE_SET_ATTRIBUTES = `UPDATE queues SET attributes = $2, last_modified_at = $3 WHERE id = $1 RETURNING ${QUEUE_COLS}`;
@@ -39,8 +42,8 @@ export const Q_DELETE_QUEUE_DEDUP = 'DELETE FROM dedup WHERE queue_id = $1';
 export const Q_DELETE_QUEUE_ATTEMPTS = 'DELETE FROM receive_attempts WHERE queue_id = $1';
 export const Q_DELETE_QUEUE_MOVE_TASKS = 'DELETE FROM move_tasks WHERE source_queue_id = $1';
 export const Q_DELETE_QUEUE = 'DELETE FROM queues WHERE id = $1';
-export const Q_TOMBSTONE_UPSERT = `INSERT INTO queue_tombstones (name, deleted_at) VALUES ($1, $2)
-         ON CONFLICT (name) DO UPDATE SET deleted_at = excluded.deleted_at`;
+export const Q_TOMBSTONE_UPSERT = `INSERT INTO queue_tombstones (account_id, name, deleted_at) VALUES ($1, $2, $3)
+         ON CONFLICT (account_id, name) DO UPDATE SET deleted_at = excluded.deleted_at`;
 
 /** PurgeQueue (with the DeleteQueue statements for messages, groups, attempts and dedup entries). */
 export const Q_LAST_PURGE = 'SELECT last_purge_at FROM queues WHERE id = $1';
@@ -63,7 +66,7 @@ export const Q_META_GET = 'SELECT value FROM meta WHERE key = $1';
 export const Q_META_INSERT = 'INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING';
 
 /** Every queue with "now" (`$1`, NULL: the database clock): the start of queueGauges. */
-export const Q_GAUGE_QUEUES = `SELECT id, name, fifo, attributes, COALESCE($1::bigint, ${DBNOW}) AS now FROM queues`;
+export const Q_GAUGE_QUEUES = `SELECT id, account_id, name, fifo, attributes, COALESCE($1::bigint, ${DBNOW}) AS now FROM queues`;
 
 /**
  * queueGauges: the CloudWatch gauges of the queues `$1` (ids), with retention cutoffs `$2`

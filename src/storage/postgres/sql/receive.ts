@@ -45,14 +45,14 @@ import { claimSet, IN_QUEUE, M_DELIVERY_COLS, NO_REDRIVE_SQL } from './common.js
  */
 export function receiveStandardSql(now: string): string {
   return `WITH p AS MATERIALIZED (
-    SELECT $1::text AS qid, $2::integer AS lim, $3::integer AS max_rc, $4::text AS dlq, $5::integer AS max_inflight,
+    SELECT $1::text AS qid, $2::integer AS lim, $3::integer AS max_rc, $4::text[] AS dlq, $5::integer AS max_inflight,
            $6::bigint AS vis, $7::bigint AS retention, $8::text[] AS tokens),
   k AS MATERIALIZED (
     SELECT EXISTS (SELECT 1 FROM queues WHERE id = p.qid) AS found,
            (p.max_inflight IS NULL OR
              (SELECT count(*) FROM (SELECT 1 FROM messages WHERE queue_id = p.qid AND visible_at > ${now} AND received LIMIT p.max_inflight) x)
                < p.max_inflight) AS room,
-           CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE name = p.dlq AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE_SQL} END AS max_rc
+           CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE account_id = p.dlq[1] AND name = p.dlq[2] AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE_SQL} END AS max_rc
       FROM p),
   c AS (
     SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages

@@ -31,4 +31,4 @@ export const GAUGES_ALL = `WITH q(id, name, fifo, cutoff) AS (
   FROM q`;
 
 /** The queues queueGauges reports (their retention comes from the attributes, in JS). */
-export const GAUGES_QUEUES = 'SELECT id, name, fifo, attributes FROM queues';
+export const GAUGES_QUEUES = 'SELECT id, account_id, name, fifo, attributes FROM queues';

@@ -1,11 +1,12 @@
 /** Statements on queue records, deleted-name tombstones and the store's metadata. */
 
 export const QUEUE_BY_ID = 'SELECT * FROM queues WHERE id = ?';
-export const QUEUE_BY_NAME = 'SELECT * FROM queues WHERE name = ?';
+/** A queue by (account, name) (schema 3: UNIQUE (account_id, name)). */
+export const QUEUE_BY_NAME = 'SELECT * FROM queues WHERE account_id = ? AND name = ?';
 export const QUEUES_ALL = 'SELECT * FROM queues';
 /** CreateQueue; `dedup_scope` is semantics.creationDedupScope of the attributes (fixed from then on). */
-export const QUEUE_INSERT = `INSERT INTO queues (id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
+export const QUEUE_INSERT = `INSERT INTO queues (id, account_id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 export const QUEUE_SET_ATTRIBUTES = 'UPDATE queues SET attributes = ?, last_modified_at = ? WHERE id = ?';
 export const QUEUE_SET_TAGS = 'UPDATE queues SET tags = ? WHERE id = ?';
 export const QUEUE_DELETE = 'DELETE FROM queues WHERE id = ?';
@@ -18,10 +19,11 @@ export const QUEUE_SET_LAST_PURGE = 'UPDATE queues SET last_purge_at = ? WHERE i
  */
 export const QUEUE_RESERVE_SEQS = 'UPDATE queues SET seq_counter = seq_counter + ? WHERE id = ? RETURNING seq_counter';
 
-export const TOMBSTONE_GET = 'SELECT deleted_at FROM queue_tombstones WHERE name = ?';
-export const TOMBSTONE_DELETE = 'DELETE FROM queue_tombstones WHERE name = ?';
-export const TOMBSTONE_PUT = `INSERT INTO queue_tombstones (name, deleted_at) VALUES (?, ?)
-         ON CONFLICT (name) DO UPDATE SET deleted_at = excluded.deleted_at`;
+/** Deleted-name tombstones, by (account, name). */
+export const TOMBSTONE_GET = 'SELECT deleted_at FROM queue_tombstones WHERE account_id = ? AND name = ?';
+export const TOMBSTONE_DELETE = 'DELETE FROM queue_tombstones WHERE account_id = ? AND name = ?';
+export const TOMBSTONE_PUT = `INSERT INTO queue_tombstones (account_id, name, deleted_at) VALUES (?, ?, ?)
+         ON CONFLICT (account_id, name) DO UPDATE SET deleted_at = excluded.deleted_at`;
 
 /** Everything a queue owns besides its row (DeleteQueue; PurgeQueue takes the messages and attempts). */
 export const QUEUE_DELETE_PAYLOADS = 'DELETE FROM payloads WHERE id IN (SELECT payload_id FROM messages WHERE queue_id = ?)';
