@@ -5,7 +5,7 @@
  */
 import * as M from '../errors/messages.js';
 import { callerAccountId, urlOf } from './common.js';
-import { paginate } from './pagination.js';
+import { decodeNextToken, encodeNextToken } from './pagination.js';
 import type { ActionHandler } from './types.js';
 import { LIMITS } from './validation/limits.js';
 
@@ -13,14 +13,17 @@ export const listQueues: ActionHandler<'ListQueues'> = async (input, ctx) => {
   const max = input.MaxResults;
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > LIMITS.listQueuesMax)) throw M.maxResultsInvalid(max);
   const accountId = callerAccountId(ctx);
-  const queues = await ctx.engine.queueList({ accountId, prefix: input.QueueNamePrefix || undefined });
-  const { page, next } = paginate(
-    queues.map((q) => q.name),
-    max,
-    input.NextToken,
-  );
+  const after = input.NextToken !== undefined && input.NextToken !== '' ? decodeNextToken(input.NextToken) : undefined;
+  // The engine reads just this page (one more than MaxResults tells whether another page follows).
+  const queues = await ctx.engine.queueList({
+    accountId,
+    prefix: input.QueueNamePrefix || undefined,
+    after,
+    limit: max === undefined ? LIMITS.listQueuesMax : max + 1,
+  });
+  const page = max === undefined ? queues : queues.slice(0, max);
   const out: { QueueUrls?: string[]; NextToken?: string } = {};
-  if (page.length > 0) out.QueueUrls = page.map((name) => urlOf(ctx, { accountId, name }));
-  if (next !== undefined) out.NextToken = next;
+  if (page.length > 0) out.QueueUrls = page.map((q) => urlOf(ctx, { accountId, name: q.name }));
+  if (max !== undefined && queues.length > max) out.NextToken = encodeNextToken(page[page.length - 1]!.name);
   return out;
 };

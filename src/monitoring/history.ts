@@ -10,9 +10,12 @@
  * console picks for a day of SQS metrics.) Points sit on a fixed grid (slot = ⌊time / interval⌋), so no
  * timestamp is stored per point: a slot number (Uint32) is.
  *
- * Memory: per point 10 typed-array cells of 4 bytes (slot, 3 counts, age, 5 counters) = 40 B; per queue
- * (360 + 288) × 40 B ≈ 26 KB, allocated when the queue is first sampled and freed when it disappears:
- * ≈ 26 MB for 1,000 queues. Counters are this process's (see counters.ts); gauges come from storage.
+ * Memory: per stored point 10 typed-array cells of 4 bytes (slot, 3 counts, age, 5 counters) = 40 B; at
+ * most (360 + 288) × 40 B ≈ 26 KB per queue, freed when the queue disappears. A point that only repeats
+ * the previous one (an idle queue: no counter moved, the same counts and age) is not stored — readers
+ * imply it — and the arrays grow by doubling as points are stored, so an idle queue holds a few points:
+ * 50,000 queues created and left idle cost about 1 KB each, not 26 KB (1.3 GB). Counters are this
+ * process's (see counters.ts); gauges come from storage.
  */
 import type { HistoryPoint, QueueHistory } from './types.js';
 
@@ -38,34 +41,70 @@ export interface Sample {
 
 const NO_AGE = -1;
 
-/** A ring of points on a grid of `intervalMs`. */
+/** An implied point of a queue with no messages and nothing moving (without its `at`). */
+const EMPTY_POINT = Object.freeze({
+  visible: 0,
+  inflight: 0,
+  delayed: 0,
+  oldestAgeSeconds: null,
+  sent: 0,
+  received: 0,
+  deleted: 0,
+  emptyReceives: 0,
+  movedToDlq: 0,
+});
+
+/** What a ring holds before its first stored point: nothing (shared; `grow` replaces, never writes into, them). */
+const NO_U32 = new Uint32Array(0);
+const NO_F32 = new Float32Array(0);
+
+/**
+ * A ring of points on a grid of `intervalMs`. Before its first stored point a queue's history is
+ * implicitly empty — no messages, nothing moving — from the first sample on: a queue that has stayed
+ * empty and idle (most of 50,000 queues) holds no arrays at all.
+ */
 class Ring {
-  private readonly slots: Uint32Array;
-  private readonly counts: Uint32Array; // visible, inflight, delayed
-  private readonly ages: Float32Array;
-  private readonly counters: Uint32Array; // sent, received, deleted, emptyReceives, movedToDlq
-  /** Points written (the newest is at (written - 1) % capacity). */
+  private slots = NO_U32;
+  private counts = NO_U32; // visible, inflight, delayed
+  private ages = NO_F32;
+  private counters = NO_U32; // sent, received, deleted, emptyReceives, movedToDlq
+  /** Points the arrays hold room for: grows by doubling up to `capacity` (an idle queue stays small). */
+  private size = 0;
+  /** Points written (the newest is at (written - 1) % size). */
   private written = 0;
+  /** The newest slot a sample was put for, stored or not (idle points are implied up to it). */
+  private sampled = -1;
+  /** The first slot a sample was put for (empty idle points are implied from it to the first stored one). */
+  private first = -1;
 
   constructor(
     readonly intervalMs: number,
     readonly capacity: number,
-  ) {
-    this.slots = new Uint32Array(capacity);
-    this.counts = new Uint32Array(capacity * 3);
-    this.ages = new Float32Array(capacity);
-    this.counters = new Uint32Array(capacity * 5);
+  ) {}
+
+  /** Bytes held by the arrays. */
+  get bytes(): number {
+    return this.size * 40;
   }
 
-  /** The slot of the newest point, or -1. */
+  /** The slot of the newest stored point, or -1. */
   get lastSlot(): number {
-    return this.written === 0 ? -1 : this.slots[(this.written - 1) % this.capacity]!;
+    return this.written === 0 ? -1 : this.slots[(this.written - 1) % this.size]!;
   }
 
-  /** Write the point of `slot` (replacing the newest when it is the same slot). */
+  /**
+   * Write the point of `slot` (replacing the newest when it is the same slot). A point that only
+   * repeats the newest — no counter moved, the same counts and age — is not stored: the readers imply it
+   * (an idle queue costs nothing per sample; 50,000 mostly idle queues stay small).
+   */
   put(slot: number, s: Sample): void {
-    if (this.written > 0 && this.lastSlot === slot) this.written--;
-    const i = this.written % this.capacity;
+    this.sampled = Math.max(this.sampled, slot);
+    if (this.first === -1) this.first = slot;
+    const last = this.lastSlot;
+    if (this.written > 0 && last === slot) this.written--;
+    else if (slot > last && this.repeatsNewest(s)) return;
+    if (this.written === this.size && this.size < this.capacity) this.grow();
+    const i = this.written % this.size;
     this.slots[i] = slot;
     this.counts[i * 3] = s.visible;
     this.counts[i * 3 + 1] = s.inflight;
@@ -80,29 +119,77 @@ class Ring {
     this.written++;
   }
 
-  /** Points whose slot starts at or after `fromMs`, oldest first. */
+  private repeatsNewest(s: Sample): boolean {
+    const c = s.delta;
+    if (c.sent !== 0 || c.received !== 0 || c.deleted !== 0 || c.emptyReceives !== 0 || c.movedToDlq !== 0) return false;
+    // Before the first stored point the newest is the implied empty one.
+    if (this.written === 0) return s.visible === 0 && s.inflight === 0 && s.delayed === 0 && s.oldestAgeSeconds === null;
+    const i = (this.written - 1) % this.size;
+    return (
+      this.counts[i * 3] === s.visible &&
+      this.counts[i * 3 + 1] === s.inflight &&
+      this.counts[i * 3 + 2] === s.delayed &&
+      this.ages[i] === Math.fround(s.oldestAgeSeconds ?? NO_AGE)
+    );
+  }
+
+  /** Double the arrays (only before the ring first wraps: the points are in order from 0). */
+  private grow(): void {
+    const size = Math.min(this.capacity, Math.max(4, this.size * 2));
+    const widen = <T extends Uint32Array | Float32Array>(a: T, per: number, make: (n: number) => T): T => {
+      const b = make(size * per);
+      b.set(a);
+      return b;
+    };
+    this.slots = widen(this.slots, 1, (n) => new Uint32Array(n));
+    this.counts = widen(this.counts, 3, (n) => new Uint32Array(n));
+    this.ages = widen(this.ages, 1, (n) => new Float32Array(n));
+    this.counters = widen(this.counters, 5, (n) => new Uint32Array(n));
+    this.size = size;
+  }
+
+  /**
+   * Points whose slot starts at or after `fromMs`, oldest first, one per slot from the oldest stored
+   * point to the newest sample: the slots between stored points repeat the previous point's counts and
+   * age with no counter increments (what an unstored idle point was).
+   */
   points(fromMs: number): HistoryPoint[] {
-    const n = Math.min(this.written, this.capacity);
+    const n = Math.min(this.written, this.size);
     const out: HistoryPoint[] = [];
+    const fromSlot = Math.ceil(fromMs / this.intervalMs);
+    // Empty idle points before the first stored one (unless the ring has wrapped: then those are gone).
+    if (this.first !== -1 && this.written <= this.size) {
+      const until = this.written > 0 ? this.slots[0]! : this.sampled + 1;
+      for (let f = Math.max(this.first, fromSlot); f < until; f++) out.push({ at: f * this.intervalMs, ...EMPTY_POINT });
+    }
     for (let k = this.written - n; k < this.written; k++) {
-      const i = k % this.capacity;
-      const at = this.slots[i]! * this.intervalMs;
-      if (at < fromMs) continue;
+      const i = k % this.size;
+      const slot = this.slots[i]!;
+      const until = k + 1 < this.written ? this.slots[(k + 1) % this.size]! : this.sampled + 1;
       const age = this.ages[i]!;
-      out.push({
-        at,
+      const base = {
         visible: this.counts[i * 3]!,
         inflight: this.counts[i * 3 + 1]!,
         delayed: this.counts[i * 3 + 2]!,
         oldestAgeSeconds: age === NO_AGE ? null : age,
-        sent: this.counters[i * 5]!,
-        received: this.counters[i * 5 + 1]!,
-        deleted: this.counters[i * 5 + 2]!,
-        emptyReceives: this.counters[i * 5 + 3]!,
-        movedToDlq: this.counters[i * 5 + 4]!,
-      });
+      };
+      if (slot >= fromSlot) {
+        out.push({
+          at: slot * this.intervalMs,
+          ...base,
+          sent: this.counters[i * 5]!,
+          received: this.counters[i * 5 + 1]!,
+          deleted: this.counters[i * 5 + 2]!,
+          emptyReceives: this.counters[i * 5 + 3]!,
+          movedToDlq: this.counters[i * 5 + 4]!,
+        });
+      }
+      for (let f = Math.max(slot + 1, fromSlot); f < until; f++) {
+        out.push({ at: f * this.intervalMs, ...base, sent: 0, received: 0, deleted: 0, emptyReceives: 0, movedToDlq: 0 });
+      }
     }
-    return out;
+    // At most `capacity` points: the ring's span (implied points can reach back past it).
+    return out.length > this.capacity ? out.slice(out.length - this.capacity) : out;
   }
 }
 
@@ -184,6 +271,11 @@ export class QueueSeries {
     this.agg.add(s);
     // The coarse point of the current 5 minutes is rewritten with every sample, so it is always current.
     this.coarse.put(slot, this.agg.sample());
+  }
+
+  /** Bytes held by this queue's rings. */
+  get bytes(): number {
+    return this.fine.bytes + this.coarse.bytes;
   }
 
   /** Up to `windowMs` before `now`: fine points when the window fits in the fine ring, else coarse ones. */

@@ -100,6 +100,13 @@ export interface QueueListFilter {
   accountId?: string;
   /** Only names starting with this. */
   prefix?: string;
+  /**
+   * Only names after this one (exclusive; ListQueues' NextToken). Needs `accountId`: a page is one
+   * account's, in name order.
+   */
+  after?: string;
+  /** At most this many, the first in order (ListQueues' page). Needs `accountId`. */
+  limit?: number;
 }
 
 export interface QueueUpdateParams {
@@ -476,7 +483,9 @@ export interface StorageEngine {
   queueGetById(id: string): Promise<QueueRecord | undefined>;
   /**
    * The queues of `filter.accountId` (every account's when undefined) whose name starts with
-   * `filter.prefix` (all when undefined), sorted by account, then name (code-unit order).
+   * `filter.prefix` (all when undefined), sorted by account, then name (code-unit order); with
+   * `after` / `limit` (one account's) only the names after `after`, at most `limit` of them. Engines
+   * read one account's page from an index in name order, not every queue (ListQueues at 50 000 queues).
    */
   queueList(filter?: QueueListFilter): Promise<QueueRecord[]>;
   /** Merge attributes; bumps lastModifiedAt. */

@@ -21,6 +21,25 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
   }
 }
 
+/**
+ * A database whose default collation is ICU en-US (as on a server initialised in an en_US locale: `B`
+ * sorts after `a`, `-` is ignored at first level), for tests that must not depend on the database's
+ * collation. Returns its URL, a query of `name` columns, and a function that drops it.
+ */
+export async function icuDatabase(
+  url: string,
+  name: string,
+): Promise<{ url: string; names: (sql: string) => Promise<string[]>; drop: () => Promise<void> }> {
+  await withClient(url, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C'`));
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    names: (sql: string) => withClient(u.toString(), async (c) => (await c.query<{ name: string }>(sql)).rows.map((r) => r.name)),
+    drop: () => withClient(url, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
 /** Drop a schema and everything in it (per-test isolation). */
 export async function dropSchema(url: string, schema: string): Promise<void> {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`bad schema name ${schema}`);

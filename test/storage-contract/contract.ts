@@ -401,6 +401,50 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(await h.engine.queueList({ prefix: 'x' }), []);
       });
 
+      test("one account's pages: after (exclusive) and limit, in code-unit order, prefix bounds the range", async (h) => {
+        const names = ['b', 'a-1', 'ab', 'B', 'a', 'a_2', 'Z9', 'a.fifo', 'a0', 'aa', 'az', 'b-2', '9'];
+        for (const n of names) await h.queue(n, { fifo: n.endsWith('.fifo') });
+        for (const n of ['a', 'ab', 'c']) await h.queue(n, { accountId: '111111111111' });
+        const list = async (f: { prefix?: string; after?: string; limit?: number }) =>
+          (await h.engine.queueList({ accountId: ACCOUNT, ...f })).map((q) => q.name);
+        const sorted = [...names].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+        assert.deepEqual(sorted, ['9', 'B', 'Z9', 'a', 'a-1', 'a.fifo', 'a0', 'a_2', 'aa', 'ab', 'az', 'b', 'b-2']);
+        assert.deepEqual(await list({}), sorted);
+        // Paging the whole account three at a time gives every name once, in order.
+        const seen: string[] = [];
+        for (let after: string | undefined; ;) {
+          const page = await list({ after, limit: 3 });
+          seen.push(...page);
+          if (page.length < 3) break;
+          after = page[page.length - 1];
+        }
+        assert.deepEqual(seen, sorted);
+        // With a prefix: only names that start with it, from after.
+        assert.deepEqual(await list({ prefix: 'a' }), ['a', 'a-1', 'a.fifo', 'a0', 'a_2', 'aa', 'ab', 'az']);
+        assert.deepEqual(await list({ prefix: 'a', limit: 2 }), ['a', 'a-1']);
+        assert.deepEqual(await list({ prefix: 'a', after: 'a-1', limit: 3 }), ['a.fifo', 'a0', 'a_2']);
+        assert.deepEqual(await list({ prefix: 'a', after: 'a_2' }), ['aa', 'ab', 'az']);
+        assert.deepEqual(await list({ prefix: 'a', after: 'az' }), []);
+        // An `after` before the prefix's range starts at the prefix; one past it gives nothing.
+        assert.deepEqual(await list({ prefix: 'b', after: 'a' }), ['b', 'b-2']);
+        assert.deepEqual(await list({ prefix: 'a', after: 'b' }), []);
+        // A name that is not there is a position, not an anchor.
+        assert.deepEqual(await list({ after: 'a05', limit: 2 }), ['a_2', 'aa']);
+        // The last character of the prefix bounds the range exactly ('z' + 1 is '{').
+        assert.deepEqual(await list({ prefix: 'az' }), ['az']);
+        assert.deepEqual(await list({ prefix: 'Z' }), ['Z9']);
+        assert.deepEqual(await list({ prefix: '9' }), ['9']);
+        assert.deepEqual(await list({ prefix: 'é' }), []);
+        // The other account's queues are not in this one's pages.
+        assert.deepEqual(
+          (await h.engine.queueList({ accountId: '111111111111', after: 'a', limit: 5 })).map((q) => q.name),
+          ['ab', 'c'],
+        );
+        // A page's records are the queues, as get returns them.
+        const [first] = await h.engine.queueList({ accountId: ACCOUNT, prefix: 'a.', limit: 1 });
+        assert.deepEqual(first, await h.engine.queueGetByName(ACCOUNT, 'a.fifo'));
+      });
+
       test('setAttributes merges, unsets, bumps lastModifiedAt only', async (h) => {
         const q = await h.queue('q', { attributes: { A: '1', B: '2', C: '3' }, tags: { t: '1' } });
         h.clock.advance(5000);

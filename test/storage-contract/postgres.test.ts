@@ -20,6 +20,7 @@ import {
   appliedMigrations,
   databaseNow,
   dropSchema,
+  icuDatabase,
   indexNames,
   listSchemas,
   migrateTo,
@@ -30,11 +31,11 @@ import { msg, withPostgresNodes } from './fixtures.js';
 import { runStorageContract } from './contract.js';
 
 /**
- * The indexes of schema 3: schema 1's without `messages_group_lock` (dropped by migration 2), queue names
+ * The indexes of schema 4: schema 1's without `messages_group_lock` (dropped by migration 2), queue names
  * unique per account (migration 3: `queues_account_name_key` for `queues_name_key`; the tombstones' key
- * becomes (account, name) under the same name).
+ * becomes (account, name) under the same name), queue names per account in "C" order (migration 4).
  */
-const SCHEMA_3_INDEXES = [
+const SCHEMA_4_INDEXES = [
   'dedup_expiry',
   'dedup_pkey',
   'fifo_groups_pkey',
@@ -51,6 +52,7 @@ const SCHEMA_3_INDEXES = [
   'move_tasks_source',
   'move_tasks_status',
   'queue_tombstones_pkey',
+  'queues_account_name_c',
   'queues_account_name_key',
   'queues_pkey',
   'receive_attempts_expiry',
@@ -107,16 +109,17 @@ if (!URL_) {
     it('several processes starting together migrate once (advisory lock)', async () => {
       await withNodes(4, {}, async (nodes, schema) => {
         for (const e of nodes) assert.equal(e.schemaVersion, POSTGRES_SCHEMA_VERSION);
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_3_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_4_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
           [3, 'queues keyed by (account, name)'],
+          [4, 'queue names in byte order (ListQueues pages)'],
         ]);
       });
     });
 
-    it('a schema-1 schema with data migrates to 3: data intact, dedup scope backfilled from the attribute', async () => {
+    it('a schema-1 schema with data migrates to 4: data intact, dedup scope backfilled from the attribute', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -124,13 +127,14 @@ if (!URL_) {
       const e = new PostgresEngine({ url, schema, poolSize: 2, timeSource: { clock }, clock, random: new SeededRandom('migrate') });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 3);
+        assert.equal(e.schemaVersion, 4);
         // Migration 2 dropped the index nothing reads; the others are all there.
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_3_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_4_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
           [3, 'queues keyed by (account, name)'],
+          [4, 'queue names in byte order (ListQueues pages)'],
         ]);
         const std = (await e.queueGetByName('000000000000', 'std'))!;
         assert.equal(std.id, fx.queueIds.std);
@@ -180,7 +184,7 @@ if (!URL_) {
       }
     });
 
-    it('a schema-2 schema with data migrates to 3: its queues and tombstones belong to the default account', async () => {
+    it('a schema-2 schema with data migrates to 4: its queues and tombstones belong to the default account', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -205,7 +209,7 @@ if (!URL_) {
       });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 3);
+        assert.equal(e.schemaVersion, 4);
         const std = (await e.queueGetByName('111111111111', 'std'))!;
         assert.equal(std.id, fx.queueIds.std);
         assert.equal(std.accountId, '111111111111');
@@ -229,6 +233,27 @@ if (!URL_) {
       } finally {
         await e.close();
         await dropSchema(url, schema);
+      }
+    });
+
+    it('queueList pages are in code-unit order on a database whose collation is en-US (ICU)', async () => {
+      const db = await icuDatabase(url, `ferry_icu_${process.pid}`);
+      const e = new PostgresEngine({ url: db.url, schema: 'ferry', poolSize: 2, clock: systemClock, random: new SeededRandom('icu') });
+      try {
+        await e.init();
+        for (const n of ['b', 'a-1', 'B', 'a', 'a_2', 'ab', 'Z9', 'a0'])
+          await e.queueCreate({ accountId: '000000000000', name: n, fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        // The database itself orders these differently (the reason for COLLATE "C").
+        assert.notDeepEqual(await db.names('SELECT name FROM ferry.queues ORDER BY name'), ['B', 'Z9', 'a', 'a-1', 'a0', 'a_2', 'ab', 'b']);
+        const page = async (f: { prefix?: string; after?: string; limit?: number }) =>
+          (await e.queueList({ accountId: '000000000000', ...f })).map((q) => q.name);
+        assert.deepEqual(await page({}), ['B', 'Z9', 'a', 'a-1', 'a0', 'a_2', 'ab', 'b']);
+        assert.deepEqual(await page({ after: 'Z9', limit: 3 }), ['a', 'a-1', 'a0']);
+        assert.deepEqual(await page({ prefix: 'a', after: 'a0' }), ['a_2', 'ab']);
+        assert.deepEqual(await page({ prefix: 'B' }), ['B']);
+      } finally {
+        await e.close();
+        await db.drop();
       }
     });
 

@@ -22,6 +22,7 @@ import {
   countsForOldestAge,
   creationDedupScope,
   dedupHit,
+  listRange,
   matchesListFilter,
   mergeAttributes,
   mergeTags,
@@ -56,16 +57,38 @@ export function createQueue(s: Store, p: QueueCreateParams): QueueCreateResult {
   s.applySettings(q);
   s.byId.set(rec.id, q);
   s.byName.set(key, q);
+  s.sortedDirty(rec.accountId);
   return { queue: rec, created: true };
 }
 
 export function listQueues(s: Store, filter: QueueListFilter | undefined): QueueRecord[] {
   s.ensureOpen();
-  const out: QueueRecord[] = [];
-  for (const q of s.byId.values()) {
-    if (matchesListFilter(q.rec, filter)) out.push(q.rec);
+  if (filter?.accountId === undefined) {
+    const out: QueueRecord[] = [];
+    for (const q of s.byId.values()) {
+      if (matchesListFilter(q.rec, filter)) out.push(q.rec);
+    }
+    return out.sort(byQueueName);
   }
-  return out.sort(byQueueName);
+  // One account's page: a binary search in its sorted names (kept until a create or delete in it).
+  const sorted = s.sortedQueues(filter.accountId);
+  const r = listRange(filter);
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const n = sorted[mid]!.rec.name;
+    if (n < r.from || (r.exclusive && n === r.from)) lo = mid + 1;
+    else hi = mid;
+  }
+  const limit = filter.limit ?? Infinity;
+  const out: QueueRecord[] = [];
+  for (let i = lo; i < sorted.length && out.length < limit; i++) {
+    const rec = sorted[i]!.rec;
+    if (r.below !== undefined && rec.name >= r.below) break;
+    out.push(rec);
+  }
+  return out;
 }
 
 export function setAttributes(s: Store, p: QueueUpdateParams): QueueRecord {
@@ -88,6 +111,7 @@ export function untag(s: Store, queueId: string, keys: string[]): void {
 export function deleteQueue(s: Store, queueId: string): void {
   const q = s.queue(queueId);
   s.byId.delete(queueId);
+  s.sortedDirty(q.rec.accountId);
   const key = queueKey(q.rec.accountId, q.rec.name);
   if (s.byName.get(key) === q) s.byName.delete(key);
   s.tombstones.set(key, s.clock.now());

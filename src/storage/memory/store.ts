@@ -21,7 +21,16 @@ import type {
   ReceiveResult,
   WakeListener,
 } from '../engine.js';
-import { deliverableAt, queueKey, ReceiptTokens, redrivePlan, retentionCutoff, retentionMs, sequenceNumber } from '../semantics/index.js';
+import {
+  byQueueName,
+  deliverableAt,
+  queueKey,
+  ReceiptTokens,
+  redrivePlan,
+  retentionCutoff,
+  retentionMs,
+  sequenceNumber,
+} from '../semantics/index.js';
 import { DEAD, DELAYED, Group, INFLIGHT, Msg, QueueState, READY, W_FRESH, W_NONE, W_RETURNED, W_TIMER } from './model.js';
 
 /** How often (at most) a send/receive prunes expired dedup / attempt entries from the map head. */
@@ -41,6 +50,8 @@ export class Store {
   readonly byName = new Map<string, QueueState>();
   /** Deleted queue's semantics.queueKey(account, name) → deletion time (QueueDeletedRecently). */
   readonly tombstones = new Map<string, number>();
+  /** Per account, its queues sorted by name (queueList's pages); dropped by a create or delete there. */
+  private readonly sorted = new Map<string, QueueState[]>();
   readonly meta = new Map<string, string>();
   readonly tasks = new Map<string, TaskState>();
   readonly listeners = new Set<WakeListener>();
@@ -57,6 +68,21 @@ export class Store {
     this.clock = deps.clock;
     this.random = deps.random;
     this.tokens = new ReceiptTokens(deps.random);
+  }
+
+  /** One account's queues in name order (code-unit order, semantics.byQueueName). */
+  sortedQueues(accountId: string): readonly QueueState[] {
+    let list = this.sorted.get(accountId);
+    if (list === undefined) {
+      list = [...this.byId.values()].filter((q) => q.rec.accountId === accountId).sort((a, b) => byQueueName(a.rec, b.rec));
+      this.sorted.set(accountId, list);
+    }
+    return list;
+  }
+
+  /** A queue of `accountId` was created or deleted: its sorted list is rebuilt when next needed. */
+  sortedDirty(accountId: string): void {
+    this.sorted.delete(accountId);
   }
 
   ensureOpen(): void {

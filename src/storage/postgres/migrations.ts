@@ -213,11 +213,22 @@ ALTER TABLE queue_tombstones DROP CONSTRAINT queue_tombstones_pkey;
 ALTER TABLE queue_tombstones ADD PRIMARY KEY (account_id, name);
 `;
 
+/**
+ * 004: ListQueues pages one account's queues by name, in code-unit order (byte order for the ASCII
+ * queue names) — `COLLATE "C"`, whatever the database's default collation (en_US orders `B` after `a`
+ * and ignores `-`). The unique (account_id, name) index is in the default collation, so a page in "C"
+ * order gets an index of its own: one range scan per page instead of reading every queue.
+ */
+const M004_QUEUE_NAME_ORDER = `
+CREATE INDEX queues_account_name_c ON queues (account_id, name COLLATE "C");
+`;
+
 /** All migrations, in order. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'schema', sql: M001_SCHEMA },
   { version: 2, name: 'queue dedup scope, drop messages_group_lock', sql: M002_DEDUP_SCOPE },
   { version: 3, name: 'queues keyed by (account, name)', sql: M003_ACCOUNTS },
+  { version: 4, name: 'queue names in byte order (ListQueues pages)', sql: M004_QUEUE_NAME_ORDER },
 ];
 
 /** A schema name Ferry accepts: a plain lower-case SQL identifier, so it never needs quoting. */

@@ -19,6 +19,7 @@ import type {
 } from '../engine.js';
 import {
   byQueueName,
+  listRange,
   matchesListFilter,
   checkNameReuse,
   checkPurgeInterval,
@@ -45,6 +46,10 @@ import {
   Q_META_GET,
   Q_META_INSERT,
   Q_QUEUE_ALL,
+  Q_QUEUES_PAGE_AFTER,
+  Q_QUEUES_PAGE_AFTER_BELOW,
+  Q_QUEUES_PAGE_FROM,
+  Q_QUEUES_PAGE_FROM_BELOW,
   Q_QUEUE_INSERT,
   Q_QUEUE_SET_ATTRIBUTES,
   Q_QUEUE_SET_TAGS,
@@ -101,6 +106,21 @@ export function queueCreate(ctx: PgContext, p: QueueCreateParams): Promise<Queue
 
 /** @see StorageEngine.queueList — filtered and sorted in JS: the contract is code-unit order, not the database collation. */
 export async function queueList(ctx: PgContext, filter?: QueueListFilter): Promise<QueueRecord[]> {
+  if (filter?.accountId !== undefined) {
+    // One account's page: a range of queues_account_name_c in "C" (code-unit) order.
+    const r = listRange(filter);
+    const sql =
+      r.below === undefined
+        ? r.exclusive
+          ? Q_QUEUES_PAGE_AFTER
+          : Q_QUEUES_PAGE_FROM
+        : r.exclusive
+          ? Q_QUEUES_PAGE_AFTER_BELOW
+          : Q_QUEUES_PAGE_FROM_BELOW;
+    const args: unknown[] = [filter.accountId, r.from, filter.limit ?? null, ...(r.below === undefined ? [] : [r.below])];
+    const page = await ctx.one<QueueRow>(sql, args);
+    return page.rows.map((row) => ctx.queues.remember(freezeQueue(row)));
+  }
   const r = await ctx.one<QueueRow>(Q_QUEUE_ALL);
   return r.rows
     .map(freezeQueue)

@@ -40,8 +40,37 @@ export function queueKey(accountId: string, name: string): string {
   return `${accountId}/${name}`;
 }
 
+/**
+ * The name range one account's queueList page reads, for engines that page in an index ordered by
+ * name (SQLite's BINARY collation, PostgreSQL's `COLLATE "C"`: byte order, which for queue names —
+ * ASCII, validated at create — is code-unit order): names `> after` (or `>= prefix` when that is the
+ * tighter bound) and, with a prefix, `< below`, the prefix with its last character's code incremented.
+ * Exactly the names that start with the prefix lie in [prefix, below), so a page is one index range scan
+ * up to `limit` rows.
+ */
+export interface ListRange {
+  from: string;
+  /** `from` itself is excluded (it is the NextToken's last name). */
+  exclusive: boolean;
+  below?: string;
+}
+
+export function listRange(f: { prefix?: string; after?: string }): ListRange {
+  const prefix = f.prefix ?? '';
+  const below = prefix === '' ? undefined : prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  if (f.after !== undefined && f.after >= prefix) return { from: f.after, exclusive: true, below };
+  return { from: prefix, exclusive: false, below };
+}
+
 /** Whether a record passes a queueList filter. */
-export function matchesListFilter(q: { accountId: string; name: string }, f: { accountId?: string; prefix?: string } | undefined): boolean {
+export function matchesListFilter(
+  q: { accountId: string; name: string },
+  f: { accountId?: string; prefix?: string; after?: string } | undefined,
+): boolean {
   if (f === undefined) return true;
-  return (f.accountId === undefined || q.accountId === f.accountId) && (f.prefix === undefined || q.name.startsWith(f.prefix));
+  return (
+    (f.accountId === undefined || q.accountId === f.accountId) &&
+    (f.prefix === undefined || q.name.startsWith(f.prefix)) &&
+    (f.after === undefined || q.name > f.after)
+  );
 }

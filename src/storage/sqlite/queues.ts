@@ -8,6 +8,7 @@ import {
   checkNameReuse,
   checkPurgeInterval,
   creationDedupScope,
+  listRange,
   matchesListFilter,
   mergeAttributes,
   mergeTags,
@@ -20,6 +21,10 @@ import {
   META_GET,
   META_INSERT,
   QUEUES_ALL,
+  QUEUES_PAGE_AFTER,
+  QUEUES_PAGE_AFTER_BELOW,
+  QUEUES_PAGE_FROM,
+  QUEUES_PAGE_FROM_BELOW,
   QUEUE_DELETE,
   QUEUE_DELETE_ATTEMPTS,
   QUEUE_DELETE_DEDUP,
@@ -71,6 +76,15 @@ export function queueCreate(ctx: SqliteCtx, p: QueueCreateParams): QueueCreateRe
 }
 
 export function queueList(ctx: SqliteCtx, filter: QueueListFilter | undefined): QueueRecord[] {
+  if (filter?.accountId !== undefined) {
+    // One account's page: an index range in name order (BINARY: byte order, which for the ASCII queue
+    // names is the contract's code-unit order).
+    const r = listRange(filter);
+    const sql =
+      r.below === undefined ? (r.exclusive ? QUEUES_PAGE_AFTER : QUEUES_PAGE_FROM) : r.exclusive ? QUEUES_PAGE_AFTER_BELOW : QUEUES_PAGE_FROM_BELOW;
+    const args: unknown[] = [filter.accountId, r.from, ...(r.below === undefined ? [] : [r.below]), filter.limit ?? -1];
+    return (ctx.q(sql).all(...args) as QueueRow[]).map((row) => ctx.remember(freezeQueue(row)));
+  }
   const rows = ctx.q(QUEUES_ALL).all() as QueueRow[];
   // Filter and sort in JS: the contract is UTF-16 code-unit order, which is what `<` gives.
   return rows

@@ -19,6 +19,18 @@ export function queueByIdLocked(lock: string): string {
 
 /** Every queue (ListQueues filters and sorts in JS: the contract is code-unit order, not the collation). */
 export const Q_QUEUE_ALL = `SELECT ${QUEUE_COLS} FROM queues`;
+/**
+ * One account's queueList page (semantics.listRange) in code-unit order: `COLLATE "C"` on the index
+ * queues_account_name_c (migration 4). $1 account, $2 start, $3 limit (NULL: none), $4 end. Four forms:
+ * `>` or `>=` the start, with or without an end.
+ */
+const page = (op: '>' | '>=', below: boolean): string =>
+  `SELECT ${QUEUE_COLS} FROM queues WHERE account_id = $1 AND name COLLATE "C" ${op} $2${below ? ' AND name COLLATE "C" < $4' : ''}
+    ORDER BY name COLLATE "C" LIMIT $3`;
+export const Q_QUEUES_PAGE_FROM = page('>=', false);
+export const Q_QUEUES_PAGE_AFTER = page('>', false);
+export const Q_QUEUES_PAGE_FROM_BELOW = page('>=', true);
+export const Q_QUEUES_PAGE_AFTER_BELOW = page('>', true);
 /** Every queue with all its columns (sweep). */
 export const Q_QUEUE_ALL_FULL = 'SELECT * FROM queues';
 

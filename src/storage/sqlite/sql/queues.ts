@@ -4,6 +4,16 @@ export const QUEUE_BY_ID = 'SELECT * FROM queues WHERE id = ?';
 /** A queue by (account, name) (schema 3: UNIQUE (account_id, name)). */
 export const QUEUE_BY_NAME = 'SELECT * FROM queues WHERE account_id = ? AND name = ?';
 export const QUEUES_ALL = 'SELECT * FROM queues';
+/**
+ * One account's queueList page (semantics.listRange): a range of the UNIQUE (account_id, name) index in
+ * BINARY (byte) order; LIMIT -1 is no limit. Four forms: `>` or `>=` the start, with or without an end.
+ */
+const page = (op: '>' | '>=', below: boolean): string =>
+  `SELECT * FROM queues WHERE account_id = ? AND name ${op} ?${below ? ' AND name < ?' : ''} ORDER BY name LIMIT ?`;
+export const QUEUES_PAGE_FROM = page('>=', false);
+export const QUEUES_PAGE_AFTER = page('>', false);
+export const QUEUES_PAGE_FROM_BELOW = page('>=', true);
+export const QUEUES_PAGE_AFTER_BELOW = page('>', true);
 /** CreateQueue; `dedup_scope` is semantics.creationDedupScope of the attributes (fixed from then on). */
 export const QUEUE_INSERT = `INSERT INTO queues (id, account_id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
