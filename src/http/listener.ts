@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { ActionName } from '../actions/types.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
 import { bodyMemoryExhausted, requestBodyTooLarge } from '../errors/messages.js';
@@ -214,33 +214,47 @@ function onClientError(err: Error & { code?: string }, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  // The parser is done with this connection: what arrives now is only counted and dropped.
-  socket.removeAllListeners('data');
-  let discarded = 0;
-  let idle: NodeJS.Timeout | undefined;
-  // Once the answer is written (it was queued first).
+  // The parser is done with this connection: what arrives now is only counted and dropped. Once the
+  // answer is written (it was queued first), the socket is cut.
   const cut = (): void => {
     if (socket.writableFinished) socket.destroy();
     else socket.once('finish', () => socket.destroy());
   };
+  lingerDiscarding(socket, cut);
+  // The client has ended its side: nothing more to read, and the answer is on its way.
+  socket.once('end', cut);
+  socket.end(answer);
+}
+
+/**
+ * The lingering close of a refused request: drop what `stream` delivers from now on (its other 'data'
+ * listeners are removed) and let it flow, calling `cut` when the client goes past a bound — silent for
+ * LINGER_IDLE_MS, still sending after LINGER_MAX_MS, more than LINGER_MAX_BYTES discarded (`cut` may
+ * then be called again for each later chunk). The timers stop when the stream closes, or earlier when
+ * the caller calls the function returned (what the stream's end means is the caller's to say).
+ */
+function lingerDiscarding(stream: Readable, cut: () => void): () => void {
+  stream.removeAllListeners('data');
+  let discarded = 0;
+  let idle: NodeJS.Timeout | undefined;
   const deadline = setTimeout(cut, LINGER_MAX_MS).unref();
   const touch = (): void => {
     if (idle) clearTimeout(idle);
     idle = setTimeout(cut, LINGER_IDLE_MS).unref();
   };
-  socket.on('data', (chunk: Buffer) => {
+  const stop = (): void => {
+    clearTimeout(deadline);
+    if (idle) clearTimeout(idle);
+  };
+  stream.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
     if (discarded > LINGER_MAX_BYTES) cut();
     else touch();
   });
-  socket.once('end', cut);
-  socket.once('close', () => {
-    clearTimeout(deadline);
-    if (idle) clearTimeout(idle);
-  });
+  stream.once('close', stop);
   touch();
-  socket.end(answer);
-  socket.resume();
+  stream.resume();
+  return stop;
 }
 
 const HEALTH_OK = '{"status":"ok"}';
@@ -461,30 +475,10 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
      * client that keeps sending past the linger bounds (idle, total time, bytes) is cut.
      */
     const refuse = (err: SqsError): void => {
-      req.removeAllListeners('data');
-      let discarded = 0;
-      let cut: NodeJS.Timeout | undefined;
-      const cutNow = (): void => {
+      const stop = lingerDiscarding(req, () => {
         if (!req.complete) req.socket.destroy();
-      };
-      const deadline = setTimeout(cutNow, LINGER_MAX_MS).unref();
-      const idle = (): void => {
-        if (cut) clearTimeout(cut);
-        cut = setTimeout(cutNow, LINGER_IDLE_MS).unref();
-      };
-      const stop = (): void => {
-        clearTimeout(deadline);
-        if (cut) clearTimeout(cut);
-      };
-      req.on('data', (chunk: Buffer) => {
-        discarded += chunk.length;
-        if (discarded > LINGER_MAX_BYTES) cutNow();
-        else idle();
       });
       req.once('end', stop);
-      req.once('close', stop);
-      idle();
-      req.resume();
       reply(encodeError(protocol, err, requestId), undefined, undefined, err);
     };
     const tooLarge = (): void => refuse(new SqsError('RequestEntityTooLarge', requestBodyTooLarge(maxBody)));
