@@ -23,6 +23,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import type { ActionName } from '../actions/types.js';
+import type { ListenerLimits } from '../config/schema.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
 import { bodyMemoryExhausted, requestBodyTooLarge } from '../errors/messages.js';
 import { SqsError } from '../errors/catalog.js';
@@ -72,11 +73,6 @@ export interface HttpLogger {
 export interface HttpServerOptions {
   dispatch: Dispatch;
   logger: HttpLogger;
-  /**
-   * Largest accepted request body, enforced while streaming. Default 2 MiB: a 1 MiB message (the SQS
-   * maximum, also the batch total) plus Query percent-encoding or JSON escaping overhead.
-   */
-  maxBodyBytes?: number;
   /** Extra routes (metrics, console), tried first; return true when the request was handled. */
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** Readiness for `/health` (default: always ready). */
@@ -89,11 +85,11 @@ export interface HttpServerOptions {
   /** Idle keep-alive timeout (default 5 s, node's default; SDK agents reuse sockets within it). */
   keepAliveTimeoutMs?: number;
   /**
-   * Limits that hold against hostile or broken clients (see LIMIT_DEFAULTS for each default). The
-   * timeouts cover *receiving* a request only: a long poll, whose request arrived at once and whose
-   * response waits up to 20 s, is not cut by them.
+   * Limits that hold against hostile or broken clients, from the config (`listenerLimits(config)` in
+   * src/config/schema.ts, whose defaults are the only ones). The timeouts cover *receiving* a request
+   * only: a long poll, whose request arrived at once and whose response waits up to 20 s, is not cut.
    */
-  limits?: Partial<HttpLimits>;
+  limits: HttpLimits;
   /** How long close() waits for in-flight requests before cutting connections (default 10 s). */
   closeTimeoutMs?: number;
   /**
@@ -132,48 +128,8 @@ export interface FerryHttpServer {
   close(): Promise<void>;
 }
 
-/** Default body limit: 2 MiB. */
-export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
-
-/** Resource limits of the listener (config: the settings of the same names, README "Limits under abuse"). */
-export interface HttpLimits {
-  /**
-   * The request line and every header must have arrived within this many ms of the first byte (node's
-   * `headersTimeout`); a client trickling its headers is answered 408 and cut. Measured on main before
-   * this limit: a client sending a header byte every 3 s held its connection ~85 s.
-   */
-  headersTimeoutMs: number;
-  /**
-   * The whole request (headers and body) must have arrived within this many ms (node's
-   * `requestTimeout`); answered 408 and cut otherwise. Before: a declared 1 MB body sent a byte a second
-   * held its connection ~325 s. The response's wait (a long poll) is not part of it.
-   */
-  requestTimeoutMs: number;
-  /** Largest request line + headers in bytes (node's `maxHeaderSize`); larger: 431 and closed. */
-  maxHeaderBytes: number;
-  /** Most request headers; more: 431 and closed (node alone would silently drop the extra ones). */
-  maxHeaderCount: number;
-  /** Most open connections; more are closed as soon as they are accepted (node's `maxConnections`). */
-  maxConnections: number;
-  /**
-   * Most bytes of request bodies held in memory at once, over all connections. A body that would not
-   * fit (its declared Content-Length, or its chunks as they come) is refused with a retryable 503
-   * ServiceUnavailable and its connection closed, so a crowd of slow uploads cannot grow the process
-   * without bound (before: 500 connections each sending 2 MB of a declared 2 MiB body and stalling
-   * took RSS from 68 MiB to 1 GiB).
-   */
-  maxBufferedBodyBytes: number;
-}
-
-/** The listener's defaults (also the config defaults, src/config/schema.ts). */
-export const LIMIT_DEFAULTS: Readonly<HttpLimits> = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  maxHeaderBytes: 16 * 1024,
-  maxHeaderCount: 100,
-  maxConnections: 20_000,
-  maxBufferedBodyBytes: 256 * 1024 * 1024,
-};
+/** Resource limits of the listener: the config's settings of the same names (documented, with their defaults, there). */
+export type HttpLimits = ListenerLimits;
 
 /**
  * Bodies at least this large (by Content-Length) are read into one buffer of the declared size as they
@@ -263,13 +219,13 @@ const HEALTH_UNAVAILABLE = '{"status":"unavailable"}';
 /** Creates the HTTP listener (not yet listening). */
 export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
   const { dispatch, logger } = opts;
-  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limits = opts.limits;
+  const maxBody = limits.maxBodyBytes;
   const isReady = opts.isReady ?? (() => true);
   const extraRoutes = opts.extraRoutes;
   const verifier = opts.verifier;
   const onRequest = opts.onRequest;
   const slowMs = opts.slowRequestMs ?? 0;
-  const limits: HttpLimits = { ...LIMIT_DEFAULTS, ...opts.limits };
   // node refuses a headers timeout longer than the request timeout; the request timeout bounds both.
   const requestTimeout = limits.requestTimeoutMs;
   const headersTimeout = requestTimeout > 0 ? Math.min(limits.headersTimeoutMs, requestTimeout) : limits.headersTimeoutMs;

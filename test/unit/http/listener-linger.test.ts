@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { afterEach, test } from 'node:test';
+import { listenerLimits } from '../../../src/config/schema.js';
 import { createHttpServer, type FerryHttpServer } from '../../../src/http/listener.js';
 
 const servers: FerryHttpServer[] = [];
@@ -35,7 +36,7 @@ function serverClose(clientPort: number) {
 }
 
 async function start(): Promise<number> {
-  const s = createHttpServer({ dispatch: async () => ({}), logger: silent, maxBodyBytes: MAX_BODY });
+  const s = createHttpServer({ dispatch: async () => ({}), logger: silent, limits: { ...listenerLimits(), maxBodyBytes: MAX_BODY } });
   servers.push(s);
   s.server.on('connection', (sock: net.Socket) => {
     const e = serverClose(sock.remotePort!);
