@@ -382,6 +382,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
         verifier,
         isAdmin: (key) => identities.get(key)?.principal.admin === true,
         log: (detail, msg) => log.info(detail, msg),
+        logError: (detail, msg) => log.error(detail, msg),
       }),
     );
   }
