@@ -9,7 +9,7 @@ import { dispatchAction } from './actions/registry.js';
 import { createActionServices } from './runtime/index.js';
 import type { ActionContext, ActionName, ActionSettings } from './actions/types.js';
 import type { FerryConfig } from './config/schema.js';
-import { ConfigError } from './config/schema.js';
+import { ConfigError, listenerLimits } from './config/schema.js';
 import { ManualClock, systemClock, type Clock } from './core/clock.js';
 import { Chaos } from './chaos/index.js';
 import { adminRoute } from './testkit/admin.js';
@@ -395,20 +395,13 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
         verifier,
         isAdmin: (key) => identities.get(key)?.principal.admin === true,
         log: (detail, msg) => log.info(detail, msg),
+        logError: (detail, msg) => log.error(detail, msg),
       }),
     );
   }
   const http = createHttpServer({
     logger: log,
-    maxBodyBytes: config.maxBodyBytes,
-    limits: {
-      headersTimeoutMs: config.headersTimeoutMs,
-      requestTimeoutMs: config.requestTimeoutMs,
-      maxHeaderBytes: config.maxHeaderBytes,
-      maxHeaderCount: config.maxHeaderCount,
-      maxConnections: config.maxConnections,
-      maxBufferedBodyBytes: config.maxBufferedBodyBytes,
-    },
+    limits: listenerLimits(config),
     isReady: () => ready,
     healthDetail: () => {
       const disk = engine.diskStatus?.();

@@ -14,10 +14,9 @@
  */
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import Database from 'better-sqlite3';
-import { loadConfig } from '../config/load.js';
-import { ConfigError, SETTINGS } from '../config/schema.js';
+import { ConfigError } from '../config/schema.js';
+import { parseCommandArgs } from './args.js';
 
 export const BACKUP_USAGE = [
   'Usage: ferry backup <file> [--data-dir <dir>]',
@@ -31,18 +30,9 @@ export async function backupCommand(
   out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
   env = process.env,
 ): Promise<void> {
-  const options: ParseArgsConfig['options'] = {};
-  for (const s of SETTINGS) options[s.flag] = { type: s.kind === 'bool' ? 'boolean' : 'string' };
-  let values: Record<string, unknown>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true }));
-  } catch (e) {
-    throw new ConfigError(`${(e as Error).message}\n\n${BACKUP_USAGE}`);
-  }
-  const flags: Record<string, unknown> = {};
-  for (const s of SETTINGS) if (values[s.flag] !== undefined) flags[s.key] = values[s.flag];
-  const config = loadConfig({ flags, env });
+  const cli = parseCommandArgs(args, BACKUP_USAGE);
+  const { positionals } = cli;
+  const config = cli.config(env);
   if (config.storage !== 'sqlite') {
     throw new ConfigError(
       `ferry backup copies a SQLite store; with --storage ${config.storage} use the database's own tools (pg_dump, pg_basebackup)`,

@@ -12,12 +12,11 @@
  * make a data key (within a queue's reuse period) or meet a version they lack, others at their next start.
  */
 import { join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig } from '../config/load.js';
-import { ConfigError, SETTINGS } from '../config/schema.js';
+import { ConfigError } from '../config/schema.js';
 import { systemClock } from '../core/clock.js';
 import { systemRandom } from '../core/random.js';
 import { KeyRing, KeyRingError, MANAGED_ALIAS, parseEnvKeys, readKeyRingFile, updateKeyRingFile, type KeyScope } from '../crypto/index.js';
+import { parseCommandArgs } from './args.js';
 
 export const KEYS_USAGE = [
   'Usage: ferry keys list [--json]',
@@ -29,18 +28,9 @@ export const KEYS_USAGE = [
 
 /** Run `ferry keys <args>`; output goes to `out`. Throws ConfigError for usage and key-ring problems. */
 export function keysCommand(args: string[], out: (line: string) => void = (l) => process.stdout.write(l + '\n'), env = process.env): void {
-  const options: ParseArgsConfig['options'] = { json: { type: 'boolean' }, description: { type: 'string' } };
-  for (const s of SETTINGS) options[s.flag] = { type: s.kind === 'bool' ? 'boolean' : 'string' };
-  let values: Record<string, unknown>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true }));
-  } catch (e) {
-    throw new ConfigError(`${(e as Error).message}\n\n${KEYS_USAGE}`);
-  }
-  const flags: Record<string, unknown> = {};
-  for (const s of SETTINGS) if (values[s.flag] !== undefined) flags[s.key] = values[s.flag];
-  const config = loadConfig({ flags, env });
+  const cli = parseCommandArgs(args, KEYS_USAGE, { json: { type: 'boolean' }, description: { type: 'string' } });
+  const { values, positionals } = cli;
+  const config = cli.config(env);
   const scope: KeyScope = { region: config.region, accountId: config.accountId };
   const file = config.kmsKeyRing ?? (config.storage === 'memory' ? undefined : join(config.dataDir, 'keyring.json'));
   const [cmd, ref, ...extra] = positionals;

@@ -12,7 +12,6 @@
  * store is not opened (the queue's tags are then unknown: aws:ResourceTag conditions see no tags).
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { buildIdentities } from '../auth/identities.js';
 import {
   authorize,
@@ -23,13 +22,13 @@ import {
   type CompiledPolicy,
   type StatementRef,
 } from '../auth/policy/index.js';
-import { loadConfig } from '../config/load.js';
-import { ConfigError, SETTINGS, type FerryConfig } from '../config/schema.js';
+import { ConfigError, type FerryConfig } from '../config/schema.js';
 import { parseQueueArn, queueArn } from '../core/arn.js';
 import { systemClock } from '../core/clock.js';
 import { parseQueueUrl } from '../core/queue-url.js';
 import { ACTIONS } from '../actions/registry.js';
 import type { StorageEngine } from '../storage/engine.js';
+import { parseCommandArgs } from './args.js';
 
 export const POLICY_USAGE = [
   'Usage: ferry policy check --as <access key id | user name> --action <sqs:Action> [--queue <queue URL | queue ARN>]',
@@ -48,7 +47,7 @@ type EngineFactory = (config: FerryConfig) => StorageEngine;
 
 /** Run `ferry policy <args>`. Throws ConfigError for usage problems. */
 export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, makeEngine: EngineFactory): Promise<PolicyCheckResult> {
-  const options: ParseArgsConfig['options'] = {
+  const cli = parseCommandArgs(args, POLICY_USAGE, {
     as: { type: 'string' },
     action: { type: 'string' },
     queue: { type: 'string' },
@@ -57,19 +56,10 @@ export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, make
     'user-agent': { type: 'string' },
     time: { type: 'string' },
     json: { type: 'boolean' },
-  };
-  for (const s of SETTINGS) options[s.flag] = { type: s.kind === 'bool' ? 'boolean' : 'string' };
-  let values: Record<string, unknown>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true }));
-  } catch (e) {
-    throw new ConfigError(`${(e as Error).message}\n\n${POLICY_USAGE}`);
-  }
+  });
+  const { values, positionals } = cli;
   if (positionals[0] !== 'check' || positionals.length !== 1) throw new ConfigError(POLICY_USAGE);
-  const flags: Record<string, unknown> = {};
-  for (const s of SETTINGS) if (values[s.flag] !== undefined) flags[s.key] = values[s.flag];
-  const config = loadConfig({ flags, env });
+  const config = cli.config(env);
   const identities = buildIdentities(config);
 
   const as = values.as as string | undefined;

@@ -57,7 +57,46 @@ export interface QueueDeclaration {
   maxReceiveCount?: number;
 }
 
-export interface FerryConfig {
+/**
+ * Limits under abuse, enforced by the HTTP listener (src/http/listener.ts takes them as they are,
+ * through `listenerLimits`; README "Limits under abuse"). 0 turns a timeout or cap off. Their defaults
+ * are in SETTINGS.
+ */
+export interface ListenerLimits {
+  /**
+   * Largest accepted request body, enforced while streaming (413 beyond). Default 2 MiB: a 1 MiB message
+   * (the SQS maximum, also the batch total) plus Query percent-encoding or JSON escaping overhead.
+   */
+  maxBodyBytes: number;
+  /**
+   * The request line and every header must have arrived within this many ms of the first byte (node's
+   * `headersTimeout`); a client trickling its headers is answered 408 and cut. Measured on main before
+   * this limit: a client sending a header byte every 3 s held its connection ~85 s.
+   */
+  headersTimeoutMs: number;
+  /**
+   * The whole request (headers and body) must have arrived within this many ms (node's
+   * `requestTimeout`); answered 408 and cut otherwise. Before: a declared 1 MB body sent a byte a second
+   * held its connection ~325 s. The response's wait (a long poll) is not part of it.
+   */
+  requestTimeoutMs: number;
+  /** Largest request line + headers in bytes (node's `maxHeaderSize`); larger: 431 and closed. */
+  maxHeaderBytes: number;
+  /** Most request headers; more: 431 and closed (node alone would silently drop the extra ones). */
+  maxHeaderCount: number;
+  /** Most open connections; more are closed as soon as they are accepted (node's `maxConnections`). */
+  maxConnections: number;
+  /**
+   * Most bytes of request bodies held in memory at once, over all connections. A body that would not
+   * fit (its declared Content-Length, or its chunks as they come) is refused with a retryable 503
+   * ServiceUnavailable and its connection closed, so a crowd of slow uploads cannot grow the process
+   * without bound (before: 500 connections each sending 2 MB of a declared 2 MiB body and stalling
+   * took RSS from 68 MiB to 1 GiB).
+   */
+  maxBufferedBodyBytes: number;
+}
+
+export interface FerryConfig extends ListenerLimits {
   host: string;
   port: number;
   dataDir: string;
@@ -79,15 +118,6 @@ export interface FerryConfig {
   kmsKeys?: string;
   /** Turn off AWS's 60-second PurgeQueue and queue-name-reuse cool-downs (for test suites). */
   skipCooldowns: boolean;
-  /** Largest request body accepted, in bytes (a 1 MiB message plus encoding overhead). */
-  maxBodyBytes: number;
-  /** Limits under abuse (src/http/listener.ts HttpLimits; 0 turns a timeout or cap off). */
-  headersTimeoutMs: number;
-  requestTimeoutMs: number;
-  maxHeaderBytes: number;
-  maxHeaderCount: number;
-  maxConnections: number;
-  maxBufferedBodyBytes: number;
   /** Most ReceiveMessage long polls waiting at once, in total and on one queue (RequestThrottled beyond). */
   maxLongPolls: number;
   maxLongPollsPerQueue: number;
@@ -557,4 +587,20 @@ export function defaults(): FerryConfig {
   const c: Record<string, unknown> = { queues: {}, credentials: [], accounts: {}, policies: {}, chaosFaults: {} };
   for (const s of SETTINGS) if (s.default !== undefined) c[s.key] = s.default;
   return c as unknown as FerryConfig;
+}
+
+/**
+ * The listener's limits out of a config: the server passes its loaded config; tests that build a
+ * listener take the defaults (no argument). The values live only in SETTINGS above.
+ */
+export function listenerLimits(c: ListenerLimits = defaults()): ListenerLimits {
+  return {
+    maxBodyBytes: c.maxBodyBytes,
+    headersTimeoutMs: c.headersTimeoutMs,
+    requestTimeoutMs: c.requestTimeoutMs,
+    maxHeaderBytes: c.maxHeaderBytes,
+    maxHeaderCount: c.maxHeaderCount,
+    maxConnections: c.maxConnections,
+    maxBufferedBodyBytes: c.maxBufferedBodyBytes,
+  };
 }

@@ -21,8 +21,9 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { ActionName } from '../actions/types.js';
+import type { ListenerLimits } from '../config/schema.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
 import { bodyMemoryExhausted, requestBodyTooLarge } from '../errors/messages.js';
 import { SqsError } from '../errors/catalog.js';
@@ -72,11 +73,6 @@ export interface HttpLogger {
 export interface HttpServerOptions {
   dispatch: Dispatch;
   logger: HttpLogger;
-  /**
-   * Largest accepted request body, enforced while streaming. Default 2 MiB: a 1 MiB message (the SQS
-   * maximum, also the batch total) plus Query percent-encoding or JSON escaping overhead.
-   */
-  maxBodyBytes?: number;
   /** Extra routes (metrics, console), tried first; return true when the request was handled. */
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   /** Readiness for `/health` (default: always ready). */
@@ -89,11 +85,11 @@ export interface HttpServerOptions {
   /** Idle keep-alive timeout (default 5 s, node's default; SDK agents reuse sockets within it). */
   keepAliveTimeoutMs?: number;
   /**
-   * Limits that hold against hostile or broken clients (see LIMIT_DEFAULTS for each default). The
-   * timeouts cover *receiving* a request only: a long poll, whose request arrived at once and whose
-   * response waits up to 20 s, is not cut by them.
+   * Limits that hold against hostile or broken clients, from the config (`listenerLimits(config)` in
+   * src/config/schema.ts, whose defaults are the only ones). The timeouts cover *receiving* a request
+   * only: a long poll, whose request arrived at once and whose response waits up to 20 s, is not cut.
    */
-  limits?: Partial<HttpLimits>;
+  limits: HttpLimits;
   /** How long close() waits for in-flight requests before cutting connections (default 10 s). */
   closeTimeoutMs?: number;
   /**
@@ -132,48 +128,8 @@ export interface FerryHttpServer {
   close(): Promise<void>;
 }
 
-/** Default body limit: 2 MiB. */
-export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
-
-/** Resource limits of the listener (config: the settings of the same names, README "Limits under abuse"). */
-export interface HttpLimits {
-  /**
-   * The request line and every header must have arrived within this many ms of the first byte (node's
-   * `headersTimeout`); a client trickling its headers is answered 408 and cut. Measured on main before
-   * this limit: a client sending a header byte every 3 s held its connection ~85 s.
-   */
-  headersTimeoutMs: number;
-  /**
-   * The whole request (headers and body) must have arrived within this many ms (node's
-   * `requestTimeout`); answered 408 and cut otherwise. Before: a declared 1 MB body sent a byte a second
-   * held its connection ~325 s. The response's wait (a long poll) is not part of it.
-   */
-  requestTimeoutMs: number;
-  /** Largest request line + headers in bytes (node's `maxHeaderSize`); larger: 431 and closed. */
-  maxHeaderBytes: number;
-  /** Most request headers; more: 431 and closed (node alone would silently drop the extra ones). */
-  maxHeaderCount: number;
-  /** Most open connections; more are closed as soon as they are accepted (node's `maxConnections`). */
-  maxConnections: number;
-  /**
-   * Most bytes of request bodies held in memory at once, over all connections. A body that would not
-   * fit (its declared Content-Length, or its chunks as they come) is refused with a retryable 503
-   * ServiceUnavailable and its connection closed, so a crowd of slow uploads cannot grow the process
-   * without bound (before: 500 connections each sending 2 MB of a declared 2 MiB body and stalling
-   * took RSS from 68 MiB to 1 GiB).
-   */
-  maxBufferedBodyBytes: number;
-}
-
-/** The listener's defaults (also the config defaults, src/config/schema.ts). */
-export const LIMIT_DEFAULTS: Readonly<HttpLimits> = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  maxHeaderBytes: 16 * 1024,
-  maxHeaderCount: 100,
-  maxConnections: 20_000,
-  maxBufferedBodyBytes: 256 * 1024 * 1024,
-};
+/** Resource limits of the listener: the config's settings of the same names (documented, with their defaults, there). */
+export type HttpLimits = ListenerLimits;
 
 /**
  * Bodies at least this large (by Content-Length) are read into one buffer of the declared size as they
@@ -214,33 +170,47 @@ function onClientError(err: Error & { code?: string }, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  // The parser is done with this connection: what arrives now is only counted and dropped.
-  socket.removeAllListeners('data');
-  let discarded = 0;
-  let idle: NodeJS.Timeout | undefined;
-  // Once the answer is written (it was queued first).
+  // The parser is done with this connection: what arrives now is only counted and dropped. Once the
+  // answer is written (it was queued first), the socket is cut.
   const cut = (): void => {
     if (socket.writableFinished) socket.destroy();
     else socket.once('finish', () => socket.destroy());
   };
+  lingerDiscarding(socket, cut);
+  // The client has ended its side: nothing more to read, and the answer is on its way.
+  socket.once('end', cut);
+  socket.end(answer);
+}
+
+/**
+ * The lingering close of a refused request: drop what `stream` delivers from now on (its other 'data'
+ * listeners are removed) and let it flow, calling `cut` when the client goes past a bound — silent for
+ * LINGER_IDLE_MS, still sending after LINGER_MAX_MS, more than LINGER_MAX_BYTES discarded (`cut` may
+ * then be called again for each later chunk). The timers stop when the stream closes, or earlier when
+ * the caller calls the function returned (what the stream's end means is the caller's to say).
+ */
+function lingerDiscarding(stream: Readable, cut: () => void): () => void {
+  stream.removeAllListeners('data');
+  let discarded = 0;
+  let idle: NodeJS.Timeout | undefined;
   const deadline = setTimeout(cut, LINGER_MAX_MS).unref();
   const touch = (): void => {
     if (idle) clearTimeout(idle);
     idle = setTimeout(cut, LINGER_IDLE_MS).unref();
   };
-  socket.on('data', (chunk: Buffer) => {
+  const stop = (): void => {
+    clearTimeout(deadline);
+    if (idle) clearTimeout(idle);
+  };
+  stream.on('data', (chunk: Buffer) => {
     discarded += chunk.length;
     if (discarded > LINGER_MAX_BYTES) cut();
     else touch();
   });
-  socket.once('end', cut);
-  socket.once('close', () => {
-    clearTimeout(deadline);
-    if (idle) clearTimeout(idle);
-  });
+  stream.once('close', stop);
   touch();
-  socket.end(answer);
-  socket.resume();
+  stream.resume();
+  return stop;
 }
 
 const HEALTH_OK = '{"status":"ok"}';
@@ -249,13 +219,13 @@ const HEALTH_UNAVAILABLE = '{"status":"unavailable"}';
 /** Creates the HTTP listener (not yet listening). */
 export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
   const { dispatch, logger } = opts;
-  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limits = opts.limits;
+  const maxBody = limits.maxBodyBytes;
   const isReady = opts.isReady ?? (() => true);
   const extraRoutes = opts.extraRoutes;
   const verifier = opts.verifier;
   const onRequest = opts.onRequest;
   const slowMs = opts.slowRequestMs ?? 0;
-  const limits: HttpLimits = { ...LIMIT_DEFAULTS, ...opts.limits };
   // node refuses a headers timeout longer than the request timeout; the request timeout bounds both.
   const requestTimeout = limits.requestTimeoutMs;
   const headersTimeout = requestTimeout > 0 ? Math.min(limits.headersTimeoutMs, requestTimeout) : limits.headersTimeoutMs;
@@ -461,30 +431,10 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
      * client that keeps sending past the linger bounds (idle, total time, bytes) is cut.
      */
     const refuse = (err: SqsError): void => {
-      req.removeAllListeners('data');
-      let discarded = 0;
-      let cut: NodeJS.Timeout | undefined;
-      const cutNow = (): void => {
+      const stop = lingerDiscarding(req, () => {
         if (!req.complete) req.socket.destroy();
-      };
-      const deadline = setTimeout(cutNow, LINGER_MAX_MS).unref();
-      const idle = (): void => {
-        if (cut) clearTimeout(cut);
-        cut = setTimeout(cutNow, LINGER_IDLE_MS).unref();
-      };
-      const stop = (): void => {
-        clearTimeout(deadline);
-        if (cut) clearTimeout(cut);
-      };
-      req.on('data', (chunk: Buffer) => {
-        discarded += chunk.length;
-        if (discarded > LINGER_MAX_BYTES) cutNow();
-        else idle();
       });
       req.once('end', stop);
-      req.once('close', stop);
-      idle();
-      req.resume();
       reply(encodeError(protocol, err, requestId), undefined, undefined, err);
     };
     const tooLarge = (): void => refuse(new SqsError('RequestEntityTooLarge', requestBodyTooLarge(maxBody)));

@@ -9,13 +9,17 @@
  * It exists only when the server runs with the manual clock, chaos, or `--admin-api`; otherwise every
  * /_ferry/ path is 404. With `auth: sigv4` a request must be signed (SigV4, service `sqs`) by an
  * administrator identity (`admin: true`, or a compatibility key): anyone else gets 403.
+ * Every answer carries an `x-amzn-RequestId`. An unexpected error is handled as the SQS API handles one:
+ * logged at error with the request id and its stack, answered InternalFailure (500, the catalog's
+ * message, nothing of the cause); engine errors are answered as their catalog errors.
  */
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { ManualClock } from '../core/clock.js';
 import type { Chaos } from '../chaos/index.js';
 import { ChaosRuleError, parseChaosRules } from '../chaos/rules.js';
 import type { SigV4Verifier } from '../http/sigv4.js';
-import { SqsError } from '../errors/catalog.js';
+import { toSqsError, unexpectedCause } from '../errors/map.js';
 import type { SpyEventType, Spy, WaitForOptions } from './spy.js';
 import { WaitForTimeout } from './spy.js';
 
@@ -34,6 +38,8 @@ export interface AdminDeps {
   isAdmin(accessKeyId: string): boolean;
   /** Logs each change made through the API. */
   log(detail: object, msg: string): void;
+  /** Logs an unexpected error (at error level, as the listener logs one for an SQS request). */
+  logError(detail: object, msg: string): void;
 }
 
 class AdminError extends Error {
@@ -58,23 +64,27 @@ export function adminRoute(d: AdminDeps): (req: http.IncomingMessage, res: http.
       size += c.length;
       if (size <= MAX_BODY) chunks.push(c);
     });
+    const reqId = randomUUID();
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       handle(d, req, path, query, body, size)
-        .then((out) => send(res, 200, out))
+        .then((out) => send(res, reqId, 200, out))
         .catch((e: unknown) => {
-          if (e instanceof AdminError) return send(res, e.status, { error: { code: e.code, message: e.message } });
-          if (e instanceof SqsError) return send(res, e.statusFor('json'), { error: { code: e.code, message: e.message } });
-          send(res, 500, { error: { code: 'InternalFailure', message: (e as Error).message } });
+          if (e instanceof AdminError) return send(res, reqId, e.status, { error: { code: e.code, message: e.message } });
+          // As the SQS API: SqsErrors as they are, engine errors mapped, anything else InternalFailure.
+          const err = toSqsError(e);
+          const u = unexpectedCause(err);
+          if (u !== undefined) d.logError({ reqId, admin: `${req.method ?? 'GET'} ${path}`, err: u.cause }, 'admin request failed');
+          send(res, reqId, err.statusFor('json'), { error: { code: err.code, message: err.message } });
         });
     });
     return true;
   };
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
+function send(res: http.ServerResponse, reqId: string, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-amzn-RequestId': reqId });
   res.end(text);
 }
 

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { AWSError, SQS } from 'aws-sdk';
 import { SqsError } from '../../../src/errors/catalog.js';
+import { listenerLimits } from '../../../src/config/schema.js';
 import { createHttpServer, type FerryHttpServer } from '../../../src/http/listener.js';
 import { type DecodedCall, inputOf } from '../../helpers/wire.js';
 
@@ -72,6 +73,7 @@ function awsError(e: unknown): AWSError {
 
 before(async () => {
   server = createHttpServer({
+    limits: listenerLimits(),
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     dispatch: async (action, input) => {
       const call = { action, input };

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { SQSClient, ReceiveMessageCommand, SendMessageCommand, DeleteQueueCommand, ListQueuesCommand, QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import { SqsError } from '../../../src/errors/catalog.js';
+import { listenerLimits } from '../../../src/config/schema.js';
 import { createHttpServer, type FerryHttpServer } from '../../../src/http/listener.js';
 import { type DecodedCall, inputOf } from '../../helpers/wire.js';
 
@@ -19,6 +20,7 @@ const seen: DecodedCall[] = [];
 
 before(async () => {
   server = createHttpServer({
+    limits: listenerLimits(),
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     dispatch: async (action, input) => {
       const call = { action, input };

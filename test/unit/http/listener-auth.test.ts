@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { after, it } from 'node:test';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { listenerLimits } from '../../../src/config/schema.js';
 import { createHttpServer, type RequestMeta } from '../../../src/http/listener.js';
 import { createSigV4Verifier } from '../../../src/http/sigv4.js';
 
@@ -22,6 +23,7 @@ class Sha256 {
 
 const metas: RequestMeta[] = [];
 const server = createHttpServer({
+  limits: listenerLimits(),
   logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
   verifier: createSigV4Verifier({ region: 'us-east-1', credentials: [{ accessKeyId: 'AKIDHTTP', secretAccessKey: 'http-secret' }] }),
   dispatch: async (_action, _input, meta) => {

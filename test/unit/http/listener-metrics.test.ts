@@ -5,6 +5,7 @@ import http from 'node:http';
 import { afterEach, test } from 'node:test';
 
 import { SqsError } from '../../../src/errors/catalog.js';
+import { listenerLimits } from '../../../src/config/schema.js';
 import { claimedAccessKey, createHttpServer, type Dispatch, type FerryHttpServer } from '../../../src/http/listener.js';
 
 const servers: FerryHttpServer[] = [];
@@ -18,6 +19,7 @@ async function start(dispatch: Dispatch, extra: Partial<Parameters<typeof create
   const reports: Array<[string | undefined, string, number]> = [];
   const s = createHttpServer({
     dispatch,
+    limits: listenerLimits(),
     logger: { info: (o, m) => info.push({ ...o, msg: m }), warn: (o, m) => warn.push({ ...o, msg: m }), error: () => undefined },
     onRequest: (a, c, ms) => reports.push([a, c, ms]),
     ...extra,

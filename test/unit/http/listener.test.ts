@@ -3,6 +3,7 @@ import http from 'node:http';
 import { afterEach, test } from 'node:test';
 import type { ActionName } from '../../../src/actions/types.js';
 import { SqsError } from '../../../src/errors/catalog.js';
+import { listenerLimits } from '../../../src/config/schema.js';
 import { createHttpServer, type Dispatch, type FerryHttpServer, type RequestMeta } from '../../../src/http/listener.js';
 
 interface Call {
@@ -40,6 +41,7 @@ async function start(dispatch: Dispatch, extra: Partial<Parameters<typeof create
   const errors: ErrorLog[] = [];
   const s = createHttpServer({
     dispatch,
+    limits: listenerLimits(),
     logger: { info: (o) => logs.push(o as RequestLog), warn: () => undefined, error: (o) => errors.push(o as ErrorLog) },
     ...extra,
   });
@@ -200,7 +202,7 @@ test('body limit: refused while streaming (chunked) and up front (Content-Length
       dispatched++;
       return {};
     },
-    { maxBodyBytes: 64 * 1024 },
+    { limits: { ...listenerLimits(), maxBodyBytes: 64 * 1024 } },
   );
   // Chunked: no Content-Length, so the limit must trip while the body streams.
   const big = await new Promise<Res>((resolve, reject) => {

@@ -14,6 +14,7 @@ import { connect } from 'node:tls';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/config/schema.js';
+import { listenerLimits } from '../../../src/config/schema.js';
 import { createHttpServer, type RequestMeta } from '../../../src/http/listener.js';
 import { generateSelfSigned } from '../../../src/http/selfSigned.js';
 import { TlsError, checkPair, createTlsContext, fileSource, selfSignedNames, selfSignedSource } from '../../../src/http/tls.js';
@@ -164,8 +165,13 @@ describe('listener over TLS', () => {
       metas.push(meta);
       return Promise.resolve({ QueueUrls: [] });
     };
-    const secure = createHttpServer({ dispatch, logger, tls: createTlsContext({ load: () => ({ ...checkPair(pair.cert, pair.key) }) }) });
-    const plain = createHttpServer({ dispatch, logger });
+    const secure = createHttpServer({
+      dispatch,
+      logger,
+      limits: listenerLimits(),
+      tls: createTlsContext({ load: () => ({ ...checkPair(pair.cert, pair.key) }) }),
+    });
+    const plain = createHttpServer({ dispatch, logger, limits: listenerLimits() });
     const { port: sp } = await secure.listen(0, '127.0.0.1');
     const { port: pp } = await plain.listen(0, '127.0.0.1');
     try {
