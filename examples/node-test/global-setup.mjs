@@ -2,10 +2,10 @@
  * One Ferry for a whole test run: a global setup that starts `ferry serve` as a process on a free port
  * and hands its address to the tests through the environment, and a teardown that stops it with SIGTERM.
  *
- * After setup, the tests' AWS SDK clients need no configuration at all: AWS_ENDPOINT_URL_SQS (read by the
- * JavaScript SDK v3, boto3, the AWS CLI and the other current SDKs), AWS_REGION and a dummy key point
- * them at Ferry. FERRY_URL is the same address for `ferryAdmin` (ferry-sqs/testkit): reset between tests,
- * move the clock, wait for message events.
+ * After setup, the tests' AWS SDK clients need no configuration at all: AWS_ENDPOINT_URL_SQS (read by
+ * the JavaScript SDK v3, boto3 and the other current AWS SDKs; the AWS CLI v1 ignores it for SQS and needs
+ * --endpoint-url), the region and a dummy key point them at Ferry. FERRY_URL is the same address for
+ * `ferryAdmin` (ferry-sqs/testkit): reset between tests, move the clock, wait for message events.
  *
  * How it starts Ferry, for harnesses in any language:
  *   --port 0           a free port, so parallel runs never collide;
@@ -58,7 +58,8 @@ export async function globalSetup() {
 
   process.env.FERRY_URL = url;
   process.env.AWS_ENDPOINT_URL_SQS = url;
-  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_REGION = 'us-east-1'; // the JavaScript SDK v3 reads this one…
+  process.env.AWS_DEFAULT_REGION = 'us-east-1'; // …boto3 and the AWS CLI this one
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
 }
