@@ -84,6 +84,38 @@ describe('package exports', () => {
     assert.equal(got.deep, 'ERR_PACKAGE_PATH_NOT_EXPORTED');
     assert.equal(got.timeoutClass, 'function');
   });
+
+  it('a TypeScript project type-checks against the exported declarations (NodeNext resolution)', { timeout: 120_000 }, async () => {
+    const dir = project();
+    writeFileSync(
+      join(dir, 'check.ts'),
+      [
+        "import { startFerry, type StartedFerry, type SpiedMessage } from 'ferry-sqs';",
+        "import { ferryAdmin, type FerryAdmin, type ResetAnswer } from 'ferry-sqs/testkit';",
+        'export async function f(): Promise<[number, ResetAnswer, SpiedMessage]> {',
+        "  const ferry: StartedFerry<{ clock: 'manual' }> = await startFerry({ storage: 'memory', port: 0, clock: 'manual' });",
+        '  ferry.clock.advance(1000); // ManualClock, from the manual clock option',
+        '  const admin: FerryAdmin = ferryAdmin(ferry.url);',
+        "  return [ferry.port, await admin.reset(), await admin.waitFor({ event: 'sent', queue: 'q' })];",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const compilerOptions = {
+      noEmit: true,
+      strict: true,
+      skipLibCheck: true,
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      target: 'es2022',
+      types: [],
+    };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['check.ts'] }));
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const args = ['-p', 'tsconfig.json'];
+    const r = await run(process.execPath, [tsc, ...args], { cwd: dir, timeoutMs: 110_000 });
+    assert.equal(r.code, 0, r.out);
+  });
 });
 
 describe('examples/node-test: global setup and teardown around node --test', () => {
