@@ -132,27 +132,36 @@ describe('examples/node-test: global setup and teardown around node --test', () 
   });
 });
 
-/** A python with boto3 and pytest: the PATH one, else Debian's (python3-boto3 python3-pytest). */
-function pythonWithPytest(): string | undefined {
+/** The pythons with boto3 and pytest, with their boto3 version: the PATH one, and Debian's (python3-boto3 python3-pytest). */
+function pythonsWithPytest(): { bin: string; label: string }[] {
+  const found: { bin: string; label: string; exe: string }[] = [];
   for (const bin of ['python3', '/usr/bin/python3']) {
-    if (spawnSync(bin, ['-c', 'import boto3, pytest'], { encoding: 'utf8' }).status === 0) return bin;
+    const r = spawnSync(bin, ['-c', 'import sys, boto3, pytest; print(sys.executable, boto3.__version__)'], { encoding: 'utf8' });
+    if (r.status !== 0) continue;
+    const [exe = bin, version = '?'] = r.stdout.trim().split(' ');
+    if (!found.some((f) => f.exe === exe)) found.push({ bin, exe, label: `${bin}, boto3 ${version}` });
   }
-  return undefined;
+  return found;
 }
 
 describe('examples/pytest: a session fixture running ferry serve --port 0', () => {
-  const python = pythonWithPytest();
-  const missing = python === undefined ? 'no python3 with boto3 and pytest (apt-get install python3-boto3 python3-pytest)' : undefined;
-  it('the pytest tests pass against Ferry', { timeout: 120_000, ...(missing && !inCI ? { skip: missing } : {}) }, async () => {
-    assert.equal(missing, undefined, missing);
-    const dir = mkdtempSync(join(tmpdir(), 'ferry-pytest-'));
-    temps.push(dir);
-    cpSync(join(EXAMPLES, 'pytest'), dir, { recursive: true });
-    const env = { ...process.env, FERRY_COMMAND: `${process.execPath} ${MAIN}`, PYTHONDONTWRITEBYTECODE: '1' };
-    const r = await run(python!, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: dir, env, timeoutMs: 110_000 });
-    assert.equal(r.code, 0, r.out);
-    assert.match(r.out, /\b4 passed\b/, r.out);
-  });
+  const pythons = pythonsWithPytest();
+  if (pythons.length === 0) {
+    const missing = 'no python3 with boto3 and pytest (apt-get install python3-boto3 python3-pytest)';
+    it('the pytest tests pass against Ferry', inCI ? {} : { skip: missing }, () => assert.fail(missing));
+  }
+  // Both when present: a JSON-protocol boto3 (PATH) and Debian's Query-protocol one (1.26).
+  for (const python of pythons) {
+    it(`the pytest tests pass against Ferry (${python.label})`, { timeout: 120_000 }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ferry-pytest-'));
+      temps.push(dir);
+      cpSync(join(EXAMPLES, 'pytest'), dir, { recursive: true });
+      const env = { ...process.env, FERRY_COMMAND: `${process.execPath} ${MAIN}`, PYTHONDONTWRITEBYTECODE: '1' };
+      const r = await run(python.bin, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: dir, env, timeoutMs: 110_000 });
+      assert.equal(r.code, 0, r.out);
+      assert.match(r.out, /\b4 passed\b/, r.out);
+    });
+  }
 });
 
 describe('examples/ferry.yaml', () => {
