@@ -79,18 +79,20 @@ test('slow requests are logged at warn; a long poll does not count its wait', as
       if (action === 'ReceiveMessage') {
         // As the receive action does: report the wait, then (here) wait it and a little more.
         meta.longPollMs = input.WaitTimeSeconds * 1000;
-        await sleep(input.WaitTimeSeconds * 1000 + (String(input.QueueUrl).endsWith('/late') ? 300 : 0));
+        await sleep(input.WaitTimeSeconds * 1000 + (String(input.QueueUrl).endsWith('/late') ? 1_500 : 0));
         return {};
       }
-      if (action === 'SendMessage') await sleep(150);
+      if (action === 'SendMessage') await sleep(1_500);
       return {};
     },
-    { slowRequestMs: 100 },
+    // Margins wide enough that a loaded machine's timer lateness (hundreds of ms under a full suite)
+    // cannot turn the fast requests slow.
+    { slowRequestMs: 750 },
   );
-  await post(port, 'SendMessage', { QueueUrl: 'http://h/000000000000/q', MessageBody: 'x' }); // 150 ms: slow
+  await post(port, 'SendMessage', { QueueUrl: 'http://h/000000000000/q', MessageBody: 'x' }); // 1.5 s: slow
   await post(port, 'ListQueues', {}); // fast
   await post(port, 'ReceiveMessage', { QueueUrl: 'http://h/000000000000/q', WaitTimeSeconds: 1 }); // waited 1 s: not slow
-  await post(port, 'ReceiveMessage', { QueueUrl: 'http://h/000000000000/late', WaitTimeSeconds: 1 }); // 300 ms past its wait: slow
+  await post(port, 'ReceiveMessage', { QueueUrl: 'http://h/000000000000/late', WaitTimeSeconds: 1 }); // 1.5 s past its wait: slow
   assert.deepEqual(
     warn.map((l) => [l.msg, l.action, l.queue]),
     [
@@ -105,7 +107,7 @@ test('slow requests are logged at warn; a long poll does not count its wait', as
       ['request', 'ReceiveMessage'],
     ],
   );
-  assert.ok(warn[0].ms >= 150);
+  assert.ok(warn[0].ms >= 1_400);
 });
 
 test('slowRequestMs 0 (or absent) never logs slow', async () => {
