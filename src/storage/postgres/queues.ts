@@ -20,6 +20,7 @@ import type {
 import {
   byQueueName,
   listRange,
+  pageForm,
   matchesListFilter,
   checkNameReuse,
   checkPurgeInterval,
@@ -46,10 +47,7 @@ import {
   Q_META_GET,
   Q_META_INSERT,
   Q_QUEUE_ALL,
-  Q_QUEUES_PAGE_AFTER,
-  Q_QUEUES_PAGE_AFTER_BELOW,
-  Q_QUEUES_PAGE_FROM,
-  Q_QUEUES_PAGE_FROM_BELOW,
+  Q_QUEUES_PAGE,
   Q_QUEUE_INSERT,
   Q_QUEUE_SET_ATTRIBUTES,
   Q_QUEUE_SET_TAGS,
@@ -109,14 +107,7 @@ export async function queueList(ctx: PgContext, filter?: QueueListFilter): Promi
   if (filter?.accountId !== undefined) {
     // One account's page: a range of queues_account_name_c in "C" (code-unit) order.
     const r = listRange(filter);
-    const sql =
-      r.below === undefined
-        ? r.exclusive
-          ? Q_QUEUES_PAGE_AFTER
-          : Q_QUEUES_PAGE_FROM
-        : r.exclusive
-          ? Q_QUEUES_PAGE_AFTER_BELOW
-          : Q_QUEUES_PAGE_FROM_BELOW;
+    const sql = Q_QUEUES_PAGE[pageForm(r)];
     const args: unknown[] = [filter.accountId, r.from, filter.limit ?? null, ...(r.below === undefined ? [] : [r.below])];
     const page = await ctx.one<QueueRow>(sql, args);
     return page.rows.map((row) => ctx.queues.remember(freezeQueue(row)));

@@ -62,6 +62,14 @@ export function listRange(f: { prefix?: string; after?: string }): ListRange {
   return { from: prefix, exclusive: false, below };
 }
 
+/** Which of the four page statements (lower bound inclusive or not, upper bound or none) a range needs. */
+export type PageForm = 'from' | 'after' | 'fromBelow' | 'afterBelow';
+
+export function pageForm(r: ListRange): PageForm {
+  if (r.below === undefined) return r.exclusive ? 'after' : 'from';
+  return r.exclusive ? 'afterBelow' : 'fromBelow';
+}
+
 /** Whether a record passes a queueList filter. */
 export function matchesListFilter(
   q: { accountId: string; name: string },

@@ -9,6 +9,7 @@ import {
   checkPurgeInterval,
   creationDedupScope,
   listRange,
+  pageForm,
   matchesListFilter,
   mergeAttributes,
   mergeTags,
@@ -21,10 +22,7 @@ import {
   META_GET,
   META_INSERT,
   QUEUES_ALL,
-  QUEUES_PAGE_AFTER,
-  QUEUES_PAGE_AFTER_BELOW,
-  QUEUES_PAGE_FROM,
-  QUEUES_PAGE_FROM_BELOW,
+  QUEUES_PAGE,
   QUEUE_DELETE,
   QUEUE_DELETE_ATTEMPTS,
   QUEUE_DELETE_DEDUP,
@@ -80,8 +78,7 @@ export function queueList(ctx: SqliteCtx, filter: QueueListFilter | undefined): 
     // One account's page: an index range in name order (BINARY: byte order, which for the ASCII queue
     // names is the contract's code-unit order).
     const r = listRange(filter);
-    const sql =
-      r.below === undefined ? (r.exclusive ? QUEUES_PAGE_AFTER : QUEUES_PAGE_FROM) : r.exclusive ? QUEUES_PAGE_AFTER_BELOW : QUEUES_PAGE_FROM_BELOW;
+    const sql = QUEUES_PAGE[pageForm(r)];
     const args: unknown[] = [filter.accountId, r.from, ...(r.below === undefined ? [] : [r.below]), filter.limit ?? -1];
     return (ctx.q(sql).all(...args) as QueueRow[]).map((row) => ctx.remember(freezeQueue(row)));
   }

@@ -27,10 +27,8 @@ export const Q_QUEUE_ALL = `SELECT ${QUEUE_COLS} FROM queues`;
 const page = (op: '>' | '>=', below: boolean): string =>
   `SELECT ${QUEUE_COLS} FROM queues WHERE account_id = $1 AND name COLLATE "C" ${op} $2${below ? ' AND name COLLATE "C" < $4' : ''}
     ORDER BY name COLLATE "C" LIMIT $3`;
-export const Q_QUEUES_PAGE_FROM = page('>=', false);
-export const Q_QUEUES_PAGE_AFTER = page('>', false);
-export const Q_QUEUES_PAGE_FROM_BELOW = page('>=', true);
-export const Q_QUEUES_PAGE_AFTER_BELOW = page('>', true);
+/** The page statement for each semantics.pageForm. */
+export const Q_QUEUES_PAGE = { from: page('>=', false), after: page('>', false), fromBelow: page('>=', true), afterBelow: page('>', true) } as const;
 /** Every queue with all its columns (sweep). */
 export const Q_QUEUE_ALL_FULL = 'SELECT * FROM queues';
 

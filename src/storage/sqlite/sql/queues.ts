@@ -10,10 +10,8 @@ export const QUEUES_ALL = 'SELECT * FROM queues';
  */
 const page = (op: '>' | '>=', below: boolean): string =>
   `SELECT * FROM queues WHERE account_id = ? AND name ${op} ?${below ? ' AND name < ?' : ''} ORDER BY name LIMIT ?`;
-export const QUEUES_PAGE_FROM = page('>=', false);
-export const QUEUES_PAGE_AFTER = page('>', false);
-export const QUEUES_PAGE_FROM_BELOW = page('>=', true);
-export const QUEUES_PAGE_AFTER_BELOW = page('>', true);
+/** The page statement for each semantics.pageForm. */
+export const QUEUES_PAGE = { from: page('>=', false), after: page('>', false), fromBelow: page('>=', true), afterBelow: page('>', true) } as const;
 /** CreateQueue; `dedup_scope` is semantics.creationDedupScope of the attributes (fixed from then on). */
 export const QUEUE_INSERT = `INSERT INTO queues (id, account_id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
