@@ -26,6 +26,11 @@
  *    answer.
  * Messages moved by the redrive keep their body, so bodies identify messages across queues.
  */
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { makeClient, type SqsCaller } from '../../helpers/clients.js';
 import { startFerryProcess, type FerryProcess } from '../../helpers/process.js';
 
@@ -42,6 +47,11 @@ export interface CrashLoopOptions {
   /** Stop starting rounds after this long, ms (the result says how many kills were done). */
   budgetMs?: number;
   log?: (line: string) => void;
+  /** SQLite: the script run instead of the CLI (startFerryProcess `main`), with `env`. */
+  main?: string;
+  env?: Record<string, string>;
+  /** SQLite: called after each kill, before the restart, with the data directory (the power-loss test restores files here). */
+  afterKill?: (dataDir: string, kill: number) => void;
 }
 
 export interface CrashLoopResult {
@@ -116,13 +126,19 @@ async function round(m: Model, urls: string[], arns: { dlq: string }, stop: { no
     m.calls++;
     return clients[i % clients.length]!.call(action, input);
   };
-  /** Run `fn` until stopped or until a call fails (the process it talks to died: stop this worker). */
+  /**
+   * Run `fn` until stopped. An error the server answered (a 503 while PostgreSQL restarts, an expired
+   * FIFO receipt handle) is an unacknowledged call: go on. No answer at all: the process died, so this
+   * worker stops until the next round.
+   */
   const loop = async (fn: () => Promise<void>) => {
     while (!stop.now) {
       try {
         await fn();
-      } catch {
-        return;
+      } catch (e) {
+        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === undefined) return;
+        if (status >= 500) await sleep(100);
       }
     }
   };
@@ -278,8 +294,14 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
   };
   const pgArgs = o.storage === 'postgres' ? { databaseUrl: o.pg!.url } : {};
   const nodes: FerryProcess[] = [];
-  const first = await startFerryProcess({ storage: o.storage, ...pgArgs, args: ['--metrics', 'off'] });
+  /** Every process started (each PostgreSQL one has a data directory of its own to remove). */
+  const all: FerryProcess[] = [];
+  // Processes sharing a PostgreSQL store share the key ring of its managed key (encryption at rest).
+  const keyDir = mkdtempSync(join(tmpdir(), 'ferry-crashloop-keys-'));
+  const args = ['--metrics', 'off', '--kms-key-ring', join(keyDir, 'keyring.json')];
+  const first = await startFerryProcess({ storage: o.storage, ...pgArgs, args, main: o.main, env: o.env });
   nodes.push(first);
+  all.push(first);
   const schema = first.databaseSchema;
   const start = (i: number, port?: number) =>
     startFerryProcess({
@@ -288,9 +310,14 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
       databaseSchema: schema,
       dataDir: o.storage === 'sqlite' ? first.dataDir : undefined,
       port,
-      args: ['--metrics', 'off'],
+      args,
+      main: o.main,
+      env: o.env,
       timeoutMs: 30_000,
-    }).then((f) => (nodes[i] = f));
+    }).then((f) => {
+      all.push(f);
+      return (nodes[i] = f);
+    });
   try {
     for (let i = 1; i < nproc; i++) await start(i);
     const c = makeClient('json', first.url);
@@ -329,6 +356,7 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
       stop.now = true;
       await Promise.all(workers);
       try {
+        o.afterKill?.(first.dataDir, k + 1);
         await start(victim, port);
       } catch (e) {
         res.errors.push(`restart after kill ${k + 1}: ${(e as Error).message.slice(0, 500)}`);
@@ -356,7 +384,8 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
     }
   } finally {
     await Promise.all(nodes.map((n) => n.stop().catch(() => undefined)));
-    if (o.storage === 'sqlite') first.cleanup();
+    for (const n of all) n.cleanup();
+    rmSync(keyDir, { recursive: true, force: true });
   }
   res.ackedSends = m.ackedSends.size;
   res.ackedDeletes = m.ackedDeletes.size;
@@ -365,4 +394,73 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
   res.visibilityChanges = m.visibilityChanges;
   res.fifoViolations = m.fifoViolations;
   return res;
+}
+
+/** A private PostgreSQL cluster the crash loop can kill -9 and start again (scripts/test.mjs startCluster). */
+export interface KillableCluster {
+  url: string;
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+/** The repository root: the nearest parent of this file holding scripts/test.mjs. */
+function repoRoot(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(d, 'scripts', 'test.mjs'))) return d;
+    d = resolve(d, '..');
+  }
+  throw new Error('scripts/test.mjs not found (it provides the private-cluster helpers)');
+}
+
+/**
+ * Start a private cluster (initdb into a temp dir, fsync on; as root it runs as `postgres`), or explain
+ * why not (a string).
+ */
+export async function killableCluster(): Promise<KillableCluster | string> {
+  const mod = (await import(pathToFileURL(join(repoRoot(), 'scripts', 'test.mjs')).href)) as {
+    findPgBin(): string | undefined;
+    startCluster(bin: string): Promise<{ url: string; ctl: string; stop(): void }>;
+  };
+  const bin = mod.findPgBin();
+  if (!bin) return 'PostgreSQL server binaries not found (apt-get install postgresql, or set FERRY_PG_BINDIR)';
+  const c = await mod.startCluster(bin);
+  const ctl = JSON.parse(c.ctl) as { pgCtl: string; dataDir: string; runAs: string | null; logFile: string; opts: string };
+  return {
+    url: c.url,
+    async kill() {
+      // The postmaster and every child of it (backends, checkpointer, WAL writer…): a crash, not a shutdown.
+      const pid = Number(readFileSync(join(ctl.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const kids = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .map((s) => Number(s.trim()))
+        .filter((n) => n > 0);
+      for (const p of [pid, ...kids]) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      for (let i = 0; i < 100 && [pid, ...kids].some(alive); i++) await sleep(50);
+    },
+    async start() {
+      const args = ['-D', ctl.dataDir, '-l', ctl.logFile, '-o', ctl.opts, '-w', '-t', '60', 'start'];
+      const [cmd, full] = ctl.runAs ? ['runuser', ['-u', ctl.runAs, '--', ctl.pgCtl, ...args]] : [ctl.pgCtl, args];
+      await new Promise<void>((res, rej) =>
+        execFile(cmd, full, { timeout: 90_000 }, (err, _out, stderr) => (err ? rej(new Error(`pg_ctl start: ${stderr || err.message}`)) : res())),
+      );
+    },
+    stop: () => c.stop(),
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
