@@ -13,7 +13,7 @@ import { POLICY_USAGE, policyCommand } from './cli/policy.js';
 import { systemClock } from './core/clock.js';
 import { systemRandom } from './core/random.js';
 import { KEYS_USAGE, keysCommand } from './cli/keys.js';
-import { BACKUP_USAGE, backupCommand } from './cli/backup.js';
+import { BACKUP_USAGE, RESTORE_USAGE, backupCommand, restoreCommand } from './cli/backup.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -25,6 +25,7 @@ function usage(): string {
     '       ferry keys list | create <alias> | rotate <key> | disable <key> | enable <key>   (encryption keys; same flags)',
     '       ferry policy check --as <key | user> --action sqs:<Action> --queue <url | arn>   (policy simulator; same flags)',
     '       ferry backup <file>   (a consistent copy of the SQLite store, taken while Ferry serves; same flags)',
+    '       ferry restore <file>  (put a backup in place, Ferry stopped: checks the file, refuses while Ferry runs; same flags)',
     '       ferry help | --help',
     '       ferry version | --version | -v',
     '',
@@ -124,6 +125,9 @@ async function main(argv: string[]): Promise<void> {
     case 'backup':
       if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(BACKUP_USAGE + '\n');
       return backupCommand(rest);
+    case 'restore':
+      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(RESTORE_USAGE + '\n');
+      return restoreCommand(rest);
     case 'keys':
       if (rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(KEYS_USAGE + '\n');
       return keysCommand(rest);
