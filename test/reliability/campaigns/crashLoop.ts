@@ -299,7 +299,10 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
   // Processes sharing a PostgreSQL store share the key ring of its managed key (encryption at rest).
   const keyDir = mkdtempSync(join(tmpdir(), 'ferry-crashloop-keys-'));
   const args = ['--metrics', 'off', '--kms-key-ring', join(keyDir, 'keyring.json')];
-  const first = await startFerryProcess({ storage: o.storage, ...pgArgs, args, main: o.main, env: o.env });
+  const first = await startFerryProcess({ storage: o.storage, ...pgArgs, args, main: o.main, env: o.env }).catch((e: unknown) => {
+    rmSync(keyDir, { recursive: true, force: true });
+    throw e;
+  });
   nodes.push(first);
   all.push(first);
   const schema = first.databaseSchema;
