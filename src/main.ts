@@ -13,7 +13,8 @@ import { POLICY_USAGE, policyCommand } from './cli/policy.js';
 import { systemClock } from './core/clock.js';
 import { systemRandom } from './core/random.js';
 import { KEYS_USAGE, keysCommand } from './cli/keys.js';
-import { BACKUP_USAGE, RESTORE_USAGE, backupCommand, restoreCommand } from './cli/backup.js';
+import { BACKUP_USAGE, backupCommand } from './cli/backup.js';
+import { RESTORE_USAGE, restoreCommand } from './cli/restore.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
