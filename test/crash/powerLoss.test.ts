@@ -89,6 +89,10 @@ it('power loss after the last sync Ferry waited for loses nothing acknowledged',
     assert.deepEqual(r.lost, [], `${r.lost.length} acknowledged sends lost`);
     assert.deepEqual(r.resurrected, [], `${r.resurrected.length} acknowledged deletes resurrected`);
     assert.deepEqual(r.fifoViolations, []);
+    assert.ok(r.receivesChecked > 0, 'no receive was checked against the visibility windows');
+    assert.deepEqual(r.visibilityViolations, [], 'received again inside a visibility window');
+    assert.ok(r.receivesChecked > 0, 'no receive was checked against the visibility windows');
+    assert.deepEqual(r.visibilityViolations, [], 'received again inside a visibility window');
   } finally {
     rmSync(snapDir, { recursive: true, force: true });
   }

@@ -125,18 +125,20 @@ const CRASH_KILLS = 30;
 const CRASH_BUDGET_MS = 6 * 60_000;
 
 function crashRow(r: CrashLoopResult, what: string): StepResult {
-  const bad = r.lost.length + r.resurrected.length + r.fifoViolations.length + r.errors.length;
+  const bad = r.lost.length + r.resurrected.length + r.fifoViolations.length + r.visibilityViolations.length + r.errors.length;
   const notes = [
     r.lost.length ? `lost: ${r.lost.slice(0, 10).join(', ')}` : '',
     r.resurrected.length ? `resurrected: ${r.resurrected.slice(0, 10).join(', ')}` : '',
     ...r.fifoViolations.slice(0, 5),
+    ...r.visibilityViolations.slice(0, 5),
     ...r.errors,
     r.kills < CRASH_KILLS ? `only ${r.kills} of ${CRASH_KILLS} kills within the time budget` : '',
   ].filter(Boolean);
   return {
     load:
       `${what}: ${r.ackedSends} sends and ${r.ackedDeletes} deletes acknowledged, ${r.visibilityChanges} visibility changes, ` +
-      `${r.moves} DLQ redrives; FIFO order violations: ${r.fifoViolations.length}, deletes resurrected: ${r.resurrected.length}`,
+      `${r.moves} DLQ redrives; FIFO order violations: ${r.fifoViolations.length}, deletes resurrected: ${r.resurrected.length}, ` +
+      `received again inside a visibility window: ${r.visibilityViolations.length} (${r.receivesChecked} receives checked)`,
     faultsSurvived: `${r.kills}/${CRASH_KILLS} kill -9 of Ferry${r.pgKills ? `, ${r.pgKills} kill -9 of PostgreSQL` : ''}`,
     inputs: r.calls,
     messagesLost: r.lost.length,

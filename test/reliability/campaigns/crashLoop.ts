@@ -23,8 +23,17 @@
  *  - resurrected: a message whose delete was acknowledged that is in a queue;
  *  - FIFO order: a receive returns message k of a group while an earlier message of that group whose
  *    send was acknowledged was neither deleted (delete attempted) nor returned earlier in the same
- *    answer.
- * Messages moved by the redrive keep their body, so bodies identify messages across queues.
+ *    answer;
+ *  - visibility window, checked on every receive, across consumers, processes and restarts: a message
+ *    returned by a receive (answered 200, so committed) is not returned again before its visibility
+ *    timeout has passed since that receive, unless a ChangeMessageVisibility of it was attempted (then
+ *    the window ends at the earliest the change allows: `sentAt + V` if acknowledged, the earlier of the
+ *    two ends if not — a change cut by the kill may or may not have committed). The clock is this
+ *    process's monotonic one; a receive's window starts at the earliest it can have (when the request
+ *    was sent) and a repeat is counted only when its answer arrived before that window's end, so server
+ *    latency and long polls can only hide a violation, never invent one.
+ * Messages moved by the redrive keep their body, and bodies are unique, so bodies identify messages across
+ * queues (message ids are not kept by a move).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -69,6 +78,10 @@ export interface CrashLoopResult {
   lost: string[];
   resurrected: string[];
   fifoViolations: string[];
+  /** A message received again inside the visibility window of an earlier receive (see the oracles). */
+  visibilityViolations: string[];
+  /** Receives checked by the visibility-window oracle (messages returned, repeats included). */
+  receivesChecked: number;
   /** A restart that did not come up, or a check that could not read the state. */
   errors: string[];
 }
@@ -76,6 +89,33 @@ export interface CrashLoopResult {
 const VIS_S = 3;
 const GROUPS = 4;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const now = () => performance.now();
+
+/**
+ * Visibility-window oracle, on a receive's answer: each message it returned must not be inside the window
+ * of an earlier receive (answered at `answeredAt`); its own window then starts at `sentAt`, `visS` long.
+ */
+function received(m: Model, bodies: string[], sentAt: number, answeredAt: number, visS: number, who: string): void {
+  for (const b of bodies) {
+    m.receivesChecked++;
+    const w = m.windows.get(b);
+    if (w !== undefined && answeredAt < w.until) {
+      m.visibilityViolations.push(`${b}: received again by ${who} ${Math.round(w.until - answeredAt)} ms before the window of ${w.since} ended`);
+    }
+    m.windows.set(b, { until: sentAt + visS * 1000, since: `${who}'s receive (${visS} s)` });
+  }
+}
+
+/**
+ * A ChangeMessageVisibility of `body` to `visS`, sent at `sentAt`: before the answer (`acked` false) the
+ * window may already end at `sentAt + visS` (a cut change may have committed); once acknowledged it does.
+ */
+function visibilityChanged(m: Model, body: string, sentAt: number, visS: number, acked: boolean): void {
+  const w = m.windows.get(body);
+  if (w === undefined) return;
+  const end = sentAt + visS * 1000;
+  w.until = acked ? end : Math.min(w.until, end);
+}
 
 interface Model {
   ackedSends: Set<string>;
@@ -85,6 +125,10 @@ interface Model {
   fifoAcked: number[][];
   nextSeq: number[];
   fifoViolations: string[];
+  /** Per message body: the earliest end of its current invisibility (ms, `now()`), and how it began. */
+  windows: Map<string, { until: number; since: string }>;
+  visibilityViolations: string[];
+  receivesChecked: number;
   counter: number;
   calls: number;
   /** Redrives started, visibility changes acknowledged. */
@@ -184,23 +228,40 @@ async function round(m: Model, urls: string[], arns: { dlq: string }, stop: { no
       loop(async () => {
         const node = c + n++;
         const url = qurl(node, 'cl-std');
+        const sentAt = now();
         const r = await call(node, 'ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 });
         const msgs = (r.Messages as Array<{ Body: string; ReceiptHandle: string }> | undefined) ?? [];
+        received(
+          m,
+          msgs.map((x) => x.Body),
+          sentAt,
+          now(),
+          VIS_S,
+          `std consumer ${c} on node ${node % urls.length}`,
+        );
         const keep: typeof msgs = [];
         const extend: typeof msgs = [];
         for (const x of msgs) {
           const dice = roll();
           if (dice < 0.15) {
+            const at = now();
+            visibilityChanged(m, x.Body, at, 0, false);
             await call(node, 'ChangeMessageVisibility', { QueueUrl: url, ReceiptHandle: x.ReceiptHandle, VisibilityTimeout: 0 });
+            visibilityChanged(m, x.Body, at, 0, true);
             m.visibilityChanges++;
           } else if (dice < 0.3) extend.push(x);
           else keep.push(x);
         }
         if (extend.length > 0) {
-          await call(node, 'ChangeMessageVisibilityBatch', {
+          const at = now();
+          for (const x of extend) visibilityChanged(m, x.Body, at, VIS_S + 2, false);
+          const v = await call(node, 'ChangeMessageVisibilityBatch', {
             QueueUrl: url,
             Entries: extend.map((x, i) => ({ Id: `v${i}`, ReceiptHandle: x.ReceiptHandle, VisibilityTimeout: VIS_S + 2 })),
           });
+          for (const ok of (v.Successful as Array<{ Id: string }> | undefined) ?? []) {
+            visibilityChanged(m, extend[Number(ok.Id.slice(1))]!.Body, at, VIS_S + 2, true);
+          }
           m.visibilityChanges += extend.length;
           keep.push(...extend);
         }
@@ -222,8 +283,17 @@ async function round(m: Model, urls: string[], arns: { dlq: string }, stop: { no
       loop(async () => {
         const node = c + n++;
         const url = qurl(node, 'cl.fifo');
+        const sentAt = now();
         const r = await call(node, 'ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 });
         const msgs = (r.Messages as Array<{ Body: string; ReceiptHandle: string }> | undefined) ?? [];
+        received(
+          m,
+          msgs.map((x) => x.Body),
+          sentAt,
+          now(),
+          VIS_S,
+          `FIFO consumer ${c} on node ${node % urls.length}`,
+        );
         const seen = new Map<number, Set<number>>();
         for (const x of msgs) {
           const [, gs, ks] = x.Body.split(':');
@@ -273,6 +343,9 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
     fifoAcked: Array.from({ length: GROUPS }, () => []),
     nextSeq: Array.from({ length: GROUPS }, () => 0),
     fifoViolations: [],
+    windows: new Map(),
+    visibilityViolations: [],
+    receivesChecked: 0,
     counter: 0,
     calls: 0,
     moves: 0,
@@ -290,6 +363,8 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
     lost: [],
     resurrected: [],
     fifoViolations: [],
+    visibilityViolations: [],
+    receivesChecked: 0,
     errors: [],
   };
   const pgArgs = o.storage === 'postgres' ? { databaseUrl: o.pg!.url } : {};
@@ -380,7 +455,8 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
       const resurrected = [...m.ackedDeletes].filter((b) => present.has(b));
       log(
         `kill ${k + 1}${pgKill ? ' (+ PostgreSQL)' : ''}: ${m.ackedSends.size} sends, ${m.ackedDeletes.size} deletes acknowledged, ` +
-          `${present.size} messages stored (DLQ ${res.dlqPeak} at most), ${m.moves} redrives, ${m.visibilityChanges} visibility changes; lost ${lost.length}, resurrected ${resurrected.length}, FIFO violations ${m.fifoViolations.length}`,
+          `${present.size} messages stored (DLQ ${res.dlqPeak} at most), ${m.moves} redrives, ${m.visibilityChanges} visibility changes; lost ${lost.length}, resurrected ${resurrected.length}, FIFO violations ${m.fifoViolations.length}, ` +
+          `visibility-window violations ${m.visibilityViolations.length} (${m.receivesChecked} receives checked)`,
       );
       for (const b of lost) if (!res.lost.includes(b)) res.lost.push(b);
       for (const b of resurrected) if (!res.resurrected.includes(b)) res.resurrected.push(b);
@@ -396,6 +472,8 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
   res.moves = m.moves;
   res.visibilityChanges = m.visibilityChanges;
   res.fifoViolations = m.fifoViolations;
+  res.visibilityViolations = m.visibilityViolations;
+  res.receivesChecked = m.receivesChecked;
   return res;
 }
 
