@@ -34,7 +34,7 @@ import { reloadIdentityConfig } from './config/load.js';
 import type { StorageEngine, StorageObserver } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
 import { PostgresEngine } from './storage/postgres/index.js';
-import { SqliteEngine } from './storage/sqlite/index.js';
+import { SqliteEngine, type SqliteEngineOptions } from './storage/sqlite/index.js';
 
 export interface ServerDeps {
   clock?: Clock;
@@ -56,6 +56,11 @@ export interface ServerDeps {
   onListening?: (url: string, port: number) => void;
   /** Keep a journal of message events for `waitFor` (on by itself with the admin API; startFerry turns it on). */
   spy?: boolean;
+  /**
+   * SQLite: the WAL syncs Ferry waits for before answering (default node's `fdatasync` /
+   * `fdatasyncSync`). The power-loss test wraps them to record the files as each sync made them durable.
+   */
+  walSync?: Pick<SqliteEngineOptions, 'syncWal' | 'syncWalInline'>;
 }
 
 /** What `reset()` did. */
@@ -116,7 +121,14 @@ const AWS_COOLDOWN_MS = 60_000;
 /** Queue host names we are willing to echo back into queue URLs. */
 const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
-export function makeEngine(config: FerryConfig, clock: Clock, random: Random, log?: Logger, observer?: StorageObserver): StorageEngine {
+export function makeEngine(
+  config: FerryConfig,
+  clock: Clock,
+  random: Random,
+  log?: Logger,
+  observer?: StorageObserver,
+  walSync?: ServerDeps['walSync'],
+): StorageEngine {
   // The manual test clock on PostgreSQL: its time is sent with each statement instead of the database
   // clock's (PostgresEngine timeSource), so one Ferry process on its own schema follows it.
   const timeSource = config.clock === 'manual' ? { clock } : undefined;
@@ -134,6 +146,7 @@ export function makeEngine(config: FerryConfig, clock: Clock, random: Random, lo
         disk: { reserveBytes: config.diskReserveBytes, lowBytes: config.diskLowBytes },
         log,
         defaultAccountId: config.accountId,
+        ...walSync,
       });
     }
     case 'postgres':
@@ -165,7 +178,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const scheme = tls === undefined ? 'http' : 'https';
   // Monitoring serves /metrics and the console's queue views (overview, history).
   const storageMetrics = config.metrics || config.console !== 'off' ? new StorageMetrics() : undefined;
-  const engine = makeEngine(config, clock, random, log, storageMetrics);
+  const engine = makeEngine(config, clock, random, log, storageMetrics, deps.walSync);
   await engine.init();
   // Before anything is served: a store whose encrypted messages need a key this key ring lacks stops here.
   const sse = await openSse(config, engine, clock, random, log);

@@ -22,6 +22,7 @@ function usage(): string {
     '       ferry keys list | create <alias> | rotate <key> | disable <key> | enable <key>   (encryption keys; same flags)',
     '       ferry policy check --as <key | user> --action sqs:<Action> --queue <url | arn>   (policy simulator; same flags)',
     '       ferry backup <file>   (a consistent copy of the SQLite store, taken while Ferry serves; same flags)',
+    '       ferry restore <file>  (put a backup in place, Ferry stopped: checks the file, refuses while Ferry runs; same flags)',
     '       ferry help | --help',
     '       ferry version | --version | -v',
     '',
@@ -153,6 +154,11 @@ async function main(argv: string[]): Promise<void> {
       const { BACKUP_USAGE, backupCommand } = await import('./cli/backup.js');
       if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(BACKUP_USAGE + '\n');
       return backupCommand(rest);
+    }
+    case 'restore': {
+      const { RESTORE_USAGE, restoreCommand } = await import('./cli/restore.js');
+      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(RESTORE_USAGE + '\n');
+      return restoreCommand(rest);
     }
     case 'keys': {
       const { KEYS_USAGE, keysCommand } = await import('./cli/keys.js');

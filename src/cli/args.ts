@@ -1,5 +1,5 @@
 /**
- * The argument handling the CLI commands beside `serve` share (`ferry backup`, `ferry keys`,
+ * The argument handling the CLI commands beside `serve` share (`ferry backup`, `ferry restore`, `ferry keys`,
  * `ferry policy`): each takes its own options plus every setting's flag, as `ferry serve` does, so it
  * finds the same store and key ring from the same flags, environment and config file. Parsing is
  * strict (an unknown option is a usage error); the config is loaded only when the command asks, so a

@@ -8,9 +8,9 @@
  * holds exactly the transactions committed when the backup started: every send acknowledged before it.
  * The copy is written to `<file>.tmp`, checked with `quick_check`, fsynced and renamed into place.
  *
- * Restore: stop Ferry, copy the backup over `<data-dir>/ferry.db`, delete `ferry.db-wal` and
- * `ferry.db-shm`, keep `keyring.json` (encrypted bodies need its keys), start Ferry (README "Backup and
- * restore").
+ * Restore (`ferry restore <file>`, restore.ts): with Ferry stopped, the backup is checked, a running
+ * Ferry is detected by its lock on the file and refused, the backup is copied in (fsynced, renamed) and
+ * the store it replaces is kept aside; `keyring.json` stays (encrypted bodies need its keys).
  */
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -43,6 +43,11 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Milliseconds to wait for the "ferry listening" line. */
   timeoutMs?: number;
+  /**
+   * The script run as `<script> serve <flags>` (default the compiled CLI, dist/src/main.js); the
+   * power-loss test runs its own entry that wraps the WAL syncs.
+   */
+  main?: string;
 }
 
 let schemas = 0;
@@ -63,7 +68,7 @@ export async function startFerryProcess(o: StartOptions = {}): Promise<FerryProc
     pgArgs.push('--database-url', url, '--database-schema', databaseSchema);
   }
   const args = [
-    MAIN,
+    o.main ?? MAIN,
     'serve',
     '--port',
     String(o.port ?? 0),

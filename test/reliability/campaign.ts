@@ -8,6 +8,7 @@
  * scripts/reliability.mjs is the command-line entry.
  */
 import { startFerryProcess } from '../helpers/process.js';
+import { killableCluster, runCrashLoop, type CrashLoopResult } from './campaigns/crashLoop.js';
 import { cannotMount, runDiskFullCampaign } from './campaigns/diskFull.js';
 import { runFuzz } from './fuzz.js';
 import { sqsJson, stallBodies, trickle, rssOf, until } from './slowClients.js';
@@ -116,6 +117,62 @@ registerStep({
       ok: r.lost === 0 && r.drainErrors === 0 && recovered,
       notes: r.drainErrors > 0 ? `${r.drainErrors} receive/visibility/delete calls failed on the full disk` : undefined,
     };
+  },
+});
+
+/** Kills a crash-loop step makes, and the time it may take (it stops starting rounds after that). */
+const CRASH_KILLS = 30;
+const CRASH_BUDGET_MS = 6 * 60_000;
+
+function crashRow(r: CrashLoopResult, what: string): StepResult {
+  const bad = r.lost.length + r.resurrected.length + r.fifoViolations.length + r.visibilityViolations.length + r.errors.length;
+  const notes = [
+    r.lost.length ? `lost: ${r.lost.slice(0, 10).join(', ')}` : '',
+    r.resurrected.length ? `resurrected: ${r.resurrected.slice(0, 10).join(', ')}` : '',
+    ...r.fifoViolations.slice(0, 5),
+    ...r.visibilityViolations.slice(0, 5),
+    ...r.errors,
+    r.kills < CRASH_KILLS ? `only ${r.kills} of ${CRASH_KILLS} kills within the time budget` : '',
+  ].filter(Boolean);
+  return {
+    load:
+      `${what}: ${r.ackedSends} sends and ${r.ackedDeletes} deletes acknowledged, ${r.visibilityChanges} visibility changes, ` +
+      `${r.moves} DLQ redrives; FIFO order violations: ${r.fifoViolations.length}, deletes resurrected: ${r.resurrected.length}, ` +
+      `received again inside a visibility window: ${r.visibilityViolations.length} (${r.receivesChecked} receives checked)`,
+    faultsSurvived: `${r.kills}/${CRASH_KILLS} kill -9 of Ferry${r.pgKills ? `, ${r.pgKills} kill -9 of PostgreSQL` : ''}`,
+    inputs: r.calls,
+    messagesLost: r.lost.length,
+    ok: bad === 0 && r.kills === CRASH_KILLS,
+    notes: notes.length ? notes.join('\n') : undefined,
+  };
+}
+
+registerStep({
+  name: 'crash loop (SQLite, kill -9 under mixed load)',
+  async run() {
+    const r = await runCrashLoop({ storage: 'sqlite', kills: CRASH_KILLS, loadMs: 1500, budgetMs: CRASH_BUDGET_MS });
+    return crashRow(r, '1 process');
+  },
+});
+
+registerStep({
+  name: 'crash loop (PostgreSQL, 3 processes, PostgreSQL killed too)',
+  async run() {
+    const pg = await killableCluster();
+    if (typeof pg === 'string') return { load: '—', faultsSurvived: '—', inputs: 0, messagesLost: 0, ok: false, notes: `cannot run here: ${pg}` };
+    try {
+      const r = await runCrashLoop({
+        storage: 'postgres',
+        processes: 3,
+        kills: CRASH_KILLS,
+        loadMs: 1500,
+        budgetMs: CRASH_BUDGET_MS,
+        pg: { url: pg.url, kill: () => pg.kill(), start: () => pg.start(), every: 5 },
+      });
+      return crashRow(r, '3 processes, PostgreSQL killed every 5th round');
+    } finally {
+      pg.stop();
+    }
   },
 });
 

@@ -3,7 +3,8 @@
  * generated requests of every action in both protocols — wrong types, missing and extra fields, huge and
  * empty strings, invalid UTF-8 and lone surrogates, out-of-range and non-integer numbers, malformed and
  * sparse Query indexes (`Attribute.0`, `Attribute.100000`, gaps, duplicates), bad content types and
- * targets, GET forms — interleaved with valid traffic so queues and messages exist.
+ * targets, GET forms, and bodies sent with `Transfer-Encoding: chunked` in generated chunk sizes —
+ * interleaved with valid traffic so queues and messages exist.
  *
  * The property: every answer is a well-formed SQS answer in the request's protocol (JSON with `__type`
  * on errors; XML that parses), never a 5xx, a hang (each request has a deadline) or a dropped
@@ -16,6 +17,8 @@ import { ACTION_NAMES } from '../../src/actions/types.js';
 
 export interface FuzzReport {
   inputs: number;
+  /** Of the inputs, how many were sent with Transfer-Encoding: chunked. */
+  chunkedInputs: number;
   /** Requests whose answer broke the property (at most 20 kept, with what was sent). */
   failures: string[];
   failureCount: number;
@@ -132,9 +135,13 @@ function pct(s: string): string {
   return out;
 }
 
-export type Wire =
+export type Wire = (
   | { kind: 'json'; action: string; body: Buffer; contentType: string; target: string | undefined }
-  | { kind: 'query'; body: string; method: 'POST' | 'GET'; path: string; contentType: string };
+  | { kind: 'query'; body: string; method: 'POST' | 'GET'; path: string; contentType: string }
+) & {
+  /** POST bodies: sent with Transfer-Encoding: chunked in pieces of at most this many bytes (0: Content-Length). */
+  chunk?: number;
+};
 
 const contentTypes = fc.constantFrom(
   'application/x-amz-json-1.0',
@@ -147,6 +154,15 @@ const contentTypes = fc.constantFrom(
 );
 
 const wire = (queueUrls: string[]): fc.Arbitrary<Wire> =>
+  fc
+    .tuple(
+      wireBody(queueUrls),
+      // One request in four is chunked: tiny chunks (1 byte), small ones, or the body in one chunk.
+      fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0), fc.constantFrom(1, 2, 7, 64, 1000, 1 << 20)),
+    )
+    .map(([w, chunk]) => (chunk > 0 && !(w.kind === 'query' && w.method === 'GET') ? { ...w, chunk } : w));
+
+const wireBody = (queueUrls: string[]): fc.Arbitrary<Wire> =>
   fc.oneof(
     // JSON: a (mostly) valid target, a generated input, sometimes raw bytes or invalid UTF-8.
     fc
@@ -208,17 +224,38 @@ export function checkAnswer(w: Wire, status: number, contentType: string | null,
   return undefined;
 }
 
+/** A body fetch sends with Transfer-Encoding: chunked, one chunk per `size` bytes. */
+function chunked(bytes: Buffer, size: number): { body: ReadableStream<Uint8Array>; duplex: 'half' } {
+  let at = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (at >= bytes.length) return c.close();
+      c.enqueue(new Uint8Array(bytes.subarray(at, at + size)));
+      at += size;
+    },
+  });
+  return { body, duplex: 'half' };
+}
+
 async function send(base: string, w: Wire): Promise<{ status: number; contentType: string | null; body: string }> {
   const signal = AbortSignal.timeout(REQUEST_DEADLINE_MS);
+  // At most 256 chunks a body: the 1-byte chunks of a generated megabyte would keep this process busy
+  // making a million stream reads (the fuzz's own clock then runs out, not the server's).
+  const payload = (b: Buffer) => (w.chunk ? chunked(b, Math.max(w.chunk, Math.ceil(b.length / 256))) : { body: b });
   let r: Response;
   if (w.kind === 'json') {
     const headers: Record<string, string> = { 'Content-Type': w.contentType };
     if (w.target !== undefined) headers['X-Amz-Target'] = w.target;
-    r = await fetch(base, { method: 'POST', headers, body: w.body, signal });
+    r = await fetch(base, { method: 'POST', headers, ...payload(w.body), signal } as RequestInit);
   } else if (w.method === 'GET') {
     r = await fetch(`${base}${w.path}?${w.body}`, { signal });
   } else {
-    r = await fetch(base + w.path, { method: 'POST', headers: { 'Content-Type': w.contentType }, body: w.body, signal });
+    r = await fetch(base + w.path, {
+      method: 'POST',
+      headers: { 'Content-Type': w.contentType },
+      ...payload(Buffer.from(w.body)),
+      signal,
+    } as RequestInit);
   }
   return { status: r.status, contentType: r.headers.get('content-type'), body: await r.text() };
 }
@@ -253,7 +290,7 @@ async function validTraffic(base: string, queueUrls: string[], i: number): Promi
 /** Run the fuzzer against `base` (http://127.0.0.1:port) for `seconds`. */
 export async function runFuzz(base: string, opts: { seconds: number; seed?: number; concurrency?: number }): Promise<FuzzReport> {
   const seed = opts.seed ?? Date.now() % 2 ** 31;
-  const report: FuzzReport = { inputs: 0, failures: [], failureCount: 0, seed };
+  const report: FuzzReport = { inputs: 0, chunkedInputs: 0, failures: [], failureCount: 0, seed };
   const queueUrls: string[] = [];
   const fail = (what: string) => {
     report.failureCount++;
@@ -277,6 +314,7 @@ export async function runFuzz(base: string, opts: { seconds: number; seed?: numb
       try {
         const a = await send(base, w);
         report.inputs++;
+        if (w.chunk) report.chunkedInputs++;
         const bad = checkAnswer(w, a.status, a.contentType, a.body);
         if (bad !== undefined) fail(`${bad}\n  sent: ${JSON.stringify(w).slice(0, 400)}`);
       } catch (e) {

@@ -30,7 +30,15 @@ const RESTORE_HINT =
  */
 export function openReadOnly(path: string, dirWritable: boolean): { db: Database.Database; inMemory: boolean } {
   if (dirWritable || existsSync(`${path}-wal`)) return { db: new Database(path, { readonly: true, fileMustExist: true }), inMemory: false };
-  return { db: new Database(readFileSync(path), { readonly: true }), inMemory: true };
+  const image = readFileSync(path);
+  // A WAL-mode file (header bytes 18 and 19 = 2) cannot be opened from memory: SQLite looks for its WAL
+  // and fails with SQLITE_CANTOPEN (found on a real read-only mount). There is no -wal here, so the file
+  // holds every committed transaction: the in-memory copy is marked as a rollback-journal file (1, 1).
+  if (image.length >= 100 && image[18] === 2 && image[19] === 2) {
+    image[18] = 1;
+    image[19] = 1;
+  }
+  return { db: new Database(image, { readonly: true }), inMemory: true };
 }
 
 /**
