@@ -104,6 +104,42 @@ if (!URL_) {
   }
 
   describe('postgres engine specifics', () => {
+    it('a FIFO receive passes over a group another receiver holds and takes the next free groups in order', async () => {
+      await withNodes(1, {}, async ([e], schema) => {
+        const { queue } = await e!.queueCreate({
+          accountId: '000000000000',
+          name: 'locks.fifo',
+          fifo: true,
+          attributes: {},
+          tags: {},
+          reuseDelayMs: 0,
+        });
+        for (const g of ['g0', 'g1', 'g2', 'g3'])
+          for (let i = 0; i < 2; i++)
+            await e!.messageSend({ queueId: queue.id, messages: [msg(`${g}-${i}`, { groupId: g, dedupId: `${g}-${i}` })], dedupWindowMs: 300_000 });
+        // Another receiver (here: a raw transaction) holds the oldest group's row.
+        const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+        await c.connect();
+        try {
+          await c.query('BEGIN');
+          await c.query(`SELECT 1 FROM fifo_groups WHERE queue_id = $1 AND group_id = 'g0' FOR UPDATE`, [queue.id]);
+          const got = await e!.messageReceive({ queueId: queue.id, maxMessages: 3, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+          assert.deepEqual(
+            got.messages.map((m) => m.body),
+            ['g1-0', 'g1-1', 'g2-0'],
+          );
+          await c.query('ROLLBACK');
+          const next = await e!.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+          assert.deepEqual(
+            next.messages.map((m) => m.body),
+            ['g0-0', 'g0-1', 'g3-0', 'g3-1'],
+          );
+        } finally {
+          await c.end();
+        }
+      });
+    });
+
     it('capabilities: durable, shared, bounded waits', async () => {
       await withNodes(1, {}, async ([e]) => {
         assert.equal(e!.kind, 'postgres');
