@@ -12,10 +12,14 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 
+import pg from 'pg';
+
 import { ManualClock, systemClock } from '../../src/core/clock.js';
 import { SeededRandom, systemRandom } from '../../src/core/random.js';
 import { isDomainError } from '../../src/errors/domain.js';
 import { PostgresEngine, POSTGRES_SCHEMA_VERSION, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
+import { COUNTS_INDEX } from '../../src/storage/postgres/migrations.js';
+import { Q_QUEUE_STATS } from '../../src/storage/postgres/sql/queues.js';
 import {
   appliedMigrations,
   databaseNow,
@@ -31,16 +35,17 @@ import { msg, withPostgresNodes } from './fixtures.js';
 import { runStorageContract } from './contract.js';
 
 /**
- * The indexes of schema 4: schema 1's without `messages_group_lock` (dropped by migration 2), queue names
+ * The indexes of schema 5: schema 1's without `messages_group_lock` (dropped by migration 2), queue names
  * unique per account (migration 3: `queues_account_name_key` for `queues_name_key`; the tombstones' key
- * becomes (account, name) under the same name), queue names per account in "C" order (migration 4).
+ * becomes (account, name) under the same name), queue names per account in "C" order (migration 4),
+ * `messages_age_cover` in place of `messages_age` (migration 5).
  */
-const SCHEMA_4_INDEXES = [
+const SCHEMA_5_INDEXES = [
   'dedup_expiry',
   'dedup_pkey',
   'fifo_groups_pkey',
   'fifo_groups_ready',
-  'messages_age',
+  'messages_age_cover',
   'messages_group',
   'messages_pkey',
   'messages_ready',
@@ -99,6 +104,42 @@ if (!URL_) {
   }
 
   describe('postgres engine specifics', () => {
+    it('a FIFO receive passes over a group another receiver holds and takes the next free groups in order', async () => {
+      await withNodes(1, {}, async ([e], schema) => {
+        const { queue } = await e!.queueCreate({
+          accountId: '000000000000',
+          name: 'locks.fifo',
+          fifo: true,
+          attributes: {},
+          tags: {},
+          reuseDelayMs: 0,
+        });
+        for (const g of ['g0', 'g1', 'g2', 'g3'])
+          for (let i = 0; i < 2; i++)
+            await e!.messageSend({ queueId: queue.id, messages: [msg(`${g}-${i}`, { groupId: g, dedupId: `${g}-${i}` })], dedupWindowMs: 300_000 });
+        // Another receiver (here: a raw transaction) holds the oldest group's row.
+        const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+        await c.connect();
+        try {
+          await c.query('BEGIN');
+          await c.query(`SELECT 1 FROM fifo_groups WHERE queue_id = $1 AND group_id = 'g0' FOR UPDATE`, [queue.id]);
+          const got = await e!.messageReceive({ queueId: queue.id, maxMessages: 3, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+          assert.deepEqual(
+            got.messages.map((m) => m.body),
+            ['g1-0', 'g1-1', 'g2-0'],
+          );
+          await c.query('ROLLBACK');
+          const next = await e!.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+          assert.deepEqual(
+            next.messages.map((m) => m.body),
+            ['g0-0', 'g0-1', 'g3-0', 'g3-1'],
+          );
+        } finally {
+          await c.end();
+        }
+      });
+    });
+
     it('capabilities: durable, shared, bounded waits', async () => {
       await withNodes(1, {}, async ([e]) => {
         assert.equal(e!.kind, 'postgres');
@@ -109,17 +150,18 @@ if (!URL_) {
     it('several processes starting together migrate once (advisory lock)', async () => {
       await withNodes(4, {}, async (nodes, schema) => {
         for (const e of nodes) assert.equal(e.schemaVersion, POSTGRES_SCHEMA_VERSION);
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_4_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_5_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
           [3, 'queues keyed by (account, name)'],
           [4, 'queue names in byte order (ListQueues pages)'],
+          [5, 'queue counts by index-only scan (messages_age_cover)'],
         ]);
       });
     });
 
-    it('a schema-1 schema with data migrates to 4: data intact, dedup scope backfilled from the attribute', async () => {
+    it('a schema-1 schema with data migrates to 5: data intact, dedup scope backfilled from the attribute', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -127,14 +169,15 @@ if (!URL_) {
       const e = new PostgresEngine({ url, schema, poolSize: 2, timeSource: { clock }, clock, random: new SeededRandom('migrate') });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 4);
+        assert.equal(e.schemaVersion, 5);
         // Migration 2 dropped the index nothing reads; the others are all there.
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_4_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_5_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
           [3, 'queues keyed by (account, name)'],
           [4, 'queue names in byte order (ListQueues pages)'],
+          [5, 'queue counts by index-only scan (messages_age_cover)'],
         ]);
         const std = (await e.queueGetByName('000000000000', 'std'))!;
         assert.equal(std.id, fx.queueIds.std);
@@ -184,7 +227,72 @@ if (!URL_) {
       }
     });
 
-    it('a schema-2 schema with data migrates to 4: its queues and tombstones belong to the default account', async () => {
+    it('migration 5 on a schema-4 table with data: replaces an invalid leftover index, resumes after a crash, is idempotent', async () => {
+      const schema = schemaName();
+      const clock = new ManualClock();
+      const now = clock.now();
+      const fx = await writeSchemaV1(url, schema, now);
+      // Schema 4 with 3000 more visible messages in `std`.
+      await migrateTo(
+        url,
+        schema,
+        now,
+        '000000000000',
+        4,
+        `INSERT INTO ${schema}.messages (queue_id, message_id, body, md5_body, sender_id, sent_at, visible_at)
+         SELECT $1, 'm' || i, 'b', 'x', 'AIDA', $2::bigint - i, $2::bigint - 1 FROM generate_series(1, 3000) i`,
+        [fx.queueIds.std, now],
+      );
+      const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema} -c enable_seqscan=off -c enable_bitmapscan=off` });
+      await c.connect();
+      const valid = async (): Promise<boolean | undefined> =>
+        (
+          await c.query<{ v: boolean }>(
+            `SELECT i.indisvalid AS v FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid WHERE x.relname = $1 AND x.relnamespace = $2::regnamespace`,
+            [COUNTS_INDEX, schema],
+          )
+        ).rows[0]?.v;
+      const e = new PostgresEngine({ url, schema, poolSize: 2, timeSource: { clock }, clock, random: new SeededRandom('m5') });
+      try {
+        // An interrupted CREATE INDEX CONCURRENTLY leaves an INVALID index of the same name behind.
+        await assert.rejects(c.query(`CREATE UNIQUE INDEX CONCURRENTLY ${COUNTS_INDEX} ON messages (queue_id)`), /could not create unique index/);
+        assert.equal(await valid(), false);
+        await e.init();
+        assert.equal(e.schemaVersion, 5);
+        assert.equal(await valid(), true);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_5_INDEXES);
+        const def = (
+          await c.query<{ d: string }>('SELECT indexdef AS d FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [schema, COUNTS_INDEX])
+        ).rows[0]!.d;
+        assert.match(def, /\(queue_id, sent_at\) INCLUDE \(visible_at, received\)$/);
+        assert.deepEqual(await e.queueStats(fx.queueIds.std), { visible: 3001, inflight: 1, delayed: 0 });
+        // The count reads the index only (the heap just for pages not yet all-visible: none after VACUUM).
+        await c.query('VACUUM messages');
+        const plan = (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${Q_QUEUE_STATS}`, [fx.queueIds.std, now, 0])).rows
+          .map((r) => r['QUERY PLAN'])
+          .join('\n');
+        assert.match(plan, new RegExp(`Index Only Scan using ${COUNTS_INDEX}`));
+
+        // A crash after the build, before the old index was dropped and the step recorded: the next start finishes it.
+        await c.query('DELETE FROM schema_migrations WHERE version = 5');
+        await c.query('CREATE INDEX messages_age ON messages (queue_id, sent_at)');
+        assert.equal(await migrateTo(url, schema, now, '000000000000', 5), 5);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_5_INDEXES);
+        // And once more: nothing left to do.
+        assert.equal(await migrateTo(url, schema, now, '000000000000', 5), 5);
+        assert.deepEqual(
+          (await appliedMigrations(url, schema)).map(([v]) => v),
+          [1, 2, 3, 4, 5],
+        );
+        assert.deepEqual(await e.queueStats(fx.queueIds.std), { visible: 3001, inflight: 1, delayed: 0 });
+      } finally {
+        await c.end();
+        await e.close();
+        await dropSchema(url, schema);
+      }
+    });
+
+    it('a schema-2 schema with data migrates to 5: its queues and tombstones belong to the default account', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -209,7 +317,7 @@ if (!URL_) {
       });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 4);
+        assert.equal(e.schemaVersion, 5);
         const std = (await e.queueGetByName('111111111111', 'std'))!;
         assert.equal(std.id, fx.queueIds.std);
         assert.equal(std.accountId, '111111111111');

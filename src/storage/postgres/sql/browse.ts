@@ -2,7 +2,7 @@
  * messageBrowse (peek and search): the window walk and the fetch of the picked rows. Read-only
  * autocommit statements, no locks.
  *
- * The window walks `messages_age (queue_id, sent_at)` in send order (sent_at, then id: an incremental
+ * The window walks `messages_age_cover (queue_id, sent_at)` in send order (sent_at, then id: an incremental
  * sort within equal sent_at) from the start position (semantics.browseStart), at most $4 rows, reading
  * small columns plus the search test. The search is semantics.matchesSearch said in SQL: strpos() is a
  * literal, case-sensitive substring test (no LIKE, so `%` and `_` are plain characters); attribute

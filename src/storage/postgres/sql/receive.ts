@@ -113,9 +113,15 @@ export const CLAIM_STANDARD = `
  *     (semantics/fifo.ts: visible messages up to, not past, the group's first message that is in
  *     flight or delayed; messages this receive already took, `$6`, count as passed — so a stale
  *     ready_at never lets a receive skip an in-flight message), numbered group after group;
- *  3. `lk`: lock only the groups the first `$3` of those need, `FOR UPDATE SKIP LOCKED` (locking
- *     every candidate group would make concurrent receivers on other nodes find all groups locked
- *     while this one drains only the first); the lock re-checks ready_at on the newest row version;
+ *  3. `lk`: lock as many groups as the first `$3` of those need (`need`), walking the candidate
+ *     groups in the same order with `FOR UPDATE SKIP LOCKED` and a LIMIT: a group another receiver
+ *     holds is passed over and the next free one taken in this statement (locking only `need` made
+ *     every concurrent receiver race for the same oldest group and retry: ~2.9 rounds per receive
+ *     with 8 receivers, BENCHMARKS.md; locking every candidate group would make concurrent receivers
+ *     find all groups locked while this one drains only the first). SKIP LOCKED never waits, so this
+ *     order cannot deadlock. The lock re-checks ready_at on the newest row version; a needed group
+ *     that was not locked is reported (`c_need`) and the caller's next round, if it still wants
+ *     messages, skips it;
  *  4. claim the first `$3` messages of the groups actually locked, as in the standard claim (the k-th
  *     in claim order, `rn2`, gets receipt token k of `$10`).
  * Returns the needed and the locked groups so the caller can retry without the skipped ones and
@@ -142,8 +148,9 @@ export const CLAIM_FIFO = `
     need AS (SELECT DISTINCT group_id FROM c WHERE rn <= $3),
     lk AS (
       SELECT f.group_id FROM fifo_groups f
-       WHERE f.queue_id = $1 AND f.group_id IN (SELECT group_id FROM need) AND f.ready_at <= $2::bigint
-       ORDER BY f.group_id
+       WHERE f.queue_id = $1 AND f.group_id IN (SELECT group_id FROM c) AND f.ready_at <= $2::bigint
+       ORDER BY f.ready_at, f.head_seq, f.group_id
+       LIMIT (SELECT count(*) FROM need)
        FOR UPDATE SKIP LOCKED),
     pick AS (
       SELECT * FROM (SELECT c.*, row_number() OVER (ORDER BY c.rn) AS rn2 FROM c WHERE c.group_id IN (SELECT group_id FROM lk)) z
