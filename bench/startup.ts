@@ -2,7 +2,7 @@
 /**
  * How fast Ferry starts and stops, as a test harness sees it:
  *
- *   node dist/bench/startup.js [runs per case] [--json]
+ *   node dist/bench/startup.js [runs per case] [--json] [--baseline <another build's dist/src/main.js>]
  *
  * Cases, run interleaved (one run of each case, then the next round), each on a fresh data directory:
  *  - `node (baseline)`: spawn `node -e ''` until it exits: the cost of starting any Node process here;
@@ -42,9 +42,9 @@ async function nodeBaseline(): Promise<Sample> {
   return { ready: performance.now() - t0 };
 }
 
-async function processRun(storage: 'memory' | 'sqlite', dataDir: string): Promise<Sample> {
+async function processRun(storage: 'memory' | 'sqlite', dataDir: string, main = FERRY_MAIN): Promise<Sample> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [FERRY_MAIN, 'serve', '--storage', storage, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [main, 'serve', '--storage', storage, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');
@@ -79,12 +79,20 @@ async function inProcess(storage: 'memory' | 'sqlite'): Promise<Sample> {
   return { ready, stop: performance.now() - t1 };
 }
 
-const runs = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 15);
+const runs = Number(process.argv.slice(2).find((a, i, all) => /^\d+$/.test(a) && all[i - 1] !== '--baseline') ?? 15);
 const json = process.argv.includes('--json');
+// `--baseline <path to another build's dist/src/main.js>`: also start that build (memory), interleaved
+// with this one, to compare two builds under the same machine load.
+const bi = process.argv.indexOf('--baseline');
+const baselineMain = bi >= 0 ? process.argv[bi + 1] : undefined;
+if (bi >= 0 && !baselineMain) throw new Error('--baseline needs the path of a main.js');
 const restartDir = freshDir();
 const cases: [string, () => Promise<Sample>][] = [
   ['node (baseline: node -e "")', nodeBaseline],
   ['process, memory', () => processRun('memory', freshDir())],
+  ...(baselineMain
+    ? [[`process, memory (baseline ${baselineMain})`, () => processRun('memory', freshDir(), baselineMain)] as [string, () => Promise<Sample>]]
+    : []),
   ['process, sqlite (new data dir)', () => processRun('sqlite', freshDir())],
   ['process, sqlite (restart on existing data)', () => processRun('sqlite', restartDir)],
   ['in process (startFerry), memory', () => inProcess('memory')],

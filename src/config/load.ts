@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { buildIdentities } from '../auth/identities.js';
 import { parseConnectionString } from '../storage/postgres/connectionString.js';
 import { ChaosRuleError, parseChaosRules } from '../chaos/rules.js';
@@ -95,7 +95,9 @@ export function readConfigFile(path: string, env: NodeJS.ProcessEnv = {}): Parti
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // Loaded only when there is a config file to read: a server started from flags never pays its import.
+    const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+    doc = yaml.parse(text);
   } catch (e) {
     throw new ConfigError(`config file ${path} is not valid YAML or JSON: ${(e as Error).message}`);
   }

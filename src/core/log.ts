@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -12,6 +13,8 @@ export function createLogger(level: string, opts: { pretty?: boolean; destinatio
   const usePretty = opts.pretty ?? Boolean((dest as NodeJS.WriteStream).isTTY);
   const base = { level, base: { service: 'ferry' }, timestamp: pino.stdTimeFunctions.isoTime };
   if (usePretty) {
+    // Loaded only for a terminal: a server logging JSON to a pipe (a harness, a supervisor) never pays its import.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     return pino(
       base,
       pretty({ colorize: true, singleLine: true, destination: dest, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l', sync: true }),

@@ -17,23 +17,43 @@ export interface Target {
   /** Valid inside tests (set in `before`). */
   client: SqsCaller;
   ferry: FerryProcess;
+  /** The server's clock: `system` (real time) or `manual` (`--clock manual`, advanced over the admin API). */
+  clock: ClockName;
   /** A queue name unique to this target and test. */
   name(base: string): string;
+  /**
+   * Let `seconds` of Ferry's time pass: sleeps for real on the system clock; on the manual clock POSTs
+   * `/_ferry/clock {"advanceSeconds": n}` and returns at once (no real waiting).
+   */
+  elapse(seconds: number): Promise<void>;
 }
+
+export type ClockName = 'system' | 'manual';
+export const CLOCKS: readonly ClockName[] = ['system', 'manual'];
 
 let counter = 0;
 
 /**
  * Declare `describe` blocks `<engine>/<protocol>` calling `body(target)`. The process is started with
- * `--skip-cooldowns` so PurgeQueue and name reuse can be exercised quickly (the cool-downs themselves
- * are tested separately).
+ * `--skip-cooldowns` (unless `skipCooldowns: false`) so PurgeQueue and name reuse can be exercised
+ * quickly (the cool-downs themselves are tested separately), and with `--clock manual` when
+ * `clock: 'manual'` (then `t.elapse` moves Ferry's clock instead of sleeping).
  */
-export function forEachTarget(title: string, body: (t: Target) => void, opts: { args?: string[] } = {}): void {
+export function forEachTarget(
+  title: string,
+  body: (t: Target) => void,
+  opts: { args?: string[]; clock?: ClockName; skipCooldowns?: boolean } = {},
+): void {
+  const clock = opts.clock ?? 'system';
   for (const engine of ENGINES) {
-    describe(`${title} [${engine}]`, () => {
+    describe(`${title} [${engine}${clock === 'manual' ? ', manual clock' : ''}]`, () => {
       let ferry: FerryProcess;
       before(async () => {
-        ferry = await startFerryProcess({ storage: engine, args: ['--skip-cooldowns', ...(opts.args ?? [])] });
+        const clockArgs = clock === 'manual' ? ['--clock', 'manual'] : [];
+        ferry = await startFerryProcess({
+          storage: engine,
+          args: [...(opts.skipCooldowns === false ? [] : ['--skip-cooldowns']), ...clockArgs, ...(opts.args ?? [])],
+        });
       });
       after(async () => {
         await ferry?.stop();
@@ -41,7 +61,8 @@ export function forEachTarget(title: string, body: (t: Target) => void, opts: { 
       });
       for (const protocol of PROTOCOLS) {
         describe(protocol, () => {
-          const t = { engine, protocol } as Target;
+          const t = { engine, protocol, clock } as Target;
+          t.elapse = (seconds: number) => elapse(t.ferry, clock, seconds);
           before(() => {
             t.ferry = ferry;
             t.client = makeClient(protocol, ferry.url);
@@ -57,4 +78,22 @@ export function forEachTarget(title: string, body: (t: Target) => void, opts: { 
       }
     });
   }
+}
+
+/** Run `body` against every engine × protocol once per clock (system, then manual). */
+export function forEachTargetAndClock(title: string, body: (t: Target) => void, opts: { args?: string[] } = {}): void {
+  for (const clock of CLOCKS) forEachTarget(title, body, { ...opts, clock });
+}
+
+async function elapse(ferry: FerryProcess, clock: ClockName, seconds: number): Promise<void> {
+  if (clock === 'system') {
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    return;
+  }
+  const res = await fetch(`${ferry.url}/_ferry/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceSeconds: seconds }),
+  });
+  if (!res.ok) throw new Error(`POST /_ferry/clock answered ${res.status}: ${await res.text()}`);
 }

@@ -58,7 +58,8 @@
  *    in normal operation; see the locking protocol in groups.ts.
  */
 
-import pg from 'pg';
+import type pg from 'pg';
+import { pgLib } from './pgLib.js';
 
 import type { Clock } from '../../core/clock.js';
 import type { Random } from '../../core/random.js';
@@ -329,7 +330,7 @@ export class PostgresEngine implements StorageEngine {
   private clientConfig(withSessionOptions: boolean): pg.ClientConfig {
     const types = {
       getTypeParser: ((oid: number, format?: string) =>
-        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+        oid === 20 ? (v: string) => Number(v) : pgLib().types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
     };
     const cfg: pg.ClientConfig = {
       connectionTimeoutMillis: this.connectTimeoutMs,
@@ -395,13 +396,13 @@ export class PostgresEngine implements StorageEngine {
     const hosts = this.hosts;
     // Each new pooled connection goes to the host in use (see hosts.ts); node-postgres parses that
     // host's connection string itself.
-    class HostClient extends pg.Client {
+    class HostClient extends pgLib().Client {
       constructor(config?: pg.ClientConfig) {
         super({ ...config, connectionString: hosts.current.connectionString });
       }
     }
     const attrs = hosts.attrs;
-    const pool = new pg.Pool({
+    const pool = new (pgLib().Pool)({
       ...this.clientConfig(true),
       max: this.poolSize,
       idleTimeoutMillis: 30_000,

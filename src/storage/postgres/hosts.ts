@@ -15,7 +15,8 @@
  *   host found. So after a failover the processes move to the new primary by themselves; the
  *   requests that failed meanwhile got 503 ServiceUnavailable (errors.ts), which clients retry.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { pgLib } from './pgLib.js';
 
 import type { PgConnectionPlan, PgTarget, TargetSessionAttrs } from './connectionString.js';
 import { Q_SESSION_ROLE } from './sql/housekeeping.js';
@@ -79,7 +80,7 @@ export class Hosts {
     const failures: Array<{ target: PgTarget; error: unknown }> = [];
     for (let i = 0; i < this.plan.targets.length; i++) {
       const target = this.plan.targets[i]!;
-      const c = new pg.Client({ ...config, connectionString: target.connectionString, connectionTimeoutMillis: this.deps.connectTimeoutMs });
+      const c = new (pgLib().Client)({ ...config, connectionString: target.connectionString, connectionTimeoutMillis: this.deps.connectTimeoutMs });
       c.on('error', () => undefined);
       try {
         await c.connect();

@@ -10,7 +10,7 @@
  * notifications (it already woke its listeners after COMMIT).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 
 import type { WakeListener } from '../engine.js';
 import { listenSql } from './sql/notify.js';
