@@ -14,6 +14,16 @@ export function rate(perSecond: number | null | undefined): string {
   return nf.format(Math.round(perSecond));
 }
 
+/**
+ * An axis tick: as many decimals as the spacing between ticks has, so neighbouring ticks never read the
+ * same (steps of 0.05 → "0.05", "0.1", "0.15"; of 0.25 → "0.25", "0.5"; of 1 or more → whole numbers).
+ */
+export function tick(v: number, step: number): string {
+  const s = String(Number(step.toPrecision(6)));
+  const decimals = s.includes('e') ? 6 : (s.split('.')[1] ?? '').length;
+  return v.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: Math.min(6, decimals) });
+}
+
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KiB`;

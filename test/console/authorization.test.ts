@@ -104,3 +104,123 @@ describe('console authorization', () => {
     assert.match(send.text, /AccessDenied/);
   });
 });
+
+/**
+ * Several accounts on one server (queues keyed by account and name): a session works in its key's
+ * account — it sees that account's queues with URLs and ARNs that carry it, a same-named queue of
+ * another account is another queue, and reaching into another account takes what the API takes (the
+ * queue's policy must allow it).
+ */
+describe('console with two accounts', () => {
+  const A = '111111111111';
+  const B = '222222222222';
+  const ALICE = { accessKeyId: 'AKCALICE', secretAccessKey: 'alice-secret' };
+  const BOB = { accessKeyId: 'AKCBOB', secretAccessKey: 'bob-secret' };
+  let ferry: FerryProcess;
+  let dir: string;
+  let alice: SqsCaller;
+  let bob: SqsCaller;
+  const shared = `shared-${process.pid}`;
+  const onlyA = `only-a-${process.pid}`;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ferry-console-accounts-'));
+    const file = join(dir, 'ferry.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        accounts: {
+          [A]: { users: { alice: { admin: true, accessKeys: [ALICE] } } },
+          [B]: { users: { bob: { admin: true, accessKeys: [BOB] } } },
+        },
+      }),
+    );
+    ferry = await startFerryProcess({ args: ['--auth', 'sigv4', '--config', file] });
+    alice = makeClient('json', ferry.url, 'us-east-1', { ...ALICE });
+    bob = makeClient('json', ferry.url, 'us-east-1', { ...BOB });
+    for (const [c, who] of [
+      [alice, 'A'],
+      [bob, 'B'],
+    ] as const) {
+      const { QueueUrl } = await c.call('CreateQueue', { QueueName: shared });
+      await c.call('SendMessage', { QueueUrl: QueueUrl!, MessageBody: `from ${who}` });
+    }
+    await alice.call('CreateQueue', { QueueName: onlyA });
+  });
+  after(async () => {
+    alice?.destroy();
+    bob?.destroy();
+    await ferry?.stop();
+    ferry?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function session(key: { accessKeyId: string; secretAccessKey: string }): Promise<ConsoleClient> {
+    const c = new ConsoleClient(ferry.url);
+    assert.equal((await c.login(key.accessKeyId, key.secretAccessKey)).status, 200);
+    return c;
+  }
+
+  it("each session shows its key's account and only that account's queues, with URLs and ARNs that carry it", async () => {
+    for (const [key, account, names] of [
+      [ALICE, A, [onlyA, shared]],
+      [BOB, B, [shared]],
+    ] as const) {
+      const c = await session(key);
+      assert.equal((await c.session()).json.accountId, account);
+      const queues = (await c.get('/console/api/overview')).json.queues as Array<{ name: string; url: string; arn: string }>;
+      assert.deepEqual(queues.map((q) => q.name).sort(), [...names].sort());
+      for (const q of queues) {
+        assert.equal(new URL(q.url).pathname, `/${account}/${q.name}`);
+        assert.equal(q.arn, `arn:aws:sqs:us-east-1:${account}:${q.name}`);
+      }
+    }
+  });
+
+  it("the same name in two accounts is two queues: peek shows the session's own; another account's queue is not there", async () => {
+    const a = await session(ALICE);
+    const b = await session(BOB);
+    assert.deepEqual(
+      ((await a.get(`/console/api/queues/${shared}/messages`)).json.messages as Array<{ body: string }>).map((m) => m.body),
+      ['from A'],
+    );
+    assert.deepEqual(
+      ((await b.get(`/console/api/queues/${shared}/messages`)).json.messages as Array<{ body: string }>).map((m) => m.body),
+      ['from B'],
+    );
+    const other = await b.get(`/console/api/queues/${onlyA}/messages`);
+    assert.equal(other.status, 404);
+    assert.equal(other.json.error.code, 'QueueDoesNotExist');
+  });
+
+  it("across accounts the console's SQS calls need the queue's policy, as the API does", async () => {
+    const b = await session(BOB);
+    const url = `${ferry.url}/${A}/${onlyA}`;
+    const denied = await b.sqs('SendMessage', { QueueUrl: url, MessageBody: 'from B' });
+    assert.equal(denied.status, 403);
+    assert.match(denied.text, /AccessDenied/);
+    await alice.call('SetQueueAttributes', {
+      QueueUrl: url,
+      Attributes: {
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${B}:root` },
+              Action: 'sqs:SendMessage',
+              Resource: `arn:aws:sqs:us-east-1:${A}:${onlyA}`,
+            },
+          ],
+        }),
+      },
+    });
+    assert.equal((await b.sqs('SendMessage', { QueueUrl: url, MessageBody: 'from B' })).status, 200);
+    // Still only SendMessage: the policy grants nothing else, and the console's own views stay in B.
+    assert.equal((await b.sqs('PurgeQueue', { QueueUrl: url })).status, 403);
+    const a = await session(ALICE);
+    assert.deepEqual(
+      ((await a.get(`/console/api/queues/${onlyA}/messages`)).json.messages as Array<{ body: string }>).map((m) => m.body),
+      ['from B'],
+    );
+  });
+});

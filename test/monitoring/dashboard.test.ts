@@ -22,6 +22,18 @@ const RULE_TESTS = resolve(DIR, 'prometheus-alerts.test.yml');
 /** Metric names in a PromQL expression: Ferry's and the process / Node.js metrics it exposes. */
 const METRIC = /\b(?:ferry|process|nodejs)_[a-z0-9_]+\b/g;
 
+/**
+ * Queue series are keyed by (account, queue) since one server holds several accounts (a queue name is
+ * unique only within its account): every grouping (`by (…)`) and vector match (`on (…)`) that keeps or
+ * matches `queue` must keep or match `account` too, or two accounts' same-named queues merge.
+ */
+function assertAccountKeyed(where: string, expr: string): void {
+  for (const m of expr.matchAll(/\b(by|on)\s*\(([^)]*)\)/g)) {
+    const labels = m[2]!.split(',').map((l) => l.trim());
+    if (labels.includes('queue')) assert.ok(labels.includes('account'), `${where}: "${m[0]}" keeps queue but not account`);
+  }
+}
+
 function promtool(): string | undefined {
   for (const p of ['/usr/bin/promtool', ...(process.env.PATH ?? '').split(':').map((d) => `${d}/promtool`)]) if (existsSync(p)) return p;
   return undefined;
@@ -73,6 +85,7 @@ describe('Grafana dashboard and Prometheus rules', () => {
       for (const t of p.targets ?? []) {
         assert.equal(t.datasource?.uid, '${datasource}');
         for (const m of t.expr.match(METRIC) ?? []) used.add(m);
+        assertAccountKeyed(`panel "${p.title}"`, t.expr);
       }
     }
     for (const m of used) assert.ok(exposed.has(m), `the dashboard uses ${m}, which /metrics does not expose`);
@@ -102,8 +115,10 @@ describe('Grafana dashboard and Prometheus rules', () => {
         'FerryInternalFailures',
       ],
     );
-    for (const r of rules)
+    for (const r of rules) {
       for (const m of r.expr.match(METRIC) ?? []) assert.ok(exposed.has(m), `${r.alert} uses ${m}, which /metrics does not expose`);
+      assertAccountKeyed(r.alert, r.expr);
+    }
   });
 
   it('promtool check rules', { skip: noPromtool }, () => {

@@ -19,14 +19,21 @@ interface ChartProps {
   /** X values in epoch seconds. */
   xs: number[];
   series: ChartSeries[];
-  /** Formats a y value for axis ticks and the legend. */
+  /** Formats a y value for the legend, and for axis ticks unless `tick` is given. */
   format: (v: number) => string;
+  /** Formats a y axis tick, knowing the spacing between ticks (so that no two ticks read the same). */
+  tick?: (v: number, step: number) => string;
+  /** Whole-number y ticks only (counts of messages: no tick at 0.5). */
+  integer?: boolean;
   height?: number;
   emptyText: string;
   summary: string;
 }
 
-export function Chart({ title, xs, series, format, height = 200, emptyText, summary }: ChartProps) {
+/** Whole-number tick spacings 1, 2, 5, 10, 20, 50, … up to 5e12. */
+const INTEGER_INCRS = Array.from({ length: 13 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
+
+export function Chart({ title, xs, series, format, tick, integer = false, height = 200, emptyText, summary }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shape = series.map((s) => s.label).join('|');
@@ -50,7 +57,8 @@ export function Chart({ title, xs, series, format, height = 200, emptyText, summ
           ticks: { show: false },
           font: '11px system-ui, sans-serif',
           size: 56,
-          values: (_u, vals) => vals.map((v) => format(v)),
+          ...(integer ? { incrs: INTEGER_INCRS } : {}),
+          values: (_u, vals, _axis, _space, step) => vals.map((v) => (tick ? tick(v, step) : format(v))),
         },
       ],
       series: [

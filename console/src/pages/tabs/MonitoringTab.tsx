@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { history, type HistoryPoint } from '../../api';
 import { Chart } from '../../components/Chart';
 import { Alert, Icon, Spinner } from '../../components/ui';
-import { age, count, rate } from '../../format';
+import { age, count, rate, tick } from '../../format';
 import { usePolled } from '../../hooks';
 import type { QueueInfo } from '../queueInfo';
 
@@ -81,6 +81,7 @@ export function MonitoringTab({ queue }: { queue: QueueInfo }) {
             xs={xs}
             emptyText={empty}
             format={(v) => count(Math.round(v))}
+            integer
             summary={last ? `latest ${last.visible} available, ${last.inflight} in flight, ${last.delayed} delayed` : 'no data'}
             series={[
               { label: 'Available', color: COLORS.visible, values: points.map((p) => p.visible), fill: true },
@@ -93,6 +94,7 @@ export function MonitoringTab({ queue }: { queue: QueueInfo }) {
             xs={xs}
             emptyText={empty}
             format={(v) => rate(v)}
+            tick={tick}
             summary={`over the last ${label}`}
             series={[
               { label: 'Sent', color: COLORS.sent, values: r('sent') },
@@ -113,6 +115,7 @@ export function MonitoringTab({ queue }: { queue: QueueInfo }) {
             xs={xs}
             emptyText={empty}
             format={(v) => rate(v)}
+            tick={tick}
             summary={`over the last ${label}`}
             series={[
               { label: 'Empty receives', color: COLORS.empty, values: r('emptyReceives') },
