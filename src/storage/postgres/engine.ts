@@ -68,6 +68,8 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  ExportItem,
+  MessageImportParams,
   GaugeSnapshot,
   MessageBrowseParams,
   MessageBrowseResult,
@@ -112,6 +114,7 @@ import { Q_BEGIN_NOW, Q_DURABILITY_SETTINGS } from './sql/housekeeping.js';
 import { notifyAndCommitSql } from './sql/notify.js';
 import { receiveStandardSql } from './sql/receive.js';
 import { sweep } from './sweep.js';
+import { exportStore, importMessages } from './transfer.js';
 import { Vacuum } from './vacuum.js';
 import { changeVisibilityMany, visibilityChange } from './visibility.js';
 
@@ -640,6 +643,14 @@ export class PostgresEngine implements StorageEngine {
   }
 
   /** @inheritdoc — read-only autocommit statements (browse.ts). */
+  storeExport(sink: (item: ExportItem) => void | Promise<void>): Promise<void> {
+    return exportStore(this.ctx, sink);
+  }
+
+  messageImport(p: MessageImportParams): Promise<void> {
+    return importMessages(this.ctx, p);
+  }
+
   messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
     return browse(this.ctx, p);
   }
