@@ -7,6 +7,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig } from './config/load.js';
 import { ConfigError, SETTINGS } from './config/schema.js';
+import { isDomainError } from './errors/domain.js';
 import { createLogger, type Logger } from './core/log.js';
 import { createServer, makeEngine, type FerryServer } from './app.js';
 import { systemClock } from './core/clock.js';
@@ -201,6 +202,13 @@ main(process.argv.slice(2)).catch((e: unknown) => {
     process.stderr.write(`ferry: ${e.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`ferry: failed to start: ${(e as Error)?.stack ?? String(e)}\n`);
+  const cmd = process.argv[2] ?? 'serve';
+  // A command's refusal by the store (an import the engine rejects, a missing KMS key): its message is
+  // the whole story, no stack.
+  if (cmd !== 'serve' && isDomainError(e)) {
+    process.stderr.write(`ferry ${cmd}: ${e.kind}: ${e.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`ferry: ${cmd === 'serve' ? 'failed to start' : `${cmd} failed`}: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exit(1);
 });

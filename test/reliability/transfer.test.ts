@@ -270,6 +270,11 @@ it(
       );
       const replaced = await ferry('import', changed, '--replace', '--data-dir', sqlite2, ...flags);
       assert.equal(replaced.out, `imported 5 queues, 7 messages and 3 deduplication entries from ${changed}\n`);
+      // The same file again into queues of the same config: their messages would be appended, but the FIFO
+      // queue's sequence numbers are not above its own; the store refuses it in one line, no stack.
+      const twice = await ferry('import', changed, '--data-dir', sqlite2, ...flags);
+      assert.equal(twice.code, 1, twice.err);
+      assert.match(twice.err, /^ferry import: InvalidImport: message [0-9a-f-]{36}: sequence number \d{20} is not above the queue's last one\n$/);
       rmSync(pgDir, { recursive: true, force: true });
       rmSync(sqlite2, { recursive: true, force: true });
     } finally {
