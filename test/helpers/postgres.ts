@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 import { MIGRATIONS, SCHEMA_NAME, migrate } from '../../src/storage/postgres/migrations.js';
+import { Q_QUEUE_STATS } from '../../src/storage/postgres/sql/queues.js';
 
 /** Run `fn` with a short-lived client (no pool). */
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -233,5 +234,58 @@ export async function indexNames(url: string, schema: string): Promise<string[]>
   return withClient(url, async (c) => {
     const r = await c.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY 1', [schema]);
     return r.rows.map((x) => x.indexname);
+  });
+}
+
+/** Counts of one queue (as QueueStats). */
+export interface Counts {
+  visible: number;
+  inflight: number;
+  delayed: number;
+}
+
+/**
+ * A queue's counts two ways in one snapshot (REPEATABLE READ) at `now` (default: the database clock),
+ * messages sent after `cutoff` only: `direct` reads every message (schema 5's count statement),
+ * `maintained` is the engine's statement (Q_QUEUE_STATS: the deltas of `message_counts`, migration 6).
+ * Also `deltaRows`: the queue's rows in `message_counts`.
+ */
+export async function countsBothWays(
+  url: string,
+  schema: string,
+  queueId: string,
+  cutoff = 0,
+  now?: number,
+): Promise<{ direct: Counts; maintained: Counts; deltaRows: number }> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`bad schema name ${schema}`);
+  return withClient(url, async (c) => {
+    await c.query(`SET search_path TO ${schema}`);
+    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    try {
+      const at = now ?? Number((await c.query<{ t: string }>('SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS t')).rows[0]!.t);
+      const num = (r: Record<string, unknown>): Counts => ({ visible: Number(r.visible), inflight: Number(r.inflight), delayed: Number(r.delayed) });
+      const direct = await c.query(
+        `SELECT count(*) FILTER (WHERE visible_at <= $2) AS visible,
+                count(*) FILTER (WHERE visible_at > $2 AND received) AS inflight,
+                count(*) FILTER (WHERE visible_at > $2 AND NOT received) AS delayed
+           FROM messages WHERE queue_id = $1 AND sent_at > $3`,
+        [queueId, at, cutoff],
+      );
+      const maintained = await c.query(Q_QUEUE_STATS, [queueId, at, cutoff]);
+      const rows = await c.query<{ n: string }>('SELECT count(*) AS n FROM message_counts WHERE queue_id = $1', [queueId]);
+      return { direct: num(direct.rows[0]!), maintained: num(maintained.rows[0]!), deltaRows: Number(rows.rows[0]!.n) };
+    } finally {
+      await c.query('COMMIT');
+    }
+  });
+}
+
+/** The id of queue `name` of account `accountId` in `schema`. */
+export async function queueIdOf(url: string, schema: string, accountId: string, name: string): Promise<string> {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`bad schema name ${schema}`);
+  return withClient(url, async (c) => {
+    const r = await c.query<{ id: string }>(`SELECT id FROM ${schema}.queues WHERE account_id = $1 AND name = $2`, [accountId, name]);
+    if (!r.rows[0]) throw new Error(`no queue ${accountId}/${name} in ${schema}`);
+    return r.rows[0].id;
   });
 }

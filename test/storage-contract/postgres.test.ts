@@ -35,16 +35,18 @@ import { assertAccountsMigrated, msg, withPostgresNodes } from './fixtures.js';
 import { runStorageContract } from './contract.js';
 
 /**
- * The indexes of schema 5: schema 1's without `messages_group_lock` (dropped by migration 2), queue names
+ * The indexes of schema 6: schema 1's without `messages_group_lock` (dropped by migration 2), queue names
  * unique per account (migration 3: `queues_account_name_key` for `queues_name_key`; the tombstones' key
  * becomes (account, name) under the same name), queue names per account in "C" order (migration 4),
- * `messages_age_cover` in place of `messages_age` (migration 5).
+ * `messages_age_cover` in place of `messages_age` (migration 5), the count deltas' `message_counts_queue`
+ * (migration 6).
  */
-const SCHEMA_5_INDEXES = [
+const SCHEMA_6_INDEXES = [
   'dedup_expiry',
   'dedup_pkey',
   'fifo_groups_pkey',
   'fifo_groups_ready',
+  'message_counts_queue',
   'messages_age_cover',
   'messages_group',
   'messages_pkey',
@@ -150,18 +152,19 @@ if (!URL_) {
     it('several processes starting together migrate once (advisory lock)', async () => {
       await withNodes(4, {}, async (nodes, schema) => {
         for (const e of nodes) assert.equal(e.schemaVersion, POSTGRES_SCHEMA_VERSION);
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_5_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_6_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
           [3, 'queues keyed by (account, name)'],
           [4, 'queue names in byte order (ListQueues pages)'],
           [5, 'queue counts by index-only scan (messages_age_cover)'],
+          [6, 'queue counts from maintained counters (message_counts)'],
         ]);
       });
     });
 
-    it('a schema-1 schema with data migrates to 5: data intact, dedup scope backfilled from the attribute', async () => {
+    it('a schema-1 schema with data migrates to 6: data intact, dedup scope backfilled from the attribute', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -169,15 +172,16 @@ if (!URL_) {
       const e = new PostgresEngine({ url, schema, poolSize: 2, timeSource: { clock }, clock, random: new SeededRandom('migrate') });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 5);
+        assert.equal(e.schemaVersion, 6);
         // Migration 2 dropped the index nothing reads; the others are all there.
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_5_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_6_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
           [3, 'queues keyed by (account, name)'],
           [4, 'queue names in byte order (ListQueues pages)'],
           [5, 'queue counts by index-only scan (messages_age_cover)'],
+          [6, 'queue counts from maintained counters (message_counts)'],
         ]);
         const std = (await e.queueGetByName('000000000000', 'std'))!;
         assert.equal(std.id, fx.queueIds.std);
@@ -227,7 +231,7 @@ if (!URL_) {
       }
     });
 
-    it('migration 5 on a schema-4 table with data: replaces an invalid leftover index, resumes after a crash, is idempotent', async () => {
+    it('migration 5 (and 6) on a schema-4 table with data: replaces an invalid leftover index, resumes after a crash, is idempotent', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const now = clock.now();
@@ -258,9 +262,9 @@ if (!URL_) {
         await assert.rejects(c.query(`CREATE UNIQUE INDEX CONCURRENTLY ${COUNTS_INDEX} ON messages (queue_id)`), /could not create unique index/);
         assert.equal(await valid(), false);
         await e.init();
-        assert.equal(e.schemaVersion, 5);
+        assert.equal(e.schemaVersion, 6);
         assert.equal(await valid(), true);
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_5_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_6_INDEXES);
         const def = (
           await c.query<{ d: string }>('SELECT indexdef AS d FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [schema, COUNTS_INDEX])
         ).rows[0]!.d;
@@ -273,16 +277,17 @@ if (!URL_) {
           .join('\n');
         assert.match(plan, new RegExp(`Index Only Scan using ${COUNTS_INDEX}`));
 
-        // A crash after the build, before the old index was dropped and the step recorded: the next start finishes it.
-        await c.query('DELETE FROM schema_migrations WHERE version = 5');
+        // A crash after the build, before the old index was dropped and the step recorded: the next start finishes it
+        // (migration 6, already applied, finds its trigger and does nothing again).
+        await c.query('DELETE FROM schema_migrations WHERE version >= 5');
         await c.query('CREATE INDEX messages_age ON messages (queue_id, sent_at)');
-        assert.equal(await migrateTo(url, schema, now, '000000000000', 5), 5);
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_5_INDEXES);
+        assert.equal(await migrateTo(url, schema, now, '000000000000', 6), 6);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_6_INDEXES);
         // And once more: nothing left to do.
-        assert.equal(await migrateTo(url, schema, now, '000000000000', 5), 5);
+        assert.equal(await migrateTo(url, schema, now, '000000000000', 6), 6);
         assert.deepEqual(
           (await appliedMigrations(url, schema)).map(([v]) => v),
-          [1, 2, 3, 4, 5],
+          [1, 2, 3, 4, 5, 6],
         );
         assert.deepEqual(await e.queueStats(fx.queueIds.std), { visible: 3001, inflight: 1, delayed: 0 });
       } finally {
@@ -292,7 +297,7 @@ if (!URL_) {
       }
     });
 
-    it('a schema-2 schema with data migrates to 5: its queues and tombstones belong to the default account', async () => {
+    it('a schema-2 schema with data migrates to 6: its queues and tombstones belong to the default account', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -317,7 +322,7 @@ if (!URL_) {
       });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 5);
+        assert.equal(e.schemaVersion, 6);
         await assertAccountsMigrated(e, fx.queueIds.std);
       } finally {
         await e.close();

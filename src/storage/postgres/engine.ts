@@ -113,6 +113,7 @@ import { STMT_NOW } from './sql/common.js';
 import { Q_BEGIN_NOW, Q_DURABILITY_SETTINGS } from './sql/housekeeping.js';
 import { notifyAndCommitSql } from './sql/notify.js';
 import { receiveStandardSql } from './sql/receive.js';
+import { Q_COMPACT_COUNTS } from './sql/queues.js';
 import { sweep } from './sweep.js';
 import { exportStore, importMessages } from './transfer.js';
 import { Vacuum } from './vacuum.js';
@@ -394,6 +395,8 @@ export class PostgresEngine implements StorageEngine {
           }
         }
         this.version = await migrate(admin, this.schema, this.testClock?.now() ?? Date.now(), { defaultAccountId: this.defaultAccountId });
+        // The count deltas (migration 6) as compact as the sweep keeps them, before the first count.
+        await admin.query(Q_COMPACT_COUNTS, [this.testClock?.now() ?? null]);
         break;
       } catch (e) {
         if (!isServiceError(e) || Date.now() >= deadline || this.closed) throw toDomain(e, this.closed);

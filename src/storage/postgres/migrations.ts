@@ -247,6 +247,8 @@ export const COUNTS_INDEX = 'messages_age_cover';
  * (a delayed message becomes visible, an expired claim visible again, a message past retention
  * uncounted, all without any write), so counters could keep only the total, and a per-queue counter row
  * updated by every send, receive and delete of every process would serialize them all on one row lock.
+ * (Migration 6 does maintain them after all, in a shape that avoids both problems: deltas by deadline
+ * second, appended, never updated in place.)
  *
  * Built online on a live table: CREATE INDEX CONCURRENTLY (no lock that blocks sends, receives or
  * deletes while it builds), then DROP INDEX CONCURRENTLY of the old one. A build interrupted by a crash
@@ -264,6 +266,109 @@ async function m005CountsIndex(c: pg.ClientBase): Promise<void> {
   await c.query('DROP INDEX CONCURRENTLY IF EXISTS messages_age');
 }
 
+/**
+ * Width of a `message_counts` bucket in ms: a message counts in bucket `visible_at / COUNT_BUCKET_MS`
+ * (exported for sql/queues.ts and the tests; changing it needs a new migration that rebuilds the table).
+ */
+export const COUNT_BUCKET_MS = 1000;
+
+/** How long migration 6 waits for its table lock per attempt, and how many attempts it makes. */
+const M006_LOCK_TIMEOUT = '2s';
+const M006_LOCK_ATTEMPTS = 30;
+
+/**
+ * 006: queue counts from maintained counters (`message_counts`), so that GetQueueAttributes does not
+ * grow with the backlog (migration 5's index-only scan still read one index entry per message: ~100 ms
+ * for 1,000,000). Migration 5's note explains why plain counters cannot give the three counts — they
+ * move with time alone — and this table is shaped around that:
+ *
+ *  - It holds *deltas*, `(queue_id, bucket, received, n)`, where `bucket = visible_at / COUNT_BUCKET_MS`:
+ *    the number of messages of a queue by visibility deadline (to the second) and by `received`. A
+ *    message whose deadline passes moves from "in flight"/"delayed" to "visible" with no write, and the
+ *    reader accounts for it: buckets after now's are not visible yet; now's own bucket is split by an
+ *    exact range count of `messages_ready` (deadlines in (now, end of the second)); everything else is
+ *    visible. See sql/queues.countsOf.
+ *  - Statement-level AFTER triggers with transition tables on `messages` (INSERT, UPDATE, DELETE)
+ *    append one delta row per (queue, bucket, received) a statement changed, in the statement's own
+ *    transaction: whatever writes messages — any Ferry process, any build of schema ≥ 6, a migration,
+ *    an operator's SQL — keeps the counts exact, and a crash loses the deltas with the change. TRUNCATE
+ *    (which fires no row triggers) empties the table. An UPDATE adds the new rows' keys and subtracts
+ *    the old ones', so updates that change neither `visible_at` nor `received` net to nothing.
+ *  - Append-only, never updated in place: concurrent writers never wait for each other on a counter
+ *    row (no hot row, no lock order to get wrong). The sweep (and every engine at start) compacts the
+ *    table (sql/queues.Q_COMPACT_COUNTS): one row per key, buckets well in the past merged into bucket
+ *    0, zero sums dropped — which also removes what a deleted queue left.
+ *
+ * Messages past retention that the sweep has not removed yet are subtracted by the reader from the
+ * (normally empty) `sent_at <= cutoff` range of `messages_age_cover` (migration 5).
+ *
+ * Safe on a live table: one transaction takes `messages` in SHARE ROW EXCLUSIVE mode (reads go on;
+ * writes wait), creates the table, function and triggers and backfills the deltas from the rows that are
+ * there — exact, because no write can come between the backfill and the triggers. Writes pause for the
+ * backfill (an aggregate over `messages_age_cover`; measured in BENCHMARKS.md). The lock is asked for with
+ * a `lock_timeout` of M006_LOCK_TIMEOUT and retried: waiting behind a long transaction would otherwise
+ * queue every writer behind the migration. All or nothing; a re-run after a crash between the commit and
+ * the schema_migrations row finds the trigger and does nothing.
+ */
+async function m006Counters(c: pg.ClientBase): Promise<void> {
+  const s = (await c.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
+  if (!SCHEMA_NAME.test(s)) throw new Error(`invalid schema name ${JSON.stringify(s)}`);
+  const done = await c.query(`SELECT 1 FROM pg_trigger WHERE tgrelid = '${s}.messages'::regclass AND tgname = 'message_counts_insert'`);
+  if (done.rowCount) return;
+  const B = COUNT_BUCKET_MS;
+  for (let attempt = 1; ; attempt++) {
+    await c.query('BEGIN');
+    try {
+      await c.query(`SET LOCAL lock_timeout = '${M006_LOCK_TIMEOUT}'`);
+      await c.query(`LOCK TABLE ${s}.messages IN SHARE ROW EXCLUSIVE MODE`);
+      await c.query(`
+CREATE TABLE ${s}.message_counts (
+  queue_id text NOT NULL,
+  bucket   bigint NOT NULL,
+  received boolean NOT NULL,
+  n        bigint NOT NULL
+);
+CREATE INDEX message_counts_queue ON ${s}.message_counts (queue_id, bucket);
+CREATE FUNCTION ${s}.message_counts_track() RETURNS trigger LANGUAGE plpgsql AS $f$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO ${s}.message_counts (queue_id, bucket, received, n)
+    SELECT queue_id, visible_at / ${B}, received, count(*) FROM new_rows GROUP BY 1, 2, 3;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO ${s}.message_counts (queue_id, bucket, received, n)
+    SELECT queue_id, visible_at / ${B}, received, -count(*) FROM old_rows GROUP BY 1, 2, 3;
+  ELSIF TG_OP = 'UPDATE' THEN
+    INSERT INTO ${s}.message_counts (queue_id, bucket, received, n)
+    SELECT queue_id, b, received, sum(d) FROM (
+      SELECT queue_id, visible_at / ${B} AS b, received, 1 AS d FROM new_rows
+      UNION ALL SELECT queue_id, visible_at / ${B}, received, -1 FROM old_rows) x
+     GROUP BY 1, 2, 3 HAVING sum(d) <> 0;
+  ELSE
+    DELETE FROM ${s}.message_counts;
+  END IF;
+  RETURN NULL;
+END $f$;
+CREATE TRIGGER message_counts_insert AFTER INSERT ON ${s}.messages
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s}.message_counts_track();
+CREATE TRIGGER message_counts_update AFTER UPDATE ON ${s}.messages
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s}.message_counts_track();
+CREATE TRIGGER message_counts_delete AFTER DELETE ON ${s}.messages
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s}.message_counts_track();
+CREATE TRIGGER message_counts_truncate AFTER TRUNCATE ON ${s}.messages
+  FOR EACH STATEMENT EXECUTE FUNCTION ${s}.message_counts_track();
+INSERT INTO ${s}.message_counts (queue_id, bucket, received, n)
+SELECT queue_id, visible_at / ${B}, received, count(*) FROM ${s}.messages GROUP BY 1, 2, 3;
+`);
+      await c.query('COMMIT');
+      return;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      if ((e as { code?: string }).code !== '55P03' || attempt >= M006_LOCK_ATTEMPTS) throw e;
+      await sleep(250);
+    }
+  }
+}
+
 /** All migrations, in order. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'schema', sql: M001_SCHEMA },
@@ -271,6 +376,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'queues keyed by (account, name)', sql: M003_ACCOUNTS },
   { version: 4, name: 'queue names in byte order (ListQueues pages)', sql: M004_QUEUE_NAME_ORDER },
   { version: 5, name: 'queue counts by index-only scan (messages_age_cover)', online: m005CountsIndex },
+  { version: 6, name: 'queue counts from maintained counters (message_counts)', online: m006Counters },
 ];
 
 /** A schema name Ferry accepts: a plain lower-case SQL identifier, so it never needs quoting. */

@@ -144,7 +144,7 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
     }
 
     if (p.maxInflight !== undefined) {
-      const n = await c.query<{ n: number }>(Q_INFLIGHT_COUNT, [q.id, now, p.maxInflight]);
+      const n = await c.query<{ n: number }>(Q_INFLIGHT_COUNT, [q.id, now]);
       checkInflightLimit(q.name, Number(n.rows[0]!.n), p.maxInflight);
     }
 

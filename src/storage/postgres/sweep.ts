@@ -1,6 +1,7 @@
 /**
  * Housekeeping (StorageEngine.sweep): messages past retention, dedup entries and attempt ids past
- * their window, deleted-name tombstones past TOMBSTONE_TTL_MS. In chunks of separate statements
+ * their window, deleted-name tombstones past TOMBSTONE_TTL_MS; then the count deltas are compacted
+ * (sql/queues.Q_COMPACT_COUNTS). In chunks of separate statements
  * (SKIP LOCKED: rows a receive holds are left for the next sweep), so several nodes sweeping at once
  * neither block each other nor receivers. The sweep locks messages first, so it recomputes FIFO
  * groups in a transaction of its own afterwards (see the locking protocol in groups.ts).
@@ -10,7 +11,7 @@ import type { PgContext } from './context.js';
 import { refreshGroupsLater } from './groups.js';
 import { freezeQueue, type QueueRow } from './rows.js';
 import { Q_NOW, Q_SWEEP_ATTEMPTS, Q_SWEEP_DEDUP, Q_SWEEP_EXPIRED, Q_SWEEP_TOMBSTONES } from './sql/housekeeping.js';
-import { Q_QUEUE_ALL_FULL } from './sql/queues.js';
+import { Q_COMPACT_COUNTS, Q_QUEUE_ALL_FULL } from './sql/queues.js';
 
 /** Expired messages removed per sweep statement (keeps row locks short). */
 const SWEEP_CHUNK = 2_000;
@@ -34,5 +35,6 @@ export async function sweep(ctx: PgContext): Promise<number> {
   await ctx.one(Q_SWEEP_DEDUP, [now]);
   await ctx.one(Q_SWEEP_ATTEMPTS, [now]);
   await ctx.one(Q_SWEEP_TOMBSTONES, [now - TOMBSTONE_TTL_MS]);
+  await ctx.one(Q_COMPACT_COUNTS, [now]);
   return removed;
 }

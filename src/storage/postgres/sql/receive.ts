@@ -9,12 +9,13 @@
  *  - `visible_at > now AND received`: in flight (isInflight), for OverLimit (checkInflightLimit).
  */
 import { claimSet, IN_QUEUE, M_DELIVERY_COLS, NO_REDRIVE_SQL } from './common.js';
+import { inflightOf } from './queues.js';
 
 /**
  * ReceiveMessage on a standard queue, the whole of it in one autocommit statement, "now" being `now`
  * (STMT_NOW; `$9` with a test clock):
- *  - `k`: whether queue `$1` exists, whether it has room (fewer than `$5` messages in flight; NULL: no
- *    check), and the receive-count bound: `$3` when the RedrivePolicy's dead-letter queue named `$4`
+ *  - `k`: whether queue `$1` exists, whether it has room (fewer than `$5` messages in flight, counted
+ *    by queues.inflightOf; NULL: no check), and the receive-count bound: `$3` when the RedrivePolicy's dead-letter queue named `$4`
  *    exists (and is not the queue itself), else none. This is semantics.usableDeadLetterQueue and
  *    claimThreshold, evaluated in SQL: looking the dead-letter queue up first would cost a round trip
  *    on every receive of a queue with a RedrivePolicy;
@@ -49,9 +50,7 @@ export function receiveStandardSql(now: string): string {
            $6::bigint AS vis, $7::bigint AS retention, $8::text[] AS tokens),
   k AS MATERIALIZED (
     SELECT EXISTS (SELECT 1 FROM queues WHERE id = p.qid) AS found,
-           (p.max_inflight IS NULL OR
-             (SELECT count(*) FROM (SELECT 1 FROM messages WHERE queue_id = p.qid AND visible_at > ${now} AND received LIMIT p.max_inflight) x)
-               < p.max_inflight) AS room,
+           (p.max_inflight IS NULL OR ${inflightOf('p.qid', now)} < p.max_inflight) AS room,
            CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE account_id = p.dlq[1] AND name = p.dlq[2] AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE_SQL} END AS max_rc
       FROM p),
   c AS (
@@ -168,8 +167,8 @@ export const CLAIM_FIFO = `
       FROM (SELECT 1) one LEFT JOIN res ON true
      ORDER BY res.rn2`;
 
-/** Messages in flight of queue `$1` at `$2`, counted up to `$3` (OverLimit). */
-export const Q_INFLIGHT_COUNT = 'SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE queue_id = $1 AND visible_at > $2 AND received LIMIT $3) x';
+/** Messages in flight of queue `$1` at `$2` (OverLimit; see queues.inflightOf). */
+export const Q_INFLIGHT_COUNT = `SELECT ${inflightOf('$1::text', '$2::bigint')} AS n`;
 
 /** Candidates past retention, set aside by a claim (still locked by this transaction). */
 export const Q_DELETE_EXPIRED = 'DELETE FROM messages WHERE id = ANY($1::bigint[])';
