@@ -225,7 +225,7 @@ export function checkAnswer(w: Wire, status: number, contentType: string | null,
 }
 
 /** A body fetch sends with Transfer-Encoding: chunked, one chunk per `size` bytes. */
-function chunked(bytes: Buffer, size: number): { body: ReadableStream<Uint8Array>; duplex: 'half' } {
+export function chunked(bytes: Buffer, size: number): { body: ReadableStream<Uint8Array>; duplex: 'half' } {
   let at = 0;
   const body = new ReadableStream<Uint8Array>({
     pull(c) {
