@@ -56,7 +56,7 @@ registerStep({
       const r = await runFuzz(f.url, { seconds, seed, concurrency: 4 });
       const alive = f.proc.exitCode === null && (await fetch(f.url + '/health')).status === 200;
       return {
-        load: `4 clients, ${seconds} s, seed ${r.seed}`,
+        load: `4 clients, ${seconds} s, seed ${r.seed}; ${r.resent} resent on a fresh connection (idle keep-alive closed under them)`,
         faultsSurvived: '—',
         inputs: r.inputs,
         messagesLost: 0,
