@@ -30,8 +30,11 @@ export interface StepResult {
 
 export interface CampaignStep {
   name: string;
-  /** `seconds`: the campaign's time budget per long step (fuzz minutes); short steps ignore it. */
-  run(opts: { seconds: number }): Promise<StepResult>;
+  /**
+   * `seconds`: the campaign's time budget per long step (fuzz minutes); short steps ignore it. `seed`:
+   * the fuzz's seed, to replay a run's inputs (other steps ignore it).
+   */
+  run(opts: { seconds: number; seed?: number }): Promise<StepResult>;
 }
 
 const STEPS: CampaignStep[] = [];
@@ -47,13 +50,13 @@ export function steps(): readonly CampaignStep[] {
 
 registerStep({
   name: 'fuzz (both protocols, every action)',
-  async run({ seconds }) {
+  async run({ seconds, seed }) {
     const f = await startFerryProcess({ storage: 'sqlite', args: ['--skip-cooldowns'] });
     try {
-      const r = await runFuzz(f.url, { seconds, concurrency: 4 });
+      const r = await runFuzz(f.url, { seconds, seed, concurrency: 4 });
       const alive = f.proc.exitCode === null && (await fetch(f.url + '/health')).status === 200;
       return {
-        load: `4 clients, ${seconds} s, seed ${r.seed}`,
+        load: `4 clients, ${seconds} s, seed ${r.seed}; ${r.resent} resent on a fresh connection (idle keep-alive closed under them)`,
         faultsSurvived: '—',
         inputs: r.inputs,
         messagesLost: 0,
@@ -191,7 +194,11 @@ export function table(rows: Array<{ name: string; r: StepResult; ms: number }>):
 }
 
 /** Run the named steps (all when `only` is empty); resolves with the table and whether all passed. */
-export async function runCampaign(opts: { seconds: number; only?: string[] }): Promise<{ table: string; ok: boolean; notes: string[] }> {
+export async function runCampaign(opts: {
+  seconds: number;
+  only?: string[];
+  seed?: number;
+}): Promise<{ table: string; ok: boolean; notes: string[] }> {
   const rows: Array<{ name: string; r: StepResult; ms: number }> = [];
   const notes: string[] = [];
   for (const step of STEPS) {
@@ -199,7 +206,7 @@ export async function runCampaign(opts: { seconds: number; only?: string[] }): P
     const started = Date.now();
     let r: StepResult;
     try {
-      r = await step.run({ seconds: opts.seconds });
+      r = await step.run({ seconds: opts.seconds, seed: opts.seed });
     } catch (e) {
       r = { load: '—', faultsSurvived: '—', inputs: 0, messagesLost: 0, ok: false, notes: (e as Error).stack };
     }

@@ -13,6 +13,7 @@
  */
 import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { ACTION_NAMES } from '../../src/actions/types.js';
 
 export interface FuzzReport {
@@ -22,6 +23,11 @@ export interface FuzzReport {
   /** Requests whose answer broke the property (at most 20 kept, with what was sent). */
   failures: string[];
   failureCount: number;
+  /**
+   * Requests resent on a fresh connection because their first attempt went out on a kept-alive
+   * connection the server had already closed as idle (see `exchange`); each counted once in `inputs`.
+   */
+  resent: number;
   seed: number;
 }
 
@@ -225,7 +231,7 @@ export function checkAnswer(w: Wire, status: number, contentType: string | null,
 }
 
 /** A body fetch sends with Transfer-Encoding: chunked, one chunk per `size` bytes. */
-function chunked(bytes: Buffer, size: number): { body: ReadableStream<Uint8Array>; duplex: 'half' } {
+export function chunked(bytes: Buffer, size: number): { body: ReadableStream<Uint8Array>; duplex: 'half' } {
   let at = 0;
   const body = new ReadableStream<Uint8Array>({
     pull(c) {
@@ -237,39 +243,89 @@ function chunked(bytes: Buffer, size: number): { body: ReadableStream<Uint8Array
   return { body, duplex: 'half' };
 }
 
-async function send(base: string, w: Wire): Promise<{ status: number; contentType: string | null; body: string }> {
-  const signal = AbortSignal.timeout(REQUEST_DEADLINE_MS);
+async function send(base: string, w: Wire, report: FuzzReport): Promise<Answer> {
   // At most 256 chunks a body: the 1-byte chunks of a generated megabyte would keep this process busy
   // making a million stream reads (the fuzz's own clock then runs out, not the server's).
   const payload = (b: Buffer) => (w.chunk ? chunked(b, Math.max(w.chunk, Math.ceil(b.length / 256))) : { body: b });
-  let r: Response;
   if (w.kind === 'json') {
     const headers: Record<string, string> = { 'Content-Type': w.contentType };
     if (w.target !== undefined) headers['X-Amz-Target'] = w.target;
-    r = await fetch(base, { method: 'POST', headers, ...payload(w.body), signal } as RequestInit);
-  } else if (w.method === 'GET') {
-    r = await fetch(`${base}${w.path}?${w.body}`, { signal });
-  } else {
-    r = await fetch(base + w.path, {
-      method: 'POST',
-      headers: { 'Content-Type': w.contentType },
-      ...payload(Buffer.from(w.body)),
-      signal,
-    } as RequestInit);
+    return exchange(base, () => ({ method: 'POST', headers, ...payload(w.body) }) as RequestInit, report);
   }
-  return { status: r.status, contentType: r.headers.get('content-type'), body: await r.text() };
+  if (w.method === 'GET') return exchange(`${base}${w.path}?${w.body}`, () => ({}), report);
+  return exchange(
+    base + w.path,
+    () => ({ method: 'POST', headers: { 'Content-Type': w.contentType }, ...payload(Buffer.from(w.body)) }) as RequestInit,
+    report,
+  );
+}
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+/**
+ * One request and its whole answer. Sent on node's fetch (kept-alive connections, as clients do); when
+ * that fails because the server had closed the kept-alive connection it went out on, it is sent once
+ * more on a fresh connection (undici, keep-alive off), and only that answer counts — as the SDKs retry
+ * such a socket error. The race is the client's: node's server closes a connection idle for 5 s
+ * (saying so in `Keep-Alive: timeout=5`) and undici retires it after 4, but this process's event loop,
+ * generating megabytes of input on a loaded machine, stalls for longer (measured: up to 4.2 s, 15
+ * stalls over 1 s in a 60 s run), and the next request is written to a connection whose close it has
+ * not read yet. Only that failure is resent: a socket error on a connection that had read earlier
+ * answers (`bytesRead` > 0). A request the server itself drops fails again on the fresh connection,
+ * which had read nothing, and is reported.
+ */
+async function exchange(url: string, init: () => RequestInit, report: FuzzReport): Promise<Answer> {
+  const read = async (r: { status: number; headers: { get(n: string): string | null }; text(): Promise<string> }): Promise<Answer> => ({
+    status: r.status,
+    contentType: r.headers.get('content-type'),
+    body: await r.text(),
+  });
+  try {
+    return await read(await fetch(url, { ...init(), signal: AbortSignal.timeout(REQUEST_DEADLINE_MS) }));
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; socket?: { bytesRead?: number } } }).cause;
+    if (cause?.code !== 'UND_ERR_SOCKET' || !((cause.socket?.bytesRead ?? 0) > 0)) throw e;
+  }
+  report.resent++;
+  const fresh = new Agent({ pipelining: 0 });
+  try {
+    const r = await undiciFetch(url, { ...init(), signal: AbortSignal.timeout(REQUEST_DEADLINE_MS), dispatcher: fresh } as Parameters<
+      typeof undiciFetch
+    >[1]);
+    return await read(r);
+  } finally {
+    await fresh.close();
+  }
+}
+
+/**
+ * What a failed fetch says: its message, undici's code and message, and how much the socket had sent and
+ * read — a socket that had read before carried earlier requests (a kept-alive connection).
+ */
+function noAnswer(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string; socket?: { bytesWritten?: number; bytesRead?: number } } }).cause;
+  if (cause === undefined) return (e as Error).message;
+  const socket = cause.socket ? `; socket had written ${cause.socket.bytesWritten} and read ${cause.socket.bytesRead} bytes` : '';
+  return `${(e as Error).message}: ${cause.code ?? ''} ${cause.message ?? ''}${socket}`;
 }
 
 /** Valid traffic between the fuzz: queues exist and hold messages, and stay usable. */
-async function validTraffic(base: string, queueUrls: string[], i: number): Promise<string | undefined> {
+async function validTraffic(base: string, queueUrls: string[], i: number, report: FuzzReport): Promise<string | undefined> {
   const call = async (action: string, input: object) => {
-    const r = await fetch(base, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': `AmazonSQS.${action}` },
-      body: JSON.stringify(input),
-      signal: AbortSignal.timeout(REQUEST_DEADLINE_MS),
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    const r = await exchange(
+      base,
+      () => ({
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': `AmazonSQS.${action}` },
+        body: JSON.stringify(input),
+      }),
+      report,
+    );
+    return { status: r.status, body: JSON.parse(r.body) as Record<string, unknown> };
   };
   // The fuzz may delete these queues at any moment (a generated DeleteQueue of a known URL): a
   // QueueDoesNotExist then is a right answer, not a failure; the next round creates the queue again.
@@ -282,7 +338,7 @@ async function validTraffic(base: string, queueUrls: string[], i: number): Promi
   if (s.status !== 200 && !gone(s.body)) return `valid SendMessage failed: ${JSON.stringify(s.body)}`;
   const r = await call('ReceiveMessage', { QueueUrl: url, MaxNumberOfMessages: 1 });
   if (r.status !== 200 && !gone(r.body)) return `valid ReceiveMessage failed: ${JSON.stringify(r.body)}`;
-  const health = await fetch(base + '/health', { signal: AbortSignal.timeout(REQUEST_DEADLINE_MS) });
+  const health = await exchange(base + '/health', () => ({}), report);
   if (health.status !== 200) return `/health answered ${health.status}`;
   return undefined;
 }
@@ -290,13 +346,13 @@ async function validTraffic(base: string, queueUrls: string[], i: number): Promi
 /** Run the fuzzer against `base` (http://127.0.0.1:port) for `seconds`. */
 export async function runFuzz(base: string, opts: { seconds: number; seed?: number; concurrency?: number }): Promise<FuzzReport> {
   const seed = opts.seed ?? Date.now() % 2 ** 31;
-  const report: FuzzReport = { inputs: 0, chunkedInputs: 0, failures: [], failureCount: 0, seed };
+  const report: FuzzReport = { inputs: 0, chunkedInputs: 0, failures: [], failureCount: 0, resent: 0, seed };
   const queueUrls: string[] = [];
   const fail = (what: string) => {
     report.failureCount++;
     if (report.failures.length < 20) report.failures.push(what);
   };
-  const v = await validTraffic(base, queueUrls, 0);
+  const v = await validTraffic(base, queueUrls, 0, report);
   if (v !== undefined) fail(v);
   const end = Date.now() + opts.seconds * 1000;
   // Generated lazily, 50 at a time, each batch from its own derived seed (reproducible from `seed`).
@@ -312,18 +368,16 @@ export async function runFuzz(base: string, opts: { seconds: number; seed?: numb
     while (Date.now() < end) {
       const w = nextInput();
       try {
-        const a = await send(base, w);
+        const a = await send(base, w, report);
         report.inputs++;
         if (w.chunk) report.chunkedInputs++;
         const bad = checkAnswer(w, a.status, a.contentType, a.body);
         if (bad !== undefined) fail(`${bad}\n  sent: ${JSON.stringify(w).slice(0, 400)}`);
       } catch (e) {
-        fail(
-          `no answer (${(e as Error).message}${(e as { cause?: { code?: string; message?: string } }).cause ? `: ${(e as { cause: { code?: string; message?: string } }).cause.code ?? (e as { cause: { message?: string } }).cause.message}` : ''})\n  sent: ${JSON.stringify(w).slice(0, 400)}`,
-        );
+        fail(`no answer (${noAnswer(e)}) at ${new Date().toISOString()}\n  sent: ${JSON.stringify(w).slice(0, 400)}`);
       }
       if (++i % 20 === 0) {
-        const bad = await validTraffic(base, queueUrls, i + n).catch((e: Error) => `valid traffic: ${e.message}`);
+        const bad = await validTraffic(base, queueUrls, i + n, report).catch((e: Error) => `valid traffic: ${e.message}`);
         if (bad !== undefined) fail(bad);
       }
     }
