@@ -235,7 +235,10 @@ async function main() {
   let code = 0;
   for (const files of phases) {
     if (stopping) break;
-    child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], { cwd: root, env, stdio: 'inherit' });
+    // The tests run with the open-files limit raised as far as allowed (ulimit -n): the long-poll test
+    // holds 10,000 connections from one process.
+    const raise = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
+    child = spawn('sh', ['-c', raise, process.execPath, '--test', '--test-concurrency=2', ...files], { cwd: root, env, stdio: 'inherit' });
     const c = await new Promise((res) => child.on('exit', (x, s) => res(x ?? (s ? 1 : 0))));
     code = code || c;
   }

@@ -107,6 +107,26 @@ function heldStdout(): { write(s: string): boolean; release(): void } {
   };
 }
 
+/**
+ * Exit once what was written to stdout and stderr has gone out. Writes to a pipe can be queued when its
+ * reader is slow, and process.exit drops the queue: a graceful stop under load lost the last request log
+ * lines and 'ferry stopped' (the shutdown test counts answers against request lines). At most 5 s.
+ */
+function exitFlushed(code: number): void {
+  process.exitCode = code;
+  let pending = 0;
+  const done = (): void => {
+    if (--pending <= 0) process.exit(code);
+  };
+  for (const s of [process.stdout, process.stderr]) {
+    if (s.writableLength === 0) continue;
+    pending++;
+    s.write('', done);
+  }
+  if (pending === 0) process.exit(code);
+  setTimeout(() => process.exit(code), 5000).unref();
+}
+
 /** SIGTERM/SIGINT: graceful stop (the ready file goes first); a second signal exits at once. SIGHUP: reloads. */
 function handleSignals(server: FerryServer, logger: Logger, readyFile: string | undefined): void {
   let stopping = false;
@@ -119,10 +139,10 @@ function handleSignals(server: FerryServer, logger: Logger, readyFile: string | 
     logger.info({ signal }, 'shutting down');
     if (readyFile !== undefined) rmSync(readyFile, { force: true });
     server.close().then(
-      () => process.exit(0),
+      () => exitFlushed(0),
       (e: unknown) => {
         logger.error({ err: e }, 'error while shutting down');
-        process.exit(1);
+        exitFlushed(1);
       },
     );
   };

@@ -528,7 +528,12 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       for (const ctl of inFlight) ctl.abort();
       if (inFlight.size > 0) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, opts.closeTimeoutMs ?? 10_000);
+          const deadline = opts.closeTimeoutMs ?? 10_000;
+          const timer = setTimeout(() => {
+            // Said out loud: these requests may have been accepted, and their clients get a reset.
+            logger.warn({ inFlight: inFlight.size, deadlineMs: deadline }, 'shutdown: drain deadline reached, cutting the requests still in flight');
+            resolve();
+          }, deadline);
           timer.unref();
           drainWaiter = () => {
             clearTimeout(timer);

@@ -48,7 +48,15 @@ export interface StartOptions {
    * power-loss test runs its own entry that wraps the WAL syncs.
    */
   main?: string;
+  /**
+   * Raise the process's open-files limit (ulimit -n) to 65536 or the hard limit, for tests that hold
+   * thousands of connections: the process is started through `sh -c 'ulimit -n …; exec node …'`.
+   */
+  openFiles?: boolean;
 }
+
+/** `sh -c` prefix that raises the soft open-files limit as far as allowed (shared with the benchmark's npm script). */
+export const RAISE_OPEN_FILES = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
 
 let schemas = 0;
 
@@ -91,7 +99,8 @@ export async function startFerryProcess(o: StartOptions = {}): Promise<FerryProc
     ...pgArgs,
     ...(o.args ?? []),
   ];
-  const proc = spawn(process.execPath, args, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = o.openFiles ? ['sh', ['-c', RAISE_OPEN_FILES, process.execPath, ...args]] : [process.execPath, args];
+  const proc = spawn(cmd, argv, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
   const started = new Promise<{ url: string; port: number }>((res, rej) => {
@@ -99,7 +108,8 @@ export async function startFerryProcess(o: StartOptions = {}): Promise<FerryProc
     const onData = (b: Buffer) => {
       out += b.toString();
       for (const line of out.split('\n')) {
-        if (!line.includes('ferry listening')) continue;
+        // The info log line, or (any log level, port 0) the line main.ts writes for harnesses.
+        if (!line.includes('ferry listening') && !line.startsWith('{"ferry":"listening"')) continue;
         try {
           const j = JSON.parse(line) as { url: string };
           clearTimeout(timer);

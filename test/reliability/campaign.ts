@@ -10,6 +10,8 @@
 import { startFerryProcess } from '../helpers/process.js';
 import { killableCluster, runCrashLoop, type CrashLoopResult } from './campaigns/crashLoop.js';
 import { cannotMount, runDiskFullCampaign } from './campaigns/diskFull.js';
+import { runShutdownUnderLoad } from './campaigns/shutdown.js';
+import { runSoak } from './campaigns/soak.js';
 import { runFuzz } from './fuzz.js';
 import { sqsJson, stallBodies, trickle, rssOf, until } from './slowClients.js';
 
@@ -176,6 +178,55 @@ registerStep({
     } finally {
       pg.stop();
     }
+  },
+});
+
+registerStep({
+  name: 'graceful shutdown under load (SQLite)',
+  async run() {
+    const r = await runShutdownUnderLoad({ storage: 'sqlite' });
+    const cleanAnswers = r.answeredClient === r.answeredServer;
+    const ok = r.exitCode === 0 && r.bad.length === 0 && r.serverErrors.length === 0 && cleanAnswers && r.resurrected.length === 0;
+    return {
+      load: `SIGTERM with ${r.inFlightAtSigterm} requests in flight (both protocols): ${Object.entries(r.outcomes)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ')}; exit ${r.exitCode} after ${Math.round(r.exitMs)} ms`,
+      faultsSurvived: ok ? '1/1 SIGTERM' : '0/1 SIGTERM',
+      inputs: r.calls,
+      messagesLost: r.lost.length,
+      ok,
+      notes: ok
+        ? undefined
+        : [
+            ...r.bad.slice(0, 3),
+            ...r.serverErrors.slice(0, 3),
+            cleanAnswers ? '' : `answers: ${r.answeredClient} received, ${r.answeredServer} logged`,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+    };
+  },
+});
+
+registerStep({
+  name: 'soak-lite (mixed load, RSS and event-loop delay flat)',
+  async run({ seconds }) {
+    const minutes = Math.min(seconds, 120) / 60;
+    const r = await runSoak({ minutes, sampleMs: 5000 });
+    return {
+      load:
+        `${Math.round(minutes * 60)} s, ${r.calls} calls; RSS median ${r.rss.q2} -> ${r.rss.q4} MiB, ` +
+        `event-loop p99 median ${r.lag.q2} -> ${r.lag.q4} ms (2nd -> last quarter)`,
+      faultsSurvived: '—',
+      inputs: r.calls,
+      messagesLost: 0,
+      ok: r.ok,
+      notes: r.ok
+        ? undefined
+        : [...r.errors.slice(0, 3), r.rss.ok ? '' : 'RSS trends up', r.lag.ok ? '' : 'event-loop delay trends up', r.backlogOk ? '' : 'backlog grew']
+            .filter(Boolean)
+            .join('\n'),
+    };
   },
 });
 

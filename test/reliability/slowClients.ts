@@ -112,3 +112,75 @@ export async function sqsJson(base: string, action: string, input: object): Prom
   const text = await r.text();
   return { status: r.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }
+
+/** What one raw HTTP/1.1 request got: its status (0: none), body, and ms from write to answer (or failure). */
+export interface RawAnswer {
+  status: number;
+  body: string;
+  ms: number;
+  /** The socket error or `closed` when the connection ended without a whole answer; '' otherwise. */
+  failure: string;
+}
+
+/**
+ * One POST on a fresh raw connection (a few hundred bytes of client state, so one process can hold
+ * thousands): resolves with the first whole answer (Content-Length framed; Ferry always sets it), then
+ * closes the connection. `connected` resolves once the TCP connection is up (or failed); the request is
+ * written then, or — with `hold` — only when `send()` is called, so a test can open thousands of
+ * connections first and then put their requests to the server in one burst.
+ */
+export function rawPost(
+  port: number,
+  headers: Record<string, string>,
+  body: string,
+  hold = false,
+): { connected: Promise<void>; send(): void; answer: Promise<RawAnswer> } {
+  const s = net.connect(port, '127.0.0.1');
+  let started = 0;
+  let connected!: () => void;
+  const connectedP = new Promise<void>((r) => (connected = r));
+  const lines = Object.entries({ Host: `127.0.0.1:${port}`, ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
+  const request = `POST / HTTP/1.1\r\n${lines.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`;
+  let up = false;
+  let wanted = !hold;
+  const send = (): void => {
+    wanted = true;
+    if (!up || started !== 0 || s.destroyed) return;
+    started = performance.now();
+    s.write(request);
+  };
+  const answer = new Promise<RawAnswer>((resolve) => {
+    let buf: Buffer = Buffer.alloc(0);
+    let done = false;
+    const finish = (a: Omit<RawAnswer, 'ms'>): void => {
+      if (done) return;
+      done = true;
+      connected();
+      s.destroy();
+      resolve({ ...a, ms: started === 0 ? 0 : performance.now() - started });
+    };
+    s.on('data', (b: Buffer) => {
+      buf = buf.length === 0 ? b : Buffer.concat([buf, b]);
+      const end = buf.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const head = buf.subarray(0, end).toString('latin1');
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (buf.length < end + 4 + length) return;
+      finish({ status: Number(head.slice(9, 12)), body: buf.subarray(end + 4, end + 4 + length).toString('utf8'), failure: '' });
+    });
+    s.on('error', (e: Error & { code?: string }) => finish({ status: 0, body: '', failure: e.code ?? e.message }));
+    s.on('close', () => finish({ status: 0, body: '', failure: 'closed' }));
+    s.once('connect', () => {
+      up = true;
+      connected();
+      if (wanted) send();
+    });
+  });
+  return { connected: connectedP, send, answer };
+}
+
+/** This process's soft limit on open files (Linux /proc), for tests that hold thousands of sockets. */
+export function openFilesLimit(): number {
+  const m = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return m === null ? NaN : m[1] === 'unlimited' ? Infinity : Number(m[1]);
+}

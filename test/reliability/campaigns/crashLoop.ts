@@ -137,7 +137,7 @@ interface Model {
 }
 
 /** Every message body in `queue`, in every state, without changing anything (console peek). */
-async function peekAll(url: string, queue: string): Promise<string[]> {
+export async function peekAll(url: string, queue: string): Promise<string[]> {
   const bodies: string[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 10_000; pages++) {
