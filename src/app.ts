@@ -561,7 +561,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
  * memory for `storage: memory`) and `kmsKeys`, bound to this store. A refusal closes the engine and is
  * a ConfigError (exit code 2) naming what is missing.
  */
-async function openSse(config: FerryConfig, engine: StorageEngine, clock: Clock, random: Random, log: Logger): Promise<BodyCipher> {
+export async function openSse(config: FerryConfig, engine: StorageEngine, clock: Clock, random: Random, log: Logger): Promise<BodyCipher> {
   const scope = { region: config.region, accountId: config.accountId };
   const file = config.kmsKeyRing ?? (config.storage === 'memory' ? undefined : join(config.dataDir, 'keyring.json'));
   try {

@@ -23,6 +23,8 @@ function usage(): string {
     '       ferry policy check --as <key | user> --action sqs:<Action> --queue <url | arn>   (policy simulator; same flags)',
     '       ferry backup <file>   (a consistent copy of the SQLite store, taken while Ferry serves; same flags)',
     '       ferry restore <file>  (put a backup in place, Ferry stopped: checks the file, refuses while Ferry runs; same flags)',
+    '       ferry export <file>   (every queue and message as JSON lines, from a snapshot taken while Ferry serves; --decrypt; same flags)',
+    '       ferry import <file>   (queues and messages of an export into this store, any engine; --replace | --skip-existing; same flags)',
     '       ferry help | --help',
     '       ferry version | --version | -v',
     '',
@@ -159,6 +161,16 @@ async function main(argv: string[]): Promise<void> {
       const { RESTORE_USAGE, restoreCommand } = await import('./cli/restore.js');
       if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(RESTORE_USAGE + '\n');
       return restoreCommand(rest);
+    }
+    case 'export': {
+      const { EXPORT_USAGE, exportCommand } = await import('./cli/transfer.js');
+      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(EXPORT_USAGE + '\n');
+      return exportCommand(rest);
+    }
+    case 'import': {
+      const { IMPORT_USAGE, importCommand } = await import('./cli/transfer.js');
+      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(IMPORT_USAGE + '\n');
+      return importCommand(rest);
     }
     case 'keys': {
       const { KEYS_USAGE, keysCommand } = await import('./cli/keys.js');

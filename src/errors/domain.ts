@@ -24,6 +24,8 @@ export type DomainErrorKind =
   | 'MoveTaskNotFound'
   /** messageBrowse: the cursor is not one this engine handed out. */
   | 'InvalidCursor'
+  /** messageImport: a message that cannot be stored as given (sequence numbers, groups). */
+  | 'InvalidImport'
   /** The storage backend is unreachable or failing (transient). */
   | 'Unavailable';
 

@@ -35,6 +35,8 @@ export function toSqsError(e: unknown): SqsError {
         return M.taskNotFound();
       case 'InvalidCursor':
         return sqsError('InvalidParameterValue', 'The cursor is not valid.');
+      case 'InvalidImport':
+        return sqsError('InvalidParameterValue', e.message);
       case 'Unavailable':
         return sqsError('ServiceUnavailable');
     }

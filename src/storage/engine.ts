@@ -86,6 +86,19 @@ export interface QueueCreateParams {
    * AWS: 60 000. 0 disables the check.
    */
   reuseDelayMs: number;
+  /**
+   * `ferry import`: create the queue as it was exported — these timestamps and this creation-time
+   * deduplication scope instead of now and creationDedupScope(attributes). The name-reuse wait is
+   * still `reuseDelayMs` (import passes 0).
+   */
+  restore?: QueueRestore;
+}
+
+/** The stored facts of an exported queue that queueCreate would otherwise take from now (QueueCreateParams.restore). */
+export interface QueueRestore {
+  createdAt: number;
+  lastModifiedAt: number;
+  dedupScope: DedupScope;
 }
 
 export interface QueueCreateResult {
@@ -363,6 +376,69 @@ export interface MessageBrowseResult {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Export and import (`ferry export` / `ferry import`)
+// ---------------------------------------------------------------------------------------------------
+
+/** A stored message with its whole state, as storeExport reads it: a browse view plus the system-attribute MD5. */
+export interface ExportedMessage extends BrowsedMessage {
+  md5OfMessageSystemAttributes?: string;
+}
+
+/** A remembered FIFO deduplication key (semantics/dedup.ts), keyed as the queue's creation-time scope makes it. */
+export interface DedupRecord {
+  /** semantics.dedupKey(queue, groupId, dedupId). */
+  key: string;
+  messageId: string;
+  sequenceNumber?: string;
+  /** Epoch ms: the key stops deduplicating at this instant. */
+  expiresAt: number;
+}
+
+/**
+ * What storeExport hands its sink, in this order: `begin` (the instant of the snapshot), then for each
+ * queue in account, name order: `queue`, its messages (send order: FIFO by sequence number, standard
+ * by arrival; past-retention ones left out), its live dedup entries (by key).
+ */
+export type ExportItem =
+  | { kind: 'begin'; at: number }
+  | { kind: 'queue'; queue: QueueRecord }
+  | { kind: 'message'; queueId: string; message: ExportedMessage }
+  | { kind: 'dedup'; queueId: string; entry: DedupRecord };
+
+/** A message to put back with its state (messageImport). */
+export interface ImportedMessage {
+  messageId: string;
+  body: string;
+  md5OfBody: string;
+  messageAttributes: AttributeMap;
+  md5OfMessageAttributes?: string;
+  systemAttributes: AttributeMap;
+  md5OfMessageSystemAttributes?: string;
+  senderId: string;
+  sentAt: number;
+  /**
+   * When it was (or becomes) deliverable. Kept only for a message never received whose delay is still
+   * running; any other is stored deliverable from now on (semantics/transfer.ts: importedVisibleAt).
+   */
+  visibleAt: number;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  groupId?: string;
+  dedupId?: string;
+  /** FIFO queues: required, `1` + 19 digits, increasing and above the queue's last sequence number. */
+  sequenceNumber?: string;
+  deadLetterSourceArn?: string;
+}
+
+export interface MessageImportParams {
+  queueId: string;
+  /** Stored in this order, after the queue's existing messages. */
+  messages: ImportedMessage[];
+  /** Deduplication entries to remember (replacing an entry of the same key). */
+  dedup?: DedupRecord[];
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Message move tasks (DLQ redrive)
 // ---------------------------------------------------------------------------------------------------
 
@@ -595,6 +671,26 @@ export interface StorageEngine {
    * has moved `toMove`, becomes COMPLETED; a missing destination makes it FAILED with a reason.
    */
   moveTaskStep(taskId: string, maxMessages: number): Promise<MoveTaskStepResult>;
+
+  // ---- export / import ----
+  /**
+   * Read the whole store — every queue, message and live dedup entry — from one consistent snapshot
+   * (memory: synchronously; SQLite: one read transaction on a connection of its own, so sends keep
+   * committing; PostgreSQL: one REPEATABLE READ READ ONLY transaction) and hand it to `sink` item by
+   * item (see {@link ExportItem}), awaiting each call. Nothing is changed: no receive counts, no
+   * visibility. An error thrown (or a promise rejected) by `sink` ends the export, the snapshot is
+   * released, and that very error is rethrown unchanged.
+   */
+  storeExport(sink: (item: ExportItem) => void | Promise<void>): Promise<void>;
+  /**
+   * Store exported messages in a queue, atomically and durably, with their state (ids, sent time,
+   * receive count, first receive, sequence numbers, dead-letter source) and remember `dedup` entries.
+   * No deduplication is applied to the messages themselves. A FIFO queue's sequence counter is raised
+   * to the highest imported number, so later sends get greater ones. Rejects with
+   * DomainError('InvalidImport') (nothing stored) when a FIFO message lacks a group or a well-formed
+   * sequence number above the queue's last one, or a sequence number is given to a standard queue.
+   */
+  messageImport(p: MessageImportParams): Promise<void>;
 
   // ---- housekeeping and events ----
   /**

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 
-import { expectError, makeClient, type Protocol, type SqsCaller } from '../helpers/clients.js';
+import { clientsByIdentity, expectError, makeClient, type Protocol, type SqsCaller } from '../helpers/clients.js';
 import { ENGINES, PROTOCOLS } from '../helpers/matrix.js';
 import { startFerryProcess, type FerryProcess } from '../helpers/process.js';
 import { scrape } from '../helpers/prometheus.js';
@@ -118,15 +118,7 @@ for (const engine of ENGINES) {
 
     for (const protocol of PROTOCOLS) {
       describe(protocol, () => {
-        const clients = new Map<Who, SqsCaller>();
-        const as = (who: Who): SqsCaller => {
-          let c = clients.get(who);
-          if (!c) clients.set(who, (c = makeClient(protocol as Protocol, ferry.url, 'us-east-1', { ...KEYS[who] })));
-          return c;
-        };
-        after(() => {
-          for (const c of clients.values()) c.destroy();
-        });
+        const as = clientsByIdentity(protocol as Protocol, () => ferry.url, KEYS);
         const create = async (who: Who, q: string): Promise<string> => (await as(who).call('CreateQueue', { QueueName: q })).QueueUrl!;
         const policy = async (url: string, ...statements: unknown[]) =>
           as('ordersAdmin').call('SetQueueAttributes', { QueueUrl: url, Attributes: { Policy: JSON.stringify(doc(...statements)) } });
@@ -340,6 +332,13 @@ except botocore.exceptions.ClientError as e:
     out['receive'] = [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]
 print(json.dumps(out))
 `;
+    /** Orders creates queue `q` with a policy allowing billing's principal `Action`; its URL. */
+    const createGrantingBilling = async (orders: SqsCaller, q: string, Action: string | string[]): Promise<string> => {
+      const url = (await orders.call('CreateQueue', { QueueName: q })).QueueUrl!;
+      const Policy = JSON.stringify(doc({ Effect: 'Allow', Principal: { AWS: BILLING }, Action, Resource: ARN(ORDERS, q) }));
+      await orders.call('SetQueueAttributes', { QueueUrl: url, Attributes: { Policy } });
+      return url;
+    };
     const botoMissing = which('python3') && spawnSync('python3', ['-c', 'import boto3']).status === 0 ? undefined : 'python3 with boto3 not found';
     const cliMissing = which('aws') ? undefined : 'aws (AWS CLI) not found';
 
@@ -347,15 +346,7 @@ print(json.dumps(out))
       const q = name('boto');
       const orders = makeClient('json', ferry.url, 'us-east-1', { ...KEYS.ordersAdmin });
       try {
-        const url = (await orders.call('CreateQueue', { QueueName: q })).QueueUrl;
-        await orders.call('SetQueueAttributes', {
-          QueueUrl: url,
-          Attributes: {
-            Policy: JSON.stringify(
-              doc({ Effect: 'Allow', Principal: { AWS: BILLING }, Action: ['sqs:SendMessage', 'sqs:GetQueueUrl'], Resource: ARN(ORDERS, q) }),
-            ),
-          },
-        });
+        const url = await createGrantingBilling(orders, q, ['sqs:SendMessage', 'sqs:GetQueueUrl']);
         const { stdout } = await run('python3', ['-c', BOTO, ferry.url, q, ORDERS], { env: env('billingApp'), timeout: 60_000 });
         const out = JSON.parse(stdout) as { own: string[]; url: string; receive: unknown };
         assert.deepEqual(out.own, [], "billing's own account has no such queue");
@@ -378,13 +369,7 @@ print(json.dumps(out))
         const q = name('cli');
         const orders = makeClient('json', ferry.url, 'us-east-1', { ...KEYS.ordersAdmin });
         try {
-          const url = (await orders.call('CreateQueue', { QueueName: q })).QueueUrl;
-          await orders.call('SetQueueAttributes', {
-            QueueUrl: url,
-            Attributes: {
-              Policy: JSON.stringify(doc({ Effect: 'Allow', Principal: { AWS: BILLING }, Action: 'sqs:GetQueueUrl', Resource: ARN(ORDERS, q) })),
-            },
-          });
+          const url = await createGrantingBilling(orders, q, 'sqs:GetQueueUrl');
           const aws = (who: Who, ...args: string[]) =>
             run('aws', ['--endpoint-url', ferry.url, '--output', 'json', 'sqs', ...args], { env: env(who), timeout: 60_000 });
           const mine = JSON.parse((await aws('ordersAdmin', 'list-queues', '--queue-name-prefix', q)).stdout) as { QueueUrls?: string[] };

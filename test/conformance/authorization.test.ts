@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { expectError, makeClient, type Protocol, type SqsCaller } from '../helpers/clients.js';
+import { clientsByIdentity, expectError, makeClient, type Protocol } from '../helpers/clients.js';
 import { ENGINES, PROTOCOLS } from '../helpers/matrix.js';
 import { MAIN, startFerryProcess, type FerryProcess } from '../helpers/process.js';
 
@@ -124,15 +124,7 @@ for (const engine of ENGINES) {
 
     for (const protocol of PROTOCOLS) {
       describe(protocol, () => {
-        const clients = new Map<Who, SqsCaller>();
-        const as = (who: Who): SqsCaller => {
-          let c = clients.get(who);
-          if (!c) clients.set(who, (c = makeClient(protocol as Protocol, ferry.url, 'us-east-1', { ...KEYS[who] })));
-          return c;
-        };
-        after(() => {
-          for (const c of clients.values()) c.destroy();
-        });
+        const as = clientsByIdentity(protocol as Protocol, () => ferry.url, KEYS);
         const name = (base: string) => `${base}-${protocol}-${process.pid}-${++counter}`;
         const create = async (q: string, Attributes?: Record<string, string>) =>
           (await as('ops').call('CreateQueue', { QueueName: q, Attributes })).QueueUrl!;

@@ -7,6 +7,7 @@
  */
 import * as v3 from '@aws-sdk/client-sqs';
 import { createRequire } from 'node:module';
+import { after } from 'node:test';
 
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
 const require = createRequire(import.meta.url);
@@ -85,4 +86,24 @@ export async function expectError(p: Promise<unknown>): Promise<NormalisedError>
     return normaliseError(e);
   }
   throw new Error('expected the call to fail, it succeeded');
+}
+
+/**
+ * For a `describe` block: `as(who)` is a client signed with `keys[who]`, made on first use against
+ * `endpoint()` (read then, so a server started in `before` can be named) and destroyed after the block.
+ */
+export function clientsByIdentity<Who extends string>(
+  protocol: Protocol,
+  endpoint: () => string,
+  keys: Record<Who, { accessKeyId: string; secretAccessKey: string }>,
+): (who: Who) => SqsCaller {
+  const clients = new Map<Who, SqsCaller>();
+  after(() => {
+    for (const c of clients.values()) c.destroy();
+  });
+  return (who) => {
+    let c = clients.get(who);
+    if (!c) clients.set(who, (c = makeClient(protocol, endpoint(), 'us-east-1', { ...keys[who] })));
+    return c;
+  };
 }

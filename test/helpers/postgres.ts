@@ -85,14 +85,17 @@ export async function databaseNow(url: string): Promise<number> {
 }
 
 /**
- * Terminate every session of this database that runs under `application_name = 'ferry'` (what a
- * server restart or a network cut does to Ferry's connections), leaving the caller's session alone.
+ * Terminate every session of this database that runs under `application_name` (what a server restart or
+ * a network cut does to Ferry's connections), leaving the caller's session alone. Give the engines under
+ * test a name of their own (PostgresEngineOptions.applicationName): other test files' Ferry servers share
+ * the cluster and must not be cut.
  */
-export async function terminateFerrySessions(url: string): Promise<number> {
+export async function terminateFerrySessions(url: string, applicationName: string): Promise<number> {
   return withClient(url, async (c) => {
     const r = await c.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE application_name = 'ferry' AND pid <> pg_backend_pid() AND datname = current_database()`,
+        WHERE application_name = $1 AND pid <> pg_backend_pid() AND datname = current_database()`,
+      [applicationName],
     );
     return r.rowCount ?? 0;
   });

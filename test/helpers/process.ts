@@ -52,6 +52,16 @@ export interface StartOptions {
 
 let schemas = 0;
 
+/** Whether a process with this pid exists (signal 0). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A PostgreSQL schema name unique to this test process (scripts/test.mjs drops `ferry_t*` afterwards). */
 export function freshSchema(): string {
   return `ferry_t${process.pid}_${++schemas}`;

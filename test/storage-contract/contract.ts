@@ -37,6 +37,7 @@ import type {
 } from '../../src/storage/engine.js';
 import { MOVE_FAILURE, TOMBSTONE_TTL_MS } from '../../src/storage/semantics/index.js';
 import { browseContract } from './browse.js';
+import { transferContract } from './transfer.js';
 
 /** What the suite hands to an engine factory. */
 export interface ContractDeps {
@@ -2469,5 +2470,7 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
 
     // Peek and search (messageBrowse): cases in browse.ts.
     browseContract(test);
+    // Export and import (storeExport, messageImport): cases in transfer.ts.
+    transferContract(test);
   });
 }

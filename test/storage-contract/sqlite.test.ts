@@ -20,7 +20,7 @@ import { SqliteEngine } from '../../src/storage/sqlite/index.js';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate } from '../../src/storage/sqlite/migrations.js';
 import { holdWriteLock, indexNames, writeSchemaV1Store } from '../helpers/sqlite.js';
-import { msg } from './fixtures.js';
+import { assertAccountsMigrated, msg } from './fixtures.js';
 import { runStorageContract } from './contract.js';
 
 /** The indexes of schema 2: schema 1's without `messages_group_lock` (dropped by migration 2). */
@@ -184,26 +184,7 @@ describe('sqlite engine specifics', () => {
     try {
       await e.init();
       assert.equal(e.diagnostics().schemaVersion, 3);
-      const std = (await e.queueGetByName('111111111111', 'std'))!;
-      assert.equal(std.id, fx.queueIds.std);
-      assert.equal(std.accountId, '111111111111');
-      assert.equal(await e.queueGetByName('000000000000', 'std'), undefined);
-      assert.deepEqual(await e.queueStats(std.id), { visible: 1, inflight: 1, delayed: 0 });
-      assert.deepEqual(
-        (await e.queueList({ accountId: '111111111111' })).map((q) => q.name),
-        ['grp.fifo', 'q.fifo', 'std'],
-      );
-      // The tombstone moved with its account: the name waits there, and is free in another account.
-      await assert.rejects(
-        e.queueCreate({ accountId: '111111111111', name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 60_000 }),
-        (err: unknown) => isDomainError(err, 'QueueDeletedRecently'),
-      );
-      const other = await e.queueCreate({ accountId: '222222222222', name: 'gone', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 60_000 });
-      assert.equal(other.created, true);
-      // The same name in another account is another queue.
-      const std2 = await e.queueCreate({ accountId: '222222222222', name: 'std', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
-      assert.equal(std2.created, true);
-      assert.notEqual(std2.queue.id, std.id);
+      await assertAccountsMigrated(e, fx.queueIds.std);
     } finally {
       await e.close();
       await rm(dir, { recursive: true, force: true });

@@ -52,7 +52,7 @@ function stateOf(m: Msg, now: number): BrowseState {
   return m.state === READY ? 'visible' : browseState(m.state === INFLIGHT, m.visibleAt, now);
 }
 
-function view(m: Msg, now: number): BrowsedMessage {
+export function view(m: Msg, now: number): BrowsedMessage {
   const b: BrowsedMessage = {
     messageId: m.messageId,
     state: stateOf(m, now),

@@ -27,7 +27,9 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  ExportItem,
   GaugeSnapshot,
+  MessageImportParams,
   MessageBrowseParams,
   MessageBrowseResult,
   MessageDeleteParams,
@@ -54,6 +56,7 @@ import { changeVisibility, deleteMessages, receive, send } from './messages.js';
 import { activeTasks, cancelTask, listTasks, startTask, stepTask } from './moveTasks.js';
 import { createQueue, deleteQueue, listQueues, purgeQueue, queueGauges, queueStats, setAttributes, sweep, tag, untag } from './queues.js';
 import { Store } from './store.js';
+import { importMessages, snapshot } from './transfer.js';
 
 /**
  * In-memory StorageEngine. Construct with the injected clock and randomness; every time and every
@@ -163,6 +166,15 @@ export class MemoryEngine implements StorageEngine {
   /** Read-only: no timer drain, no retention sweep (see browse.ts). */
   async messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
     return browse(this.s, p);
+  }
+
+  // ---- export / import ----
+  async storeExport(sink: (item: ExportItem) => void | Promise<void>): Promise<void> {
+    for (const item of snapshot(this.s)) await sink(item);
+  }
+
+  async messageImport(p: MessageImportParams): Promise<void> {
+    if (importMessages(this.s, p)) this.s.emit(p.queueId);
   }
 
   // ---- move tasks ----

@@ -172,6 +172,8 @@ export class QueueState {
   readonly attempts = new Map<string, AttemptEntry>();
   attemptPruneAt = 0;
   lastPurgeAt: number | undefined = undefined;
+  /** FIFO: the counter of the last sequence number given to a message of this queue (store.insert, messageImport). */
+  lastSeq = 0;
 
   constructor(
     public rec: QueueRecord,

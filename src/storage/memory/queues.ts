@@ -49,9 +49,9 @@ export function createQueue(s: Store, p: QueueCreateParams): QueueCreateResult {
     fifo: p.fifo,
     attributes: p.attributes,
     tags: p.tags,
-    createdAt: now,
-    lastModifiedAt: now,
-    dedupScope: creationDedupScope(p.attributes),
+    createdAt: p.restore?.createdAt ?? now,
+    lastModifiedAt: p.restore?.lastModifiedAt ?? now,
+    dedupScope: p.restore?.dedupScope ?? creationDedupScope(p.attributes),
   });
   const q = new QueueState(rec, p.fifo);
   s.applySettings(q);

@@ -120,6 +120,7 @@ export class Store {
    */
   insert(q: QueueState, m: Msg, now: number, delayMs: number): boolean {
     q.messages.set(m.ref, m);
+    if (q.fifo) q.lastSeq = m.seq;
     if (m.sentAt < q.minSentAt) q.minSentAt = m.sentAt;
     if (m.sentAt >= q.lastSentAt) q.lastSentAt = m.sentAt;
     else q.sentOrdered = false;

@@ -50,7 +50,7 @@ export async function browse(ctx: PgContext, p: MessageBrowseParams): Promise<Me
   return out;
 }
 
-function view(row: MessageRow, state: BrowsedMessage['state']): BrowsedMessage {
+export function view(row: MessageRow, state: BrowsedMessage['state']): BrowsedMessage {
   const m = toReceived(row);
   const b: BrowsedMessage = {
     messageId: m.messageId,

@@ -68,6 +68,8 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  ExportItem,
+  MessageImportParams,
   GaugeSnapshot,
   MessageBrowseParams,
   MessageBrowseResult,
@@ -112,6 +114,7 @@ import { Q_BEGIN_NOW, Q_DURABILITY_SETTINGS } from './sql/housekeeping.js';
 import { notifyAndCommitSql } from './sql/notify.js';
 import { receiveStandardSql } from './sql/receive.js';
 import { sweep } from './sweep.js';
+import { exportStore, importMessages } from './transfer.js';
 import { Vacuum } from './vacuum.js';
 import { changeVisibilityMany, visibilityChange } from './visibility.js';
 
@@ -150,6 +153,11 @@ export type PostgresEngineOptions = {
    * connection string's `connect_timeout` replaces it.
    */
   connectTimeoutMs?: number;
+  /**
+   * The sessions' `application_name` (what `pg_stat_activity` shows). Default `ferry`; tests give their
+   * engines a name of their own so cutting their sessions leaves other Ferry servers on the cluster alone.
+   */
+  applicationName?: string;
   /** How long `init()` keeps retrying while the database is unreachable. Default 30 000. */
   startupTimeoutMs?: number;
   /**
@@ -202,6 +210,7 @@ export class PostgresEngine implements StorageEngine {
   private readonly random: Random;
   private readonly statementTimeoutMs: number;
   private readonly connectTimeoutMs: number;
+  private readonly applicationName: string;
   private readonly startupTimeoutMs: number;
   private readonly warn: (message: string, detail?: Record<string, unknown>) => void;
   private readonly observer: StorageObserver | undefined;
@@ -234,6 +243,7 @@ export class PostgresEngine implements StorageEngine {
     this.random = opts.random;
     this.statementTimeoutMs = opts.statementTimeoutMs ?? 5_000;
     this.connectTimeoutMs = plan.connectTimeoutMs ?? opts.connectTimeoutMs ?? 3_000;
+    this.applicationName = opts.applicationName ?? 'ferry';
     this.startupTimeoutMs = opts.startupTimeoutMs ?? 30_000;
     this.warn = opts.warn ?? (() => undefined);
     this.observer = opts.observer;
@@ -336,7 +346,7 @@ export class PostgresEngine implements StorageEngine {
       connectionTimeoutMillis: this.connectTimeoutMs,
       query_timeout: this.statementTimeoutMs + 2_000,
       keepAlive: true,
-      application_name: 'ferry',
+      application_name: this.applicationName,
       types,
     };
     if (withSessionOptions) {
@@ -633,6 +643,14 @@ export class PostgresEngine implements StorageEngine {
   }
 
   /** @inheritdoc — read-only autocommit statements (browse.ts). */
+  storeExport(sink: (item: ExportItem) => void | Promise<void>): Promise<void> {
+    return exportStore(this.ctx, sink);
+  }
+
+  messageImport(p: MessageImportParams): Promise<void> {
+    return importMessages(this.ctx, p);
+  }
+
   messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
     return browse(this.ctx, p);
   }

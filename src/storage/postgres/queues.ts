@@ -87,9 +87,10 @@ export function queueCreate(ctx: PgContext, p: QueueCreateParams): Promise<Queue
         p.fifo,
         JSON.stringify(p.attributes),
         JSON.stringify(p.tags),
-        t.now,
-        creationDedupScope(p.attributes),
+        p.restore?.createdAt ?? t.now,
+        p.restore?.dedupScope ?? creationDedupScope(p.attributes),
         p.accountId,
+        p.restore?.lastModifiedAt ?? null,
       ]);
       if (!ins.rows[0]) {
         const winner = await ctx.queues.byNameInTx(t.client, p.accountId, p.name);

@@ -12,6 +12,22 @@ import { freezeQueue, type QueueRow } from './rows.js';
 import type { MemberOutcome } from './groupCommit.js';
 import { Q_DEDUP_LOOKUP, Q_FIFO_INSERT, Q_FIFO_RESERVE, Q_SEND_STANDARD, Q_SEND_STANDARD_MANY } from './sql/send.js';
 
+/** The per-message array parameters of the standard send statements (sql/send.ts), in their order. */
+function standardColumns(ms: MessageSendParams['messages']): unknown[][] {
+  return [
+    ms.map((m) => m.messageId),
+    ms.map((m) => m.groupId ?? null),
+    ms.map((m) => m.body),
+    ms.map((m) => m.md5OfBody),
+    ms.map((m) => encodeAttributes(m.messageAttributes)),
+    ms.map((m) => m.md5OfMessageAttributes ?? null),
+    ms.map((m) => encodeAttributes(m.systemAttributes)),
+    ms.map((m) => m.md5OfMessageSystemAttributes ?? null),
+    ms.map((m) => m.senderId),
+    ms.map((m) => Math.round(m.delayMs)),
+  ];
+}
+
 /**
  * Standard queues: one autocommit statement (lock the queue row FOR KEY SHARE so a concurrent
  * DeleteQueue waits, insert every message, NOTIFY when any is deliverable now). One round trip.
@@ -21,23 +37,7 @@ export async function sendStandard(ctx: PgContext, p: MessageSendParams): Promis
   const wake = ms.some((m) => m.delayMs <= 0);
   const r = await ctx.oneWrite<{ found: number; n: number }>(
     Q_SEND_STANDARD,
-    [
-      p.queueId,
-      ctx.nowParam(),
-      ms.map((m) => m.messageId),
-      ms.map((m) => m.groupId ?? null),
-      ms.map((m) => m.body),
-      ms.map((m) => m.md5OfBody),
-      ms.map((m) => encodeAttributes(m.messageAttributes)),
-      ms.map((m) => m.md5OfMessageAttributes ?? null),
-      ms.map((m) => encodeAttributes(m.systemAttributes)),
-      ms.map((m) => m.md5OfMessageSystemAttributes ?? null),
-      ms.map((m) => m.senderId),
-      ms.map((m) => Math.round(m.delayMs)),
-      wake,
-      ctx.notifier.channel,
-      ctx.notifier.payload(p.queueId),
-    ],
+    [p.queueId, ctx.nowParam(), ...standardColumns(ms), wake, ctx.notifier.channel, ctx.notifier.payload(p.queueId)],
     'ferry_send_standard',
   );
   if (Number(r.rows[0]!.found) === 0) throw ctx.queues.notFound(p.queueId);
@@ -66,24 +66,7 @@ export async function sendStandardMany(ctx: PgContext, calls: MessageSendParams[
   const wake = [...new Set(calls.filter((c) => c.messages.some((m) => m.delayMs <= 0)).map((c) => c.queueId))];
   const r = await ctx.oneWrite<{ found: string[] | null; n: number }>(
     Q_SEND_STANDARD_MANY,
-    [
-      ctx.nowParam(),
-      qids,
-      ms.map((m) => m.messageId),
-      ms.map((m) => m.groupId ?? null),
-      ms.map((m) => m.body),
-      ms.map((m) => m.md5OfBody),
-      ms.map((m) => encodeAttributes(m.messageAttributes)),
-      ms.map((m) => m.md5OfMessageAttributes ?? null),
-      ms.map((m) => encodeAttributes(m.systemAttributes)),
-      ms.map((m) => m.md5OfMessageSystemAttributes ?? null),
-      ms.map((m) => m.senderId),
-      ms.map((m) => Math.round(m.delayMs)),
-      queues,
-      wake,
-      wake.map((q) => ctx.notifier.payload(q)),
-      ctx.notifier.channel,
-    ],
+    [ctx.nowParam(), qids, ...standardColumns(ms), queues, wake, wake.map((q) => ctx.notifier.payload(q)), ctx.notifier.channel],
     'ferry_send_standard_many',
   );
   const found = new Set(r.rows[0]!.found ?? []);

@@ -6,7 +6,7 @@
 import type { EntryResult, VisibilityChangeParams } from '../engine.js';
 import { visibilityDeadline, visibilityEntry } from '../semantics/index.js';
 import { lockMessages, receiptTarget } from './ack.js';
-import type { PgContext } from './context.js';
+import type { PgContext, Tx } from './context.js';
 import type { MemberOutcome } from './groupCommit.js';
 import { refreshGroups } from './groups.js';
 import { refId, refIds, type MessageRow } from './rows.js';
@@ -52,23 +52,9 @@ export async function changeVisibilityMany(ctx: PgContext, calls: VisibilityChan
     const out = calls.map((c): MemberOutcome<EntryResult[]> => {
       if (!existing.has(c.queueId)) return { ok: false, error: ctx.queues.notFound(c.queueId) };
       const value = c.entries.map((e) => {
-        const id = refId(e.ref);
-        const found = rows.get(id);
+        const found = rows.get(refId(e.ref));
         // A message of another queue is no message of this call's queue.
-        const row = found && found.queue_id === c.queueId ? found : undefined;
-        const deadline = visibilityDeadline(t.now, e.visibilityTimeoutMs);
-        const res = visibilityEntry(
-          false,
-          row && receiptTarget(row, t.now, updates.get(id) ?? row.visible_at),
-          e.receiptToken,
-          deadline,
-          t.now,
-          c.maxTotalMs,
-        );
-        if (!res.ok) return res;
-        updates.set(id, deadline);
-        if (deadline <= t.now) t.wakes.add(c.queueId);
-        return res;
+        return decideEntry(t, false, c, e, found && found.queue_id === c.queueId ? found : undefined, updates);
       });
       return { ok: true, value };
     });
@@ -89,27 +75,39 @@ export function changeVisibility(ctx: PgContext, p: VisibilityChangeParams): Pro
     );
     /** Deadlines set by earlier entries of this batch (a later entry sees the message as they left it). */
     const updates = new Map<number, number>();
-    const results: EntryResult[] = p.entries.map((e) => {
-      const id = refId(e.ref);
-      const row = rows.get(id);
-      const deadline = visibilityDeadline(t.now, e.visibilityTimeoutMs);
-      const res = visibilityEntry(
-        q.fifo,
-        row && receiptTarget(row, t.now, updates.get(id) ?? row.visible_at),
-        e.receiptToken,
-        deadline,
-        t.now,
-        p.maxTotalMs,
-      );
-      if (!res.ok) return res;
-      updates.set(id, deadline);
-      if (deadline <= t.now) t.wakes.add(q.id);
-      return res;
-    });
+    const results: EntryResult[] = p.entries.map((e) => decideEntry(t, q.fifo, p, e, rows.get(refId(e.ref)), updates));
     if (updates.size) {
       await t.client.query(Q_SET_DEADLINES, [[...updates.keys()], [...updates.values()]]);
       if (q.fifo) await refreshGroups(ctx, t.client, q.id, groups);
     }
     return results;
   });
+}
+
+/**
+ * One entry of a call, decided with semantics.visibilityEntry against its locked row as the earlier
+ * entries left it (`updates`, message id → deadline); a granted change is recorded there, and a
+ * deadline of "now" wakes the queue.
+ */
+function decideEntry(
+  t: Tx,
+  fifo: boolean,
+  call: VisibilityChangeParams,
+  e: VisibilityChangeParams['entries'][number],
+  row: MessageRow | undefined,
+  updates: Map<number, number>,
+): EntryResult {
+  const deadline = visibilityDeadline(t.now, e.visibilityTimeoutMs);
+  const res = visibilityEntry(
+    fifo,
+    row && receiptTarget(row, t.now, updates.get(row.id) ?? row.visible_at),
+    e.receiptToken,
+    deadline,
+    t.now,
+    call.maxTotalMs,
+  );
+  if (!res.ok || !row) return res; // ok implies a row (visibilityEntry refuses a missing one)
+  updates.set(row.id, deadline);
+  if (deadline <= t.now) t.wakes.add(call.queueId);
+  return res;
 }

@@ -16,6 +16,7 @@
  *  - moveTasks.ts  move-task states, transitions and FailureReason texts
  *  - queues.ts     attribute and tag merges, queue list order
  *  - tokens.ts     receipt tokens from the injected randomness
+ *  - transfer.ts   export / import: the state an imported message gets, sequence-number checks
  */
 export * from './attempts.js';
 export * from './browse.js';
@@ -29,3 +30,4 @@ export * from './queues.js';
 export * from './redrive.js';
 export * from './time.js';
 export * from './tokens.js';
+export * from './transfer.js';

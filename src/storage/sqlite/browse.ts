@@ -46,7 +46,7 @@ export function browse(ctx: SqliteCtx, p: MessageBrowseParams): MessageBrowseRes
   return out;
 }
 
-function view(row: CandidateRow, state: BrowsedMessage['state']): BrowsedMessage {
+export function view(row: CandidateRow, state: BrowsedMessage['state']): BrowsedMessage {
   const b: BrowsedMessage = {
     messageId: row.message_id,
     state,

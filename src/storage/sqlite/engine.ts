@@ -46,7 +46,9 @@ import type {
   EngineCapabilities,
   EngineDeps,
   EntryResult,
+  ExportItem,
   GaugeSnapshot,
+  MessageImportParams,
   MessageBrowseParams,
   MessageBrowseResult,
   MessageDeleteParams,
@@ -80,6 +82,7 @@ import { moveTaskCancel, moveTaskList, moveTaskStart, moveTaskStep, moveTasksAct
 import * as queues from './queues.js';
 import { receive } from './receive.js';
 import { send } from './send.js';
+import { exportItems, importMessages } from './transfer.js';
 import { BROWSE_ROWS, BROWSE_WINDOW, GAUGES_ALL, SCHEMA_VERSION, SQL, TOTAL_CHANGES, explain } from './sql/index.js';
 import { SWEEP_CHUNK, sweepExpired, sweepWindows } from './sweep.js';
 import { changeVisibility } from './visibility.js';
@@ -146,6 +149,16 @@ function isSqliteError(e: unknown): boolean {
   if (e instanceof Database.SqliteError) return true;
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
+/** End an export's read transaction and close its connection (errors there change nothing: it wrote nothing). */
+function closeExportReader(db: Database.Database): void {
+  try {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  } catch {
+    // close() ends the transaction anyway.
+  }
+  db.close();
 }
 
 /**
@@ -664,6 +677,55 @@ export class SqliteEngine implements StorageEngine {
   }
 
   /** @inheritdoc — a read of committed state, outside the write queue. */
+  async storeExport(sink: (item: ExportItem) => void | Promise<void>): Promise<void> {
+    const main = this.open();
+    const now = this.ctx.clock.now();
+    if (this.gaugeReader === undefined) {
+      // `:memory:`, a read-only or non-WAL store: everything read at once on the engine's connection.
+      let items: ExportItem[];
+      try {
+        items = [...exportItems(main, now)];
+      } catch (e) {
+        throw this.toDomain(e);
+      }
+      for (const item of items) await sink(item);
+      return;
+    }
+    // A WAL store: a read transaction on a connection of its own, so the server keeps committing.
+    let db: Database.Database;
+    try {
+      db = new Database(this.path, { readonly: true, fileMustExist: true, timeout: this.busyTimeoutMs });
+      db.exec('BEGIN');
+    } catch (e) {
+      throw this.toDomain(e);
+    }
+    const it = exportItems(db, now);
+    try {
+      for (;;) {
+        let next: IteratorResult<ExportItem>;
+        try {
+          next = it.next();
+        } catch (e) {
+          throw this.toDomain(e);
+        }
+        if (next.done) break;
+        await sink(next.value); // the sink's own error passes through unchanged
+      }
+    } finally {
+      // Ending the generator ends its open statement (a sink error mid-queue), then the transaction.
+      try {
+        it.return(undefined);
+      } catch {
+        // nothing to do: the connection is closed next
+      }
+      closeExportReader(db);
+    }
+  }
+
+  messageImport(p: MessageImportParams): Promise<void> {
+    return this.write((tx) => importMessages(this.ctx, tx, p), true);
+  }
+
   messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {
     return this.read(() => browse(this.ctx, p));
   }

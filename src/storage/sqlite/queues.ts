@@ -68,7 +68,17 @@ export function queueCreate(ctx: SqliteCtx, p: QueueCreateParams): QueueCreateRe
   const id = ctx.random.uuid();
   ctx
     .q(QUEUE_INSERT)
-    .run(id, p.accountId, p.name, p.fifo ? 1 : 0, JSON.stringify(p.attributes), JSON.stringify(p.tags), now, now, creationDedupScope(p.attributes));
+    .run(
+      id,
+      p.accountId,
+      p.name,
+      p.fifo ? 1 : 0,
+      JSON.stringify(p.attributes),
+      JSON.stringify(p.tags),
+      p.restore?.createdAt ?? now,
+      p.restore?.lastModifiedAt ?? now,
+      p.restore?.dedupScope ?? creationDedupScope(p.attributes),
+    );
   ctx.q(TOMBSTONE_DELETE).run(p.accountId, p.name);
   return { queue: ctx.mustQueue(id), created: true };
 }

@@ -41,7 +41,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { makeClient, type SqsCaller } from '../../helpers/clients.js';
-import { startFerryProcess, type FerryProcess } from '../../helpers/process.js';
+import { alive, startFerryProcess, type FerryProcess } from '../../helpers/process.js';
 
 export interface CrashLoopOptions {
   storage: 'sqlite' | 'postgres';
@@ -535,13 +535,4 @@ export async function killableCluster(): Promise<KillableCluster | string> {
     },
     stop: () => c.stop(),
   };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -38,7 +38,7 @@ export const Q_RESERVE_SEQ = 'UPDATE queues SET seq_counter = seq_counter + $2 W
 /** CreateQueue; `$7`, the dedup scope, is semantics.creationDedupScope of the attributes (fixed from then on). */
 export const Q_TOMBSTONE_OF = 'SELECT deleted_at FROM queue_tombstones WHERE account_id = $1 AND name = $2';
 export const Q_QUEUE_INSERT = `INSERT INTO queues (id, account_id, name, fifo, attributes, tags, created_at, last_modified_at, dedup_scope)
-         VALUES ($1, $8, $2, $3, $4, $5, $6, $6, $7) ON CONFLICT (account_id, name) DO NOTHING RETURNING ${QUEUE_COLS}`;
+         VALUES ($1, $8, $2, $3, $4, $5, $6, COALESCE($9::bigint, $6), $7) ON CONFLICT (account_id, name) DO NOTHING RETURNING ${QUEUE_COLS}`;
 export const Q_TOMBSTONE_DELETE = 'DELETE FROM queue_tombstones WHERE account_id = $1 AND name = $2';
 
 /** SetQueueAttributes, TagQueue / UntagQueue. */

@@ -12,6 +12,7 @@
  *  - batch.ts      transaction control of the group commit, diagnostics
  *  - gauges.ts     queueGauges (every queue's CloudWatch gauges at once)
  *  - browse.ts     peek and search (read-only)
+ *  - transfer.ts   export and import
  */
 export * from './batch.js';
 export * from './browse.js';
@@ -21,3 +22,4 @@ export * from './messages.js';
 export * from './moveTasks.js';
 export * from './queues.js';
 export * from './sweep.js';
+export * from './transfer.js';
