@@ -33,8 +33,7 @@ import { authorizeAction, type Authorizer, type Caller } from './actions/authori
 import { reloadIdentityConfig } from './config/load.js';
 import type { StorageEngine, StorageObserver } from './storage/engine.js';
 import { MemoryEngine } from './storage/memory/index.js';
-import { PostgresEngine } from './storage/postgres/index.js';
-import { SqliteEngine, type SqliteEngineOptions } from './storage/sqlite/index.js';
+import type { SqliteEngineOptions } from './storage/sqlite/index.js';
 
 export interface ServerDeps {
   clock?: Clock;
@@ -121,14 +120,18 @@ const AWS_COOLDOWN_MS = 60_000;
 /** Queue host names we are willing to echo back into queue URLs. */
 const SAFE_HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
-export function makeEngine(
+/**
+ * The engine `config.storage` names. The SQLite and PostgreSQL engines' modules (better-sqlite3's native
+ * binding, the SQL, the pg glue) load only when chosen: a memory Ferry starts without them.
+ */
+export async function makeEngine(
   config: FerryConfig,
   clock: Clock,
   random: Random,
   log?: Logger,
   observer?: StorageObserver,
   walSync?: ServerDeps['walSync'],
-): StorageEngine {
+): Promise<StorageEngine> {
   // The manual test clock on PostgreSQL: its time is sent with each statement instead of the database
   // clock's (PostgresEngine timeSource), so one Ferry process on its own schema follows it.
   const timeSource = config.clock === 'manual' ? { clock } : undefined;
@@ -136,6 +139,7 @@ export function makeEngine(
     case 'memory':
       return new MemoryEngine({ clock, random, observer });
     case 'sqlite': {
+      const { SqliteEngine } = await import('./storage/sqlite/index.js');
       const dir = resolve(config.dataDir);
       mkdirSync(dir, { recursive: true });
       return new SqliteEngine({
@@ -149,7 +153,8 @@ export function makeEngine(
         ...walSync,
       });
     }
-    case 'postgres':
+    case 'postgres': {
+      const { PostgresEngine } = await import('./storage/postgres/index.js');
       // Times come from the database clock (timeSource 'database'); `clock` only measures this
       // process's long-poll sleeps.
       return new PostgresEngine({
@@ -163,6 +168,7 @@ export function makeEngine(
         defaultAccountId: config.accountId,
         warn: (msg, detail) => log?.warn(detail ?? {}, msg),
       });
+    }
   }
 }
 
@@ -178,7 +184,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const scheme = tls === undefined ? 'http' : 'https';
   // Monitoring serves /metrics and the console's queue views (overview, history).
   const storageMetrics = config.metrics || config.console !== 'off' ? new StorageMetrics() : undefined;
-  const engine = makeEngine(config, clock, random, log, storageMetrics, deps.walSync);
+  const engine = await makeEngine(config, clock, random, log, storageMetrics, deps.walSync);
   await engine.init();
   // Before anything is served: a store whose encrypted messages need a key this key ring lacks stops here.
   const sse = await openSse(config, engine, clock, random, log);

@@ -43,7 +43,7 @@ export interface PolicyCheckResult {
   lines: string[];
 }
 
-type EngineFactory = (config: FerryConfig) => StorageEngine;
+type EngineFactory = (config: FerryConfig) => Promise<StorageEngine>;
 
 /** Run `ferry policy <args>`. Throws ConfigError for usage problems. */
 export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, makeEngine: EngineFactory): Promise<PolicyCheckResult> {
@@ -107,7 +107,7 @@ export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, make
   } else if (queueName !== undefined && queueAccount !== undefined && action !== 'CreateQueue') {
     if (config.storage === 'memory') lines.push('queue policy: none (storage memory has no stored queues; use --queue-policy <file>)');
     else {
-      const engine = makeEngine(config);
+      const engine = await makeEngine(config);
       try {
         await engine.init();
         const rec = await engine.queueGetByName(queueAccount, queueName);

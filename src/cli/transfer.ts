@@ -97,7 +97,7 @@ function attrsIn(o: unknown): AttributeMap {
 /** The store and key ring the flags name, opened as `ferry serve` opens them. */
 async function openStore(config: FerryConfig): Promise<{ engine: StorageEngine; cipher: BodyCipher }> {
   const logger = createLogger('warn', { pretty: false, destination: process.stderr });
-  const engine = makeEngine(config, systemClock, systemRandom, logger);
+  const engine = await makeEngine(config, systemClock, systemRandom, logger);
   await engine.init();
   const cipher = await openSse(config, engine, systemClock, systemRandom, logger);
   return { engine, cipher };

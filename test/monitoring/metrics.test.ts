@@ -327,6 +327,35 @@ describe('metrics endpoint options [memory]', () => {
     return JSON.parse(line) as Record<string, unknown>;
   };
 
+  it('the first scrape counts every request made before it, and has every family (prom-client loads lazily)', async () => {
+    // prom-client is loaded a second after the start or at the first scrape (src/monitoring/index.ts):
+    // this scrape comes first, and nothing counted before it is missing.
+    const f = await start([]);
+    const sqs = makeClient('json', f.url);
+    try {
+      await sqs.call('ListQueues', {});
+      await sqs.call('ListQueues', {});
+      const name = unique('first');
+      const { QueueUrl } = await sqs.call<{ QueueUrl: string }>('CreateQueue', { QueueName: name });
+      await sqs.call('SendMessage', { QueueUrl, MessageBody: 'one' });
+      await sqs.call('SendMessage', { QueueUrl, MessageBody: 'two' });
+      const m = await scrape(`${f.url}/metrics`);
+      assert.equal(m.value('ferry_requests_total', { action: 'ListQueues', code: 'OK' }), 2);
+      assert.equal(m.value('ferry_requests_total', { action: 'CreateQueue', code: 'OK' }), 1);
+      assert.equal(m.value('ferry_requests_total', { action: 'SendMessage', code: 'OK' }), 2);
+      assert.equal(m.value('ferry_request_duration_seconds_count', { action: 'SendMessage' }), 2);
+      assert.equal(m.value('ferry_queue_messages_sent_total', { account: ACCOUNT, queue: name }), 2);
+      assert.equal(m.value('ferry_build_info', { version: '0.1.0', storage: 'memory', node: process.version }), 1);
+      for (const n of ['process_cpu_user_seconds_total', 'process_start_time_seconds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes'])
+        assert.ok(m.names().has(n), n);
+      assert.ok(m.declared().has('nodejs_gc_duration_seconds'), 'the GC histogram is declared (samples once a GC is seen)');
+      const again = await scrape(`${f.url}/metrics`);
+      assert.equal(again.value('ferry_requests_total', { action: 'ListQueues', code: 'OK' }), 2);
+    } finally {
+      sqs.destroy();
+    }
+  });
+
   it('--metrics off: no /metrics', async () => {
     const f = await start(['--metrics', 'off']);
     assert.equal((await fetch(`${f.url}/metrics`)).status, 404);

@@ -57,9 +57,9 @@ describe('config: postgres storage', () => {
     assert.throws(() => loadConfig({ flags: { storage: 'postgres', databaseUrl: URL_, databasePoolSize: '0' } }), ConfigError);
   });
 
-  it('makeEngine builds the postgres engine (without connecting)', () => {
+  it('makeEngine builds the postgres engine (without connecting)', async () => {
     const c = loadConfig({ flags: { storage: 'postgres', databaseUrl: URL_ } });
-    const e = makeEngine(c, new ManualClock(), new SeededRandom());
+    const e = await makeEngine(c, new ManualClock(), new SeededRandom());
     assert.equal(e.kind, 'postgres');
     assert.equal(e.capabilities.shared, true);
   });
