@@ -365,7 +365,8 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       // account: the queue's (see HttpServerOptions.accountOf), on every request about a queue or a
       // listing; a request refused before its key was verified has no caller account.
       const caller = accountOf !== undefined && (verifier === undefined || accessKeyId !== undefined) ? accountOf(accessKeyId) : undefined;
-      const account = subject === undefined ? undefined : (subject.owner ?? (subject.queue !== undefined || action === 'ListQueues' ? caller : undefined));
+      const account =
+        subject === undefined ? undefined : (subject.owner ?? (subject.queue !== undefined || action === 'ListQueues' ? caller : undefined));
       const line = {
         reqId: requestId,
         action,

@@ -164,7 +164,10 @@ test('the request line names the queue, its account, the caller’s account when
     account: '222222222222',
     callerAccount: '111111111111',
   });
-  assert.deepEqual(await send('StartMessageMoveTask', { SourceArn: 'arn:aws:sqs:us-east-1:111111111111:orders-dlq' }), { ...own, queue: 'orders-dlq' });
+  assert.deepEqual(await send('StartMessageMoveTask', { SourceArn: 'arn:aws:sqs:us-east-1:111111111111:orders-dlq' }), {
+    ...own,
+    queue: 'orders-dlq',
+  });
   // A request about no queue names no account.
   assert.deepEqual(await send('CancelMessageMoveTask', { TaskHandle: 'x' }), { ...own, queue: undefined, account: undefined });
   // Without a verifier the caller is the default account: accountOf is asked without a key.
