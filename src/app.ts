@@ -428,6 +428,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       return { degraded: disk.state === 'full' || disk.state === 'read-only', detail: { storage: { disk } } };
     },
     verifier,
+    accountOf: accountOfKey,
     dispatch: apiDispatch,
     // /metrics (unless it has a port of its own), then the console.
     extraRoutes: routes.length === 1 ? routes[0] : (req, res) => routes.some((r) => r(req, res)),

@@ -169,7 +169,7 @@ function SignOut({ keyId }: { keyId: string }) {
     <AppContext.Consumer>
       {(s) => (
         <span class="topbar__user">
-          <span class="topbar__key" title="Signed in with this access key">
+          <span class="topbar__key" title={`Signed in with the access key ${keyId}`}>
             {keyId}
           </span>
           <button

@@ -24,6 +24,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import type { ActionName } from '../actions/types.js';
 import type { ListenerLimits } from '../config/schema.js';
+import { parseQueueArn } from '../core/arn.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
 import { bodyMemoryExhausted, requestBodyTooLarge } from '../errors/messages.js';
 import { SqsError } from '../errors/catalog.js';
@@ -109,6 +110,14 @@ export interface HttpServerOptions {
    * request's protocol. Absent: any request is accepted (`auth: off`).
    */
   verifier?: SigV4Verifier;
+  /**
+   * The account a verified access key acts in (with no verifier: called with undefined, the default
+   * account). The request log's `account` is the queue's account: the one the request names (its
+   * QueueUrl's account segment, QueueOwnerAWSAccountId, a queue ARN's account), else this one, the
+   * caller's own; `callerAccount` is added when the two differ (a cross-account call). Absent: only
+   * accounts the request names are logged.
+   */
+  accountOf?: (accessKeyId: string | undefined) => string;
   /**
    * Serve HTTPS instead of HTTP (same routes, same handler), with the context's certificate; the
    * context's reloads reach this server. Absent: plain HTTP.
@@ -224,6 +233,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
   const isReady = opts.isReady ?? (() => true);
   const extraRoutes = opts.extraRoutes;
   const verifier = opts.verifier;
+  const accountOf = opts.accountOf;
   const onRequest = opts.onRequest;
   const slowMs = opts.slowRequestMs ?? 0;
   // node refuses a headers timeout longer than the request timeout; the request timeout bounds both.
@@ -341,7 +351,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
     let meta: RequestMeta | undefined;
     let accessKeyId: string | undefined;
 
-    const reply = (r: EncodedResponse, action: string | undefined, queue: string | undefined, err?: unknown): void => {
+    const reply = (r: EncodedResponse, action: string | undefined, subject: Subject | undefined, err?: unknown): void => {
       if (closing) r.headers['Connection'] = 'close';
       r.headers['Content-Length'] = String(Buffer.byteLength(r.body));
       res.writeHead(r.status, r.headers);
@@ -351,11 +361,18 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       const error = err instanceof SqsError ? err.code : err === undefined ? undefined : 'InternalFailure';
       onRequest?.(action, error ?? 'OK', elapsed);
       // One line per request. The access key: the verified one (auth sigv4), else the one the client
-      // claims in its Authorization header (auth off: unverified, but it tells clients apart).
+      // claims in its Authorization header (auth off: unverified, but it tells clients apart). The
+      // account: the queue's (see HttpServerOptions.accountOf), on every request about a queue or a
+      // listing; a request refused before its key was verified has no caller account.
+      const caller = accountOf !== undefined && (verifier === undefined || accessKeyId !== undefined) ? accountOf(accessKeyId) : undefined;
+      const account =
+        subject === undefined ? undefined : (subject.owner ?? (subject.queue !== undefined || action === 'ListQueues' ? caller : undefined));
       const line = {
         reqId: requestId,
         action,
-        queue,
+        queue: subject?.queue,
+        account,
+        callerAccount: caller !== undefined && account !== undefined && caller !== account ? caller : undefined,
         accessKeyId: accessKeyId ?? claimedAccessKey(req.headers.authorization),
         status: r.status,
         error,
@@ -374,7 +391,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
 
     const run = (body: Buffer): void => {
       let action: ActionName | undefined;
-      let queue: string | undefined;
+      let subject: Subject | undefined;
       let proto: WireProtocol = protocol;
       try {
         // Authenticate before decoding: an unsigned request learns nothing about parameter validation.
@@ -382,7 +399,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
         const decoded = decodeRequest({ method, path, headers: req.headers, body, query });
         action = decoded.action;
         proto = decoded.protocol;
-        queue = queueOf(decoded.input);
+        subject = subjectOf(decoded.input);
         meta = {
           requestId,
           protocol: proto,
@@ -403,19 +420,19 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
               r = encodeOutput(p, a, output, requestId);
             } catch (err) {
               logUnexpected(err, a, 'encoding the output failed');
-              reply(encodeError(p, err, requestId), a, queue, err);
+              reply(encodeError(p, err, requestId), a, subject, err);
               return;
             }
-            reply(r, a, queue);
+            reply(r, a, subject);
           },
           (err: unknown) => {
             logUnexpected(err, a, 'action failed');
-            reply(encodeError(p, err, requestId), a, queue, err);
+            reply(encodeError(p, err, requestId), a, subject, err);
           },
         );
       } catch (err) {
         logUnexpected(err, action, 'request failed before dispatch');
-        reply(encodeError(protocolOf(err, proto), err, requestId), action, queue, err);
+        reply(encodeError(protocolOf(err, proto), err, requestId), action, subject, err);
       }
     };
 
@@ -579,10 +596,33 @@ export function claimedAccessKey(authorization: string | undefined): string | un
   return authorization.slice(from, end);
 }
 
-/** The queue a request is about, for the log line: from QueueUrl's last segment, else QueueName. */
-function queueOf(input: unknown): string | undefined {
-  if (typeof input !== 'object' || input === null) return undefined;
-  const i = input as { QueueUrl?: unknown; QueueName?: unknown };
-  if (typeof i.QueueUrl === 'string') return queueNameFromUrl(i.QueueUrl);
-  return typeof i.QueueName === 'string' ? i.QueueName : undefined;
+/** What a request is about, for the log line: a queue and the account that owns it, as the request names them. */
+interface Subject {
+  queue: string | undefined;
+  /** The account the request names (undefined: the caller's own, as the actions resolve it). */
+  owner: string | undefined;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * The queue a request is about: from QueueUrl's last segment (its account from the segment before,
+ * when that is an account id — the rule the actions follow, common.ts urlOwner), else QueueName (owner:
+ * QueueOwnerAWSAccountId), else a move task's SourceArn. Plain string work: this runs on every request.
+ */
+function subjectOf(input: unknown): Subject {
+  if (typeof input !== 'object' || input === null) return { queue: undefined, owner: undefined };
+  const i = input as { QueueUrl?: unknown; QueueName?: unknown; QueueOwnerAWSAccountId?: unknown; SourceArn?: unknown };
+  if (typeof i.QueueUrl === 'string') {
+    const url = i.QueueUrl.endsWith('/') ? i.QueueUrl.slice(0, -1) : i.QueueUrl;
+    const end = url.lastIndexOf('/');
+    const segment = end > 0 ? url.slice(url.lastIndexOf('/', end - 1) + 1, end) : '';
+    return { queue: queueNameFromUrl(url), owner: ACCOUNT_ID.test(segment) ? segment : undefined };
+  }
+  if (typeof i.QueueName === 'string') {
+    const owner = typeof i.QueueOwnerAWSAccountId === 'string' && i.QueueOwnerAWSAccountId !== '' ? i.QueueOwnerAWSAccountId : undefined;
+    return { queue: i.QueueName, owner };
+  }
+  const arn = typeof i.SourceArn === 'string' ? parseQueueArn(i.SourceArn) : undefined;
+  return arn === undefined ? { queue: undefined, owner: undefined } : { queue: arn.name, owner: arn.accountId };
 }

@@ -25,7 +25,7 @@ const BUILT = resolve(dirname(fileURLToPath(import.meta.url)), '../../console/in
 export const SHOTS = join(ROOT, 'test-output', 'screenshots');
 
 export const LAPTOP = { width: 1366, height: 768 };
-export const NARROW = { width: 414, height: 896 };
+export const NARROW = { width: 390, height: 844 };
 
 /**
  * `describe(…, { skip: browserSkip() })`: a reason to skip, or false. Under CI=true a missing

@@ -766,7 +766,7 @@ export function PolicyEditor({
       hint={
         <>
           {value.trim() === '' ? 'No policy: only the queue owner has access.' : valid ? 'Valid JSON policy document.' : ''} {lines} line
-          {lines === 1 ? '' : 's'}.
+          {lines === 1 ? '' : 's'}. While you type, Tab indents; press Escape, then Tab, to move on.
         </>
       }
     >
@@ -803,17 +803,26 @@ export function PolicyEditor({
             spellcheck={false}
             value={value}
             onInput={(e) => onChange(e.currentTarget.value)}
+            onFocus={(e) => {
+              e.currentTarget.dataset.editing = '0';
+            }}
             onKeyDown={(e) => {
-              // Tab inserts two spaces (Escape then Tab leaves the editor, as in code editors).
-              if (e.key === 'Tab' && !e.shiftKey && !(e.currentTarget.dataset.escaped === '1')) {
+              // Tab indents (two spaces) once you have typed in the editor; until then, and after Escape,
+              // Tab moves on as everywhere else, so the keyboard never gets stuck here (the hint says so).
+              const t = e.currentTarget;
+              if (e.key === 'Escape') {
+                t.dataset.editing = '0';
+                return;
+              }
+              if (e.key === 'Tab' && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey && t.dataset.editing === '1') {
                 e.preventDefault();
-                const t = e.currentTarget;
                 const s = t.selectionStart;
                 const v = `${t.value.slice(0, s)}  ${t.value.slice(t.selectionEnd)}`;
                 onChange(v);
                 window.requestAnimationFrame(() => t.setSelectionRange(s + 2, s + 2));
+                return;
               }
-              e.currentTarget.dataset.escaped = e.key === 'Escape' ? '1' : '0';
+              if (e.key.length === 1 || e.key === 'Enter' || e.key === 'Backspace' || e.key === 'Delete') t.dataset.editing = '1';
             }}
           />
         </div>

@@ -120,12 +120,13 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
           <button
             type="button"
             class="button button--small button--ghost"
-            aria-label="Queue details"
             aria-expanded={showDetails}
             aria-controls="details-body"
             onClick={() => setShowDetails(!showDetails)}
           >
+            {/* The name starts with the visible word (speech users say what they see): "Show queue details". */}
             <Icon name={showDetails ? 'down' : 'chevron'} /> {showDetails ? 'Hide' : 'Show'}
+            <span class="sr-only"> queue details</span>
           </button>
         </header>
         <div class="panel__body" id="details-body" hidden={!showDetails}>

@@ -22,9 +22,12 @@ class Sha256 {
 }
 
 const metas: RequestMeta[] = [];
+/** The request lines (`logger.info(…, 'request')`). */
+const lines: { action?: string; account?: string; accessKeyId?: string; status: number }[] = [];
 const server = createHttpServer({
   limits: listenerLimits(),
-  logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  logger: { info: (o) => lines.push(o as (typeof lines)[number]), warn: () => undefined, error: () => undefined },
+  accountOf: (key) => (key === 'AKIDHTTP' ? '123456789012' : '000000000000'),
   verifier: createSigV4Verifier({ region: 'us-east-1', credentials: [{ accessKeyId: 'AKIDHTTP', secretAccessKey: 'http-secret' }] }),
   dispatch: async (_action, _input, meta) => {
     metas.push(meta);
@@ -57,6 +60,8 @@ it('dispatches a signed request with its access key id; refuses unsigned ones be
   assert.equal(ok.status, 200);
   assert.equal(metas.length, 1);
   assert.equal(metas[0]!.accessKeyId, 'AKIDHTTP');
+  // The request line: the verified key and its account.
+  assert.deepEqual(lines.at(-1), { ...lines.at(-1), action: 'ListQueues', account: '123456789012', accessKeyId: 'AKIDHTTP', status: 200 });
 
   // Unsigned, and even undecodable: the answer is about authentication, in the request's protocol.
   const json = await fetch(`http://127.0.0.1:${port}/`, {
@@ -70,4 +75,7 @@ it('dispatches a signed request with its access key id; refuses unsigned ones be
   assert.equal(query.status, 403);
   assert.match(await query.text(), /<Code>MissingAuthenticationToken<\/Code>/);
   assert.equal(metas.length, 1);
+  // Refused before a key was verified: no account (not the default one) on the line.
+  assert.equal(lines.at(-1)!.status, 403);
+  assert.equal(lines.at(-1)!.account, undefined);
 });

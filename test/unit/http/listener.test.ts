@@ -19,6 +19,11 @@ interface RequestLog {
   /** The action as named by the request (also when unknown). */
   action?: string;
   queue?: string;
+  /** The queue's account (the one the request names, else the caller's). */
+  account?: string;
+  /** The caller's account, when it is not the queue's. */
+  callerAccount?: string;
+  accessKeyId?: string;
   status: number;
   error?: string;
   ms: number;
@@ -123,6 +128,63 @@ test('queue-path POST (Query) gets QueueUrl from the path; XML response', async 
   assert.deepEqual(calls[0]!.input, { QueueUrl: 'http://h:1/000000000000/orders' });
   assert.equal(calls[0]!.meta.protocol, 'query');
   assert.equal(logs[0]!.queue, 'orders');
+});
+
+test('the request line names the queue, its account, the caller’s account when it differs, and the access key', async () => {
+  const callers: (string | undefined)[] = [];
+  const { port, logs } = await start(async () => ({}), {
+    accountOf: (key) => {
+      callers.push(key);
+      return '111111111111';
+    },
+  });
+  const auth = 'AWS4-HMAC-SHA256 Credential=AKIDCLAIMED/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=00';
+  const send = async (action: string, input: object, headers: Record<string, string> = {}) => {
+    const r = await request(port, { headers: { ...JSON_H(action), ...headers }, body: JSON.stringify(input) });
+    assert.equal(r.status, 200);
+    const line = logs.at(-1)!;
+    return { queue: line.queue, account: line.account, callerAccount: line.callerAccount, accessKeyId: line.accessKeyId };
+  };
+  // Another account's queue (cross-account): both accounts, and the key the client claims (auth off).
+  assert.deepEqual(await send('SendMessage', { QueueUrl: 'http://h:1/222222222222/orders', MessageBody: 'x' }, { authorization: auth }), {
+    queue: 'orders',
+    account: '222222222222',
+    callerAccount: '111111111111',
+    accessKeyId: 'AKIDCLAIMED',
+  });
+  // The caller's own queue, by URL (a trailing slash too), by name, and a listing: one account.
+  const own = { queue: 'orders', account: '111111111111', callerAccount: undefined, accessKeyId: undefined };
+  assert.deepEqual(await send('PurgeQueue', { QueueUrl: 'http://h:1/111111111111/orders/' }), own);
+  assert.deepEqual(await send('GetQueueUrl', { QueueName: 'orders' }), own);
+  assert.deepEqual(await send('PurgeQueue', { QueueUrl: '/orders' }), own, 'a URL without an account: the caller’s');
+  assert.deepEqual(await send('ListQueues', {}), { ...own, queue: undefined });
+  // Named by owner id and by ARN.
+  assert.deepEqual(await send('GetQueueUrl', { QueueName: 'orders', QueueOwnerAWSAccountId: '222222222222' }), {
+    ...own,
+    account: '222222222222',
+    callerAccount: '111111111111',
+  });
+  assert.deepEqual(await send('StartMessageMoveTask', { SourceArn: 'arn:aws:sqs:us-east-1:111111111111:orders-dlq' }), {
+    ...own,
+    queue: 'orders-dlq',
+  });
+  // A request about no queue names no account.
+  assert.deepEqual(await send('CancelMessageMoveTask', { TaskHandle: 'x' }), { ...own, queue: undefined, account: undefined });
+  // Without a verifier the caller is the default account: accountOf is asked without a key.
+  assert.ok(callers.length > 0 && callers.every((k) => k === undefined));
+});
+
+test('without accountOf the request line names only the accounts the request names', async () => {
+  const { port, logs } = await start(async () => ({}));
+  await request(port, { headers: JSON_H('PurgeQueue'), body: JSON.stringify({ QueueUrl: 'http://h:1/222222222222/orders' }) });
+  await request(port, { headers: JSON_H('PurgeQueue'), body: JSON.stringify({ QueueUrl: 'http://h:1/orders' }) });
+  assert.deepEqual(
+    logs.map((l) => [l.queue, l.account, l.callerAccount]),
+    [
+      ['orders', '222222222222', undefined],
+      ['orders', undefined, undefined],
+    ],
+  );
 });
 
 test('GET Query at / and at a queue path; other GET paths are 404', async () => {

@@ -1,0 +1,108 @@
+/**
+ * The console on a phone (390×844) and a laptop (1366×768) in real Chromium: the top bar shows the
+ * region and account and every one of its controls inside the viewport — with auth off, and with auth
+ * sigv4 in read-only mode, where it also carries the read-only badge, the signed-in key and Sign out —
+ * and neither the queue list nor a queue page scrolls sideways.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { horizontalOverflow, outsideViewport } from './audit.js';
+import { browserSkip, LAPTOP, launch, NARROW, newPage, snap, startConsoleFerry, type ConsoleFerry } from './harness.js';
+
+const KEY = { accessKeyId: 'AKIDRESPONSIVECONSOLE', secretAccessKey: 'responsive-secret' };
+const ACCOUNT = '000000000000';
+
+/** Every problem with the top bar and the page's width at the current viewport size ([] when all is well). */
+async function layoutProblems(page: Page, expected: RegExp[]): Promise<string[]> {
+  const problems: string[] = [];
+  const banner = page.getByRole('banner');
+  const region = banner.getByText(`us-east-1 · ${ACCOUNT}`, { exact: true });
+  const where = await outsideViewport(page, region);
+  if (where) problems.push(`region and account: ${where}`);
+  const text = await banner.innerText();
+  for (const e of expected) if (!e.test(text)) problems.push(`the top bar lacks ${e}`);
+  const controls = banner.locator('a, button, .badge, .topbar__key');
+  const n = await controls.count();
+  for (let i = 0; i < n; i++) {
+    const c = controls.nth(i);
+    const why = await outsideViewport(page, c);
+    if (why) problems.push(`top-bar item "${(await c.innerText()).trim()}": ${why}`);
+  }
+  // The key may be shortened with an ellipsis; its whole value stays in its title.
+  const key = banner.locator('.topbar__key');
+  if ((await key.count()) > 0 && !((await key.getAttribute('title')) ?? '').includes(KEY.accessKeyId))
+    problems.push('the key’s title lacks its full value');
+  const overflow = await horizontalOverflow(page);
+  if (overflow > 0) problems.push(`the page scrolls sideways by ${overflow}px`);
+  return problems;
+}
+
+async function checkBothSizes(page: Page, expected: RegExp[], name: string): Promise<void> {
+  for (const size of [NARROW, LAPTOP]) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(150);
+    assert.deepEqual(await layoutProblems(page, expected), [], `${name} at ${size.width}×${size.height}`);
+  }
+  await snap(page, name);
+}
+
+describe('the console’s layout on a phone and a laptop, in Chromium', { skip: browserSkip(), timeout: 120_000 }, () => {
+  let open: ConsoleFerry;
+  let guarded: ConsoleFerry;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  before(async () => {
+    open = await startConsoleFerry();
+    guarded = await startConsoleFerry({ auth: 'sigv4', console: 'read-only', ...KEY }, KEY);
+    for (const f of [open, guarded]) {
+      await f.sqs.call('CreateQueue', { QueueName: 'customer-notifications-with-a-long-name' });
+      await f.sqs.call('CreateQueue', { QueueName: 'orders.fifo', Attributes: { FifoQueue: 'true' } });
+    }
+    browser = await launch();
+    ({ context, page, errors } = await newPage(browser));
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await open?.close();
+    await guarded?.close();
+  });
+
+  test('auth off: the region, the account and the navigation stay on screen; no sideways scroll', async () => {
+    await page.setViewportSize(NARROW);
+    await page.goto(`${open.url}/console`);
+    await page.getByRole('link', { name: 'customer-notifications-with-a-long-name' }).waitFor();
+    await checkBothSizes(page, [/Queues/], 'layout-queues');
+    await page.setViewportSize(NARROW);
+    await page.goto(`${open.url}/console/queues/customer-notifications-with-a-long-name`);
+    await page.getByRole('heading', { name: 'customer-notifications-with-a-long-name', level: 1 }).waitFor();
+    await checkBothSizes(page, [/Queues/], 'layout-queue');
+    assert.deepEqual(errors, []);
+  });
+
+  test('auth sigv4, read-only: the badge, the signed-in key and Sign out too', async () => {
+    await page.setViewportSize(NARROW);
+    await page.goto(`${guarded.url}/console`);
+    await page.getByLabel('Access key ID').fill(KEY.accessKeyId);
+    await page.getByLabel('Secret access key').fill(KEY.secretAccessKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'orders.fifo' }).waitFor();
+    const expected = [/Read-only/, /Sign out/, /Queues/];
+    await checkBothSizes(page, expected, 'layout-queues-signed-in');
+    await page.setViewportSize(NARROW);
+    await page.getByRole('link', { name: 'orders.fifo' }).click();
+    await page.getByRole('heading', { name: 'orders.fifo', level: 1 }).waitFor();
+    await checkBothSizes(page, expected, 'layout-queue-signed-in');
+    // Sign out works from the phone layout.
+    await page.setViewportSize(NARROW);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
+    assert.equal(await horizontalOverflow(page), 0);
+    assert.deepEqual(errors, []);
+  });
+});
