@@ -405,29 +405,15 @@ export type ExportItem =
   | { kind: 'message'; queueId: string; message: ExportedMessage }
   | { kind: 'dedup'; queueId: string; entry: DedupRecord };
 
-/** A message to put back with its state (messageImport). */
-export interface ImportedMessage {
-  messageId: string;
-  body: string;
-  md5OfBody: string;
-  messageAttributes: AttributeMap;
-  md5OfMessageAttributes?: string;
-  systemAttributes: AttributeMap;
-  md5OfMessageSystemAttributes?: string;
-  senderId: string;
-  sentAt: number;
+/** A message to put back with its state (messageImport): what storeExport read of it, less its browse state. */
+export interface ImportedMessage extends Omit<ExportedMessage, 'state'> {
   /**
    * When it was (or becomes) deliverable. Kept only for a message never received whose delay is still
    * running; any other is stored deliverable from now on (semantics/transfer.ts: importedVisibleAt).
    */
   visibleAt: number;
-  receiveCount: number;
-  firstReceivedAt?: number;
-  groupId?: string;
-  dedupId?: string;
   /** FIFO queues: required, `1` + 19 digits, increasing and above the queue's last sequence number. */
   sequenceNumber?: string;
-  deadLetterSourceArn?: string;
 }
 
 export interface MessageImportParams {

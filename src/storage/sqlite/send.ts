@@ -5,7 +5,7 @@
  * (the small, hot state). FIFO queues also get a sequence number (reserved once per call, see
  * store.reserveSeqs), a dedup entry, and a `fifo_groups` row for each group new to the queue.
  */
-import type { MessageSendParams, SendMessageResult } from '../engine.js';
+import type { ImportedMessage, MessageSendParams, SendMessageResult } from '../engine.js';
 import { encodeAttributes } from '../codec.js';
 import { dedupHit, dedupKey, deliverableAt, sequenceNumber, sequenceNumberOf } from '../semantics/index.js';
 import type { SqliteCtx } from './context.js';
@@ -44,18 +44,7 @@ export function send(ctx: SqliteCtx, tx: TxContext, p: MessageSendParams): SendM
       }
       seq = seqNext++;
     }
-    const payloadId = ctx
-      .q(PAYLOAD_INSERT)
-      .run(
-        m.body,
-        m.md5OfBody,
-        encodeAttributes(m.messageAttributes),
-        m.md5OfMessageAttributes ?? null,
-        encodeAttributes(m.systemAttributes),
-        m.md5OfMessageSystemAttributes ?? null,
-        m.senderId,
-        m.dedupId ?? null,
-      ).lastInsertRowid;
+    const payloadId = insertPayload(ctx, m);
     const visibleAt = deliverableAt(now, m.delayMs);
     ctx.q(MESSAGE_INSERT).run(q.id, payloadId, m.messageId, seq, m.groupId ?? null, now, visibleAt);
     if (key !== undefined) ctx.q(DEDUP_PUT).run(q.id, key, m.messageId, seq, now + p.dedupWindowMs);
@@ -69,4 +58,33 @@ export function send(ctx: SqliteCtx, tx: TxContext, p: MessageSendParams): SendM
   }
   for (const g of newGroups) ensureGroup(ctx, q.id, g);
   return results;
+}
+
+/** A message's payload row (body, attributes, their MD5s, sender, dedup id); its rowid. Sends and imports share it. */
+export function insertPayload(
+  ctx: SqliteCtx,
+  m: Pick<
+    ImportedMessage,
+    | 'body'
+    | 'md5OfBody'
+    | 'messageAttributes'
+    | 'md5OfMessageAttributes'
+    | 'systemAttributes'
+    | 'md5OfMessageSystemAttributes'
+    | 'senderId'
+    | 'dedupId'
+  >,
+): number | bigint {
+  return ctx
+    .q(PAYLOAD_INSERT)
+    .run(
+      m.body,
+      m.md5OfBody,
+      encodeAttributes(m.messageAttributes),
+      m.md5OfMessageAttributes ?? null,
+      encodeAttributes(m.systemAttributes),
+      m.md5OfMessageSystemAttributes ?? null,
+      m.senderId,
+      m.dedupId ?? null,
+    ).lastInsertRowid;
 }

@@ -10,7 +10,6 @@
 import type Database from 'better-sqlite3';
 
 import { DomainError } from '../../errors/domain.js';
-import { encodeAttributes } from '../codec.js';
 import type { DedupRecord, ExportedMessage, ExportItem, MessageImportParams } from '../engine.js';
 import {
   browseState,
@@ -25,16 +24,8 @@ import { view } from './browse.js';
 import type { SqliteCtx } from './context.js';
 import type { TxContext } from './groupCommit.js';
 import { type CandidateRow, type QueueRow, freezeQueue } from './rows.js';
-import {
-  DEDUP_PUT,
-  EXPORT_DEDUP,
-  EXPORT_MESSAGES,
-  MESSAGE_DEAD_LETTER,
-  PAYLOAD_INSERT,
-  QUEUES_ALL,
-  QUEUE_RAISE_SEQ,
-  QUEUE_SEQ_COUNTER,
-} from './sql/index.js';
+import { DEDUP_PUT, EXPORT_DEDUP, EXPORT_MESSAGES, MESSAGE_DEAD_LETTER, QUEUES_ALL, QUEUE_RAISE_SEQ, QUEUE_SEQ_COUNTER } from './sql/index.js';
+import { insertPayload } from './send.js';
 import { refreshGroup } from './store.js';
 
 /** Every export item of the store `db` at `now`, read lazily (the caller holds the snapshot open). */
@@ -77,18 +68,7 @@ export function importMessages(ctx: SqliteCtx, tx: TxContext, p: MessageImportPa
   let top = 0;
   p.messages.forEach((m, i) => {
     const seq = counters[i] ?? null;
-    const payloadId = ctx
-      .q(PAYLOAD_INSERT)
-      .run(
-        m.body,
-        m.md5OfBody,
-        encodeAttributes(m.messageAttributes),
-        m.md5OfMessageAttributes ?? null,
-        encodeAttributes(m.systemAttributes),
-        m.md5OfMessageSystemAttributes ?? null,
-        m.senderId,
-        m.dedupId ?? null,
-      ).lastInsertRowid;
+    const payloadId = insertPayload(ctx, m);
     const visibleAt = importedVisibleAt(m, now);
     ctx
       .q(MESSAGE_DEAD_LETTER)
