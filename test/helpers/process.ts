@@ -102,14 +102,18 @@ export async function startFerryProcess(o: StartOptions = {}): Promise<FerryProc
   const [cmd, argv] = o.openFiles ? ['sh', ['-c', RAISE_OPEN_FILES, process.execPath, ...args]] : [process.execPath, args];
   const proc = spawn(cmd, argv, { env: { ...process.env, ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  // At info and below, wait for the info log line: it comes after the start-up log lines (auth, keys,
+  // banner) that tests read. Above info (`--log-level warn`) only main.ts's harness line is written.
+  const level = args[args.lastIndexOf('--log-level') + 1];
+  const readyLine = (line: string): boolean =>
+    line.includes('ferry listening') || (!['info', 'debug', 'trace'].includes(level ?? '') && line.startsWith('{"ferry":"listening"'));
   const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
   const started = new Promise<{ url: string; port: number }>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`ferry did not start in time:\n${out}`)), o.timeoutMs ?? 15_000);
     const onData = (b: Buffer) => {
       out += b.toString();
       for (const line of out.split('\n')) {
-        // The info log line, or (any log level, port 0) the line main.ts writes for harnesses.
-        if (!line.includes('ferry listening') && !line.startsWith('{"ferry":"listening"')) continue;
+        if (!readyLine(line)) continue;
         try {
           const j = JSON.parse(line) as { url: string };
           clearTimeout(timer);
