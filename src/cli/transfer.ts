@@ -41,6 +41,7 @@ import { createLogger } from '../core/log.js';
 import { systemRandom } from '../core/random.js';
 import { VERSION } from '../core/version.js';
 import { isEnvelope, type BodyCipher } from '../crypto/index.js';
+import { attributesJson } from '../core/attributes.js';
 import type { AttributeMap, ExportItem, ImportedMessage, QueueRecord, StorageEngine } from '../storage/engine.js';
 import { parseCommandArgs } from './args.js';
 
@@ -67,20 +68,6 @@ export const IMPORT_USAGE = [
 
 type Out = (line: string) => void;
 const stdout: Out = (l) => process.stdout.write(l + '\n');
-
-/** Attribute values in AWS's JSON form (binary as base64). */
-function attrsOut(m: AttributeMap): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(m)) {
-    const o: Record<string, unknown> = { DataType: v.DataType };
-    if (v.StringValue !== undefined) o.StringValue = v.StringValue;
-    if (v.BinaryValue !== undefined) o.BinaryValue = Buffer.from(v.BinaryValue).toString('base64');
-    if (v.StringListValues !== undefined) o.StringListValues = v.StringListValues;
-    if (v.BinaryListValues !== undefined) o.BinaryListValues = v.BinaryListValues.map((b) => Buffer.from(b).toString('base64'));
-    out[k] = o;
-  }
-  return out;
-}
 
 function attrsIn(o: unknown): AttributeMap {
   const out: AttributeMap = {};
@@ -176,8 +163,8 @@ export async function exportCommand(args: string[], out: Out = stdout, env = pro
             queue: q.name,
             ...m,
             body,
-            messageAttributes: attrsOut(m.messageAttributes),
-            systemAttributes: attrsOut(m.systemAttributes),
+            messageAttributes: attributesJson(m.messageAttributes),
+            systemAttributes: attributesJson(m.systemAttributes),
           });
           return;
         }

@@ -7,7 +7,8 @@ import type { Clock } from '../core/clock.js';
 import { queueUrl } from '../core/queue-url.js';
 import type { QueueMonitor } from '../monitoring/types.js';
 import { messageBytes } from '../actions/events.js';
-import type { AttributeMap, BrowsedMessage, BrowseField, BrowseState, QueueRecord, StorageEngine } from '../storage/engine.js';
+import { attributesJson } from '../core/attributes.js';
+import type { BrowsedMessage, BrowseField, BrowseState, QueueRecord, StorageEngine } from '../storage/engine.js';
 import { BROWSE_DEFAULT_SCAN, BROWSE_FIELDS, BROWSE_MAX_LIMIT, BROWSE_STATES, matchesSearch } from '../storage/semantics/browse.js';
 import type { BodyCipher } from '../crypto/index.js';
 import { isEnvelope } from '../crypto/index.js';
@@ -276,18 +277,4 @@ export function browsedJson(m: BrowsedMessage & { encrypted?: boolean; bodyUnava
   if (m.encrypted) o.encrypted = true;
   if (m.bodyUnavailable !== undefined) o.bodyUnavailable = m.bodyUnavailable;
   return o;
-}
-
-/** Attribute values as the SQS JSON protocol writes them (binary as base64). */
-function attributesJson(attrs: AttributeMap): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(attrs)) {
-    const o: Record<string, unknown> = { DataType: v.DataType };
-    if (v.StringValue !== undefined) o.StringValue = v.StringValue;
-    if (v.BinaryValue !== undefined) o.BinaryValue = Buffer.from(v.BinaryValue).toString('base64');
-    if (v.StringListValues !== undefined) o.StringListValues = v.StringListValues;
-    if (v.BinaryListValues !== undefined) o.BinaryListValues = v.BinaryListValues.map((b) => Buffer.from(b).toString('base64'));
-    out[k] = o;
-  }
-  return out;
 }
