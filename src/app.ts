@@ -446,13 +446,33 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     ),
   );
 
-  const sweeper = setInterval(() => {
-    engine.sweep().catch((e: unknown) => log.warn({ err: e }, 'sweep failed'));
-  }, SWEEP_INTERVAL_MS);
+  // One sweep at a time: a tick that finds the last sweep still running (a slow database, a loaded
+  // machine) skips, where overlapping sweeps would pile up, each holding its own reads. A manual clock
+  // jump during a sweep (which read "now" before it) queues one more sweep after it.
+  let sweeping: Promise<void> | undefined;
+  let sweepAgain = false;
+  const sweepOnce = (): void => {
+    if (sweeping !== undefined) return;
+    sweeping = engine
+      .sweep()
+      .then(
+        () => undefined,
+        (e: unknown) => log.warn({ err: e }, 'sweep failed'),
+      )
+      .finally(() => {
+        sweeping = undefined;
+        if (sweepAgain) {
+          sweepAgain = false;
+          sweepOnce();
+        }
+      });
+  };
+  const sweeper = setInterval(sweepOnce, SWEEP_INTERVAL_MS);
   sweeper.unref();
   // A manual clock jump may pass retention periods and dedup windows: sweep at once, not on the next tick.
   const offClock = manualClock?.onChange?.(() => {
-    engine.sweep().catch((e: unknown) => log.warn({ err: e }, 'sweep failed'));
+    if (sweeping !== undefined) sweepAgain = true;
+    else sweepOnce();
   });
 
   let closing: Promise<void> | undefined;
@@ -501,6 +521,8 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw e;
         await services.close();
+        sweepAgain = false;
+        await sweeping; // never rejects (failures are logged)
         await engine.close();
         throw new ConfigError(
           code === 'EADDRINUSE'
@@ -548,6 +570,8 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
         consoleRoutes.close();
         await http.close();
         await services.close();
+        sweepAgain = false;
+        await sweeping; // never rejects (failures are logged)
         await engine.close();
         spy?.close();
         log.info('ferry stopped');

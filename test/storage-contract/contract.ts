@@ -844,6 +844,31 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         assert.deepEqual(bodies(await h.recv(keep)), ['k']);
       });
 
+      test('sweep covers every queue by its own retention, across chunks, and frees FIFO groups', async (h) => {
+        const short = await Promise.all([1, 2, 3].map((i) => h.queue(`sws${i}`, { attributes: { MessageRetentionPeriod: '60' } })));
+        const two = await h.queue('sw2m', { attributes: { MessageRetentionPeriod: '120' } });
+        const dflt = await h.queue('swdef');
+        const fifo = await h.queue('swf.fifo', { fifo: true, attributes: { MessageRetentionPeriod: '60' } });
+        // 3 × 700 expired messages: more than one sweep chunk (2,000), so the chunks must continue
+        // over queues; sweep() returns the total.
+        for (const q of short) await h.send(q, ...Array.from({ length: 700 }, (_, i) => `m${i}`));
+        await h.send(two, 'two');
+        await h.send(dflt, 'default');
+        await h.send(fifo, { body: 'old', groupId: 'g', dedupId: 'o' });
+        h.clock.advance(61_000);
+        await h.send(fifo, { body: 'new', groupId: 'g', dedupId: 'n' });
+        assert.equal(await h.engine.sweep(), 3 * 700 + 1);
+        for (const q of short) assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
+        assert.deepEqual(await h.stats(two), { visible: 1, inflight: 0, delayed: 0 });
+        // The FIFO group's head expired and was swept: the next message is the group's head now.
+        assert.deepEqual(bodies(await h.recv(fifo)), ['new']);
+        h.clock.advance(60_000);
+        assert.equal(await h.engine.sweep(), 2); // 'two', and the FIFO 'new' (in flight, 60 s old)
+        assert.deepEqual(await h.stats(fifo), { visible: 0, inflight: 0, delayed: 0 });
+        assert.deepEqual(await h.stats(two), { visible: 0, inflight: 0, delayed: 0 });
+        assert.deepEqual(bodies(await h.recv(dflt)), ['default']);
+      });
+
       test('sweep forgets expired FIFO dedup entries but keeps live ones', async (h) => {
         const q = await h.queue('swd.fifo', { fifo: true });
         await h.send(q, { body: 'a', dedupId: 'old' });

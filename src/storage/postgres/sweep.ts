@@ -1,5 +1,6 @@
 /**
- * Housekeeping (StorageEngine.sweep): messages past retention, dedup entries and attempt ids past
+ * Housekeeping (StorageEngine.sweep): messages past retention (one statement per retention period in
+ * use, not per queue), dedup entries and attempt ids past
  * their window, deleted-name tombstones past TOMBSTONE_TTL_MS; then the count deltas are compacted
  * (sql/queues.Q_COMPACT_COUNTS). In chunks of separate statements
  * (SKIP LOCKED: rows a receive holds are left for the next sweep), so several nodes sweeping at once
@@ -9,9 +10,8 @@
 import { retentionCutoff, TOMBSTONE_TTL_MS } from '../semantics/index.js';
 import type { PgContext } from './context.js';
 import { refreshGroupsLater } from './groups.js';
-import { freezeQueue, type QueueRow } from './rows.js';
-import { Q_NOW, Q_SWEEP_ATTEMPTS, Q_SWEEP_DEDUP, Q_SWEEP_EXPIRED, Q_SWEEP_TOMBSTONES } from './sql/housekeeping.js';
-import { Q_COMPACT_COUNTS, Q_QUEUE_ALL_FULL } from './sql/queues.js';
+import { Q_NOW, Q_SWEEP_ATTEMPTS, Q_SWEEP_DEDUP, Q_SWEEP_EXPIRED, Q_SWEEP_RETENTION_GROUPS, Q_SWEEP_TOMBSTONES } from './sql/housekeeping.js';
+import { Q_COMPACT_COUNTS } from './sql/queues.js';
 
 /** Expired messages removed per sweep statement (keeps row locks short). */
 const SWEEP_CHUNK = 2_000;
@@ -19,18 +19,25 @@ const SWEEP_CHUNK = 2_000;
 /** @see StorageEngine.sweep */
 export async function sweep(ctx: PgContext): Promise<number> {
   let removed = 0;
-  const queues = (await ctx.one<QueueRow>(Q_QUEUE_ALL_FULL)).rows.map(freezeQueue);
+  const groups = await ctx.one<{ retention: string | null; ids: string[] }>(Q_SWEEP_RETENTION_GROUPS);
   const now = (await ctx.one<{ now: number }>(Q_NOW, [ctx.nowParam()])).rows[0]!.now;
-  for (const q of queues) {
-    const groups = new Set<string>();
+  for (const { retention, ids } of groups.rows) {
+    const cutoff = retentionCutoff({ attributes: retention === null ? {} : { MessageRetentionPeriod: retention } }, now);
+    // FIFO groups whose messages went: queue id → group ids (only FIFO messages have a group).
+    const touched = new Map<string, Set<string>>();
     for (;;) {
-      const r = await ctx.one<{ group_id: string | null }>(Q_SWEEP_EXPIRED, [q.id, retentionCutoff(q, now), SWEEP_CHUNK]);
+      const r = await ctx.one<{ queue_id: string; group_id: string | null }>(Q_SWEEP_EXPIRED, [ids, cutoff, SWEEP_CHUNK]);
       removed += r.rows.length;
       ctx.noteChurn(r.rows.length);
-      if (q.fifo) for (const row of r.rows) if (row.group_id !== null) groups.add(row.group_id);
+      for (const row of r.rows) {
+        if (row.group_id === null) continue;
+        let set = touched.get(row.queue_id);
+        if (set === undefined) touched.set(row.queue_id, (set = new Set()));
+        set.add(row.group_id);
+      }
       if (r.rows.length < SWEEP_CHUNK) break;
     }
-    if (q.fifo) await refreshGroupsLater(ctx, q.id, groups);
+    for (const [queueId, set] of touched) await refreshGroupsLater(ctx, queueId, set);
   }
   await ctx.one(Q_SWEEP_DEDUP, [now]);
   await ctx.one(Q_SWEEP_ATTEMPTS, [now]);

@@ -5,8 +5,8 @@
  */
 import { TOMBSTONE_TTL_MS, retentionCutoff } from '../semantics/index.js';
 import type { SqliteCtx } from './context.js';
-import { type MessageRow, type QueueRow, freezeQueue } from './rows.js';
-import { QUEUES_ALL, SWEEP_ATTEMPTS, SWEEP_DEDUP, SWEEP_EXPIRED_MESSAGES, SWEEP_TOMBSTONES } from './sql/index.js';
+import type { MessageRow } from './rows.js';
+import { SWEEP_ATTEMPTS, SWEEP_DEDUP, SWEEP_EXPIRED_MESSAGES, SWEEP_RETENTION_GROUPS, SWEEP_TOMBSTONES } from './sql/index.js';
 import { deleteMessage, refreshGroup } from './store.js';
 
 /** Expired messages removed per sweep transaction (keeps the write lock short). */
@@ -16,18 +16,23 @@ export const SWEEP_CHUNK = 2_000;
 export function sweepExpired(ctx: SqliteCtx): number {
   const now = ctx.clock.now();
   let removed = 0;
-  const queues = (ctx.q(QUEUES_ALL).all() as QueueRow[]).map(freezeQueue);
-  for (const q of queues) {
+  const groups = ctx.q(SWEEP_RETENTION_GROUPS).all() as Array<{ retention: string | number | null; ids: string }>;
+  for (const { retention, ids } of groups) {
     if (removed >= SWEEP_CHUNK) break;
-    const rows = ctx.q(SWEEP_EXPIRED_MESSAGES).all(q.id, retentionCutoff(q, now), SWEEP_CHUNK - removed) as Array<
-      Pick<MessageRow, 'id' | 'payload_id' | 'group_id'>
+    const cutoff = retentionCutoff({ attributes: retention === null ? {} : { MessageRetentionPeriod: String(retention) } }, now);
+    const rows = ctx.q(SWEEP_EXPIRED_MESSAGES).all(ids, cutoff, SWEEP_CHUNK - removed) as Array<
+      Pick<MessageRow, 'id' | 'payload_id' | 'queue_id' | 'group_id'>
     >;
-    const groups = new Set<string>();
+    // FIFO groups whose messages went (only FIFO messages have a group), refreshed once each.
+    const touched = new Set<string>();
     for (const r of rows) {
       deleteMessage(ctx, r);
-      if (q.fifo && r.group_id !== null) groups.add(r.group_id);
+      if (r.group_id !== null) touched.add(JSON.stringify([r.queue_id, r.group_id]));
     }
-    for (const g of groups) refreshGroup(ctx, q.id, g);
+    for (const key of touched) {
+      const [queueId, groupId] = JSON.parse(key) as [string, string];
+      refreshGroup(ctx, queueId, groupId);
+    }
     removed += rows.length;
   }
   return removed;

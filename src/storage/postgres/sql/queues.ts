@@ -33,9 +33,6 @@ const page = (op: '>' | '>=', below: boolean): string =>
     ORDER BY name COLLATE "C" LIMIT $3`;
 /** The page statement for each semantics.pageForm. */
 export const Q_QUEUES_PAGE = { from: page('>=', false), after: page('>', false), fromBelow: page('>=', true), afterBelow: page('>', true) } as const;
-/** Every queue with all its columns (sweep). */
-export const Q_QUEUE_ALL_FULL = 'SELECT * FROM queues';
-
 /** Reserve `$2` sequence numbers of queue `$1` (locks its row until commit). */
 export const Q_RESERVE_SEQ = 'UPDATE queues SET seq_counter = seq_counter + $2 WHERE id = $1 RETURNING seq_counter';
 
