@@ -108,8 +108,12 @@ function notes(c: Cell): string {
     n.push(`delivery p50 ${fmt(e.deliveryP50Ms as number, 1)} ms`);
   }
   if (c.scenario === 'deep-backlog') {
-    n.push(`prefilled ${fmtInt(e.prefilled as number)} at ${fmtInt(e.fillMsgsPerS as number)}/s`);
+    n.push(
+      `prefilled ${fmtInt(e.prefilled as number)} at ${fmtInt(e.fillMsgsPerS as number)}/s${e.fillMethod === 'sql' ? ' by SQL + VACUUM ANALYZE' : ''}`,
+    );
     n.push(`RSS after fill ${fmt(e.rssAfterFillMB as number)} MB`);
+    if (typeof e.gqaFullMs === 'number')
+      n.push(`GetQueueAttributes ${fmt(e.gqaEmptyMs as number, 2)} ms empty, ${fmt(e.gqaFullMs as number, 2)} ms full`);
   }
   if (c.scenario === 'rate') n.push(`achieved ${fmtInt(e.achievedSendRate as number)} msgs/s`);
   if (c.scenario === 'longpoll-wake' && e.crossNode === true) n.push('cross-node: waiter on node 1, sender on node 2');
@@ -307,6 +311,8 @@ export function machineInfo(fauxqsNodeVersion: string): MachineInfo {
 
 export interface MarkdownInput {
   table: string;
+  /** Issue 12's summary table (bench/issue12.ts renderIssue12): the first table of the file. */
+  issue12: string;
   checks: string;
   machine: MachineInfo;
   command: string;
@@ -348,6 +354,12 @@ ${x.busy ? '> **Preliminary:** the machine was busy during this run (other work 
 - Load average (1/5/15 min) before: ${x.loadBefore}; after: ${x.loadAfter}
 - Whole run: ${x.elapsedMin.toFixed(1)} min; measured window ${x.durationS} s per scenario run after ${x.warmupS} s warm-up
 
+## Issue 12 targets (summary)
+
+${x.issue12}
+
+The full table follows under Results; issue 3's and 4's older targets at the end.
+
 ## Targets
 ${targetLines.join('\n')}
 
@@ -363,12 +375,17 @@ database and one schema. The database: ${x.postgres ?? 'a private PostgreSQL clu
 the whole run, a fresh schema for every (round, scenario) run (dropped afterwards), stopped at the end of the run.
 Client, the Ferry processes and PostgreSQL share this machine's cores. For \`ferry-postgres-3\` every client spreads
 its requests round-robin over the three nodes (a queue URL from any node works on every node), and server CPU and
-RSS are **sums over the three processes**; its \`longpoll-wake\` row is the **cross-node** variant (the waiter
+RSS are **sums over the three processes**; the CPU-per-message target adds PostgreSQL's CPU to Ferry's, per run; its \`longpoll-wake\` row is the **cross-node** variant (the waiter
 long-polls node 1, the sender sends through node 2: the wake travels through PostgreSQL \`LISTEN/NOTIFY\`).
 PostgreSQL's own CPU over the same window (the postmaster, its reaped backends and every live child, from
 \`/proc\`) is **not** in the server CPU columns; the notes give it separately ("PostgreSQL CPU … µs/req, µs/msg, %
 of a core"). The PostgreSQL targets run send, sendbatch, pipeline, fifo and longpoll-wake (keeping the full run
-near 15 minutes); rate runs only when named (\`--scenarios rate\`); deep-backlog and waiters are n/a there.
+near 15 minutes); rate runs only when named (\`--scenarios rate\`); waiters is n/a there. deep-backlog runs on
+one node: its queue is filled by SQL (one message sent through the API, then \`INSERT … SELECT generate_series\`
+copies of it with their own ids and bodies, counted by the engine's triggers, then \`VACUUM ANALYZE\`:
+bench/pg-fill.ts), and GetQueueAttributes (All) is timed on the full queue and on an empty one of the same
+server, alternating (median of 21 calls each).
+
 `
     : ''
 }

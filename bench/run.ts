@@ -9,7 +9,8 @@
  *
  * Runs every scenario against every target, interleaved round by round, printing one JSON line per run
  * and, at the end, one table of medians (and BENCHMARKS.md). `--smoke` is the seconds-long mode CI runs:
- * tiny durations and sizes, one round, Ferry (memory + SQLite, and PostgreSQL when FERRY_TEST_DATABASE_URL
+ * tiny durations and sizes, one round, Ferry (memory with and without signature checking + SQLite, and
+ * PostgreSQL — whose deep-backlog fills its queue by SQL — when FERRY_TEST_DATABASE_URL
  * says one is available, as under `npm test`) and the ceiling only, no thresholds.
  *
  * The PostgreSQL targets (ferry-postgres, ferry-postgres-3) run on a private cluster the harness starts
@@ -20,6 +21,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { checkIssue12Targets, renderIssue12, type Issue12Row } from './issue12.js';
 import { loadAverage, openFileLimit } from './proc.js';
 import { checkTargets, machineInfo, renderChecks, renderMarkdown, renderTable, summarize, type Cell, type TargetCheck } from './report.js';
 import {
@@ -67,6 +69,8 @@ export interface BenchReport {
   cells: Map<string, Cell>;
   table: string;
   checks: TargetCheck[];
+  /** Issue 12's ratio targets (bench/issue12.ts), in BENCHMARKS.md's first table. */
+  issue12: Issue12Row[];
   unavailable: Map<TargetName, string>;
   notes: string[];
 }
@@ -116,7 +120,7 @@ export function defaultOptions(): BenchOptions {
  */
 export function smokeOptions(): BenchOptions {
   const testDb = process.env.FERRY_TEST_DATABASE_URL || null;
-  const targets: TargetName[] = ['ferry-memory', 'ferry-sqlite', ...(testDb ? (['ferry-postgres'] as const) : []), 'ceiling'];
+  const targets: TargetName[] = ['ferry-memory', 'ferry-memory-nosig', 'ferry-sqlite', ...(testDb ? (['ferry-postgres'] as const) : []), 'ceiling'];
   return {
     ...defaultOptions(),
     rounds: 1,
@@ -181,7 +185,7 @@ async function runBenchInner(o: BenchOptions): Promise<BenchReport> {
           if (t.startsWith('ferry') && !targetInfo.has(t))
             targetInfo.set(
               t,
-              `\`${target.command.replace(/--data-dir \S+/, '--data-dir <tmp>').replace(/--port \d+/, '--port <free>')}\` with FERRY_AUTH=sigv4; signature checking ${target.info.signatureChecking ? 'verified on (a wrongly signed request is refused)' : '**off** (a wrongly signed request was accepted: this Ferry build does not verify SigV4)'}${POSTGRES_TARGETS.has(t) ? `; database: ${String(target.info.database)}` : ''}`,
+              `\`${target.command.replace(/--data-dir \S+/, '--data-dir <tmp>').replace(/--port \d+/, '--port <free>')}\` with FERRY_AUTH=${String(target.info.auth)}; ${signatureNote(target.info.auth === 'off', target.info.signatureChecking === true)}${POSTGRES_TARGETS.has(t) ? `; database: ${String(target.info.database)}` : ''}`,
             );
           res = await runScenario(scenario, { target, round, cfg });
         } catch (e) {
@@ -208,12 +212,15 @@ async function runBenchInner(o: BenchOptions): Promise<BenchReport> {
   const cells = summarize(results);
   const table = renderTable(cells, o.scenarios, o.targets, unavailable, { explicitScenarios: o.explicitScenarios });
   const checks = checkTargets(cells);
+  const issue12 = checkIssue12Targets(cells);
   const loadAfter = loadAverage();
   const elapsedMin = (Date.now() - started) / 60000;
   const header = `Medians over ${o.rounds} round(s)${o.scenarios.some((s) => HEAVY_SCENARIOS.has(s)) ? `; deep-backlog and waiters over ${Math.min(o.heavyRounds, o.rounds)} round(s)` : ''}. Load average before ${loadBefore}, after ${loadAfter}; ${elapsedMin.toFixed(1)} min.`;
   o.out('');
   o.out(header);
   for (const n of notes) o.out(`note: ${n}`);
+  o.out(renderIssue12(issue12));
+  o.out('');
   o.out(table);
   o.out('');
   o.out(renderChecks(checks));
@@ -247,6 +254,7 @@ async function runBenchInner(o: BenchOptions): Promise<BenchReport> {
       renderMarkdown({
         table: (notes.length ? notes.map((n) => `> note: ${n}\n`).join('') + '\n' : '') + table,
         checks: renderChecks(checks),
+        issue12: renderIssue12(issue12),
         machine: machineInfo(fauxqsNodeVersion),
         command: o.command,
         date: new Date().toISOString(),
@@ -268,7 +276,16 @@ async function runBenchInner(o: BenchOptions): Promise<BenchReport> {
     );
     o.progress(`wrote ${o.md}`);
   }
-  return { results, cells, table, checks, unavailable, notes };
+  return { results, cells, table, checks, issue12, unavailable, notes };
+}
+
+/** What BENCHMARKS.md says of a Ferry target's signature checking, as verified at its start. */
+function signatureNote(authOff: boolean, checked: boolean): string {
+  if (authOff)
+    return checked
+      ? '**signature checking on although FERRY_AUTH=off** (a wrongly signed request was refused)'
+      : 'signature checking verified off (a wrongly signed request is accepted)';
+  return `signature checking ${checked ? 'verified on (a wrongly signed request is refused)' : '**off** (a wrongly signed request was accepted: this Ferry build does not verify SigV4)'}`;
 }
 
 /** Everything from this line to the end of BENCHMARKS.md is kept when the file is regenerated. */

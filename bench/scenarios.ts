@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqsClient, type BatchOutput, type ReceiveOutput, type SqsMessage } from './client.js';
 import { cpuMicros, peakRssBytes, rssBytes } from './proc.js';
-import { percentiles, r } from './stats.js';
+import { fillPostgresQueue } from './pg-fill.js';
+import { median, percentiles, r } from './stats.js';
 import { POSTGRES_TARGETS, type RunningTarget, type TargetName } from './targets.js';
 
 export type ScenarioName = 'send' | 'sendbatch' | 'pipeline' | 'fifo' | 'longpoll-wake' | 'rate' | 'deep-backlog' | 'waiters';
@@ -18,10 +19,17 @@ export const CEILING_SCENARIOS = new Set<ScenarioName>(['send', 'sendbatch']);
 export const HEAVY_SCENARIOS = new Set<ScenarioName>(['deep-backlog', 'waiters']);
 
 /**
- * What the PostgreSQL targets run by default: the full run stays near 15 minutes. deep-backlog and waiters
- * never run there; `rate` runs only when asked for by name (`--scenarios rate`).
+ * What the PostgreSQL targets run by default: the full run stays near 15 minutes. waiters never runs
+ * there, deep-backlog only on one node (`ferry-postgres`, its queue filled by SQL: bench/pg-fill.ts);
+ * `rate` runs only when asked for by name (`--scenarios rate`).
  */
 export const POSTGRES_SCENARIOS = new Set<ScenarioName>(['send', 'sendbatch', 'pipeline', 'fifo', 'longpoll-wake']);
+
+/**
+ * What `ferry-memory-nosig` runs: the scenarios issue 12 compares with fauxqs with signature checking off
+ * on both sides.
+ */
+export const NOSIG_SCENARIOS = new Set<ScenarioName>(['send', 'sendbatch', 'pipeline', 'fifo']);
 
 export interface AppliesOptions {
   /** The scenario list was given explicitly (`--scenarios`): opt-in scenarios run too. */
@@ -31,8 +39,13 @@ export interface AppliesOptions {
 /** Why `scenario` does not run on `target` (undefined: it runs). */
 export function skipReason(scenario: ScenarioName, target: TargetName, o: AppliesOptions = {}): string | undefined {
   if (target === 'ceiling' && !CEILING_SCENARIOS.has(scenario)) return 'n/a (fixed-answer server)';
+  if (target === 'ferry-memory-nosig' && !NOSIG_SCENARIOS.has(scenario))
+    return 'n/a (signature checking off is compared with fauxqs on send, sendbatch, pipeline and fifo only)';
   if (POSTGRES_TARGETS.has(target) && !POSTGRES_SCENARIOS.has(scenario)) {
-    if (scenario === 'deep-backlog') return 'n/a on PostgreSQL: filling 1,000,000 messages would take minutes of the run; not measured';
+    if (scenario === 'deep-backlog') {
+      if (target === 'ferry-postgres') return undefined;
+      return 'n/a on three nodes: the deep backlog is measured on one PostgreSQL node';
+    }
     if (scenario === 'waiters')
       return 'n/a on PostgreSQL: 10,000 parked long polls test the HTTP layer, which is the same for every engine; not measured';
     if (scenario === 'rate' && !o.explicitScenarios) return 'n/a on PostgreSQL in the default run (time budget); `--scenarios rate` runs it';
@@ -310,6 +323,8 @@ function baseResult(
           dbCpuUsPerReq: r(w.requests > 0 ? w.dbCpuUs / w.requests : NaN, 2),
           dbCpuUsPerMsg: r(w.messages > 0 ? w.dbCpuUs / w.messages : NaN, 2),
           dbCpuPct: r((w.dbCpuUs / 1e6 / w.seconds) * 100, 1),
+          // Ferry (every process) + PostgreSQL per message, summed per run so the median is of the sum.
+          totalCpuUsPerMsg: r(w.messages > 0 ? (w.cpuUs + w.dbCpuUs) / w.messages : NaN, 2),
         }
       : {},
   };
@@ -325,6 +340,32 @@ async function createQueue(c: SqsClient, base: string, attributes?: Record<strin
   });
   if (typeof out.QueueUrl !== 'string') throw new Error(`CreateQueue answered without QueueUrl: ${JSON.stringify(out)}`);
   return out.QueueUrl;
+}
+
+/**
+ * GetQueueAttributes (All) round trips on the filled queue `full` and on the empty queue `empty` of the
+ * same server, alternating, one call at a time: the median of 21 calls each, after 5 warm-up calls each
+ * (issue 12: on PostgreSQL the counts must not grow with the backlog). Alternating in one process at one
+ * time keeps warm-up and machine noise out of the ratio.
+ */
+async function getQueueAttributesMs(c: SqsClient, full: string, empty: string): Promise<{ fullMs: number; emptyMs: number }> {
+  const call = (q: string) => c.call('GetQueueAttributes', { QueueUrl: q, AttributeNames: ['All'] });
+  const timed = async (q: string): Promise<number> => {
+    const t0 = now();
+    await call(q);
+    return now() - t0;
+  };
+  for (let i = 0; i < 5; i++) {
+    await call(full);
+    await call(empty);
+  }
+  const f: number[] = [];
+  const e: number[] = [];
+  for (let i = 0; i < 21; i++) {
+    f.push(await timed(full));
+    e.push(await timed(empty));
+  }
+  return { fullMs: median(f), emptyMs: median(e) };
 }
 
 export interface RunContext {
@@ -405,11 +446,21 @@ async function pipelineScenario(ctx: RunContext, o: PipelineOptions): Promise<Sc
     const state = new SeqCounts();
     let seq = 0;
 
-    // Deep backlog: fill the queue fast with batches from 32 concurrent senders.
+    // Deep backlog: fill the queue fast — with batches from 32 concurrent senders, or by SQL on
+    // PostgreSQL (bench/pg-fill.ts) — and time GetQueueAttributes on the full queue and on an empty one.
     if (o.prefill) {
       const target_ = o.prefill;
+      const emptyQ = await createQueue(prod, 'empty');
       const t0 = now();
       let fillErrors = 0;
+      if (target.database) {
+        // One message through the API, the template of the rows the SQL inserts (sequence numbers 1…).
+        await prod.call('SendMessage', { QueueUrl: q, MessageBody: makeBody(seq++, 0) });
+        const f = await fillPostgresQueue(target.database, q.slice(q.lastIndexOf('/') + 1), seq, target_ - 1, t0 + cfg.fillTimeoutMs);
+        seq += f.inserted;
+        extra.fillMethod = 'sql';
+        extra.vacuumSeconds = r(f.vacuumS, 1);
+      }
       const filler = async (): Promise<void> => {
         while (seq < target_ && now() - t0 < cfg.fillTimeoutMs) {
           const Entries = [];
@@ -430,6 +481,15 @@ async function pipelineScenario(ctx: RunContext, o: PipelineOptions): Promise<Sc
       extra.fillMsgsPerS = r((seq - fillErrors) / fillS, 0);
       extra.fillComplete = seq >= target_ && fillErrors === 0;
       extra.rssAfterFillMB = r(serverRss(target) / MB, 1);
+      // The queue as Ferry sees it: its count must be what was filled (a valid state the engine serves).
+      const attrs = await prod.call<{ Attributes?: Record<string, string> }>('GetQueueAttributes', {
+        QueueUrl: q,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      });
+      extra.countAfterFill = Number(attrs.Attributes?.ApproximateNumberOfMessages);
+      const gqa = await getQueueAttributesMs(prod, q, emptyQ);
+      extra.gqaFullMs = r(gqa.fullMs, 3);
+      extra.gqaEmptyMs = r(gqa.emptyMs, 3);
     }
     const liveStart = seq;
 

@@ -20,8 +20,18 @@ export const FERRY_MAIN = resolve(HERE, '../src/main.js');
 const CEILING = join(HERE, 'ceiling.js');
 const FAUXQS_LAUNCHER = join(HERE, 'fauxqs-launcher.js');
 
-export type TargetName = 'ferry-memory' | 'ferry-sqlite' | 'ferry-postgres' | 'ferry-postgres-3' | 'fauxqs' | 'fauxqs-sqlite' | 'ceiling';
-export const ALL_TARGETS: TargetName[] = ['ferry-memory', 'ferry-sqlite', 'ferry-postgres', 'ferry-postgres-3', 'fauxqs', 'fauxqs-sqlite', 'ceiling'];
+export type TargetName =
+  'ferry-memory' | 'ferry-memory-nosig' | 'ferry-sqlite' | 'ferry-postgres' | 'ferry-postgres-3' | 'fauxqs' | 'fauxqs-sqlite' | 'ceiling';
+export const ALL_TARGETS: TargetName[] = [
+  'ferry-memory',
+  'ferry-memory-nosig',
+  'ferry-sqlite',
+  'ferry-postgres',
+  'ferry-postgres-3',
+  'fauxqs',
+  'fauxqs-sqlite',
+  'ceiling',
+];
 /** Targets on PostgreSQL (they need a database: bench/pg.ts). */
 export const POSTGRES_TARGETS: ReadonlySet<TargetName> = new Set<TargetName>(['ferry-postgres', 'ferry-postgres-3']);
 /** Ferry processes of the multi-node target. */
@@ -29,6 +39,8 @@ export const POSTGRES_NODES = 3;
 
 export const TARGET_NOTES: Record<TargetName, string> = {
   'ferry-memory': 'Ferry, `--storage memory`',
+  'ferry-memory-nosig':
+    'Ferry, `--storage memory` with `FERRY_AUTH=off`: the harness still signs every request, Ferry does not verify the signatures (fauxqs has no signature checking; issue 12 compares the two like this)',
   'ferry-sqlite': 'Ferry on SQLite (the durable default: fsync before the 200)',
   'ferry-postgres': 'one Ferry process on PostgreSQL (`--storage postgres`; commit before the 200)',
   'ferry-postgres-3': `${POSTGRES_NODES} Ferry processes on one PostgreSQL database and schema; the harness spreads its requests round-robin over the three (a queue URL from any node works on every node); longpoll-wake is cross-node (waiter on node 1, sender on node 2); server CPU/RSS are sums over the three`,
@@ -49,6 +61,8 @@ export interface RunningTarget {
   pids: number[];
   /** CPU µs so far of the database server behind the target (PostgreSQL), when measurable. */
   dbCpuMicros?: () => number;
+  /** PostgreSQL targets: the database and schema the Ferry processes use (deep-backlog fills it by SQL). */
+  database?: { url: string; schema: string };
   /** The command that started it (for BENCHMARKS.md). */
   command: string;
   /** Extra facts (fauxqs version, Node version). */
@@ -279,7 +293,7 @@ export interface StartOptions {
   databaseFallbackUrl?: string | null;
 }
 
-const FERRY_AUTH_ENV = {
+const FERRY_AUTH_ENV: Record<string, string> = {
   FERRY_AUTH: 'sigv4',
   FERRY_ACCESS_KEY_ID: BENCH_CREDENTIALS.accessKeyId,
   FERRY_SECRET_ACCESS_KEY: BENCH_CREDENTIALS.secretAccessKey,
@@ -293,8 +307,17 @@ function profileArgs(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
+/** Signature checking off (`ferry-memory-nosig`): the same metrics setting, no SigV4 verification. */
+const FERRY_NO_AUTH_ENV: Record<string, string> = { FERRY_AUTH: 'off', FERRY_METRICS_TOKEN: FERRY_AUTH_ENV.FERRY_METRICS_TOKEN! };
+
 /** One `ferry serve` process with these storage arguments. */
-async function spawnFerry(name: TargetName, storageArgs: string[], dataDir: string, level: string): Promise<RunningTarget> {
+async function spawnFerry(
+  name: TargetName,
+  storageArgs: string[],
+  dataDir: string,
+  level: string,
+  env: Record<string, string> = FERRY_AUTH_ENV,
+): Promise<RunningTarget> {
   // At `info` Ferry announces its URL; at quieter levels the harness picks the port and polls /health.
   const port = level === 'info' || level === 'debug' || level === 'trace' ? 0 : await freePort();
   return spawnTarget({
@@ -302,8 +325,9 @@ async function spawnFerry(name: TargetName, storageArgs: string[], dataDir: stri
     bin: process.execPath,
     // FERRY_BENCH_PROFILE_DIR: each Ferry process writes a V8 CPU profile there (for profiling, not for figures).
     args: [...profileArgs(), FERRY_MAIN, 'serve', '--port', String(port), ...storageArgs, '--data-dir', dataDir, '--log-level', level],
-    // Issue 3's targets hold with signature checking on: Ferry verifies SigV4 against the harness's key.
-    env: FERRY_AUTH_ENV,
+    // Issue 3's targets hold with signature checking on: Ferry verifies SigV4 against the harness's key
+    // (all targets but ferry-memory-nosig).
+    env,
     ...(port === 0 ? { marker: 'ferry listening' } : { healthUrl: `http://127.0.0.1:${port}` }),
     dataDir,
   });
@@ -347,6 +371,7 @@ async function startPostgresTarget(name: TargetName, nodes: number, opts: StartO
     pid: first.pid,
     pids: procs.map((p) => p.pid),
     dbCpuMicros: () => db.cpuMicros(),
+    database: { url: db.url, schema },
     command: first.command.replace(db.url, '<database>').replace(schema, '<fresh schema>') + (nodes > 1 ? ` (× ${nodes}, one schema)` : ''),
     info: { ...first.info, database: db.describe, nodes },
     stop: stopAll,
@@ -357,16 +382,20 @@ async function startPostgresTarget(name: TargetName, nodes: number, opts: StartO
 export async function startTarget(name: TargetName, opts: StartOptions = {}): Promise<RunningTarget> {
   switch (name) {
     case 'ferry-memory':
+    case 'ferry-memory-nosig':
     case 'ferry-sqlite': {
-      const storage = name === 'ferry-memory' ? 'memory' : 'sqlite';
+      const storage = name === 'ferry-sqlite' ? 'sqlite' : 'memory';
       const dataDir = mkdtempSync(join(tmpdir(), `ferry-bench-${storage}-`));
-      const t = await spawnFerry(name, ['--storage', storage], dataDir, opts.ferryLogLevel ?? 'warn');
+      const nosig = name === 'ferry-memory-nosig';
+      const t = await spawnFerry(name, ['--storage', storage], dataDir, opts.ferryLogLevel ?? 'warn', nosig ? FERRY_NO_AUTH_ENV : FERRY_AUTH_ENV);
+      t.info.auth = nosig ? 'off' : 'sigv4';
       t.info.signatureChecking = await signatureChecked(t.url);
       return t;
     }
     case 'ferry-postgres':
     case 'ferry-postgres-3': {
       const t = await startPostgresTarget(name, name === 'ferry-postgres' ? 1 : POSTGRES_NODES, opts);
+      t.info.auth = 'sigv4';
       try {
         t.info.signatureChecking = (await Promise.all(t.urls.map(signatureChecked))).every(Boolean);
       } catch (e) {

@@ -1,10 +1,11 @@
 /**
  * CI's guard against the benchmark harness rotting (issue 3): the harness in its seconds-long smoke mode
- * — tiny durations and sizes, one round, Ferry (memory + SQLite) and the bare-HTTP ceiling, no fauxqs —
- * must run every scenario and produce well-formed results with zero lost or duplicated messages. When
- * FERRY_TEST_DATABASE_URL is set (`npm test` sets it) ferry-postgres runs too, on the scenarios the
- * PostgreSQL targets run (issue 4). No performance threshold is asserted here, ever: the numbers live in
- * BENCHMARKS.md.
+ * — tiny durations and sizes, one round, Ferry (memory with and without signature checking + SQLite) and
+ * the bare-HTTP ceiling, no fauxqs — must run every scenario and produce well-formed results with zero
+ * lost or duplicated messages. When FERRY_TEST_DATABASE_URL is set (`npm test` sets it) ferry-postgres
+ * runs too, on the scenarios the PostgreSQL targets run (issue 4), including deep-backlog with its queue
+ * filled by SQL (issue 12). Issue 12's summary rows that the smoke's targets can measure must be measured.
+ * No performance threshold is asserted here, ever: the numbers live in BENCHMARKS.md.
  */
 import { strict as assert } from 'node:assert';
 import { createHash, createHmac } from 'node:crypto';
@@ -16,6 +17,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { runBench, smokeOptions } from '../../bench/run.js';
 import { ALL_SCENARIOS, applies } from '../../bench/scenarios.js';
 import { Signer } from '../../bench/sigv4.js';
+import { startTarget } from '../../bench/targets.js';
 
 /** A node:crypto sha256 in the shape @smithy/signature-v4 takes. */
 class Sha256 {
@@ -82,8 +84,14 @@ test('bench smoke: every scenario runs and reports well-formed, loss-free result
         assert.equal(res.extra.allServed, true, `waiters on ${target}: not all served`);
         assert.equal(res.received, o.cfg.waiterQueues, `waiters on ${target}: delivered ${res.received}`);
       }
-      if (scenario === 'deep-backlog')
+      if (scenario === 'deep-backlog') {
         assert.equal(res.extra.prefilled, o.cfg.backlog, `deep-backlog on ${target}: prefilled ${res.extra.prefilled}`);
+        // The filled queue is one the engine serves: its count is what was filled.
+        assert.equal(res.extra.countAfterFill, o.cfg.backlog, `deep-backlog on ${target}: ApproximateNumberOfMessages ${res.extra.countAfterFill}`);
+        for (const k of ['gqaEmptyMs', 'gqaFullMs']) assert.ok(Number(res.extra[k]) > 0, `deep-backlog on ${target}: ${k} = ${res.extra[k]}`);
+        // PostgreSQL's queue is filled by SQL (bench/pg-fill.ts), the others' through the API.
+        assert.equal(res.extra.fillMethod, target === 'ferry-postgres' ? 'sql' : undefined, `deep-backlog on ${target}: fill method`);
+      }
       // The JSON line the harness printed for this run parses back to the same result.
       assert.ok(lines.some((l) => l.startsWith('{') && JSON.parse(l).scenario === scenario && JSON.parse(l).target === target));
     }
@@ -94,6 +102,46 @@ test('bench smoke: every scenario runs and reports well-formed, loss-free result
     assert.ok(!report.unavailable.has('ferry-postgres'), `ferry-postgres unavailable: ${report.unavailable.get('ferry-postgres')}`);
   }
   assert.ok(report.checks.length > 0);
+
+  // Issue 12's summary: every row the smoke's targets can measure is measured (no fauxqs, one PostgreSQL node).
+  const measurable = [
+    'SQLite ÷ memory engine: longpoll-wake p50',
+    ...(process.env.FERRY_TEST_DATABASE_URL
+      ? [
+          'PostgreSQL 1 node ÷ SQLite: send',
+          'PostgreSQL 1 node ÷ SQLite: pipeline',
+          'PostgreSQL 1 node ÷ SQLite: fifo',
+          `PostgreSQL: GetQueueAttributes, ${o.cfg.backlog.toLocaleString('en-US')} queued ÷ empty queue`,
+          `PostgreSQL: deep-backlog (${o.cfg.backlog.toLocaleString('en-US')} queued) ÷ empty-queue pipeline`,
+        ]
+      : []),
+  ];
+  for (const t of measurable) {
+    const row = report.issue12.find((x) => x.target === t);
+    assert.ok(row, `issue 12 row "${t}" missing: ${report.issue12.map((x) => x.target).join('; ')}`);
+    assert.ok(row.measured !== null && Number.isFinite(row.measured) && row.measured > 0, `issue 12 "${t}": measured ${row.measured} (${row.basis})`);
+    assert.equal(typeof row.met, 'boolean', `issue 12 "${t}": met ${row.met}`);
+  }
+  const nosig = report.issue12.find((x) => x.target === 'memory, signature checking off ÷ fauxqs: send');
+  assert.deepEqual(nosig && [nosig.measured, nosig.basis], [null, 'not measured: fauxqs send'], 'fauxqs is not in the smoke');
+  assert.ok(
+    lines.flatMap((l) => l.split('\n')).some((l) => l.startsWith('| memory, signature checking off ÷ fauxqs: send |')),
+    'the summary table is printed',
+  );
+});
+
+test('ferry-memory-nosig runs with signature checking off, ferry-memory with it on', { timeout: 60_000 }, async () => {
+  for (const [name, checked] of [
+    ['ferry-memory-nosig', false],
+    ['ferry-memory', true],
+  ] as const) {
+    const t = await startTarget(name);
+    try {
+      assert.equal(t.info.signatureChecking, checked, `${name}: a wrongly signed request was ${checked ? 'accepted' : 'refused'}`);
+    } finally {
+      await t.stop();
+    }
+  }
 });
 
 test('layers smoke: the in-process engine, action and request benchmarks run and print well-formed lines', { timeout: 120_000 }, () => {
