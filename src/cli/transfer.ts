@@ -24,6 +24,13 @@
  *    wants that (otherwise it stops at the first encrypted body, removes its partial file and says
  *    so); the file is created mode 0600. Import encrypts each body again as a send would: under the
  *    target queue's SSE setting and the target's key ring. MD5s are of the plaintext, as stored.
+ *  - Message move tasks (StartMessageMoveTask) are not exported: one still running or cancelling gets a
+ *    warning line on stderr (source and destination), since its unmoved messages are exported where they
+ *    are and nothing resumes it after an import.
+ *  - Import is all or nothing (StorageEngine.storeImport): one transaction for the whole file, so a
+ *    refused line, a conflict or a killed process leaves nothing of the import. On SQLite that
+ *    transaction holds the store's write lock until the import ends (a serving Ferry's writes wait,
+ *    then fail with ServiceUnavailable after its busy timeout); on PostgreSQL the other nodes serve on.
  *  - Import and existing queues: a queue that does not exist is created as exported (attributes,
  *    tags, created/modified times, creation-time dedup scope). One that exists with the same kind,
  *    attributes and tags gets the messages appended. One that differs is refused before anything is
@@ -42,12 +49,14 @@ import { systemRandom } from '../core/random.js';
 import { VERSION } from '../core/version.js';
 import { isEnvelope, type BodyCipher } from '../crypto/index.js';
 import { attributesJson } from '../core/attributes.js';
-import type { AttributeMap, ExportItem, ImportedMessage, QueueRecord, StorageEngine } from '../storage/engine.js';
+import type { AttributeMap, DedupRecord, ExportItem, ImportedMessage, MoveTaskRecord, QueueRecord, StorageEngine } from '../storage/engine.js';
 import { parseCommandArgs } from './args.js';
 
 export const FORMAT = 1;
-/** Messages per messageImport call (one transaction each). */
+/** Messages (and dedup entries) per messageImport call of the import's transaction. */
 const IMPORT_BATCH = 500;
+/** A progress line on stderr every so many messages written (a long import is seen to be working). */
+export const PROGRESS_EVERY = 10_000;
 
 export const EXPORT_USAGE = [
   'Usage: ferry export <file> [--decrypt] [--storage …] [--data-dir <dir>] [--database-url <url>]',
@@ -55,6 +64,7 @@ export const EXPORT_USAGE = [
   '  store, as JSON lines, from one consistent snapshot taken while Ferry serves. Import with `ferry import`,',
   '  into any engine. --decrypt: write the bodies of encrypted (SSE) messages in plaintext (without it, an',
   '  encrypted body stops the export). The file is created with mode 0600; an existing file is not overwritten.',
+  '  Message move tasks are not exported: each one running or cancelling is named in a warning on stderr.',
 ].join('\n');
 
 export const IMPORT_USAGE = [
@@ -64,10 +74,13 @@ export const IMPORT_USAGE = [
   "  store's key ring. A queue that exists with the same attributes and tags gets the messages appended; one",
   '  that differs is refused (nothing changed) unless --replace (delete it and its messages first) or',
   '  --skip-existing (leave it as it is, import none of its messages).',
+  '  All or nothing: the whole file is imported in one transaction, so a failure (a refused line, a conflict,',
+  '  the process killed) leaves nothing of it. On SQLite the store is locked for writes until it ends.',
 ].join('\n');
 
 type Out = (line: string) => void;
 const stdout: Out = (l) => process.stdout.write(l + '\n');
+const stderr: Out = (l) => process.stderr.write(l + '\n');
 
 function attrsIn(o: unknown): AttributeMap {
   const out: AttributeMap = {};
@@ -90,8 +103,21 @@ async function openStore(config: FerryConfig): Promise<{ engine: StorageEngine; 
   return { engine, cipher };
 }
 
-/** Run `ferry export <file>`. */
-export async function exportCommand(args: string[], out: Out = stdout, env = process.env): Promise<void> {
+/**
+ * The warning for a message move task (StartMessageMoveTask) still running or cancelling: tasks are not
+ * part of an export, so the messages it has not moved yet are exported where they are, and an import
+ * does not resume it.
+ */
+export function moveTaskWarning(t: MoveTaskRecord): string {
+  const to = t.destinationArn ?? "each message's original source queue";
+  return (
+    `ferry export: warning: the message move task from ${t.sourceArn} to ${to} is ${t.status} (${t.moved} of ${t.toMove} moved); ` +
+    'move tasks are not exported: messages not moved yet are exported in the source queue, and the import does not resume the task'
+  );
+}
+
+/** Run `ferry export <file>`. `warn` gets one line per move task running or cancelling (stderr). */
+export async function exportCommand(args: string[], out: Out = stdout, env = process.env, warn: Out = stderr): Promise<void> {
   const cli = parseCommandArgs(args, EXPORT_USAGE, { decrypt: { type: 'boolean' } });
   if (cli.positionals.length !== 1) throw new ConfigError(`ferry export needs one file name\n\n${EXPORT_USAGE}`);
   const config = cli.config(env);
@@ -112,7 +138,10 @@ export async function exportCommand(args: string[], out: Out = stdout, env = pro
   };
   const counts = { queues: 0, messages: 0, dedup: 0, decrypted: 0 };
   const queues = new Map<string, QueueRecord>();
+  let activeTasks: MoveTaskRecord[];
   try {
+    // Read right before the snapshot: what the user should know a task was doing when it was taken.
+    activeTasks = (await engine.moveTaskActive()).filter((t) => t.status === 'RUNNING' || t.status === 'CANCELLING');
     await engine.storeExport((item: ExportItem) => {
       switch (item.kind) {
         case 'begin':
@@ -188,6 +217,7 @@ export async function exportCommand(args: string[], out: Out = stdout, env = pro
   } finally {
     await engine.close();
   }
+  for (const t of activeTasks) warn(moveTaskWarning(t));
   out(
     `exported ${counts.queues} queues, ${counts.messages} messages and ${counts.dedup} deduplication entries to ${target}` +
       (counts.decrypted ? ` (${counts.decrypted} bodies encrypted at rest written decrypted: protect the file)` : ''),
@@ -232,8 +262,23 @@ const sameRecord = (a: Record<string, string>, b: Readonly<Record<string, string
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
 };
 
-/** Run `ferry import <file>`. */
-export async function importCommand(args: string[], out: Out = stdout, env = process.env): Promise<void> {
+type Action = 'create' | 'append' | 'replace' | 'skip';
+
+/** What the import does with a queue line, given the queue of that name now (ConfigError: a conflict nobody said how to settle). */
+function decide(q: QueueLine, existing: QueueRecord | undefined, file: string, replace: boolean, skip: boolean): Action {
+  if (existing === undefined) return 'create';
+  if (existing.fifo === q.fifo && sameRecord(q.attributes, existing.attributes) && sameRecord(q.tags, existing.tags))
+    return replace ? 'replace' : skip ? 'skip' : 'append';
+  if (replace) return 'replace';
+  if (skip) return 'skip';
+  throw new ConfigError(
+    `queue ${q.name} (account ${q.account}) exists with other ${existing.fifo !== q.fifo ? 'type' : sameRecord(q.attributes, existing.attributes) ? 'tags' : 'attributes'} than in ${file}. ` +
+      'Use --replace (delete it and its messages, then import it) or --skip-existing (leave it). Nothing was changed.',
+  );
+}
+
+/** Run `ferry import <file>`. `progress` gets a line every PROGRESS_EVERY messages written (stderr). */
+export async function importCommand(args: string[], out: Out = stdout, env = process.env, progress: Out = stderr): Promise<void> {
   const cli = parseCommandArgs(args, IMPORT_USAGE, { replace: { type: 'boolean' }, 'skip-existing': { type: 'boolean' } });
   if (cli.positionals.length !== 1) throw new ConfigError(`ferry import needs one file name\n\n${IMPORT_USAGE}`);
   const replace = cli.values.replace === true;
@@ -244,8 +289,9 @@ export async function importCommand(args: string[], out: Out = stdout, env = pro
   if (!existsSync(file)) throw new ConfigError(`no export at ${file}`);
   const { engine, cipher } = await openStore(config);
   try {
-    // Pass 1: the whole file is well-formed and ends, and no queue conflicts unless told what to do.
-    const plan = new Map<string, 'create' | 'append' | 'replace' | 'skip'>();
+    // Pass 1, outside the transaction (the SQLite write lock is not held while the file is checked): the
+    // whole file is well-formed and ends, and no queue conflicts unless told what to do.
+    const plan = new Map<string, Action>();
     let header = false;
     let ended = false;
     for await (const { n, o } of lines(file)) {
@@ -262,18 +308,7 @@ export async function importCommand(args: string[], out: Out = stdout, env = pro
       }
       if (o.type === 'queue') {
         const q = o as unknown as QueueLine;
-        const key = `${q.account}/${q.name}`;
-        const existing = await engine.queueGetByName(q.account, q.name);
-        if (existing === undefined) plan.set(key, 'create');
-        else if (existing.fifo === q.fifo && sameRecord(q.attributes, existing.attributes) && sameRecord(q.tags, existing.tags))
-          plan.set(key, replace ? 'replace' : skip ? 'skip' : 'append');
-        else if (replace) plan.set(key, 'replace');
-        else if (skip) plan.set(key, 'skip');
-        else
-          throw new ConfigError(
-            `queue ${q.name} (account ${q.account}) exists with other ${existing.fifo !== q.fifo ? 'type' : sameRecord(q.attributes, existing.attributes) ? 'tags' : 'attributes'} than in ${file}. ` +
-              'Use --replace (delete it and its messages, then import it) or --skip-existing (leave it). Nothing was changed.',
-          );
+        plan.set(`${q.account}/${q.name}`, decide(q, await engine.queueGetByName(q.account, q.name), file, replace, skip));
       } else if (o.type === 'message' || o.type === 'dedup') {
         if (!plan.has(`${String(o.account)}/${String(o.queue)}`)) throw new ConfigError(`${file}:${n}: a ${o.type} line before its queue's line`);
       } else throw new ConfigError(`${file}:${n}: unknown line type ${JSON.stringify(o.type)}`);
@@ -281,81 +316,96 @@ export async function importCommand(args: string[], out: Out = stdout, env = pro
     if (!header) throw new ConfigError(`${file} is empty`);
     if (!ended) throw new ConfigError(`${file} has no end line: the export was cut short. Nothing was changed.`);
 
-    // Pass 2: import.
-    const counts = { queues: 0, messages: 0, dedup: 0, skipped: 0 };
-    let target: QueueRecord | undefined;
-    let action: 'create' | 'append' | 'replace' | 'skip' = 'create';
-    let batch: ImportedMessage[] = [];
-    const flushBatch = async (): Promise<void> => {
-      if (target !== undefined && batch.length) await engine.messageImport({ queueId: target.id, messages: batch });
-      counts.messages += batch.length;
-      batch = [];
-    };
-    for await (const { o } of lines(file)) {
-      if (o.ferry === 'export' || o.type === 'end') continue;
-      if (o.type === 'queue') {
-        await flushBatch();
-        const q = o as unknown as QueueLine;
-        action = plan.get(`${q.account}/${q.name}`)!;
-        target = await engine.queueGetByName(q.account, q.name);
-        if (action === 'skip') {
-          counts.skipped++;
+    // Pass 2: the import, all or nothing (StorageEngine.storeImport): any failure — a refused message,
+    // a queue changed since pass 1, the process killed — leaves nothing of it in the store.
+    const counts = await engine.storeImport(async (tx) => {
+      const counts = { queues: 0, messages: 0, dedup: 0, skipped: 0 };
+      let target: QueueRecord | undefined;
+      let action: Action = 'create';
+      let batch: ImportedMessage[] = [];
+      let dedup: DedupRecord[] = [];
+      let reported = 0;
+      const flushBatch = async (): Promise<void> => {
+        if (target !== undefined && (batch.length || dedup.length)) {
+          await tx.messageImport(dedup.length ? { queueId: target.id, messages: batch, dedup } : { queueId: target.id, messages: batch });
+        }
+        counts.messages += batch.length;
+        counts.dedup += dedup.length;
+        batch = [];
+        dedup = [];
+        if (counts.messages - reported >= PROGRESS_EVERY) {
+          reported = counts.messages;
+          progress(`ferry import: ${counts.messages} messages written so far (committed together at the end)`);
+        }
+      };
+      for await (const { o } of lines(file)) {
+        if (o.ferry === 'export' || o.type === 'end') continue;
+        if (o.type === 'queue') {
+          await flushBatch();
+          const q = o as unknown as QueueLine;
+          action = plan.get(`${q.account}/${q.name}`)!;
+          target = await tx.queueGetByName(q.account, q.name);
+          // Pass 1 decided without a lock: decide again inside the transaction.
+          if (decide(q, target, file, replace, skip) !== action)
+            throw new ConfigError(
+              `queue ${q.name} (account ${q.account}) changed while the file was read. Nothing was changed: run the import again.`,
+            );
+          if (action === 'skip') {
+            counts.skipped++;
+            continue;
+          }
+          if (action === 'replace' && target !== undefined) await tx.queueDelete(target.id);
+          if (action !== 'append') {
+            const r = await tx.queueCreate({
+              accountId: q.account,
+              name: q.name,
+              fifo: q.fifo,
+              attributes: q.attributes,
+              tags: q.tags,
+              reuseDelayMs: 0,
+              restore: { createdAt: q.createdAt, lastModifiedAt: q.lastModifiedAt, dedupScope: q.dedupScope },
+            });
+            target = r.queue;
+          }
+          counts.queues++;
           continue;
         }
-        if (action === 'replace' && target !== undefined) await engine.queueDelete(target.id);
-        if (action !== 'append') {
-          const r = await engine.queueCreate({
-            accountId: q.account,
-            name: q.name,
-            fifo: q.fifo,
-            attributes: q.attributes,
-            tags: q.tags,
-            reuseDelayMs: 0,
-            restore: { createdAt: q.createdAt, lastModifiedAt: q.lastModifiedAt, dedupScope: q.dedupScope },
-          });
-          target = r.queue;
+        if (action === 'skip') continue;
+        const l = o as Line;
+        if (l.type === 'message') {
+          const m: ImportedMessage = {
+            messageId: String(l.messageId),
+            body: cipher.encryptBody(target!, String(l.body)),
+            md5OfBody: String(l.md5OfBody),
+            messageAttributes: attrsIn(l.messageAttributes),
+            systemAttributes: attrsIn(l.systemAttributes),
+            senderId: String(l.senderId),
+            sentAt: Number(l.sentAt),
+            visibleAt: Number(l.visibleAt),
+            receiveCount: Number(l.receiveCount),
+          };
+          for (const k of [
+            'md5OfMessageAttributes',
+            'md5OfMessageSystemAttributes',
+            'groupId',
+            'dedupId',
+            'sequenceNumber',
+            'deadLetterSourceArn',
+          ] as const)
+            if (typeof l[k] === 'string') m[k] = l[k];
+          if (typeof l.firstReceivedAt === 'number') m.firstReceivedAt = l.firstReceivedAt;
+          batch.push(m);
+        } else if (l.type === 'dedup') {
+          // Stored with (after) the batch's messages, in the same call.
+          const entry: DedupRecord = { key: String(l.key), messageId: String(l.messageId), expiresAt: Number(l.expiresAt) };
+          if (typeof l.sequenceNumber === 'string') entry.sequenceNumber = l.sequenceNumber;
+          dedup.push(entry);
         }
-        counts.queues++;
-        continue;
+        if (batch.length + dedup.length >= IMPORT_BATCH) await flushBatch();
       }
-      if (action === 'skip') continue;
-      const l = o as Line;
-      if (l.type === 'message') {
-        const m: ImportedMessage = {
-          messageId: String(l.messageId),
-          body: cipher.encryptBody(target!, String(l.body)),
-          md5OfBody: String(l.md5OfBody),
-          messageAttributes: attrsIn(l.messageAttributes),
-          systemAttributes: attrsIn(l.systemAttributes),
-          senderId: String(l.senderId),
-          sentAt: Number(l.sentAt),
-          visibleAt: Number(l.visibleAt),
-          receiveCount: Number(l.receiveCount),
-        };
-        for (const k of [
-          'md5OfMessageAttributes',
-          'md5OfMessageSystemAttributes',
-          'groupId',
-          'dedupId',
-          'sequenceNumber',
-          'deadLetterSourceArn',
-        ] as const)
-          if (typeof l[k] === 'string') m[k] = l[k];
-        if (typeof l.firstReceivedAt === 'number') m.firstReceivedAt = l.firstReceivedAt;
-        batch.push(m);
-        if (batch.length >= IMPORT_BATCH) await flushBatch();
-      } else if (l.type === 'dedup') {
-        await flushBatch();
-        const entry = { key: String(l.key), messageId: String(l.messageId), expiresAt: Number(l.expiresAt) };
-        await engine.messageImport({
-          queueId: target!.id,
-          messages: [],
-          dedup: [typeof l.sequenceNumber === 'string' ? { ...entry, sequenceNumber: l.sequenceNumber } : entry],
-        });
-        counts.dedup++;
-      }
-    }
-    await flushBatch();
+      await flushBatch();
+      return counts;
+    });
     out(
       `imported ${counts.queues} queues, ${counts.messages} messages and ${counts.dedup} deduplication entries from ${file}` +
         (counts.skipped ? ` (${counts.skipped} existing queues skipped)` : ''),

@@ -424,6 +424,20 @@ export interface MessageImportParams {
   dedup?: DedupRecord[];
 }
 
+/**
+ * The writes of one atomic import (StorageEngine.storeImport). Each method is the StorageEngine method
+ * of the same name, made inside the import's transaction: what it writes is not committed until the
+ * import ends well, and is undone when it fails. A call that rejects has changed nothing (the engines
+ * undo it alone: SQLite and PostgreSQL with a savepoint, memory by validating before it changes
+ * anything), so the import may catch its error and go on. Valid only while `run` has not settled.
+ */
+export interface ImportTx {
+  queueGetByName(accountId: string, name: string): Promise<QueueRecord | undefined>;
+  queueCreate(p: QueueCreateParams): Promise<QueueCreateResult>;
+  queueDelete(queueId: string): Promise<void>;
+  messageImport(p: MessageImportParams): Promise<void>;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Message move tasks (DLQ redrive)
 // ---------------------------------------------------------------------------------------------------
@@ -677,6 +691,24 @@ export interface StorageEngine {
    * sequence number above the queue's last one, or a sequence number is given to a standard queue.
    */
   messageImport(p: MessageImportParams): Promise<void>;
+  /**
+   * Run `run` as one all-or-nothing import: every write it makes through its {@link ImportTx} is
+   * committed together (durably) when `run` resolves, and none remains when it rejects — nor when the
+   * process dies before the commit (kill -9, power loss). Resolves with `run`'s value; rejects with
+   * `run`'s very error after the rollback (or DomainError('Unavailable') when the commit fails).
+   * `run` runs once (never retried). How each engine holds it:
+   *  - SQLite: one `BEGIN IMMEDIATE` transaction on the engine's connection, so the store's write lock
+   *    is held until the import ends: this engine's other writes wait in its queue, and another process
+   *    writing the same file (a serving Ferry) waits up to its busy timeout, then gets
+   *    DomainError('Unavailable') (ServiceUnavailable, which the SDKs retry). Reads go on (WAL).
+   *  - PostgreSQL: one transaction on a connection of its own (a savepoint per call); other nodes keep
+   *    serving, and see the import only once committed. Rows it locks (a replaced queue's) stay locked
+   *    until then.
+   *  - memory: an undo log; the writes are visible to other callers of the same engine as they are
+   *    made (there is no isolation), and undone if the import fails.
+   * Wake-ups for imported deliverable messages go out after the commit.
+   */
+  storeImport<T>(run: (tx: ImportTx) => Promise<T>): Promise<T>;
 
   // ---- housekeeping and events ----
   /**

@@ -272,9 +272,17 @@ it(
       assert.equal(replaced.out, `imported 5 queues, 7 messages and 3 deduplication entries from ${changed}\n`);
       // The same file again into queues of the same config: their messages would be appended, but the FIFO
       // queue's sequence numbers are not above its own; the store refuses it in one line, no stack.
+      const storeLines = async (name: string): Promise<string[]> => {
+        const r = await ferry('export', join(work, name), '--decrypt', '--data-dir', sqlite2, ...flags);
+        assert.equal(r.code, 0, r.err);
+        return readFileSync(join(work, name), 'utf8').trim().split('\n').slice(1); // without the header (its instant)
+      };
+      const beforeTwice = await storeLines('before-twice.jsonl');
       const twice = await ferry('import', changed, '--data-dir', sqlite2, ...flags);
       assert.equal(twice.code, 1, twice.err);
       assert.match(twice.err, /^ferry import: InvalidImport: message [0-9a-f-]{36}: sequence number \d{20} is not above the queue's last one\n$/);
+      // All or nothing: the refused import left the store exactly as it was.
+      assert.deepEqual(await storeLines('after-twice.jsonl'), beforeTwice);
       rmSync(pgDir, { recursive: true, force: true });
       rmSync(sqlite2, { recursive: true, force: true });
     } finally {

@@ -13,6 +13,7 @@ import { isDomainError } from '../../src/errors/domain.js';
 import type {
   ExportItem,
   ImportedMessage,
+  ImportTx,
   QueueRecord,
   QueueStats,
   ReceivedMessage,
@@ -85,6 +86,30 @@ async function importAll(e: StorageEngine, items: ExportItem[]): Promise<void> {
 }
 
 const sameQueue = (q: QueueRecord) => ({ ...q, id: '*' });
+
+/** A message to import into a queue of account 000000000000, body `body`, sent at `at`. */
+const imported = (body: string, at: number, extra: Partial<ImportedMessage> = {}): ImportedMessage => ({
+  messageId: `id-${body}`,
+  body,
+  md5OfBody: md5(body),
+  messageAttributes: {},
+  systemAttributes: {},
+  senderId: 'S',
+  sentAt: at,
+  visibleAt: at,
+  receiveCount: 0,
+  ...extra,
+});
+
+const createParams = (name: string, o: { fifo?: boolean; attributes?: Record<string, string>; reuseDelayMs?: number } = {}) => ({
+  accountId: '000000000000',
+  name,
+  fifo: o.fifo ?? false,
+  attributes: o.attributes ?? {},
+  tags: { from: 'import' },
+  reuseDelayMs: o.reuseDelayMs ?? 60_000,
+  restore: { createdAt: 1_000, lastModifiedAt: 2_000, dedupScope: 'queue' as const },
+});
 
 export function transferContract(test: Case): void {
   describe('export and import', () => {
@@ -285,6 +310,115 @@ export function transferContract(test: Case): void {
         ['begin', 'q', 'before'],
       );
       assert.deepEqual(await h.stats(q), { visible: 2, inflight: 0, delayed: 0 });
+    });
+
+    test('storeImport is all or nothing: an import whose last call is refused leaves no trace of its creates, deletes and messages', async (h) => {
+      const now = h.clock.now();
+      const keep = await h.queue('keep');
+      await h.send(keep, 'old');
+      const fifo = await h.queue('f.fifo', { fifo: true });
+      const [sent] = await h.send(fifo, { body: 'first', groupId: 'g' });
+      const gone = await h.queue('gone', { tags: { v: '1' } });
+      await h.send(gone, 'g1');
+      const before = await exportAll(h.engine);
+      const above = (BigInt(sent!.sequenceNumber!) + 5n).toString();
+      let inside: string[] = [];
+      await assert.rejects(
+        h.engine.storeImport(async (tx) => {
+          const created = await tx.queueCreate(createParams('new'));
+          assert.equal(created.created, true);
+          await tx.messageImport({ queueId: created.queue.id, messages: [imported('n1', now), imported('n2', now)] });
+          await tx.messageImport({ queueId: keep.id, messages: [imported('k2', now)] });
+          await tx.queueDelete(gone.id);
+          assert.equal(await tx.queueGetByName('000000000000', 'gone'), undefined);
+          const again = await tx.queueCreate(createParams('gone', { attributes: { VisibilityTimeout: '99' }, reuseDelayMs: 0 }));
+          await tx.messageImport({ queueId: again.queue.id, messages: [imported('g2', now)] });
+          await tx.messageImport({
+            queueId: fifo.id,
+            messages: [imported('f2', now, { groupId: 'g', sequenceNumber: above })],
+            dedup: [{ key: 'dk', messageId: 'id-f2', sequenceNumber: above, expiresAt: now + 300_000 }],
+          });
+          // The import sees its own writes.
+          inside = [(await tx.queueGetByName('000000000000', 'new'))!.id === created.queue.id ? 'new' : 'missing'];
+          // The last call is refused: its sequence number is not above the one just imported.
+          await tx.messageImport({ queueId: fifo.id, messages: [imported('bad', now, { groupId: 'g', sequenceNumber: above })] });
+        }),
+        (e: unknown) => {
+          assert.ok(isDomainError(e, 'InvalidImport'), String(e));
+          assert.equal((e as Error).message, `message id-bad: sequence number ${above} is not above the queue's last one`);
+          return true;
+        },
+      );
+      assert.deepEqual(inside, ['new']);
+      // The store is exactly as before: same queues (ids, attributes, tags), messages and dedup entries.
+      assert.deepEqual(await exportAll(h.engine), before);
+      assert.equal(await h.engine.queueGetByName('000000000000', 'new'), undefined);
+      assert.deepEqual((await h.engine.queueGetByName('000000000000', 'gone'))!.id, gone.id);
+      // No queue of the rolled-back create, the deleted one back as it was: both names behave as before.
+      const recreate = await h.engine.queueCreate(createParams('gone'));
+      assert.deepEqual([recreate.created, recreate.queue.id], [false, gone.id]);
+      assert.equal((await h.engine.queueCreate(createParams('new'))).created, true);
+      assert.deepEqual(
+        (await h.recv(keep)).map((m) => m.body),
+        ['old'],
+      );
+      assert.deepEqual(
+        (await h.recv(gone)).map((m) => m.body),
+        ['g1'],
+      );
+      // The FIFO queue takes the refused import's sequence number now: nothing of it was kept.
+      await h.engine.messageImport({ queueId: fifo.id, messages: [imported('f2', now, { groupId: 'g', sequenceNumber: above })] });
+      assert.deepEqual(
+        (await h.recv(fifo)).map((m) => [m.body, m.sequenceNumber]),
+        [
+          ['first', sent!.sequenceNumber],
+          ['f2', above],
+        ],
+      );
+    });
+
+    test('storeImport commits its calls together and returns what run returns; a refused call is undone alone; run’s own error is rethrown as is', async (h) => {
+      const now = h.clock.now();
+      const r = await h.engine.storeImport(async (tx) => {
+        const a = (await tx.queueCreate(createParams('a'))).queue;
+        await tx.messageImport({ queueId: a.id, messages: [imported('m1', now)] });
+        // Refused (a standard queue's messages have no sequence number), caught: the import goes on.
+        const refused = await tx
+          .messageImport({ queueId: a.id, messages: [imported('m-refused', now), imported('m-bad', now, { sequenceNumber: '1'.padEnd(20, '0') })] })
+          .then(
+            () => 'stored',
+            (e: unknown) => (isDomainError(e, 'InvalidImport') ? 'InvalidImport' : String(e)),
+          );
+        await tx.messageImport({ queueId: a.id, messages: [imported('m2', now)] });
+        return { refused, id: a.id };
+      });
+      assert.equal(r.refused, 'InvalidImport');
+      const a = (await h.engine.queueGetByName('000000000000', 'a'))!;
+      assert.equal(a.id, r.id);
+      assert.deepEqual([a.tags, a.createdAt, a.lastModifiedAt], [{ from: 'import' }, 1_000, 2_000]);
+      assert.deepEqual((await h.recv(a)).map((m) => m.body).sort(), ['m1', 'm2']);
+      // run's error, whatever it is, comes back unchanged; what run did before it is gone.
+      const boom = new Error('boom');
+      await assert.rejects(
+        h.engine.storeImport(async (tx) => {
+          await tx.queueCreate(createParams('b'));
+          await tx.messageImport({ queueId: a.id, messages: [imported('m3', now)] });
+          throw boom;
+        }),
+        (e: unknown) => e === boom,
+      );
+      assert.equal(await h.engine.queueGetByName('000000000000', 'b'), undefined);
+      assert.deepEqual(await h.stats(a), { visible: 0, inflight: 2, delayed: 0 });
+      // An ImportTx is dead once its import ended.
+      let kept: ImportTx | undefined;
+      await h.engine.storeImport(async (tx) => {
+        kept = tx;
+      });
+      await assert.rejects(kept!.queueCreate(createParams('late')));
+      assert.equal(await h.engine.queueGetByName('000000000000', 'late'), undefined);
+      // Writes outside the import work as ever afterwards.
+      await h.send(a, 'after');
+      assert.deepEqual(await h.stats(a), { visible: 1, inflight: 2, delayed: 0 });
     });
 
     test('import refuses what it cannot store as given (InvalidImport), storing nothing of the call', async (h) => {

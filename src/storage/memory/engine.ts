@@ -29,6 +29,7 @@ import type {
   EntryResult,
   ExportItem,
   GaugeSnapshot,
+  ImportTx,
   MessageImportParams,
   MessageBrowseParams,
   MessageBrowseResult,
@@ -56,7 +57,7 @@ import { changeVisibility, deleteMessages, receive, send } from './messages.js';
 import { activeTasks, cancelTask, listTasks, startTask, stepTask } from './moveTasks.js';
 import { createQueue, deleteQueue, listQueues, purgeQueue, queueGauges, queueStats, setAttributes, sweep, tag, untag } from './queues.js';
 import { Store } from './store.js';
-import { importMessages, snapshot } from './transfer.js';
+import { importMessages, MemoryImport, snapshot } from './transfer.js';
 
 /**
  * In-memory StorageEngine. Construct with the injected clock and randomness; every time and every
@@ -174,7 +175,22 @@ export class MemoryEngine implements StorageEngine {
   }
 
   async messageImport(p: MessageImportParams): Promise<void> {
-    if (importMessages(this.s, p)) this.s.emit(p.queueId);
+    if (importMessages(this.s, p).woke) this.s.emit(p.queueId);
+  }
+
+  /** @inheritdoc — an undo log (transfer.ts MemoryImport); no isolation from other callers. */
+  async storeImport<T>(run: (tx: ImportTx) => Promise<T>): Promise<T> {
+    this.s.ensureOpen();
+    const tx = new MemoryImport(this.s);
+    let value: T;
+    try {
+      value = await run(tx);
+    } catch (e) {
+      tx.rollback();
+      throw e;
+    }
+    tx.commit();
+    return value;
   }
 
   // ---- move tasks ----

@@ -71,6 +71,7 @@ import type {
   ExportItem,
   MessageImportParams,
   GaugeSnapshot,
+  ImportTx,
   MessageBrowseParams,
   MessageBrowseResult,
   MessageDeleteParams,
@@ -115,7 +116,8 @@ import { notifyAndCommitSql } from './sql/notify.js';
 import { receiveStandardSql } from './sql/receive.js';
 import { Q_COMPACT_COUNTS } from './sql/queues.js';
 import { sweep } from './sweep.js';
-import { exportStore, importMessages } from './transfer.js';
+import { exportStore, importMessages, importMessagesIn } from './transfer.js';
+import { Q_IMPORT_RELEASE, Q_IMPORT_ROLLBACK_TO, Q_IMPORT_SAVEPOINT } from './sql/transfer.js';
 import { Vacuum } from './vacuum.js';
 import { changeVisibilityMany, visibilityChange } from './visibility.js';
 
@@ -187,6 +189,9 @@ const GROUP_MAX_BYTES = 8 * 1024 * 1024;
 
 /** Long polls on this engine re-check at least this often (covers lost NOTIFYs). */
 const WAIT_SLICE_MS = 1_000;
+
+/** Ends an import's transaction (rolled back) when its `run` failed; storeImport then rethrows run's own error. */
+const ABORT_IMPORT = new DomainError('Unavailable', 'import aborted');
 
 /**
  * StorageEngine on PostgreSQL (node-postgres), shared by any number of Ferry processes.
@@ -495,10 +500,10 @@ export class PostgresEngine implements StorageEngine {
   /**
    * Run `fn` in a transaction. "now" is read in the BEGIN round trip; queued wakes are NOTIFYed in the
    * COMMIT round trip (delivered by PostgreSQL at commit) and emitted to this process's listeners
-   * after COMMIT returned. Deadlocks and serialization failures re-run `fn`; a broken connection is
-   * destroyed rather than returned to the pool.
+   * after COMMIT returned. Deadlocks and serialization failures re-run `fn` (up to `retries` times);
+   * a broken connection is destroyed rather than returned to the pool.
    */
-  private async tx<T>(fn: (t: Tx) => Promise<T>): Promise<T> {
+  private async tx<T>(fn: (t: Tx) => Promise<T>, retries = TX_RETRIES): Promise<T> {
     const pool = this.openPool();
     for (let attempt = 0; ; attempt++) {
       let client: pg.PoolClient | undefined;
@@ -553,7 +558,7 @@ export class PostgresEngine implements StorageEngine {
             isServiceError(e) &&
             !this.closed &&
             !/timeout/i.test(String((e as Error).message)));
-        if (retry && attempt < TX_RETRIES) continue;
+        if (retry && attempt < (begun ? retries : TX_RETRIES)) continue;
         throw this.fail(e);
       }
     }
@@ -652,6 +657,74 @@ export class PostgresEngine implements StorageEngine {
 
   messageImport(p: MessageImportParams): Promise<void> {
     return importMessages(this.ctx, p);
+  }
+
+  /**
+   * @inheritdoc
+   *
+   * One transaction on a pooled connection of its own, held across `run`'s awaits (never re-run: a
+   * deadlock fails the import, with nothing stored). Each call runs under a savepoint, so a refused
+   * call is undone alone and the transaction stays usable. Other nodes see nothing of the import until
+   * it commits; rows it locks (a replaced queue's, the queues it imports into) stay locked until then,
+   * so sends to those queues wait. The connection's idle_in_transaction_session_timeout (3 × the
+   * statement timeout) ends an import whose caller pauses longer between two calls. A process killed
+   * mid-import loses its connection, and PostgreSQL rolls the transaction back.
+   */
+  async storeImport<T>(run: (tx: ImportTx) => Promise<T>): Promise<T> {
+    let runFailed: { error: unknown } | undefined;
+    const touchedIds = new Set<string>();
+    const touchedNames: Array<[string, string]> = [];
+    try {
+      return await this.tx(async (t) => {
+        let ended = false;
+        const call = async <R>(fn: (inner: Tx) => Promise<R>): Promise<R> => {
+          if (ended) throw new Error('storeImport: the import has ended; its ImportTx cannot be used any more');
+          const inner: Tx = { client: t.client, now: t.now, wakes: new Set() };
+          try {
+            await t.client.query(Q_IMPORT_SAVEPOINT);
+          } catch (e) {
+            throw this.fail(e);
+          }
+          try {
+            const value = await fn(inner);
+            await t.client.query(Q_IMPORT_RELEASE);
+            for (const w of inner.wakes) t.wakes.add(w);
+            return value;
+          } catch (e) {
+            // Undo this call alone; when even that fails the transaction is lost, and so is the import.
+            await t.client.query(Q_IMPORT_ROLLBACK_TO).catch(() => undefined);
+            throw e instanceof DomainError ? e : this.fail(e);
+          }
+        };
+        const tx: ImportTx = {
+          queueGetByName: (accountId, name) => call((i) => this.ctx.queues.byNameInTx(i.client, accountId, name)),
+          queueCreate: (p) => {
+            touchedNames.push([p.accountId, p.name]);
+            return call((i) => queues.queueCreateIn(this.ctx, i, p));
+          },
+          queueDelete: (queueId) => {
+            touchedIds.add(queueId);
+            return call((i) => queues.queueDeleteIn(this.ctx, i, queueId));
+          },
+          messageImport: (p) => call((i) => importMessagesIn(this.ctx, i, p)),
+        };
+        try {
+          return await run(tx);
+        } catch (e) {
+          // tx() would read a foreign error as a failure of the service: hand it over untouched.
+          runFailed = { error: e };
+          throw ABORT_IMPORT;
+        } finally {
+          ended = true;
+        }
+      }, 0);
+    } catch (e) {
+      throw e === ABORT_IMPORT && runFailed !== undefined ? runFailed.error : e;
+    } finally {
+      // Committed or rolled back, what this process cached of those queues may be stale.
+      for (const id of touchedIds) this.ctx.queues.invalidate(id);
+      for (const [accountId, name] of touchedNames) this.ctx.queues.invalidate(undefined, accountId, name);
+    }
   }
 
   messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {

@@ -32,7 +32,7 @@ import {
   removeTags,
   retentionCutoff,
 } from '../semantics/index.js';
-import type { PgContext } from './context.js';
+import type { PgContext, Tx } from './context.js';
 import { freezeQueue, type QueueRow } from './rows.js';
 import {
   Q_DELETE_QUEUE,
@@ -70,37 +70,38 @@ export async function metaGetOrCreate(ctx: PgContext, key: string, create: () =>
 
 /** @see StorageEngine.queueCreate */
 export function queueCreate(ctx: PgContext, p: QueueCreateParams): Promise<QueueCreateResult> {
-  return ctx
-    .tx(async (t) => {
-      const existing = await ctx.queues.byNameInTx(t.client, p.accountId, p.name);
-      if (existing) return { queue: existing, created: false };
-      // No tombstone lookup when the wait is off (checkNameReuse would pass anyway).
-      if (p.reuseDelayMs > 0) {
-        const tomb = await t.client.query<{ deleted_at: number }>(Q_TOMBSTONE_OF, [p.accountId, p.name]);
-        checkNameReuse(p.name, tomb.rows[0]?.deleted_at, t.now, p.reuseDelayMs);
-      }
-      // Two nodes creating the same name: the second INSERT waits on the unique index, then does nothing
-      // and reads the winner's row (a fresh statement snapshot sees it).
-      const ins = await t.client.query<QueueRow>(Q_QUEUE_INSERT, [
-        ctx.random.uuid(),
-        p.name,
-        p.fifo,
-        JSON.stringify(p.attributes),
-        JSON.stringify(p.tags),
-        p.restore?.createdAt ?? t.now,
-        p.restore?.dedupScope ?? creationDedupScope(p.attributes),
-        p.accountId,
-        p.restore?.lastModifiedAt ?? null,
-      ]);
-      if (!ins.rows[0]) {
-        const winner = await ctx.queues.byNameInTx(t.client, p.accountId, p.name);
-        if (!winner) throw new DomainError('Unavailable', 'concurrent create and delete of one queue name');
-        return { queue: winner, created: false };
-      }
-      await t.client.query(Q_TOMBSTONE_DELETE, [p.accountId, p.name]);
-      return { queue: ctx.queues.remember(freezeQueue(ins.rows[0])), created: true };
-    })
-    .finally(() => ctx.queues.invalidate(undefined, p.accountId, p.name));
+  return ctx.tx((t) => queueCreateIn(ctx, t, p)).finally(() => ctx.queues.invalidate(undefined, p.accountId, p.name));
+}
+
+/** queueCreate inside the open transaction `t` (the caller drops the cached record after it ends). */
+export async function queueCreateIn(ctx: PgContext, t: Tx, p: QueueCreateParams): Promise<QueueCreateResult> {
+  const existing = await ctx.queues.byNameInTx(t.client, p.accountId, p.name);
+  if (existing) return { queue: existing, created: false };
+  // No tombstone lookup when the wait is off (checkNameReuse would pass anyway).
+  if (p.reuseDelayMs > 0) {
+    const tomb = await t.client.query<{ deleted_at: number }>(Q_TOMBSTONE_OF, [p.accountId, p.name]);
+    checkNameReuse(p.name, tomb.rows[0]?.deleted_at, t.now, p.reuseDelayMs);
+  }
+  // Two nodes creating the same name: the second INSERT waits on the unique index, then does nothing
+  // and reads the winner's row (a fresh statement snapshot sees it).
+  const ins = await t.client.query<QueueRow>(Q_QUEUE_INSERT, [
+    ctx.random.uuid(),
+    p.name,
+    p.fifo,
+    JSON.stringify(p.attributes),
+    JSON.stringify(p.tags),
+    p.restore?.createdAt ?? t.now,
+    p.restore?.dedupScope ?? creationDedupScope(p.attributes),
+    p.accountId,
+    p.restore?.lastModifiedAt ?? null,
+  ]);
+  if (!ins.rows[0]) {
+    const winner = await ctx.queues.byNameInTx(t.client, p.accountId, p.name);
+    if (!winner) throw new DomainError('Unavailable', 'concurrent create and delete of one queue name');
+    return { queue: winner, created: false };
+  }
+  await t.client.query(Q_TOMBSTONE_DELETE, [p.accountId, p.name]);
+  return { queue: ctx.queues.remember(freezeQueue(ins.rows[0])), created: true };
 }
 
 /** @see StorageEngine.queueList — filtered and sorted in JS: the contract is code-unit order, not the database collation. */
@@ -159,25 +160,26 @@ export function queueUntag(ctx: PgContext, queueId: string, keys: string[]): Pro
 
 /** @see StorageEngine.queueDelete */
 export function queueDelete(ctx: PgContext, queueId: string): Promise<void> {
-  return ctx
-    .tx(async (t) => {
-      // FOR UPDATE first: waits for running sends (they hold KEY SHARE / NO KEY UPDATE), so no message
-      // can land in the queue after its messages were deleted.
-      const q = await ctx.queues.mustInTx(t.client, queueId, 'FOR UPDATE');
-      for (const sql of [
-        Q_DELETE_QUEUE_MESSAGES,
-        Q_DELETE_QUEUE_GROUPS,
-        Q_DELETE_QUEUE_DEDUP,
-        Q_DELETE_QUEUE_ATTEMPTS,
-        Q_DELETE_QUEUE_MOVE_TASKS,
-        Q_DELETE_QUEUE,
-      ]) {
-        await t.client.query(sql, [q.id]);
-      }
-      await t.client.query(Q_TOMBSTONE_UPSERT, [q.accountId, q.name, t.now]);
-      ctx.queues.forget(q.id);
-    })
-    .finally(() => ctx.queues.invalidate(queueId));
+  return ctx.tx((t) => queueDeleteIn(ctx, t, queueId)).finally(() => ctx.queues.invalidate(queueId));
+}
+
+/** queueDelete inside the open transaction `t` (the caller drops the cached record after it ends). */
+export async function queueDeleteIn(ctx: PgContext, t: Tx, queueId: string): Promise<void> {
+  // FOR UPDATE first: waits for running sends (they hold KEY SHARE / NO KEY UPDATE), so no message
+  // can land in the queue after its messages were deleted.
+  const q = await ctx.queues.mustInTx(t.client, queueId, 'FOR UPDATE');
+  for (const sql of [
+    Q_DELETE_QUEUE_MESSAGES,
+    Q_DELETE_QUEUE_GROUPS,
+    Q_DELETE_QUEUE_DEDUP,
+    Q_DELETE_QUEUE_ATTEMPTS,
+    Q_DELETE_QUEUE_MOVE_TASKS,
+    Q_DELETE_QUEUE,
+  ]) {
+    await t.client.query(sql, [q.id]);
+  }
+  await t.client.query(Q_TOMBSTONE_UPSERT, [q.accountId, q.name, t.now]);
+  ctx.queues.forget(q.id);
 }
 
 /** @see StorageEngine.queuePurge — messages, attempt ids and the deduplication history (semantics/dedup.ts: purge clears the history). */

@@ -9,6 +9,7 @@
  *
  * Import: one transaction per call under the queue row lock (as a FIFO send takes it), then the
  * touched FIFO groups are locked and recomputed (groups.ts: queue row → group rows → messages).
+ * An atomic import (engine.ts storeImport) runs the same statements inside its one transaction.
  */
 import type pg from 'pg';
 
@@ -25,7 +26,7 @@ import {
   sequenceNumberOf,
 } from '../semantics/index.js';
 import { view } from './browse.js';
-import type { PgContext } from './context.js';
+import type { PgContext, Tx } from './context.js';
 import { lockGroups, refreshGroups } from './groups.js';
 import { freezeQueue, type MessageRow, type QueueRow } from './rows.js';
 import {
@@ -101,51 +102,54 @@ export async function exportStore(ctx: PgContext, sink: (item: ExportItem) => vo
 
 /** @see StorageEngine.messageImport */
 export async function importMessages(ctx: PgContext, p: MessageImportParams): Promise<void> {
-  await ctx.tx(async (t) => {
-    const c = t.client;
-    const row = (await c.query<QueueRow>(Q_IMPORT_LOCK, [p.queueId])).rows[0];
-    if (!row) throw ctx.queues.notFound(p.queueId);
-    const q = freezeQueue(row);
-    const counters = importSequence(q.fifo, Number(row.seq_counter), p.messages);
-    const dedup = p.dedup ?? [];
-    const dedupSeqs = dedup.map((d) => {
-      if (d.sequenceNumber === undefined) return null;
-      const n = sequenceCounter(d.sequenceNumber);
-      if (n === undefined) throw new DomainError('InvalidImport', `dedup entry ${d.key}: malformed sequence number ${d.sequenceNumber}`);
-      return n;
-    });
-    const ms = p.messages;
-    if (ms.length) {
-      const visible = ms.map((m) => importedVisibleAt(m, t.now));
-      await c.query(Q_IMPORT_MESSAGES, [
-        q.id,
-        ms.map((m) => m.messageId),
-        counters,
-        ms.map((m) => m.groupId ?? null),
-        ms.map((m) => m.dedupId ?? null),
-        ms.map((m) => m.body),
-        ms.map((m) => m.md5OfBody),
-        ms.map((m) => encodeAttributes(m.messageAttributes)),
-        ms.map((m) => m.md5OfMessageAttributes ?? null),
-        ms.map((m) => encodeAttributes(m.systemAttributes)),
-        ms.map((m) => m.md5OfMessageSystemAttributes ?? null),
-        ms.map((m) => m.senderId),
-        ms.map((m) => m.sentAt),
-        visible,
-        ms.map((m) => m.receiveCount),
-        ms.map((m) => m.firstReceivedAt ?? null),
-        ms.map((m) => m.deadLetterSourceArn ?? null),
-      ]);
-      if (q.fifo) {
-        const groups = new Set(ms.map((m) => m.groupId!));
-        await lockGroups(c, q.id, groups);
-        await refreshGroups(ctx, c, q.id, groups);
-        await c.query(Q_IMPORT_RAISE_SEQ, [q.id, counters[counters.length - 1]]);
-      }
-      if (visible.some((v) => v <= t.now)) t.wakes.add(q.id);
-    }
-    if (dedup.length) {
-      await c.query(Q_IMPORT_DEDUP, [q.id, dedup.map((d) => d.key), dedup.map((d) => d.messageId), dedupSeqs, dedup.map((d) => d.expiresAt)]);
-    }
+  await ctx.tx((t) => importMessagesIn(ctx, t, p));
+}
+
+/** importMessages inside the open transaction `t`. */
+export async function importMessagesIn(ctx: PgContext, t: Tx, p: MessageImportParams): Promise<void> {
+  const c = t.client;
+  const row = (await c.query<QueueRow>(Q_IMPORT_LOCK, [p.queueId])).rows[0];
+  if (!row) throw ctx.queues.notFound(p.queueId);
+  const q = freezeQueue(row);
+  const counters = importSequence(q.fifo, Number(row.seq_counter), p.messages);
+  const dedup = p.dedup ?? [];
+  const dedupSeqs = dedup.map((d) => {
+    if (d.sequenceNumber === undefined) return null;
+    const n = sequenceCounter(d.sequenceNumber);
+    if (n === undefined) throw new DomainError('InvalidImport', `dedup entry ${d.key}: malformed sequence number ${d.sequenceNumber}`);
+    return n;
   });
+  const ms = p.messages;
+  if (ms.length) {
+    const visible = ms.map((m) => importedVisibleAt(m, t.now));
+    await c.query(Q_IMPORT_MESSAGES, [
+      q.id,
+      ms.map((m) => m.messageId),
+      counters,
+      ms.map((m) => m.groupId ?? null),
+      ms.map((m) => m.dedupId ?? null),
+      ms.map((m) => m.body),
+      ms.map((m) => m.md5OfBody),
+      ms.map((m) => encodeAttributes(m.messageAttributes)),
+      ms.map((m) => m.md5OfMessageAttributes ?? null),
+      ms.map((m) => encodeAttributes(m.systemAttributes)),
+      ms.map((m) => m.md5OfMessageSystemAttributes ?? null),
+      ms.map((m) => m.senderId),
+      ms.map((m) => m.sentAt),
+      visible,
+      ms.map((m) => m.receiveCount),
+      ms.map((m) => m.firstReceivedAt ?? null),
+      ms.map((m) => m.deadLetterSourceArn ?? null),
+    ]);
+    if (q.fifo) {
+      const groups = new Set(ms.map((m) => m.groupId!));
+      await lockGroups(c, q.id, groups);
+      await refreshGroups(ctx, c, q.id, groups);
+      await c.query(Q_IMPORT_RAISE_SEQ, [q.id, counters[counters.length - 1]]);
+    }
+    if (visible.some((v) => v <= t.now)) t.wakes.add(q.id);
+  }
+  if (dedup.length) {
+    await c.query(Q_IMPORT_DEDUP, [q.id, dedup.map((d) => d.key), dedup.map((d) => d.messageId), dedupSeqs, dedup.map((d) => d.expiresAt)]);
+  }
 }

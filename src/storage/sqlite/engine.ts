@@ -48,6 +48,7 @@ import type {
   EntryResult,
   ExportItem,
   GaugeSnapshot,
+  ImportTx,
   MessageImportParams,
   MessageBrowseParams,
   MessageBrowseResult,
@@ -83,7 +84,21 @@ import * as queues from './queues.js';
 import { receive } from './receive.js';
 import { send } from './send.js';
 import { exportItems, importMessages } from './transfer.js';
-import { BROWSE_ROWS, BROWSE_WINDOW, GAUGES_ALL, SCHEMA_VERSION, SQL, TOTAL_CHANGES, explain } from './sql/index.js';
+import {
+  BEGIN_IMMEDIATE,
+  BROWSE_ROWS,
+  BROWSE_WINDOW,
+  COMMIT,
+  GAUGES_ALL,
+  RELEASE_IMPORT,
+  ROLLBACK,
+  ROLLBACK_TO_IMPORT,
+  SAVEPOINT_IMPORT,
+  SCHEMA_VERSION,
+  SQL,
+  TOTAL_CHANGES,
+  explain,
+} from './sql/index.js';
 import { SWEEP_CHUNK, sweepExpired, sweepWindows } from './sweep.js';
 import { changeVisibility } from './visibility.js';
 import { type SyncWal, type SyncWalInline, WalSync, openWal } from './walSync.js';
@@ -198,6 +213,8 @@ export class SqliteEngine implements StorageEngine {
   private readOnly = false;
 
   private pending: WorkItem[] = [];
+  /** storeImport holds the connection's transaction: the group commit waits. */
+  private importing = false;
   private flushScheduled = false;
   private commits = 0;
 
@@ -435,6 +452,11 @@ export class SqliteEngine implements StorageEngine {
       // Closing is best effort: every committed transaction is already in the WAL.
     }
     this.db = undefined;
+    // Writes that queued behind an import abandoned by this close (its transaction ended with the
+    // connection) cannot run any more: tell their callers.
+    const left = this.pending;
+    this.pending = [];
+    for (const item of left) item.reject(new DomainError('Unavailable', 'engine is closed'));
   }
 
   /** @inheritdoc */
@@ -503,6 +525,8 @@ export class SqliteEngine implements StorageEngine {
    */
   private flush(): void {
     this.flushScheduled = false;
+    // An import holds the transaction (storeImport): the queued writes commit when it ends.
+    if (this.importing) return;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
@@ -724,6 +748,96 @@ export class SqliteEngine implements StorageEngine {
 
   messageImport(p: MessageImportParams): Promise<void> {
     return this.write((tx) => importMessages(this.ctx, tx, p), true);
+  }
+
+  /**
+   * @inheritdoc
+   *
+   * One `BEGIN IMMEDIATE … COMMIT` on the engine's connection, held open across `run`'s awaits: the
+   * store's write lock is held for the whole import. Meanwhile the group commit is paused (writes of
+   * this engine queue up and commit right after the import), and another process writing the same file
+   * waits up to its busy timeout, then fails with Unavailable; readers go on (WAL), and reads through
+   * this engine see the import in progress. Each call runs under a savepoint, so a refused call is
+   * undone alone. The WAL grows by the whole import until the commit (no checkpoint can pass an open
+   * transaction). The commit is synced (walSync.ts) before the promise resolves.
+   */
+  async storeImport<T>(run: (tx: ImportTx) => Promise<T>): Promise<T> {
+    const db = this.open();
+    if (this.readOnly) throw new DomainError('Unavailable', 'the data directory is read-only: Ferry serves reads only');
+    if (this.disk?.refusingGrowth) throw new DomainError('Unavailable', 'disk full: imports are refused until space returns');
+    if (this.importing) throw new DomainError('Unavailable', 'another import is running on this engine');
+    // Writes queued before the import commit first, in their own batch.
+    if (this.pending.length) this.flush();
+    try {
+      this.ctx.q(BEGIN_IMMEDIATE).run();
+    } catch (e) {
+      throw this.toDomain(e);
+    }
+    this.importing = true;
+    this.ctx.inTx = true;
+    const wakes = new Set<string>();
+    let ended = false;
+    const call = <R>(fn: (tx: TxContext) => R): Promise<R> => {
+      if (ended) return Promise.reject(new Error('storeImport: the import has ended; its ImportTx cannot be used any more'));
+      if (!db.inTransaction) return Promise.reject(new DomainError('Unavailable', 'sqlite: the import transaction was lost'));
+      const tx: TxContext = { wakes: new Set() };
+      try {
+        this.ctx.q(SAVEPOINT_IMPORT).run();
+        const value = fn(tx);
+        this.ctx.q(RELEASE_IMPORT).run();
+        for (const w of tx.wakes) wakes.add(w);
+        return Promise.resolve(value);
+      } catch (e) {
+        try {
+          this.ctx.q(ROLLBACK_TO_IMPORT).run();
+          this.ctx.q(RELEASE_IMPORT).run();
+        } catch {
+          // The transaction is gone (SQLite rolled it back): the next call and the commit say so.
+        }
+        // Entries dropped or read by the undone call may not match the database any more.
+        this.ctx.forgetQueues();
+        return Promise.reject(this.toDomain(e));
+      }
+    };
+    const tx: ImportTx = {
+      queueGetByName: (accountId, name) => call(() => this.ctx.loadByName(accountId, name)),
+      queueCreate: (p) => call(() => queues.queueCreate(this.ctx, p)),
+      queueDelete: (queueId) => call(() => queues.queueDelete(this.ctx, queueId)),
+      messageImport: (p) => call((t) => importMessages(this.ctx, t, p)),
+    };
+    let value: T;
+    try {
+      value = await run(tx);
+      ended = true;
+      if (this.closed || !this.db) throw new DomainError('Unavailable', 'engine is closed');
+      this.ctx.q(COMMIT).run();
+      this.commits++;
+    } catch (e) {
+      ended = true;
+      try {
+        if (db.open && db.inTransaction) db.exec(ROLLBACK);
+      } catch {
+        // Closing the connection (or SQLite itself) ends the transaction anyway.
+      }
+      throw e instanceof DomainError || !isSqliteError(e) ? e : this.toDomain(e);
+    } finally {
+      ended = true;
+      this.ctx.inTx = false;
+      // The cache may hold nothing of a rolled-back import, and is cheap to refill after a commit.
+      this.ctx.forgetQueues();
+      this.importing = false;
+      if (this.pending.length > 0 && !this.flushScheduled && !this.closed) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    }
+    await new Promise<void>((resolve, reject) =>
+      this.wal.afterDurable(true, (err) =>
+        err === undefined ? resolve() : reject(new DomainError('Unavailable', `sqlite: syncing the WAL failed: ${(err as Error).message}`)),
+      ),
+    );
+    emitWakes([{ ok: true, value: undefined, tx: { wakes } }], this.listeners);
+    return value;
   }
 
   messageBrowse(p: MessageBrowseParams): Promise<MessageBrowseResult> {

@@ -26,3 +26,8 @@ export const Q_IMPORT_RAISE_SEQ = 'UPDATE queues SET seq_counter = GREATEST(seq_
 export const Q_IMPORT_DEDUP = `INSERT INTO dedup (queue_id, key, message_id, seq, expires_at)
   SELECT $1, k, mid, s, e FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS d(k, mid, s, e)
   ON CONFLICT (queue_id, key) DO UPDATE SET message_id = excluded.message_id, seq = excluded.seq, expires_at = excluded.expires_at`;
+
+/** One savepoint per call of an atomic import (engine.ts storeImport): a refused call is undone alone. */
+export const Q_IMPORT_SAVEPOINT = 'SAVEPOINT import_call';
+export const Q_IMPORT_RELEASE = 'RELEASE SAVEPOINT import_call';
+export const Q_IMPORT_ROLLBACK_TO = 'ROLLBACK TO SAVEPOINT import_call';

@@ -1,5 +1,5 @@
 /**
- * Transaction control of the group commit (groupCommit.ts), and what diagnostics() reads. Plain
+ * Transaction control of the group commit (groupCommit.ts) and of an atomic import, and what diagnostics() reads. Plain
  * statements, prepared once and cached like every other.
  */
 
@@ -10,6 +10,10 @@ export const ROLLBACK = 'ROLLBACK';
 export const SAVEPOINT_ITEM = 'SAVEPOINT item';
 export const RELEASE_ITEM = 'RELEASE item';
 export const ROLLBACK_TO_ITEM = 'ROLLBACK TO item';
+/** One savepoint per call of an atomic import (engine.ts storeImport): a refused call is undone alone. */
+export const SAVEPOINT_IMPORT = 'SAVEPOINT import_call';
+export const RELEASE_IMPORT = 'RELEASE import_call';
+export const ROLLBACK_TO_IMPORT = 'ROLLBACK TO import_call';
 
 /** Rows changed by INSERT/UPDATE/DELETE on this connection since it opened (read with pluck). */
 export const TOTAL_CHANGES = 'SELECT total_changes() AS n';
