@@ -349,7 +349,20 @@ async function startPostgresTarget(name: TargetName, nodes: number, opts: StartO
   }
   const schema = freshBenchSchema();
   const level = opts.ferryLogLevel ?? 'warn';
-  const storageArgs = ['--storage', 'postgres', '--database-url', db.url, '--database-schema', schema];
+  // One key ring for every node, as a multi-node deployment shares it (README, "Running several Ferry
+  // processes"): the first node to start makes the store's managed SSE key; a node with a key ring of its
+  // own would refuse the store (its messages are encrypted with a key it does not hold).
+  const keyDir = mkdtempSync(join(tmpdir(), 'ferry-bench-keys-'));
+  const storageArgs = [
+    '--storage',
+    'postgres',
+    '--database-url',
+    db.url,
+    '--database-schema',
+    schema,
+    '--kms-key-ring',
+    join(keyDir, 'keyring.json'),
+  ];
   const started = await Promise.allSettled(
     Array.from({ length: nodes }, () => spawnFerry(name, storageArgs, mkdtempSync(join(tmpdir(), 'ferry-bench-postgres-')), level)),
   );
@@ -357,6 +370,7 @@ async function startPostgresTarget(name: TargetName, nodes: number, opts: StartO
   const stopAll = async (): Promise<void> => {
     await Promise.all(procs.map((p) => p.stop().catch(() => undefined)));
     await dropBenchSchema(db, schema).catch(() => undefined);
+    rmSync(keyDir, { recursive: true, force: true });
   };
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
