@@ -854,10 +854,12 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         for (const q of short) await h.send(q, ...Array.from({ length: 700 }, (_, i) => `m${i}`));
         await h.send(two, 'two');
         await h.send(dflt, 'default');
+        // A standard queue's message with a MessageGroupId (fair queues): swept like any other.
+        await h.send(short[0]!, { body: 'grouped', groupId: 'tenant-1' });
         await h.send(fifo, { body: 'old', groupId: 'g', dedupId: 'o' });
         h.clock.advance(61_000);
         await h.send(fifo, { body: 'new', groupId: 'g', dedupId: 'n' });
-        assert.equal(await h.engine.sweep(), 3 * 700 + 1);
+        assert.equal(await h.engine.sweep(), 3 * 700 + 2);
         for (const q of short) assert.deepEqual(await h.stats(q), { visible: 0, inflight: 0, delayed: 0 });
         assert.deepEqual(await h.stats(two), { visible: 1, inflight: 0, delayed: 0 });
         // The FIFO group's head expired and was swept: the next message is the group's head now.

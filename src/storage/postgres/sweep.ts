@@ -19,18 +19,20 @@ const SWEEP_CHUNK = 2_000;
 /** @see StorageEngine.sweep */
 export async function sweep(ctx: PgContext): Promise<number> {
   let removed = 0;
-  const groups = await ctx.one<{ retention: string | null; ids: string[] }>(Q_SWEEP_RETENTION_GROUPS);
+  const groups = await ctx.one<{ retention: string | null; ids: string[]; fifo_ids: string[] | null }>(Q_SWEEP_RETENTION_GROUPS);
   const now = (await ctx.one<{ now: number }>(Q_NOW, [ctx.nowParam()])).rows[0]!.now;
-  for (const { retention, ids } of groups.rows) {
+  for (const { retention, ids, fifo_ids } of groups.rows) {
     const cutoff = retentionCutoff({ attributes: retention === null ? {} : { MessageRetentionPeriod: retention } }, now);
-    // FIFO groups whose messages went: queue id → group ids (only FIFO messages have a group).
+    // FIFO groups whose messages went: queue id → group ids. Only FIFO queues keep group state (a
+    // standard queue's message may carry a MessageGroupId too: fair queues).
+    const fifo = new Set(fifo_ids ?? []);
     const touched = new Map<string, Set<string>>();
     for (;;) {
       const r = await ctx.one<{ queue_id: string; group_id: string | null }>(Q_SWEEP_EXPIRED, [ids, cutoff, SWEEP_CHUNK]);
       removed += r.rows.length;
       ctx.noteChurn(r.rows.length);
       for (const row of r.rows) {
-        if (row.group_id === null) continue;
+        if (row.group_id === null || !fifo.has(row.queue_id)) continue;
         let set = touched.get(row.queue_id);
         if (set === undefined) touched.set(row.queue_id, (set = new Set()));
         set.add(row.group_id);

@@ -16,23 +16,25 @@ export const SWEEP_CHUNK = 2_000;
 export function sweepExpired(ctx: SqliteCtx): number {
   const now = ctx.clock.now();
   let removed = 0;
-  const groups = ctx.q(SWEEP_RETENTION_GROUPS).all() as Array<{ retention: string | number | null; ids: string }>;
-  for (const { retention, ids } of groups) {
+  const groups = ctx.q(SWEEP_RETENTION_GROUPS).all() as Array<{ retention: string | number | null; ids: string; fifo_ids: string }>;
+  for (const { retention, ids, fifo_ids } of groups) {
     if (removed >= SWEEP_CHUNK) break;
     const cutoff = retentionCutoff({ attributes: retention === null ? {} : { MessageRetentionPeriod: String(retention) } }, now);
     const rows = ctx.q(SWEEP_EXPIRED_MESSAGES).all(ids, cutoff, SWEEP_CHUNK - removed) as Array<
       Pick<MessageRow, 'id' | 'payload_id' | 'queue_id' | 'group_id'>
     >;
-    // FIFO groups whose messages went (only FIFO messages have a group), refreshed once each.
-    const touched = new Set<string>();
+    // FIFO groups whose messages went: queue id → group ids, each refreshed once. Only FIFO queues keep
+    // group state (a standard queue's message may carry a MessageGroupId too: fair queues).
+    const fifo = new Set(JSON.parse(fifo_ids) as string[]);
+    const touched = new Map<string, Set<string>>();
     for (const r of rows) {
       deleteMessage(ctx, r);
-      if (r.group_id !== null) touched.add(JSON.stringify([r.queue_id, r.group_id]));
+      if (r.group_id === null || !fifo.has(r.queue_id)) continue;
+      let set = touched.get(r.queue_id);
+      if (set === undefined) touched.set(r.queue_id, (set = new Set()));
+      set.add(r.group_id);
     }
-    for (const key of touched) {
-      const [queueId, groupId] = JSON.parse(key) as [string, string];
-      refreshGroup(ctx, queueId, groupId);
-    }
+    for (const [queueId, set] of touched) for (const g of set) refreshGroup(ctx, queueId, g);
     removed += rows.length;
   }
   return removed;

@@ -7,8 +7,10 @@ export const Q_NOW = `SELECT COALESCE($1::bigint, ${DBNOW}) AS now`;
 /**
  * The queues grouped by their MessageRetentionPeriod attribute as stored (NULL: the default): the sweep
  * computes one cutoff per group (semantics.retentionCutoff) — a handful of groups, however many queues.
+ * `fifo_ids` (NULL when none): the group's FIFO queues, whose message groups the sweep refreshes.
  */
-export const Q_SWEEP_RETENTION_GROUPS = `SELECT attributes::jsonb ->> 'MessageRetentionPeriod' AS retention, array_agg(id) AS ids
+export const Q_SWEEP_RETENTION_GROUPS = `SELECT attributes::jsonb ->> 'MessageRetentionPeriod' AS retention, array_agg(id) AS ids,
+                  array_agg(id) FILTER (WHERE fifo) AS fifo_ids
            FROM queues GROUP BY 1`;
 /**
  * Up to `$3` messages of the queues `$1` sent at or before `$2` (their common retention cutoff), skipping

@@ -2,9 +2,11 @@
 
 /**
  * The queues grouped by their MessageRetentionPeriod attribute as stored (NULL: the default), each group's
- * ids as a JSON array: the sweep computes one cutoff per group (semantics.retentionCutoff).
+ * ids as a JSON array (`fifo_ids`: its FIFO queues'): the sweep computes one cutoff per group
+ * (semantics.retentionCutoff).
  */
-export const SWEEP_RETENTION_GROUPS = `SELECT json_extract(attributes, '$.MessageRetentionPeriod') AS retention, json_group_array(id) AS ids
+export const SWEEP_RETENTION_GROUPS = `SELECT json_extract(attributes, '$.MessageRetentionPeriod') AS retention, json_group_array(id) AS ids,
+    json_group_array(id) FILTER (WHERE fifo) AS fifo_ids
   FROM queues GROUP BY 1`;
 /**
  * Messages past retention of the queues in a JSON array of ids (params: ids, their common cutoff, limit):
