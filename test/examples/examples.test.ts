@@ -132,6 +132,29 @@ describe('examples/node-test: global setup and teardown around node --test', () 
   });
 });
 
+describe('examples/vitest: the same global setup as Vitest globalSetup', () => {
+  it('vitest run starts Ferry, the tests pass against it, and it stops cleanly', { timeout: 120_000 }, async () => {
+    // The example re-exports ../node-test/global-setup.mjs: keep the two side by side, as in the repository.
+    const base = mkdtempSync(join(tmpdir(), 'ferry-vitest-'));
+    temps.push(base);
+    cpSync(join(EXAMPLES, 'node-test'), join(base, 'node-test'), { recursive: true });
+    const dir = join(base, 'vitest');
+    cpSync(join(EXAMPLES, 'vitest'), dir, { recursive: true });
+    // The project's node_modules above both, as in a repository whose tests live in a subdirectory.
+    mkdirSync(join(base, 'node_modules'));
+    for (const pkg of ['vitest', '@aws-sdk']) symlinkSync(join(ROOT, 'node_modules', pkg), join(base, 'node_modules', pkg), 'dir');
+    symlinkSync(ROOT, join(base, 'node_modules', 'ferry-sqs'), 'dir');
+    const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', NO_COLOR: '1' };
+    delete env.NODE_TEST_CONTEXT;
+    const vitest = join(base, 'node_modules', 'vitest', 'vitest.mjs');
+    const r = await run(process.execPath, [vitest, 'run'], { cwd: dir, env, timeoutMs: 110_000 });
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /Tests\s+3 passed \(3\)/, r.out);
+    // The global teardown stopped Ferry: its ready file (under the setup's temporary directory) is gone.
+    assert.doesNotMatch(r.out, /exited with code/, r.out);
+  });
+});
+
 /** The pythons with boto3 and pytest, with their boto3 version: the PATH one, and Debian's (python3-boto3 python3-pytest). */
 function pythonsWithPytest(): { bin: string; label: string }[] {
   const found: { bin: string; label: string; exe: string }[] = [];
