@@ -152,7 +152,10 @@ const PREALLOCATE_FROM_BYTES = 64 * 1024;
  * A refused body (too large, or over the memory budget) is answered at once and the rest of it read and
  * discarded — a "lingering close", as web servers do: a server that stops reading while the client is
  * still writing makes the kernel reset the connection, and the client loses the answer (EPIPE). Reading
- * to throw away costs no memory; these bound what a client that never stops sending can take.
+ * to throw away costs no memory; these bound what a client that never stops sending can take. A refused
+ * body is discarded within the time its request had anyway (`requestTimeoutMs`, from the request's
+ * start: a client the load stalls mid-upload still gets its 413, as it would have got an answer to an
+ * accepted body); these three apply to a refused header section, and the byte bound to both.
  */
 const LINGER_IDLE_MS = 2_000;
 const LINGER_MAX_MS = 10_000;
@@ -185,7 +188,7 @@ function onClientError(err: Error & { code?: string }, socket: Duplex): void {
     if (socket.writableFinished) socket.destroy();
     else socket.once('finish', () => socket.destroy());
   };
-  lingerDiscarding(socket, cut);
+  lingerDiscarding(socket, cut, LINGER_IDLE_MS, LINGER_MAX_MS);
   // The client has ended its side: nothing more to read, and the answer is on its way.
   socket.once('end', cut);
   socket.end(answer);
@@ -194,18 +197,18 @@ function onClientError(err: Error & { code?: string }, socket: Duplex): void {
 /**
  * The lingering close of a refused request: drop what `stream` delivers from now on (its other 'data'
  * listeners are removed) and let it flow, calling `cut` when the client goes past a bound — silent for
- * LINGER_IDLE_MS, still sending after LINGER_MAX_MS, more than LINGER_MAX_BYTES discarded (`cut` may
- * then be called again for each later chunk). The timers stop when the stream closes, or earlier when
- * the caller calls the function returned (what the stream's end means is the caller's to say).
+ * `idleMs`, still sending after `maxMs`, more than LINGER_MAX_BYTES discarded (`cut` may then be called
+ * again for each later chunk). The timers stop when the stream closes, or earlier when the caller calls
+ * the function returned (what the stream's end means is the caller's to say).
  */
-function lingerDiscarding(stream: Readable, cut: () => void): () => void {
+function lingerDiscarding(stream: Readable, cut: () => void, idleMs: number, maxMs: number): () => void {
   stream.removeAllListeners('data');
   let discarded = 0;
   let idle: NodeJS.Timeout | undefined;
-  const deadline = setTimeout(cut, LINGER_MAX_MS).unref();
+  const deadline = setTimeout(cut, maxMs).unref();
   const touch = (): void => {
     if (idle) clearTimeout(idle);
-    idle = setTimeout(cut, LINGER_IDLE_MS).unref();
+    idle = setTimeout(cut, idleMs).unref();
   };
   const stop = (): void => {
     clearTimeout(deadline);
@@ -448,9 +451,19 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
      * client that keeps sending past the linger bounds (idle, total time, bytes) is cut.
      */
     const refuse = (err: SqsError): void => {
-      const stop = lingerDiscarding(req, () => {
-        if (!req.complete) req.socket.destroy();
-      });
+      // The rest of the request's time (node's own request timeout would cut it then too); with no
+      // request timeout, the header section's bounds.
+      const left = requestTimeout > 0 ? Math.max(0, requestTimeout - (performance.now() - started)) : 0;
+      const idleMs = requestTimeout > 0 ? left : LINGER_IDLE_MS;
+      const maxMs = requestTimeout > 0 ? left : LINGER_MAX_MS;
+      const stop = lingerDiscarding(
+        req,
+        () => {
+          if (!req.complete) req.socket.destroy();
+        },
+        idleMs,
+        maxMs,
+      );
       req.once('end', stop);
       reply(encodeError(protocol, err, requestId), undefined, undefined, err);
     };

@@ -2,7 +2,9 @@
  * The listener's "lingering close" (src/http/listener.ts LINGER_*): after refusing a body (413, or 503
  * over the memory budget) or a header section node's parser rejected (431, 400), the server answers at
  * once and reads and discards the rest of what the client sends — so the client gets the answer instead
- * of a reset — within three bounds: 2 s without data, 10 s in all, 64 MiB. These tests pin each bound on
+ * of a reset — within bounds: a refused body within its request's time (the request timeout; with none,
+ * 2 s without data and 10 s in all), a refused header section 2 s without data and 10 s in all, both
+ * 64 MiB. These tests pin each bound on
  * both paths (a refused body, a refused header section) with raw sockets, and what ends the lingering
  * early: the body's end (the connection is reused) or the client's end (the connection is closed).
  */
@@ -35,8 +37,9 @@ function serverClose(clientPort: number) {
   return e;
 }
 
-async function start(): Promise<number> {
-  const s = createHttpServer({ dispatch: async () => ({}), logger: silent, limits: { ...listenerLimits(), maxBodyBytes: MAX_BODY } });
+async function start(requestTimeoutMs = listenerLimits().requestTimeoutMs): Promise<number> {
+  const limits = { ...listenerLimits(), maxBodyBytes: MAX_BODY, requestTimeoutMs };
+  const s = createHttpServer({ dispatch: async () => ({}), logger: silent, limits });
   servers.push(s);
   s.server.on('connection', (sock: net.Socket) => {
     const e = serverClose(sock.remotePort!);
@@ -121,8 +124,33 @@ async function flood(c: Conn, limit: number): Promise<number> {
   return written;
 }
 
-test('refused body: a client that stops sending is cut after the idle time (2 s), not before', async () => {
-  const port = await start();
+test('refused body: a client that stops sending is cut when its request time runs out (3 s here), not before', async () => {
+  const port = await start(3000);
+  const c = await connect(port);
+  await c.write(declaredPost(100_000) + 'a'.repeat(10_000));
+  const closedAt = await c.closed;
+  assert.match(c.received(), /^HTTP\/1\.1 413 /);
+  const idle = closedAt - c.lastWrite();
+  assert.ok(idle >= 2800 && idle < 9000, `cut ${Math.round(idle)} ms after the last byte`);
+});
+
+test('refused body: a client stalled mid-upload for longer than 2 s still gets its 413 and keeps the connection', async () => {
+  const port = await start(8000);
+  const c = await connect(port);
+  await c.write(declaredPost(2 * MAX_BODY) + 'a'.repeat(MAX_BODY));
+  await sleep(3000); // e.g. a client process stalled by load: longer than a refused header section may idle
+  assert.equal(c.serverClosed(), false);
+  await c.write('a'.repeat(MAX_BODY));
+  for (let i = 0; i < 100 && !c.received().includes('413'); i++) await sleep(20);
+  assert.match(c.received(), /^HTTP\/1\.1 413 /);
+  await c.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+  for (let i = 0; i < 100 && !c.received().includes('{"status":"ok"}'); i++) await sleep(20);
+  assert.match(c.received(), /HTTP\/1\.1 200 OK[\s\S]*\{"status":"ok"\}$/);
+  assert.equal(c.serverClosed(), false);
+});
+
+test('refused body with no request timeout (0): a silent client is cut after the idle time (2 s)', async () => {
+  const port = await start(0);
   const c = await connect(port);
   await c.write(declaredPost(100_000) + 'a'.repeat(10_000));
   const closedAt = await c.closed;
@@ -185,9 +213,10 @@ test('refused header section: a client that keeps sending is cut past 64 MiB dis
   assert.ok(written > 64 * 1024 * 1024 && written < 512 * 1024 * 1024, `cut after ${written} bytes written`);
 });
 
-test('both paths: a client trickling bytes (never idle 2 s) is cut at the 10 s total bound', async () => {
-  const port = await start();
-  const trickle = async (first: string): Promise<number> => {
+test('a client trickling bytes (never idle 2 s) is cut at the request timeout (body, 4 s here) or the 10 s total bound (header section)', async () => {
+  const bodyPort = await start(4000);
+  const headerPort = await start();
+  const trickle = async (port: number, first: string): Promise<number> => {
     const c = await connect(port);
     await c.write(first);
     const started = performance.now();
@@ -199,10 +228,7 @@ test('both paths: a client trickling bytes (never idle 2 s) is cut at the 10 s t
       clearInterval(timer);
     }
   };
-  const [body, header] = await Promise.all([trickle(declaredPost(100_000)), trickle(overflowingLine())]);
-  for (const [what, ms] of [
-    ['refused body', body],
-    ['refused header section', header],
-  ] as const)
-    assert.ok(ms >= 9900 && ms < 16_000, `${what}: cut after ${Math.round(ms)} ms of trickling`);
+  const [body, header] = await Promise.all([trickle(bodyPort, declaredPost(100_000)), trickle(headerPort, overflowingLine())]);
+  assert.ok(body >= 3800 && body < 9000, `refused body: cut after ${Math.round(body)} ms of trickling`);
+  assert.ok(header >= 9900 && header < 16_000, `refused header section: cut after ${Math.round(header)} ms of trickling`);
 });
