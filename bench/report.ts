@@ -126,6 +126,9 @@ function notes(c: Cell): string {
       `PostgreSQL CPU ${fmt(e.dbCpuUsPerReq as number, 1)} µs/req, ${fmt(e.dbCpuUsPerMsg as number, 1)} µs/msg, ${fmt(e.dbCpuPct as number, 0)}%`,
     );
   }
+  if (typeof e.walSyncsPerS === 'number') {
+    n.push(`WAL syncs ${fmt(e.walSyncsPerS, 0)}/s (${fmt(e.msgsPerWalSync as number, 1)} msgs each), commits ${fmt(e.commitsPerS as number, 0)}/s`);
+  }
   if (c.emptyReceivePct !== null && (c.scenario === 'fifo' || c.scenario === 'pipeline')) n.push(`empty receives ${fmt(c.emptyReceivePct, 2)}%`);
   if (c.requestErrors > 0) n.push(`${c.requestErrors} request errors`);
   if (c.failedRounds > 0) n.push(`${c.failedRounds} round(s) failed`);

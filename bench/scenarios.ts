@@ -217,6 +217,9 @@ interface Window {
   clientCpuUs: number;
   /** The database server's CPU over the window (PostgreSQL targets; NaN otherwise). */
   dbCpuUs: number;
+  /** PostgreSQL targets: WAL syncs and committed transactions over the window (NaN otherwise). */
+  walSyncs: number;
+  commits: number;
   rss: number;
   peakRss: number;
 }
@@ -242,9 +245,35 @@ function dbCpu(t: RunningTarget): number {
   return t.dbCpuMicros ? t.dbCpuMicros() : NaN;
 }
 
+/**
+ * PostgreSQL's cluster-wide WAL syncs (`pg_stat_wal.wal_sync`: the fsyncs that make commits durable,
+ * each covering every commit whose record it reached) and the database's committed transactions, for the
+ * commit-rate bound of the scale-out model (BENCHMARKS.md). Cumulative statistics: backends report them
+ * when idle or at most about once a second, so a 4 s window counts them to within about a second's worth.
+ * NaN when the target has no database or the query fails.
+ */
+async function walStats(t: RunningTarget): Promise<{ walSyncs: number; commits: number }> {
+  if (t.database === undefined) return { walSyncs: NaN, commits: NaN };
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: t.database.url });
+  try {
+    await c.connect();
+    await c.query('SELECT pg_stat_clear_snapshot()');
+    const r = await c.query<{ wal_sync: string; xact_commit: string }>(
+      'SELECT (SELECT wal_sync FROM pg_stat_wal) AS wal_sync, (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()) AS xact_commit',
+    );
+    return { walSyncs: Number(r.rows[0]!.wal_sync), commits: Number(r.rows[0]!.xact_commit) };
+  } catch {
+    return { walSyncs: NaN, commits: NaN };
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
 /** Sleep through the warm-up, then measure `durationMs`; `m.measuring` is true inside the window. */
 async function measure(target: RunningTarget, m: Meter, warmupMs: number, durationMs: number): Promise<Window> {
   await sleep(warmupMs);
+  const s0 = await walStats(target);
   const r0 = m.requests;
   const m0 = m.messages;
   const c0 = serverCpu(target);
@@ -261,6 +290,7 @@ async function measure(target: RunningTarget, m: Meter, warmupMs: number, durati
   const d1 = dbCpu(target);
   const clientCpuUs = clientCpuSince(k0);
   clearInterval(iv);
+  const s1 = await walStats(target);
   const rss = serverRss(target);
   return {
     seconds: (t1 - t0) / 1000,
@@ -269,6 +299,8 @@ async function measure(target: RunningTarget, m: Meter, warmupMs: number, durati
     cpuUs: c1 - c0,
     clientCpuUs,
     dbCpuUs: d1 - d0,
+    walSyncs: s1.walSyncs - s0.walSyncs,
+    commits: s1.commits - s0.commits,
     rss,
     peakRss: Math.max(peak, rss),
   };
@@ -325,6 +357,13 @@ function baseResult(
           dbCpuPct: r((w.dbCpuUs / 1e6 / w.seconds) * 100, 1),
           // Ferry (every process) + PostgreSQL per message, summed per run so the median is of the sum.
           totalCpuUsPerMsg: r(w.messages > 0 ? (w.cpuUs + w.dbCpuUs) / w.messages : NaN, 2),
+          ...(Number.isFinite(w.walSyncs)
+            ? {
+                walSyncsPerS: r(w.walSyncs / w.seconds, 1),
+                commitsPerS: r(w.commits / w.seconds, 1),
+                msgsPerWalSync: r(w.walSyncs > 0 ? w.messages / w.walSyncs : NaN, 2),
+              }
+            : {}),
         }
       : {},
   };
@@ -883,6 +922,8 @@ async function waitersScenario(ctx: RunContext): Promise<ScenarioResult> {
       cpuUs: c1 - c0,
       clientCpuUs: clientCpuSince(k0),
       dbCpuUs: d1 - d0,
+      walSyncs: NaN,
+      commits: NaN,
       rss,
       peakRss: Math.max(peak, rss),
     };
