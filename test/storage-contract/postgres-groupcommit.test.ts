@@ -179,6 +179,82 @@ describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABAS
     assert.deepEqual(s.deletes[4], { error: 'QueueNotFound' });
   });
 
+  /**
+   * FIFO queues f and h (and fgone, deleted by the other node): messages in groups g1–g3, all received
+   * (one group per receive, in order), then concurrent deletes mixing queues, a repeated receipt
+   * (within a call and across calls), a stale receipt token, a receipt of another queue and the missing
+   * queue. Then what is left is received again: group order must hold after the combined deletes.
+   */
+  async function fifoScenario(e: StorageEngine, clock: ManualClock, other: StorageEngine, together: boolean): Promise<unknown> {
+    const mk = async (name: string) =>
+      (await e.queueCreate({ accountId: '000000000000', name, fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 })).queue.id;
+    const f = await mk('f.fifo');
+    const h = await mk('h.fifo');
+    const fgone = await mk('fgone.fifo');
+    const fifoMsg = (body: string, group: string) => msg(body, { groupId: group, dedupId: body });
+    const sendAll = async (q: string, prefix: string) => {
+      for (const g of ['g1', 'g2', 'g3'])
+        await e.messageSend({ queueId: q, messages: [1, 2, 3].map((i) => fifoMsg(`${prefix}${g}-${i}`, g)), dedupWindowMs: 300_000 });
+    };
+    await sendAll(f, 'f');
+    await sendAll(h, 'h');
+    await e.messageSend({ queueId: fgone, messages: [fifoMsg('x', 'g1')], dedupWindowMs: 300_000 });
+    const recvAll = async (q: string) => {
+      const got: Array<{ body: string; ref: string; receiptToken: string }> = [];
+      for (let i = 0; i < 4; i++)
+        got.push(...(await e.messageReceive({ queueId: q, maxMessages: 2, visibilityTimeoutMs: 30_000, attemptWindowMs: 0 })).messages);
+      return got;
+    };
+    const rf = await recvAll(f);
+    const rh = await recvAll(h);
+    const gf = await recvAll(fgone);
+    await other.queueDelete(fgone);
+    const ref = new Map([...rf, ...rh, ...gf].map((m) => [m.body, { ref: m.ref, receiptToken: m.receiptToken }]));
+    const r = (body: string) => ref.get(body)!;
+    clock.advance(1_000);
+
+    const del = (q: string, entries: Array<{ ref: string; receiptToken: string }>) => () => e.messageDelete({ queueId: q, receipts: entries });
+    const deletes = await runCalls(
+      [
+        del(f, [r('fg1-1')]), // runs alone; the others are combined
+        del(f, [r('fg1-2'), r('fg2-1')]),
+        del(h, [r('hg1-1'), r('hg1-1')]), // the same receipt twice in one call
+        del(f, [r('fg1-2')]), // deleted by an earlier call
+        del(f, [{ ...r('fg2-2'), receiptToken: 'stale' }]),
+        del(h, [r('fg2-2')]), // a message of another queue
+        del(fgone, [r('x')]),
+        del(h, [r('hg1-2'), r('hg2-1'), r('hg2-2')]),
+        del(f, [r('fg2-2')]),
+      ],
+      together,
+    );
+    const stats = { f: await e.queueStats(f), h: await e.queueStats(h) };
+    clock.advance(60_000); // every receipt expired: what was not deleted comes back, in group order
+    const left = { f: (await recvAll(f)).map((m) => m.body), h: (await recvAll(h)).map((m) => m.body) };
+    return { received: { f: rf.map((m) => m.body), h: rh.map((m) => m.body) }, deletes, stats, left };
+  }
+
+  it('FIFO deletes: combined calls (one transaction) have the outcome of one-after-the-other', async () => {
+    const serial = await withEngine(false, (e, clock, other) => fifoScenario(e, clock, other, false));
+    let stats: PostgresEngine['groupCommitStats'] | undefined;
+    const combined = await withEngine(true, async (e, clock, other) => {
+      const r = await fifoScenario(e, clock, other, true);
+      stats = e.groupCommitStats;
+      return r;
+    });
+    assert.deepEqual(combined, serial);
+    assert.ok(stats!.fifoDelete.largest >= 6, `largest FIFO delete batch ${stats!.fifoDelete.largest}`);
+    const s = serial as { deletes: Outcome[]; left: { f: string[]; h: string[] }; received: { f: string[] } };
+    assert.deepEqual(s.received.f, ['fg1-1', 'fg1-2', 'fg2-1', 'fg2-2', 'fg3-1', 'fg3-2']);
+    assert.deepEqual(s.deletes[1], { ok: [{ ok: true }, { ok: true }] });
+    assert.deepEqual(s.deletes[3], { ok: [{ ok: false, error: 'ReceiptInvalid' }] }); // fg1-2: deleted by call 1
+    assert.deepEqual(s.deletes[4], { ok: [{ ok: false, error: 'ReceiptInvalid' }] }); // a stale token
+    assert.deepEqual(s.deletes[6], { error: 'QueueNotFound' });
+    assert.deepEqual(s.deletes[8], { ok: [{ ok: true }] });
+    // Deleted: fg1-1, fg1-2, fg2-1, fg2-2 and hg1-1, hg1-2, hg2-1, hg2-2; every group resumes in order.
+    assert.deepEqual(s.left, { f: ['fg1-3', 'fg2-3', 'fg3-1', 'fg3-2'], h: ['hg1-3', 'hg2-3', 'hg3-1', 'hg3-2'] });
+  });
+
   it('a send whose body PostgreSQL refuses fails alone; the calls combined with it are stored', async () => {
     await withEngine(true, async (e) => {
       const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });

@@ -2,7 +2,8 @@
  * DeleteMessage(Batch). Standard queues: one autocommit statement (every entry succeeds: see
  * sql/ack.Q_DELETE_STANDARD). FIFO queues: a transaction that locks the messages' groups and then the
  * messages (the lock order, see groups.ts), decides each entry with semantics.deleteEntry from the
- * locked rows, deletes, and recomputes the groups (a delete unlocks its group: wake).
+ * locked rows, deletes, and recomputes the groups (a delete unlocks its group: wake). Concurrent FIFO
+ * deletes of one process share such a transaction (deleteFifoMany, through the group commit).
  */
 import type { EntryResult, MessageDeleteParams } from '../engine.js';
 import { deleteEntry, ENTRY_OK, isInflight, type ReceiptTarget } from '../semantics/index.js';
@@ -13,11 +14,52 @@ import type { MemberOutcome } from './groupCommit.js';
 import { Q_DELETE_LOCKED, Q_DELETE_STANDARD, Q_DELETE_STANDARD_MANY, Q_LOCK_GROUPS_OF_MESSAGES, Q_LOCK_MESSAGES } from './sql/ack.js';
 
 /**
- * @see StorageEngine.messageDelete — standard queues through the group commit (deleteStandardMany),
- * FIFO queues in a transaction of their own (deleteMessages).
+ * @see StorageEngine.messageDelete — standard queues through their group commit (deleteStandardMany),
+ * FIFO queues through theirs (deleteFifoMany).
  */
 export async function messageDelete(ctx: PgContext, p: MessageDeleteParams): Promise<EntryResult[]> {
-  return (await ctx.queues.isFifo(p.queueId)) ? deleteMessages(ctx, p) : ctx.standardDeletes.submit(p);
+  return (await ctx.queues.isFifo(p.queueId)) ? ctx.fifoDeletes.submit(p) : ctx.standardDeletes.submit(p);
+}
+
+/**
+ * The FIFO deletes of a group commit in one transaction and one commit: queue by queue (ascending id),
+ * the union of the calls' groups locked at once (ascending: the one lock order) and then their
+ * messages, each call's entries decided in arrival order against the locked rows (a message an earlier
+ * call deleted is gone for the later ones, as it would be had they run one after the other), one
+ * DELETE, and each group recomputed once. Each FIFO delete used to be a transaction of its own, holding
+ * its groups' locks across its own commit while the sends and the other deletes of those groups waited
+ * (BENCHMARKS.md, "a convoy on the group rows"). The calls of a queue that no longer exists get
+ * QueueNotFound; the others go on. A lone call runs as before.
+ */
+export async function deleteFifoMany(ctx: PgContext, calls: MessageDeleteParams[]): Promise<Array<MemberOutcome<EntryResult[]>>> {
+  if (calls.length === 1) {
+    try {
+      return [{ ok: true, value: await deleteMessages(ctx, calls[0]!) }];
+    } catch (error) {
+      return [{ ok: false, error }];
+    }
+  }
+  const byQueue = new Map<string, MessageDeleteParams[]>();
+  for (const c of calls) {
+    const list = byQueue.get(c.queueId);
+    if (list) list.push(c);
+    else byQueue.set(c.queueId, [c]);
+  }
+  const results = new Map<MessageDeleteParams, MemberOutcome<EntryResult[]>>();
+  await ctx.tx(async (t) => {
+    for (const queueId of [...byQueue.keys()].sort()) {
+      const list = byQueue.get(queueId)!;
+      // A queue that is gone fails its own calls (its lookup is a plain read: the transaction goes on).
+      if (!(await ctx.queues.inTx(t.client, queueId))) {
+        const error = ctx.queues.notFound(queueId);
+        for (const c of list) results.set(c, { ok: false, error });
+        continue;
+      }
+      const out = await deleteLocked(ctx, t, queueId, list);
+      list.forEach((c, i) => results.set(c, { ok: true, value: out[i]! }));
+    }
+  });
+  return calls.map((c) => results.get(c)!);
 }
 
 /**
@@ -67,31 +109,39 @@ export async function deleteMessages(ctx: PgContext, p: MessageDeleteParams, fif
     ctx.noteChurn(Number(r.rows[0]!.n));
     return p.receipts.map(() => ENTRY_OK);
   }
-  return ctx.tx(async (t) => {
-    const q = await ctx.queues.mustInTx(t.client, p.queueId);
-    const { rows, groups } = await lockMessages(
-      t,
-      q.fifo,
-      q.id,
-      p.receipts.map((r) => r.ref),
-    );
-    const gone = new Set<number>();
-    const results: EntryResult[] = p.receipts.map((r) => {
+  return ctx.tx(async (t) => (await deleteLocked(ctx, t, p.queueId, [p]))[0]!);
+}
+
+/**
+ * Inside `t`: lock the groups (FIFO) and messages of `calls` (all on `queueId`), decide every entry in
+ * order, delete, recompute the groups. One EntryResult list per call.
+ */
+async function deleteLocked(ctx: PgContext, t: Tx, queueId: string, calls: readonly MessageDeleteParams[]): Promise<EntryResult[][]> {
+  const q = await ctx.queues.mustInTx(t.client, queueId);
+  const { rows, groups } = await lockMessages(
+    t,
+    q.fifo,
+    q.id,
+    calls.flatMap((c) => c.receipts.map((r) => r.ref)),
+  );
+  const gone = new Set<number>();
+  const results = calls.map((c) =>
+    c.receipts.map((r) => {
       const id = refId(r.ref);
       const row = rows.get(id);
-      // A message an earlier entry of this batch deleted is gone for the later ones.
+      // A message an earlier entry (of this call or an earlier one) deleted is gone for the later ones.
       const res = deleteEntry(q.fifo, row && !gone.has(id) ? receiptTarget(row, t.now) : undefined, r.receiptToken);
       if (res.ok && row) gone.add(id);
       return res;
-    });
-    if (gone.size) await t.client.query({ name: 'ferry_delete_locked', text: Q_DELETE_LOCKED, values: [[...gone]] });
-    ctx.noteChurn(gone.size);
-    if (q.fifo && gone.size) {
-      const ready = await refreshGroups(ctx, t.client, q.id, groups);
-      if (someReady(ready, t.now)) t.wakes.add(q.id);
-    }
-    return results;
-  });
+    }),
+  );
+  if (gone.size) await t.client.query({ name: 'ferry_delete_locked', text: Q_DELETE_LOCKED, values: [[...gone]] });
+  ctx.noteChurn(gone.size);
+  if (q.fifo && gone.size) {
+    const ready = await refreshGroups(ctx, t.client, q.id, groups);
+    if (someReady(ready, t.now)) t.wakes.add(q.id);
+  }
+  return results;
 }
 
 /** A locked row as the entry rules see it, at `now`. */

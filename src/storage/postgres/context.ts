@@ -61,6 +61,8 @@ export interface PgContext {
   /** The group commits of standard-queue sends, deletes and visibility changes (groupCommit.ts). */
   readonly standardSends: GroupCommit<MessageSendParams, SendMessageResult[]>;
   readonly standardDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
+  /** The group commit of FIFO-queue deletes (one transaction for concurrent calls: ack.deleteFifoMany). */
+  readonly fifoDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
   readonly standardVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
   /** Rows of `messages` retired (claimed or deleted) by this process (see vacuum.ts). */
   noteChurn(rows: number): void;

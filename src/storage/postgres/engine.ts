@@ -95,7 +95,7 @@ import type {
 } from '../engine.js';
 import { DEFAULT_ACCOUNT_ID } from '../engine.js';
 import { ReceiptTokens } from '../semantics/index.js';
-import { deleteStandardMany, messageDelete } from './ack.js';
+import { deleteFifoMany, deleteStandardMany, messageDelete } from './ack.js';
 import { browse } from './browse.js';
 import { parseConnectionString } from './connectionString.js';
 import type { PgContext, Tx } from './context.js';
@@ -232,6 +232,7 @@ export class PostgresEngine implements StorageEngine {
   private readonly fifoSends: FifoCombiner;
   private readonly standardSends: GroupCommit<MessageSendParams, SendMessageResult[]>;
   private readonly standardDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
+  private readonly fifoDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
   private readonly standardVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
   /** What the operation files get (see context.ts). */
   private readonly ctx: PgContext;
@@ -286,6 +287,12 @@ export class PostgresEngine implements StorageEngine {
       size: (p) => p.receipts.length * 64,
       maxInFlight: this.groupInFlight,
     });
+    this.fifoDeletes = new GroupCommit((calls) => deleteFifoMany(this.ctx, calls), {
+      maxCount: GROUP_MAX_CALLS,
+      maxBytes: GROUP_MAX_BYTES,
+      size: (p) => p.receipts.length * 64,
+      maxInFlight: this.groupInFlight,
+    });
     this.standardVisibility = new GroupCommit((calls) => changeVisibilityMany(this.ctx, calls), {
       maxCount: GROUP_MAX_CALLS,
       maxBytes: GROUP_MAX_BYTES,
@@ -310,6 +317,7 @@ export class PostgresEngine implements StorageEngine {
       fifoSends: this.fifoSends,
       standardSends: this.standardSends,
       standardDeletes: this.standardDeletes,
+      fifoDeletes: this.fifoDeletes,
       standardVisibility: this.standardVisibility,
       noteChurn: (rows) => this.vacuum.note(rows),
       receiveSql: receiveStandardSql(testClock ? '$9::bigint' : STMT_NOW),
@@ -327,8 +335,13 @@ export class PostgresEngine implements StorageEngine {
    * sends, deletes and visibility changes (groupCommit.ts), and their largest batch. For tests and
    * diagnostics. @internal
    */
-  get groupCommitStats(): Record<'send' | 'delete' | 'visibility', { batches: number; largest: number }> {
-    return { send: this.standardSends.stats(), delete: this.standardDeletes.stats(), visibility: this.standardVisibility.stats() };
+  get groupCommitStats(): Record<'send' | 'delete' | 'visibility' | 'fifoDelete', { batches: number; largest: number }> {
+    return {
+      send: this.standardSends.stats(),
+      delete: this.standardDeletes.stats(),
+      visibility: this.standardVisibility.stats(),
+      fifoDelete: this.fifoDeletes.stats(),
+    };
   }
 
   /** FIFO send transactions run (each may carry several calls; see fifoCombiner.ts). For tests and diagnostics. @internal */
