@@ -181,7 +181,8 @@ describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABAS
 
   /**
    * FIFO queues f and h (and fgone, deleted by the other node): messages in groups g1–g3, all received
-   * (one group per receive, in order), then concurrent deletes mixing queues, a repeated receipt
+   * (one group per receive, in order), then concurrent visibility changes and then concurrent deletes
+   * mixing queues, a repeated receipt
    * (within a call and across calls), a stale receipt token, a receipt of another queue and the missing
    * queue. Then what is left is received again: group order must hold after the combined deletes.
    */
@@ -213,6 +214,27 @@ describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABAS
     const r = (body: string) => ref.get(body)!;
     clock.advance(1_000);
 
+    // Visibility changes first: release, extend, a change after an earlier call's release, a stale
+    // token, another queue's receipt, the missing queue, beyond the 12 h limit.
+    const vis = (q: string, entries: Array<[{ ref: string; receiptToken: string }, number]>) => () =>
+      e.visibilityChange({ queueId: q, entries: entries.map(([x, ms]) => ({ ...x, visibilityTimeoutMs: ms })), maxTotalMs: 43_200_000 });
+    const changes = await runCalls(
+      [
+        vis(f, [[r('fg3-1'), 40_000]]), // runs alone; the others are combined
+        vis(f, [[r('fg3-2'), 0]]), // released: the group's in-flight hold ends with it
+        vis(f, [[r('fg3-2'), 50_000]]), // after the release above
+        vis(h, [
+          [r('hg3-1'), 45_000],
+          [r('hg3-1'), 0],
+        ]),
+        vis(h, [[{ ...r('hg3-2'), receiptToken: 'stale' }, 5_000]]),
+        vis(f, [[r('hg3-2'), 5_000]]), // a message of another queue
+        vis(fgone, [[r('x'), 5_000]]),
+        vis(h, [[r('hg3-2'), 43_200_000]]), // beyond receivedAt + 12 h
+      ],
+      together,
+    );
+
     const del = (q: string, entries: Array<{ ref: string; receiptToken: string }>) => () => e.messageDelete({ queueId: q, receipts: entries });
     const deletes = await runCalls(
       [
@@ -231,10 +253,10 @@ describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABAS
     const stats = { f: await e.queueStats(f), h: await e.queueStats(h) };
     clock.advance(60_000); // every receipt expired: what was not deleted comes back, in group order
     const left = { f: (await recvAll(f)).map((m) => m.body), h: (await recvAll(h)).map((m) => m.body) };
-    return { received: { f: rf.map((m) => m.body), h: rh.map((m) => m.body) }, deletes, stats, left };
+    return { received: { f: rf.map((m) => m.body), h: rh.map((m) => m.body) }, changes, deletes, stats, left };
   }
 
-  it('FIFO deletes: combined calls (one transaction) have the outcome of one-after-the-other', async () => {
+  it('FIFO visibility changes and deletes: combined calls (one transaction) have the outcome of one-after-the-other', async () => {
     const serial = await withEngine(false, (e, clock, other) => fifoScenario(e, clock, other, false));
     let stats: PostgresEngine['groupCommitStats'] | undefined;
     const combined = await withEngine(true, async (e, clock, other) => {
@@ -244,7 +266,14 @@ describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABAS
     });
     assert.deepEqual(combined, serial);
     assert.ok(stats!.fifoDelete.largest >= 6, `largest FIFO delete batch ${stats!.fifoDelete.largest}`);
-    const s = serial as { deletes: Outcome[]; left: { f: string[]; h: string[] }; received: { f: string[] } };
+    assert.ok(stats!.fifoVisibility.largest >= 6, `largest FIFO visibility batch ${stats!.fifoVisibility.largest}`);
+    const s = serial as { changes: Outcome[]; deletes: Outcome[]; left: { f: string[]; h: string[] }; received: { f: string[] } };
+    assert.deepEqual(s.changes[2], { ok: [{ ok: false, error: 'MessageNotInflight' }] }); // released by the call before
+    assert.deepEqual(s.changes[3], { ok: [{ ok: true }, { ok: true }] });
+    assert.deepEqual(s.changes[4], { ok: [{ ok: false, error: 'ReceiptInvalid' }] });
+    assert.deepEqual(s.changes[5], { ok: [{ ok: false, error: 'ReceiptInvalid' }] });
+    assert.deepEqual(s.changes[6], { error: 'QueueNotFound' });
+    assert.deepEqual(s.changes[7], { ok: [{ ok: false, error: 'VisibilityLimitExceeded' }] });
     assert.deepEqual(s.received.f, ['fg1-1', 'fg1-2', 'fg2-1', 'fg2-2', 'fg3-1', 'fg3-2']);
     assert.deepEqual(s.deletes[1], { ok: [{ ok: true }, { ok: true }] });
     assert.deepEqual(s.deletes[3], { ok: [{ ok: false, error: 'ReceiptInvalid' }] }); // fg1-2: deleted by call 1

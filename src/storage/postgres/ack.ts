@@ -39,23 +39,36 @@ export async function deleteFifoMany(ctx: PgContext, calls: MessageDeleteParams[
       return [{ ok: false, error }];
     }
   }
-  const byQueue = new Map<string, MessageDeleteParams[]>();
+  return combinedPerQueue(ctx, calls, (t, queueId, list) => deleteLocked(ctx, t, queueId, list));
+}
+
+/**
+ * Run the calls of a FIFO group commit in one transaction, queue by queue in ascending id (with each
+ * queue's groups locked ascending inside `run`, the one lock order holds across queues): `run` gets a
+ * queue's calls in arrival order and returns one result per call. The calls of a queue that no longer
+ * exists get QueueNotFound (its lookup is a plain read: the transaction goes on with the others).
+ */
+export async function combinedPerQueue<C extends { queueId: string }, R>(
+  ctx: PgContext,
+  calls: readonly C[],
+  run: (t: Tx, queueId: string, calls: C[]) => Promise<R[]>,
+): Promise<Array<MemberOutcome<R>>> {
+  const byQueue = new Map<string, C[]>();
   for (const c of calls) {
     const list = byQueue.get(c.queueId);
     if (list) list.push(c);
     else byQueue.set(c.queueId, [c]);
   }
-  const results = new Map<MessageDeleteParams, MemberOutcome<EntryResult[]>>();
+  const results = new Map<C, MemberOutcome<R>>();
   await ctx.tx(async (t) => {
     for (const queueId of [...byQueue.keys()].sort()) {
       const list = byQueue.get(queueId)!;
-      // A queue that is gone fails its own calls (its lookup is a plain read: the transaction goes on).
       if (!(await ctx.queues.inTx(t.client, queueId))) {
         const error = ctx.queues.notFound(queueId);
         for (const c of list) results.set(c, { ok: false, error });
         continue;
       }
-      const out = await deleteLocked(ctx, t, queueId, list);
+      const out = await run(t, queueId, list);
       list.forEach((c, i) => results.set(c, { ok: true, value: out[i]! }));
     }
   });

@@ -63,6 +63,8 @@ export interface PgContext {
   readonly standardDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
   /** The group commit of FIFO-queue deletes (one transaction for concurrent calls: ack.deleteFifoMany). */
   readonly fifoDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
+  /** The group commit of FIFO-queue visibility changes (visibility.changeVisibilityFifoMany). */
+  readonly fifoVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
   readonly standardVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
   /** Rows of `messages` retired (claimed or deleted) by this process (see vacuum.ts). */
   noteChurn(rows: number): void;

@@ -119,7 +119,7 @@ import { sweep } from './sweep.js';
 import { exportStore, importMessages, importMessagesIn } from './transfer.js';
 import { Q_IMPORT_RELEASE, Q_IMPORT_ROLLBACK_TO, Q_IMPORT_SAVEPOINT } from './sql/transfer.js';
 import { Vacuum } from './vacuum.js';
-import { changeVisibilityMany, visibilityChange } from './visibility.js';
+import { changeVisibilityFifoMany, changeVisibilityMany, visibilityChange } from './visibility.js';
 
 /**
  * Where the engine takes "now" from.
@@ -233,6 +233,7 @@ export class PostgresEngine implements StorageEngine {
   private readonly standardSends: GroupCommit<MessageSendParams, SendMessageResult[]>;
   private readonly standardDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
   private readonly fifoDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
+  private readonly fifoVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
   private readonly standardVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
   /** What the operation files get (see context.ts). */
   private readonly ctx: PgContext;
@@ -293,6 +294,12 @@ export class PostgresEngine implements StorageEngine {
       size: (p) => p.receipts.length * 64,
       maxInFlight: this.groupInFlight,
     });
+    this.fifoVisibility = new GroupCommit((calls) => changeVisibilityFifoMany(this.ctx, calls), {
+      maxCount: GROUP_MAX_CALLS,
+      maxBytes: GROUP_MAX_BYTES,
+      size: (p) => p.entries.length * 64,
+      maxInFlight: this.groupInFlight,
+    });
     this.standardVisibility = new GroupCommit((calls) => changeVisibilityMany(this.ctx, calls), {
       maxCount: GROUP_MAX_CALLS,
       maxBytes: GROUP_MAX_BYTES,
@@ -318,6 +325,7 @@ export class PostgresEngine implements StorageEngine {
       standardSends: this.standardSends,
       standardDeletes: this.standardDeletes,
       fifoDeletes: this.fifoDeletes,
+      fifoVisibility: this.fifoVisibility,
       standardVisibility: this.standardVisibility,
       noteChurn: (rows) => this.vacuum.note(rows),
       receiveSql: receiveStandardSql(testClock ? '$9::bigint' : STMT_NOW),
@@ -335,12 +343,13 @@ export class PostgresEngine implements StorageEngine {
    * sends, deletes and visibility changes (groupCommit.ts), and their largest batch. For tests and
    * diagnostics. @internal
    */
-  get groupCommitStats(): Record<'send' | 'delete' | 'visibility' | 'fifoDelete', { batches: number; largest: number }> {
+  get groupCommitStats(): Record<'send' | 'delete' | 'visibility' | 'fifoDelete' | 'fifoVisibility', { batches: number; largest: number }> {
     return {
       send: this.standardSends.stats(),
       delete: this.standardDeletes.stats(),
       visibility: this.standardVisibility.stats(),
       fifoDelete: this.fifoDeletes.stats(),
+      fifoVisibility: this.fifoVisibility.stats(),
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import type { EntryResult, VisibilityChangeParams } from '../engine.js';
 import { visibilityDeadline, visibilityEntry } from '../semantics/index.js';
-import { lockMessages, receiptTarget } from './ack.js';
+import { combinedPerQueue, lockMessages, receiptTarget } from './ack.js';
 import type { PgContext, Tx } from './context.js';
 import type { MemberOutcome } from './groupCommit.js';
 import { refreshGroups } from './groups.js';
@@ -13,11 +13,28 @@ import { refId, refIds, type MessageRow } from './rows.js';
 import { Q_LOCK_MESSAGES_ANY_QUEUE, Q_QUEUES_EXISTING, Q_SET_DEADLINES } from './sql/ack.js';
 
 /**
- * @see StorageEngine.visibilityChange — standard queues through the group commit
- * (changeVisibilityMany), FIFO queues in a transaction of their own (changeVisibility).
+ * @see StorageEngine.visibilityChange — standard queues through their group commit
+ * (changeVisibilityMany), FIFO queues through theirs (changeVisibilityFifoMany).
  */
 export async function visibilityChange(ctx: PgContext, p: VisibilityChangeParams): Promise<EntryResult[]> {
-  return (await ctx.queues.isFifo(p.queueId)) ? changeVisibility(ctx, p) : ctx.standardVisibility.submit(p);
+  return (await ctx.queues.isFifo(p.queueId)) ? ctx.fifoVisibility.submit(p) : ctx.standardVisibility.submit(p);
+}
+
+/**
+ * The FIFO visibility changes of a group commit in one transaction (ack.combinedPerQueue): per queue,
+ * the union of the calls' groups and then their messages locked, each entry decided in arrival order
+ * against the rows as the earlier entries and calls left them, the deadlines written by one UPDATE,
+ * the groups recomputed once. A lone call runs changeVisibility.
+ */
+export async function changeVisibilityFifoMany(ctx: PgContext, calls: VisibilityChangeParams[]): Promise<Array<MemberOutcome<EntryResult[]>>> {
+  if (calls.length === 1) {
+    try {
+      return [{ ok: true, value: await changeVisibility(ctx, calls[0]!) }];
+    } catch (error) {
+      return [{ ok: false, error }];
+    }
+  }
+  return combinedPerQueue(ctx, calls, (t, queueId, list) => changeLocked(ctx, t, queueId, list));
 }
 
 /**
@@ -65,23 +82,29 @@ export async function changeVisibilityMany(ctx: PgContext, calls: VisibilityChan
 
 /** @see StorageEngine.visibilityChange */
 export function changeVisibility(ctx: PgContext, p: VisibilityChangeParams): Promise<EntryResult[]> {
-  return ctx.tx(async (t) => {
-    const q = await ctx.queues.mustInTx(t.client, p.queueId);
-    const { rows, groups } = await lockMessages(
-      t,
-      q.fifo,
-      q.id,
-      p.entries.map((e) => e.ref),
-    );
-    /** Deadlines set by earlier entries of this batch (a later entry sees the message as they left it). */
-    const updates = new Map<number, number>();
-    const results: EntryResult[] = p.entries.map((e) => decideEntry(t, q.fifo, p, e, rows.get(refId(e.ref)), updates));
-    if (updates.size) {
-      await t.client.query(Q_SET_DEADLINES, [[...updates.keys()], [...updates.values()]]);
-      if (q.fifo) await refreshGroups(ctx, t.client, q.id, groups);
-    }
-    return results;
-  });
+  return ctx.tx(async (t) => (await changeLocked(ctx, t, p.queueId, [p]))[0]!);
+}
+
+/**
+ * Inside `t`: lock the groups (FIFO) and messages of `calls` (all on `queueId`), decide every entry in
+ * order, write the deadlines, recompute the groups. One EntryResult list per call.
+ */
+async function changeLocked(ctx: PgContext, t: Tx, queueId: string, calls: readonly VisibilityChangeParams[]): Promise<EntryResult[][]> {
+  const q = await ctx.queues.mustInTx(t.client, queueId);
+  const { rows, groups } = await lockMessages(
+    t,
+    q.fifo,
+    q.id,
+    calls.flatMap((c) => c.entries.map((e) => e.ref)),
+  );
+  /** Deadlines set by earlier entries and calls (a later one sees the message as they left it). */
+  const updates = new Map<number, number>();
+  const results = calls.map((c) => c.entries.map((e) => decideEntry(t, q.fifo, c, e, rows.get(refId(e.ref)), updates)));
+  if (updates.size) {
+    await t.client.query(Q_SET_DEADLINES, [[...updates.keys()], [...updates.values()]]);
+    if (q.fifo) await refreshGroups(ctx, t.client, q.id, groups);
+  }
+  return results;
 }
 
 /**
