@@ -4,7 +4,7 @@
  * whole servers over loopback, where the kernel, the client and machine noise blur a 10% change):
  *
  *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] [nogroup] [inflight=N] [ab=N]
- *   node dist/bench/layers.js actions <std|fifo> [requests] [metrics]
+ *   node dist/bench/layers.js actions <std|fifo> [requests] [metrics] [sse]
  *   node dist/bench/layers.js requests [iterations]
  *
  * `engine`: 8 concurrent loops of messageSend(10) → messageReceive(10) → messageDelete on one queue of
@@ -16,7 +16,9 @@
  * `ab=N` runs N rounds alternating group commit on / off in one process on one database (A/B, interleaved).
  * `actions`: SendMessageBatch(10) → ReceiveMessage(10) → DeleteMessageBatch through dispatchAction on the
  * memory engine, plus the JSON encoding of each output: everything a request costs except HTTP, SigV4
- * and request decoding. With `metrics`, as `ferry serve` runs by default: message events go to the
+ * and request decoding. With `sse`, bodies are encrypted at rest as `ferry serve` does by default (new
+ * queues have SqsManagedSseEnabled=true): a MessageCrypto on a fresh in-memory key ring encrypts every
+ * body sent and decrypts every body received. With `metrics`, as `ferry serve` runs by default: message events go to the
  * monitoring's counters and every request is reported to its request metrics. `requests`: the two steps before an action runs — SigV4 verification and JSON
  * decoding — for a signed SendMessageBatch(10) and DeleteMessageBatch(10) body, µs per request.
  *
@@ -38,6 +40,8 @@ import { createEventHub } from '../src/core/events.js';
 import { createMonitoring, StorageMetrics } from '../src/monitoring/index.js';
 import { systemClock } from '../src/core/clock.js';
 import { systemRandom } from '../src/core/random.js';
+import { AWS_SQS_ALIAS, KeyRing, MANAGED_ALIAS } from '../src/crypto/keyring.js';
+import { MessageCrypto, type BodyCipher } from '../src/crypto/messageCrypto.js';
 import { createSigV4Verifier } from '../src/http/sigv4.js';
 import { encodeOutput } from '../src/protocol/index.js';
 import { decodeJsonRequest } from '../src/protocol/json.js';
@@ -191,10 +195,29 @@ async function engineBench(kind: string, fifo: boolean, total: number, withMetri
   }
 }
 
-async function actionsBench(fifo: boolean, requests: number, withMetrics: boolean): Promise<void> {
+/** Encryption at rest as `ferry serve` sets it up, on a fresh key ring held in memory (its managed key only). */
+function benchSse(): BodyCipher {
+  const ring = new KeyRing();
+  const managed = ring.create(
+    { aliases: [MANAGED_ALIAS, AWS_SQS_ALIAS], managed: true, source: 'file' },
+    (n) => systemRandom.bytes(n),
+    systemClock.now(),
+    () => systemRandom.uuid(),
+  );
+  return new MessageCrypto({
+    ring,
+    managedKeyId: managed.id,
+    clock: systemClock,
+    random: systemRandom,
+    scope: { region: BENCH_REGION, accountId: '000000000000' },
+  });
+}
+
+async function actionsBench(fifo: boolean, requests: number, withMetrics: boolean, withSse: boolean): Promise<void> {
   const engine = new MemoryEngine({ clock: systemClock, random: systemRandom });
   await engine.init();
   const services = await createActionServices({ engine, clock: systemClock, random: systemRandom });
+  const sse = withSse ? benchSse() : undefined;
   const events = createEventHub();
   const monitoring = withMetrics
     ? createMonitoring({
@@ -220,6 +243,7 @@ async function actionsBench(fifo: boolean, requests: number, withMetrics: boolea
     signal: NEVER_CANCELLED,
     services,
     events: monitoring === undefined ? undefined : events,
+    sse,
   });
   try {
     const { QueueUrl } = await dispatchAction(
@@ -262,11 +286,15 @@ async function actionsBench(fifo: boolean, requests: number, withMetrics: boolea
     };
     for (let i = 0; i < 500; i++) await round(); // warm-up
     const rounds = Math.ceil(requests / 3);
-    await measured({ layer: 'actions', engine: 'memory', queue: fifo ? 'fifo' : 'standard', metrics: withMetrics }, rounds * 10, async () => {
-      let n = 0;
-      for (let i = 0; i < rounds; i++) n += await round();
-      return n;
-    });
+    await measured(
+      { layer: 'actions', engine: 'memory', queue: fifo ? 'fifo' : 'standard', metrics: withMetrics, sse: withSse },
+      rounds * 10,
+      async () => {
+        let n = 0;
+        for (let i = 0; i < rounds; i++) n += await round();
+        return n;
+      },
+    );
   } finally {
     await monitoring?.close();
     await services.close();
@@ -338,7 +366,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (layer === 'actions' && (a === 'std' || a === 'fifo')) {
-    await actionsBench(a === 'fifo', Number(b ?? 30_000), c === 'metrics');
+    const flags = argv.slice(3);
+    await actionsBench(a === 'fifo', Number(b ?? 30_000), flags.includes('metrics'), flags.includes('sse'));
     return 0;
   }
   if (layer === 'requests') {
@@ -346,7 +375,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   process.stderr.write(
-    'usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] | actions <std|fifo> [requests] [metrics] | requests [iterations]\n',
+    'usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] | actions <std|fifo> [requests] [metrics] [sse] | requests [iterations]\n',
   );
   return 2;
 }

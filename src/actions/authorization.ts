@@ -27,7 +27,7 @@
  * decisions without conditions per (key, resource, action) (DecisionCache).
  */
 import { queueArn, parseQueueArn } from '../core/arn.js';
-import { parseQueueUrl } from '../core/queue-url.js';
+import { parseQueueUrlCached } from '../core/queue-url.js';
 import { decodeTaskHandle } from '../core/task-handle.js';
 import * as M from '../errors/messages.js';
 import type { Identity } from '../auth/identities.js';
@@ -65,24 +65,9 @@ function queueTarget(ctx: ActionContext, name: string, accountId: string, url?: 
   return { resource: queueArn(ctx.settings.region, accountId, name), accountId, queueName: name, url };
 }
 
-/**
- * Parsed QueueUrls: clients send the same few URLs on every request, and `new URL()` is most of what
- * this step costs (~0.8 µs). Bounded; cleared when full.
- */
-const parsedUrls = new Map<string, ReturnType<typeof parseQueueUrl>>();
-function parseUrlCached(url: string): ReturnType<typeof parseQueueUrl> {
-  let p = parsedUrls.get(url);
-  if (p === undefined && !parsedUrls.has(url)) {
-    p = parseQueueUrl(url);
-    if (parsedUrls.size >= 1024) parsedUrls.clear();
-    parsedUrls.set(url, p);
-  }
-  return p;
-}
-
 function fromUrl(ctx: ActionContext, url: unknown): Target | undefined {
   if (typeof url !== 'string' || url === '') return undefined;
-  const p = parseUrlCached(url);
+  const p = parseQueueUrlCached(url);
   if (!p) return undefined;
   return queueTarget(ctx, p.name, urlOwner(ctx, p), url);
 }

@@ -3,7 +3,7 @@
  * numeric queue attributes, and batch-entry bookkeeping.
  */
 import { parseQueueArn, queueArn } from '../core/arn.js';
-import { parseQueueUrl, queueUrl } from '../core/queue-url.js';
+import { parseQueueUrlCached, queueUrl } from '../core/queue-url.js';
 import { sqsError, type SqsError } from '../errors/catalog.js';
 import * as M from '../errors/messages.js';
 import { toSqsError, unexpectedCause } from '../errors/map.js';
@@ -41,7 +41,7 @@ export async function resolveQueue(ctx: ActionContext, url: string | undefined):
   if (url === undefined || url === '') throw M.missingParameter('QueueUrl');
   const memo = ctx.queueMemo;
   if (memo !== undefined && memo.url === url) return memo.queue;
-  const parsed = parseQueueUrl(url);
+  const parsed = parseQueueUrlCached(url);
   if (!parsed) throw M.invalidAddress(url);
   const q = await ctx.engine.queueGetByName(urlOwner(ctx, parsed), parsed.name);
   if (!q) throw sqsError('QueueDoesNotExist');

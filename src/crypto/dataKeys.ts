@@ -13,10 +13,13 @@
  * Evicted key material is overwritten with zeros (Buffers outside this cache may still hold copies
  * until collected; this narrows, not closes, the window).
  */
+import type { SealingHeader } from './envelope.js';
 
 /** A bounded least-recently-used map (insertion order of a Map is the recency order). */
 export class LruCache<K, V> {
   private readonly map = new Map<K, V>();
+  /** The most recently used key (the map's last), whose lookup need not move it to the end again. */
+  private newest: K | undefined = undefined;
 
   constructor(
     readonly max: number,
@@ -32,8 +35,11 @@ export class LruCache<K, V> {
   get(key: K): V | undefined {
     const v = this.map.get(key);
     if (v === undefined) return undefined;
-    this.map.delete(key);
-    this.map.set(key, v);
+    if (key !== this.newest) {
+      this.map.delete(key);
+      this.map.set(key, v);
+      this.newest = key;
+    }
     return v;
   }
 
@@ -44,6 +50,7 @@ export class LruCache<K, V> {
       if (old !== value) this.onEvict?.(old);
     }
     this.map.set(key, value);
+    this.newest = key;
     while (this.map.size > this.max) {
       const [k, v] = this.map.entries().next().value as [K, V];
       this.map.delete(k);
@@ -55,12 +62,14 @@ export class LruCache<K, V> {
     const v = this.map.get(key);
     if (v === undefined) return;
     this.map.delete(key);
+    if (key === this.newest) this.newest = undefined;
     this.onEvict?.(v);
   }
 
   clear(): void {
     for (const v of this.map.values()) this.onEvict?.(v);
     this.map.clear();
+    this.newest = undefined;
   }
 }
 
@@ -76,6 +85,8 @@ export interface ActiveDataKey {
   readonly createdAt: number;
   /** Encryptions done with it so far. */
   uses: number;
+  /** Its envelope header and body AAD, built on first use (envelope.ts `sealingHeader`). */
+  sealing?: SealingHeader;
 }
 
 export const DEFAULT_MAX_DATA_KEY_USES = 2 ** 26;

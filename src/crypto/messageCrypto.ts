@@ -21,7 +21,19 @@ import type { Random } from '../core/random.js';
 import * as M from '../errors/messages.js';
 import type { SqsError } from '../errors/catalog.js';
 import { DataKeyCache, LruCache, type ActiveDataKey } from './dataKeys.js';
-import { EnvelopeError, isEnvelope, openBody, parseEnvelope, sealBody, unwrapDataKey, wrapDataKey, NONCE_BYTES } from './envelope.js';
+import {
+  bodyAad,
+  EnvelopeError,
+  isEnvelope,
+  openBody,
+  parseEnvelope,
+  sealBodyWith,
+  sealingHeader,
+  unwrapDataKey,
+  wrapDataKey,
+  NONCE_BYTES,
+} from './envelope.js';
+import type { SseSetting } from './sse.js';
 import { aliasArn, currentVersion, KEY_BYTES, keyArn, parseKeyRef, versionOf, type KeyRing, type KeyScope, type RingKey } from './keyring.js';
 import { sseSettingOf } from './sse.js';
 
@@ -75,6 +87,20 @@ export class MessageCrypto implements BodyCipher {
   private noncePool = Buffer.alloc(0);
   private nonceAt = 0;
   private readonly counts: MessageCryptoStats = { encrypted: 0, decrypted: 0, dataKeysCreated: 0, dataKeysUnwrapped: 0 };
+  /**
+   * The encryption slot last used (queue id, key id → the slot string): a run of sends to one queue
+   * reuses the same string, so the cache lookup neither builds nor re-hashes it.
+   */
+  private slotQueue: string | undefined = undefined;
+  private slotKey: string | undefined = undefined;
+  private slotName = '';
+  /**
+   * The envelope header last decrypted (its bytes, decrypt-cache key and body AAD): messages of one
+   * queue share a data key, and so a header, for the whole reuse period. Holds no key material.
+   */
+  private lastHead: Buffer | undefined = undefined;
+  private lastCacheKey = '';
+  private lastAad: Buffer = Buffer.alloc(0);
 
   constructor(private readonly o: MessageCryptoOptions) {
     this.ring = o.ring;
@@ -89,31 +115,45 @@ export class MessageCrypto implements BodyCipher {
   encryptBody(queue: SseQueue, body: string): string {
     const sse = sseSettingOf(queue.attributes);
     if (sse.mode === 'off') return body;
-    const pick = (): RingKey => (sse.mode === 'sqs' ? this.managedKey() : this.keyFor(sse.keyRef));
-    let key = pick();
+    let key = this.pick(sse);
     if (!key.enabled) throw M.kmsDisabled(keyArn(this.o.scope, key.id));
     let version = currentVersion(key);
     const now = this.o.clock.now();
-    const slot = `${queue.id}\u0000${key.id}`;
+    const slot = this.slot(queue.id, key.id);
     let dk: ActiveDataKey | undefined = this.encryptKeys.take(slot, version.version, sse.reusePeriodMs, now);
     if (dk === undefined) {
       // A new data key (once per reuse period and queue): the moment to notice a rotation made by
       // `ferry keys rotate` since the start, so that its new version wraps this data key.
       if (this.refresh()) {
-        key = pick();
+        key = this.pick(sse);
         if (!key.enabled) throw M.kmsDisabled(keyArn(this.o.scope, key.id));
         version = currentVersion(key);
       }
       const plain = Buffer.from(this.o.random.bytes(KEY_BYTES));
       const wrapped = wrapDataKey(version.material, key.id, version.version, plain, this.nonce());
       dk = { keyId: key.id, keyVersion: version.version, key: plain, wrapped, createdAt: now, uses: 0 };
-      this.encryptKeys.put(slot, dk);
+      this.encryptKeys.put(this.slot(queue.id, key.id), dk);
       // The receive that follows need not unwrap what we just made (a copy: each cache zeroes its own).
       this.decryptKeys.set(cacheKey(key.id, version.version, wrapped), Buffer.from(plain));
       this.counts.dataKeysCreated++;
     }
     this.counts.encrypted++;
-    return sealBody(body, dk, dk.key, this.nonce());
+    return sealBodyWith(body, (dk.sealing ??= sealingHeader(dk)), dk.key, this.nonce());
+  }
+
+  /** The master key a queue's SSE setting names (not 'off'). */
+  private pick(sse: SseSetting): RingKey {
+    return sse.mode === 'kms' ? this.keyFor(sse.keyRef) : this.managedKey();
+  }
+
+  /** The data-key cache slot of (queue, master key): the last one's string again when it is the same. */
+  private slot(queueId: string, keyId: string): string {
+    if (queueId !== this.slotQueue || keyId !== this.slotKey) {
+      this.slotQueue = queueId;
+      this.slotKey = keyId;
+      this.slotName = `${queueId}\u0000${keyId}`;
+    }
+    return this.slotName;
   }
 
   /**
@@ -138,18 +178,30 @@ export class MessageCrypto implements BodyCipher {
     } catch (e) {
       throw this.undecryptable(undefined, 0, e);
     }
-    const arn = keyArn(this.o.scope, env.keyId);
     let key = this.ring.get(env.keyId);
     if (key === undefined || versionOf(key, env.keyVersion) === undefined) {
       if (this.refresh()) key = this.ring.get(env.keyId);
-      if (key === undefined) throw M.kmsKeyNotFound(arn);
+      if (key === undefined) throw M.kmsKeyNotFound(keyArn(this.o.scope, env.keyId));
     }
-    if (!key.enabled) throw M.kmsDisabled(arn);
-    const ck = cacheKey(env.keyId, env.keyVersion, env.wrapped);
+    if (!key.enabled) throw M.kmsDisabled(keyArn(this.o.scope, env.keyId));
+    // Same header as the last body decrypted: its cache key and AAD again (the bytes are compared whole).
+    const head = this.lastHead;
+    let ck: string;
+    let aad: Buffer;
+    if (head !== undefined && env.bodyAt === head.length && env.bytes.compare(head, 0, head.length, 0, env.bodyAt) === 0) {
+      ck = this.lastCacheKey;
+      aad = this.lastAad;
+    } else {
+      ck = cacheKey(env.keyId, env.keyVersion, env.wrapped);
+      aad = bodyAad(env);
+      this.lastHead = Buffer.from(env.bytes.subarray(0, env.bodyAt));
+      this.lastCacheKey = ck;
+      this.lastAad = aad;
+    }
     let dataKey = this.decryptKeys.get(ck);
     if (dataKey === undefined) {
       const v = versionOf(key, env.keyVersion);
-      if (v === undefined) throw M.kmsKeyVersionNotFound(arn, env.keyVersion);
+      if (v === undefined) throw M.kmsKeyVersionNotFound(keyArn(this.o.scope, env.keyId), env.keyVersion);
       try {
         dataKey = unwrapDataKey(v.material, env.keyId, env.keyVersion, env.wrapped);
       } catch (e) {
@@ -159,7 +211,7 @@ export class MessageCrypto implements BodyCipher {
       this.counts.dataKeysUnwrapped++;
     }
     try {
-      const body = openBody(env, dataKey);
+      const body = openBody(env, dataKey, aad);
       this.counts.decrypted++;
       return body;
     } catch (e) {

@@ -150,6 +150,7 @@ test('layers smoke: the in-process engine, action and request benchmarks run and
     ['engine', 'memory', 'std', '200'],
     ['engine', 'sqlite', 'fifo', '200'],
     ['actions', 'std', '60'],
+    ['actions', 'std', '60', 'metrics', 'sse'],
     ['requests', '50'],
   ];
   const db = process.env.FERRY_TEST_DATABASE_URL;
@@ -169,6 +170,7 @@ test('layers smoke: the in-process engine, action and request benchmarks run and
         for (const k of ['sigv4VerifyUs', 'jsonDecodeUs']) assert.ok(Number(l[k]) > 0, `layers ${args.join(' ')}: ${k} = ${l[k]}`);
       } else {
         assert.ok(Number(l.messages) > 0, `layers ${args.join(' ')}: nothing delivered`);
+        if (args[0] === 'actions') assert.equal(l.sse, args.includes('sse'), `layers ${args.join(' ')}: sse = ${String(l.sse)}`);
         for (const k of ['cpuUsPerMsg', 'wallUsPerMsg']) assert.ok(Number(l[k]) > 0, `layers ${args.join(' ')}: ${k} = ${l[k]}`);
       }
     }

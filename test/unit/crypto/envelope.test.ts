@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 
 import { SeededRandom } from '../../../src/core/random.js';
 import {
+  bodyAad,
   ENVELOPE_MARK,
   envelopeLength,
   EnvelopeError,
@@ -15,6 +16,8 @@ import {
   openBody,
   parseEnvelope,
   sealBody,
+  sealBodyWith,
+  sealingHeader,
   unwrapDataKey,
   wrapDataKey,
 } from '../../../src/crypto/envelope.js';
@@ -61,6 +64,21 @@ describe('round trips', () => {
     const s1 = sealBody('same', { keyId: 'k', keyVersion: 1, wrapped }, dataKey, random.bytes(12));
     const s2 = sealBody('same', { keyId: 'k', keyVersion: 1, wrapped }, dataKey, random.bytes(12));
     assert.notEqual(s1, s2, 'same body, same data key: different ciphertext');
+  });
+
+  it('sealBodyWith (header prepared once per data key) writes the same bytes as sealBody', () => {
+    const dataKey = random.bytes(32);
+    const wrapped = wrapDataKey(master, KEY_ID, 3, dataKey, random.bytes(12));
+    const header = { keyId: KEY_ID, keyVersion: 3, wrapped };
+    const prepared = sealingHeader(header);
+    for (const body of ['', 'x', 'h\u00e9llo \u{1F600}', 'y'.repeat(5000)]) {
+      const nonce = random.bytes(12);
+      const a = sealBody(body, header, dataKey, nonce);
+      assert.equal(sealBodyWith(body, prepared, dataKey, nonce), a);
+      const env = parseEnvelope(a);
+      assert.equal(openBody(env, dataKey, bodyAad(env)), body);
+      assert.equal(openBody(env, dataKey), body);
+    }
   });
 
   it('plaintext bodies are never taken for envelopes (U+0001 cannot be in an SQS body)', () => {

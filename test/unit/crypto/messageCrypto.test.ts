@@ -252,6 +252,26 @@ describe("SQS's KMS errors", () => {
     assert.match(e.message, /cannot be decrypted with arn:aws:kms:us-east-1:000000000000:key\/orders-key version 1: authentication failed/);
   });
 
+  it('a damaged header right after an intact body of the same data key still fails (the last header is not trusted blindly)', () => {
+    const { crypto } = setup();
+    const a = crypto.encryptBody(sqsQueue('qa'), 'first');
+    const b = crypto.encryptBody(sqsQueue('qb'), 'second');
+    // Interleaved queues: each decrypt meets another header than the last one.
+    for (let i = 0; i < 3; i++) {
+      assert.equal(crypto.decryptBody(a), 'first');
+      assert.equal(crypto.decryptBody(b), 'second');
+    }
+    const at = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
+    // Byte 100 of the text lies in the wrapped data key, byte 60 in the key id / version area.
+    for (const i of [60, 100]) {
+      assert.equal(crypto.decryptBody(a), 'first');
+      const code = sqsErrorOf(() => crypto.decryptBody(at(a, i))).code;
+      assert.ok(code === 'KmsInvalidState' || code === 'KmsNotFound', `byte ${i}: ${code}`);
+    }
+    assert.equal(crypto.decryptBody(a), 'first');
+    assert.equal(crypto.decryptBody(crypto.encryptBody(sqsQueue('qa'), 'third')), 'third');
+  });
+
   it('a damaged stored body: KmsInvalidState, never other text', () => {
     const { crypto } = setup();
     const stored = crypto.encryptBody(sqsQueue(), 'payload');
