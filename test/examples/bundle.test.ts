@@ -67,6 +67,16 @@ describe('the bundled ferry command', () => {
       const m = await scrape(`${ferry.url}/metrics`);
       assert.equal(m.value('ferry_queue_messages_visible', { account: '000000000000', queue: name }), 1, m.text);
       assert.ok(m.names().has('process_cpu_user_seconds_total'), 'prom-client default metrics'); // prom-client loaded from node_modules
+      // The engine chunk requires the bundle back (`require('./server.cjs')`): it must get the running
+      // instance, not evaluate the bundle again (which would start a second server).
+      assert.equal(
+        ferry
+          .output()
+          .split('\n')
+          .filter((l) => l.startsWith('{"ferry":"listening"')).length,
+        1,
+        ferry.output(),
+      );
     });
   });
 });
