@@ -6,23 +6,28 @@
  *
  * Cases, run interleaved (one run of each case, then the next round), each on a fresh data directory:
  *  - `node (baseline)`: spawn `node -e ''` until it exits: the cost of starting any Node process here;
- *  - `process memory` / `process sqlite (new dir)` / `process sqlite (restart)`: spawn
- *    `ferry serve --port 0` until its first stdout line (the `{"ferry":"listening"}` line, written once
- *    the port is bound, i.e. ready for requests — checked with GET /health), then SIGTERM until exit 0;
- *    "restart" reopens the store the previous run of the case created;
+ *    `node (first line)`: spawn `node -e` of a script writing one line and waiting, until that line (its
+ *    CPU time read as Ferry's, below), then kill it;
+ *  - `process memory` / `process sqlite (new dir)` / `process sqlite (restart)`: spawn the `ferry`
+ *    command (dist/bin/ferry.cjs, the bundle package.json's `bin` runs) with `serve --port 0` until its
+ *    first stdout line (the `{"ferry":"listening"}` line, written once the port is bound, i.e. ready for
+ *    requests — checked with GET /health), then SIGTERM until exit 0; "restart" reopens the store the
+ *    previous run of the case created; `process memory (unbundled)` runs dist/src/main.js instead;
  *  - `in process memory` / `in process sqlite`: `startFerry({ port: 0 })` until it resolves, then
  *    `close()` (modules already loaded: what an embedding test suite pays per server after the first).
- * Prints the median, 90th percentile and min/max of each, in ms; for processes also the CPU time the
- * process had used when its ready line arrived (user + system, from /proc/<pid>/stat in 10 ms ticks;
- * Linux only): on a busy machine the wall time counts waiting for a core, the CPU time does not.
+ * Prints the median, 90th percentile and min/max of each, in ms; for processes also the CPU time (median
+ * and min) the process had used when its ready line arrived (the run time of its threads from
+ * /proc/<pid>/task/<tid>/schedstat, to 0.1 ms, or user + system from /proc/<pid>/stat in 10 ms ticks where
+ * the kernel has no schedstats; Linux only): on a busy machine the wall time counts waiting for a core,
+ * the CPU time does not.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FERRY_MAIN } from './targets.js';
+import { FERRY_BIN, FERRY_MAIN } from './targets.js';
 import { startFerry } from '../src/index.js';
 
 interface Sample {
@@ -32,8 +37,19 @@ interface Sample {
   cpu?: number;
 }
 
-/** User + system CPU ms of a live process (/proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms). */
+/**
+ * CPU ms a live process has used: the run time of each of its threads, in ns, from
+ * /proc/<pid>/task/<tid>/schedstat (kernels with schedstats), else user + system from /proc/<pid>/stat
+ * (fields 14 and 15, in clock ticks of 10 ms). A thread that already ended is not counted by the first.
+ */
 function cpuMs(pid: number): number | undefined {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    if (Number.isFinite(ns) && ns > 0) return Math.round(ns / 1e5) / 10;
+  } catch {
+    /* no schedstat: ticks below */
+  }
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(f[11]) + Number(f[12])) * 10;
@@ -56,7 +72,22 @@ async function nodeBaseline(): Promise<Sample> {
   return { ready: performance.now() - t0 };
 }
 
-async function processRun(storage: 'memory' | 'sqlite', dataDir: string, main = FERRY_MAIN): Promise<Sample> {
+/** `node -e` of a script that writes a line and waits: time and CPU to that line, like a Ferry's ready line. */
+async function nodeFirstLine(): Promise<Sample> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['-e', 'process.stdout.write("up\\n"); setTimeout(() => {}, 60000)'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  await once(child.stdout, 'data');
+  const ready = performance.now() - t0;
+  const cpu = cpuMs(child.pid!);
+  child.kill('SIGKILL');
+  await exited;
+  return { ready, cpu };
+}
+
+async function processRun(storage: 'memory' | 'sqlite', dataDir: string, main = FERRY_BIN): Promise<Sample> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [main, 'serve', '--storage', storage, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -104,7 +135,9 @@ if (bi >= 0 && !baselineMain) throw new Error('--baseline needs the path of a ma
 const restartDir = freshDir();
 const cases: [string, () => Promise<Sample>][] = [
   ['node (baseline: node -e "")', nodeBaseline],
+  ['node (baseline: first stdout line of node -e)', nodeFirstLine],
   ['process, memory', () => processRun('memory', freshDir())],
+  ['process, memory (unbundled: dist/src/main.js)', () => processRun('memory', freshDir(), FERRY_MAIN)],
   ...(baselineMain
     ? [[`process, memory (baseline ${baselineMain})`, () => processRun('memory', freshDir(), baselineMain)] as [string, () => Promise<Sample>]]
     : []),
@@ -141,15 +174,16 @@ const rows = [...results].map(([name, samples]) => {
     readyMax: Math.max(...ready),
     stopMedian: stops.length ? q(stops, 0.5) : undefined,
     cpuMedian: cpus.length ? q(cpus, 0.5) : undefined,
+    cpuMin: cpus.length ? Math.min(...cpus) : undefined,
   };
 });
 if (json) for (const r of rows) process.stdout.write(JSON.stringify(r) + '\n');
 else {
   process.stdout.write(
-    '| case | runs | to ready, median ms | p90 | min–max | CPU at ready, median ms | stop (SIGTERM / close), median ms |\n| --- | --: | --: | --: | --: | --: | --: |\n',
+    '| case | runs | to ready, median ms | p90 | min–max | CPU at ready, median ms | CPU min | stop (SIGTERM / close), median ms |\n| --- | --: | --: | --: | --: | --: | --: | --: |\n',
   );
   for (const r of rows)
     process.stdout.write(
-      `| ${r.name} | ${r.runs} | ${fmt(r.readyMedian)} | ${fmt(r.readyP90)} | ${fmt(r.readyMin)}–${fmt(r.readyMax)} | ${r.cpuMedian === undefined ? '–' : r.cpuMedian} | ${r.stopMedian === undefined ? '–' : fmt(r.stopMedian)} |\n`,
+      `| ${r.name} | ${r.runs} | ${fmt(r.readyMedian)} | ${fmt(r.readyP90)} | ${fmt(r.readyMin)}–${fmt(r.readyMax)} | ${r.cpuMedian === undefined ? '–' : r.cpuMedian} | ${r.cpuMin === undefined ? '–' : r.cpuMin} | ${r.stopMedian === undefined ? '–' : fmt(r.stopMedian)} |\n`,
     );
 }

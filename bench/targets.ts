@@ -17,6 +17,8 @@ import { benchDatabase, dropBenchSchema, freshBenchSchema, NoDatabase, type Benc
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** dist/bench → dist/src/main.js (also .build-bench/bench → .build-bench/src/main.js). */
 export const FERRY_MAIN = resolve(HERE, '../src/main.js');
+/** The `ferry` command as package.json's `bin` runs it: dist/bin/ferry.cjs (scripts/bundle.mjs). */
+export const FERRY_BIN = resolve(HERE, '../bin/ferry.cjs');
 const CEILING = join(HERE, 'ceiling.js');
 const FAUXQS_LAUNCHER = join(HERE, 'fauxqs-launcher.js');
 

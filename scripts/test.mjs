@@ -3,7 +3,8 @@
  * `npm test`: compile, make a PostgreSQL available, run every test, clean up.
  *
  *  1. `tsc -p tsconfig.json` (→ dist/; stale output of renamed or deleted files is removed first, so a
- *     test that no longer exists cannot run from an old build), then the web console: type-checked
+ *     test that no longer exists cannot run from an old build), the bundle of the `ferry` command
+ *     (scripts/bundle.mjs → dist/bin/ferry.cjs, which the black-box tests spawn), then the web console: type-checked
  *     (console/tsconfig.json) and built by Vite into dist/console (what the browser tests drive).
  *  1b. The checks, each failing `npm test` with a message naming it and the command that shows or fixes
  *     the problems: `prettier --check .` (npm run format), ESLint (`eslint.config.js`) and the layer
@@ -174,6 +175,9 @@ async function main() {
   const outDir = process.env.FERRY_TEST_OUTDIR ?? 'dist';
   for (const d of ['src', 'test', 'bench']) rmSync(join(root, outDir, d), { recursive: true, force: true });
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--outDir', outDir]);
+  // The `ferry` command bundled (<outDir>/bin/ferry.cjs, what package.json's `bin` runs and the
+  // black-box tests spawn: test/helpers/process.ts).
+  run(process.execPath, [join(root, 'scripts/bundle.mjs'), outDir]);
   // The web console (console/ → <outDir>/console, which the server serves and test/browser drives).
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'console/tsconfig.json']);
   run(process.execPath, [

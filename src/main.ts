@@ -66,11 +66,29 @@ async function serve(args: string[]): Promise<void> {
   const held = config.port === 0 && !pretty ? heldStdout() : undefined;
   const logger = createLogger(config.logLevel, held === undefined ? { pretty } : { pretty, destination: held as unknown as NodeJS.WritableStream });
   let readyFile: string | undefined;
+  // A harness may stop Ferry as soon as it reads the ready line, while the start is still finishing
+  // (metrics, sweepers, the banner). SIGTERM/SIGINT are therefore caught from that line on: one that comes
+  // before the start has finished is held, then stops Ferry gracefully. Before, Node's default action
+  // killed Ferry in that window (12–15 of 20 stops issued right at the line, measured 2026-12-06) and
+  // the harness saw a signal instead of exit code 0. One listener throughout: a signal is never lost
+  // between two.
+  let stop: ((signal: string) => void) | undefined;
+  let early: NodeJS.Signals | undefined;
+  const onStopSignal = (signal: NodeJS.Signals): void => {
+    if (stop !== undefined) stop(signal);
+    else early ??= signal;
+  };
+  const catchStopSignals = (): void => {
+    if (process.listeners('SIGTERM').includes(onStopSignal)) return;
+    process.on('SIGTERM', onStopSignal);
+    process.on('SIGINT', onStopSignal);
+  };
   try {
     const server = await createServer(config, {
       logger,
       humanBanner: pretty,
       onListening: (url, port) => {
+        catchStopSignals();
         // For harnesses in other languages: with --port 0 the first stdout line is one JSON object
         // naming the URL (before any log line), and --ready-file gets the URL.
         if (config.port === 0) process.stdout.write(JSON.stringify({ ferry: 'listening', url, port, pid: process.pid }) + '\n');
@@ -84,7 +102,9 @@ async function serve(args: string[]): Promise<void> {
       },
     });
     await server.listen();
-    handleSignals(server, logger, readyFile);
+    catchStopSignals();
+    stop = handleSignals(server, logger, readyFile);
+    if (early !== undefined) stop(early);
   } finally {
     held?.release(); // a failed start still shows what was logged
   }
@@ -127,8 +147,11 @@ function exitFlushed(code: number): void {
   setTimeout(() => process.exit(code), 5000).unref();
 }
 
-/** SIGTERM/SIGINT: graceful stop (the ready file goes first); a second signal exits at once. SIGHUP: reloads. */
-function handleSignals(server: FerryServer, logger: Logger, readyFile: string | undefined): void {
+/**
+ * SIGHUP: reloads. Returns the stop for SIGTERM/SIGINT (caught by serve()): graceful (the ready file goes
+ * first); a second signal exits at once.
+ */
+function handleSignals(server: FerryServer, logger: Logger, readyFile: string | undefined): (signal: string) => void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -154,9 +177,8 @@ function handleSignals(server: FerryServer, logger: Logger, readyFile: string | 
       logger.error({ reason: (e as Error).message }, 'identity reload failed: keeping the previous identities and policies');
     }
   });
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => void server.reloadTls());
+  return stop;
 }
 
 async function main(argv: string[]): Promise<void> {

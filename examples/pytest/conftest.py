@@ -9,7 +9,7 @@ retention and deduplication windows follow) and --skip-cooldowns (a reset that d
 next test create them again at once; AWS makes a deleted name wait 60 s, and PurgeQueue too).
 
 FERRY_COMMAND says how to run Ferry (default: `npx --no-install ferry`, the ferry-sqs package installed
-in the current directory's node_modules), e.g. FERRY_COMMAND="ferry" or "node /path/to/dist/src/main.js".
+in the current directory's node_modules), e.g. FERRY_COMMAND="ferry" or "node /path/to/dist/bin/ferry.cjs".
 """
 
 import json

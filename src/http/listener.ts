@@ -19,7 +19,8 @@
 
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import type { ActionName } from '../actions/types.js';
@@ -259,7 +260,11 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
 
   const tls = opts.tls;
   const secureTransport = tls !== undefined;
-  const server = tls === undefined ? http.createServer(nodeOptions, handle) : https.createServer({ ...tls.serverOptions(), ...nodeOptions }, handle);
+  // node:https (and node:tls under it) only with TLS configured: a plain server never pays the import (issue 14).
+  const server =
+    tls === undefined
+      ? http.createServer(nodeOptions, handle)
+      : (createRequire(import.meta.url)('node:https') as typeof https).createServer({ ...tls.serverOptions(), ...nodeOptions }, handle);
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections;
   // One more than the limit, so that a request over it is seen (and refused) rather than truncated.
   server.maxHeadersCount = limits.maxHeaderCount + 1;

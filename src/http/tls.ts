@@ -9,7 +9,8 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { createSecureContext, type SecureContextOptions, type Server as TlsServer } from 'node:tls';
+import { createRequire } from 'node:module';
+import type { SecureContextOptions, Server as TlsServer } from 'node:tls';
 import { generateSelfSigned } from './selfSigned.js';
 
 /** A certificate and key known to work together. */
@@ -111,7 +112,8 @@ export function checkPair(cert: string, key: string, certFile = 'certificate', k
   }
   if (!leaf.checkPrivateKey(privateKey)) throw new TlsError(`${keyFile} is not the private key of the certificate in ${certFile}`);
   try {
-    createSecureContext({ cert, key });
+    // node:tls loaded here, with TLS configured: a server without it never pays the import (issue 14).
+    (createRequire(import.meta.url)('node:tls') as typeof import('node:tls')).createSecureContext({ cert, key });
   } catch (e) {
     throw new TlsError(`${certFile} and ${keyFile} cannot be used for TLS: ${(e as Error).message}`);
   }

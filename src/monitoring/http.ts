@@ -6,7 +6,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { SecureContextOptions, Server as TlsServer } from 'node:tls';
 
@@ -86,7 +87,8 @@ export function routeListener(route: Route, tls?: ListenerTls): RouteListener {
   let server: http.Server;
   if (tls === undefined) server = http.createServer(handle);
   else {
-    const secure = https.createServer(tls.serverOptions(), handle);
+    // node:https only with TLS configured (issue 14: a plain server never pays the import).
+    const secure = (createRequire(import.meta.url)('node:https') as typeof https).createServer(tls.serverOptions(), handle);
     tls.attach(secure);
     // A client that fails the handshake is its own problem; never the process's.
     secure.on('tlsClientError', (_err, socket) => socket.destroy());

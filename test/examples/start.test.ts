@@ -98,6 +98,29 @@ describe('ferry serve for test harnesses', () => {
       blocker.close();
     }
   });
+
+  it('a SIGTERM sent the moment the --port 0 line arrives stops Ferry gracefully (exit 0), every time', { timeout: 120_000 }, async () => {
+    // The line comes while the start is still finishing; Node's default action used to kill Ferry in that
+    // window (12–15 of 20 such stops on 2026-12-06), so 10 in a row would all but surely have hit it.
+    for (let i = 0; i < 10; i++) {
+      const child = spawn(process.execPath, [MAIN, 'serve', '--storage', 'memory', '--port', '0', '--log-level', 'info'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let out = '';
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      const exited = once(child, 'exit');
+      let stopped = false;
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (!stopped && out.includes('{"ferry":"listening"')) stopped = child.kill('SIGTERM');
+      });
+      const [code, signal] = (await exited) as [number | null, string | null];
+      assert.equal(signal, null, `run ${i}: killed by ${signal}\n${out}`);
+      assert.equal(code, 0, `run ${i}\n${out}`);
+      assert.match(out, /"msg":"ferry stopped"/, `run ${i}`);
+    }
+  });
 });
 
 describe('the ferry command', () => {

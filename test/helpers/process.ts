@@ -1,14 +1,39 @@
 /**
- * Start a real `ferry serve` process (the compiled CLI) on a free port, for black-box and crash tests.
+ * Start a real `ferry serve` process (the `ferry` command, as package.json's `bin` runs it) on a free port, for black-box and crash tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** dist/test/helpers → dist/src/main.js */
-export const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/main.js');
+/** The build's output directory: dist/test/helpers → dist (or FERRY_TEST_OUTDIR's). */
+const OUT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The nearest package.json above the build (the repository's). */
+function packageJson(): { bin: { ferry: string } } {
+  for (let d = OUT; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { bin: { ferry: string } };
+    if (dirname(d) === d) throw new Error(`no package.json above ${OUT}`);
+  }
+}
+
+/**
+ * The `ferry` command: package.json's `bin` (dist/bin/ferry.cjs, which runs the bundle scripts/bundle.mjs
+ * makes of dist/src), in this build's output directory. Black-box tests spawn it, so they test what users
+ * run; a bundle older than the compiled tree (`tsc` run without `node scripts/bundle.mjs`) is refused
+ * rather than tested.
+ */
+export const MAIN = ((): string => {
+  const bin = packageJson().bin.ferry;
+  if (!bin.startsWith('dist/')) throw new Error(`package.json bin.ferry (${bin}) is not under dist/`);
+  const main = join(OUT, bin.slice('dist/'.length));
+  const compiled = join(OUT, 'src/main.js');
+  if (!existsSync(main) || statSync(main).mtimeMs < statSync(compiled).mtimeMs) {
+    throw new Error(`${main} is missing or older than ${compiled}: run \`node scripts/bundle.mjs\` (npm run build and scripts/test.mjs do)`);
+  }
+  return main;
+})();
 
 export interface FerryProcess {
   url: string;
@@ -44,7 +69,7 @@ export interface StartOptions {
   /** Milliseconds to wait for the "ferry listening" line. */
   timeoutMs?: number;
   /**
-   * The script run as `<script> serve <flags>` (default the compiled CLI, dist/src/main.js); the
+   * The script run as `<script> serve <flags>` (default the `ferry` command, MAIN: dist/bin/ferry.cjs); the
    * power-loss test runs its own entry that wraps the WAL syncs.
    */
   main?: string;
