@@ -94,10 +94,16 @@ function attrsIn(o: unknown): AttributeMap {
   return out;
 }
 
-/** The store and key ring the flags name, opened as `ferry serve` opens them. */
+/**
+ * The store and key ring the flags name, opened as `ferry serve` opens them — except the disk reserve
+ * (storage/sqlite/diskSpace.ts): the reserve file belongs to `ferry serve`, which may be serving this
+ * data directory now, so export and import neither make one nor warn about low space (reserve and
+ * warning threshold 0). An existing reserve is only used by an import that fills the disk, to give the
+ * space of its rolled-back pages back, and is made again at once (SqliteEngine.storeImport).
+ */
 async function openStore(config: FerryConfig): Promise<{ engine: StorageEngine; cipher: BodyCipher }> {
   const logger = createLogger('warn', { pretty: false, destination: process.stderr });
-  const engine = await makeEngine(config, systemClock, systemRandom, logger);
+  const engine = await makeEngine({ ...config, diskReserveBytes: 0, diskLowBytes: 0 }, systemClock, systemRandom, logger);
   await engine.init();
   const cipher = await openSse(config, engine, systemClock, systemRandom, logger);
   return { engine, cipher };

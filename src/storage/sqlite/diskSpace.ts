@@ -146,6 +146,25 @@ export class DiskGuard {
     return this.status();
   }
 
+  /**
+   * Run `fn` in the space of the reserve file (the file is removed first), then make the reserve again
+   * at the size it had. For a rolled-back import on a full disk (engine.ts storeImport): its pages fill
+   * the WAL file, and truncating that needs room to checkpoint into the database file first. The file
+   * may be the reserve of a Ferry serving the same data directory: it is there again afterwards.
+   */
+  withReserveReleased<T>(fn: () => T): T {
+    const size = this.held;
+    if (size === 0) return fn();
+    this.releaseReserve();
+    try {
+      return fn();
+    } finally {
+      this.makeReserve(size);
+      this.measureFree();
+      this.changed();
+    }
+  }
+
   private measureFree(): void {
     try {
       this.free = this.measure(this.o.dir);
@@ -166,19 +185,19 @@ export class DiskGuard {
   }
 
   /** Write the reserve (zeros, fsynced); on any failure (ENOSPC) remove what was written. */
-  private makeReserve(): boolean {
-    if (this.reserveSize === 0) return true;
+  private makeReserve(size = this.reserveSize): boolean {
+    if (size === 0) return true;
     let fd: number | undefined;
     try {
       fd = openSync(this.file, 'w');
-      const zeros = Buffer.alloc(Math.min(CHUNK, this.reserveSize));
-      for (let done = 0; done < this.reserveSize;) {
-        const n = writeSync(fd, zeros, 0, Math.min(zeros.length, this.reserveSize - done));
+      const zeros = Buffer.alloc(Math.min(CHUNK, size));
+      for (let done = 0; done < size;) {
+        const n = writeSync(fd, zeros, 0, Math.min(zeros.length, size - done));
         done += n;
       }
       fsyncSync(fd);
       closeSync(fd);
-      this.held = this.reserveSize;
+      this.held = size;
       return true;
     } catch {
       if (fd !== undefined) {

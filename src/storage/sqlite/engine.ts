@@ -435,6 +435,40 @@ export class SqliteEngine implements StorageEngine {
     }
     this.disk.refresh();
   }
+  /**
+   * An import found the disk full and was rolled back. Its pages are still in the WAL file, which
+   * SQLite keeps at its largest size: the disk would stay full for a Ferry serving this store (its
+   * commits reuse that space, but checkpoints cannot grow the database file, and the disk guard of that
+   * process only sees the space is low). Checkpoint and truncate the WAL now to give the space back —
+   * in the reserve's space if the checkpoint itself finds no room — best effort: a reader of another
+   * process can hold the WAL, and then that process's own checkpoints reuse the file. The error says
+   * which happened.
+   */
+  private importDiskFull(db: Database.Database): DomainError {
+    let given = 'the space it took was given back';
+    const truncate = () => (db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>)[0];
+    try {
+      let r: { busy: number } | undefined;
+      try {
+        r = truncate();
+      } catch (e) {
+        // No room to checkpoint into the database file: do it in the reserve's space (put back after).
+        if (!sqliteCode(e).startsWith('SQLITE_FULL') || !this.disk) throw e;
+        r = this.disk.withReserveReleased(truncate);
+      }
+      if (r !== undefined && r.busy !== 0) given = 'the WAL file keeps the space it took until the Ferry serving this store checkpoints it';
+    } catch (e) {
+      given = `the WAL file keeps the space it took (truncating it failed: ${(e as Error).message})`;
+    }
+    this.disk?.refresh();
+    const free = this.disk?.status().freeBytes;
+    return new DomainError(
+      'Unavailable',
+      `disk full: the import does not fit on the file system of the data directory` +
+        `${free === undefined ? '' : ` (${free} bytes free now)`}; nothing of it was imported, and ${given}`,
+    );
+  }
+
   /** Run any queued writes, then close the database. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -777,6 +811,8 @@ export class SqliteEngine implements StorageEngine {
     this.ctx.inTx = true;
     const wakes = new Set<string>();
     let ended = false;
+    /** A write of the import found the disk full (SQLITE_FULL): the import fails as a whole, see below. */
+    let full = false;
     const call = <R>(fn: (tx: TxContext) => R): Promise<R> => {
       if (ended) return Promise.reject(new Error('storeImport: the import has ended; its ImportTx cannot be used any more'));
       if (!db.inTransaction) return Promise.reject(new DomainError('Unavailable', 'sqlite: the import transaction was lost'));
@@ -788,6 +824,7 @@ export class SqliteEngine implements StorageEngine {
         for (const w of tx.wakes) wakes.add(w);
         return Promise.resolve(value);
       } catch (e) {
+        if (sqliteCode(e).startsWith('SQLITE_FULL')) full = true;
         try {
           this.ctx.q(ROLLBACK_TO_IMPORT).run();
           this.ctx.q(RELEASE_IMPORT).run();
@@ -819,6 +856,7 @@ export class SqliteEngine implements StorageEngine {
       } catch {
         // Closing the connection (or SQLite itself) ends the transaction anyway.
       }
+      if (full || sqliteCode(e).startsWith('SQLITE_FULL')) throw this.importDiskFull(db);
       throw e instanceof DomainError || !isSqliteError(e) ? e : this.toDomain(e);
     } finally {
       ended = true;

@@ -34,13 +34,18 @@
  *    latency and long polls can only hide a violation, never invent one.
  * Messages moved by the redrive keep their body, and bodies are unique, so bodies identify messages across
  * queues (message ids are not kept by a move).
+ *
+ * Every call carries an `x-ferry-op` header naming it (`o<n>`, its action and input kept in the model),
+ * so a server that logs what it answered (the power-loss entry's release log) can be checked against
+ * the state after a restart (`afterCheck`).
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { makeClient, type SqsCaller } from '../../helpers/clients.js';
+import * as v3 from '@aws-sdk/client-sqs';
+import { makeClient, TEST_CREDENTIALS } from '../../helpers/clients.js';
 import { alive, startFerryProcess, type FerryProcess } from '../../helpers/process.js';
 
 export interface CrashLoopOptions {
@@ -61,6 +66,28 @@ export interface CrashLoopOptions {
   env?: Record<string, string>;
   /** SQLite: called after each kill, before the restart, with the data directory (the power-loss test restores files here). */
   afterKill?: (dataDir: string, kill: number) => void;
+  /** SQLite: awaited right before each kill, with the data directory (the power-loss test picks its moment). */
+  beforeKill?: (dataDir: string) => Promise<void>;
+  /** Called after each restart's state check, with that state and every call made so far (by op id). */
+  afterCheck?: (kill: number, view: CrashLoopView) => void;
+}
+
+/** A call of the load, as sent (the `x-ferry-op` header names it). */
+export interface CrashLoopOp {
+  action: string;
+  input: Record<string, unknown>;
+}
+
+/** What `afterCheck` sees. */
+export interface CrashLoopView {
+  /** Every message body stored, in any queue and state, after the restart. */
+  present: ReadonlySet<string>;
+  /** The same messages by message id. */
+  stored: ReadonlyMap<string, PeekedMessage>;
+  /** Every call made so far, by the op id its `x-ferry-op` header carried. */
+  ops: ReadonlyMap<string, CrashLoopOp>;
+  /** Bodies a delete was sent for (acknowledged or not). */
+  attemptedDeletes: ReadonlySet<string>;
 }
 
 export interface CrashLoopResult {
@@ -134,11 +161,46 @@ interface Model {
   /** Redrives started, visibility changes acknowledged. */
   moves: number;
   visibilityChanges: number;
+  ops: Map<string, CrashLoopOp>;
+}
+
+/** A JSON-protocol client (AWS SDK v3, one attempt) whose calls carry their op id as `x-ferry-op`. */
+function opClient(endpoint: string) {
+  const client = new v3.SQSClient({ endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  return {
+    async call(action: string, input: Record<string, unknown>, op: string): Promise<Record<string, unknown>> {
+      const Cmd = (v3 as unknown as Record<string, new (i: unknown) => v3.SQSClient extends never ? never : object>)[`${action}Command`];
+      if (!Cmd) throw new Error(`no v3 command ${action}`);
+      const cmd = new Cmd(input) as { middlewareStack: v3.SQSClient['middlewareStack'] };
+      cmd.middlewareStack.add(
+        (next) => (args) => {
+          (args.request as { headers: Record<string, string> }).headers['x-ferry-op'] = op;
+          return next(args);
+        },
+        { step: 'build', name: 'ferryOpId' },
+      );
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      return (await client.send(cmd as any)) as unknown as Record<string, unknown>;
+    },
+    destroy: () => client.destroy(),
+  };
+}
+
+/** A message as the console's peek shows it (the fields the checks use). */
+export interface PeekedMessage {
+  messageId: string;
+  body: string;
+  receiveCount: number;
 }
 
 /** Every message body in `queue`, in every state, without changing anything (console peek). */
 export async function peekAll(url: string, queue: string): Promise<string[]> {
-  const bodies: string[] = [];
+  return (await peekMessages(url, queue)).map((m) => m.body);
+}
+
+/** Every message in `queue`, in every state, without changing anything (console peek). */
+export async function peekMessages(url: string, queue: string): Promise<PeekedMessage[]> {
+  const bodies: PeekedMessage[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 10_000; pages++) {
     const u = new URL(`${url}/console/api/queues/${encodeURIComponent(queue)}/messages`);
@@ -146,8 +208,8 @@ export async function peekAll(url: string, queue: string): Promise<string[]> {
     if (cursor !== undefined) u.searchParams.set('cursor', cursor);
     const r = await fetch(u);
     if (r.status !== 200) throw new Error(`peek ${queue}: HTTP ${r.status} ${await r.text()}`);
-    const j = (await r.json()) as { messages: Array<{ body: string }>; nextCursor?: string };
-    for (const m of j.messages) bodies.push(m.body);
+    const j = (await r.json()) as { messages: PeekedMessage[]; nextCursor?: string };
+    for (const m of j.messages) bodies.push({ messageId: m.messageId, body: m.body, receiveCount: m.receiveCount });
     if (j.nextCursor === undefined) return bodies;
     cursor = j.nextCursor;
   }
@@ -164,11 +226,13 @@ function fifoOutOfOrder(m: Model, g: number, k: number, before: Set<number>): nu
 }
 
 async function round(m: Model, urls: string[], arns: { dlq: string }, stop: { now: boolean }): Promise<Promise<void>[]> {
-  const clients: SqsCaller[] = urls.map((u) => makeClient('json', u));
+  const clients = urls.map((u) => opClient(u));
   const qurl = (i: number, name: string) => `${urls[i % urls.length]}/000000000000/${name}`;
   const call = async (i: number, action: string, input: Record<string, unknown>): Promise<Record<string, unknown>> => {
     m.calls++;
-    return clients[i % clients.length]!.call(action, input);
+    const op = `o${m.ops.size}`;
+    m.ops.set(op, { action, input });
+    return clients[i % clients.length]!.call(action, input, op);
   };
   /**
    * Run `fn` until stopped. An error the server answered (a 503 while PostgreSQL restarts, an expired
@@ -350,6 +414,7 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
     calls: 0,
     moves: 0,
     visibilityChanges: 0,
+    ops: new Map(),
   };
   const res: CrashLoopResult = {
     kills: 0,
@@ -429,6 +494,7 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
         await sleep(loadMs / 2);
       }
       const port = nodes[victim]!.port;
+      await o.beforeKill?.(first.dataDir);
       await nodes[victim]!.kill9();
       res.kills++;
       stop.now = true;
@@ -442,11 +508,13 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
       }
       // The state after the restart, read from the restarted process.
       let present: Set<string>;
+      let stored: PeekedMessage[];
       try {
         const url = nodes[victim]!.url;
-        const inDlq = await peekAll(url, 'cl-dlq');
+        const inDlq = await peekMessages(url, 'cl-dlq');
         res.dlqPeak = Math.max(res.dlqPeak, inDlq.length);
-        present = new Set([...(await peekAll(url, 'cl-std')), ...inDlq, ...(await peekAll(url, 'cl.fifo'))]);
+        stored = [...(await peekMessages(url, 'cl-std')), ...inDlq, ...(await peekMessages(url, 'cl.fifo'))];
+        present = new Set(stored.map((x) => x.body));
       } catch (e) {
         res.errors.push(`check after kill ${k + 1}: ${(e as Error).message}`);
         break;
@@ -459,6 +527,7 @@ export async function runCrashLoop(o: CrashLoopOptions): Promise<CrashLoopResult
           `visibility-window violations ${m.visibilityViolations.length} (${m.receivesChecked} receives checked)`,
       );
       for (const b of lost) if (!res.lost.includes(b)) res.lost.push(b);
+      o.afterCheck?.(k + 1, { present, stored: new Map(stored.map((x) => [x.messageId, x])), ops: m.ops, attemptedDeletes: m.attemptedDeletes });
       for (const b of resurrected) if (!res.resurrected.includes(b)) res.resurrected.push(b);
     }
   } finally {

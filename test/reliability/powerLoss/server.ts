@@ -10,8 +10,20 @@
  * image is published as `<FERRY_POWERLOSS_DIR>/current` (written to a new directory, then an atomic
  * symlink swap). After a kill -9, restoring that image and dropping everything else is the disk as a
  * power cut right after that sync would leave it.
+ *
+ * The release log: every answer to a request carrying an `x-ferry-op` header (the crash loop numbers
+ * its calls) is appended to `<FERRY_POWERLOSS_DIR>/released.log` as it is sent — one JSON line
+ * `{ image, op, status, body }`, `image` naming the newest published image at that moment — and every
+ * publication as `{ image, op: null }` (before the symlink swap, so `current` always names a logged
+ * image). A write is answered in the event-loop turn of the sync completion that settled it (the settle
+ * callbacks resolve promises whose continuations encode and send the answer; only the next sync's
+ * capture runs in between), so `image` is the sync that released it. An answer that waited for no sync
+ * (an empty receive) is logged with the newest image too, which only makes the check stricter. Lines are
+ * written with synchronous appends, so they survive the kill. The power-loss test checks every logged
+ * operation against the state restored from the image.
  */
-import { fdatasync, fdatasyncSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, fdatasync, fdatasyncSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createServer } from '../../../src/app.js';
@@ -31,6 +43,7 @@ const config = loadConfig({ flags, env: process.env });
 if (config.storage !== 'sqlite') throw new Error('the power-loss server runs on SQLite');
 const db = join(resolve(config.dataDir), 'ferry.db');
 
+const releaseLog = join(snapDir, 'released.log');
 let generation = 0;
 let published: string | undefined;
 /** The files as they are now: what a sync started now makes durable. */
@@ -41,13 +54,29 @@ function publish(img: { db: Buffer; wal: Buffer }): void {
   mkdirSync(dir);
   writeFileSync(join(dir, 'ferry.db'), img.db);
   writeFileSync(join(dir, 'ferry.db-wal'), img.wal);
+  // Logged before the swap: every image `current` can name is in the log.
+  appendFileSync(releaseLog, JSON.stringify({ image: dir, op: null }) + '\n');
   const link = join(snapDir!, 'current.tmp');
   rmSync(link, { force: true });
   symlinkSync(dir, link);
   renameSync(link, join(snapDir!, 'current'));
-  if (published !== undefined) rmSync(published, { recursive: true, force: true });
+  // The previous image goes on the next turn, after the answers this sync releases are sent.
+  const old = published;
+  if (old !== undefined) setImmediate(() => rmSync(old, { recursive: true, force: true }));
   published = dir;
 }
+
+// The release log (see the header). Ferry answers with `res.end(body)` once per request.
+const end = ServerResponse.prototype.end;
+ServerResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
+  const op = this.req?.headers['x-ferry-op'];
+  if (typeof op === 'string') {
+    const body = args[0];
+    const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
+    appendFileSync(releaseLog, JSON.stringify({ image: published ?? null, op, status: this.statusCode, body: text }) + '\n');
+  }
+  return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+} as typeof ServerResponse.prototype.end;
 
 const logger = createLogger(config.logLevel, { pretty: false });
 const server = await createServer(config, {
