@@ -215,8 +215,8 @@ registerStep({
     const r = await runSoak({ minutes, sampleMs: 5000 });
     return {
       load:
-        `${Math.round(minutes * 60)} s, ${r.calls} calls; RSS median ${r.rss.q2} -> ${r.rss.q4} MiB, ` +
-        `event-loop p99 median ${r.lag.q2} -> ${r.lag.q4} ms (2nd -> last quarter)`,
+        `${Math.round(minutes * 60)} s, ${r.calls} calls; RSS median ${r.rss.q2.toFixed(1)} -> ${r.rss.q4.toFixed(1)} MiB, ` +
+        `event-loop p99 median ${r.lag.q2.toFixed(1)} -> ${r.lag.q4.toFixed(1)} ms (2nd -> last quarter)`,
       faultsSurvived: '—',
       inputs: r.calls,
       messagesLost: 0,

@@ -18,7 +18,7 @@ import { it } from 'node:test';
 import { makeClient } from '../helpers/clients.js';
 import { MAIN, startFerryProcess, type FerryProcess } from '../helpers/process.js';
 import { peekAll } from './campaigns/crashLoop.js';
-import { cannotMount } from './campaigns/diskFull.js';
+import { cannotMount, unmountTmpfs } from './campaigns/diskFull.js';
 
 const A = '000000000000';
 const RESERVE = 4 << 20;
@@ -140,15 +140,7 @@ it(
     } finally {
       await f?.stop().catch(() => undefined);
       f?.cleanup();
-      for (let i = 0; i < 50; i++) {
-        try {
-          execFileSync('umount', [mnt], { stdio: 'ignore' });
-          break;
-        } catch {
-          await sleep(100);
-        }
-      }
-      rmSync(mnt, { recursive: true, force: true });
+      await unmountTmpfs(mnt, 50);
       rmSync(files, { recursive: true, force: true });
     }
   },

@@ -56,6 +56,22 @@ export function cannotMount(): string | undefined {
   return undefined;
 }
 
+/**
+ * Unmount a test's tmpfs and remove its mount point, retrying the unmount for up to `tries` × 100 ms
+ * (a process that just exited may still hold a file there for a moment).
+ */
+export async function unmountTmpfs(mnt: string, tries = 20): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    try {
+      execFileSync('umount', [mnt], { stdio: 'ignore' });
+      break;
+    } catch {
+      await sleep(100);
+    }
+  }
+  rmSync(mnt, { recursive: true, force: true });
+}
+
 async function health(url: string): Promise<{ status: string; storage?: { disk?: { state: string } } }> {
   const r = await fetch(`${url}/health`);
   return (await r.json()) as { status: string; storage?: { disk?: { state: string } } };
@@ -238,15 +254,7 @@ export async function runDiskFullCampaign(o: DiskFullOptions = {}): Promise<Disk
     };
   } finally {
     if (ferry && ferry.proc.exitCode === null && ferry.proc.signalCode === null) await ferry.kill9();
-    for (let i = 0; i < 20; i++) {
-      try {
-        execFileSync('umount', [mnt], { stdio: 'ignore' });
-        break;
-      } catch {
-        await sleep(100);
-      }
-    }
-    rmSync(mnt, { recursive: true, force: true });
+    await unmountTmpfs(mnt);
   }
 }
 
