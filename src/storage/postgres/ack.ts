@@ -32,13 +32,8 @@ export async function messageDelete(ctx: PgContext, p: MessageDeleteParams): Pro
  * QueueNotFound; the others go on. A lone call runs as before.
  */
 export async function deleteFifoMany(ctx: PgContext, calls: MessageDeleteParams[]): Promise<Array<MemberOutcome<EntryResult[]>>> {
-  if (calls.length === 1) {
-    try {
-      return [{ ok: true, value: await deleteMessages(ctx, calls[0]!) }];
-    } catch (error) {
-      return [{ ok: false, error }];
-    }
-  }
+  // A lone call runs alone; what it throws, the group commit gives that call.
+  if (calls.length === 1) return [{ ok: true, value: await deleteMessages(ctx, calls[0]!) }];
   return combinedPerQueue(ctx, calls, (t, queueId, list) => deleteLocked(ctx, t, queueId, list));
 }
 
@@ -81,13 +76,8 @@ export async function combinedPerQueue<C extends { queueId: string }, R>(
  * queue does not exist gets QueueNotFound alone. A lone call runs Q_DELETE_STANDARD.
  */
 export async function deleteStandardMany(ctx: PgContext, calls: MessageDeleteParams[]): Promise<Array<MemberOutcome<EntryResult[]>>> {
-  if (calls.length === 1) {
-    try {
-      return [{ ok: true, value: await deleteMessages(ctx, calls[0]!, false) }];
-    } catch (error) {
-      return [{ ok: false, error }];
-    }
-  }
+  // A lone call runs alone; what it throws, the group commit gives that call.
+  if (calls.length === 1) return [{ ok: true, value: await deleteMessages(ctx, calls[0]!, false) }];
   const ids: number[] = [];
   const idq: string[] = [];
   for (const c of calls) {

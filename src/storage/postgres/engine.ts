@@ -101,7 +101,7 @@ import { parseConnectionString } from './connectionString.js';
 import type { PgContext, Tx } from './context.js';
 import { isServiceError, RETRYABLE, toDomain, TX_RETRIES } from './errors.js';
 import { FifoCombiner } from './fifoCombiner.js';
-import { GroupCommit } from './groupCommit.js';
+import { GroupCommit, type BatchRun } from './groupCommit.js';
 import { checkRole, Hosts } from './hosts.js';
 import { migrate, MIGRATIONS, SCHEMA_NAME } from './migrations.js';
 import * as moveTasks from './moveTasks.js';
@@ -276,36 +276,19 @@ export class PostgresEngine implements StorageEngine {
     });
     this.vacuum = new Vacuum({ pool: () => this.pool, closed, warn: this.warn });
     this.fifoSends = new FifoCombiner((queueId, messages, window) => sendFifoTx(this.ctx, queueId, messages, window));
-    this.standardSends = new GroupCommit((calls) => sendStandardMany(this.ctx, calls), {
-      maxCount: GROUP_MAX_CALLS,
-      maxBytes: GROUP_MAX_BYTES,
-      size: (p) => p.messages.reduce((n, m) => n + m.body.length, 0),
-      maxInFlight: this.groupInFlight,
-    });
-    this.standardDeletes = new GroupCommit((calls) => deleteStandardMany(this.ctx, calls), {
-      maxCount: GROUP_MAX_CALLS,
-      maxBytes: GROUP_MAX_BYTES,
-      size: (p) => p.receipts.length * 64,
-      maxInFlight: this.groupInFlight,
-    });
-    this.fifoDeletes = new GroupCommit((calls) => deleteFifoMany(this.ctx, calls), {
-      maxCount: GROUP_MAX_CALLS,
-      maxBytes: GROUP_MAX_BYTES,
-      size: (p) => p.receipts.length * 64,
-      maxInFlight: this.groupInFlight,
-    });
-    this.fifoVisibility = new GroupCommit((calls) => changeVisibilityFifoMany(this.ctx, calls), {
-      maxCount: GROUP_MAX_CALLS,
-      maxBytes: GROUP_MAX_BYTES,
-      size: (p) => p.entries.length * 64,
-      maxInFlight: this.groupInFlight,
-    });
-    this.standardVisibility = new GroupCommit((calls) => changeVisibilityMany(this.ctx, calls), {
-      maxCount: GROUP_MAX_CALLS,
-      maxBytes: GROUP_MAX_BYTES,
-      size: (p) => p.entries.length * 64,
-      maxInFlight: this.groupInFlight,
-    });
+    // The group commits (groupCommit.ts): bounded by calls and by bytes (bodies; 64 per receipt or entry).
+    const group = <Q, R>(run: BatchRun<Q, R>, size: (q: Q) => number): GroupCommit<Q, R> =>
+      new GroupCommit(run, { maxCount: GROUP_MAX_CALLS, maxBytes: GROUP_MAX_BYTES, size, maxInFlight: this.groupInFlight });
+    const receiptBytes = (p: MessageDeleteParams): number => p.receipts.length * 64;
+    const entryBytes = (p: VisibilityChangeParams): number => p.entries.length * 64;
+    this.standardSends = group(
+      (calls) => sendStandardMany(this.ctx, calls),
+      (p) => p.messages.reduce((n, m) => n + m.body.length, 0),
+    );
+    this.standardDeletes = group((calls) => deleteStandardMany(this.ctx, calls), receiptBytes);
+    this.fifoDeletes = group((calls) => deleteFifoMany(this.ctx, calls), receiptBytes);
+    this.standardVisibility = group((calls) => changeVisibilityMany(this.ctx, calls), entryBytes);
+    this.fifoVisibility = group((calls) => changeVisibilityFifoMany(this.ctx, calls), entryBytes);
     const testClock = this.testClock;
     this.ctx = {
       one: (sql, params, name) => this.one(sql, params, name),

@@ -29,7 +29,10 @@ import { isServiceError } from './errors.js';
 /** One member's outcome in a batch. */
 export type MemberOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
-/** Runs a batch (at least one request) as one statement or transaction: one outcome per request, in order. */
+/**
+ * Runs a batch (at least one request) as one statement or transaction: one outcome per request, in order.
+ * It may throw instead (a lone request's failure, a failed statement): see GroupCommit.execute.
+ */
 export type BatchRun<Q, R> = (requests: Q[]) => Promise<Array<MemberOutcome<R>>>;
 
 export interface GroupCommitOptions<Q> {

@@ -52,14 +52,8 @@ export async function sendStandard(ctx: PgContext, p: MessageSendParams): Promis
  * runs sendStandard's statement (the same, for one queue).
  */
 export async function sendStandardMany(ctx: PgContext, calls: MessageSendParams[]): Promise<Array<MemberOutcome<SendMessageResult[]>>> {
-  if (calls.length === 1) {
-    const p = calls[0]!;
-    try {
-      return [{ ok: true, value: await sendStandard(ctx, p) }];
-    } catch (error) {
-      return [{ ok: false, error }];
-    }
-  }
+  // A lone call runs alone; what it throws, the group commit gives that call.
+  if (calls.length === 1) return [{ ok: true, value: await sendStandard(ctx, calls[0]!) }];
   const ms = calls.flatMap((c) => c.messages);
   const qids = calls.flatMap((c) => c.messages.map(() => c.queueId));
   const queues = [...new Set(calls.map((c) => c.queueId))];

@@ -27,13 +27,8 @@ export async function visibilityChange(ctx: PgContext, p: VisibilityChangeParams
  * the groups recomputed once. A lone call runs changeVisibility.
  */
 export async function changeVisibilityFifoMany(ctx: PgContext, calls: VisibilityChangeParams[]): Promise<Array<MemberOutcome<EntryResult[]>>> {
-  if (calls.length === 1) {
-    try {
-      return [{ ok: true, value: await changeVisibility(ctx, calls[0]!) }];
-    } catch (error) {
-      return [{ ok: false, error }];
-    }
-  }
+  // A lone call runs alone; what it throws, the group commit gives that call.
+  if (calls.length === 1) return [{ ok: true, value: await changeVisibility(ctx, calls[0]!) }];
   return combinedPerQueue(ctx, calls, (t, queueId, list) => changeLocked(ctx, t, queueId, list));
 }
 
@@ -46,13 +41,8 @@ export async function changeVisibilityFifoMany(ctx: PgContext, calls: Visibility
  * changeVisibility.
  */
 export async function changeVisibilityMany(ctx: PgContext, calls: VisibilityChangeParams[]): Promise<Array<MemberOutcome<EntryResult[]>>> {
-  if (calls.length === 1) {
-    try {
-      return [{ ok: true, value: await changeVisibility(ctx, calls[0]!) }];
-    } catch (error) {
-      return [{ ok: false, error }];
-    }
-  }
+  // A lone call runs alone; what it throws, the group commit gives that call.
+  if (calls.length === 1) return [{ ok: true, value: await changeVisibility(ctx, calls[0]!) }];
   return ctx.tx(async (t) => {
     const queues = [...new Set(calls.map((c) => c.queueId))];
     const existing = new Set(

@@ -435,6 +435,7 @@ export class SqliteEngine implements StorageEngine {
     }
     this.disk.refresh();
   }
+
   /**
    * An import found the disk full and was rolled back. Its pages are still in the WAL file, which
    * SQLite keeps at its largest size: the disk would stay full for a Ferry serving this store (its
