@@ -20,6 +20,7 @@ import { isDomainError } from '../../src/errors/domain.js';
 import { PostgresEngine, POSTGRES_SCHEMA_VERSION, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
 import { COUNTS_INDEX } from '../../src/storage/postgres/migrations.js';
 import { Q_QUEUE_STATS } from '../../src/storage/postgres/sql/queues.js';
+import { Q_FIFO_INSERT, Q_FIFO_RESERVE } from '../../src/storage/postgres/sql/send.js';
 import {
   appliedMigrations,
   databaseNow,
@@ -142,6 +143,243 @@ if (!URL_) {
       });
     });
 
+    describe('FIFO group rows: sends append under FOR KEY SHARE, emptied groups keep an empty row', () => {
+      const recv = (e: PostgresEngine, queueId: string) =>
+        e.messageReceive({ queueId, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+      const send = (e: PostgresEngine, queueId: string, body: string, groupId = 'g') =>
+        e.messageSend({ queueId, messages: [msg(body, { groupId, dedupId: body })], dedupWindowMs: 300_000 });
+      const ack = async (e: PostgresEngine, queueId: string, got: Awaited<ReturnType<typeof recv>>) =>
+        e.messageDelete({ queueId, receipts: got.messages.map((m) => ({ ref: m.ref, receiptToken: m.receiptToken })) });
+      const client = async (schema: string): Promise<pg.Client> => {
+        const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+        await c.connect();
+        return c;
+      };
+      const groupRow = async (c: pg.Client, queueId: string, g = 'g') =>
+        (
+          await c.query<{ head_seq: string | null; ready_at: string | null }>(
+            'SELECT head_seq, ready_at FROM fifo_groups WHERE queue_id = $1 AND group_id = $2',
+            [queueId, g],
+          )
+        ).rows[0];
+      /** Settles within `ms`, or the test fails (the operation waited for a lock it must not wait for). */
+      const within = async <T>(ms: number, what: string, p: Promise<T>): Promise<T> => {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          return await Promise.race([
+            p,
+            new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`${what}: still waiting after ${ms} ms`)), ms))),
+          ]);
+        } finally {
+          clearTimeout(timer);
+        }
+      };
+      /**
+       * Begin a FIFO send on `c` with the engine's own statements (reserve, insert + group rows) and leave
+       * it uncommitted: a send in progress, holding what a send holds until its commit.
+       */
+      const beginRawSend = async (c: pg.Client, queueId: string, body: string, g = 'g'): Promise<void> => {
+        await c.query('BEGIN');
+        const seq = Number((await c.query<{ seq_counter: string }>(Q_FIFO_RESERVE, [queueId, 1])).rows[0]!.seq_counter);
+        const now = Date.now();
+        const m = msg(body, { groupId: g });
+        await c.query(Q_FIFO_INSERT, [
+          queueId,
+          now,
+          [m.messageId],
+          [seq],
+          [g],
+          [null],
+          [m.body],
+          [m.md5OfBody],
+          [null],
+          [null],
+          [null],
+          [null],
+          [m.senderId],
+          [0],
+          [],
+          [],
+          [],
+          300_000,
+          [g],
+          [seq],
+          [now],
+        ]);
+      };
+      const fifoQueue = async (e: PostgresEngine, name: string) =>
+        (await e.queueCreate({ accountId: '000000000000', name, fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 })).queue.id;
+
+      it('a group whose last message goes keeps an empty row; a send reuses it; the sweep drops it and a send makes it anew', async () => {
+        await withNodes(1, {}, async ([e], schema) => {
+          const q = await fifoQueue(e!, 'empty.fifo');
+          const c = await client(schema);
+          try {
+            await send(e!, q, 'a');
+            const a = await recv(e!, q);
+            assert.deepEqual(
+              a.messages.map((m) => m.body),
+              ['a'],
+            );
+            await ack(e!, q, a);
+            assert.deepEqual(await groupRow(c, q), { head_seq: null, ready_at: null });
+            assert.deepEqual((await recv(e!, q)).messages, []);
+            await send(e!, q, 'b');
+            const row = await groupRow(c, q);
+            assert.ok(row && row.head_seq !== null && row.ready_at !== null, 'the empty row got the new head');
+            const b = await recv(e!, q);
+            assert.deepEqual(
+              b.messages.map((m) => m.body),
+              ['b'],
+            );
+            await ack(e!, q, b);
+            assert.deepEqual(await groupRow(c, q), { head_seq: null, ready_at: null });
+            await e!.sweep();
+            assert.equal(await groupRow(c, q), undefined, 'the sweep dropped the empty row');
+            await send(e!, q, 'c');
+            assert.deepEqual(
+              (await recv(e!, q)).messages.map((m) => m.body),
+              ['c'],
+            );
+          } finally {
+            await c.end();
+          }
+        });
+      });
+
+      it('a delete that empties a group while a send appends to it neither waits for the send nor strands its message', async () => {
+        await withNodes(1, {}, async ([e], schema) => {
+          const q = await fifoQueue(e!, 'race.fifo');
+          const c = await client(schema);
+          const look = await client(schema);
+          try {
+            await send(e!, q, 'a');
+            // A send of 'b' to the same group is in progress (uncommitted) while 'a' is received and deleted.
+            await beginRawSend(c, q, 'b');
+            // The receive neither waits for the send nor passes over the group it holds.
+            const a = await within(5_000, 'the receive', recv(e!, q));
+            assert.deepEqual(
+              a.messages.map((m) => m.body),
+              ['a'],
+            );
+            assert.deepEqual(await within(5_000, 'the delete', ack(e!, q, a)), [{ ok: true }]);
+            // The delete saw no message left, but could not mark the row empty (the send holds it): ready now.
+            const row = await groupRow(look, q);
+            assert.ok(row && row.ready_at !== null, `the row is not marked empty: ${JSON.stringify(row)}`);
+            // A receive does not wait for the send either.
+            assert.deepEqual((await within(5_000, 'a receive', recv(e!, q))).messages, []);
+            await c.query('COMMIT');
+            const b = await recv(e!, q);
+            assert.deepEqual(
+              b.messages.map((m) => m.body),
+              ['b'],
+            );
+            await ack(e!, q, b);
+            assert.deepEqual(await groupRow(look, q), { head_seq: null, ready_at: null });
+          } finally {
+            await c.query('ROLLBACK').catch(() => undefined);
+            await c.end();
+            await look.end();
+          }
+        });
+      });
+
+      it('a send that rolls back after a delete left its group ready: the next receive marks the row empty', async () => {
+        await withNodes(1, {}, async ([e], schema) => {
+          const q = await fifoQueue(e!, 'rollback.fifo');
+          const c = await client(schema);
+          try {
+            await send(e!, q, 'a');
+            await beginRawSend(c, q, 'b');
+            await ack(e!, q, await recv(e!, q));
+            // The delete could not mark the row empty (the send held it); the send then fails.
+            await c.query('ROLLBACK');
+            const row = await groupRow(c, q);
+            assert.ok(row && row.ready_at !== null, `ready, head gone: ${JSON.stringify(row)}`);
+            // A receive meets the row (its head is gone, no message left) and recomputes it: empty, never a
+            // candidate again.
+            assert.deepEqual((await recv(e!, q)).messages, []);
+            assert.deepEqual(await groupRow(c, q), { head_seq: null, ready_at: null });
+            await send(e!, q, 'c');
+            assert.deepEqual(
+              (await recv(e!, q)).messages.map((m) => m.body),
+              ['c'],
+            );
+          } finally {
+            await c.query('ROLLBACK').catch(() => undefined);
+            await c.end();
+          }
+        });
+      });
+
+      it('a send to a group whose row is being emptied or dropped waits for that, then makes the group ready', async () => {
+        await withNodes(1, {}, async ([e], schema) => {
+          const q = await fifoQueue(e!, 'drop.fifo');
+          const c = await client(schema);
+          try {
+            for (const drop of [false, true]) {
+              const body = drop ? 'y' : 'x';
+              // The group's last message goes: an empty row.
+              await send(e!, q, `${body}0`);
+              await ack(e!, q, await recv(e!, q));
+              assert.deepEqual(await groupRow(c, q), { head_seq: null, ready_at: null });
+              // Another node holds the row FOR UPDATE (as an emptying delete or the sweep does) …
+              await c.query('BEGIN');
+              await c.query(`SELECT 1 FROM fifo_groups WHERE queue_id = $1 AND group_id = 'g' FOR UPDATE`, [q]);
+              let settled = false;
+              const sending = send(e!, q, body).finally(() => (settled = true));
+              await new Promise((r) => setTimeout(r, 300));
+              assert.equal(settled, false, 'the send waits for the FOR UPDATE holder');
+              // … and drops it (the sweep) or leaves it empty, then commits.
+              if (drop) await c.query(`DELETE FROM fifo_groups WHERE queue_id = $1 AND group_id = 'g'`, [q]);
+              await c.query('COMMIT');
+              await sending;
+              const row = await groupRow(c, q);
+              assert.ok(
+                row && row.head_seq !== null && row.ready_at !== null,
+                `drop=${drop}: the send made the group non-empty: ${JSON.stringify(row)}`,
+              );
+              const got = await recv(e!, q);
+              assert.deepEqual(
+                got.messages.map((m) => m.body),
+                [body],
+              );
+              await ack(e!, q, got);
+              await e!.sweep();
+            }
+          } finally {
+            await c.query('ROLLBACK').catch(() => undefined);
+            await c.end();
+          }
+        });
+      });
+
+      it('the sweep keeps a locked or non-empty row, and recomputes an empty row whose group has messages', async () => {
+        await withNodes(1, {}, async ([e], schema) => {
+          const q = await fifoQueue(e!, 'sweep.fifo');
+          const c = await client(schema);
+          try {
+            await send(e!, q, 'k0', 'k');
+            await ack(e!, q, await recv(e!, q));
+            await send(e!, q, 'n0', 'n');
+            // 'k' is empty but a send holds it; 'n' has a message.
+            await beginRawSend(c, q, 'k1', 'k');
+            await within(5_000, 'the sweep', e!.sweep());
+            await c.query('COMMIT');
+            assert.ok((await groupRow(c, q, 'n'))?.head_seq !== null);
+            // A row marked empty behind the engine's back (as a node of an older build leaves it): repaired.
+            await c.query(`UPDATE fifo_groups SET head_seq = NULL, ready_at = NULL WHERE queue_id = $1 AND group_id = 'n'`, [q]);
+            await e!.sweep();
+            assert.ok((await groupRow(c, q, 'n'))?.ready_at !== null, 'recomputed');
+            assert.deepEqual((await recv(e!, q)).messages.map((m) => m.body).sort(), ['k1', 'n0']);
+          } finally {
+            await c.query('ROLLBACK').catch(() => undefined);
+            await c.end();
+          }
+        });
+      });
+    });
+
     it('capabilities: durable, shared, bounded waits', async () => {
       await withNodes(1, {}, async ([e]) => {
         assert.equal(e!.kind, 'postgres');
@@ -160,11 +398,12 @@ if (!URL_) {
           [4, 'queue names in byte order (ListQueues pages)'],
           [5, 'queue counts by index-only scan (messages_age_cover)'],
           [6, 'queue counts from maintained counters (message_counts)'],
+          [7, 'empty FIFO group rows (fifo_groups head_seq, ready_at nullable)'],
         ]);
       });
     });
 
-    it('a schema-1 schema with data migrates to 6: data intact, dedup scope backfilled from the attribute', async () => {
+    it('a schema-1 schema with data migrates to 7: data intact, dedup scope backfilled from the attribute', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -172,7 +411,7 @@ if (!URL_) {
       const e = new PostgresEngine({ url, schema, poolSize: 2, timeSource: { clock }, clock, random: new SeededRandom('migrate') });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 6);
+        assert.equal(e.schemaVersion, 7);
         // Migration 2 dropped the index nothing reads; the others are all there.
         assert.deepEqual(await indexNames(url, schema), SCHEMA_6_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
@@ -182,6 +421,7 @@ if (!URL_) {
           [4, 'queue names in byte order (ListQueues pages)'],
           [5, 'queue counts by index-only scan (messages_age_cover)'],
           [6, 'queue counts from maintained counters (message_counts)'],
+          [7, 'empty FIFO group rows (fifo_groups head_seq, ready_at nullable)'],
         ]);
         const std = (await e.queueGetByName('000000000000', 'std'))!;
         assert.equal(std.id, fx.queueIds.std);
@@ -262,7 +502,7 @@ if (!URL_) {
         await assert.rejects(c.query(`CREATE UNIQUE INDEX CONCURRENTLY ${COUNTS_INDEX} ON messages (queue_id)`), /could not create unique index/);
         assert.equal(await valid(), false);
         await e.init();
-        assert.equal(e.schemaVersion, 6);
+        assert.equal(e.schemaVersion, 7);
         assert.equal(await valid(), true);
         assert.deepEqual(await indexNames(url, schema), SCHEMA_6_INDEXES);
         const def = (
@@ -297,7 +537,7 @@ if (!URL_) {
       }
     });
 
-    it('a schema-2 schema with data migrates to 6: its queues and tombstones belong to the default account', async () => {
+    it('a schema-2 schema with data migrates to 7: its queues and tombstones belong to the default account', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -322,7 +562,7 @@ if (!URL_) {
       });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 6);
+        assert.equal(e.schemaVersion, 7);
         await assertAccountsMigrated(e, fx.queueIds.std);
       } finally {
         await e.close();

@@ -141,7 +141,7 @@ async function deleteLocked(ctx: PgContext, t: Tx, queueId: string, calls: reado
   if (gone.size) await t.client.query({ name: 'ferry_delete_locked', text: Q_DELETE_LOCKED, values: [[...gone]] });
   ctx.noteChurn(gone.size);
   if (q.fifo && gone.size) {
-    const ready = await refreshGroups(ctx, t.client, q.id, groups);
+    const ready = await refreshGroups(ctx, t.client, q.id, groups, t.now);
     if (someReady(ready, t.now)) t.wakes.add(q.id);
   }
   return results;

@@ -3,19 +3,42 @@
  *
  * Locking protocol (why there are no deadlocks in normal operation, and why FIFO groups are exclusive)
  *  - FIFO group rows (`fifo_groups`) are the locks of message groups. The order is always
- *    queue row → group rows (ascending group id) → message rows.
- *      · receive: locks the ready group rows it drains with `FOR UPDATE SKIP LOCKED` (a group being
- *        drained by another node is skipped, not waited for), then claims their messages;
+ *    queue row → group rows (ascending group id) → message rows. A row is either non-empty (head_seq,
+ *    ready_at = the head's visible_at) or *empty* (both NULL: the group had no messages when it was
+ *    last recomputed); an empty row is never ready, so receives never look at it. Rows are not dropped
+ *    when their group empties: the sweep drops empty rows later (see below).
+ *  - Lock modes. Everything that changes a group's state — receive claims, deletes, visibility
+ *    changes, recomputes — locks its row `FOR NO KEY UPDATE` (the mode of the recomputing UPDATE
+ *    itself): those exclude each other. A send appending to a non-empty group takes only `FOR KEY
+ *    SHARE`, which conflicts with none of them, only with `FOR UPDATE`; `FOR UPDATE` is what marking a
+ *    row empty and dropping it need. So sends no longer wait for deletes, receives or visibility
+ *    changes of their groups, nor these for sends (the send used to take the row's update lock and
+ *    hold it until its commit's WAL flush while the deletes of the group waited for it and it for
+ *    them: BENCHMARKS.md, "a convoy on the group rows").
+ *      · receive: locks the ready group rows it drains with `FOR NO KEY UPDATE SKIP LOCKED` (a group
+ *        being drained by another node is skipped, not waited for), then claims their messages;
  *      · delete / visibility change on a FIFO queue: reads the messages' groups, locks those group rows
- *        (blocking, ascending), then locks and changes the messages, then recomputes the group rows;
+ *        (`FOR NO KEY UPDATE`, blocking, ascending), then locks and changes the messages, then
+ *        recomputes the group rows (refreshGroups);
  *      · send: locks the queue row (`UPDATE … seq_counter`, which also reserves sequence numbers and
  *        serialises FIFO sends per queue, so sequence order is commit order), checks deduplication, then
- *        inserts messages and "touches" each group row (`INSERT … ON CONFLICT DO UPDATE` no-op), which
- *        takes the group lock so a concurrent delete cannot drop the row of a group that just got a
- *        message.
- *    A group row is recomputed only by its lock holder, in a statement issued *after* the lock was
- *    acquired (READ COMMITTED gives that statement a fresh snapshot that includes everything the
- *    previous holder committed).
+ *        inserts messages and locks each existing group row it appends to `FOR KEY SHARE`; only the rows
+ *        whose state changes — a new group, a dropped row, an empty row — are written (inserted, or
+ *        updated with the send's first message as head), which locks them exclusively until commit.
+ *    A group row is recomputed only by a holder of its `FOR NO KEY UPDATE` lock (or stronger), in a
+ *    statement issued *after* the lock was acquired (READ COMMITTED gives that statement a fresh
+ *    snapshot that includes everything the previous holder committed).
+ *  - Emptying. A recompute that finds a group without messages cannot tell from its snapshot whether
+ *    a send is appending to it right now (the send holds only `FOR KEY SHARE`, and its messages are not
+ *    committed yet): marking the row empty then would strand those messages behind a row no receive
+ *    looks at. So it asks for `FOR UPDATE SKIP LOCKED` on the row: granted, no send holds the row (one
+ *    that held it has committed, and a later one waits for this transaction), and a recompute in a new
+ *    statement decides with a snapshot that has every appended message; refused, a send is appending,
+ *    and the row is only made ready now (its old head is gone): the first receive after that send's
+ *    commit finds the new messages and recomputes it. The emptying transaction never waits for a send;
+ *    a send waits for it only when it appends to the row being emptied (one commit).
+ *  - The sweep drops empty rows it can lock `FOR UPDATE SKIP LOCKED` and whose group has no messages;
+ *    a send blocked on such a row finds it gone and inserts a new one.
  *  - Receives also check a group's deliverable prefix against the messages themselves (its visible
  *    messages in order, up to the first one in flight or delayed), so a stale `fifo_groups` row can
  *    delay a delivery but never break ordering.
@@ -28,11 +51,13 @@
  *  - Move tasks: a step locks its task row `FOR UPDATE SKIP LOCKED`; a step on another node at the same
  *    moment finds it locked and does nothing. Task state lives only in the table, so any node's runner
  *    continues a task when the node that was stepping it dies.
+ *  No lock cycle: `FOR KEY SHARE` waits only for `FOR UPDATE`, whose holders (emptying, sweep) take it
+ *  with SKIP LOCKED and never wait afterwards; the other group locks are taken in ascending order.
  */
 import type pg from 'pg';
 
 import type { PgContext } from './context.js';
-import { Q_LOCK_GROUPS, Q_REFRESH_GROUPS, Q_TOUCH_GROUPS } from './sql/groups.js';
+import { Q_LOCK_EMPTIED, Q_LOCK_GROUPS, Q_REFRESH_GROUPS, Q_TOUCH_GROUPS } from './sql/groups.js';
 
 /** A group that gets new messages: its first new sequence number, and when that one is deliverable. */
 export interface GroupHead {
@@ -40,7 +65,7 @@ export interface GroupHead {
   readyAt: number;
 }
 
-/** Lock group rows (blocking, ascending id — the one lock order). */
+/** Lock group rows for a change (`FOR NO KEY UPDATE`, blocking, ascending id — the one lock order). */
 export async function lockGroups(c: pg.ClientBase, queueId: string, groups: Iterable<string>): Promise<void> {
   const list = [...new Set(groups)].sort();
   if (!list.length) return;
@@ -48,9 +73,8 @@ export async function lockGroups(c: pg.ClientBase, queueId: string, groups: Iter
 }
 
 /**
- * Take the lock of each group that receives new messages, creating the row when the group is new
- * (its head is then the first new message, deliverable at `readyAt`). An existing row is left as is
- * (an append changes neither head nor ready_at) but locked by the no-op update.
+ * The group rows of messages just appended (sql/groups.TOUCH_GROUPS_CTES): each existing row locked
+ * `FOR KEY SHARE`; a missing or empty row gets the first new message as head, deliverable at `readyAt`.
  */
 export async function touchGroups(c: pg.ClientBase, queueId: string, heads: Map<string, GroupHead>): Promise<void> {
   if (!heads.size) return;
@@ -70,17 +94,45 @@ export function insertedHeads(rows: ReadonlyArray<{ group_id: string | null; seq
 }
 
 /**
- * Recompute group rows from their messages (caller holds the group locks): head = lowest sequence;
- * ready_at = semantics.groupReadyAt (in SQL); empty groups are deleted. Returns ready_at per
- * remaining group.
+ * Recompute group rows from their messages (caller holds their locks, `FOR NO KEY UPDATE` at least):
+ * head = lowest sequence; ready_at = semantics.groupReadyAt (in SQL). A group found without messages
+ * is marked empty only under `FOR UPDATE`, taken without waiting (see "Emptying" above): rows a send
+ * holds are made ready at `now` instead. Returns ready_at per group that has messages.
  */
-export async function refreshGroups(ctx: PgContext, c: pg.ClientBase, queueId: string, groups: Iterable<string>): Promise<Map<string, number>> {
+export async function refreshGroups(
+  ctx: PgContext,
+  c: pg.ClientBase,
+  queueId: string,
+  groups: Iterable<string>,
+  now: number,
+): Promise<Map<string, number>> {
   const list = [...new Set(groups)].sort();
   const out = new Map<string, number>();
   if (!list.length) return out;
-  const r = await c.query<{ group_id: string; ready_at: number }>({ text: Q_REFRESH_GROUPS, values: [queueId, list] });
-  for (const row of r.rows) out.set(row.group_id, row.ready_at);
+  const r = await c.query<{ group_id: string; ready_at: number | null }>({
+    name: 'ferry_refresh_groups',
+    text: Q_REFRESH_GROUPS,
+    values: [queueId, list, false],
+  });
+  const empty: string[] = [];
+  for (const row of r.rows) {
+    if (row.ready_at === null) empty.push(row.group_id);
+    else out.set(row.group_id, row.ready_at);
+  }
   ctx.noteChurn(list.length);
+  if (!empty.length) return out;
+  empty.sort();
+  const l = await c.query<{ locked: string[] | null }>({ name: 'ferry_lock_emptied', text: Q_LOCK_EMPTIED, values: [queueId, empty, now] });
+  const locked = l.rows[0]!.locked ?? [];
+  if (!locked.length) return out;
+  // A statement of its own, after the FOR UPDATE locks: its snapshot has every message a send that
+  // held one of these rows appended.
+  const again = await c.query<{ group_id: string; ready_at: number | null }>({
+    name: 'ferry_refresh_groups',
+    text: Q_REFRESH_GROUPS,
+    values: [queueId, locked.sort(), true],
+  });
+  for (const row of again.rows) if (row.ready_at !== null) out.set(row.group_id, row.ready_at);
   return out;
 }
 
@@ -100,7 +152,7 @@ export async function refreshGroupsLater(ctx: PgContext, queueId: string, groups
   await ctx
     .tx(async (t) => {
       await lockGroups(t.client, queueId, groups);
-      const ready = await refreshGroups(ctx, t.client, queueId, groups);
+      const ready = await refreshGroups(ctx, t.client, queueId, groups, t.now);
       if (someReady(ready, t.now)) t.wakes.add(queueId);
     })
     .catch(() => undefined);

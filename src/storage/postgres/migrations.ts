@@ -58,7 +58,8 @@ function accountLiteral(accountId: string): string {
  *    in flight?"); since a group is blocked only by its head (semantics/fifo.ts) no statement reads
  *    it any more. Migration 002 drops it.
  *
- * `fifo_groups` has the same role as in SQLite: one row per non-empty FIFO group with
+ * `fifo_groups` has the same role as in SQLite: one row per non-empty FIFO group (since migration 7,
+ * also rows of groups that became empty, until the sweep drops them) with
  * `ready_at = head.visible_at` (semantics.groupReadyAt). Here it is also
  * the *lock object* of a group: a receive locks the group rows it drains (`FOR UPDATE SKIP LOCKED`), so
  * two nodes never drain one group at the same time; see engine.ts for the locking protocol.
@@ -369,6 +370,41 @@ SELECT queue_id, visible_at / ${B}, received, count(*) FROM ${s}.messages GROUP 
   }
 }
 
+/** How long migration 7 waits for its table lock per attempt, and how many attempts it makes. */
+const M007_LOCK_TIMEOUT = '2s';
+const M007_LOCK_ATTEMPTS = 30;
+
+/**
+ * 007: empty FIFO group rows. A group whose last message goes keeps its `fifo_groups` row, marked
+ * empty (head_seq and ready_at NULL), and the sweep drops such rows later: a send can then append to a
+ * non-empty group under a shared lock that deletes and receives do not wait for (see the locking
+ * protocol in groups.ts). So both columns lose NOT NULL.
+ *
+ * Safe on a live table: dropping NOT NULL changes only the catalog (no scan, no rewrite), but ALTER
+ * TABLE takes `fifo_groups` in ACCESS EXCLUSIVE mode for its transaction; the lock is asked for with a
+ * `lock_timeout` of M007_LOCK_TIMEOUT and retried (as migration 6), so the FIFO traffic queued behind it
+ * waits at most that long. Idempotent: dropping NOT NULL from a nullable column is a no-op, so a re-run
+ * after a crash between the commit and the schema_migrations row changes nothing. A node of an older
+ * build still running on the schema appends to an empty row without making it non-empty again: its
+ * messages wait for the next sweep of a node of this build, which recomputes empty rows whose group has
+ * messages; upgrade every node.
+ */
+async function m007EmptyGroups(c: pg.ClientBase): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await c.query('BEGIN');
+    try {
+      await c.query(`SET LOCAL lock_timeout = '${M007_LOCK_TIMEOUT}'`);
+      await c.query('ALTER TABLE fifo_groups ALTER COLUMN head_seq DROP NOT NULL, ALTER COLUMN ready_at DROP NOT NULL');
+      await c.query('COMMIT');
+      return;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      if ((e as { code?: string }).code !== '55P03' || attempt >= M007_LOCK_ATTEMPTS) throw e;
+      await sleep(250);
+    }
+  }
+}
+
 /** All migrations, in order. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'schema', sql: M001_SCHEMA },
@@ -377,6 +413,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'queue names in byte order (ListQueues pages)', sql: M004_QUEUE_NAME_ORDER },
   { version: 5, name: 'queue counts by index-only scan (messages_age_cover)', online: m005CountsIndex },
   { version: 6, name: 'queue counts from maintained counters (message_counts)', online: m006Counters },
+  { version: 7, name: 'empty FIFO group rows (fifo_groups head_seq, ready_at nullable)', online: m007EmptyGroups },
 ];
 
 /** A schema name Ferry accepts: a plain lower-case SQL identifier, so it never needs quoting. */

@@ -40,6 +40,7 @@ import {
   Q_DELETE_EXPIRED,
   Q_GROUPS_OF_MESSAGES,
   Q_INFLIGHT_COUNT,
+  Q_LOCK_STALE_GROUPS,
   Q_MESSAGES_LOCK_ALL,
   Q_MESSAGES_SET_VISIBLE,
   Q_NEXT_FIFO,
@@ -159,6 +160,8 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
     const groups = new Set<string>();
     /** FIFO: groups another receiver held when this one wanted them (not retried in this receive). */
     const skipped = new Set<string>();
+    /** FIFO: ready rows whose head is gone (see CLAIM_FIFO), to recompute. */
+    const stale = new Set<string>();
 
     for (let round = 0; out.length < max && round < MAX_ROUNDS; round++) {
       const want = max - out.length;
@@ -175,6 +178,7 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
       if (q.fifo && rows[0]) {
         const locked = new Set(rows[0].c_groups ?? []);
         for (const g of locked) groups.add(g);
+        for (const g of rows[0].c_stale ?? []) stale.add(g);
         for (const g of rows[0].c_need ?? []) {
           if (!locked.has(g) && !skipped.has(g)) {
             skipped.add(g);
@@ -195,7 +199,14 @@ async function receiveTx(ctx: PgContext, p: ReceiveParams, seenInit: number[]): 
       // Nothing was set aside and no wanted group was taken by someone else: nothing more to find.
       if (!expired.length && !dead.length && !newlySkipped) break;
     }
-    if (q.fifo) await refreshGroups(ctx, c, q.id, groups);
+    if (q.fifo) {
+      const repair = [...stale].filter((g) => !groups.has(g));
+      if (repair.length) {
+        const r = await c.query<{ group_id: string }>({ name: 'ferry_lock_stale_groups', text: Q_LOCK_STALE_GROUPS, values: [q.id, repair, now] });
+        for (const row of r.rows) groups.add(row.group_id);
+      }
+      await refreshGroups(ctx, c, q.id, groups, now);
+    }
 
     if (q.fifo && p.attemptId !== undefined) {
       await c.query(Q_ATTEMPT_SAVE, [
@@ -273,6 +284,6 @@ async function replayAttempt(ctx: PgContext, t: Tx, q: QueueRecord, p: ReceivePa
   }
   const upd = await c.query<MessageRow>(Q_MESSAGES_SET_VISIBLE, [q.id, ids, visibilityDeadline(t.now, p.visibilityTimeoutMs)]);
   const updated = new Map(upd.rows.map((r) => [r.id, r]));
-  await refreshGroups(ctx, c, q.id, groups);
+  await refreshGroups(ctx, c, q.id, groups, t.now);
   return attempt.receipts.map((r) => toReceived(updated.get(r.id)!));
 }

@@ -55,6 +55,7 @@ export type ClaimRow = {
   c_group?: string | null;
   c_groups?: string[] | null;
   c_need?: string[] | null;
+  c_stale?: string[] | null;
 } & Partial<MessageRow>;
 
 /** One row of sql.receiveStandardSql. */

@@ -144,7 +144,7 @@ export async function importMessagesIn(ctx: PgContext, t: Tx, p: MessageImportPa
     if (q.fifo) {
       const groups = new Set(ms.map((m) => m.groupId!));
       await lockGroups(c, q.id, groups);
-      await refreshGroups(ctx, c, q.id, groups);
+      await refreshGroups(ctx, c, q.id, groups, t.now);
       await c.query(Q_IMPORT_RAISE_SEQ, [q.id, counters[counters.length - 1]]);
     }
     if (visible.some((v) => v <= t.now)) t.wakes.add(q.id);

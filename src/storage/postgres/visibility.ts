@@ -92,7 +92,7 @@ async function changeLocked(ctx: PgContext, t: Tx, queueId: string, calls: reado
   const results = calls.map((c) => c.entries.map((e) => decideEntry(t, q.fifo, c, e, rows.get(refId(e.ref)), updates)));
   if (updates.size) {
     await t.client.query(Q_SET_DEADLINES, [[...updates.keys()], [...updates.values()]]);
-    if (q.fifo) await refreshGroups(ctx, t.client, q.id, groups);
+    if (q.fifo) await refreshGroups(ctx, t.client, q.id, groups, t.now);
   }
   return results;
 }

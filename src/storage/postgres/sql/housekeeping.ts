@@ -23,6 +23,23 @@ export const Q_SWEEP_EXPIRED = `DELETE FROM messages WHERE id IN (
                CROSS JOIN LATERAL (SELECT id FROM messages WHERE queue_id = q.id AND sent_at <= $2 LIMIT $3 FOR UPDATE SKIP LOCKED) m
              LIMIT $3)
            RETURNING queue_id, group_id`;
+/**
+ * Up to `$2` empty FIFO group rows (groups.ts: head_seq and ready_at NULL) of the queues `$1`, locked
+ * `FOR UPDATE SKIP LOCKED` (a row a send holds is left for the next sweep; the lock re-checks that the
+ * newest version is still empty), one index probe of `fifo_groups_ready` per queue; those whose group has
+ * no message are dropped. Returns every row it locked, and whether it was dropped: one that was not has
+ * messages that no send made its head (only a node of an older build does that), and is recomputed.
+ */
+export const Q_SWEEP_EMPTY_GROUPS = `WITH c AS MATERIALIZED (
+             SELECT f.queue_id, f.group_id FROM unnest($1::text[]) AS q(id)
+               CROSS JOIN LATERAL (SELECT queue_id, group_id FROM fifo_groups WHERE queue_id = q.id AND ready_at IS NULL LIMIT $2 FOR UPDATE SKIP LOCKED) f
+             LIMIT $2),
+           d AS (DELETE FROM fifo_groups f USING c
+                  WHERE f.queue_id = c.queue_id AND f.group_id = c.group_id
+                    AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.queue_id = c.queue_id AND m.group_id = c.group_id)
+                 RETURNING f.queue_id, f.group_id)
+           SELECT c.queue_id, c.group_id, (d.group_id IS NOT NULL) AS dropped
+             FROM c LEFT JOIN d ON d.queue_id = c.queue_id AND d.group_id = c.group_id`;
 /** Dedup entries and attempt ids past their window (`expires_at <= now`: the negation of semantics.dedupHit). */
 export const Q_SWEEP_DEDUP = 'DELETE FROM dedup WHERE expires_at <= $1';
 export const Q_SWEEP_ATTEMPTS = 'DELETE FROM receive_attempts WHERE expires_at <= $1';

@@ -113,7 +113,8 @@ export const CLAIM_STANDARD = `
  *     flight or delayed; messages this receive already took, `$6`, count as passed — so a stale
  *     ready_at never lets a receive skip an in-flight message), numbered group after group;
  *  3. `lk`: lock as many groups as the first `$3` of those need (`need`), walking the candidate
- *     groups in the same order with `FOR UPDATE SKIP LOCKED` and a LIMIT: a group another receiver
+ *     groups in the same order with `FOR NO KEY UPDATE SKIP LOCKED` (groups.ts: the mode that does not
+ *     conflict with the `FOR KEY SHARE` of sends appending to the group) and a LIMIT: a group another receiver
  *     holds is passed over and the next free one taken in this statement (locking only `need` made
  *     every concurrent receiver race for the same oldest group and retry: ~2.9 rounds per receive
  *     with 8 receivers, BENCHMARKS.md; locking every candidate group would make concurrent receivers
@@ -124,7 +125,9 @@ export const CLAIM_STANDARD = `
  *  4. claim the first `$3` messages of the groups actually locked, as in the standard claim (the k-th
  *     in claim order, `rn2`, gets receipt token k of `$10`).
  * Returns the needed and the locked groups so the caller can retry without the skipped ones and
- * recompute the rows of the ones it holds.
+ * recompute the rows of the ones it holds, and the *stale* candidates (`c_stale`): ready rows whose
+ * head message is gone — a group a delete could not mark empty because a send was appending to it
+ * (groups.ts, "Emptying"), which the caller recomputes so that it stops taking candidate places.
  */
 export const CLAIM_FIFO = `
     WITH cand AS (
@@ -150,7 +153,7 @@ export const CLAIM_FIFO = `
        WHERE f.queue_id = $1 AND f.group_id IN (SELECT group_id FROM c) AND f.ready_at <= $2::bigint
        ORDER BY f.ready_at, f.head_seq, f.group_id
        LIMIT (SELECT count(*) FROM need)
-       FOR UPDATE SKIP LOCKED),
+       FOR NO KEY UPDATE SKIP LOCKED),
     pick AS (
       SELECT * FROM (SELECT c.*, row_number() OVER (ORDER BY c.rn) AS rn2 FROM c WHERE c.group_id IN (SELECT group_id FROM lk)) z
        WHERE rn2 <= $3),
@@ -163,9 +166,19 @@ export const CLAIM_FIFO = `
     res AS (
       SELECT pick.rn2, pick.id AS c_id, pick.sent_at AS c_sent, pick.group_id AS c_group, u.*
         FROM pick LEFT JOIN u ON u.id = pick.id)
-    SELECT (SELECT array_agg(group_id) FROM lk) AS c_groups, (SELECT array_agg(group_id) FROM need) AS c_need, res.*
+    SELECT (SELECT array_agg(group_id) FROM lk) AS c_groups, (SELECT array_agg(group_id) FROM need) AS c_need,
+           (SELECT array_agg(cand.group_id) FROM cand WHERE NOT EXISTS (SELECT 1 FROM m WHERE m.group_id = cand.group_id AND m.seq = cand.head_seq))
+             AS c_stale,
+           res.*
       FROM (SELECT 1) one LEFT JOIN res ON true
      ORDER BY res.rn2`;
+
+/**
+ * Stale candidates of a FIFO claim (`c_stale`) that are still ready at `$3`, locked for a recompute
+ * (`FOR NO KEY UPDATE SKIP LOCKED`: never waits, so the receive may take them in any order).
+ */
+export const Q_LOCK_STALE_GROUPS = `SELECT group_id FROM fifo_groups WHERE queue_id = $1 AND group_id = ANY($2::text[]) AND ready_at <= $3::bigint
+              ORDER BY group_id FOR NO KEY UPDATE SKIP LOCKED`;
 
 /** Messages in flight of queue `$1` at `$2` (OverLimit; see queues.inflightOf). */
 export const Q_INFLIGHT_COUNT = `SELECT ${inflightOf('$1::text', '$2::bigint')} AS n`;

@@ -5,6 +5,7 @@
  * rule of semantics.deliverableAt, applied where "now" is known.
  */
 import { DBNOW, QUEUE_COLS } from './common.js';
+import { TOUCH_GROUPS_CTES } from './groups.js';
 
 /**
  * SendMessage(Batch) on a standard queue, one autocommit statement: lock the queue row FOR KEY SHARE
@@ -35,9 +36,9 @@ export const Q_DEDUP_LOOKUP = 'SELECT key, message_id, seq, expires_at FROM dedu
 
 /**
  * FIFO send, last step: insert the messages (`$3`…`$14`, sent at `$2`), their dedup entries (`$15`…
- * `$17`, kept `$18` ms) and take the lock of each group that gets messages (groups.touchGroups'
- * statement, `$19`…`$21`: groups in ascending order, each with its first new sequence number and
- * ready time).
+ * `$17`, kept `$18` ms) and the group rows (sql/groups.TOUCH_GROUPS_CTES, `$19`…`$21`: groups in
+ * ascending order, each with its first new sequence number and ready time): `FOR KEY SHARE` on the
+ * rows of non-empty groups, the first new message as head of a new or empty one.
  */
 export const Q_FIFO_INSERT = `WITH ins AS (
     INSERT INTO messages (queue_id, message_id, seq, group_id, dedup_id, body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, sent_at, visible_at)
@@ -51,12 +52,8 @@ export const Q_FIFO_INSERT = `WITH ins AS (
     SELECT $1, k, mid, s, $2::bigint + $18::bigint FROM unnest($15::text[], $16::text[], $17::bigint[]) AS d(k, mid, s)
     ON CONFLICT (queue_id, key) DO UPDATE SET message_id = excluded.message_id, seq = excluded.seq, expires_at = excluded.expires_at
     RETURNING 1),
-  g AS (
-    INSERT INTO fifo_groups (queue_id, group_id, head_seq, ready_at)
-    SELECT $1, gid, hs, ra FROM unnest($19::text[], $20::bigint[], $21::bigint[]) AS h(gid, hs, ra) ORDER BY gid
-    ON CONFLICT (queue_id, group_id) DO UPDATE SET head_seq = fifo_groups.head_seq
-    RETURNING 1)
-  SELECT (SELECT count(*) FROM ins) AS n, (SELECT count(*) FROM dd) AS d, (SELECT count(*) FROM g) AS g`;
+  ${TOUCH_GROUPS_CTES('$1', '$19', '$20', '$21')}
+  SELECT (SELECT count(*) FROM ins) AS n, (SELECT count(*) FROM dd) AS d, (SELECT count(*) FROM l) AS l, (SELECT count(*) FROM g) AS g`;
 
 /**
  * SendMessage(Batch) on standard queues, the calls of a group commit (groupCommit.ts) in one autocommit
