@@ -1,6 +1,6 @@
 /**
  * The PostgreSQL engine's group commit (src/storage/postgres/groupCommit.ts) against a real database:
- * concurrent standard sends, deletes and visibility changes of one process are combined into shared
+ * concurrent standard sends, deletes, visibility changes and receives of one process are combined into shared
  * statements, with exactly the outcome of running the calls one after the other (compared with the
  * same calls awaited one by one on an engine without combining, on the same test clock and seed), in
  * bounded batches, and one failing member (a missing queue, a body PostgreSQL refuses) fails alone.
@@ -282,6 +282,156 @@ describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABAS
     assert.deepEqual(s.deletes[8], { ok: [{ ok: true }] });
     // Deleted: fg1-1, fg1-2, fg2-1, fg2-2 and hg1-1, hg1-2, hg2-1, hg2-2; every group resumes in order.
     assert.deepEqual(s.left, { f: ['fg1-3', 'fg2-3', 'fg3-1', 'fg3-2'], h: ['hg1-3', 'hg2-3', 'hg3-1', 'hg3-2'] });
+  });
+
+  /**
+   * Standard receives (receive.receiveStandardMany): concurrent calls on one queue with different
+   * MaxNumberOfMessages and visibility timeouts, fewer messages than asked (nextVisibleAt of the short
+   * calls), a deleted queue, one member failing with OverLimit, and candidates that must not be
+   * delivered (past retention, due for the dead-letter queue) in the middle of a batch. Receipt tokens
+   * are compared by shape only (a combined batch draws its tokens up front; see the test below).
+   */
+  async function receiveScenario(e: StorageEngine, clock: ManualClock, other: StorageEngine, together: boolean): Promise<unknown> {
+    const mk = async (name: string, attributes: Record<string, string> = {}) =>
+      (await e.queueCreate({ accountId: '000000000000', name, fifo: false, attributes, tags: {}, reuseDelayMs: 0 })).queue.id;
+    const dlq = await mk('dlq');
+    const a = await mk('a');
+    const r = await mk('r', {
+      MessageRetentionPeriod: '60',
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:dlq', maxReceiveCount: 2 }),
+    });
+    const gone = await mk('gone');
+    await e.messageSend({ queueId: gone, messages: [msg('warm')], dedupWindowMs: 0 });
+    await other.queueDelete(gone);
+    const names = new Map([[dlq, 'dlq']]);
+    const send = (q: string, bodies: string[], delayMs = 0) =>
+      e.messageSend({ queueId: q, messages: bodies.map((x) => msg(x, { delayMs })), dedupWindowMs: 0 });
+    const tokens: string[] = [];
+    const recv = (q: string, max: number, visMs: number, maxInflight?: number) => async () => {
+      const res = await e.messageReceive({ queueId: q, maxMessages: max, visibilityTimeoutMs: visMs, attemptWindowMs: 0, maxInflight });
+      tokens.push(...res.messages.map((m) => m.receiptToken));
+      return {
+        messages: res.messages.map((m) => [m.body, m.receiveCount, m.firstReceivedAt]),
+        next: res.nextVisibleAt === undefined ? undefined : res.nextVisibleAt - clock.now(),
+        dead: res.deadLettered?.map((d) => [d.messageId, names.get(d.targetQueueId)]),
+      };
+    };
+    const t0 = clock.now();
+
+    // r: o1 will be past retention, d1 and d2 due for the dead-letter queue (received twice).
+    await send(r, ['o1']);
+    clock.advance(1_000);
+    await send(r, ['d1', 'd2']);
+    await recv(r, 10, 1_000)();
+    clock.advance(2_000);
+    await recv(r, 10, 1_000)();
+    // Fresh messages f1–f7 come before o1, d1, d2 (visible again 1 s after them), g1 and g2 after them.
+    await send(r, ['f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7']);
+    await send(r, ['g1', 'g2'], 2_000);
+    clock.advance(t0 + 60_500 - clock.now()); // o1 (sent at t0) is now past its 60 s retention; the others are not
+
+    // a: seven deliverable messages and one delayed by 15 s.
+    await send(a, ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']);
+    await send(a, ['late'], 15_000);
+
+    // The calls reach the combiner in call order only when their queue records come from the process
+    // cache (a cache miss is a query of its own, and those return in any order).
+    const warm = () => Promise.all([a, r].map((q) => e.queueGetById(q)));
+    await warm();
+    const first = await runCalls(
+      [
+        recv(a, 3, 30_000), // runs alone; the others of a are combined
+        recv(a, 2, 10_000),
+        recv(a, 4, 20_000), // short: 2 of 4; nextVisibleAt is a2's call's deadline (10 s), before late (15 s)
+        recv(a, 1, 40_000), // nothing left
+        recv(gone, 2, 5_000), // a queue deleted by another node
+        recv(gone, 3, 5_000),
+        recv(r, 2, 30_000), // f1, f2 (alone)
+        recv(r, 3, 30_000), // f3–f5
+        recv(r, 4, 30_000), // f6, f7, then o1 (expired) and d1 (due): o1 deleted, d1 and d2 moved, g1 and g2 fill it up
+        recv(r, 2, 30_000), // nothing left
+        recv(r, 1, 30_000),
+      ],
+      together,
+    );
+
+    // One member fails: with 7 in flight, the third call's limit (9) is reached after the first two.
+    await send(a, ['b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7', 'b8']);
+    await warm();
+    const second = await runCalls(
+      [
+        recv(a, 1, 30_000), // alone
+        recv(a, 2, 30_000, 100),
+        recv(a, 2, 30_000, 9), // OverLimit (7 + 1 + 2 in flight)
+        recv(a, 1, 30_000),
+      ],
+      together,
+    );
+    // Limits far away: the calls with maxInflight are combined like the others.
+    await warm();
+    const third = await runCalls([recv(a, 1, 30_000), recv(a, 1, 30_000, 120_000), recv(a, 2, 30_000, 120_000), recv(a, 1, 30_000)], together);
+
+    const stats = { a: await e.queueStats(a), r: await e.queueStats(r), dlq: await e.queueStats(dlq) };
+    clock.advance(100_000);
+    const left = { a: await recv(a, 10, 30_000)(), dlq: await recv(dlq, 10, 30_000)() };
+    assert.equal(new Set(tokens).size, tokens.length, 'every delivery has its own receipt token');
+    assert.ok(tokens.every((t) => /^[0-9a-f]{32}$/.test(t)));
+    return { first, second, third, stats, left };
+  }
+
+  it('standard receives: combined calls have the outcome of one-after-the-other', async () => {
+    const serial = await withEngine(false, (e, clock, other) => receiveScenario(e, clock, other, false));
+    let stats: PostgresEngine['groupCommitStats'] | undefined;
+    const combined = await withEngine(true, async (e, clock, other) => {
+      const r = await receiveScenario(e, clock, other, true);
+      stats = e.groupCommitStats;
+      return r;
+    });
+    assert.deepEqual(combined, serial);
+    assert.ok(stats!.receive.largest >= 3, `largest receive batch ${stats!.receive.largest}`);
+    // And the outcome is the expected one, not merely the same on both.
+    type R = { ok: { messages: Array<[string, number, number]>; next?: number; dead?: string[][] } };
+    const s = serial as { first: Array<R | Outcome>; second: Array<R | Outcome>; third: Array<R | Outcome> };
+    const bodies = (o: R | Outcome) => (o as R).ok.messages.map((m) => m[0]);
+    assert.deepEqual(s.first.slice(0, 4).map(bodies), [['a1', 'a2', 'a3'], ['a4', 'a5'], ['a6', 'a7'], []]);
+    assert.equal((s.first[2] as R).ok.next, 10_000);
+    assert.equal((s.first[3] as R).ok.next, 10_000);
+    assert.deepEqual(s.first[4], { error: 'QueueNotFound' });
+    assert.deepEqual(s.first[5], { error: 'QueueNotFound' });
+    assert.deepEqual(s.first.slice(6).map(bodies), [['f1', 'f2'], ['f3', 'f4', 'f5'], ['f6', 'f7', 'g1', 'g2'], [], []]);
+    assert.deepEqual((s.first[8] as R).ok.dead, [
+      ['id-d1', 'dlq'],
+      ['id-d2', 'dlq'],
+    ]);
+    assert.deepEqual(
+      s.second.map((o) => ('error' in o ? o.error : bodies(o))),
+      [['b1'], ['b2', 'b3'], 'OverLimit', ['b4']],
+    );
+    assert.deepEqual(s.third.map(bodies), [['b5'], ['b6'], ['b7', 'b8'], []]);
+  });
+
+  it('standard receives: a lone call goes at once; batches stay bounded; nothing is delivered twice', async () => {
+    await withEngine(true, async (e) => {
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const bodies = Array.from({ length: 500 }, (_, i) => `m${i}`);
+      for (let i = 0; i < bodies.length; i += 10)
+        await e.messageSend({ queueId: queue.id, messages: bodies.slice(i, i + 10).map((b) => msg(b)), dedupWindowMs: 0 });
+      const rc = (max: number) => e.messageReceive({ queueId: queue.id, maxMessages: max, visibilityTimeoutMs: 30_000, attemptWindowMs: 0 });
+      await e.queueGetById(queue.id); // from the cache: the calls reach the combiner in call order
+      const lone = await rc(10);
+      assert.deepEqual(e.groupCommitStats.receive, { batches: 1, largest: 1 });
+      // 40 calls of 10 at once: at most 100 messages asked for per batch (10 calls), so at least 4 batches after the first.
+      const many = await Promise.all(Array.from({ length: 40 }, () => rc(10)));
+      const st = e.groupCommitStats.receive;
+      assert.ok(st.largest <= 10 && st.largest >= 5, `largest batch ${st.largest} calls`);
+      assert.ok(st.batches >= 1 + 5, `${st.batches} batches`);
+      const got = [lone, ...many].flatMap((r) => r.messages.map((m) => m.body));
+      assert.equal(got.length, 410);
+      assert.equal(new Set(got).size, 410);
+      assert.deepEqual(got.slice(0, 10), bodies.slice(0, 10));
+      // In arrival order: each call's messages follow the previous call's.
+      assert.deepEqual(got, bodies.slice(0, 410));
+    });
   });
 
   it('a send whose body PostgreSQL refuses fails alone; the calls combined with it are stored', async () => {

@@ -9,9 +9,18 @@ import type pg from 'pg';
 import type { Clock } from '../../core/clock.js';
 import type { Random } from '../../core/random.js';
 import type { ReceiptTokens } from '../semantics/index.js';
-import type { MessageDeleteParams, MessageSendParams, EntryResult, SendMessageResult, VisibilityChangeParams } from '../engine.js';
+import type {
+  MessageDeleteParams,
+  MessageSendParams,
+  EntryResult,
+  QueueRecord,
+  ReceiveParams,
+  ReceiveResult,
+  SendMessageResult,
+  VisibilityChangeParams,
+} from '../engine.js';
 import type { FifoCombiner } from './fifoCombiner.js';
-import type { GroupCommit } from './groupCommit.js';
+import type { GroupCommit, KeyedGroupCommit } from './groupCommit.js';
 import type { Notifier } from './notify.js';
 import type { QueueCache } from './queueCache.js';
 import type { OneFn } from './rows.js';
@@ -66,9 +75,20 @@ export interface PgContext {
   /** The group commit of FIFO-queue visibility changes (visibility.changeVisibilityFifoMany). */
   readonly fifoVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
   readonly standardVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
+  /** The group commits of standard-queue receives, one per queue (receive.receiveStandardMany). */
+  readonly standardReceives: KeyedGroupCommit<StandardReceive, ReceiveResult>;
   /** Rows of `messages` retired (claimed or deleted) by this process (see vacuum.ts). */
   noteChurn(rows: number): void;
   /** receiveStandardSql for this engine's time source, and its prepared-statement name. */
   readonly receiveSql: string;
   readonly receiveSqlName: string;
+  /** receiveStandardManySql for this engine's time source, and its prepared-statement name. */
+  readonly receiveManySql: string;
+  readonly receiveManySqlName: string;
+}
+
+/** A standard-queue receive waiting for its group commit: the call, and its queue's record as the call saw it. */
+export interface StandardReceive {
+  q: QueueRecord;
+  p: ReceiveParams;
 }

@@ -98,22 +98,22 @@ import { ReceiptTokens } from '../semantics/index.js';
 import { deleteFifoMany, deleteStandardMany, messageDelete } from './ack.js';
 import { browse } from './browse.js';
 import { parseConnectionString } from './connectionString.js';
-import type { PgContext, Tx } from './context.js';
+import type { PgContext, StandardReceive, Tx } from './context.js';
 import { isServiceError, RETRYABLE, toDomain, TX_RETRIES } from './errors.js';
 import { FifoCombiner } from './fifoCombiner.js';
-import { GroupCommit, type BatchRun } from './groupCommit.js';
+import { GroupCommit, KeyedGroupCommit, type BatchRun } from './groupCommit.js';
 import { checkRole, Hosts } from './hosts.js';
 import { migrate, MIGRATIONS, SCHEMA_NAME } from './migrations.js';
 import * as moveTasks from './moveTasks.js';
 import { Notifier } from './notify.js';
 import { QueueCache } from './queueCache.js';
 import * as queues from './queues.js';
-import { receive } from './receive.js';
+import { receive, receiveStandardMany } from './receive.js';
 import { sendFifoTx, sendStandardMany } from './send.js';
 import { STMT_NOW } from './sql/common.js';
 import { Q_BEGIN_NOW, Q_DURABILITY_SETTINGS } from './sql/housekeeping.js';
 import { notifyAndCommitSql } from './sql/notify.js';
-import { receiveStandardSql } from './sql/receive.js';
+import { receiveStandardManySql, receiveStandardSql } from './sql/receive.js';
 import { Q_COMPACT_COUNTS } from './sql/queues.js';
 import { sweep } from './sweep.js';
 import { exportStore, importMessages, importMessagesIn } from './transfer.js';
@@ -164,8 +164,8 @@ export type PostgresEngineOptions = {
   /** How long `init()` keeps retrying while the database is unreachable. Default 30 000. */
   startupTimeoutMs?: number;
   /**
-   * Group-commit batches of one kind (standard sends, deletes, visibility changes) running at once in
-   * this process (groupCommit.ts). 1 (the default): a request that arrives while a batch of its kind
+   * Group-commit batches of one kind (standard sends, deletes, visibility changes; standard receives,
+   * per queue) running at once in this process (groupCommit.ts). 1 (the default): a request that arrives while a batch of its kind
    * is being committed waits for the next batch. 0 turns combining off (every request alone, as
    * before; for A/B measurement).
    */
@@ -186,6 +186,13 @@ export type PostgresEngineOptions = {
  */
 const GROUP_MAX_CALLS = 200;
 const GROUP_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Bound of one combined standard receive (receive.receiveStandardMany), in messages asked for: what
+ * it may return is held in memory at once, and 100 messages (10 calls of 10) is what the pool's 10
+ * connections could already hold with every call alone.
+ */
+const RECEIVE_GROUP_MAX_MESSAGES = 100;
 
 /** Long polls on this engine re-check at least this often (covers lost NOTIFYs). */
 const WAIT_SLICE_MS = 1_000;
@@ -235,6 +242,7 @@ export class PostgresEngine implements StorageEngine {
   private readonly fifoDeletes: GroupCommit<MessageDeleteParams, EntryResult[]>;
   private readonly fifoVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
   private readonly standardVisibility: GroupCommit<VisibilityChangeParams, EntryResult[]>;
+  private readonly standardReceives: KeyedGroupCommit<StandardReceive, ReceiveResult>;
   /** What the operation files get (see context.ts). */
   private readonly ctx: PgContext;
 
@@ -289,6 +297,13 @@ export class PostgresEngine implements StorageEngine {
     this.fifoDeletes = group((calls) => deleteFifoMany(this.ctx, calls), receiptBytes);
     this.standardVisibility = group((calls) => changeVisibilityMany(this.ctx, calls), entryBytes);
     this.fifoVisibility = group((calls) => changeVisibilityFifoMany(this.ctx, calls), entryBytes);
+    // Receives combine per queue (a batch is one claim on one queue), bounded by messages asked for.
+    this.standardReceives = new KeyedGroupCommit((calls) => receiveStandardMany(this.ctx, calls), {
+      maxCount: RECEIVE_GROUP_MAX_MESSAGES,
+      maxBytes: RECEIVE_GROUP_MAX_MESSAGES,
+      size: (c) => Math.max(1, c.p.maxMessages),
+      maxInFlight: this.groupInFlight,
+    });
     const testClock = this.testClock;
     this.ctx = {
       one: (sql, params, name) => this.one(sql, params, name),
@@ -310,9 +325,12 @@ export class PostgresEngine implements StorageEngine {
       fifoDeletes: this.fifoDeletes,
       fifoVisibility: this.fifoVisibility,
       standardVisibility: this.standardVisibility,
+      standardReceives: this.standardReceives,
       noteChurn: (rows) => this.vacuum.note(rows),
       receiveSql: receiveStandardSql(testClock ? '$9::bigint' : STMT_NOW),
       receiveSqlName: testClock ? 'ferry_receive_standard_t' : 'ferry_receive_standard',
+      receiveManySql: receiveStandardManySql(testClock ? '$10::bigint' : STMT_NOW),
+      receiveManySqlName: testClock ? 'ferry_receive_standard_many_t' : 'ferry_receive_standard_many',
     };
   }
 
@@ -326,8 +344,12 @@ export class PostgresEngine implements StorageEngine {
    * sends, deletes and visibility changes (groupCommit.ts), and their largest batch. For tests and
    * diagnostics. @internal
    */
-  get groupCommitStats(): Record<'send' | 'delete' | 'visibility' | 'fifoDelete' | 'fifoVisibility', { batches: number; largest: number }> {
+  get groupCommitStats(): Record<
+    'send' | 'delete' | 'visibility' | 'fifoDelete' | 'fifoVisibility' | 'receive',
+    { batches: number; largest: number }
+  > {
     return {
+      receive: this.standardReceives.stats(),
       send: this.standardSends.stats(),
       delete: this.standardDeletes.stats(),
       visibility: this.standardVisibility.stats(),
@@ -640,7 +662,10 @@ export class PostgresEngine implements StorageEngine {
     return (await this.queues.isFifo(p.queueId)) ? this.fifoSends.send(p) : this.standardSends.submit(p);
   }
 
-  /** @inheritdoc */
+  /**
+   * @inheritdoc — standard queues: one statement, shared by the concurrent calls of a queue (receive.receiveStandardMany);
+   * FIFO queues: a transaction.
+   */
   messageReceive(p: ReceiveParams): Promise<ReceiveResult> {
     return receive(this.ctx, p);
   }

@@ -128,3 +128,53 @@ function settle<Q, R>(p: Pending<Q, R>, o: MemberOutcome<R>): void {
   if (o.ok) p.resolve(o.value);
   else p.reject(o.error);
 }
+
+/**
+ * One {@link GroupCommit} per key (a queue id): requests of one key combine, requests of different
+ * keys never wait for each other. A key's group commit exists while it has requests outstanding and
+ * is dropped when its last one is answered, so the map holds only busy keys.
+ */
+export class KeyedGroupCommit<Q, R> {
+  private readonly byKey = new Map<string, { gc: GroupCommit<Q, R>; pending: number }>();
+  /** Batches of group commits already dropped. */
+  private retired = 0;
+  private largest = 0;
+
+  constructor(
+    private readonly run: BatchRun<Q, R>,
+    private readonly opts: GroupCommitOptions<Q>,
+  ) {}
+
+  /** Run `q` now when its key has a free slot, else in that key's next batch (GroupCommit.submit). */
+  submit(key: string, q: Q): Promise<R> {
+    let e = this.byKey.get(key);
+    if (!e) {
+      e = { gc: new GroupCommit(this.run, this.opts), pending: 0 };
+      this.byKey.set(key, e);
+    }
+    const entry = e;
+    entry.pending++;
+    const done = (): void => {
+      if (--entry.pending > 0) return;
+      const s = entry.gc.stats();
+      this.retired += s.batches;
+      if (s.largest > this.largest) this.largest = s.largest;
+      if (this.byKey.get(key) === entry) this.byKey.delete(key);
+    };
+    const p = entry.gc.submit(q);
+    p.then(done, done);
+    return p;
+  }
+
+  /** Batches run and the largest batch over every key, for tests and diagnostics. */
+  stats(): { batches: number; largest: number } {
+    let batches = this.retired;
+    let largest = this.largest;
+    for (const { gc } of this.byKey.values()) {
+      const s = gc.stats();
+      batches += s.batches;
+      if (s.largest > largest) largest = s.largest;
+    }
+    return { batches, largest };
+  }
+}

@@ -9,7 +9,9 @@
  * queue that statement is the whole receive (one autocommit round trip: "now", the existence and
  * in-flight checks, the claim and the next-visible time); only when it meets candidates it must not
  * deliver (past retention, due for the dead-letter queue) does a transaction follow that re-locks and
- * re-checks them. FIFO receives are a transaction (group locks, attempt ids).
+ * re-checks them. Concurrent standard receives of one queue in one process share that statement
+ * (receiveStandardMany, through a group commit per queue): one claim for all of them, handed out in
+ * arrival order. FIFO receives are a transaction (group locks, attempt ids).
  *
  * The rules come from semantics: the RedrivePolicy plan and claim threshold, retention, the
  * visibility deadline, OverLimit, attempt-id replay; the statements apply them (see sql/receive.ts).
@@ -28,9 +30,10 @@ import {
   visibilityDeadline,
   type RedrivePlan,
 } from '../semantics/index.js';
-import type { PgContext, Tx } from './context.js';
+import type { PgContext, StandardReceive, Tx } from './context.js';
+import type { MemberOutcome } from './groupCommit.js';
 import { insertedHeads, lockGroups, refreshGroups, touchGroups } from './groups.js';
-import { toReceived, type ClaimRow, type FastClaimRow, type MessageRow } from './rows.js';
+import { toReceived, type ClaimRow, type FastClaimRow, type ManyClaimRow, type MessageRow } from './rows.js';
 import {
   CLAIM_FIFO,
   CLAIM_STANDARD,
@@ -58,7 +61,128 @@ const MAX_ROUNDS = 8;
 export async function receive(ctx: PgContext, p: ReceiveParams): Promise<ReceiveResult> {
   const q = await ctx.queues.getById(p.queueId);
   if (!q) throw ctx.queues.notFound(p.queueId);
-  return q.fifo ? receiveTx(ctx, p, []) : receiveStandard(ctx, q, p);
+  if (q.fifo) return receiveTx(ctx, p, []);
+  // Visibility timeout 0 leaves what a call claims deliverable: one after the other, the next call
+  // could take the same message again, which a shared claim cannot reproduce. Such calls go alone.
+  if (visibilityMs(p) === 0) return receiveStandard(ctx, q, p);
+  return ctx.standardReceives.submit(q.id, { q, p });
+}
+
+/** The queue-level parameters of a standard receive (RedrivePolicy bound and DLQ, retention), as a comparable key. */
+function queueParams(q: QueueRecord): [number, string[] | null, number] {
+  const plan = redrivePlan(q);
+  return [claimThreshold(plan, plan !== undefined), plan ? [plan.dlqAccountId, plan.dlqName] : null, retentionMs(q)];
+}
+
+/** The calls one after the other, each alone (receiveStandard), each with its own outcome. */
+async function oneByOne(ctx: PgContext, calls: readonly StandardReceive[]): Promise<Array<MemberOutcome<ReceiveResult>>> {
+  const out: Array<MemberOutcome<ReceiveResult>> = [];
+  for (const c of calls) {
+    try {
+      out.push({ ok: true, value: await receiveStandard(ctx, c.q, c.p) });
+    } catch (error) {
+      out.push({ ok: false, error });
+    }
+  }
+  return out;
+}
+
+/**
+ * The standard receives of one queue's group commit (groupCommit.KeyedGroupCommit), in arrival order,
+ * in one autocommit statement and one commit (sql/receive.receiveStandardManySql): one claim of the sum
+ * of their maximums, `FOR UPDATE SKIP LOCKED`, handed out in claim order, each call with its own
+ * visibility timeout and receipt tokens. The outcome is that of the calls run one after the other
+ * (receiveStandard each):
+ *  - a short call gets nextVisibleAt as it would have alone: the earliest future deadline the
+ *    statement saw, or one it or a call before it just set;
+ *  - OverLimit: the statement only claims when every call certainly had room one after the other
+ *    (the calls' maxInflight less the most that the calls before each could have claimed); otherwise
+ *    it claims nothing and the calls run one by one, each with its own check;
+ *  - candidates that must not be delivered (past retention, due for the dead-letter queue): the first
+ *    call that met one finishes as receiveStandard does (receiveTx deletes or moves them and fills it
+ *    up), and the calls after it then run one by one — the statement left their candidates unclaimed;
+ *  - a missing queue fails every call (QueueNotFound), as it would each alone;
+ *  - calls that saw different queue attributes (a SetQueueAttributes between them) run one by one.
+ * A lone call runs receiveStandard, today's statement: an idle server adds no latency.
+ */
+export async function receiveStandardMany(ctx: PgContext, calls: StandardReceive[]): Promise<Array<MemberOutcome<ReceiveResult>>> {
+  // A lone call runs alone; what it throws, the group commit gives that call.
+  if (calls.length === 1) return [{ ok: true, value: await receiveStandard(ctx, calls[0]!.q, calls[0]!.p) }];
+  const q = calls[0]!.q;
+  const [maxRc, dlq, retention] = queueParams(q);
+  const key = JSON.stringify([maxRc, dlq, retention]);
+  if (calls.some((c) => c.q !== q && JSON.stringify(queueParams(c.q)) !== key)) return oneByOne(ctx, calls);
+
+  const maxes = calls.map((c) => Math.max(0, c.p.maxMessages));
+  const viss = calls.map((c) => visibilityMs(c.p));
+  /** Per rank (1-based in SQL): the call's visibility timeout, its last rank, its receipt token. */
+  const visByRank: number[] = [];
+  const endByRank: number[] = [];
+  const tokens: string[] = [];
+  /** The call each rank belongs to (0-based rank). */
+  const callOf: number[] = [];
+  /** The in-flight bound that guarantees every call its room (see receiveStandardManySql, `$5`). */
+  let room: number | null = null;
+  let before = 0;
+  calls.forEach((c, i) => {
+    if (c.p.maxInflight !== undefined) room = Math.min(room ?? Infinity, c.p.maxInflight - before);
+    const end = before + maxes[i]!;
+    for (let r = before; r < end; r++) {
+      visByRank.push(viss[i]!);
+      endByRank.push(end);
+      callOf.push(i);
+    }
+    tokens.push(...ctx.tokens.take(maxes[i]!));
+    before = end;
+  });
+  const params: unknown[] = [q.id, before, maxRc, dlq, room, visByRank, retention, tokens, endByRank];
+  if (ctx.testClock) params.push(ctx.testClock.now());
+  const rows = (await ctx.oneWrite<ManyClaimRow>(ctx.receiveManySql, params, ctx.receiveManySqlName)).rows;
+  const head = rows[0]!;
+  if (!head.q_found) return calls.map(() => ({ ok: false, error: ctx.queues.notFound(q.id) }));
+  // Some call might not have had room one after the other: nothing was claimed; each call alone.
+  if (!head.q_room) return oneByOne(ctx, calls);
+
+  const out = calls.map((): ReceivedMessage[] => []);
+  const claimed = calls.map((): number[] => []);
+  /** The first call that met a candidate it must not deliver (the statement served none after it). */
+  let cut = calls.length;
+  let total = 0;
+  for (const r of rows) {
+    if (r.c_id === null || r.c_id === undefined) continue;
+    const i = callOf[r.c_rn! - 1]!;
+    if (r.id !== null && r.id !== undefined) {
+      out[i]!.push(toReceived(r as MessageRow));
+      claimed[i]!.push(r.id);
+      total++;
+    } else if (i < cut) {
+      cut = i;
+    }
+  }
+  ctx.noteChurn(total);
+
+  const results: Array<MemberOutcome<ReceiveResult>> = [];
+  /** The earliest deadline set by the calls so far (a short call's nextVisibleAt counts them). */
+  let ownNext: number | null = null;
+  for (let i = 0; i < Math.min(cut, calls.length); i++) {
+    if (out[i]!.length > 0 && viss[i]! > 0) ownNext = Math.min(ownNext ?? Infinity, head.q_now + viss[i]!);
+    const res: ReceiveResult = { messages: out[i]! };
+    if (out[i]!.length < maxes[i]!) {
+      const next = head.q_next === null ? ownNext : Math.min(head.q_next, ownNext ?? Infinity);
+      if (next !== null) res.nextVisibleAt = ctx.localInstant(next, head.q_now);
+    }
+    results.push({ ok: true, value: res });
+  }
+  if (cut < calls.length) {
+    const c = calls[cut]!;
+    try {
+      results.push({ ok: true, value: await fillUp(ctx, c.p, maxes[cut]!, out[cut]!, claimed[cut]!) });
+    } catch (error) {
+      results.push({ ok: false, error });
+    }
+    results.push(...(await oneByOne(ctx, calls.slice(cut + 1))));
+  }
+  return results;
 }
 
 /** The visibility timeout of a receive as visibilityDeadline rounds and clamps it (ms to add to "now"). */
@@ -107,24 +231,30 @@ async function receiveStandard(ctx: PgContext, q: QueueRecord, p: ReceiveParams)
     }
   }
   ctx.noteChurn(claimed.length);
-  if (setAside && out.length < max) {
-    // Rare: expired or dead-letter candidates. The in-flight check already passed for this receive.
-    // Should this second step fail, the messages claimed above are still delivered (they are in
-    // flight under their new receipts either way).
-    let more: ReceiveResult;
-    try {
-      more = await receiveTx(ctx, { ...p, maxMessages: max - out.length, maxInflight: undefined }, claimed);
-    } catch (e) {
-      if (out.length) return { messages: out };
-      throw e;
-    }
-    const res: ReceiveResult = { messages: out.concat(more.messages) };
-    if (more.nextVisibleAt !== undefined) res.nextVisibleAt = more.nextVisibleAt;
-    if (more.deadLettered !== undefined) res.deadLettered = more.deadLettered;
-    return res;
-  }
+  if (setAside && out.length < max) return fillUp(ctx, p, max, out, claimed);
   const res: ReceiveResult = { messages: out };
   if (head.q_next !== null) res.nextVisibleAt = ctx.localInstant(head.q_next, head.q_now);
+  return res;
+}
+
+/**
+ * A standard receive whose statement set candidates aside: receiveTx deletes or dead-letters them and
+ * fills the receive up (`out`: what the statement delivered, `claimed`: their row ids). Rare: expired
+ * or dead-letter candidates. The in-flight check already passed for this receive. Should this second
+ * step fail, the messages claimed above are still delivered (they are in flight under their new
+ * receipts either way).
+ */
+async function fillUp(ctx: PgContext, p: ReceiveParams, max: number, out: ReceivedMessage[], claimed: number[]): Promise<ReceiveResult> {
+  let more: ReceiveResult;
+  try {
+    more = await receiveTx(ctx, { ...p, maxMessages: max - out.length, maxInflight: undefined }, claimed);
+  } catch (e) {
+    if (out.length) return { messages: out };
+    throw e;
+  }
+  const res: ReceiveResult = { messages: out.concat(more.messages) };
+  if (more.nextVisibleAt !== undefined) res.nextVisibleAt = more.nextVisibleAt;
+  if (more.deadLettered !== undefined) res.deadLettered = more.deadLettered;
   return res;
 }
 

@@ -61,6 +61,9 @@ export type ClaimRow = {
 /** One row of sql.receiveStandardSql. */
 export type FastClaimRow = ClaimRow & { q_now: number; q_found: boolean; q_room: boolean; q_next: number | null };
 
+/** One row of sql.receiveStandardManySql: a FastClaimRow with the candidate's rank in the claim. */
+export type ManyClaimRow = FastClaimRow & { c_rn: number | null };
+
 export interface MoveTaskRow {
   id: string;
   source_arn: string;

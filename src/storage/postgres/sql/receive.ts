@@ -1,5 +1,6 @@
 /**
- * ReceiveMessage statements: the standard queue's single autocommit receive, the claims of the
+ * ReceiveMessage statements: the standard queue's single autocommit receive (alone, and combined for
+ * concurrent calls), the claims of the
  * receive transaction (standard and FIFO), the in-flight count, the dead-letter move, attempt ids and
  * the next-visible time. The rules they apply come from semantics, as parameters computed in JS:
  *  - `sent_at > cutoff` / `sent_at > now - retention`: not past retention (retentionCutoff);
@@ -76,6 +77,64 @@ export function receiveStandardSql(now: string): string {
   SELECT s.*, r.*
     FROM s LEFT JOIN (SELECT c.id AS c_id, c.sent_at AS c_sent, c.visible_at AS c_vis, u.* FROM c LEFT JOIN u ON u.id = c.id) r ON true
    ORDER BY r.c_vis, r.c_id`;
+}
+
+/**
+ * Several standard-queue ReceiveMessage calls of one process on queue `$1`, combined (receive.ts,
+ * receiveStandardMany): receiveStandardSql with one claim of `$2` = the sum of the calls' maximums,
+ * the candidates handed out in claim order — call 1 takes ranks 1…max₁, call 2 the next max₂, and so
+ * on, exactly the candidates each would have met had they run one after the other (a claimed message's
+ * deadline is in the future, so a later call never meets it: calls with visibility timeout 0 are not
+ * combined). Per candidate rank `rn`: visibility timeout `$6[rn]` and receipt token `$8[rn]` (those of
+ * the call that rank belongs to), and `$9[rn]`, the last rank of that call.
+ *  - `$5`: the in-flight bound for the whole batch, computed in JS so that "room" means every call
+ *    certainly had room one after the other (each call's maxInflight minus the ranks of the calls
+ *    before it); no room: nothing is claimed and the caller runs the calls one by one;
+ *  - `x`/`cut`: a candidate that must not be delivered (past retention, due for the dead-letter queue)
+ *    makes its call the last one served here: candidates of later calls are left unclaimed (their
+ *    locks end with the statement), because one after the other, that call's transaction (receiveTx)
+ *    would delete or move the candidate and fill up before the next call ran;
+ *  - `q_next`: the next-visible time without this statement's own claims, when fewer than `$2` were
+ *    claimed (the caller adds each short call's claims and those of the calls before it).
+ * One row per candidate with its rank `c_rn` (claimed: its delivery columns; otherwise only
+ * `c_id`/`c_sent`), or one row of NULLs; every row carries `s`. Parameters through `p`, "now" written
+ * out: see receiveStandardSql.
+ */
+export function receiveStandardManySql(now: string): string {
+  return `WITH p AS MATERIALIZED (
+    SELECT $1::text AS qid, $2::integer AS lim, $3::integer AS max_rc, $4::text[] AS dlq, $5::integer AS max_inflight,
+           $6::bigint[] AS vis, $7::bigint AS retention, $8::text[] AS tokens, $9::integer[] AS ends),
+  k AS MATERIALIZED (
+    SELECT EXISTS (SELECT 1 FROM queues WHERE id = p.qid) AS found,
+           (p.max_inflight IS NULL OR ${inflightOf('p.qid', now)} < p.max_inflight) AS room,
+           CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE account_id = p.dlq[1] AND name = p.dlq[2] AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE_SQL} END AS max_rc
+      FROM p),
+  c AS (
+    SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages
+     WHERE queue_id = (SELECT qid FROM p) AND visible_at <= ${now} AND (SELECT found AND room FROM k)
+     ORDER BY visible_at, id
+     LIMIT (SELECT lim FROM p)
+     FOR UPDATE SKIP LOCKED),
+  x AS MATERIALIZED (
+    SELECT c.*, row_number() OVER (ORDER BY c.visible_at, c.id) AS rn,
+           (c.sent_at > ${now} - p.retention AND c.receive_count < k.max_rc) AS ok
+      FROM c, k, p),
+  cut AS MATERIALIZED (SELECT min(p.ends[x.rn]) AS last FROM x, p WHERE NOT x.ok),
+  u AS (
+    UPDATE messages m
+       SET ${claimSet(now, 'p.vis[x.rn]', 'p.tokens[x.rn]')}
+      FROM x, p
+     WHERE m.ctid = x.row_ref AND x.ok AND x.rn <= COALESCE((SELECT last FROM cut), p.lim)
+    RETURNING ${M_DELIVERY_COLS}),
+  s AS MATERIALIZED (
+    SELECT ${now} AS q_now, k.found AS q_found, k.room AS q_room,
+           CASE WHEN (SELECT count(*) FROM u) < p.lim THEN
+             (SELECT min(visible_at) FROM messages WHERE queue_id = p.qid AND visible_at > ${now})
+           END AS q_next
+      FROM k, p)
+  SELECT s.*, r.*
+    FROM s LEFT JOIN (SELECT x.rn AS c_rn, x.id AS c_id, x.sent_at AS c_sent, u.* FROM x LEFT JOIN u ON u.id = x.id) r ON true
+   ORDER BY r.c_rn`;
 }
 
 /**
