@@ -17,7 +17,6 @@
  * object, a single-chunk body is used without copying, and the JSON path is JSON.parse + a model walk.
  */
 
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type https from 'node:https';
 import { createRequire } from 'node:module';
@@ -26,6 +25,7 @@ import type { Duplex, Readable } from 'node:stream';
 import type { ActionName } from '../actions/types.js';
 import type { ListenerLimits } from '../config/schema.js';
 import { parseQueueArn } from '../core/arn.js';
+import { fastUuid } from '../core/random.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
 import { bodyMemoryExhausted, requestBodyTooLarge } from '../errors/messages.js';
 import { SqsError } from '../errors/catalog.js';
@@ -297,7 +297,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
     if (extraRoutes !== undefined && extraRoutes(req, res)) return;
 
     const started = performance.now();
-    const requestId = randomUUID();
+    const requestId = fastUuid();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
