@@ -183,7 +183,7 @@ export class JourneyStore {
     return this.journeys.size;
   }
 
-  /** Ref → id entries held now (bounded by the journeys they belong to). */
+  /** Ref → journey entries held now, over all queues (bounded by the journeys they belong to). */
   get refCount(): number {
     return this.refEntries;
   }
