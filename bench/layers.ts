@@ -4,7 +4,7 @@
  * whole servers over loopback, where the kernel, the client and machine noise blur a 10% change):
  *
  *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] [nogroup] [inflight=N] [ab=N]
- *   node dist/bench/layers.js actions <std|fifo> [requests] [metrics] [sse]
+ *   node dist/bench/layers.js actions <std|fifo> [requests] [metrics] [sse] [journeys]
  *   node dist/bench/layers.js requests [iterations]
  *
  * `engine`: 8 concurrent loops of messageSend(10) → messageReceive(10) → messageDelete on one queue of
@@ -19,7 +19,8 @@
  * and request decoding. With `sse`, bodies are encrypted at rest as `ferry serve` does by default (new
  * queues have SqsManagedSseEnabled=true): a MessageCrypto on a fresh in-memory key ring encrypts every
  * body sent and decrypts every body received. With `metrics`, as `ferry serve` runs by default: message events go to the
- * monitoring's counters and every request is reported to its request metrics. `requests`: the two steps before an action runs — SigV4 verification and JSON
+ * monitoring's counters and every request is reported to its request metrics. With `journeys`, as `ferry serve` runs
+ * by default (the console on): the console's message journeys record every message event. `requests`: the two steps before an action runs — SigV4 verification and JSON
  * decoding — for a signed SendMessageBatch(10) and DeleteMessageBatch(10) body, µs per request.
  *
  * Prints one JSON line: CPU µs per message (process.cpuUsage: every thread of this process, so GC and
@@ -37,6 +38,7 @@ import { createActionServices } from '../src/runtime/index.js';
 import { dispatchAction } from '../src/actions/registry.js';
 import { NEVER_CANCELLED } from '../src/core/cancel.js';
 import { createEventHub } from '../src/core/events.js';
+import { JourneyStore } from '../src/console/journey.js';
 import { createMonitoring, StorageMetrics } from '../src/monitoring/index.js';
 import { systemClock } from '../src/core/clock.js';
 import { systemRandom } from '../src/core/random.js';
@@ -213,7 +215,7 @@ function benchSse(): BodyCipher {
   });
 }
 
-async function actionsBench(fifo: boolean, requests: number, withMetrics: boolean, withSse: boolean): Promise<void> {
+async function actionsBench(fifo: boolean, requests: number, withMetrics: boolean, withSse: boolean, withJourneys = false): Promise<void> {
   const engine = new MemoryEngine({ clock: systemClock, random: systemRandom });
   await engine.init();
   const services = await createActionServices({ engine, clock: systemClock, random: systemRandom });
@@ -230,6 +232,9 @@ async function actionsBench(fifo: boolean, requests: number, withMetrics: boolea
         sampler: false,
       })
     : undefined;
+  // The console's journeys, subscribed to the hub as src/console/index.ts does (default limits).
+  const journeys = withJourneys ? new JourneyStore(systemClock) : undefined;
+  const unsubscribeJourneys = journeys === undefined ? undefined : events.subscribe((e) => journeys.record(e));
   /** What the HTTP listener does per request with metrics on. */
   const report = (action: string, started: number): void => monitoring?.recordRequest(action, 'OK', performance.now() - started);
   const ctx = () => ({
@@ -242,7 +247,7 @@ async function actionsBench(fifo: boolean, requests: number, withMetrics: boolea
     traceHeader: undefined,
     signal: NEVER_CANCELLED,
     services,
-    events: monitoring === undefined ? undefined : events,
+    events: monitoring === undefined && journeys === undefined ? undefined : events,
     sse,
   });
   try {
@@ -287,7 +292,7 @@ async function actionsBench(fifo: boolean, requests: number, withMetrics: boolea
     for (let i = 0; i < 500; i++) await round(); // warm-up
     const rounds = Math.ceil(requests / 3);
     await measured(
-      { layer: 'actions', engine: 'memory', queue: fifo ? 'fifo' : 'standard', metrics: withMetrics, sse: withSse },
+      { layer: 'actions', engine: 'memory', queue: fifo ? 'fifo' : 'standard', metrics: withMetrics, sse: withSse, journeys: withJourneys },
       rounds * 10,
       async () => {
         let n = 0;
@@ -296,6 +301,7 @@ async function actionsBench(fifo: boolean, requests: number, withMetrics: boolea
       },
     );
   } finally {
+    unsubscribeJourneys?.();
     await monitoring?.close();
     await services.close();
     await engine.close();
@@ -367,7 +373,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (layer === 'actions' && (a === 'std' || a === 'fifo')) {
     const flags = argv.slice(3);
-    await actionsBench(a === 'fifo', Number(b ?? 30_000), flags.includes('metrics'), flags.includes('sse'));
+    await actionsBench(a === 'fifo', Number(b ?? 30_000), flags.includes('metrics'), flags.includes('sse'), flags.includes('journeys'));
     return 0;
   }
   if (layer === 'requests') {
@@ -375,7 +381,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   process.stderr.write(
-    'usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] | actions <std|fifo> [requests] [metrics] [sse] | requests [iterations]\n',
+    'usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] | actions <std|fifo> [requests] [metrics] [sse] [journeys] | requests [iterations]\n',
   );
   return 2;
 }

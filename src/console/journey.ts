@@ -17,9 +17,13 @@
  * its sent + received + deleted events at 10 000 journeys, down from ~7 µs with an object per detail).
  *
  * Refs. Deletes and visibility changes name messages by engine reference (the receipt's ref), not by
- * id; a receive tells which id a ref belongs to, so the store keeps ref → id for the messages it has
- * journeys of (dropped with the journey). A delete through a receipt this process never handed out
- * (another process, before a restart) cannot be attributed and is not recorded.
+ * id; a receive tells which message a ref belongs to, so the store keeps, per queue id, ref → journey
+ * for the messages it has journeys of (dropped with the journey). A delete through a receipt this
+ * process never handed out (another process, before a restart) cannot be attributed and is not
+ * recorded. (Per queue rather than one map keyed by `queueId + ref`: that key was a new string on
+ * every receive and every delete, built, flattened and hashed each time; the queue id and the ref are
+ * strings the engine and the receipt cache already hold, hashed once. And a ref leads to its journey
+ * directly, without a second lookup by message id.)
  *
  * Queue-wide events (PurgeQueue, DeleteQueue) are kept per queue (a few each) and joined into a
  * journey when it is read, for the time the message was in that queue: O(1) when they happen, however
@@ -107,8 +111,10 @@ class Entry {
   newer: Entry | undefined = undefined;
   readonly steps: Step[] = [];
   lastAt: number;
-  /** The ref keys (queue id + ref) pointing at this journey: one string, or several after moves. */
-  refs: string | string[] | undefined = undefined;
+  /** The first ref pointing at this journey (its queue id and ref), and any later ones (queue id, ref, … in pairs). */
+  refQueue: string | undefined = undefined;
+  ref: string | undefined = undefined;
+  moreRefs: string[] | undefined = undefined;
   /** The queue it was first seen in, and until when (Infinity: still there). */
   until = Infinity;
   /** Later stays (dead-letter moves), when any. */
@@ -159,8 +165,9 @@ export class JourneyStore {
   /** The stalest and the most recently active journey. */
   private oldest: Entry | undefined;
   private newest: Entry | undefined;
-  /** ref key → message id, for the journeys held. */
-  private readonly refs = new Map<string, string>();
+  /** Queue id → ref → journey, for the journeys held (a queue is dropped with its last ref). */
+  private readonly refs = new Map<string, Map<string, Entry>>();
+  private refEntries = 0;
   /** Queue id → name and queue-wide events. */
   private readonly queues = new Map<string, QueueEvents>();
 
@@ -176,8 +183,13 @@ export class JourneyStore {
     return this.journeys.size;
   }
 
-  /** Ref → id entries held now (bounded by the journeys they belong to). */
+  /** Ref → journey entries held now, over all queues (bounded by the journeys they belong to). */
   get refCount(): number {
+    return this.refEntries;
+  }
+
+  /** Queues with refs held now (a queue's ref map goes with its last ref). */
+  get refQueueCount(): number {
     return this.refs.size;
   }
 
@@ -199,19 +211,24 @@ export class JourneyStore {
           this.link(this.add(m.messageId, q.id, step, true), q.id, m.ref);
         }
         break;
-      case 'visibilityChanged':
+      case 'visibilityChanged': {
+        const refs = this.refs.get(q.id);
+        if (refs === undefined) break;
         for (const c of e.changes) {
-          const id = this.refs.get(refKey(q.id, c.ref));
-          if (id !== undefined)
-            this.add(id, q.id, new Step(e.at, 'visibilityChanged', q.name, key, c.visibilityTimeoutMs, 0, false, undefined, undefined), true);
+          const j = refs.get(c.ref);
+          if (j !== undefined) this.push(j, new Step(e.at, 'visibilityChanged', q.name, key, c.visibilityTimeoutMs, 0, false, undefined, undefined));
         }
         break;
-      case 'deleted':
+      }
+      case 'deleted': {
+        const refs = this.refs.get(q.id);
+        if (refs === undefined) break;
         for (const ref of e.refs) {
-          const id = this.refs.get(refKey(q.id, ref));
-          if (id !== undefined) this.add(id, q.id, new Step(e.at, 'deleted', q.name, key, 0, 0, false, undefined, undefined), true).leave(q.id, e.at);
+          const j = refs.get(ref);
+          if (j !== undefined) this.push(j, new Step(e.at, 'deleted', q.name, key, 0, 0, false, undefined, undefined)).leave(q.id, e.at);
         }
         break;
+      }
       case 'deadLettered':
         for (const m of e.messages) {
           const j = this.add(m.messageId, q.id, new Step(e.at, 'deadLettered', q.name, key, 0, 0, false, e.targetQueueId, undefined), true);
@@ -281,12 +298,17 @@ export class JourneyStore {
 
   /** Append `step` to the journey of `messageId` (created when new; `partial`: a new journey lacks its start). */
   private add(messageId: string, queueId: string, step: Step, partial: boolean): Entry {
-    let j = this.journeys.get(messageId);
-    if (j === undefined) {
-      j = new Entry(messageId, queueId, step.at, partial);
-      this.journeys.set(messageId, j);
-      this.append(j);
-    } else if (j !== this.newest) {
+    const j = this.journeys.get(messageId);
+    if (j !== undefined) return this.push(j, step);
+    const created = new Entry(messageId, queueId, step.at, partial);
+    this.journeys.set(messageId, created);
+    this.append(created);
+    return this.push(created, step);
+  }
+
+  /** Append `step` to the journey `j` (one held now), which becomes the most recently active. */
+  private push(j: Entry, step: Step): Entry {
+    if (j !== this.newest) {
       this.unlink(j);
       this.append(j);
     }
@@ -301,12 +323,16 @@ export class JourneyStore {
   }
 
   private link(j: Entry, queueId: string, ref: string): void {
-    const k = refKey(queueId, ref);
-    if (this.refs.get(k) === j.messageId) return;
-    this.refs.set(k, j.messageId);
-    if (j.refs === undefined) j.refs = k;
-    else if (typeof j.refs === 'string') j.refs = [j.refs, k];
-    else j.refs.push(k);
+    let refs = this.refs.get(queueId);
+    if (refs === undefined) this.refs.set(queueId, (refs = new Map()));
+    const was = refs.get(ref);
+    if (was === j) return;
+    refs.set(ref, j);
+    if (was === undefined) this.refEntries++;
+    if (j.refQueue === undefined) {
+      j.refQueue = queueId;
+      j.ref = ref;
+    } else (j.moreRefs ??= []).push(queueId, ref);
   }
 
   private noteQueue(id: string, name: string): QueueEvents {
@@ -331,14 +357,19 @@ export class JourneyStore {
       if (this.journeys.size <= this.limits.maxMessages && j.lastAt > cutoff) break;
       this.unlink(j);
       this.journeys.delete(j.messageId);
-      const refs = j.refs;
-      if (typeof refs === 'string') this.dropRef(refs, j.messageId);
-      else if (refs !== undefined) for (const k of refs) this.dropRef(k, j.messageId);
+      if (j.refQueue !== undefined) this.dropRef(j.refQueue, j.ref!, j);
+      const more = j.moreRefs;
+      if (more !== undefined) for (let i = 0; i < more.length; i += 2) this.dropRef(more[i]!, more[i + 1]!, j);
     }
   }
 
-  private dropRef(k: string, messageId: string): void {
-    if (this.refs.get(k) === messageId) this.refs.delete(k);
+  /** Forget `ref` of `queueId` if it still leads to `j`. */
+  private dropRef(queueId: string, ref: string, j: Entry): void {
+    const refs = this.refs.get(queueId);
+    if (refs === undefined || refs.get(ref) !== j) return;
+    refs.delete(ref);
+    this.refEntries--;
+    if (refs.size === 0) this.refs.delete(queueId);
   }
 
   private append(j: Entry): void {
@@ -356,8 +387,4 @@ export class JourneyStore {
     else this.newest = j.older;
     j.older = j.newer = undefined;
   }
-}
-
-function refKey(queueId: string, ref: string): string {
-  return `${queueId}\u0000${ref}`;
 }

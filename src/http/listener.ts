@@ -17,7 +17,6 @@
  * object, a single-chunk body is used without copying, and the JSON path is JSON.parse + a model walk.
  */
 
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type https from 'node:https';
 import { createRequire } from 'node:module';
@@ -26,6 +25,7 @@ import type { Duplex, Readable } from 'node:stream';
 import type { ActionName } from '../actions/types.js';
 import type { ListenerLimits } from '../config/schema.js';
 import { parseQueueArn } from '../core/arn.js';
+import { fastUuid } from '../core/random.js';
 import { Cancellation, type CancelSignal } from '../core/cancel.js';
 import { bodyMemoryExhausted, requestBodyTooLarge } from '../errors/messages.js';
 import { SqsError } from '../errors/catalog.js';
@@ -70,6 +70,12 @@ export interface HttpLogger {
   warn(o: object, msg?: string): void;
   error(o: object, msg?: string): void;
   debug?(o: object, msg?: string): void;
+  /**
+   * Whether a record at `level` would be written (pino's). Absent: always. The per-request access
+   * record (info) is not even built when info is off: it is dropped anyway, and building it (the
+   * queue and account a request names, the claimed key) was a measurable part of a request's CPU.
+   */
+  isLevelEnabled?(level: string): boolean;
 }
 
 export interface HttpServerOptions {
@@ -297,7 +303,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
     if (extraRoutes !== undefined && extraRoutes(req, res)) return;
 
     const started = performance.now();
-    const requestId = randomUUID();
+    const requestId = fastUuid();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
@@ -359,7 +365,8 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
     let meta: RequestMeta | undefined;
     let accessKeyId: string | undefined;
 
-    const reply = (r: EncodedResponse, action: string | undefined, subject: Subject | undefined, err?: unknown): void => {
+    /** `input`: the decoded input the request's queue and account are read from (for the log line), else NOT_DECODED. */
+    const reply = (r: EncodedResponse, action: string | undefined, input: unknown, err?: unknown): void => {
       if (closing) r.headers['Connection'] = 'close';
       r.headers['Content-Length'] = String(Buffer.byteLength(r.body));
       res.writeHead(r.status, r.headers);
@@ -368,11 +375,14 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       // Failures name their SQS error so logs and metrics can be grepped and counted by code.
       const error = err instanceof SqsError ? err.code : err === undefined ? undefined : 'InternalFailure';
       onRequest?.(action, error ?? 'OK', elapsed);
+      const slow = slowMs > 0 && elapsed - (meta?.longPollMs ?? 0) > slowMs;
+      if (!slow && logger.isLevelEnabled?.('info') === false) return;
       // One line per request. The access key: the verified one (auth sigv4), else the one the client
       // claims in its Authorization header (auth off: unverified, but it tells clients apart). The
       // account: the queue's (see HttpServerOptions.accountOf), on every request about a queue or a
       // listing; a request refused before its key was verified has no caller account.
       const caller = accountOf !== undefined && (verifier === undefined || accessKeyId !== undefined) ? accountOf(accessKeyId) : undefined;
+      const subject = input === NOT_DECODED ? undefined : subjectOf(input);
       const account =
         subject === undefined ? undefined : (subject.owner ?? (subject.queue !== undefined || action === 'ListQueues' ? caller : undefined));
       const line = {
@@ -386,20 +396,20 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
         error,
         ms: Math.round(elapsed * 100) / 100,
       };
-      if (slowMs > 0 && elapsed - (meta?.longPollMs ?? 0) > slowMs) logger.warn(line, 'slow request');
+      if (slow) logger.warn(line, 'slow request');
       else logger.info(line, 'request');
     };
 
     if (closing) {
       // A new request on a kept-alive socket during shutdown: SDKs retry 503 ServiceUnavailable.
       req.resume();
-      reply(encodeError(protocol, new SqsError('ServiceUnavailable'), requestId), undefined, undefined);
+      reply(encodeError(protocol, new SqsError('ServiceUnavailable'), requestId), undefined, NOT_DECODED);
       return;
     }
 
     const run = (body: Buffer): void => {
       let action: ActionName | undefined;
-      let subject: Subject | undefined;
+      let input: unknown = NOT_DECODED;
       let proto: WireProtocol = protocol;
       try {
         // Authenticate before decoding: an unsigned request learns nothing about parameter validation.
@@ -407,7 +417,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
         const decoded = decodeRequest({ method, path, headers: req.headers, body, query });
         action = decoded.action;
         proto = decoded.protocol;
-        subject = subjectOf(decoded.input);
+        input = decoded.input;
         meta = {
           requestId,
           protocol: proto,
@@ -421,6 +431,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
         if (accessKeyId !== undefined) meta.accessKeyId = accessKeyId;
         const a = decoded.action;
         const p = proto;
+        const i = input;
         dispatch(a, decoded.input, meta).then(
           (output) => {
             let r: EncodedResponse;
@@ -428,19 +439,19 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
               r = encodeOutput(p, a, output, requestId);
             } catch (err) {
               logUnexpected(err, a, 'encoding the output failed');
-              reply(encodeError(p, err, requestId), a, subject, err);
+              reply(encodeError(p, err, requestId), a, i, err);
               return;
             }
-            reply(r, a, subject);
+            reply(r, a, i);
           },
           (err: unknown) => {
             logUnexpected(err, a, 'action failed');
-            reply(encodeError(p, err, requestId), a, subject, err);
+            reply(encodeError(p, err, requestId), a, i, err);
           },
         );
       } catch (err) {
         logUnexpected(err, action, 'request failed before dispatch');
-        reply(encodeError(protocolOf(err, proto), err, requestId), action, subject, err);
+        reply(encodeError(protocolOf(err, proto), err, requestId), action, input, err);
       }
     };
 
@@ -470,7 +481,7 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
         maxMs,
       );
       req.once('end', stop);
-      reply(encodeError(protocol, err, requestId), undefined, undefined, err);
+      reply(encodeError(protocol, err, requestId), undefined, NOT_DECODED, err);
     };
     const tooLarge = (): void => refuse(new SqsError('RequestEntityTooLarge', requestBodyTooLarge(maxBody)));
     const overBudget = (): void => refuse(new SqsError('ServiceUnavailable', bodyMemoryExhausted()));
@@ -587,6 +598,8 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** `reply`'s input for a request answered before it was decoded (its log line names no queue). */
+const NOT_DECODED: unique symbol = Symbol('not decoded');
 
 /** `/<account>/<queue>` with non-empty segments. */
 function isQueuePath(path: string): boolean {

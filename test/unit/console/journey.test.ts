@@ -139,6 +139,54 @@ describe('journey store: bounds', () => {
     assert.equal(await s.get('b'), undefined);
   });
 
+  it('keeps refs per queue: the same ref in two queues leads to each its own message', async () => {
+    const s = new JourneyStore(new ManualClock(0));
+    s.record(sent(0, 'm1'));
+    s.record(sent(0, 'm2', {}, DLQ));
+    s.record(received(1, 'm1', 'r', 1));
+    s.record(received(1, 'm2', 'r', 1, DLQ));
+    assert.equal(s.refCount, 2);
+    assert.equal(s.refQueueCount, 2);
+    s.record({ type: 'deleted', queue: Q, at: 2, refs: ['r'] });
+    s.record({ type: 'visibilityChanged', queue: DLQ, at: 3, changes: [{ ref: 'r', visibilityTimeoutMs: 5_000 }] });
+    const types = async (id: string) => (await s.get(id))!.events.map((e) => `${e.type}@${e.at}`);
+    assert.deepEqual(await types('m1'), ['sent@0', 'received@1', 'deleted@2']);
+    assert.deepEqual(await types('m2'), ['sent@0', 'received@1', 'visibilityChanged@3']);
+    // A queue no ref was handed out in attributes nothing.
+    s.record({ type: 'deleted', queue: { ...Q, id: 'q-other' }, at: 4, refs: ['r'] });
+    assert.deepEqual(await types('m1'), ['sent@0', 'received@1', 'deleted@2']);
+  });
+
+  it('a ref handed out again for another message stays with it when the first journey goes', async () => {
+    const s = new JourneyStore(new ManualClock(0), { maxMessages: 2 });
+    s.record(sent(0, 'a'));
+    s.record(received(1, 'a', 'r', 1));
+    s.record(sent(2, 'b'));
+    s.record(received(3, 'b', 'r', 1)); // r now leads to b
+    assert.equal(s.refCount, 1);
+    s.record(sent(4, 'c')); // a, the stalest, goes: r is b's, so it stays
+    assert.equal(await s.get('a'), undefined);
+    assert.equal(s.refCount, 1);
+    s.record({ type: 'deleted', queue: Q, at: 5, refs: ['r'] });
+    assert.deepEqual(
+      (await s.get('b'))!.events.map((e) => e.type),
+      ['sent', 'received', 'deleted'],
+    );
+  });
+
+  it("frees the refs, and each queue's ref map, of the journeys it drops", () => {
+    const s = new JourneyStore(new ManualClock(0), { maxMessages: 10 });
+    for (let i = 0; i < 1_000; i++) {
+      const q: EventQueue = { id: `q-${i}`, accountId: '000000000000', name: `queue-${i}`, fifo: false };
+      s.record(sent(i, `m${i}`, {}, q));
+      s.record(received(i, `m${i}`, 'r1', 1, q));
+      s.record(received(i, `m${i}`, 'r2', 2, q));
+    }
+    assert.equal(s.size, 10);
+    assert.equal(s.refCount, 20);
+    assert.equal(s.refQueueCount, 10);
+  });
+
   it('forgets journeys whose last event is older than the window', async () => {
     const clock = new ManualClock(0);
     const s = new JourneyStore(clock, { windowMs: 1_000 });

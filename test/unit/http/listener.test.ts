@@ -372,3 +372,39 @@ test('keep-alive: several requests on one socket', async () => {
   assert.equal(sockets.size, 1);
   agent.destroy();
 });
+
+test('access record: not built when the logger has info off; a slow request is still logged whole at warn', async () => {
+  const infos: RequestLog[] = [];
+  const warns: RequestLog[] = [];
+  let infoOn = false;
+  const s = createHttpServer({
+    dispatch: async (_action, input) => {
+      if ((input as { QueueUrl?: string }).QueueUrl?.endsWith('/slow')) await new Promise((r) => setTimeout(r, 60));
+      return {};
+    },
+    limits: listenerLimits(),
+    slowRequestMs: 30,
+    logger: {
+      info: (o) => infos.push(o as RequestLog),
+      warn: (o) => warns.push(o as RequestLog),
+      error: () => undefined,
+      isLevelEnabled: (level) => level !== 'info' || infoOn,
+    },
+  });
+  servers.push(s);
+  const { port } = await s.listen(0, '127.0.0.1');
+  const send = (queue: string) =>
+    request(port, { headers: JSON_H('PurgeQueue'), body: JSON.stringify({ QueueUrl: `http://h/123456789012/${queue}` }) });
+  assert.equal((await send('fast')).status, 200);
+  assert.equal(infos.length, 0, 'info is off: no access record');
+  assert.equal((await send('slow')).status, 200);
+  assert.equal(warns.length, 1);
+  assert.equal(warns[0]!.queue, 'slow');
+  assert.equal(warns[0]!.account, '123456789012');
+  assert.equal(warns[0]!.action, 'PurgeQueue');
+  infoOn = true;
+  assert.equal((await send('fast')).status, 200);
+  assert.equal(infos.length, 1, 'info on again: one record per request');
+  assert.equal(infos[0]!.queue, 'fast');
+  assert.equal(infos[0]!.account, '123456789012');
+});
