@@ -115,6 +115,9 @@ export const receiveMessage: ActionHandler<'ReceiveMessage'> = async (input, ctx
         // poller loop at once and turns the cap into a busy loop.
         if (release === undefined) throw M.longPollsThrottled();
       }
+      // A shared engine learns that this process now waits on the queue; if it did not know before, a
+      // message sent meanwhile by another process was not announced here: try once more first.
+      if (ctx.engine.expectWakes !== undefined && (await ctx.engine.expectWakes(q.id))) continue;
       const until = Math.max(Math.min(deadline, res.nextVisibleAt ?? deadline, now + (realDeadline - performance.now())), now + 10);
       woken = await ctx.services.waitForMessages(q.id, until, ctx.signal, seq);
       if (ctx.signal.aborted) {

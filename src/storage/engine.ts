@@ -724,4 +724,12 @@ export interface StorageEngine {
    * Time-driven changes are not emitted (see ReceiveResult.nextVisibleAt).
    */
   onWake(listener: WakeListener): () => void;
+
+  /**
+   * Optional, for engines shared by several processes: a long poll of this process is about to wait
+   * for wake-ups of `queueId`; make sure commits in other processes announce themselves to it. Returns
+   * true when that was not the case until now — the caller then tries its receive once more before
+   * waiting, since a message committed meanwhile was not announced — and false when it already was.
+   */
+  expectWakes?(queueId: string): boolean | Promise<boolean>;
 }

@@ -246,7 +246,7 @@ if (!URL_) {
         await sleep(2_600);
         await holder.query('COMMIT');
         await init;
-        assert.equal(e.schemaVersion, 7);
+        assert.equal(e.schemaVersion, 8);
         const qa = (await e.queueGetById('qa'))!;
         const check = async (label: string) => {
           for (const [id, cutoff] of [
@@ -267,10 +267,10 @@ if (!URL_) {
         }
         await e.sweep(); // removes qa's messages past retention, compacts
         await check('after the sweep');
-        // A crash between the migration's commit and its schema_migrations row (and migration 7's): the re-run
-        // adds nothing.
-        await migrateTo(url, schema, now, ACCOUNT, 7, 'DELETE FROM schema_migrations WHERE version >= 6');
-        assert.equal(await migrateTo(url, schema, now, ACCOUNT, 7), 7);
+        // A crash between the migration's commit and its schema_migrations row (and migrations 7's and 8's):
+        // the re-run adds nothing.
+        await migrateTo(url, schema, now, ACCOUNT, 8, 'DELETE FROM schema_migrations WHERE version >= 6');
+        assert.equal(await migrateTo(url, schema, now, ACCOUNT, 8), 8);
         await check('after the re-run');
       } finally {
         await holder.end().catch(() => undefined);

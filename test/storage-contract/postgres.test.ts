@@ -11,6 +11,7 @@
 
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import pg from 'pg';
 
@@ -40,9 +41,9 @@ import { runStorageContract } from './contract.js';
  * unique per account (migration 3: `queues_account_name_key` for `queues_name_key`; the tombstones' key
  * becomes (account, name) under the same name), queue names per account in "C" order (migration 4),
  * `messages_age_cover` in place of `messages_age` (migration 5), the count deltas' `message_counts_queue`
- * (migration 6).
+ * (migration 6), `wake_interest`'s key (migration 7).
  */
-const SCHEMA_6_INDEXES = [
+const SCHEMA_INDEXES = [
   'dedup_expiry',
   'dedup_pkey',
   'fifo_groups_pkey',
@@ -66,6 +67,7 @@ const SCHEMA_6_INDEXES = [
   'receive_attempts_expiry',
   'receive_attempts_pkey',
   'schema_migrations_pkey',
+  'wake_interest_pkey',
 ];
 
 const URL_ = process.env.FERRY_TEST_DATABASE_URL;
@@ -387,10 +389,88 @@ if (!URL_) {
       });
     });
 
+    it('NOTIFY goes only to queues another process long-polls (wake interest), on every notifying path', async () => {
+      await withNodes(2, {}, async ([a, b], schema) => {
+        const q = (await a!.queueCreate({ accountId: '000000000000', name: 'interest', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 }))
+          .queue;
+        const other = (
+          await a!.queueCreate({ accountId: '000000000000', name: 'interest-2', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 })
+        ).queue;
+        const wokeB: string[] = [];
+        const wokeA: string[] = [];
+        b!.onWake((id) => wokeB.push(id));
+        a!.onWake((id) => wokeA.push(id));
+        // A NOTIFY from the other node arrives within milliseconds; its absence is checked after 300.
+        const settle = () => sleep(300);
+        const until = async (cond: () => boolean, what: string) => {
+          for (let i = 0; i < 100 && !cond(); i++) await sleep(20);
+          assert.ok(cond(), what);
+        };
+        const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+        await c.connect();
+        try {
+          // Nobody long-polls: a's sends wake a's own listeners (in process), and send no NOTIFY.
+          await a!.messageSend({ queueId: q.id, messages: [msg('m1')], dedupWindowMs: 300_000 });
+          await settle();
+          assert.equal(wokeB.length, 0, 'no NOTIFY reached b');
+          assert.deepEqual([...wokeA], [q.id]);
+
+          // b is about to wait on q: the first registration says so (the caller then tries once more).
+          assert.equal(await b!.expectWakes(q.id), true);
+          assert.equal(await b!.expectWakes(q.id), false);
+          assert.equal((await c.query('SELECT count(*)::int AS n FROM wake_interest WHERE queue_id = $1', [q.id])).rows[0].n, 1);
+          // Single send, group-committed sends and a batch: each reaches b, for q only.
+          await a!.messageSend({ queueId: q.id, messages: [msg('m2')], dedupWindowMs: 300_000 });
+          await until(() => wokeB.length === 1, 'a send to q wakes b');
+          await Promise.all([
+            a!.messageSend({ queueId: q.id, messages: [msg('m3')], dedupWindowMs: 300_000 }),
+            a!.messageSend({ queueId: other.id, messages: [msg('o1')], dedupWindowMs: 300_000 }),
+            a!.messageSend({ queueId: q.id, messages: [msg('m4'), msg('m5')], dedupWindowMs: 300_000 }),
+          ]);
+          await until(() => wokeB.filter((id) => id === q.id).length >= 2, 'combined sends to q wake b');
+          await settle();
+          assert.ok(!wokeB.includes(other.id), 'no NOTIFY for a queue nobody else waits on');
+          // b's own interest does not make b's sends notify (b wakes itself in process); a is not told.
+          wokeA.length = 0;
+          await b!.messageSend({ queueId: q.id, messages: [msg('m6')], dedupWindowMs: 300_000 });
+          await settle();
+          assert.equal(wokeA.length, 0, 'no NOTIFY reached a');
+
+          // The transaction path (a visibility change to 0 makes a message deliverable now).
+          wokeB.length = 0;
+          const got = await a!.messageReceive({ queueId: q.id, maxMessages: 1, visibilityTimeoutMs: 30_000, attemptWindowMs: 300_000 });
+          assert.equal(got.messages.length, 1);
+          await a!.visibilityChange({
+            queueId: q.id,
+            entries: [{ receiptToken: got.messages[0]!.receiptToken, ref: got.messages[0]!.ref, visibilityTimeoutMs: 0 }],
+            maxTotalMs: 43_200_000,
+          });
+          await until(() => wokeB.includes(q.id), 'a visibility change to 0 wakes b');
+
+          // An expired interest (a process that died) is not notified, and the sweep removes it.
+          await c.query(`UPDATE wake_interest SET expires_at = clock_timestamp() - interval '1 second'`);
+          wokeB.length = 0;
+          await a!.messageSend({ queueId: q.id, messages: [msg('m7')], dedupWindowMs: 300_000 });
+          await settle();
+          assert.equal(wokeB.length, 0, 'no NOTIFY reached b');
+          await a!.sweep();
+          assert.equal((await c.query('SELECT count(*)::int AS n FROM wake_interest')).rows[0].n, 0);
+
+          // Closing withdraws the process's interests.
+          assert.equal(await b!.expectWakes(other.id), true);
+          assert.equal((await c.query('SELECT count(*)::int AS n FROM wake_interest')).rows[0].n, 1);
+          await b!.close();
+          assert.equal((await c.query('SELECT count(*)::int AS n FROM wake_interest')).rows[0].n, 0);
+        } finally {
+          await c.end();
+        }
+      });
+    });
+
     it('several processes starting together migrate once (advisory lock)', async () => {
       await withNodes(4, {}, async (nodes, schema) => {
         for (const e of nodes) assert.equal(e.schemaVersion, POSTGRES_SCHEMA_VERSION);
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_6_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
@@ -399,11 +479,12 @@ if (!URL_) {
           [5, 'queue counts by index-only scan (messages_age_cover)'],
           [6, 'queue counts from maintained counters (message_counts)'],
           [7, 'empty FIFO group rows (fifo_groups head_seq, ready_at nullable)'],
+          [8, 'long-poll interest (wake_interest: NOTIFY only queues another process waits on)'],
         ]);
       });
     });
 
-    it('a schema-1 schema with data migrates to 7: data intact, dedup scope backfilled from the attribute', async () => {
+    it('a schema-1 schema with data migrates to 8: data intact, dedup scope backfilled from the attribute', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -411,9 +492,9 @@ if (!URL_) {
       const e = new PostgresEngine({ url, schema, poolSize: 2, timeSource: { clock }, clock, random: new SeededRandom('migrate') });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 7);
+        assert.equal(e.schemaVersion, 8);
         // Migration 2 dropped the index nothing reads; the others are all there.
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_6_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_INDEXES);
         assert.deepEqual(await appliedMigrations(url, schema), [
           [1, 'schema'],
           [2, 'queue dedup scope, drop messages_group_lock'],
@@ -422,6 +503,7 @@ if (!URL_) {
           [5, 'queue counts by index-only scan (messages_age_cover)'],
           [6, 'queue counts from maintained counters (message_counts)'],
           [7, 'empty FIFO group rows (fifo_groups head_seq, ready_at nullable)'],
+          [8, 'long-poll interest (wake_interest: NOTIFY only queues another process waits on)'],
         ]);
         const std = (await e.queueGetByName('000000000000', 'std'))!;
         assert.equal(std.id, fx.queueIds.std);
@@ -502,9 +584,9 @@ if (!URL_) {
         await assert.rejects(c.query(`CREATE UNIQUE INDEX CONCURRENTLY ${COUNTS_INDEX} ON messages (queue_id)`), /could not create unique index/);
         assert.equal(await valid(), false);
         await e.init();
-        assert.equal(e.schemaVersion, 7);
+        assert.equal(e.schemaVersion, 8);
         assert.equal(await valid(), true);
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_6_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_INDEXES);
         const def = (
           await c.query<{ d: string }>('SELECT indexdef AS d FROM pg_indexes WHERE schemaname = $1 AND indexname = $2', [schema, COUNTS_INDEX])
         ).rows[0]!.d;
@@ -522,7 +604,7 @@ if (!URL_) {
         await c.query('DELETE FROM schema_migrations WHERE version >= 5');
         await c.query('CREATE INDEX messages_age ON messages (queue_id, sent_at)');
         assert.equal(await migrateTo(url, schema, now, '000000000000', 6), 6);
-        assert.deepEqual(await indexNames(url, schema), SCHEMA_6_INDEXES);
+        assert.deepEqual(await indexNames(url, schema), SCHEMA_INDEXES);
         // And once more: nothing left to do.
         assert.equal(await migrateTo(url, schema, now, '000000000000', 6), 6);
         assert.deepEqual(
@@ -537,7 +619,7 @@ if (!URL_) {
       }
     });
 
-    it('a schema-2 schema with data migrates to 7: its queues and tombstones belong to the default account', async () => {
+    it('a schema-2 schema with data migrates to 8: its queues and tombstones belong to the default account', async () => {
       const schema = schemaName();
       const clock = new ManualClock();
       const fx = await writeSchemaV1(url, schema, clock.now());
@@ -562,7 +644,7 @@ if (!URL_) {
       });
       try {
         await e.init();
-        assert.equal(e.schemaVersion, 7);
+        assert.equal(e.schemaVersion, 8);
         await assertAccountsMigrated(e, fx.queueIds.std);
       } finally {
         await e.close();
@@ -734,7 +816,7 @@ if (!URL_) {
       });
     });
 
-    it('a send on one node wakes a listener of another node (LISTEN/NOTIFY)', async () => {
+    it('a send on one node wakes a listener of another node that waits on the queue (LISTEN/NOTIFY)', async () => {
       await withNodes(2, {}, async ([a, b]) => {
         const { queue } = await a!.queueCreate({ accountId: '000000000000', name: 'wake', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
         const woke = new Promise<number>((resolve) => {
@@ -745,9 +827,11 @@ if (!URL_) {
             }
           });
         });
+        // What a long poll on a does before it waits: register a's interest in the queue.
+        assert.equal(await a!.expectWakes(queue.id), true);
         const t0 = performance.now();
         await b!.messageSend({ queueId: queue.id, messages: [msg('hello')], dedupWindowMs: 1 });
-        const latency = (await woke) - t0;
+        const latency = (await Promise.race([woke, sleep(5_000).then(() => Infinity)])) - t0;
         assert.ok(latency < 1_000, `cross-node wake took ${latency.toFixed(1)} ms`);
       });
     });

@@ -112,7 +112,7 @@ import { receive, receiveStandardMany } from './receive.js';
 import { sendFifoTx, sendStandardMany } from './send.js';
 import { STMT_NOW } from './sql/common.js';
 import { Q_BEGIN_NOW, Q_DURABILITY_SETTINGS } from './sql/housekeeping.js';
-import { notifyAndCommitSql } from './sql/notify.js';
+import { Q_INTEREST_DROP, Q_INTEREST_SET } from './sql/notify.js';
 import { receiveStandardManySql, receiveStandardSql } from './sql/receive.js';
 import { Q_COMPACT_COUNTS } from './sql/queues.js';
 import { sweep } from './sweep.js';
@@ -281,6 +281,9 @@ export class PostgresEngine implements StorageEngine {
       closed,
       warn: this.warn,
       knownIds: () => this.queues.knownIds(),
+      setInterest: async (queueId, instance, seconds) => {
+        await this.one(Q_INTEREST_SET, [queueId, instance, seconds], 'ferry_interest_set');
+      },
     });
     this.vacuum = new Vacuum({ pool: () => this.pool, closed, warn: this.warn });
     this.fifoSends = new FifoCombiner((queueId, messages, window) => sendFifoTx(this.ctx, queueId, messages, window));
@@ -472,8 +475,18 @@ export class PostgresEngine implements StorageEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.notifier.stop();
     const p = this.pool;
+    // Other processes stop notifying this one (its interests would otherwise live to their expiry).
+    // Bounded: an unreachable database must not hold the shutdown up.
+    if (p && this.notifier.hasInterests()) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        p.query(Q_INTEREST_DROP, [this.notifier.instance]).catch(() => undefined),
+        new Promise((r) => (timer = setTimeout(r, 2000))),
+      ]);
+      clearTimeout(timer);
+    }
+    await this.notifier.stop();
     this.pool = undefined;
     await p?.end().catch(() => undefined);
   }
@@ -481,6 +494,11 @@ export class PostgresEngine implements StorageEngine {
   /** @inheritdoc */
   onWake(listener: WakeListener): () => void {
     return this.notifier.onWake(listener);
+  }
+
+  /** @inheritdoc — registers this process's interest in the queue's NOTIFYs (notify.ts). */
+  expectWakes(queueId: string): boolean | Promise<boolean> {
+    return this.notifier.expectWakes(queueId);
   }
 
   // ---- connections ----------------------------------------------------------------------------
@@ -558,7 +576,7 @@ export class PostgresEngine implements StorageEngine {
         const t: Tx = { client, now, wakes: new Set() };
         const value = await fn(t);
         if (t.wakes.size) {
-          await client.query(notifyAndCommitSql([...t.wakes].map((q) => this.notifier.notifyCall(client!, q))));
+          await client.query(this.notifier.notifyAndCommit(client, t.wakes));
         } else {
           await client.query('COMMIT');
         }

@@ -405,6 +405,22 @@ async function m007EmptyGroups(c: pg.ClientBase): Promise<void> {
   }
 }
 
+/**
+ * 008: long-poll interest (`wake_interest`): which Ferry processes long-poll which queues, so that only
+ * those queues are NOTIFYed (sql/notify.ts: a NOTIFY serialises commits on the whole instance). A new,
+ * small table: no lock on any existing one. A process of an older build (running during a rolling
+ * upgrade) registers no interest; its long polls then find new messages by their once-a-second
+ * re-check instead of by NOTIFY until it is replaced.
+ */
+const M008_WAKE_INTEREST = `
+CREATE TABLE IF NOT EXISTS wake_interest (
+  queue_id   text NOT NULL,
+  instance   text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  PRIMARY KEY (queue_id, instance)
+);
+`;
+
 /** All migrations, in order. Append only. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'schema', sql: M001_SCHEMA },
@@ -414,6 +430,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'queue counts by index-only scan (messages_age_cover)', online: m005CountsIndex },
   { version: 6, name: 'queue counts from maintained counters (message_counts)', online: m006Counters },
   { version: 7, name: 'empty FIFO group rows (fifo_groups head_seq, ready_at nullable)', online: m007EmptyGroups },
+  { version: 8, name: 'long-poll interest (wake_interest: NOTIFY only queues another process waits on)', sql: M008_WAKE_INTEREST },
 ];
 
 /** A schema name Ferry accepts: a plain lower-case SQL identifier, so it never needs quoting. */

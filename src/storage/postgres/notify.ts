@@ -8,12 +8,25 @@
  *
  * A payload is `<instance> <queue id>`: the instance tag lets this process ignore its own
  * notifications (it already woke its listeners after COMMIT).
+ *
+ * Only queues that another process long-polls are notified (sql/notify.ts explains why a NOTIFY is
+ * expensive): before a long poll parks, `expectWakes` registers this process's interest in the queue
+ * (`wake_interest`, for INTEREST_TTL_S seconds of the database's clock, renewed in the background
+ * once half of it has passed), and notifying statements check for a live interest of another
+ * instance. A fresh registration makes the receive try once more before it waits: a send whose
+ * statement read `wake_interest` before the registration committed, and committed after that last try
+ * read the queue, sends no NOTIFY; its wake comes from the poll's next re-check (maxWaitSliceMs, 1 s).
+ * That window is one statement long and opens only when a process starts (or, after a minute without
+ * parking, restarts) long-polling a queue.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
 import type { WakeListener } from '../engine.js';
-import { listenSql } from './sql/notify.js';
+import { listenSql, notifyAndCommitSql } from './sql/notify.js';
+
+/** Seconds a registration of wake interest lasts in the database; renewed after half of it. */
+export const INTEREST_TTL_S = 60;
 
 export interface NotifierDeps {
   /**
@@ -25,6 +38,8 @@ export interface NotifierDeps {
   warn: (message: string, detail?: Record<string, unknown>) => void;
   /** Every queue id this process knows (woken after a reconnect). */
   knownIds: () => Iterable<string>;
+  /** Register (or extend) this instance's interest in a queue for `seconds` (sql/notify.Q_INTEREST_SET). */
+  setInterest: (queueId: string, instance: string, seconds: number) => Promise<void>;
 }
 
 export class Notifier {
@@ -37,6 +52,10 @@ export class Notifier {
   private timer: NodeJS.Timeout | undefined;
   private everUp = false;
   private connecting = false;
+  /** Queue id → when (performance.now()) this process last registered interest in it. */
+  private readonly interests = new Map<string, number>();
+  /** Registrations under way (concurrent polls of one queue share one). */
+  private readonly registering = new Map<string, Promise<boolean>>();
 
   constructor(
     schema: string,
@@ -64,14 +83,58 @@ export class Notifier {
     }
   }
 
+  /**
+   * This process is about to wait for wake-ups of `queueId`: make sure other processes notify it.
+   * Returns true when the interest was not registered before (the caller then tries its receive again
+   * before waiting: a message committed meanwhile was not announced), false when it already was
+   * (a registration past half its life is renewed in the background). A failed registration is
+   * reported and returns false: the wait's re-checks (maxWaitSliceMs) still find the messages.
+   */
+  expectWakes(queueId: string): boolean | Promise<boolean> {
+    const now = performance.now();
+    const at = this.interests.get(queueId);
+    const age = at === undefined ? Infinity : now - at;
+    if (age < INTEREST_TTL_S * 500) return false;
+    const pending = this.registering.get(queueId);
+    if (pending) return pending;
+    // The local clock starts before the database's does (before the INSERT), so "expired here" comes
+    // no later than "expired in the database".
+    const fresh = age >= INTEREST_TTL_S * 1000;
+    if (fresh && this.interests.size >= 1024) {
+      for (const [q, t] of this.interests) if (now - t >= INTEREST_TTL_S * 1000) this.interests.delete(q);
+    }
+    const run = this.deps.setInterest(queueId, this.instance, INTEREST_TTL_S).then(
+      () => {
+        this.interests.set(queueId, now);
+        return fresh;
+      },
+      (e: unknown) => {
+        this.deps.warn('could not register long-poll interest with PostgreSQL', { queueId, err: (e as Error)?.message });
+        return false;
+      },
+    );
+    const tracked = run.finally(() => this.registering.delete(queueId));
+    this.registering.set(queueId, tracked);
+    return fresh ? tracked : false;
+  }
+
+  /** Whether this process has registered interest in any queue (close withdraws them). */
+  hasInterests(): boolean {
+    return this.interests.size > 0 || this.registering.size > 0;
+  }
+
   /** The NOTIFY payload naming `queueId`. */
   payload(queueId: string): string {
     return `${this.instance} ${queueId}`;
   }
 
-  /** A `pg_notify(…)` expression for `queueId`, with literals escaped by `client`. */
-  notifyCall(client: pg.ClientBase, queueId: string): string {
-    return `pg_notify(${client.escapeLiteral(this.channel)}, ${client.escapeLiteral(this.payload(queueId))})`;
+  /**
+   * The COMMIT round trip of a transaction that woke `queueIds`: NOTIFY those another process
+   * long-polls, then COMMIT (literals escaped by `client`; sql/notify.notifyAndCommitSql).
+   */
+  notifyAndCommit(client: pg.ClientBase, queueIds: Iterable<string>): string {
+    const queues = [...queueIds].map((q) => client.escapeLiteral(q));
+    return notifyAndCommitSql(client.escapeLiteral(this.channel), client.escapeLiteral(this.instance), queues);
   }
 
   /**

@@ -37,7 +37,7 @@ export async function sendStandard(ctx: PgContext, p: MessageSendParams): Promis
   const wake = ms.some((m) => m.delayMs <= 0);
   const r = await ctx.oneWrite<{ found: number; n: number }>(
     Q_SEND_STANDARD,
-    [p.queueId, ctx.nowParam(), ...standardColumns(ms), wake, ctx.notifier.channel, ctx.notifier.payload(p.queueId)],
+    [p.queueId, ctx.nowParam(), ...standardColumns(ms), wake, ctx.notifier.channel, ctx.notifier.payload(p.queueId), ctx.notifier.instance],
     'ferry_send_standard',
   );
   if (Number(r.rows[0]!.found) === 0) throw ctx.queues.notFound(p.queueId);
@@ -60,7 +60,16 @@ export async function sendStandardMany(ctx: PgContext, calls: MessageSendParams[
   const wake = [...new Set(calls.filter((c) => c.messages.some((m) => m.delayMs <= 0)).map((c) => c.queueId))];
   const r = await ctx.oneWrite<{ found: string[] | null; n: number }>(
     Q_SEND_STANDARD_MANY,
-    [ctx.nowParam(), qids, ...standardColumns(ms), queues, wake, wake.map((q) => ctx.notifier.payload(q)), ctx.notifier.channel],
+    [
+      ctx.nowParam(),
+      qids,
+      ...standardColumns(ms),
+      queues,
+      wake,
+      wake.map((q) => ctx.notifier.payload(q)),
+      ctx.notifier.channel,
+      ctx.notifier.instance,
+    ],
     'ferry_send_standard_many',
   );
   const found = new Set(r.rows[0]!.found ?? []);

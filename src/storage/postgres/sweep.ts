@@ -1,7 +1,8 @@
 /**
  * Housekeeping (StorageEngine.sweep): messages past retention (one statement per retention period in
  * use, not per queue), dedup entries and attempt ids past
- * their window, deleted-name tombstones past TOMBSTONE_TTL_MS, empty FIFO group rows (groups.ts); then the count deltas are compacted
+ * their window, deleted-name tombstones past TOMBSTONE_TTL_MS, empty FIFO group rows (groups.ts), expired long-poll
+ * interests (notify.ts); then the count deltas are compacted
  * (sql/queues.Q_COMPACT_COUNTS). In chunks of separate statements
  * (SKIP LOCKED: rows a receive holds are left for the next sweep), so several nodes sweeping at once
  * neither block each other nor receivers. The sweep locks messages first, so it recomputes FIFO
@@ -19,6 +20,7 @@ import {
   Q_SWEEP_RETENTION_GROUPS,
   Q_SWEEP_TOMBSTONES,
 } from './sql/housekeeping.js';
+import { Q_INTEREST_SWEEP } from './sql/notify.js';
 import { Q_COMPACT_COUNTS } from './sql/queues.js';
 
 /** Expired messages removed per sweep statement (keeps row locks short). */
@@ -59,6 +61,7 @@ export async function sweep(ctx: PgContext): Promise<number> {
   await ctx.one(Q_SWEEP_DEDUP, [now]);
   await ctx.one(Q_SWEEP_ATTEMPTS, [now]);
   await ctx.one(Q_SWEEP_TOMBSTONES, [now - TOMBSTONE_TTL_MS]);
+  await ctx.one(Q_INTEREST_SWEEP);
   await ctx.one(Q_COMPACT_COUNTS, [now]);
   return removed;
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { harness } from './harness.js';
+import type { StorageEngine } from '../../../src/storage/engine.js';
 
 test('send, receive with attributes and MD5s, delete', async () => {
   const h = await harness();
@@ -231,6 +232,38 @@ test('long polling is woken by a send, times out, and aborts', async () => {
   ac.abort();
   assert.deepEqual((await aborted).Messages, undefined); // no Messages member when empty (as AWS)
   await h.close();
+});
+
+test('a long poll on a shared engine registers its wait first, and tries once more when that was news', async () => {
+  const h = await harness();
+  const { QueueUrl } = await h.call('CreateQueue', { QueueName: 'q' });
+  const engine = h.engine as StorageEngine;
+  const steps: string[] = [];
+  const receive = engine.messageReceive.bind(engine);
+  engine.messageReceive = (p) => {
+    steps.push('receive');
+    return receive(p);
+  };
+  // The first registration is news (a message sent meanwhile was not announced); later ones are not.
+  engine.expectWakes = () => {
+    steps.push('expect');
+    return Promise.resolve(steps.filter((s) => s === 'expect').length === 1);
+  };
+  try {
+    const pending = h.call('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 });
+    for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(steps, ['receive', 'expect', 'receive', 'expect']);
+    await h.call('SendMessage', { QueueUrl, MessageBody: 'wake' });
+    assert.equal((await pending).Messages![0]!.Body, 'wake');
+    assert.deepEqual(steps, ['receive', 'expect', 'receive', 'expect', 'receive']);
+    // A receive that does not wait registers nothing.
+    steps.length = 0;
+    await h.call('ReceiveMessage', { QueueUrl });
+    assert.deepEqual(steps, ['receive']);
+  } finally {
+    delete engine.expectWakes;
+    await h.close();
+  }
 });
 
 test('purge cool-down names the queue', async () => {
