@@ -68,11 +68,34 @@ export interface MessageCryptoOptions {
   decryptCacheSize?: number;
   /** Encryptions per data key before a new one, whatever the reuse period. */
   maxDataKeyUses?: number;
+  /**
+   * Bodies this process sealed, kept by their exact envelope until first decrypted: at most this many
+   * bytes (estimated). Default 2 MiB; 0: none kept (every decrypt opens the envelope).
+   */
+  sealedCacheBytes?: number;
 }
+
+/** A body this process sealed (MessageCrypto's sealed cache). */
+interface SealedBody {
+  readonly body: string;
+  readonly keyId: string;
+  readonly keyVersion: number;
+  /** Its estimated memory: envelope and body characters, two bytes each. */
+  readonly bytes: number;
+}
+
+/** Envelopes longer than this are not kept: V8 hashes a longer string by its length only (collisions). */
+const SEALED_MAX_CHARS = 16_000;
+/** Sealed bodies are kept only this long after the last decrypt of any envelope (see keepSealedUntil). */
+const SEALED_AFTER_READ_MS = 1000;
+/** At most this many sealed bodies are kept, whatever their size. */
+const SEALED_MAX_ENTRIES = 2_048;
 
 export interface MessageCryptoStats {
   encrypted: number;
   decrypted: number;
+  /** Decrypts answered from the sealed cache (bodies this process sealed, read back unchanged). */
+  sealedHits: number;
   dataKeysCreated: number;
   dataKeysUnwrapped: number;
 }
@@ -86,7 +109,7 @@ export class MessageCrypto implements BodyCipher {
   private lastRefresh = -Infinity;
   private noncePool = Buffer.alloc(0);
   private nonceAt = 0;
-  private readonly counts: MessageCryptoStats = { encrypted: 0, decrypted: 0, dataKeysCreated: 0, dataKeysUnwrapped: 0 };
+  private readonly counts: MessageCryptoStats = { encrypted: 0, decrypted: 0, sealedHits: 0, dataKeysCreated: 0, dataKeysUnwrapped: 0 };
   /**
    * The encryption slot last used (queue id, key id → the slot string): a run of sends to one queue
    * reuses the same string, so the cache lookup neither builds nor re-hashes it.
@@ -101,11 +124,31 @@ export class MessageCrypto implements BodyCipher {
   private lastHead: Buffer | undefined = undefined;
   private lastCacheKey = '';
   private lastAad: Buffer = Buffer.alloc(0);
+  /**
+   * Bodies this process sealed, by their exact envelope, until their first decrypt (oldest first, for
+   * eviction). Opening an envelope costs a cipher object and four GCM calls per body — most of what a
+   * receive pays for SSE — and a message is usually received soon after it was sent, by the process it
+   * was sent through. An envelope equal to one this process sealed is authentic by construction (any
+   * altered byte makes another string, which misses and is opened and verified in full); the key checks
+   * (key present, version present, enabled) still run on every hit, and any doubt falls back to the
+   * full path with its errors. The plaintexts stay in process memory until first read or evicted, as
+   * they are while a request is handled; stored data (disk, database) holds only envelopes.
+   */
+  private readonly sealed = new Map<string, SealedBody>();
+  private sealedBytes = 0;
+  private readonly sealedLimit: number;
+  /**
+   * Clock time until which sealed bodies are kept: SEALED_AFTER_READ_MS after the last decrypt. A process
+   * that only sends (no receive has read an envelope lately) keeps none: holding bodies nobody reads
+   * costs garbage collection (they outlive the young generation) and buys nothing.
+   */
+  private keepSealedUntil = -Infinity;
 
   constructor(private readonly o: MessageCryptoOptions) {
     this.ring = o.ring;
     this.encryptKeys = new DataKeyCache(10_000, o.maxDataKeyUses);
     this.decryptKeys = new LruCache(o.decryptCacheSize ?? 4096, (k) => k.fill(0));
+    this.sealedLimit = o.sealedCacheBytes ?? 2 * 1024 * 1024;
   }
 
   stats(): MessageCryptoStats {
@@ -138,7 +181,27 @@ export class MessageCrypto implements BodyCipher {
       this.counts.dataKeysCreated++;
     }
     this.counts.encrypted++;
-    return sealBodyWith(body, (dk.sealing ??= sealingHeader(dk)), dk.key, this.nonce());
+    const stored = sealBodyWith(body, (dk.sealing ??= sealingHeader(dk)), dk.key, this.nonce());
+    if (this.sealedLimit > 0 && stored.length <= SEALED_MAX_CHARS && now <= this.keepSealedUntil) this.keepSealed(stored, body, dk);
+    return stored;
+  }
+
+  /** Remember a body just sealed (bounded by bytes and entries; the oldest go first). */
+  private keepSealed(stored: string, body: string, dk: ActiveDataKey): void {
+    const bytes = 2 * (stored.length + body.length) + 64;
+    if (bytes > this.sealedLimit) return;
+    this.sealed.set(stored, { body, keyId: dk.keyId, keyVersion: dk.keyVersion, bytes });
+    this.sealedBytes += bytes;
+    while (this.sealedBytes > this.sealedLimit || this.sealed.size > SEALED_MAX_ENTRIES) {
+      const [oldest, entry] = this.sealed.entries().next().value as [string, SealedBody];
+      this.sealed.delete(oldest);
+      this.sealedBytes -= entry.bytes;
+    }
+  }
+
+  /** Bodies held by the sealed cache, and their estimated bytes (tests, diagnostics). */
+  sealedCacheSize(): { entries: number; bytes: number } {
+    return { entries: this.sealed.size, bytes: this.sealedBytes };
   }
 
   /** The master key a queue's SSE setting names (not 'off'). */
@@ -172,6 +235,20 @@ export class MessageCrypto implements BodyCipher {
 
   decryptBody(stored: string): string {
     if (!isEnvelope(stored)) return stored;
+    if (this.sealedLimit > 0) this.keepSealedUntil = this.o.clock.now() + SEALED_AFTER_READ_MS;
+    const kept = this.sealed.get(stored);
+    if (kept !== undefined) {
+      // Read once, normally: forget it (a redelivery opens the envelope).
+      this.sealed.delete(stored);
+      this.sealedBytes -= kept.bytes;
+      const key = this.ring.get(kept.keyId);
+      if (key !== undefined && key.enabled && versionOf(key, kept.keyVersion) !== undefined) {
+        this.counts.decrypted++;
+        this.counts.sealedHits++;
+        return kept.body;
+      }
+      // The key changed since: the full path below decides (refresh, KmsNotFound, KmsDisabled…).
+    }
     let env;
     try {
       env = parseEnvelope(stored);

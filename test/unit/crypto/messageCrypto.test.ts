@@ -162,6 +162,81 @@ describe('data keys', () => {
   });
 });
 
+/** A crypto whose process is receiving (it decrypted an envelope just now): it keeps what it seals. */
+function receiving(seed = 'mc', extra: Partial<ConstructorParameters<typeof MessageCrypto>[0]> = {}) {
+  const s = setup(seed, extra);
+  assert.equal(s.crypto.decryptBody(setup(seed).crypto.encryptBody(sqsQueue('warm'), 'warm-up')), 'warm-up');
+  return s;
+}
+
+describe('the sealed cache (bodies this process sealed, until first read)', () => {
+  it('keeps nothing while nothing is read (a process that only sends), and stops a second after the last read', () => {
+    const { crypto, clock } = setup();
+    crypto.encryptBody(sqsQueue(), 'a');
+    assert.equal(crypto.sealedCacheSize().entries, 0);
+    crypto.decryptBody(crypto.encryptBody(sqsQueue(), 'b'));
+    crypto.encryptBody(sqsQueue(), 'c');
+    assert.equal(crypto.sealedCacheSize().entries, 1);
+    clock.advance(1001);
+    crypto.encryptBody(sqsQueue(), 'd');
+    assert.equal(crypto.sealedCacheSize().entries, 1);
+  });
+
+  it('a body read back unchanged is answered without opening its envelope, once', () => {
+    const { crypto } = receiving();
+    const stored = crypto.encryptBody(sqsQueue(), 'payload');
+    assert.equal(crypto.decryptBody(stored), 'payload');
+    assert.equal(crypto.stats().sealedHits, 1);
+    // Forgotten after its first read: a redelivery opens the envelope (and still gets the body).
+    assert.equal(crypto.decryptBody(stored), 'payload');
+    assert.equal(crypto.stats().sealedHits, 1);
+    assert.equal(crypto.stats().decrypted, 3); // with the warm-up read
+    assert.deepEqual(crypto.sealedCacheSize(), { entries: 0, bytes: 0 });
+  });
+
+  it('an altered copy of a kept envelope misses and fails; the kept one still answers', () => {
+    const { crypto } = receiving();
+    const stored = crypto.encryptBody(sqsQueue(), 'payload');
+    const at = (i: number) => stored.slice(0, i) + (stored[i] === 'A' ? 'B' : 'A') + stored.slice(i + 1);
+    assert.equal(sqsErrorOf(() => crypto.decryptBody(at(stored.length - 30))).code, 'KmsInvalidState');
+    assert.equal(crypto.stats().sealedHits, 0);
+    assert.equal(crypto.decryptBody(stored), 'payload');
+    assert.equal(crypto.stats().sealedHits, 1);
+  });
+
+  it('the key checks run on kept bodies too: disabled or gone, the full path answers with its error', () => {
+    const { crypto, ring } = receiving();
+    const stored = crypto.encryptBody(kmsQueue('alias/orders'), 'x');
+    ring.setEnabled('alias/orders', false);
+    assert.equal(sqsErrorOf(() => crypto.decryptBody(stored)).code, 'KmsDisabled');
+    assert.equal(crypto.stats().sealedHits, 0);
+    ring.setEnabled('alias/orders', true);
+    assert.equal(crypto.decryptBody(stored), 'x');
+  });
+
+  it('is bounded by bytes and by envelope size; 0 keeps nothing', () => {
+    const { crypto } = receiving('mc', { sealedCacheBytes: 4_000 });
+    const stored = Array.from({ length: 40 }, (_, i) => crypto.encryptBody(sqsQueue(), `body number ${i}`));
+    const size = crypto.sealedCacheSize();
+    assert.ok(size.bytes <= 4_000 && size.entries > 0 && size.entries < 40, JSON.stringify(size));
+    // The oldest went first: the first body is opened in full, the last one is still kept.
+    assert.equal(crypto.decryptBody(stored[0]!), 'body number 0');
+    assert.equal(crypto.stats().sealedHits, 0);
+    assert.equal(crypto.decryptBody(stored[39]!), 'body number 39');
+    assert.equal(crypto.stats().sealedHits, 1);
+    // An envelope past 16,000 characters is not kept.
+    const before = crypto.sealedCacheSize().entries;
+    const big = receiving('mc', { sealedCacheBytes: 1 << 20 }).crypto;
+    big.encryptBody(sqsQueue(), 'y'.repeat(20_000));
+    assert.equal(big.sealedCacheSize().entries, 0);
+    assert.ok(before > 0);
+    const none = receiving('mc', { sealedCacheBytes: 0 }).crypto;
+    assert.equal(none.decryptBody(none.encryptBody(sqsQueue(), 'z')), 'z');
+    assert.equal(none.stats().sealedHits, 0);
+    assert.deepEqual(none.sealedCacheSize(), { entries: 0, bytes: 0 });
+  });
+});
+
 describe('rotation', () => {
   it('new data keys use the new version at once; messages under the old version still decrypt', () => {
     const { crypto, ring, random } = setup();
