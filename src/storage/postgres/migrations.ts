@@ -317,12 +317,9 @@ async function m006Counters(c: pg.ClientBase): Promise<void> {
   const done = await c.query(`SELECT 1 FROM pg_trigger WHERE tgrelid = '${s}.messages'::regclass AND tgname = 'message_counts_insert'`);
   if (done.rowCount) return;
   const B = COUNT_BUCKET_MS;
-  for (let attempt = 1; ; attempt++) {
-    await c.query('BEGIN');
-    try {
-      await c.query(`SET LOCAL lock_timeout = '${M006_LOCK_TIMEOUT}'`);
-      await c.query(`LOCK TABLE ${s}.messages IN SHARE ROW EXCLUSIVE MODE`);
-      await c.query(`
+  await withLockRetries(c, M006_LOCK_TIMEOUT, M006_LOCK_ATTEMPTS, async () => {
+    await c.query(`LOCK TABLE ${s}.messages IN SHARE ROW EXCLUSIVE MODE`);
+    await c.query(`
 CREATE TABLE ${s}.message_counts (
   queue_id text NOT NULL,
   bucket   bigint NOT NULL,
@@ -360,11 +357,25 @@ CREATE TRIGGER message_counts_truncate AFTER TRUNCATE ON ${s}.messages
 INSERT INTO ${s}.message_counts (queue_id, bucket, received, n)
 SELECT queue_id, visible_at / ${B}, received, count(*) FROM ${s}.messages GROUP BY 1, 2, 3;
 `);
+  });
+}
+
+/**
+ * Run `body` in a transaction whose lock waits are bounded by `lockTimeout` (SET LOCAL lock_timeout),
+ * retried up to `attempts` times, 250 ms apart, when a lock was not granted in time (55P03): a
+ * migration that must lock a live table never keeps every writer queued behind it for long.
+ */
+async function withLockRetries(c: pg.ClientBase, lockTimeout: string, attempts: number, body: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await c.query('BEGIN');
+    try {
+      await c.query(`SET LOCAL lock_timeout = '${lockTimeout}'`);
+      await body();
       await c.query('COMMIT');
       return;
     } catch (e) {
       await c.query('ROLLBACK').catch(() => undefined);
-      if ((e as { code?: string }).code !== '55P03' || attempt >= M006_LOCK_ATTEMPTS) throw e;
+      if ((e as { code?: string }).code !== '55P03' || attempt >= attempts) throw e;
       await sleep(250);
     }
   }
@@ -390,19 +401,9 @@ const M007_LOCK_ATTEMPTS = 30;
  * messages; upgrade every node.
  */
 async function m007EmptyGroups(c: pg.ClientBase): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await c.query('BEGIN');
-    try {
-      await c.query(`SET LOCAL lock_timeout = '${M007_LOCK_TIMEOUT}'`);
-      await c.query('ALTER TABLE fifo_groups ALTER COLUMN head_seq DROP NOT NULL, ALTER COLUMN ready_at DROP NOT NULL');
-      await c.query('COMMIT');
-      return;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      if ((e as { code?: string }).code !== '55P03' || attempt >= M007_LOCK_ATTEMPTS) throw e;
-      await sleep(250);
-    }
-  }
+  await withLockRetries(c, M007_LOCK_TIMEOUT, M007_LOCK_ATTEMPTS, async () => {
+    await c.query('ALTER TABLE fifo_groups ALTER COLUMN head_seq DROP NOT NULL, ALTER COLUMN ready_at DROP NOT NULL');
+  });
 }
 
 /**

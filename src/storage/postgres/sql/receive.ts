@@ -13,6 +13,25 @@ import { claimSet, IN_QUEUE, M_DELIVERY_COLS, NO_REDRIVE_SQL } from './common.js
 import { inflightOf } from './queues.js';
 
 /**
+ * The `k` and `c` CTEs of both standard receive statements (receiveStandardSql, receiveStandardManySql),
+ * reading their parameters from `p`: whether the queue exists and has room, the receive-count bound,
+ * and the deliverable candidates locked `FOR UPDATE SKIP LOCKED` (see receiveStandardSql).
+ */
+function queueCheckAndCandidates(now: string): string {
+  return `k AS MATERIALIZED (
+    SELECT EXISTS (SELECT 1 FROM queues WHERE id = p.qid) AS found,
+           (p.max_inflight IS NULL OR ${inflightOf('p.qid', now)} < p.max_inflight) AS room,
+           CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE account_id = p.dlq[1] AND name = p.dlq[2] AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE_SQL} END AS max_rc
+      FROM p),
+  c AS (
+    SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages
+     WHERE queue_id = (SELECT qid FROM p) AND visible_at <= ${now} AND (SELECT found AND room FROM k)
+     ORDER BY visible_at, id
+     LIMIT (SELECT lim FROM p)
+     FOR UPDATE SKIP LOCKED),`;
+}
+
+/**
  * ReceiveMessage on a standard queue, the whole of it in one autocommit statement, "now" being `now`
  * (STMT_NOW; `$9` with a test clock):
  *  - `k`: whether queue `$1` exists, whether it has room (fewer than `$5` messages in flight, counted
@@ -49,17 +68,7 @@ export function receiveStandardSql(now: string): string {
   return `WITH p AS MATERIALIZED (
     SELECT $1::text AS qid, $2::integer AS lim, $3::integer AS max_rc, $4::text[] AS dlq, $5::integer AS max_inflight,
            $6::bigint AS vis, $7::bigint AS retention, $8::text[] AS tokens),
-  k AS MATERIALIZED (
-    SELECT EXISTS (SELECT 1 FROM queues WHERE id = p.qid) AS found,
-           (p.max_inflight IS NULL OR ${inflightOf('p.qid', now)} < p.max_inflight) AS room,
-           CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE account_id = p.dlq[1] AND name = p.dlq[2] AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE_SQL} END AS max_rc
-      FROM p),
-  c AS (
-    SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages
-     WHERE queue_id = (SELECT qid FROM p) AND visible_at <= ${now} AND (SELECT found AND room FROM k)
-     ORDER BY visible_at, id
-     LIMIT (SELECT lim FROM p)
-     FOR UPDATE SKIP LOCKED),
+  ${queueCheckAndCandidates(now)}
   n AS (SELECT c.*, row_number() OVER (ORDER BY c.visible_at, c.id) AS rn FROM c),
   u AS (
     UPDATE messages m
@@ -104,17 +113,7 @@ export function receiveStandardManySql(now: string): string {
   return `WITH p AS MATERIALIZED (
     SELECT $1::text AS qid, $2::integer AS lim, $3::integer AS max_rc, $4::text[] AS dlq, $5::integer AS max_inflight,
            $6::bigint[] AS vis, $7::bigint AS retention, $8::text[] AS tokens, $9::integer[] AS ends),
-  k AS MATERIALIZED (
-    SELECT EXISTS (SELECT 1 FROM queues WHERE id = p.qid) AS found,
-           (p.max_inflight IS NULL OR ${inflightOf('p.qid', now)} < p.max_inflight) AS room,
-           CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE account_id = p.dlq[1] AND name = p.dlq[2] AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE_SQL} END AS max_rc
-      FROM p),
-  c AS (
-    SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages
-     WHERE queue_id = (SELECT qid FROM p) AND visible_at <= ${now} AND (SELECT found AND room FROM k)
-     ORDER BY visible_at, id
-     LIMIT (SELECT lim FROM p)
-     FOR UPDATE SKIP LOCKED),
+  ${queueCheckAndCandidates(now)}
   x AS MATERIALIZED (
     SELECT c.*, row_number() OVER (ORDER BY c.visible_at, c.id) AS rn,
            (c.sent_at > ${now} - p.retention AND c.receive_count < k.max_rc) AS ok
