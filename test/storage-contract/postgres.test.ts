@@ -11,6 +11,7 @@
 
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import pg from 'pg';
@@ -398,13 +399,23 @@ if (!URL_) {
         ).queue;
         const wokeB: string[] = [];
         const wokeA: string[] = [];
-        b!.onWake((id) => wokeB.push(id));
-        a!.onWake((id) => wokeA.push(id));
-        // A NOTIFY from the other node arrives within milliseconds; its absence is checked after 300.
-        const settle = () => sleep(300);
+        /** Barrier notifications that reached each node (see settle). */
+        const marks = { a: new Set<string>(), b: new Set<string>() };
+        b!.onWake((id) => (id.startsWith('marker-') ? marks.b.add(id) : wokeB.push(id)));
+        a!.onWake((id) => (id.startsWith('marker-') ? marks.a.add(id) : wokeA.push(id)));
         const until = async (cond: () => boolean, what: string) => {
-          for (let i = 0; i < 100 && !cond(); i++) await sleep(20);
+          for (let i = 0; i < 250 && !cond(); i++) await sleep(20);
           assert.ok(cond(), what);
+        };
+        // No NOTIFY is proved absent without waiting for a timeout: PostgreSQL delivers notifications in
+        // commit order, so once a marker NOTIFYed after the operation has reached both nodes, any NOTIFY
+        // the operation sent has reached them too.
+        const channel = `ferry_${createHash('sha1').update(schema).digest('hex').slice(0, 16)}`;
+        let markers = 0;
+        const settle = async () => {
+          const tag = `marker-${markers++}`;
+          await c.query('SELECT pg_notify($1, $2)', [channel, `test ${tag}`]);
+          await until(() => marks.a.has(tag) && marks.b.has(tag), `the barrier ${tag} reached both nodes`);
         };
         const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
         await c.connect();
