@@ -7,7 +7,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { BENCH_CREDENTIALS, BENCH_REGION } from './client.js';
 import { Signer } from './sigv4.js';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,18 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const FERRY_MAIN = resolve(HERE, '../src/main.js');
 /** The `ferry` command as package.json's `bin` runs it: dist/bin/ferry.cjs (scripts/bundle.mjs). */
 export const FERRY_BIN = resolve(HERE, '../bin/ferry.cjs');
+
+/**
+ * What the harness starts for every Ferry target: the `ferry` command users run (FERRY_BIN: the bundle
+ * with its code cache), refused when missing or older than the compiled tree it is made from (`tsc`
+ * without `node scripts/bundle.mjs`: `npm run bench` builds both), so a run never measures a stale build.
+ */
+function ferryCommand(): string {
+  if (!existsSync(FERRY_BIN) || statSync(FERRY_BIN).mtimeMs < statSync(FERRY_MAIN).mtimeMs) {
+    throw new Error(`${FERRY_BIN} is missing or older than ${FERRY_MAIN}: run \`node scripts/bundle.mjs\` (npm run build does)`);
+  }
+  return FERRY_BIN;
+}
 const CEILING = join(HERE, 'ceiling.js');
 const FAUXQS_LAUNCHER = join(HERE, 'fauxqs-launcher.js');
 
@@ -326,7 +338,7 @@ async function spawnFerry(
     name,
     bin: process.execPath,
     // FERRY_BENCH_PROFILE_DIR: each Ferry process writes a V8 CPU profile there (for profiling, not for figures).
-    args: [...profileArgs(), FERRY_MAIN, 'serve', '--port', String(port), ...storageArgs, '--data-dir', dataDir, '--log-level', level],
+    args: [...profileArgs(), ferryCommand(), 'serve', '--port', String(port), ...storageArgs, '--data-dir', dataDir, '--log-level', level],
     // Issue 3's targets hold with signature checking on: Ferry verifies SigV4 against the harness's key
     // (all targets but ferry-memory-nosig).
     env,
@@ -355,16 +367,8 @@ async function startPostgresTarget(name: TargetName, nodes: number, opts: StartO
   // processes"): the first node to start makes the store's managed SSE key; a node with a key ring of its
   // own would refuse the store (its messages are encrypted with a key it does not hold).
   const keyDir = mkdtempSync(join(tmpdir(), 'ferry-bench-keys-'));
-  const storageArgs = [
-    '--storage',
-    'postgres',
-    '--database-url',
-    db.url,
-    '--database-schema',
-    schema,
-    '--kms-key-ring',
-    join(keyDir, 'keyring.json'),
-  ];
+  const keyRing = join(keyDir, 'keyring.json');
+  const storageArgs = ['--storage', 'postgres', '--database-url', db.url, '--database-schema', schema, '--kms-key-ring', keyRing];
   const started = await Promise.allSettled(
     Array.from({ length: nodes }, () => spawnFerry(name, storageArgs, mkdtempSync(join(tmpdir(), 'ferry-bench-postgres-')), level)),
   );
@@ -388,7 +392,11 @@ async function startPostgresTarget(name: TargetName, nodes: number, opts: StartO
     pids: procs.map((p) => p.pid),
     dbCpuMicros: () => db.cpuMicros(),
     database: { url: db.url, schema },
-    command: first.command.replace(db.url, '<database>').replace(schema, '<fresh schema>') + (nodes > 1 ? ` (× ${nodes}, one schema)` : ''),
+    command:
+      first.command
+        .replace(db.url, '<database>')
+        .replace(schema, '<fresh schema>')
+        .replace(relative(process.cwd(), keyRing) || keyRing, '<shared key ring>') + (nodes > 1 ? ` (× ${nodes}, one schema)` : ''),
     info: { ...first.info, database: db.describe, nodes },
     stop: stopAll,
   };
