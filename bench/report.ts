@@ -116,6 +116,7 @@ function notes(c: Cell): string {
       n.push(`GetQueueAttributes ${fmt(e.gqaEmptyMs as number, 2)} ms empty, ${fmt(e.gqaFullMs as number, 2)} ms full`);
   }
   if (c.scenario === 'rate') n.push(`achieved ${fmtInt(e.achievedSendRate as number)} msgs/s`);
+  if ((THROUGHPUT_SCENARIOS.has(c.scenario) || c.scenario === 'rate') && typeof e.warmupS === 'number') n.push(`warm-up ${fmt(e.warmupS, 1)} s`);
   if (c.scenario === 'longpoll-wake' && e.crossNode === true) n.push('cross-node: waiter on node 1, sender on node 2');
   if (c.scenario === 'longpoll-wake')
     n.push(
@@ -324,6 +325,9 @@ export interface MarkdownInput {
   heavyRounds: number;
   durationS: number;
   warmupS: number;
+  /** The throughput scenarios' warm-up: requests per server process, and its longest time (scenarios.ts measure). */
+  warmRequests: number;
+  warmMaxS: number;
   loadBefore: string;
   loadAfter: string;
   busy: boolean;
@@ -355,7 +359,7 @@ ${x.busy ? '> **Preliminary:** the machine was busy during this run (other work 
 - Machine: ${x.machine.cpu}, ${x.machine.cores} cores, ${x.machine.memoryGB} GB RAM; ${x.machine.kernel}
 - Node ${x.machine.node} (harness and Ferry); fauxqs runs on Node ${x.machine.fauxqsNode}
 - Load average (1/5/15 min) before: ${x.loadBefore}; after: ${x.loadAfter}
-- Whole run: ${x.elapsedMin.toFixed(1)} min; measured window ${x.durationS} s per scenario run after ${x.warmupS} s warm-up
+- Whole run: ${x.elapsedMin.toFixed(1)} min; measured window ${x.durationS} s per scenario run after ${x.warmMaxS > x.warmupS && x.warmRequests > 0 ? `a warm-up of at least ${x.warmupS} s, on the throughput scenarios until every server process has answered ${fmtInt(x.warmRequests)} requests (at most ${x.warmMaxS} s; each row's notes give its median warm-up)` : `${x.warmupS} s warm-up`}
 
 ## Issue 12 targets (summary)
 

@@ -2,7 +2,7 @@
 /**
  * `npm run bench` — Ferry's side-by-side benchmark (issue 3).
  *
- *   node dist/bench/run.js [--rounds 5] [--heavy-rounds 1] [--duration 4] [--warmup 1]
+ *   node dist/bench/run.js [--rounds 5] [--heavy-rounds 1] [--duration 4] [--warmup 1] [--warm-requests 5000] [--warm-max 8]
  *                          [--scenarios send,sendbatch,…] [--targets ferry-memory,ferry-sqlite,…]
  *                          [--backlog 1000000] [--waiters 10000] [--md BENCHMARKS.md | --no-md]
  *                          [--jsonl results.jsonl] [--ferry-log-level warn] [--smoke]
@@ -79,6 +79,8 @@ export interface BenchReport {
 export const SMOKE_CONFIG: ScenarioConfig = {
   ...DEFAULT_CONFIG,
   warmupMs: 150,
+  warmRequests: 0,
+  warmMaxMs: 0,
   durationMs: 500,
   wakeMinMs: 0,
   sendConnections: 8,
@@ -262,6 +264,8 @@ async function runBenchInner(o: BenchOptions): Promise<BenchReport> {
         heavyRounds: Math.min(o.heavyRounds, o.rounds),
         durationS: cfg.durationMs / 1000,
         warmupS: cfg.warmupMs / 1000,
+        warmRequests: cfg.warmRequests,
+        warmMaxS: cfg.warmMaxMs / 1000,
         loadBefore,
         loadAfter,
         busy,
@@ -311,6 +315,8 @@ export async function main(argv: string[]): Promise<number> {
       'heavy-rounds': { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
+      'warm-requests': { type: 'string' },
+      'warm-max': { type: 'string' },
       scenarios: { type: 'string' },
       targets: { type: 'string' },
       backlog: { type: 'string' },
@@ -326,6 +332,7 @@ export async function main(argv: string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(
       'Usage: node dist/bench/run.js [--smoke] [--rounds N] [--heavy-rounds N] [--duration S] [--warmup S]\n' +
+        '  [--warm-requests N] [--warm-max S]\n' +
         `  [--scenarios ${ALL_SCENARIOS.join(',')}]\n  [--targets ${ALL_TARGETS.join(',')}]\n` +
         '  [--backlog N] [--waiters N] [--rate N] [--md FILE | --no-md] [--jsonl FILE] [--ferry-log-level LEVEL]\n',
     );
@@ -344,6 +351,12 @@ export async function main(argv: string[]): Promise<number> {
   if (d !== undefined) o.cfg.durationMs = d * 1000;
   const w = values.warmup !== undefined ? Number(values.warmup) : undefined;
   if (w !== undefined && Number.isFinite(w) && w >= 0) o.cfg.warmupMs = w * 1000;
+  // The throughput scenarios' warm-up in requests per server process, and its longest time (scenarios.ts
+  // measure); --warm-max 0: the fixed --warmup.
+  const wr = values['warm-requests'] !== undefined ? Number(values['warm-requests']) : undefined;
+  if (wr !== undefined && Number.isFinite(wr) && wr >= 0) o.cfg.warmRequests = wr;
+  const wm = values['warm-max'] !== undefined ? Number(values['warm-max']) : undefined;
+  if (wm !== undefined && Number.isFinite(wm) && wm >= 0) o.cfg.warmMaxMs = wm * 1000;
   o.cfg.backlog = num(values.backlog, 'backlog') ?? o.cfg.backlog;
   o.cfg.waiters = num(values.waiters, 'waiters') ?? o.cfg.waiters;
   o.cfg.rate = num(values.rate, 'rate') ?? o.cfg.rate;

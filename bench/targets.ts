@@ -316,9 +316,15 @@ const FERRY_AUTH_ENV: Record<string, string> = {
   FERRY_METRICS_TOKEN: 'bench-metrics-token',
 };
 
+/**
+ * Node flags for every server process, for profiling, never for figures: FERRY_BENCH_PROFILE_DIR (a V8
+ * CPU profile per process) and FERRY_BENCH_NODE_ARGS (space-separated V8/Node flags that NODE_OPTIONS
+ * refuses, e.g. `--log-deopt --logfile=/tmp/v8-%p.log`).
+ */
 function profileArgs(): string[] {
   const dir = process.env.FERRY_BENCH_PROFILE_DIR;
-  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const extra = (process.env.FERRY_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return [...(dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), ...extra];
 }
 
 /** Signature checking off (`ferry-memory-nosig`): the same metrics setting, no SigV4 verification. */

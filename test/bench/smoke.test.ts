@@ -176,3 +176,29 @@ test('layers smoke: the in-process engine, action and request benchmarks run and
     }
   }
 });
+
+test('the throughput warm-up lasts until every server process has answered warmRequests, within its bounds', { timeout: 120_000 }, async () => {
+  const run = async (warmRequests: number, warmMaxMs: number): Promise<number> => {
+    const o = smokeOptions();
+    o.out = () => undefined;
+    o.progress = () => undefined;
+    o.md = null;
+    o.rounds = 1;
+    o.scenarios = ['send'];
+    o.explicitScenarios = true;
+    o.targets = ['ceiling'];
+    o.cfg = { ...o.cfg, warmupMs: 300, durationMs: 300, warmRequests, warmMaxMs };
+    const report = await runBench(o);
+    const res = report.results.find((x) => x.scenario === 'send' && x.target === 'ceiling');
+    assert.ok(res?.ok, `send on ceiling: ${res?.error}`);
+    return Number(res.extra.warmupS);
+  };
+  // No request goal: the fixed warm-up (up to the 0.1 s the scenario's rounding allows).
+  assert.ok((await run(0, 5_000)) < 0.5, 'with warmRequests 0 the warm-up is warmupMs');
+  // A goal out of reach: the warm-up ends at warmMaxMs, not before and not much after.
+  const capped = await run(1e9, 1_500);
+  assert.ok(capped >= 1.4 && capped < 2, `an unreachable goal stops at warmMaxMs: ${capped} s`);
+  // A reachable goal: longer than the minimum, shorter than the cap.
+  const reached = await run(3_000, 8_000);
+  assert.ok(reached >= 0.3 && reached < 7.5, `3,000 requests are answered before the cap: ${reached} s`);
+});
