@@ -22,7 +22,8 @@ import { isDomainError } from '../../src/errors/domain.js';
 import { PostgresEngine, POSTGRES_SCHEMA_VERSION, type PostgresEngineOptions } from '../../src/storage/postgres/index.js';
 import { COUNTS_INDEX } from '../../src/storage/postgres/migrations.js';
 import { Q_QUEUE_STATS } from '../../src/storage/postgres/sql/queues.js';
-import { Q_FIFO_INSERT, Q_FIFO_RESERVE } from '../../src/storage/postgres/sql/send.js';
+import { Q_DEDUP_LOOKUP, Q_FIFO_INSERT, Q_FIFO_RESERVE } from '../../src/storage/postgres/sql/send.js';
+import { Q_REFRESH_GROUPS } from '../../src/storage/postgres/sql/groups.js';
 import {
   appliedMigrations,
   databaseNow,
@@ -380,6 +381,216 @@ if (!URL_) {
             await c.end();
           }
         });
+      });
+
+      /**
+       * Every row of queue `q`'s groups against its group's messages, read in one statement: head = the
+       * lowest sequence number, ready_at = that message's deadline (NULL and NULL for a group without
+       * messages) — what groups.refreshGroups computes. `when` names the step in a failure.
+       */
+      const rowsExact = async (c: pg.Client, q: string, when: string): Promise<number> => {
+        const rows = (
+          await c.query<{ group_id: string; head_seq: string | null; ready_at: string | null; m_head: string | null; m_vis: string | null }>(
+            `SELECT f.group_id, f.head_seq, f.ready_at, h.seq AS m_head, h.visible_at AS m_vis FROM fifo_groups f
+               LEFT JOIN LATERAL (SELECT seq, visible_at FROM messages m WHERE m.queue_id = f.queue_id AND m.group_id = f.group_id ORDER BY seq LIMIT 1) h ON true
+              WHERE f.queue_id = $1 ORDER BY f.group_id`,
+            [q],
+          )
+        ).rows;
+        for (const r of rows) assert.deepEqual([r.head_seq, r.ready_at], [r.m_head, r.m_vis], `${when}: the row of group ${r.group_id}`);
+        return rows.length;
+      };
+
+      it('after every kind of FIFO receive the group rows are what a recompute from the messages gives', async () => {
+        await withNodes(1, {}, async ([e], schema) => {
+          await fifoQueue(e!, 'rows-dlq.fifo');
+          const redrive = JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:rows-dlq.fifo', maxReceiveCount: 2 });
+          const { queue } = await e!.queueCreate({
+            accountId: '000000000000',
+            name: 'rows.fifo',
+            fifo: true,
+            attributes: { RedrivePolicy: redrive },
+            tags: {},
+            reuseDelayMs: 0,
+          });
+          const q = queue.id;
+          const c = await client(schema);
+          const other = await client(schema);
+          const put = (g: string, bodies: string[], delayMs = 0) =>
+            e!.messageSend({ queueId: q, messages: bodies.map((b) => msg(b, { groupId: g, dedupId: b, delayMs })), dedupWindowMs: 300_000 });
+          const take = async (maxMessages: number, visibilityTimeoutMs: number) =>
+            (await e!.messageReceive({ queueId: q, maxMessages, visibilityTimeoutMs, attemptWindowMs: 300_000 })).messages.map((m) => m.body);
+          try {
+            await put('g1', ['a1', 'a2', 'a3']);
+            await put('g2', ['b1']);
+            await put('g3', ['c1']);
+            await put('g3', ['c2'], 60_000);
+            await put('g4', ['d1'], 60_000);
+            await put(
+              'g5',
+              Array.from({ length: 12 }, (_, i) => `e${i + 1}`),
+            );
+            assert.equal(await rowsExact(c, q, 'after the sends'), 5);
+            // Whole groups, and part of one.
+            assert.deepEqual(await take(4, 30_000), ['a1', 'a2', 'a3', 'b1']);
+            await rowsExact(c, q, 'visibility 30 s');
+            // Visibility 0: the heads stay deliverable, their rows ready now; g3 stops at its delayed message.
+            assert.deepEqual(await take(10, 0), ['c1', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9']);
+            await rowsExact(c, q, 'visibility 0');
+            // Another receiver holds g5: passed over; a second claim round finds nothing more.
+            await other.query('BEGIN');
+            await other.query(`SELECT 1 FROM fifo_groups WHERE queue_id = $1 AND group_id = 'g5' FOR UPDATE`, [q]);
+            assert.deepEqual(await take(10, 0), ['c1']);
+            await other.query('ROLLBACK');
+            await rowsExact(c, q, 'a group held by another receiver');
+            assert.deepEqual(await take(10, 30_000), ['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9', 'e10']);
+            await rowsExact(c, q, 'received again');
+            // c1 (received twice) is due for the dead-letter queue: moved; g3's head is now the delayed c2.
+            assert.deepEqual(await take(10, 30_000), []);
+            await rowsExact(c, q, 'a candidate dead-lettered');
+            const dlq = await e!.queueGetByName('000000000000', 'rows-dlq.fifo');
+            assert.deepEqual(
+              (await e!.messageReceive({ queueId: dlq!.id, maxMessages: 10, visibilityTimeoutMs: 30_000, attemptWindowMs: 1 })).messages.map(
+                (m) => m.body,
+              ),
+              ['c1'],
+            );
+          } finally {
+            await other.query('ROLLBACK').catch(() => undefined);
+            await other.end();
+            await c.end();
+          }
+        });
+      });
+
+      it('FIFO rows stay exact and groups in order with several processes receiving, deleting and sending at once', async () => {
+        await withNodes(2, { random: systemRandom }, async (nodes, schema) => {
+          const q = await fifoQueue(nodes[0]!, 'many.fifo');
+          const c = await client(schema);
+          const groups = ['A', 'B', 'C', 'D'];
+          const per = 24;
+          const sends = (async () => {
+            for (let i = 0; i < per; i += 4)
+              await Promise.all(
+                groups.map((g, k) =>
+                  nodes[k % 2]!.messageSend({
+                    queueId: q,
+                    messages: Array.from({ length: 4 }, (_, j) =>
+                      msg(`${g}${i + j}`, { messageId: `${g}${i + j}`, groupId: g, dedupId: `${g}${i + j}` }),
+                    ),
+                    dedupWindowMs: 300_000,
+                  }),
+                ),
+              );
+          })();
+          const got = new Map<string, number[]>(groups.map((g) => [g, []]));
+          let left = groups.length * per;
+          const loop = async (e: PostgresEngine) => {
+            for (let idle = 0; left > 0 && idle < 200;) {
+              const r = await e.messageReceive({ queueId: q, maxMessages: 5, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+              if (!r.messages.length) {
+                idle++;
+                await sleep(5);
+                continue;
+              }
+              for (const m of r.messages) got.get(m.groupId!)!.push(Number(m.body.slice(1)));
+              left -= r.messages.length;
+              await e.messageDelete({ queueId: q, receipts: r.messages.map((m) => ({ ref: m.ref, receiptToken: m.receiptToken })) });
+            }
+          };
+          try {
+            await Promise.all([sends, ...Array.from({ length: 6 }, (_, i) => loop(nodes[i % 2]!))]);
+            for (const g of groups)
+              assert.deepEqual(
+                got.get(g),
+                Array.from({ length: per }, (_, i) => i),
+                `group ${g}: each message once, in order`,
+              );
+            await rowsExact(c, q, 'at the end');
+          } finally {
+            await c.end();
+          }
+        });
+      });
+    });
+
+    it('the FIFO dedup lookup probes the primary key once per key, with the outcome of the `key = ANY` form, whatever the statistics say', async () => {
+      await withNodes(1, {}, async ([e], schema) => {
+        const { queue } = await e!.queueCreate({ accountId: '000000000000', name: 'dd.fifo', fifo: true, attributes: {}, tags: {}, reuseDelayMs: 0 });
+        await e!.messageSend({ queueId: queue.id, messages: [msg('first', { groupId: 'g', dedupId: 'first' })], dedupWindowMs: 300_000 });
+        const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+        await c.connect();
+        try {
+          // Statistics taken while the table was small, then a dedup window that grew (a young queue table).
+          await c.query('ANALYZE dedup');
+          await c.query(
+            `INSERT INTO dedup (queue_id, key, message_id, seq, expires_at)
+             SELECT $1, 'k' || i, 'm' || i, i, $2::bigint FROM generate_series(1, 5000) i`,
+            [queue.id, Date.now() + 300_000],
+          );
+          const keys = [
+            ...Array.from({ length: 40 }, (_, i) => `k${i * 100 + 7}`),
+            'missing',
+            (await c.query('SELECT key FROM dedup ORDER BY seq LIMIT 1')).rows[0].key,
+          ];
+          const old = 'SELECT key, message_id, seq, expires_at FROM dedup WHERE queue_id = $1 AND key = ANY($2::text[])';
+          const sorted = (rows: Array<{ key: string }>) => [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+          const want = sorted((await c.query(old, [queue.id, keys])).rows);
+          assert.equal(want.length, 41);
+          assert.deepEqual(sorted((await c.query(Q_DEDUP_LOOKUP, [queue.id, keys])).rows), want);
+          // The plan: no sequential scan of dedup, no entry read and filtered out.
+          const lit = (v: string) => c.escapeLiteral(v);
+          const arr = `ARRAY[${keys.map(lit).join(', ')}]::text[]`;
+          await c.query(`PREPARE look(text, text[]) AS ${Q_DEDUP_LOOKUP}`);
+          const plan = (await c.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE look(${lit(queue.id)}, ${arr})`)).rows[0]['QUERY PLAN'][0].Plan;
+          const nodes: Array<Record<string, unknown>> = [];
+          const walk = (n: Record<string, unknown>) => {
+            nodes.push(n);
+            for (const k of (n.Plans as Array<Record<string, unknown>> | undefined) ?? []) walk(k);
+          };
+          walk(plan);
+          const onDedup = nodes.filter((n) => n['Relation Name'] === 'dedup');
+          assert.ok(onDedup.length > 0);
+          for (const n of onDedup) {
+            assert.notEqual(n['Node Type'], 'Seq Scan', JSON.stringify(plan));
+            assert.equal(n['Rows Removed by Filter'] ?? 0, 0, JSON.stringify(plan));
+            assert.equal(n['Rows Removed by Index Recheck'] ?? 0, 0, JSON.stringify(plan));
+          }
+        } finally {
+          await c.end();
+        }
+      });
+    });
+
+    it('the FIFO dedup lookup and group recompute settle on one generic plan per connection instead of planning every call', async () => {
+      await withNodes(1, {}, async ([e], schema) => {
+        const { queue } = await e!.queueCreate({
+          accountId: '000000000000',
+          name: 'plans.fifo',
+          fifo: true,
+          attributes: {},
+          tags: {},
+          reuseDelayMs: 0,
+        });
+        await e!.messageSend({ queueId: queue.id, messages: ['a', 'b', 'c'].map((g) => msg(g, { groupId: g, dedupId: g })), dedupWindowMs: 300_000 });
+        const c = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+        await c.connect();
+        try {
+          const cases: Array<[string, string, (i: number) => unknown[]]> = [
+            ['dedup', Q_DEDUP_LOOKUP, (i) => [queue.id, Array.from({ length: 1 + (i % 5) }, (_, k) => `q:${k}`)]],
+            ['refresh', Q_REFRESH_GROUPS, (i) => [queue.id, ['a', 'b', 'c'].slice(0, 1 + (i % 3)), false]],
+          ];
+          for (const [name, text, values] of cases) {
+            await c.query('BEGIN');
+            for (let i = 0; i < 12; i++) await c.query({ name, text, values: values(i) });
+            await c.query('ROLLBACK');
+            const r = (await c.query('SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = $1', [name])).rows[0];
+            // PostgreSQL plans the first five executions custom; after that, every custom plan is a re-plan.
+            assert.ok(Number(r.custom_plans) <= 5 && Number(r.generic_plans) >= 7, `${name}: ${JSON.stringify(r)}`);
+          }
+        } finally {
+          await c.end();
+        }
       });
     });
 

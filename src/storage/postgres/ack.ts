@@ -5,7 +5,7 @@
  * locked rows, deletes, and recomputes the groups (a delete unlocks its group: wake). Concurrent FIFO
  * deletes of one process share such a transaction (deleteFifoMany, through the group commit).
  */
-import type { EntryResult, MessageDeleteParams } from '../engine.js';
+import type { EntryResult, MessageDeleteParams, QueueRecord } from '../engine.js';
 import { deleteEntry, ENTRY_OK, isInflight, type ReceiptTarget } from '../semantics/index.js';
 import type { PgContext, Tx } from './context.js';
 import { refreshGroups, someReady } from './groups.js';
@@ -34,7 +34,7 @@ export async function messageDelete(ctx: PgContext, p: MessageDeleteParams): Pro
 export async function deleteFifoMany(ctx: PgContext, calls: MessageDeleteParams[]): Promise<Array<MemberOutcome<EntryResult[]>>> {
   // A lone call runs alone; what it throws, the group commit gives that call.
   if (calls.length === 1) return [{ ok: true, value: await deleteMessages(ctx, calls[0]!) }];
-  return combinedPerQueue(ctx, calls, (t, queueId, list) => deleteLocked(ctx, t, queueId, list));
+  return combinedPerQueue(ctx, calls, (t, q, list) => deleteLocked(ctx, t, q, list));
 }
 
 /**
@@ -42,11 +42,12 @@ export async function deleteFifoMany(ctx: PgContext, calls: MessageDeleteParams[
  * queue's groups locked ascending inside `run`, the one lock order holds across queues): `run` gets a
  * queue's calls in arrival order and returns one result per call. The calls of a queue that no longer
  * exists get QueueNotFound (its lookup is a plain read: the transaction goes on with the others).
+ * `run` gets the record that lookup read (it used to read it again).
  */
 export async function combinedPerQueue<C extends { queueId: string }, R>(
   ctx: PgContext,
   calls: readonly C[],
-  run: (t: Tx, queueId: string, calls: C[]) => Promise<R[]>,
+  run: (t: Tx, q: QueueRecord, calls: C[]) => Promise<R[]>,
 ): Promise<Array<MemberOutcome<R>>> {
   const byQueue = new Map<string, C[]>();
   for (const c of calls) {
@@ -58,12 +59,13 @@ export async function combinedPerQueue<C extends { queueId: string }, R>(
   await ctx.tx(async (t) => {
     for (const queueId of [...byQueue.keys()].sort()) {
       const list = byQueue.get(queueId)!;
-      if (!(await ctx.queues.inTx(t.client, queueId))) {
+      const q = await ctx.queues.inTx(t.client, queueId);
+      if (!q) {
         const error = ctx.queues.notFound(queueId);
         for (const c of list) results.set(c, { ok: false, error });
         continue;
       }
-      const out = await run(t, queueId, list);
+      const out = await run(t, q, list);
       list.forEach((c, i) => results.set(c, { ok: true, value: out[i]! }));
     }
   });
@@ -112,15 +114,14 @@ export async function deleteMessages(ctx: PgContext, p: MessageDeleteParams, fif
     ctx.noteChurn(Number(r.rows[0]!.n));
     return p.receipts.map(() => ENTRY_OK);
   }
-  return ctx.tx(async (t) => (await deleteLocked(ctx, t, p.queueId, [p]))[0]!);
+  return ctx.tx(async (t) => (await deleteLocked(ctx, t, await ctx.queues.mustInTx(t.client, p.queueId), [p]))[0]!);
 }
 
 /**
- * Inside `t`: lock the groups (FIFO) and messages of `calls` (all on `queueId`), decide every entry in
- * order, delete, recompute the groups. One EntryResult list per call.
+ * Inside `t`: lock the groups (FIFO) and messages of `calls` (all on queue `q`, as read in `t`), decide
+ * every entry in order, delete, recompute the groups. One EntryResult list per call.
  */
-async function deleteLocked(ctx: PgContext, t: Tx, queueId: string, calls: readonly MessageDeleteParams[]): Promise<EntryResult[][]> {
-  const q = await ctx.queues.mustInTx(t.client, queueId);
+async function deleteLocked(ctx: PgContext, t: Tx, q: QueueRecord, calls: readonly MessageDeleteParams[]): Promise<EntryResult[][]> {
   const { rows, groups } = await lockMessages(
     t,
     q.fifo,
@@ -168,7 +169,11 @@ export async function lockMessages(
   let groups: string[] = [];
   if (fifo) {
     // The messages' groups, and their locks (lockGroups' order), in one statement.
-    const pre = await t.client.query<{ group_id: string }>({ text: Q_LOCK_GROUPS_OF_MESSAGES, values: [queueId, ids] });
+    const pre = await t.client.query<{ group_id: string }>({
+      name: 'ferry_lock_groups_of_messages',
+      text: Q_LOCK_GROUPS_OF_MESSAGES,
+      values: [queueId, ids],
+    });
     groups = pre.rows.map((r) => r.group_id);
   }
   const r = await t.client.query<MessageRow>({ name: 'ferry_lock_messages', text: Q_LOCK_MESSAGES, values: [queueId, ids] });

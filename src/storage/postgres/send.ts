@@ -107,7 +107,11 @@ export function sendFifoTx(
     if (wanted.length) {
       // A statement of its own, after the queue row lock: its snapshot includes every send that held
       // the lock before (READ COMMITTED), so a dedup id sent concurrently through another node is seen.
-      const r = await c.query<{ key: string; message_id: string; seq: number | null; expires_at: number }>(Q_DEDUP_LOOKUP, [q.id, wanted]);
+      const r = await c.query<{ key: string; message_id: string; seq: number | null; expires_at: number }>({
+        name: 'ferry_dedup_lookup',
+        text: Q_DEDUP_LOOKUP,
+        values: [q.id, wanted],
+      });
       for (const row of r.rows) if (dedupHit(row.expires_at, t.now)) seen.set(row.key, { messageId: row.message_id, seq: row.seq });
     }
     const results: SendMessageResult[] = [];

@@ -3,7 +3,7 @@
  * first), decides each entry with semantics.visibilityEntry from the locked rows, writes the new
  * deadlines in one statement, and recomputes the FIFO groups. A deadline of "now" wakes the queue.
  */
-import type { EntryResult, VisibilityChangeParams } from '../engine.js';
+import type { EntryResult, QueueRecord, VisibilityChangeParams } from '../engine.js';
 import { visibilityDeadline, visibilityEntry } from '../semantics/index.js';
 import { combinedPerQueue, lockMessages, receiptTarget } from './ack.js';
 import type { PgContext, Tx } from './context.js';
@@ -29,7 +29,7 @@ export async function visibilityChange(ctx: PgContext, p: VisibilityChangeParams
 export async function changeVisibilityFifoMany(ctx: PgContext, calls: VisibilityChangeParams[]): Promise<Array<MemberOutcome<EntryResult[]>>> {
   // A lone call runs alone; what it throws, the group commit gives that call.
   if (calls.length === 1) return [{ ok: true, value: await changeVisibility(ctx, calls[0]!) }];
-  return combinedPerQueue(ctx, calls, (t, queueId, list) => changeLocked(ctx, t, queueId, list));
+  return combinedPerQueue(ctx, calls, (t, q, list) => changeLocked(ctx, t, q, list));
 }
 
 /**
@@ -72,15 +72,14 @@ export async function changeVisibilityMany(ctx: PgContext, calls: VisibilityChan
 
 /** @see StorageEngine.visibilityChange */
 export function changeVisibility(ctx: PgContext, p: VisibilityChangeParams): Promise<EntryResult[]> {
-  return ctx.tx(async (t) => (await changeLocked(ctx, t, p.queueId, [p]))[0]!);
+  return ctx.tx(async (t) => (await changeLocked(ctx, t, await ctx.queues.mustInTx(t.client, p.queueId), [p]))[0]!);
 }
 
 /**
- * Inside `t`: lock the groups (FIFO) and messages of `calls` (all on `queueId`), decide every entry in
- * order, write the deadlines, recompute the groups. One EntryResult list per call.
+ * Inside `t`: lock the groups (FIFO) and messages of `calls` (all on queue `q`, as read in `t`), decide
+ * every entry in order, write the deadlines, recompute the groups. One EntryResult list per call.
  */
-async function changeLocked(ctx: PgContext, t: Tx, queueId: string, calls: readonly VisibilityChangeParams[]): Promise<EntryResult[][]> {
-  const q = await ctx.queues.mustInTx(t.client, queueId);
+async function changeLocked(ctx: PgContext, t: Tx, q: QueueRecord, calls: readonly VisibilityChangeParams[]): Promise<EntryResult[][]> {
   const { rows, groups } = await lockMessages(
     t,
     q.fifo,

@@ -17,7 +17,11 @@ export const Q_DELETE_STANDARD = `WITH p AS MATERIALIZED (SELECT $1::text AS qid
   d AS (DELETE FROM messages WHERE id = ANY((SELECT ids FROM p)::bigint[]) AND (queue_id = (SELECT qid FROM p)) IS TRUE RETURNING 1)
   SELECT (SELECT count(*) FROM q) AS found, (SELECT count(*) FROM d) AS n`;
 
-/** The FIFO groups of messages `$2` of queue `$1`, and their locks (groups.lockGroups' order and mode), in one statement. */
+/**
+ * The FIFO groups of messages `$2` of queue `$1`, and their locks (groups.lockGroups' order and mode), in
+ * one statement (prepared: `ferry_lock_groups_of_messages`; sent unnamed, it was parsed and planned on
+ * every call: BENCHMARKS.md, issue 12 FIFO on one node).
+ */
 export const Q_LOCK_GROUPS_OF_MESSAGES = `WITH g AS (SELECT DISTINCT group_id FROM messages WHERE id = ANY($2::bigint[]) AND ${IN_QUEUE} AND group_id IS NOT NULL),
                l AS (SELECT f.group_id FROM fifo_groups f WHERE f.queue_id = $1 AND f.group_id IN (SELECT group_id FROM g) ORDER BY f.group_id FOR NO KEY UPDATE)
                SELECT g.group_id, (SELECT count(*) FROM l) AS locked FROM g`;

@@ -45,18 +45,24 @@ export const Q_TOUCH_GROUPS = `WITH ${TOUCH_GROUPS_CTES('$1', '$2', '$3', '$4')}
  * statement's snapshot: when `$3` (the caller holds the row `FOR UPDATE`, so no send is appending to
  * it) its row is marked empty (head_seq and ready_at NULL); otherwise it is left as it is. Returns every
  * group: ready_at, or NULL for one without messages.
+ *
+ * Parameters through the one-row CTE `p` (see sql/receive.receiveStandardSql): used directly, every
+ * custom plan looked cheaper than the generic one and PostgreSQL planned this statement anew on every
+ * call (pg_stat_statements: 828 plans for 818 calls, planning 2.6× its execution time; BENCHMARKS.md,
+ * issue 12 FIFO on one node).
  */
-export const Q_REFRESH_GROUPS = `WITH gs AS (SELECT unnest($2::text[]) AS group_id),
+export const Q_REFRESH_GROUPS = `WITH p AS MATERIALIZED (SELECT $1::text AS qid, $2::text[] AS groups, $3::boolean AS may_empty),
+       gs AS (SELECT unnest(p.groups) AS group_id FROM p),
        calc AS (
          SELECT gs.group_id, h.seq AS head_seq, h.visible_at AS head_vis
            FROM gs LEFT JOIN LATERAL (
-             SELECT seq, visible_at FROM messages m WHERE m.queue_id = $1 AND m.group_id = gs.group_id ORDER BY seq LIMIT 1
+             SELECT seq, visible_at FROM messages m WHERE m.queue_id = (SELECT qid FROM p) AND m.group_id = gs.group_id ORDER BY seq LIMIT 1
            ) h ON true),
-       e AS (UPDATE fifo_groups f SET head_seq = NULL, ready_at = NULL FROM calc
-              WHERE $3::boolean AND f.queue_id = $1 AND f.group_id = calc.group_id AND calc.head_seq IS NULL AND f.head_seq IS NOT NULL
+       e AS (UPDATE fifo_groups f SET head_seq = NULL, ready_at = NULL FROM calc, p
+              WHERE p.may_empty AND f.queue_id = p.qid AND f.group_id = calc.group_id AND calc.head_seq IS NULL AND f.head_seq IS NOT NULL
              RETURNING 1),
        up AS (INSERT INTO fifo_groups (queue_id, group_id, head_seq, ready_at)
-              SELECT $1, group_id, head_seq, head_vis FROM calc WHERE head_seq IS NOT NULL
+              SELECT p.qid, calc.group_id, calc.head_seq, calc.head_vis FROM calc, p WHERE calc.head_seq IS NOT NULL
               ON CONFLICT (queue_id, group_id) DO UPDATE SET head_seq = excluded.head_seq, ready_at = excluded.ready_at
               RETURNING group_id, ready_at)
        SELECT group_id, ready_at FROM up

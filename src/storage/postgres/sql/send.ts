@@ -30,11 +30,23 @@ export const Q_SEND_STANDARD = `WITH t AS MATERIALIZED (SELECT COALESCE($2::bigi
 export const Q_FIFO_RESERVE = `UPDATE queues SET seq_counter = seq_counter + $2 WHERE id = $1 RETURNING seq_counter, ${QUEUE_COLS}`;
 
 /**
- * FIFO send, step 2 (only when some message has a dedup id): the remembered entries of keys `$2`.
- * Whether one still deduplicates is decided in JS (semantics.dedupHit): an entry past its window
- * that the sweep has not removed yet is returned too, and ignored.
+ * FIFO send, step 2 (only when some message has a dedup id): the remembered entries of keys `$2` (no
+ * key twice) of queue `$1`. Whether one still deduplicates is decided in JS (semantics.dedupHit): an
+ * entry past its window that the sweep has not removed yet is returned too, and ignored.
+ *
+ * One primary-key probe per key, whatever the table holds: each key is looked up in a subquery of its
+ * own (`OFFSET 0` keeps the planner from flattening it into a join), where `queue_id` and `key` are
+ * both equalities on `dedup_pkey`. Written as `key = ANY($2)`, with statistics taken while the table
+ * was small the planner priced one descent for the queue plus a filter (or a sequential scan) below one
+ * descent per key, and every send then read the queue's whole dedup window (BENCHMARKS.md, issue 12
+ * FIFO on one node: 3,240 entries read and filtered out for 20 keys a few seconds into the bench, and
+ * growing with the window, up to five minutes of sends). Parameters through the one-row CTE `p` (see
+ * sql/receive.receiveStandardSql): one generic plan per connection.
  */
-export const Q_DEDUP_LOOKUP = 'SELECT key, message_id, seq, expires_at FROM dedup WHERE queue_id = $1 AND key = ANY($2::text[])';
+export const Q_DEDUP_LOOKUP = `WITH p AS MATERIALIZED (SELECT $1::text AS qid, $2::text[] AS keys)
+  SELECT d.key, d.message_id, d.seq, d.expires_at
+    FROM p, unnest(p.keys) AS w(key)
+    CROSS JOIN LATERAL (SELECT key, message_id, seq, expires_at FROM dedup WHERE queue_id = p.qid AND key = w.key OFFSET 0) d`;
 
 /**
  * FIFO send, last step: insert the messages (`$3`…`$14`, sent at `$2`), their dedup entries (`$15`…
