@@ -19,6 +19,7 @@ import { isDomainError } from '../../src/errors/domain.js';
 import { SqliteEngine } from '../../src/storage/sqlite/index.js';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate } from '../../src/storage/sqlite/migrations.js';
+import * as statements from '../../src/storage/sqlite/sql/index.js';
 import { holdWriteLock, indexNames, writeSchemaV1Store } from '../helpers/sqlite.js';
 import { assertAccountsMigrated, msg } from './fixtures.js';
 import { runStorageContract } from './contract.js';
@@ -364,6 +365,28 @@ describe('sqlite engine specifics', () => {
         assert.ok(!/TEMP B-TREE/.test(text), `${name} sorts: ${text}`);
       }
     });
+  });
+
+  it('no statement binds a bare LIMIT or OFFSET (SQLite would re-prepare it on every call)', () => {
+    // A bare bound LIMIT is read at prepare time, and every later bind of it expires the statement:
+    // it is parsed and planned again on each execution (sql/index.ts). `? + 0` is the form to use.
+    const bare = /\b(?:LIMIT|OFFSET)\s+(?:\?\d*(?!\d)|[@:$]\w+(?!\w))(?!\s*[-+*/])/i;
+    const texts: Array<[string, string]> = [];
+    const collect = (name: string, v: unknown): void => {
+      if (typeof v === 'string') texts.push([name, v]);
+      else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(`${name}.${k}`, x);
+    };
+    for (const [name, v] of Object.entries(statements)) collect(name, v);
+    assert.ok(texts.length > 50, `only ${texts.length} statements found`);
+    const bound = texts.filter(([, sql]) => /\bLIMIT\s+[?@]/i.test(sql)).map(([name]) => name);
+    // The receive walks, the in-flight count, sweeps, pages and move tasks all page with a bound limit.
+    for (const name of ['SQL.standardCandidates', 'SQL.fifoCandidates', 'SQL.groupMessages', 'SQL.inflightCount', 'SWEEP_EXPIRED_MESSAGES']) {
+      assert.ok(bound.includes(name), `${name} has no bound LIMIT any more: ${bound.join(', ')}`);
+    }
+    for (const [name, sql] of texts) assert.ok(!bare.test(sql), `${name} binds a bare LIMIT/OFFSET: ${sql}`);
+    // The pattern itself: what it must and must not flag.
+    assert.ok(bare.test('SELECT 1 LIMIT ?') && bare.test('SELECT 1 LIMIT @limit)') && bare.test('SELECT 1 LIMIT 5 OFFSET ?2'));
+    assert.ok(!bare.test('SELECT 1 LIMIT ? + 0') && !bare.test('SELECT 1 LIMIT @limit + 0') && !bare.test('SELECT 1 LIMIT 1'));
   });
 
   it("peek and search walk the queue's send-order index and fetch picked rows by primary key", async () => {

@@ -9,7 +9,7 @@ export const QUEUES_ALL = 'SELECT * FROM queues';
  * BINARY (byte) order; LIMIT -1 is no limit. Four forms: `>` or `>=` the start, with or without an end.
  */
 const page = (op: '>' | '>=', below: boolean): string =>
-  `SELECT * FROM queues WHERE account_id = ? AND name ${op} ?${below ? ' AND name < ?' : ''} ORDER BY name LIMIT ?`;
+  `SELECT * FROM queues WHERE account_id = ? AND name ${op} ?${below ? ' AND name < ?' : ''} ORDER BY name LIMIT ? + 0`;
 /** The page statement for each semantics.pageForm. */
 export const QUEUES_PAGE = { from: page('>=', false), after: page('>', false), fromBelow: page('>=', true), afterBelow: page('>', true) } as const;
 /** CreateQueue; `dedup_scope` is semantics.creationDedupScope of the attributes (fixed from then on). */
