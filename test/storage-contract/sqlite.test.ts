@@ -204,6 +204,71 @@ describe('sqlite engine specifics', () => {
     });
   });
 
+  it('a send of more messages than one multi-row INSERT holds stores each once, in send order (standard and FIFO)', async () => {
+    // send.ts inserts message rows 10 per statement: 23 messages take three statements (10, 10, 3).
+    await withEngine(async (e, clock) => {
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'many', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const sent = Array.from({ length: 23 }, (_, i) => msg(`s${i}`, { delayMs: i === 11 || i === 20 ? 5_000 : 0 }));
+      const rs = await e.messageSend({ queueId: queue.id, messages: sent, dedupWindowMs: 300_000 });
+      assert.deepEqual(
+        rs.map((r) => r.messageId),
+        sent.map((m) => m.messageId),
+      );
+      const got: Array<{ body: string; ref: number; md5: string }> = [];
+      for (;;) {
+        const r = await e.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+        if (r.messages.length === 0) break;
+        for (const m of r.messages) got.push({ body: m.body, ref: Number(m.ref), md5: m.md5OfBody });
+      }
+      const immediate = sent.filter((m) => m.delayMs === 0);
+      assert.deepEqual(
+        got.map((g) => g.body),
+        immediate.map((m) => m.body),
+      );
+      assert.deepEqual(
+        got.map((g) => g.md5),
+        immediate.map((m) => m.md5OfBody),
+      );
+      // Row ids follow send order, as one INSERT per message would give them.
+      for (let i = 1; i < got.length; i++) assert.ok(got[i]!.ref > got[i - 1]!.ref, `ref ${got[i]!.ref} after ${got[i - 1]!.ref}`);
+      assert.deepEqual(await e.queueStats(queue.id), { visible: 0, inflight: 21, delayed: 2 });
+      clock.advance(5_000);
+      const late = await e.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+      assert.deepEqual(
+        late.messages.map((m) => m.body),
+        ['s11', 's20'],
+      );
+
+      const { queue: fq } = await e.queueCreate({
+        accountId: '000000000000',
+        name: 'many.fifo',
+        fifo: true,
+        attributes: {},
+        tags: {},
+        reuseDelayMs: 0,
+      });
+      // Three groups; message 15 repeats message 3's deduplication id in the same group (both in g0).
+      const fsent = Array.from({ length: 23 }, (_, i) => msg(`f${i}`, { groupId: `g${i % 3}`, dedupId: i === 15 ? 'd3' : `d${i}` }));
+      const frs = await e.messageSend({ queueId: fq.id, messages: fsent, dedupWindowMs: 300_000 });
+      assert.equal(frs[15]!.deduplicated, true);
+      assert.equal(frs[15]!.messageId, fsent[3]!.messageId);
+      assert.equal(frs[15]!.sequenceNumber, frs[3]!.sequenceNumber);
+      const seqs = frs.filter((r) => !r.deduplicated).map((r) => BigInt(r.sequenceNumber!));
+      for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! > seqs[i - 1]!, 'sequence numbers rise in send order');
+      const byGroup = new Map<string, string[]>();
+      for (;;) {
+        const r = await e.messageReceive({ queueId: fq.id, maxMessages: 10, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+        if (r.messages.length === 0) break;
+        for (const m of r.messages) byGroup.set(m.groupId!, [...(byGroup.get(m.groupId!) ?? []), m.body]);
+        await e.messageDelete({ queueId: fq.id, receipts: r.messages.map((m) => ({ ref: m.ref, receiptToken: m.receiptToken })) });
+      }
+      for (const g of ['g0', 'g1', 'g2']) {
+        const want = fsent.filter((m, i) => m.groupId === g && i !== 15).map((m) => m.body);
+        assert.deepEqual(byGroup.get(g), want, `group ${g} in send order, each once`);
+      }
+    });
+  });
+
   it('group commit: concurrent writes in one tick share one transaction', async () => {
     await withEngine(async (e) => {
       const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'gc', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
