@@ -269,6 +269,59 @@ describe('sqlite engine specifics', () => {
     });
   });
 
+  it('a receive walks past full pages of candidates it cannot deliver (retention, dead letters), standard and FIFO', async () => {
+    // receive.ts ends a walk early only on a short page: a full page whose rows all expired or were
+    // dead-lettered must be followed by the next one (candidate pages are as large as the messages
+    // still wanted; FIFO group pages are 32 groups).
+    await withEngine(async (e, clock) => {
+      const create = async (name: string, attributes: Record<string, string> = {}) =>
+        (await e.queueCreate({ accountId: '000000000000', name, fifo: name.endsWith('.fifo'), attributes, tags: {}, reuseDelayMs: 0 })).queue;
+      const recv = async (queueId: string, maxMessages: number, visibilityTimeoutMs = 60_000) =>
+        (await e.messageReceive({ queueId, maxMessages, visibilityTimeoutMs, attemptWindowMs: 1 })).messages.map((m) => m.body);
+      const send = (queueId: string, bodies: string[], extra: (i: number) => Partial<Parameters<typeof msg>[1]> = () => ({})) =>
+        e.messageSend({ queueId, messages: bodies.map((b, i) => msg(b, extra(i))), dedupWindowMs: 300_000 });
+
+      // Standard, retention: the first page (2 rows) is all past retention, the second delivers.
+      const ret = await create('ret', { MessageRetentionPeriod: '60' });
+      await send(ret.id, ['old1', 'old2']);
+      clock.advance(61_000);
+      await send(ret.id, ['new1', 'new2']);
+      assert.deepEqual(await recv(ret.id, 2), ['new1', 'new2']);
+
+      // Standard, dead letters: two messages due for the DLQ fill the first page of a receive of 2.
+      const dlq = await create('dlq');
+      const src = await create('src', {
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:dlq', maxReceiveCount: 1 }),
+      });
+      await send(src.id, ['poison1', 'poison2']);
+      assert.deepEqual((await recv(src.id, 10, 0)).sort(), ['poison1', 'poison2']);
+      clock.advance(1);
+      await send(src.id, ['good1', 'good2']);
+      assert.deepEqual(await recv(src.id, 2), ['good1', 'good2']);
+      assert.deepEqual((await recv(dlq.id, 10)).sort(), ['poison1', 'poison2']);
+
+      // FIFO, one group: its first page (1 row, a receive of 1) is past retention, the next delivers.
+      const fret = await create('ret.fifo', { MessageRetentionPeriod: '60' });
+      await send(fret.id, ['g-old'], () => ({ groupId: 'g', dedupId: 'old' }));
+      clock.advance(61_000);
+      await send(fret.id, ['g-new1', 'g-new2'], (i) => ({ groupId: 'g', dedupId: `new${i}` }));
+      assert.deepEqual(await recv(fret.id, 1), ['g-new1']);
+
+      // FIFO, many groups: a full page of 32 ready groups holds only expired messages; the 33rd group,
+      // ready later, delivers.
+      const many = await create('many-groups.fifo', { MessageRetentionPeriod: '60' });
+      await send(
+        many.id,
+        Array.from({ length: 32 }, (_, i) => `x${i}`),
+        (i) => ({ groupId: `x${i}`, dedupId: `x${i}` }),
+      );
+      clock.advance(61_000);
+      await send(many.id, ['fresh'], () => ({ groupId: 'fresh', dedupId: 'fresh' }));
+      assert.deepEqual(await recv(many.id, 1), ['fresh']);
+      assert.deepEqual(await e.queueStats(many.id), { visible: 0, inflight: 1, delayed: 0 });
+    });
+  });
+
   it('group commit: concurrent writes in one tick share one transaction', async () => {
     await withEngine(async (e) => {
       const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'gc', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
