@@ -20,6 +20,8 @@ import { SqliteEngine } from '../../src/storage/sqlite/index.js';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate } from '../../src/storage/sqlite/migrations.js';
 import * as statements from '../../src/storage/sqlite/sql/index.js';
+import { EngineContext } from '../../src/storage/sqlite/context.js';
+import { reserveSeqs } from '../../src/storage/sqlite/store.js';
 import { holdWriteLock, indexNames, writeSchemaV1Store } from '../helpers/sqlite.js';
 import { assertAccountsMigrated, msg } from './fixtures.js';
 import { runStorageContract } from './contract.js';
@@ -320,6 +322,29 @@ describe('sqlite engine specifics', () => {
       assert.deepEqual(await recv(many.id, 1), ['fresh']);
       assert.deepEqual(await e.queueStats(many.id), { visible: 0, inflight: 1, delayed: 0 });
     });
+  });
+
+  it('FIFO sequence reservations: consecutive ranges per queue (UPDATE, then read back), QueueNotFound for a missing row', () => {
+    const db = new Database(':memory:');
+    try {
+      const clock = new ManualClock();
+      migrate(db, clock.now(), { defaultAccountId: '000000000000' });
+      const ctx = new EngineContext(clock, new SeededRandom('seqs'), () => db);
+      for (const id of ['qa', 'qb']) {
+        db.prepare(statements.QUEUE_INSERT).run(id, '000000000000', `${id}.fifo`, 1, '{}', '{}', 0, 0, 'queue');
+      }
+      assert.equal(reserveSeqs(ctx, 'qa', 3), 1); // 1, 2, 3
+      assert.equal(reserveSeqs(ctx, 'qa', 1), 4);
+      assert.equal(reserveSeqs(ctx, 'qb', 10), 1); // another queue has its own counter
+      assert.equal(reserveSeqs(ctx, 'qa', 10), 5); // 5 … 14
+      assert.equal((db.prepare('SELECT seq_counter FROM queues WHERE id = ?').get('qa') as { seq_counter: number }).seq_counter, 14);
+      assert.throws(
+        () => reserveSeqs(ctx, 'gone', 2),
+        (err: unknown) => isDomainError(err, 'QueueNotFound'),
+      );
+    } finally {
+      db.close();
+    }
   });
 
   it('group commit: concurrent writes in one tick share one transaction', async () => {

@@ -22,10 +22,12 @@ export const QUEUE_LAST_PURGE = 'SELECT last_purge_at FROM queues WHERE id = ?';
 export const QUEUE_SET_LAST_PURGE = 'UPDATE queues SET last_purge_at = ? WHERE id = ?';
 
 /**
- * Reserve `n` FIFO sequence counters in one UPDATE (params: n, queue id); returns the last one
- * reserved.
+ * Reserve `n` FIFO sequence counters in one UPDATE (params: n, queue id); QUEUE_SEQ_COUNTER (transfer.ts)
+ * then reads the last one reserved. Not `RETURNING seq_counter`: on this WITHOUT ROWID table an UPDATE with
+ * RETURNING costs ~10 µs per call against ~1.5 µs for the UPDATE and the SELECT (BENCHMARKS.md, issue 12,
+ * SQLite engine CPU).
  */
-export const QUEUE_RESERVE_SEQS = 'UPDATE queues SET seq_counter = seq_counter + ? WHERE id = ? RETURNING seq_counter';
+export const QUEUE_RESERVE_SEQS = 'UPDATE queues SET seq_counter = seq_counter + ? WHERE id = ?';
 
 /** Deleted-name tombstones, by (account, name). */
 export const TOMBSTONE_GET = 'SELECT deleted_at FROM queue_tombstones WHERE account_id = ? AND name = ?';
