@@ -19,6 +19,9 @@ import { isDomainError } from '../../src/errors/domain.js';
 import { SqliteEngine } from '../../src/storage/sqlite/index.js';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate } from '../../src/storage/sqlite/migrations.js';
+import * as statements from '../../src/storage/sqlite/sql/index.js';
+import { EngineContext } from '../../src/storage/sqlite/context.js';
+import { reserveSeqs } from '../../src/storage/sqlite/store.js';
 import { holdWriteLock, indexNames, writeSchemaV1Store } from '../helpers/sqlite.js';
 import { assertAccountsMigrated, msg } from './fixtures.js';
 import { runStorageContract } from './contract.js';
@@ -203,6 +206,147 @@ describe('sqlite engine specifics', () => {
     });
   });
 
+  it('a send of more messages than one multi-row INSERT holds stores each once, in send order (standard and FIFO)', async () => {
+    // send.ts inserts message rows 10 per statement: 23 messages take three statements (10, 10, 3).
+    await withEngine(async (e, clock) => {
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'many', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      const sent = Array.from({ length: 23 }, (_, i) => msg(`s${i}`, { delayMs: i === 11 || i === 20 ? 5_000 : 0 }));
+      const rs = await e.messageSend({ queueId: queue.id, messages: sent, dedupWindowMs: 300_000 });
+      assert.deepEqual(
+        rs.map((r) => r.messageId),
+        sent.map((m) => m.messageId),
+      );
+      const got: Array<{ body: string; ref: number; md5: string }> = [];
+      for (;;) {
+        const r = await e.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+        if (r.messages.length === 0) break;
+        for (const m of r.messages) got.push({ body: m.body, ref: Number(m.ref), md5: m.md5OfBody });
+      }
+      const immediate = sent.filter((m) => m.delayMs === 0);
+      assert.deepEqual(
+        got.map((g) => g.body),
+        immediate.map((m) => m.body),
+      );
+      assert.deepEqual(
+        got.map((g) => g.md5),
+        immediate.map((m) => m.md5OfBody),
+      );
+      // Row ids follow send order, as one INSERT per message would give them.
+      for (let i = 1; i < got.length; i++) assert.ok(got[i]!.ref > got[i - 1]!.ref, `ref ${got[i]!.ref} after ${got[i - 1]!.ref}`);
+      assert.deepEqual(await e.queueStats(queue.id), { visible: 0, inflight: 21, delayed: 2 });
+      clock.advance(5_000);
+      const late = await e.messageReceive({ queueId: queue.id, maxMessages: 10, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+      assert.deepEqual(
+        late.messages.map((m) => m.body),
+        ['s11', 's20'],
+      );
+
+      const { queue: fq } = await e.queueCreate({
+        accountId: '000000000000',
+        name: 'many.fifo',
+        fifo: true,
+        attributes: {},
+        tags: {},
+        reuseDelayMs: 0,
+      });
+      // Three groups; message 15 repeats message 3's deduplication id in the same group (both in g0).
+      const fsent = Array.from({ length: 23 }, (_, i) => msg(`f${i}`, { groupId: `g${i % 3}`, dedupId: i === 15 ? 'd3' : `d${i}` }));
+      const frs = await e.messageSend({ queueId: fq.id, messages: fsent, dedupWindowMs: 300_000 });
+      assert.equal(frs[15]!.deduplicated, true);
+      assert.equal(frs[15]!.messageId, fsent[3]!.messageId);
+      assert.equal(frs[15]!.sequenceNumber, frs[3]!.sequenceNumber);
+      const seqs = frs.filter((r) => !r.deduplicated).map((r) => BigInt(r.sequenceNumber!));
+      for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! > seqs[i - 1]!, 'sequence numbers rise in send order');
+      const byGroup = new Map<string, string[]>();
+      for (;;) {
+        const r = await e.messageReceive({ queueId: fq.id, maxMessages: 10, visibilityTimeoutMs: 60_000, attemptWindowMs: 1 });
+        if (r.messages.length === 0) break;
+        for (const m of r.messages) byGroup.set(m.groupId!, [...(byGroup.get(m.groupId!) ?? []), m.body]);
+        await e.messageDelete({ queueId: fq.id, receipts: r.messages.map((m) => ({ ref: m.ref, receiptToken: m.receiptToken })) });
+      }
+      for (const g of ['g0', 'g1', 'g2']) {
+        const want = fsent.filter((m, i) => m.groupId === g && i !== 15).map((m) => m.body);
+        assert.deepEqual(byGroup.get(g), want, `group ${g} in send order, each once`);
+      }
+    });
+  });
+
+  it('a receive walks past full pages of candidates it cannot deliver (retention, dead letters), standard and FIFO', async () => {
+    // receive.ts ends a walk early only on a short page: a full page whose rows all expired or were
+    // dead-lettered must be followed by the next one (candidate pages are as large as the messages
+    // still wanted; FIFO group pages are 32 groups).
+    await withEngine(async (e, clock) => {
+      const create = async (name: string, attributes: Record<string, string> = {}) =>
+        (await e.queueCreate({ accountId: '000000000000', name, fifo: name.endsWith('.fifo'), attributes, tags: {}, reuseDelayMs: 0 })).queue;
+      const recv = async (queueId: string, maxMessages: number, visibilityTimeoutMs = 60_000) =>
+        (await e.messageReceive({ queueId, maxMessages, visibilityTimeoutMs, attemptWindowMs: 1 })).messages.map((m) => m.body);
+      const send = (queueId: string, bodies: string[], extra: (i: number) => Partial<Parameters<typeof msg>[1]> = () => ({})) =>
+        e.messageSend({ queueId, messages: bodies.map((b, i) => msg(b, extra(i))), dedupWindowMs: 300_000 });
+
+      // Standard, retention: the first page (2 rows) is all past retention, the second delivers.
+      const ret = await create('ret', { MessageRetentionPeriod: '60' });
+      await send(ret.id, ['old1', 'old2']);
+      clock.advance(61_000);
+      await send(ret.id, ['new1', 'new2']);
+      assert.deepEqual(await recv(ret.id, 2), ['new1', 'new2']);
+
+      // Standard, dead letters: two messages due for the DLQ fill the first page of a receive of 2.
+      const dlq = await create('dlq');
+      const src = await create('src', {
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:dlq', maxReceiveCount: 1 }),
+      });
+      await send(src.id, ['poison1', 'poison2']);
+      assert.deepEqual((await recv(src.id, 10, 0)).sort(), ['poison1', 'poison2']);
+      clock.advance(1);
+      await send(src.id, ['good1', 'good2']);
+      assert.deepEqual(await recv(src.id, 2), ['good1', 'good2']);
+      assert.deepEqual((await recv(dlq.id, 10)).sort(), ['poison1', 'poison2']);
+
+      // FIFO, one group: its first page (1 row, a receive of 1) is past retention, the next delivers.
+      const fret = await create('ret.fifo', { MessageRetentionPeriod: '60' });
+      await send(fret.id, ['g-old'], () => ({ groupId: 'g', dedupId: 'old' }));
+      clock.advance(61_000);
+      await send(fret.id, ['g-new1', 'g-new2'], (i) => ({ groupId: 'g', dedupId: `new${i}` }));
+      assert.deepEqual(await recv(fret.id, 1), ['g-new1']);
+
+      // FIFO, many groups: a full page of 32 ready groups holds only expired messages; the 33rd group,
+      // ready later, delivers.
+      const many = await create('many-groups.fifo', { MessageRetentionPeriod: '60' });
+      await send(
+        many.id,
+        Array.from({ length: 32 }, (_, i) => `x${i}`),
+        (i) => ({ groupId: `x${i}`, dedupId: `x${i}` }),
+      );
+      clock.advance(61_000);
+      await send(many.id, ['fresh'], () => ({ groupId: 'fresh', dedupId: 'fresh' }));
+      assert.deepEqual(await recv(many.id, 1), ['fresh']);
+      assert.deepEqual(await e.queueStats(many.id), { visible: 0, inflight: 1, delayed: 0 });
+    });
+  });
+
+  it('FIFO sequence reservations: consecutive ranges per queue (UPDATE, then read back), QueueNotFound for a missing row', () => {
+    const db = new Database(':memory:');
+    try {
+      const clock = new ManualClock();
+      migrate(db, clock.now(), { defaultAccountId: '000000000000' });
+      const ctx = new EngineContext(clock, new SeededRandom('seqs'), () => db);
+      for (const id of ['qa', 'qb']) {
+        db.prepare(statements.QUEUE_INSERT).run(id, '000000000000', `${id}.fifo`, 1, '{}', '{}', 0, 0, 'queue');
+      }
+      assert.equal(reserveSeqs(ctx, 'qa', 3), 1); // 1, 2, 3
+      assert.equal(reserveSeqs(ctx, 'qa', 1), 4);
+      assert.equal(reserveSeqs(ctx, 'qb', 10), 1); // another queue has its own counter
+      assert.equal(reserveSeqs(ctx, 'qa', 10), 5); // 5 … 14
+      assert.equal((db.prepare('SELECT seq_counter FROM queues WHERE id = ?').get('qa') as { seq_counter: number }).seq_counter, 14);
+      assert.throws(
+        () => reserveSeqs(ctx, 'gone', 2),
+        (err: unknown) => isDomainError(err, 'QueueNotFound'),
+      );
+    } finally {
+      db.close();
+    }
+  });
+
   it('group commit: concurrent writes in one tick share one transaction', async () => {
     await withEngine(async (e) => {
       const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'gc', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
@@ -364,6 +508,28 @@ describe('sqlite engine specifics', () => {
         assert.ok(!/TEMP B-TREE/.test(text), `${name} sorts: ${text}`);
       }
     });
+  });
+
+  it('no statement binds a bare LIMIT or OFFSET (SQLite would re-prepare it on every call)', () => {
+    // A bare bound LIMIT is read at prepare time, and every later bind of it expires the statement:
+    // it is parsed and planned again on each execution (sql/index.ts). `? + 0` is the form to use.
+    const bare = /\b(?:LIMIT|OFFSET)\s+(?:\?\d*(?!\d)|[@:$]\w+(?!\w))(?!\s*[-+*/])/i;
+    const texts: Array<[string, string]> = [];
+    const collect = (name: string, v: unknown): void => {
+      if (typeof v === 'string') texts.push([name, v]);
+      else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) collect(`${name}.${k}`, x);
+    };
+    for (const [name, v] of Object.entries(statements)) collect(name, v);
+    assert.ok(texts.length > 50, `only ${texts.length} statements found`);
+    const bound = texts.filter(([, sql]) => /\bLIMIT\s+[?@]/i.test(sql)).map(([name]) => name);
+    // The receive walks, the in-flight count, sweeps, pages and move tasks all page with a bound limit.
+    for (const name of ['SQL.standardCandidates', 'SQL.fifoCandidates', 'SQL.groupMessages', 'SQL.inflightCount', 'SWEEP_EXPIRED_MESSAGES']) {
+      assert.ok(bound.includes(name), `${name} has no bound LIMIT any more: ${bound.join(', ')}`);
+    }
+    for (const [name, sql] of texts) assert.ok(!bare.test(sql), `${name} binds a bare LIMIT/OFFSET: ${sql}`);
+    // The pattern itself: what it must and must not flag.
+    assert.ok(bare.test('SELECT 1 LIMIT ?') && bare.test('SELECT 1 LIMIT @limit)') && bare.test('SELECT 1 LIMIT 5 OFFSET ?2'));
+    assert.ok(!bare.test('SELECT 1 LIMIT ? + 0') && !bare.test('SELECT 1 LIMIT @limit + 0') && !bare.test('SELECT 1 LIMIT 1'));
   });
 
   it("peek and search walk the queue's send-order index and fetch picked rows by primary key", async () => {

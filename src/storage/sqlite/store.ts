@@ -7,7 +7,7 @@ import { DomainError } from '../../errors/domain.js';
 import { groupReadyAt } from '../semantics/index.js';
 import type { SqliteCtx } from './context.js';
 import type { MessageRow } from './rows.js';
-import { GROUP_DELETE, GROUP_EXISTS, GROUP_UPSERT, MESSAGE_DELETE, PAYLOAD_DELETE, QUEUE_RESERVE_SEQS, SQL } from './sql/index.js';
+import { GROUP_DELETE, GROUP_EXISTS, GROUP_UPSERT, MESSAGE_DELETE, PAYLOAD_DELETE, QUEUE_RESERVE_SEQS, QUEUE_SEQ_COUNTER, SQL } from './sql/index.js';
 
 /**
  * Recompute a FIFO group's row: head = lowest sequence; ready_at = head.visible_at (semantics
@@ -41,8 +41,8 @@ export function ensureGroup(ctx: SqliteCtx, queueId: string, groupId: string): v
  * sequence numbers only increase, they are not consecutive.
  */
 export function reserveSeqs(ctx: SqliteCtx, queueId: string, n: number): number {
-  const r = ctx.q(QUEUE_RESERVE_SEQS).get(n, queueId) as { seq_counter: number } | undefined;
-  if (!r) throw new DomainError('QueueNotFound');
+  if (ctx.q(QUEUE_RESERVE_SEQS).run(n, queueId).changes === 0) throw new DomainError('QueueNotFound');
+  const r = ctx.q(QUEUE_SEQ_COUNTER).get(queueId) as { seq_counter: number };
   return r.seq_counter - n + 1;
 }
 

@@ -28,7 +28,7 @@ function windowSql(field: BrowseField | undefined): string {
   return `SELECT m.id, m.sent_at, m.visible_at, m.received, ${field === undefined ? '1' : `COALESCE(${HIT[field]}, 0)`} AS hit
             FROM messages m INDEXED BY messages_age ${join}
            WHERE m.queue_id = @q AND m.sent_at >= @s AND (m.sent_at > @s OR m.id > @i)
-           ORDER BY m.sent_at, m.id LIMIT @n`;
+           ORDER BY m.sent_at, m.id LIMIT @n + 0`;
 }
 
 /** The window statement per search field (`none`: no search). Parameters @q @s @i @n, and @t with a search. */

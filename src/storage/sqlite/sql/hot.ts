@@ -23,16 +23,16 @@ export const SQL = {
   standardCandidates: `SELECT ${CANDIDATE_COLUMNS} FROM messages m INDEXED BY messages_ready
           JOIN payloads p ON p.id = m.payload_id
           WHERE m.queue_id = ? AND m.visible_at <= ? AND (m.visible_at > ? OR (m.visible_at = ? AND m.id > ?))
-          ORDER BY m.visible_at, m.id LIMIT ?`,
+          ORDER BY m.visible_at, m.id LIMIT ? + 0`,
   /** FIFO receive: groups that can deliver now, after a (ready_at, head_seq) cursor. */
   fifoCandidates: `SELECT group_id, ready_at, head_seq FROM fifo_groups
           WHERE queue_id = ? AND ready_at <= ? AND (ready_at > ? OR (ready_at = ? AND head_seq > ?))
-          ORDER BY ready_at, head_seq LIMIT ?`,
+          ORDER BY ready_at, head_seq LIMIT ? + 0`,
   /** First message (lowest sequence) of a FIFO group. */
   groupHead: 'SELECT seq, visible_at FROM messages WHERE queue_id = ? AND group_id = ? ORDER BY seq LIMIT 1',
   /** A group's messages in order after a sequence cursor. */
   groupMessages: `SELECT ${CANDIDATE_COLUMNS} FROM messages m JOIN payloads p ON p.id = m.payload_id
-          WHERE m.queue_id = ? AND m.group_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`,
+          WHERE m.queue_id = ? AND m.group_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ? + 0`,
   /** ApproximateNumberOf… counts from the covering index messages_age. */
   stats: `SELECT COALESCE(SUM(visible_at <= @now), 0) AS visible,
               COALESCE(SUM(visible_at > @now AND received = 1), 0) AS inflight,
@@ -41,7 +41,7 @@ export const SQL = {
         WHERE queue_id = @q AND sent_at > @cutoff`,
   /** In-flight count for OverLimit, capped at the limit so it never scans more than that. */
   inflightCount: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages INDEXED BY messages_ready
-            WHERE queue_id = ? AND visible_at > ? AND received = 1 LIMIT ?)`,
+            WHERE queue_id = ? AND visible_at > ? AND received = 1 LIMIT ? + 0)`,
   nextVisibleStandard: 'SELECT MIN(visible_at) AS t FROM messages WHERE queue_id = ? AND visible_at > ?',
   nextVisibleFifo: 'SELECT MIN(ready_at) AS t FROM fifo_groups WHERE queue_id = ? AND ready_at > ?',
 } as const;

@@ -4,6 +4,14 @@
  * read and reviewed apart from the code that runs them. Statements are prepared once and cached by
  * their text (context.ts).
  *
+ * A bound LIMIT is written `LIMIT ? + 0`, never `LIMIT ?`: SQLite (3.53, as better-sqlite3 builds it)
+ * reads a bare bound LIMIT at prepare time to plan with its value, and marks the statement to be
+ * re-prepared whenever that parameter is bound again (sqlite3ExprIsInteger → sqlite3VdbeSetVarmask;
+ * better-sqlite3 binds on every call). So a `LIMIT ?` statement was parsed and planned anew on every
+ * execution: ~25 µs for the receive candidate query against ~3 µs for its run (BENCHMARKS.md, issue 12,
+ * SQLite engine CPU). An expression is not evaluated at prepare time, so `? + 0` keeps the plan cached;
+ * the value and its checks are the same (an integer; a negative one is no limit).
+ *
  *  - hot.ts        the receive walks and counts, named for diagnostics(); CANDIDATE_COLUMNS
  *  - messages.ts   messages, payloads, FIFO group rows, dedup entries, receive attempts
  *  - queues.ts     queue records, tombstones, metadata

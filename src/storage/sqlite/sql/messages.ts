@@ -9,6 +9,18 @@ export const PAYLOAD_INSERT = `INSERT INTO payloads (body, md5_body, attrs, md5_
 /** A new message (send, and a move task's copy): never received. */
 export const MESSAGE_INSERT = `INSERT INTO messages (queue_id, payload_id, message_id, seq, group_id, sent_at, visible_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`;
+/** Rows one MESSAGE_INSERT_ROWS statement inserts at most (a SendMessageBatch's 10). */
+export const MESSAGE_INSERT_MAX_ROWS = 10;
+/**
+ * MESSAGE_INSERT of `n` rows (1 ≤ n ≤ MESSAGE_INSERT_MAX_ROWS; index n): one statement per send
+ * call instead of one per message. Rows get their ids in VALUES order, as n single inserts would.
+ */
+export const MESSAGE_INSERT_ROWS: readonly string[] = Array.from({ length: MESSAGE_INSERT_MAX_ROWS + 1 }, (_, n) =>
+  n === 0
+    ? ''
+    : `INSERT INTO messages (queue_id, payload_id, message_id, seq, group_id, sent_at, visible_at)
+           VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+);
 export const DEDUP_GET = 'SELECT message_id, seq, expires_at FROM dedup WHERE queue_id = ? AND key = ?';
 export const DEDUP_PUT = `INSERT INTO dedup (queue_id, key, message_id, seq, expires_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (queue_id, key) DO UPDATE SET message_id = excluded.message_id, seq = excluded.seq,

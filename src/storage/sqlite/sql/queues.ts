@@ -9,7 +9,7 @@ export const QUEUES_ALL = 'SELECT * FROM queues';
  * BINARY (byte) order; LIMIT -1 is no limit. Four forms: `>` or `>=` the start, with or without an end.
  */
 const page = (op: '>' | '>=', below: boolean): string =>
-  `SELECT * FROM queues WHERE account_id = ? AND name ${op} ?${below ? ' AND name < ?' : ''} ORDER BY name LIMIT ?`;
+  `SELECT * FROM queues WHERE account_id = ? AND name ${op} ?${below ? ' AND name < ?' : ''} ORDER BY name LIMIT ? + 0`;
 /** The page statement for each semantics.pageForm. */
 export const QUEUES_PAGE = { from: page('>=', false), after: page('>', false), fromBelow: page('>=', true), afterBelow: page('>', true) } as const;
 /** CreateQueue; `dedup_scope` is semantics.creationDedupScope of the attributes (fixed from then on). */
@@ -22,10 +22,12 @@ export const QUEUE_LAST_PURGE = 'SELECT last_purge_at FROM queues WHERE id = ?';
 export const QUEUE_SET_LAST_PURGE = 'UPDATE queues SET last_purge_at = ? WHERE id = ?';
 
 /**
- * Reserve `n` FIFO sequence counters in one UPDATE (params: n, queue id); returns the last one
- * reserved.
+ * Reserve `n` FIFO sequence counters in one UPDATE (params: n, queue id); QUEUE_SEQ_COUNTER (transfer.ts)
+ * then reads the last one reserved. Not `RETURNING seq_counter`: on this WITHOUT ROWID table an UPDATE with
+ * RETURNING costs ~10 µs per call against ~1.5 µs for the UPDATE and the SELECT (BENCHMARKS.md, issue 12,
+ * SQLite engine CPU).
  */
-export const QUEUE_RESERVE_SEQS = 'UPDATE queues SET seq_counter = seq_counter + ? WHERE id = ? RETURNING seq_counter';
+export const QUEUE_RESERVE_SEQS = 'UPDATE queues SET seq_counter = seq_counter + ? WHERE id = ?';
 
 /** Deleted-name tombstones, by (account, name). */
 export const TOMBSTONE_GET = 'SELECT deleted_at FROM queue_tombstones WHERE account_id = ? AND name = ?';

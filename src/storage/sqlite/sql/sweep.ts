@@ -14,7 +14,7 @@ export const SWEEP_RETENTION_GROUPS = `SELECT json_extract(attributes, '$.Messag
  */
 export const SWEEP_EXPIRED_MESSAGES = `SELECT m.id, m.payload_id, m.queue_id, m.group_id
   FROM json_each(?) AS q CROSS JOIN messages AS m INDEXED BY messages_age
-  WHERE m.queue_id = q.value AND m.sent_at <= ? LIMIT ?`;
+  WHERE m.queue_id = q.value AND m.sent_at <= ? LIMIT ? + 0`;
 export const SWEEP_DEDUP = 'DELETE FROM dedup WHERE expires_at <= ?';
 export const SWEEP_ATTEMPTS = 'DELETE FROM receive_attempts WHERE expires_at <= ?';
 export const SWEEP_TOMBSTONES = 'DELETE FROM queue_tombstones WHERE deleted_at <= ?';
