@@ -4,7 +4,7 @@
  * whole servers over loopback, where the kernel, the client and machine noise blur a 10% change):
  *
  *   node dist/bench/layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] [nogroup] [inflight=N] [ab=N]
- *   node dist/bench/layers.js actions <std|fifo> [requests] [metrics] [sse] [journeys]
+ *   node dist/bench/layers.js actions <std|fifo> [requests] [metrics] [sse] [journeys] [sendonly]
  *   node dist/bench/layers.js requests [iterations]
  *
  * `engine`: 8 concurrent loops of messageSend(10) → messageReceive(10) → messageDelete on one queue of
@@ -20,7 +20,9 @@
  * queues have SqsManagedSseEnabled=true): a MessageCrypto on a fresh in-memory key ring encrypts every
  * body sent and decrypts every body received. With `metrics`, as `ferry serve` runs by default: message events go to the
  * monitoring's counters and every request is reported to its request metrics. With `journeys`, as `ferry serve` runs
- * by default (the console on): the console's message journeys record every message event. `requests`: the two steps before an action runs — SigV4 verification and JSON
+ * by default (the console on): the console's message journeys record every message event. With `sendonly`, every
+ * request is a SendMessageBatch(10) and nothing is received (the queue grows, as in `npm run bench`'s sendbatch
+ * scenario). `requests`: the two steps before an action runs — SigV4 verification and JSON
  * decoding — for a signed SendMessageBatch(10) and DeleteMessageBatch(10) body, µs per request.
  *
  * Prints one JSON line: CPU µs per message (process.cpuUsage: every thread of this process, so GC and
@@ -215,7 +217,14 @@ function benchSse(): BodyCipher {
   });
 }
 
-async function actionsBench(fifo: boolean, requests: number, withMetrics: boolean, withSse: boolean, withJourneys = false): Promise<void> {
+async function actionsBench(
+  fifo: boolean,
+  requests: number,
+  withMetrics: boolean,
+  withSse: boolean,
+  withJourneys = false,
+  sendOnly = false,
+): Promise<void> {
   const engine = new MemoryEngine({ clock: systemClock, random: systemRandom });
   await engine.init();
   const services = await createActionServices({ engine, clock: systemClock, random: systemRandom });
@@ -272,6 +281,7 @@ async function actionsBench(fifo: boolean, requests: number, withMetrics: boolea
       let t = performance.now();
       encodeOutput('json', 'SendMessageBatch', await dispatchAction('SendMessageBatch', { QueueUrl, Entries }, ctx()), 'layers');
       report('SendMessageBatch', t);
+      if (sendOnly) return Entries.length;
       t = performance.now();
       const got = await dispatchAction('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 }, ctx());
       encodeOutput('json', 'ReceiveMessage', got, 'layers');
@@ -290,9 +300,17 @@ async function actionsBench(fifo: boolean, requests: number, withMetrics: boolea
       return ms.length;
     };
     for (let i = 0; i < 500; i++) await round(); // warm-up
-    const rounds = Math.ceil(requests / 3);
+    const rounds = sendOnly ? requests : Math.ceil(requests / 3);
     await measured(
-      { layer: 'actions', engine: 'memory', queue: fifo ? 'fifo' : 'standard', metrics: withMetrics, sse: withSse, journeys: withJourneys },
+      {
+        layer: 'actions',
+        engine: 'memory',
+        queue: fifo ? 'fifo' : 'standard',
+        metrics: withMetrics,
+        sse: withSse,
+        journeys: withJourneys,
+        ...(sendOnly ? { sendOnly: true } : {}),
+      },
       rounds * 10,
       async () => {
         let n = 0;
@@ -373,7 +391,14 @@ async function main(argv: string[]): Promise<number> {
   }
   if (layer === 'actions' && (a === 'std' || a === 'fifo')) {
     const flags = argv.slice(3);
-    await actionsBench(a === 'fifo', Number(b ?? 30_000), flags.includes('metrics'), flags.includes('sse'), flags.includes('journeys'));
+    await actionsBench(
+      a === 'fifo',
+      Number(b ?? 30_000),
+      flags.includes('metrics'),
+      flags.includes('sse'),
+      flags.includes('journeys'),
+      flags.includes('sendonly'),
+    );
     return 0;
   }
   if (layer === 'requests') {
@@ -381,7 +406,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   process.stderr.write(
-    'usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] | actions <std|fifo> [requests] [metrics] [sse] [journeys] | requests [iterations]\n',
+    'usage: layers.js engine <memory|sqlite|postgres> <std|fifo> [messages] [metrics] | actions <std|fifo> [requests] [metrics] [sse] [journeys] [sendonly] | requests [iterations]\n',
   );
   return 2;
 }

@@ -12,9 +12,11 @@
  * eviction cost up to the table's capacity — measured ~12 µs per message at 10 000 journeys.)
  * A journey keeps at most `maxEventsPerMessage` events (its first, then the newest: `truncated` says
  * some are missing). Every event costs O(1) per message it names, and few allocations: a journey is
- * one entry, an array and one fixed-shape step per event (details are built when read), since every
- * journey lives long enough to be promoted by the garbage collector (measured ~2 µs per message for
- * its sent + received + deleted events at 10 000 journeys, down from ~7 µs with an object per detail).
+ * one entry, an array sized for three events and one fixed-shape step per event (details are built
+ * when read; the messages of one batch event share a step when theirs would be equal — a batch's
+ * deletes always, its receives usually), since every journey lives long enough to be promoted by the
+ * garbage collector (measured ~2 µs per message for its sent + received + deleted events at 10 000
+ * journeys, down from ~7 µs with an object per detail; BENCHMARKS.md, issue 12, for the shared steps).
  *
  * Refs. Deletes and visibility changes name messages by engine reference (the receipt's ref), not by
  * id; a receive tells which message a ref belongs to, so the store keeps, per queue id, ref → journey
@@ -109,7 +111,13 @@ class Entry {
   /** Neighbours in order of last activity (older, newer). */
   older: Entry | undefined = undefined;
   newer: Entry | undefined = undefined;
-  readonly steps: Step[] = [];
+  /**
+   * Its events, oldest first: the first `count` slots (three preallocated — sent, received, deleted —
+   * rather than the 17 slots an empty array's first push reserves: every journey is promoted, so its
+   * size is garbage-collection work).
+   */
+  readonly steps: Array<Step | undefined> = new Array<Step | undefined>(3);
+  count = 0;
   lastAt: number;
   /** The first ref pointing at this journey (its queue id and ref), and any later ones (queue id, ref, … in pairs). */
   refQueue: string | undefined = undefined;
@@ -198,34 +206,57 @@ export class JourneyStore {
     const q = e.queue;
     const key = e.accessKeyId;
     switch (e.type) {
-      case 'sent':
+      // Steps are immutable: messages of one event whose step would be equal share one object (fewer
+      // long-lived objects; a batch's receives usually share a receive count, its deletes always).
+      case 'sent': {
+        let step: Step | undefined;
         for (const m of e.messages) {
+          if (
+            step === undefined ||
+            step.n1 !== m.bytes ||
+            step.n2 !== m.delayMs ||
+            step.flag !== m.deduplicated ||
+            step.s1 !== m.groupId ||
+            step.s2 !== m.sequenceNumber
+          ) {
+            step = new Step(e.at, 'sent', q.name, key, m.bytes, m.delayMs, m.deduplicated, m.groupId, m.sequenceNumber);
+          }
           // A deduplicated send stored nothing: its journey is the original's (same message id).
-          const step = new Step(e.at, 'sent', q.name, key, m.bytes, m.delayMs, m.deduplicated, m.groupId, m.sequenceNumber);
           this.add(m.messageId, q.id, step, m.deduplicated);
         }
         break;
-      case 'received':
+      }
+      case 'received': {
+        let step: Step | undefined;
         for (const m of e.messages) {
-          const step = new Step(e.at, 'received', q.name, key, m.receiveCount, e.visibilityTimeoutMs, false, undefined, undefined);
+          if (step === undefined || step.n1 !== m.receiveCount) {
+            step = new Step(e.at, 'received', q.name, key, m.receiveCount, e.visibilityTimeoutMs, false, undefined, undefined);
+          }
           this.link(this.add(m.messageId, q.id, step, true), q.id, m.ref);
         }
         break;
+      }
       case 'visibilityChanged': {
         const refs = this.refs.get(q.id);
         if (refs === undefined) break;
+        let step: Step | undefined;
         for (const c of e.changes) {
           const j = refs.get(c.ref);
-          if (j !== undefined) this.push(j, new Step(e.at, 'visibilityChanged', q.name, key, c.visibilityTimeoutMs, 0, false, undefined, undefined));
+          if (j === undefined) continue;
+          if (step === undefined || step.n1 !== c.visibilityTimeoutMs) {
+            step = new Step(e.at, 'visibilityChanged', q.name, key, c.visibilityTimeoutMs, 0, false, undefined, undefined);
+          }
+          this.push(j, step);
         }
         break;
       }
       case 'deleted': {
         const refs = this.refs.get(q.id);
         if (refs === undefined) break;
+        let step: Step | undefined;
         for (const ref of e.refs) {
           const j = refs.get(ref);
-          if (j !== undefined) this.push(j, new Step(e.at, 'deleted', q.name, key, 0, 0, false, undefined, undefined)).leave(q.id, e.at);
+          if (j !== undefined) this.push(j, (step ??= new Step(e.at, 'deleted', q.name, key, 0, 0, false, undefined, undefined))).leave(q.id, e.at);
         }
         break;
       }
@@ -256,7 +287,7 @@ export class JourneyStore {
     const now = this.clock.now();
     const j = this.journeys.get(messageId);
     if (j === undefined || j.lastAt <= now - this.limits.windowMs) return undefined;
-    const steps: Step[] = [...j.steps];
+    const steps = j.steps.slice(0, j.count) as Step[];
     for (const stay of j.stays()) {
       const qe = this.queues.get(stay.queueId);
       if (qe === undefined) continue;
@@ -312,10 +343,11 @@ export class JourneyStore {
       this.unlink(j);
       this.append(j);
     }
-    j.steps.push(step);
-    if (j.steps.length > this.limits.maxEventsPerMessage) {
+    j.steps[j.count++] = step;
+    if (j.count > this.limits.maxEventsPerMessage) {
       // Keep the first event (usually "sent"): drop the oldest after it. O(cap), a constant.
       j.steps.splice(1, 1);
+      j.count--;
       j.truncated = true;
     }
     if (step.at > j.lastAt) j.lastAt = step.at;

@@ -165,6 +165,47 @@ test('SendMessageBatch: request-level and per-entry failures', async () => {
   await h.close();
 });
 
+test('SendMessageBatch: each result entry is Id, MessageId, then the MD5s and sequence number (the JSON key order)', async () => {
+  const h = await harness();
+  const { QueueUrl } = await h.call('CreateQueue', { QueueName: 'order' });
+  const s = (v: string) => ({ DataType: 'String', StringValue: v });
+  const r = await h.call(
+    'SendMessageBatch',
+    {
+      QueueUrl,
+      Entries: [
+        { Id: 'plain', MessageBody: 'msg' },
+        { Id: 'attrs', MessageBody: 'msg', MessageAttributes: { General: s('Kenobi'), Hello: s('There'), 'Help.Me': s('Me') } },
+      ],
+    },
+    { traceHeader: 'Root=1-5759e988-bd862e3fe1be46a994272793' },
+  );
+  const keys = r.Successful.map((e) => Object.keys(e).join(','));
+  assert.deepEqual(keys, [
+    'Id,MessageId,MD5OfMessageBody,MD5OfMessageSystemAttributes',
+    'Id,MessageId,MD5OfMessageBody,MD5OfMessageAttributes,MD5OfMessageSystemAttributes',
+  ]);
+  assert.equal(r.Successful[1]!.MD5OfMessageAttributes, '4c360f3fdafd970e05fae2f149d997f5');
+  assert.equal(r.Successful[0]!.MD5OfMessageBody, '6e2baaf3b97dbeef01c0043275f9a0e7');
+  assert.equal(r.Successful[0]!.MD5OfMessageSystemAttributes, r.Successful[1]!.MD5OfMessageSystemAttributes);
+  const got = (await h.call('ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 })).Messages!;
+  assert.deepEqual(got.map((m) => m.MessageId).sort(), r.Successful.map((e) => e.MessageId).sort());
+  const { QueueUrl: fifo } = await h.call('CreateQueue', { QueueName: 'order.fifo', Attributes: { FifoQueue: 'true' } });
+  const f = await h.call('SendMessageBatch', {
+    QueueUrl: fifo,
+    Entries: [
+      { Id: 'a', MessageBody: 'x', MessageGroupId: 'g', MessageDeduplicationId: 'd1' },
+      { Id: 'b', MessageBody: 'y', MessageGroupId: 'g', MessageDeduplicationId: 'd2' },
+    ],
+  });
+  assert.deepEqual(
+    f.Successful.map((e) => Object.keys(e).join(',')),
+    ['Id,MessageId,MD5OfMessageBody,SequenceNumber', 'Id,MessageId,MD5OfMessageBody,SequenceNumber'],
+  );
+  assert.ok(BigInt(f.Successful[0]!.SequenceNumber!) < BigInt(f.Successful[1]!.SequenceNumber!));
+  await h.close();
+});
+
 test('FIFO: group/dedup rules, content-based dedup, batch fails as a whole', async () => {
   const h = await harness();
   const { QueueUrl } = await h.call('CreateQueue', { QueueName: 'f.fifo', Attributes: { FifoQueue: 'true' } });

@@ -119,6 +119,78 @@ describe('journey store: event mapping', () => {
     assert.deepEqual(await types('b'), ['sent@10', 'received@11', 'deleted@12']);
     assert.deepEqual(await types('c'), ['sent@30', 'queueDeleted@40']);
   });
+
+  it('a batch event gives each message its own details (messages of one event whose steps are equal share one)', async () => {
+    const s = new JourneyStore(new ManualClock(0));
+    s.record({
+      type: 'sent',
+      queue: Q,
+      at: 5,
+      accessKeyId: 'AKID',
+      messages: [
+        { messageId: 'a', bytes: 10, deduplicated: false, delayMs: 0 },
+        { messageId: 'b', bytes: 10, deduplicated: false, delayMs: 0 },
+        { messageId: 'c', bytes: 11, deduplicated: false, delayMs: 0 },
+        { messageId: 'd', bytes: 11, deduplicated: false, delayMs: 2_000 },
+        { messageId: 'e', bytes: 11, deduplicated: false, delayMs: 2_000, groupId: 'g1', sequenceNumber: '1' },
+        { messageId: 'f', bytes: 11, deduplicated: false, delayMs: 2_000, groupId: 'g1', sequenceNumber: '2' },
+        { messageId: 'g', bytes: 11, deduplicated: false, delayMs: 2_000, groupId: 'g2', sequenceNumber: '2' },
+        { messageId: 'h', bytes: 11, deduplicated: true, delayMs: 2_000, groupId: 'g2', sequenceNumber: '2' },
+      ],
+    });
+    s.record({
+      type: 'received',
+      queue: Q,
+      at: 6,
+      visibilityTimeoutMs: 30_000,
+      messages: [
+        { messageId: 'a', ref: 'ra', receiveCount: 1 },
+        { messageId: 'b', ref: 'rb', receiveCount: 3 },
+        { messageId: 'c', ref: 'rc', receiveCount: 3 },
+        { messageId: 'd', ref: 'rd', receiveCount: 1 },
+      ],
+    });
+    s.record({
+      type: 'visibilityChanged',
+      queue: Q,
+      at: 7,
+      changes: [
+        { ref: 'ra', visibilityTimeoutMs: 0 },
+        { ref: 'rb', visibilityTimeoutMs: 0 },
+        { ref: 'rc', visibilityTimeoutMs: 5_000 },
+      ],
+    });
+    s.record({ type: 'deleted', queue: Q, at: 8, accessKeyId: 'AKID2', refs: ['ra', 'rc', 'rd'] });
+    const details = async (id: string) =>
+      (await s.get(id))!.events.map((e) => `${e.type}@${e.at} ${e.accessKeyId ?? '-'} ${JSON.stringify(e.detail)}`);
+    const sentA = 'sent@5 AKID {"bytes":10,"deduplicated":false,"delayMs":0}';
+    assert.deepEqual(await details('a'), [
+      sentA,
+      'received@6 - {"receiveCount":1,"visibilityTimeoutMs":30000}',
+      'visibilityChanged@7 - {"visibilityTimeoutMs":0}',
+      'deleted@8 AKID2 {}',
+    ]);
+    assert.deepEqual(await details('b'), [
+      sentA,
+      'received@6 - {"receiveCount":3,"visibilityTimeoutMs":30000}',
+      'visibilityChanged@7 - {"visibilityTimeoutMs":0}',
+    ]);
+    assert.deepEqual(await details('c'), [
+      'sent@5 AKID {"bytes":11,"deduplicated":false,"delayMs":0}',
+      'received@6 - {"receiveCount":3,"visibilityTimeoutMs":30000}',
+      'visibilityChanged@7 - {"visibilityTimeoutMs":5000}',
+      'deleted@8 AKID2 {}',
+    ]);
+    assert.deepEqual(await details('d'), [
+      'sent@5 AKID {"bytes":11,"deduplicated":false,"delayMs":2000}',
+      'received@6 - {"receiveCount":1,"visibilityTimeoutMs":30000}',
+      'deleted@8 AKID2 {}',
+    ]);
+    assert.deepEqual(await details('e'), ['sent@5 AKID {"bytes":11,"deduplicated":false,"delayMs":2000,"groupId":"g1","sequenceNumber":"1"}']);
+    assert.deepEqual(await details('f'), ['sent@5 AKID {"bytes":11,"deduplicated":false,"delayMs":2000,"groupId":"g1","sequenceNumber":"2"}']);
+    assert.deepEqual(await details('g'), ['sent@5 AKID {"bytes":11,"deduplicated":false,"delayMs":2000,"groupId":"g2","sequenceNumber":"2"}']);
+    assert.deepEqual(await details('h'), ['sent@5 AKID {"bytes":11,"deduplicated":true,"delayMs":2000,"groupId":"g2","sequenceNumber":"2"}']);
+  });
 });
 
 describe('journey store: bounds', () => {
@@ -211,6 +283,30 @@ describe('journey store: bounds', () => {
       j.events.map((e) => e.at),
       [0, 7, 8, 9, 10],
     );
+  });
+
+  it('caps at one and two events too, and keeps every event of a journey below the cap', async () => {
+    for (const cap of [1, 2, 3, 4]) {
+      const s = new JourneyStore(new ManualClock(0), { maxEventsPerMessage: cap });
+      s.record(sent(0, 'm'));
+      s.record(sent(0, 'short'));
+      for (let i = 1; i <= 6; i++) s.record(received(i, 'm', 'r', i));
+      s.record(received(1, 'short', 'rs', 1));
+      const j = (await s.get('m'))!;
+      assert.equal(j.truncated, cap < 7, `cap ${cap}`);
+      assert.deepEqual(
+        j.events.map((e) => e.at),
+        [0, 1, 2, 3, 4, 5, 6].filter((at, i) => i === 0 || at > 6 - (cap - 1)),
+        `cap ${cap}`,
+      );
+      const short = (await s.get('short'))!;
+      assert.equal(short.truncated, cap < 2, `cap ${cap}: short`);
+      assert.deepEqual(
+        short.events.map((e) => e.type),
+        cap < 2 ? ['sent'] : ['sent', 'received'],
+        `cap ${cap}: short`,
+      );
+    }
   });
 
   it('costs O(1) per event: 200 000 events through a 1 000-journey store stay bounded', () => {

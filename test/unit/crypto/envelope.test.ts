@@ -4,6 +4,7 @@
  * into different plaintext.
  */
 import assert from 'node:assert/strict';
+import { createCipheriv } from 'node:crypto';
 import { describe, it } from 'node:test';
 
 import { SeededRandom } from '../../../src/core/random.js';
@@ -78,6 +79,25 @@ describe('round trips', () => {
       const env = parseEnvelope(a);
       assert.equal(openBody(env, dataKey, bodyAad(env)), body);
       assert.equal(openBody(env, dataKey), body);
+    }
+  });
+
+  it('each envelope is exactly header ‖ nonce ‖ AES-256-GCM ciphertext ‖ tag, whatever was sealed before it', () => {
+    // Checked against node's AES-256-GCM directly (not against sealBody, which shares sealBodyWith's
+    // code), over bodies of very different sizes one after another: nothing of an earlier envelope may
+    // reach a later one, whatever buffers an implementation reuses.
+    const dataKey = random.bytes(32);
+    const wrapped = wrapDataKey(master, KEY_ID, 2, dataKey, random.bytes(12));
+    const prepared = sealingHeader({ keyId: KEY_ID, keyVersion: 2, wrapped });
+    for (const body of ['z'.repeat(9000), 'short', '', 'w'.repeat(4100), 'é'.repeat(3000), 'x', 'z'.repeat(20_000), 'tail']) {
+      const nonce = random.bytes(12);
+      const c = createCipheriv('aes-256-gcm', dataKey, nonce);
+      c.setAAD(Buffer.concat([Buffer.from('ferry-sse-body-v1'), prepared.head]));
+      const ct = Buffer.concat([c.update(body, 'utf8'), c.final()]);
+      const expected = ENVELOPE_MARK + Buffer.concat([prepared.head, nonce, ct, c.getAuthTag()]).toString('base64');
+      const stored = sealBodyWith(body, prepared, dataKey, nonce);
+      assert.equal(stored, expected, `body of ${body.length} characters`);
+      assert.equal(open(stored), body);
     }
   });
 
