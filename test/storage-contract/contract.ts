@@ -1068,6 +1068,69 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
         h.clock.advance(30_000); // all deadlines passed
         assert.equal((await h.receive(q, { max: 1, maxInflight: 1 })).messages.length, 1);
       });
+
+      /**
+       * Exactly k messages in flight: OverLimit at limit k, a receive at limit k + 1. The second probe
+       * claims a visible message (if any) with visibility 0, which leaves the count as it is; it returns
+       * what it claimed. Engines that keep a running bound (SQLite, inflight.ts) decide the k + 1 probe
+       * from it, so each change between two probes must be counted for the next OverLimit to happen.
+       */
+      const inflightIs = async (h: Harness, q: QueueRecord, k: number, step: string): Promise<ReceivedMessage[]> => {
+        if (k > 0) {
+          await assert.rejects(h.receive(q, { max: 1, maxInflight: k }), (e: unknown) => isDomainError(e, 'OverLimit'), `${step}: OverLimit at ${k}`);
+        }
+        return (await h.receive(q, { max: 1, visMs: 0, maxInflight: k + 1 })).messages;
+      };
+
+      test('maxInflight is exact at the limit through claims, expiries, visibility changes, deletes and a purge', async (h) => {
+        const q = await h.queue('lim-exact');
+        await h.send(q, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
+        await inflightIs(h, q, 0, 'empty');
+        const a = await h.recv(q, 3, 10_000);
+        assert.equal(a.length, 3);
+        await inflightIs(h, q, 3, 'after claims');
+        const b = await h.recv(q, 2, 20_000);
+        assert.equal(b.length, 2);
+        await inflightIs(h, q, 5, 'after more claims');
+        h.clock.advance(9_999);
+        await inflightIs(h, q, 5, 'a millisecond before the first deadlines');
+        h.clock.advance(1); // a's deadlines pass
+        const [lapsed] = await inflightIs(h, q, 2, 'after expiries');
+        // The probe's claim (visibility 0) lapsed at once under its receipt: ChangeMessageVisibility on a
+        // standard queue puts it back in flight.
+        assert.ok(lapsed);
+        assert.deepEqual(await h.vis(q, lapsed, 30_000), OK);
+        await inflightIs(h, q, 3, 'after ChangeMessageVisibility of a lapsed message');
+        // Shortening a deadline takes a message out of flight; lengthening one keeps the count.
+        assert.deepEqual(await h.vis(q, b[0]!, 0), OK);
+        await inflightIs(h, q, 2, 'after a visibility change to 0');
+        assert.deepEqual(await h.vis(q, b[1]!, 40_000), OK);
+        await inflightIs(h, q, 2, 'after lengthening a deadline');
+        // A receive that claims several at once.
+        const c = await h.recv(q, 4, 60_000);
+        assert.equal(c.length, 4);
+        await inflightIs(h, q, 6, 'after a receive of 4');
+        assert.deepEqual(await h.del(q, c[0]!, c[1]!), [OK, OK]);
+        await inflightIs(h, q, 4, 'after deletes');
+        await h.engine.queuePurge(q.id, 0);
+        await inflightIs(h, q, 0, 'after a purge');
+        await h.send(q, 'i', 'j');
+        assert.equal((await h.recv(q, 1, 60_000)).length, 1);
+        await inflightIs(h, q, 1, 'after a purge and a claim');
+      });
+
+      durableTest('maxInflight is exact after a restart on the same store', async (h) => {
+        const q = await h.queue('lim-restart');
+        await h.send(q, 'a', 'b', 'c', 'd');
+        assert.equal((await h.recv(q, 2, 60_000)).length, 2);
+        await inflightIs(h, q, 2, 'before the restart');
+        await h.reopen();
+        await inflightIs(h, q, 2, 'after the restart');
+        assert.equal((await h.recv(q, 1, 60_000)).length, 1);
+        await inflightIs(h, q, 3, 'after a claim after the restart');
+        h.clock.advance(60_000);
+        await inflightIs(h, q, 0, 'after expiries after the restart');
+      });
     });
 
     // ---------------------------------------------------------------------------------------------

@@ -674,3 +674,72 @@ describe('sqlite engine specifics', () => {
     });
   });
 });
+
+describe('sqlite engine: the OverLimit check counts only when its bound does not decide (inflight.ts)', () => {
+  const ACC = '000000000000';
+  /** Exact counts (SQL.inflightCount) the engine has run. */
+  const counts = (e: SqliteEngine): number => (e as unknown as { ctx: EngineContext }).ctx.inflight.counts;
+  const receive = (e: SqliteEngine, queueId: string, max: number, visMs: number, maxInflight?: number) =>
+    e.messageReceive({ queueId, maxMessages: max, visibilityTimeoutMs: visMs, attemptWindowMs: 0, maxInflight });
+  const overLimit = (p: Promise<unknown>, step: string) => assert.rejects(p, (err: unknown) => isDomainError(err, 'OverLimit'), step);
+  const fill = async (e: SqliteEngine, name: string, n: number) => {
+    const { queue } = await e.queueCreate({ accountId: ACC, name, fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+    for (let i = 0; i < n; i += 10) {
+      await e.messageSend({ queueId: queue.id, messages: Array.from({ length: 10 }, (_, j) => msg(`${name}-${i + j}`)), dedupWindowMs: 1 });
+    }
+    return queue;
+  };
+
+  it('short polls of a deep queue count once, then decide from the bound until it reaches the limit', async () => {
+    await withEngine(async (e) => {
+      const q = await fill(e, 'deep', 100);
+      for (let i = 0; i < 5; i++) assert.equal((await receive(e, q.id, 10, 60_000)).messages.length, 10); // 50 in flight
+      const before = counts(e);
+      for (let i = 0; i < 20; i++) assert.equal((await receive(e, q.id, 1, 60_000, 120_000)).messages.length, 1);
+      assert.equal(counts(e) - before, 1, 'one exact count for 20 short polls far below the limit');
+      // 70 in flight: the bound (50 counted + 20 claims) reaches a limit of 70, so the engine counts.
+      await overLimit(receive(e, q.id, 1, 60_000, 70), 'OverLimit at 70');
+      // Counted twice: the item's throw rolls the batch back (which drops the bounds) and the re-run counts.
+      assert.equal(counts(e) - before, 3);
+      assert.equal((await receive(e, q.id, 1, 60_000, 71)).messages.length, 1);
+      await overLimit(receive(e, q.id, 1, 60_000, 71), 'OverLimit at 71 after one more claim');
+      // A count stopped at its cap (10 of 71) is no bound for a higher limit.
+      await overLimit(receive(e, q.id, 1, 60_000, 10), 'OverLimit at 10');
+      await overLimit(receive(e, q.id, 1, 60_000, 71), 'OverLimit at 71 after a capped count');
+      assert.equal((await receive(e, q.id, 1, 60_000, 72)).messages.length, 1);
+    });
+  });
+
+  it('a clock that goes back puts lapsed messages back in flight: the engine counts again', async () => {
+    await withEngine(async (e, clock) => {
+      const q = await fill(e, 'back', 10);
+      const t0 = clock.now();
+      assert.equal((await receive(e, q.id, 3, 10_000)).messages.length, 3);
+      clock.advance(10_000); // lapsed
+      assert.equal((await receive(e, q.id, 1, 0, 1)).messages.length, 1); // 0 in flight: bound 0 at t0 + 10 s
+      // The three deadlines and the probe's (t0 + 10 s) are in the future again.
+      clock.set(t0 + 5_000);
+      await overLimit(receive(e, q.id, 1, 0, 4), 'OverLimit after the clock went back');
+      assert.equal((await receive(e, q.id, 1, 0, 5)).messages.length, 1);
+    });
+  });
+
+  it('another connection writing the same file invalidates the bounds (PRAGMA data_version)', async () => {
+    await withEngine(async (e, clock, path) => {
+      const q = await fill(e, 'shared', 10);
+      assert.equal((await receive(e, q.id, 2, 60_000)).messages.length, 2);
+      await overLimit(receive(e, q.id, 1, 60_000, 2), 'OverLimit at 2');
+      assert.equal((await receive(e, q.id, 1, 0, 3)).messages.length, 1); // bound 2
+      const other = new SqliteEngine({ path, clock, random: new SeededRandom('other') });
+      await other.init();
+      try {
+        assert.equal((await receive(other, q.id, 3, 60_000)).messages.length, 3); // 5 in flight
+      } finally {
+        await other.close();
+      }
+      await overLimit(receive(e, q.id, 1, 60_000, 3), 'OverLimit at 3: the other connection claimed 3 more');
+      await overLimit(receive(e, q.id, 1, 60_000, 5), 'OverLimit at 5');
+      assert.equal((await receive(e, q.id, 1, 60_000, 6)).messages.length, 1);
+    });
+  });
+});

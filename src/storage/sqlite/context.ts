@@ -1,6 +1,7 @@
 /**
  * What the operation files (send.ts, receive.ts, …) share with the engine, and nothing more: the
- * prepared-statement cache, the clock, the randomness and receipt tokens, and the queue-record cache.
+ * prepared-statement cache, the clock, the randomness and receipt tokens, the queue-record cache and the
+ * in-flight bounds of the OverLimit check (inflight.ts).
  * Operations see the {@link SqliteCtx} interface; the engine owns the {@link EngineContext} behind it
  * (and alone opens, closes and transacts).
  *
@@ -15,6 +16,7 @@ import type { Random } from '../../core/random.js';
 import { DomainError } from '../../errors/domain.js';
 import type { QueueRecord } from '../engine.js';
 import { queueKey, ReceiptTokens } from '../semantics/index.js';
+import { InflightBounds } from './inflight.js';
 import { type CandidateRow, type QueueRow, candidateRow, freezeQueue } from './rows.js';
 import { QUEUE_BY_ID, QUEUE_BY_NAME } from './sql/index.js';
 
@@ -22,6 +24,8 @@ export interface SqliteCtx {
   readonly clock: Clock;
   readonly random: Random;
   readonly tokens: ReceiptTokens;
+  /** Per-queue upper bounds on the in-flight count: the OverLimit check of short polls (inflight.ts). */
+  readonly inflight: InflightBounds;
   /** A cached prepared statement. */
   q(sql: string): Database.Statement;
   /** Receive candidates (a statement selecting CANDIDATE_COLUMNS), read as arrays and converted. */
@@ -39,6 +43,7 @@ export interface SqliteCtx {
 
 export class EngineContext implements SqliteCtx {
   readonly tokens: ReceiptTokens;
+  readonly inflight: InflightBounds;
   /** True while a batch transaction is open: the cache is then neither filled nor trusted for misses. */
   inTx = false;
 
@@ -56,6 +61,7 @@ export class EngineContext implements SqliteCtx {
     private readonly open: () => Database.Database,
   ) {
     this.tokens = new ReceiptTokens(random);
+    this.inflight = new InflightBounds((sql) => this.q(sql));
   }
 
   q(sql: string): Database.Statement {
@@ -91,10 +97,15 @@ export class EngineContext implements SqliteCtx {
     this.cacheById.delete(id);
   }
 
-  /** Start the cache afresh (a rolled-back batch may have dropped or been served entries). */
+  /**
+   * Start the cache afresh (a rolled-back batch may have dropped or been served entries), and the
+   * in-flight bounds with it (a count taken inside a rolled-back transaction may have seen undone
+   * writes: inflight.ts).
+   */
   forgetQueues(): void {
     this.cacheById.clear();
     this.cacheIdByName.clear();
+    this.inflight.clear();
   }
 
   remember(rec: QueueRecord): QueueRecord {

@@ -8,8 +8,10 @@
  * Principles
  *  - What is committed is the truth. Every operation reads and writes the database; the only
  *    in-process state is a read cache of queue records (entries dropped on every write to a queue,
- *    and never filled from inside a transaction, so it cannot hold uncommitted data) and prepared
- *    statements (context.ts).
+ *    and never filled from inside a transaction, so it cannot hold uncommitted data), prepared
+ *    statements (context.ts), and per-queue upper bounds on the in-flight count that spare the
+ *    OverLimit check of short polls a count (inflight.ts; dropped on every rollback and whenever
+ *    another connection commits, rebuilt by counting).
  *  - Bodies never sit in memory beyond the message being delivered: they live in `payloads` and are
  *    read only for the rows a receive returns. A move to a dead-letter queue re-points the payload
  *    instead of copying it.

@@ -136,6 +136,7 @@ export function queueDelete(ctx: SqliteCtx, queueId: string): void {
   ctx.q(QUEUE_DELETE).run(q.id);
   ctx.q(TOMBSTONE_PUT).run(q.accountId, q.name, ctx.clock.now());
   ctx.invalidate(q.id);
+  ctx.inflight.drop(q.id);
 }
 
 export function queuePurge(ctx: SqliteCtx, queueId: string, minIntervalMs: number): void {

@@ -17,7 +17,6 @@ import { decodeAttributes } from '../codec.js';
 import {
   attemptLive,
   attemptStillHeld,
-  checkInflightLimit,
   claimThreshold,
   dueForDeadLetter,
   redrivePlan,
@@ -75,10 +74,8 @@ export function receive(ctx: SqliteCtx, tx: TxContext, p: ReceiveParams): Receiv
     if (replay) return { messages: replay };
   }
 
-  if (p.maxInflight !== undefined) {
-    const n = ctx.q(SQL.inflightCount).get(q.id, now, p.maxInflight) as { n: number };
-    checkInflightLimit(q.name, n.n, p.maxInflight);
-  }
+  // OverLimit: exact, but counts only when the queue's in-flight bound does not rule it out (inflight.ts).
+  if (p.maxInflight !== undefined) ctx.inflight.check(q.id, q.name, now, p.maxInflight);
 
   const plan = redrivePlan(q);
   const dlq = plan === undefined ? undefined : usableDeadLetterQueue(q, ctx.loadByName(plan.dlqAccountId, plan.dlqName));
@@ -207,6 +204,7 @@ function claim(ctx: SqliteCtx, row: MessageRow & Partial<PayloadRow>, now: numbe
   const token = ctx.tokens.next();
   const visibleAt = visibilityDeadline(now, visibilityMs);
   ctx.q(MESSAGE_CLAIM).run(token, now, now, visibleAt, row.id);
+  ctx.inflight.entering(row.queue_id, row.received === 1 ? row.visible_at : undefined, visibleAt);
   row.received = 1;
   row.receipt_token = token;
   row.received_at = now;
@@ -277,6 +275,7 @@ function replayAttempt(ctx: SqliteCtx, q: QueueRecord, p: ReceiveParams, now: nu
   const deadline = visibilityDeadline(now, p.visibilityTimeoutMs);
   for (const row of rows) {
     const updated = ctx.q(MESSAGE_REPLAY_VISIBILITY).get(deadline, row.id) as MessageRow;
+    ctx.inflight.entering(q.id, row.received === 1 ? row.visible_at : undefined, deadline);
     if (updated.group_id !== null) groups.add(updated.group_id);
     out.push(toReceived(ctx, updated));
   }

@@ -24,6 +24,8 @@ export function changeVisibility(ctx: SqliteCtx, tx: TxContext, p: VisibilityCha
     const outcome = visibilityEntry(q.fifo, receiptTarget(row, now), e.receiptToken, deadline, now, p.maxTotalMs);
     if (!outcome.ok || row === undefined) return outcome;
     ctx.q(MESSAGE_SET_VISIBLE_AT).run(deadline, row.id);
+    // A received message whose deadline had passed is back in flight: the OverLimit bound must see it.
+    ctx.inflight.entering(q.id, row.received === 1 ? row.visible_at : undefined, deadline);
     if (row.group_id !== null && q.fifo) groups.add(row.group_id);
     if (deadline <= now) tx.wakes.add(q.id);
     return outcome;

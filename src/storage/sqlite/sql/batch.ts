@@ -18,6 +18,12 @@ export const ROLLBACK_TO_IMPORT = 'ROLLBACK TO import_call';
 /** Rows changed by INSERT/UPDATE/DELETE on this connection since it opened (read with pluck). */
 export const TOTAL_CHANGES = 'SELECT total_changes() AS n';
 
+/**
+ * Changes when another connection commits to the database (never for this connection's own commits):
+ * inflight.ts drops its in-flight bounds then.
+ */
+export const DATA_VERSION = 'PRAGMA data_version';
+
 /** The schema version migrations.ts recorded. */
 export const SCHEMA_VERSION = 'SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations';
 
