@@ -456,6 +456,19 @@ describe('postgres group commit', { skip: URL_ ? undefined : 'FERRY_TEST_DATABAS
     });
   });
 
+  it('with combining off (groupCommitInFlight 0), concurrent calls each run alone', async () => {
+    await withEngine(false, async (e) => {
+      const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
+      await e.queueGetById(queue.id); // from the cache: the calls reach the group commit in the same turn
+      await Promise.all(Array.from({ length: 20 }, (_, i) => e.messageSend({ queueId: queue.id, messages: [msg(`s${i}`)], dedupWindowMs: 0 })));
+      const rc = () => e.messageReceive({ queueId: queue.id, maxMessages: 2, visibilityTimeoutMs: 30_000, attemptWindowMs: 0 });
+      const got = await Promise.all(Array.from({ length: 5 }, rc));
+      assert.equal(got.flatMap((r) => r.messages).length, 10);
+      assert.deepEqual(e.groupCommitStats.send, { batches: 20, largest: 1 });
+      assert.deepEqual(e.groupCommitStats.receive, { batches: 5, largest: 1 });
+    });
+  });
+
   it('batches stay bounded: by calls, and by body bytes', async () => {
     await withEngine(true, async (e) => {
       const { queue } = await e.queueCreate({ accountId: '000000000000', name: 'q', fifo: false, attributes: {}, tags: {}, reuseDelayMs: 0 });
