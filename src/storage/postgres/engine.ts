@@ -267,6 +267,8 @@ export class PostgresEngine implements StorageEngine {
     const gi = opts.groupCommitInFlight ?? 1;
     // 0: no combining — as many batches of one request each as there are requests.
     this.groupInFlight = gi <= 0 ? Number.MAX_SAFE_INTEGER : gi;
+    /** Most requests of one batch: 1 when combining is off (the requests of one turn still start together, each alone). */
+    const maxCalls = (n: number): number => (gi <= 0 ? 1 : n);
 
     const closed = (): boolean => this.closed;
     this.hosts = new Hosts(plan, {
@@ -289,7 +291,7 @@ export class PostgresEngine implements StorageEngine {
     this.fifoSends = new FifoCombiner((queueId, messages, window) => sendFifoTx(this.ctx, queueId, messages, window));
     // The group commits (groupCommit.ts): bounded by calls and by bytes (bodies; 64 per receipt or entry).
     const group = <Q, R>(run: BatchRun<Q, R>, size: (q: Q) => number): GroupCommit<Q, R> =>
-      new GroupCommit(run, { maxCount: GROUP_MAX_CALLS, maxBytes: GROUP_MAX_BYTES, size, maxInFlight: this.groupInFlight });
+      new GroupCommit(run, { maxCount: maxCalls(GROUP_MAX_CALLS), maxBytes: GROUP_MAX_BYTES, size, maxInFlight: this.groupInFlight });
     const receiptBytes = (p: MessageDeleteParams): number => p.receipts.length * 64;
     const entryBytes = (p: VisibilityChangeParams): number => p.entries.length * 64;
     this.standardSends = group(
@@ -302,7 +304,7 @@ export class PostgresEngine implements StorageEngine {
     this.fifoVisibility = group((calls) => changeVisibilityFifoMany(this.ctx, calls), entryBytes);
     // Receives combine per queue (a batch is one claim on one queue), bounded by messages asked for.
     this.standardReceives = new KeyedGroupCommit((calls) => receiveStandardMany(this.ctx, calls), {
-      maxCount: RECEIVE_GROUP_MAX_MESSAGES,
+      maxCount: maxCalls(RECEIVE_GROUP_MAX_MESSAGES),
       maxBytes: RECEIVE_GROUP_MAX_MESSAGES,
       size: (c) => Math.max(1, c.p.maxMessages),
       maxInFlight: this.groupInFlight,
