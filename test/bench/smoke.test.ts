@@ -197,7 +197,7 @@ test('the throughput warm-up lasts until every server process has answered warmR
   assert.ok((await run(0, 5_000)) < 0.5, 'with warmRequests 0 the warm-up is warmupMs');
   // A goal out of reach: the warm-up ends at warmMaxMs, not before and not much after.
   const capped = await run(1e9, 1_500);
-  assert.ok(capped >= 1.4 && capped < 2, `an unreachable goal stops at warmMaxMs: ${capped} s`);
+  assert.ok(capped >= 1.4 && capped < 3, `an unreachable goal stops at warmMaxMs: ${capped} s`);
   // A reachable goal: longer than the minimum, shorter than the cap.
   const reached = await run(3_000, 8_000);
   assert.ok(reached >= 0.3 && reached < 7.5, `3,000 requests are answered before the cap: ${reached} s`);

@@ -21,7 +21,7 @@ export function send(ctx: SqliteCtx, tx: TxContext, p: MessageSendParams): SendM
   /** FIFO: next reserved sequence counter and the end of the reservation (exclusive). */
   let seqNext = 0;
   let seqEnd = 0;
-  /** Message rows not inserted yet: MESSAGE_INSERT's parameters, 7 per row (see insertMessages). */
+  /** Message rows not inserted yet: MESSAGE_INSERT_ROWS parameters, 7 per row (see insertMessages). */
   const rows: unknown[] = [];
   for (let i = 0; i < p.messages.length; i++) {
     const m = p.messages[i]!;

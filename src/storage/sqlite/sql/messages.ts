@@ -6,14 +6,12 @@
 // ---- send ----
 export const PAYLOAD_INSERT = `INSERT INTO payloads (body, md5_body, attrs, md5_attrs, sys_attrs, md5_sys, sender_id, dedup_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`;
-/** A new message (send, and a move task's copy): never received. */
-export const MESSAGE_INSERT = `INSERT INTO messages (queue_id, payload_id, message_id, seq, group_id, sent_at, visible_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`;
 /** Rows one MESSAGE_INSERT_ROWS statement inserts at most (a SendMessageBatch's 10). */
 export const MESSAGE_INSERT_MAX_ROWS = 10;
 /**
- * MESSAGE_INSERT of `n` rows (1 ≤ n ≤ MESSAGE_INSERT_MAX_ROWS; index n): one statement per send
- * call instead of one per message. Rows get their ids in VALUES order, as n single inserts would.
+ * New messages, never received: `n` rows (1 ≤ n ≤ MESSAGE_INSERT_MAX_ROWS; index n), 7 parameters each,
+ * so that a send call is one statement instead of one per message. Rows get their ids in VALUES order,
+ * as n single inserts would.
  */
 export const MESSAGE_INSERT_ROWS: readonly string[] = Array.from({ length: MESSAGE_INSERT_MAX_ROWS + 1 }, (_, n) =>
   n === 0
@@ -21,6 +19,8 @@ export const MESSAGE_INSERT_ROWS: readonly string[] = Array.from({ length: MESSA
     : `INSERT INTO messages (queue_id, payload_id, message_id, seq, group_id, sent_at, visible_at)
            VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
 );
+/** One new message (a move task's copy): MESSAGE_INSERT_ROWS of one row. */
+export const MESSAGE_INSERT = MESSAGE_INSERT_ROWS[1]!;
 export const DEDUP_GET = 'SELECT message_id, seq, expires_at FROM dedup WHERE queue_id = ? AND key = ?';
 export const DEDUP_PUT = `INSERT INTO dedup (queue_id, key, message_id, seq, expires_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (queue_id, key) DO UPDATE SET message_id = excluded.message_id, seq = excluded.seq,
