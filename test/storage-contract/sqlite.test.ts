@@ -742,4 +742,23 @@ describe('sqlite engine: the OverLimit check counts only when its bound does not
       assert.equal((await receive(e, q.id, 1, 60_000, 6)).messages.length, 1);
     });
   });
+
+  it('a rolled-back batch drops the bounds its items learnt: the re-run counts again', async () => {
+    await withEngine(async (e) => {
+      const q = await fill(e, 'rolled', 10);
+      assert.equal((await receive(e, q.id, 3, 60_000)).messages.length, 3); // 3 in flight, no bound yet
+      const before = counts(e);
+      // One batch (same turn): the first item counts inside the batch transaction; the second throws,
+      // so the whole batch is rolled back and re-run item by item under savepoints.
+      const ok = receive(e, q.id, 1, 60_000, 100);
+      const bad = receive(e, 'no-such-queue', 1, 60_000, 100);
+      assert.equal((await ok).messages.length, 1);
+      await assert.rejects(bad, (err: unknown) => isDomainError(err, 'QueueNotFound'));
+      // A count taken in a transaction that was rolled back may have seen undone writes: the bound it
+      // set must not decide the re-run (counted once per attempt).
+      assert.equal(counts(e) - before, 2, 'the re-run counted again');
+      await overLimit(receive(e, q.id, 1, 60_000, 4), 'OverLimit at 4: 4 in flight');
+      assert.equal((await receive(e, q.id, 1, 60_000, 5)).messages.length, 1);
+    });
+  });
 });
