@@ -4,7 +4,7 @@
  *
  *   node dist/bench/run.js [--rounds 5] [--heavy-rounds 1] [--duration 4] [--warmup 1] [--warm-requests 5000] [--warm-max 8]
  *                          [--scenarios send,sendbatch,…] [--targets ferry-memory,ferry-sqlite,…]
- *                          [--backlog 1000000] [--waiters 10000] [--md BENCHMARKS.md | --no-md]
+ *                          [--backlog 1000000] [--waiters 10000] [--send-connections 32] [--md BENCHMARKS.md | --no-md]
  *                          [--jsonl results.jsonl] [--ferry-log-level warn] [--smoke]
  *
  * Runs every scenario against every target, interleaved round by round, printing one JSON line per run
@@ -326,6 +326,7 @@ export async function main(argv: string[]): Promise<number> {
       'no-md': { type: 'boolean' },
       jsonl: { type: 'string' },
       'ferry-log-level': { type: 'string' },
+      'send-connections': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -334,7 +335,8 @@ export async function main(argv: string[]): Promise<number> {
       'Usage: node dist/bench/run.js [--smoke] [--rounds N] [--heavy-rounds N] [--duration S] [--warmup S]\n' +
         '  [--warm-requests N] [--warm-max S]\n' +
         `  [--scenarios ${ALL_SCENARIOS.join(',')}]\n  [--targets ${ALL_TARGETS.join(',')}]\n` +
-        '  [--backlog N] [--waiters N] [--rate N] [--md FILE | --no-md] [--jsonl FILE] [--ferry-log-level LEVEL]\n',
+        '  [--backlog N] [--waiters N] [--rate N] [--send-connections N] [--md FILE | --no-md] [--jsonl FILE]\n' +
+        '  [--ferry-log-level LEVEL]\n',
     );
     return 0;
   }
@@ -360,6 +362,10 @@ export async function main(argv: string[]): Promise<number> {
   o.cfg.backlog = num(values.backlog, 'backlog') ?? o.cfg.backlog;
   o.cfg.waiters = num(values.waiters, 'waiters') ?? o.cfg.waiters;
   o.cfg.rate = num(values.rate, 'rate') ?? o.cfg.rate;
+  // Connections (and concurrent requests) of send and sendbatch: what each server process can combine
+  // depends on it (BENCHMARKS.md, "three nodes on two cores").
+  const sc = num(values['send-connections'], 'send-connections');
+  if (sc !== undefined) o.cfg.sendConnections = Math.floor(sc);
   o.scenarios = parseList(values.scenarios, ALL_SCENARIOS, 'scenario') ?? o.scenarios;
   o.explicitScenarios = values.scenarios !== undefined;
   o.targets = parseList(values.targets, ALL_TARGETS, 'target') ?? o.targets;
