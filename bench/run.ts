@@ -365,7 +365,8 @@ export async function main(argv: string[]): Promise<number> {
   // Connections (and concurrent requests) of send and sendbatch: what each server process can combine
   // depends on it (BENCHMARKS.md, "three nodes on two cores").
   const sc = num(values['send-connections'], 'send-connections');
-  if (sc !== undefined) o.cfg.sendConnections = Math.floor(sc);
+  if (sc !== undefined && !Number.isInteger(sc)) throw new Error('--send-connections must be a whole number');
+  if (sc !== undefined) o.cfg.sendConnections = sc;
   o.scenarios = parseList(values.scenarios, ALL_SCENARIOS, 'scenario') ?? o.scenarios;
   o.explicitScenarios = values.scenarios !== undefined;
   o.targets = parseList(values.targets, ALL_TARGETS, 'target') ?? o.targets;
