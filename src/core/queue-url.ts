@@ -16,9 +16,17 @@ export interface ParsedQueueUrl {
 }
 
 /**
- * Parse a QueueUrl: an absolute URL (`http://host:port/000000000000/q`) or a bare path
- * (`/000000000000/q`). Returns undefined when it is neither (AWS: InvalidAddress "The address X is
- * not valid for this endpoint."). A trailing slash is tolerated; the name is the last segment.
+ * A bare queue name: 1–80 of `A-Za-z0-9_-`, or up to 75 of them and `.fifo` (the CreateQueue rule).
+ * AWS takes one as a QueueUrl, naming the caller's own queue of that name (LocalStack's AWS-validated
+ * test_set_empty_redrive_policy, on both protocols, validated 2024-08-20; test_posting_to_queue_via_queue_name).
+ */
+const BARE_NAME = /^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$/;
+
+/**
+ * Parse a QueueUrl: an absolute URL (`http://host:port/000000000000/q`), a bare path
+ * (`/000000000000/q`) or a bare queue name (`q`, with no account: the caller's). Returns undefined
+ * when it is none of them (AWS: InvalidAddress "The address X is not valid for this endpoint."). A
+ * trailing slash is tolerated; the name is the last segment.
  */
 export function parseQueueUrl(raw: string): ParsedQueueUrl | undefined {
   if (typeof raw !== 'string' || raw.length === 0) return undefined;
@@ -34,7 +42,7 @@ export function parseQueueUrl(raw: string): ParsedQueueUrl | undefined {
   } else if (raw.startsWith('/')) {
     path = raw.split(/[?#]/, 1)[0]!;
   } else {
-    return undefined;
+    return BARE_NAME.test(raw) ? { name: raw } : undefined;
   }
   const segs = path.split('/').filter((s) => s.length > 0);
   if (segs.length === 0) return undefined;

@@ -196,15 +196,47 @@ function blobReplacer(this: Record<string, unknown>, key: string, value: unknown
 }
 
 /**
- * Renders an action's output as a JSON 1.0 body. Undefined members are omitted by JSON.stringify; the
- * blob replacer runs only for outputs whose shape holds blobs (ReceiveMessage), keeping the common path
- * a plain `JSON.stringify`.
+ * Renders an action's output as a JSON 1.0 body. Undefined members are omitted by JSON.stringify, and
+ * so are empty lists and maps at the top level (see withoutEmptyCollections); the blob replacer runs
+ * only for outputs whose shape holds blobs (ReceiveMessage), keeping the common path a plain
+ * `JSON.stringify`.
  */
 export function encodeJsonOutput(op: Operation, output: unknown): string {
   if (!op.output || output === undefined || output === null) return '{}';
+  output = withoutEmptyCollections(output);
   // The replacer is called for every key of the document (slow); it is only needed when a blob is
   // actually present, which a model-guided walk of the blob-bearing members finds cheaply.
   return op.output.hasBlob && holdsBlob(output, op.output) ? JSON.stringify(output, blobReplacer) : JSON.stringify(output);
+}
+
+/**
+ * AWS's SQS JSON answers leave out a list or map that is empty, as its Query answers have no element
+ * for one: `{}` for ListQueueTags of an untagged queue and for GetQueueAttributes of an attribute the
+ * queue does not have (LocalStack's AWS-validated snapshots test_tag_untag_queue "get-tag-after-untag"
+ * and test_sqs_permission_lifecycle "get-queue-policy-attribute-after-removal", recorded 2024-04-30),
+ * no `Failed` in a SendMessageBatch whose entries all succeeded
+ * (test_send_message_batch_with_oversized_contents_with_updated_maximum_message_size). The actions
+ * build their outputs with every list and map present; the members left out are copied away here,
+ * and an output without one is returned as it is.
+ */
+function withoutEmptyCollections(output: unknown): unknown {
+  if (typeof output !== 'object' || output === null || Array.isArray(output)) return output;
+  let copy: Record<string, unknown> | undefined;
+  const o = output as Record<string, unknown>;
+  for (const k in o) {
+    if (!isEmptyCollection(o[k])) continue;
+    copy ??= { ...o };
+    delete copy[k];
+  }
+  return copy ?? output;
+}
+
+function isEmptyCollection(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v !== 'object' || v === null || Buffer.isBuffer(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.keys(v).length === 0;
 }
 
 function mayHoldBlob(shape: Shape): boolean {

@@ -1907,6 +1907,154 @@ const moveCases: DiffCase[] = [
   },
 ];
 
+// ---- Found by a real-client sweep (2026-12-07): a bare queue name, empty members, a move task's failure --
+
+const sweepCases: DiffCase[] = [
+  {
+    // aws-sdk v2 sends a request to its QueueUrl (it cannot take a bare name): the Query wire has a raw case below.
+    id: 'test_set_empty_redrive_policy (QueueUrl = the queue name)',
+    source: { file: LS_PY, key: 'TestSqsProvider::test_set_empty_redrive_policy[sqs|sqs_query]', recorded: '2024-08-20' },
+    protocols: JSON_ONLY,
+    request: 'SetQueueAttributes QueueUrl=<queue name> RedrivePolicy=""; GetQueueAttributes QueueUrl=<queue name> All',
+    aws: { set: 'ok', redrivePolicy: false, arn: true },
+    async run(ctx) {
+      const url = await ctx.queue('barename');
+      const name = url.slice(url.lastIndexOf('/') + 1);
+      const set = outcome(await ctx.attempt(ctx.client.call('SetQueueAttributes', { QueueUrl: name, Attributes: { RedrivePolicy: '' } })));
+      const all = await ctx.client.call<{ Attributes?: Record<string, string> }>('GetQueueAttributes', { QueueUrl: name, AttributeNames: ['All'] });
+      return { set, redrivePolicy: 'RedrivePolicy' in (all.Attributes ?? {}), arn: all.Attributes?.QueueArn === (await ctx.arn(url)) };
+    },
+  },
+  {
+    id: 'test_posting_to_queue_via_queue_name',
+    source: { file: LS_PY, key: 'TestSqsProvider::test_posting_to_queue_via_queue_name', recorded: 'aws.validated marker (date not kept)' },
+    protocols: JSON_ONLY,
+    request: 'SendMessage QueueUrl=<queue name> MessageBody="Using name instead of URL"; ReceiveMessage on its URL',
+    aws: { md5: '86a83f96652a1bfad3891e7d523750cb', received: ['Using name instead of URL'] },
+    async run(ctx) {
+      const url = await ctx.queue('postbyname');
+      const name = url.slice(url.lastIndexOf('/') + 1);
+      const r = await ctx.client.call<{ MD5OfMessageBody?: string }>('SendMessage', { QueueUrl: name, MessageBody: 'Using name instead of URL' });
+      return { md5: r.MD5OfMessageBody, received: bodies(await receive(ctx, url)) };
+    },
+  },
+  {
+    id: 'test_set_empty_redrive_policy[sqs_query] (QueueUrl = the queue name, raw Query)',
+    source: { file: LS_PY, key: 'TestSqsProvider::test_set_empty_redrive_policy[sqs_query]', recorded: '2024-08-20' },
+    protocols: QUERY_ONLY,
+    request: 'Raw Query to the endpoint: SetQueueAttributes QueueUrl=<queue name> RedrivePolicy=""; SendMessage QueueUrl=<queue name>',
+    aws: { set: 200, send: 200, md5: '86a83f96652a1bfad3891e7d523750cb', received: ['Using name instead of URL'] },
+    async run(ctx) {
+      const url = await ctx.queue('barenameq');
+      const name = url.slice(url.lastIndexOf('/') + 1);
+      const set = await ctx.rawQuery([
+        ['Action', 'SetQueueAttributes'],
+        ['QueueUrl', name],
+        ['Attribute.1.Name', 'RedrivePolicy'],
+        ['Attribute.1.Value', ''],
+      ]);
+      const sent = await ctx.rawQuery([
+        ['Action', 'SendMessage'],
+        ['QueueUrl', name],
+        ['MessageBody', 'Using name instead of URL'],
+      ]);
+      return { set: set.status, send: sent.status, md5: xmlField(sent.body, 'MD5OfMessageBody'), received: bodies(await receive(ctx, url)) };
+    },
+  },
+  {
+    id: 'test_tag_untag_queue/get-tag-after-untag (raw JSON)',
+    source: { file: LS, key: 'TestSqsProvider::test_tag_untag_queue[sqs] get-tag-after-untag', recorded: '2024-04-30' },
+    protocols: JSON_ONLY,
+    request: 'TagQueue {tag1:value1}; UntagQueue [tag1]; ListQueueTags, its raw JSON answer',
+    aws: { status: 200, body: {} },
+    async run(ctx) {
+      const url = await ctx.queue('tagsraw');
+      await ctx.client.call('TagQueue', { QueueUrl: url, Tags: { tag1: 'value1' } });
+      await ctx.client.call('UntagQueue', { QueueUrl: url, TagKeys: ['tag1'] });
+      const r = await ctx.rawJson('ListQueueTags', { QueueUrl: url });
+      return { status: r.status, body: r.body };
+    },
+  },
+  {
+    id: 'test_sqs_permission_lifecycle/get-queue-policy-attribute-after-removal (raw JSON)',
+    source: { file: LS, key: 'TestSqsProvider::test_sqs_permission_lifecycle[sqs] get-queue-policy-attribute-after-removal', recorded: '2024-04-30' },
+    protocols: JSON_ONLY,
+    request: 'AddPermission Label=crossaccountpermission; RemovePermission; GetQueueAttributes [Policy], its raw JSON answer',
+    aws: { status: 200, body: {} },
+    async run(ctx) {
+      const url = await ctx.queue('permraw');
+      await ctx.client.call('AddPermission', {
+        QueueUrl: url,
+        Label: 'crossaccountpermission',
+        AWSAccountIds: ['000000000000'],
+        Actions: ['ReceiveMessage'],
+      });
+      await ctx.client.call('RemovePermission', { QueueUrl: url, Label: 'crossaccountpermission' });
+      const r = await ctx.rawJson('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['Policy'] });
+      return { status: r.status, body: r.body };
+    },
+  },
+  {
+    id: 'test_send_message_batch_with_oversized_contents_with_updated_maximum_message_size (raw JSON: no Failed)',
+    source: {
+      file: LS,
+      key: 'TestSqsProvider::test_send_message_batch_with_oversized_contents_with_updated_maximum_message_size[sqs] send_oversized_message_batch',
+      recorded: '2024-04-30',
+    },
+    protocols: JSON_ONLY,
+    request: 'SendMessageBatch of two entries that both succeed, the members of its raw JSON answer',
+    aws: { status: 200, members: ['Successful'] },
+    async run(ctx) {
+      const url = await ctx.queue('batchraw');
+      const r = await ctx.rawJson('SendMessageBatch', {
+        QueueUrl: url,
+        Entries: [
+          { Id: '1', MessageBody: 'a' },
+          { Id: '2', MessageBody: 'b' },
+        ],
+      });
+      return { status: r.status, members: Object.keys(r.body).sort() };
+    },
+  },
+  {
+    id: 'test_move_task_delete_destination_queue_while_running/list',
+    source: { file: LS_MOVE, key: 'test_move_task_delete_destination_queue_while_running', recorded: '2024-04-30' },
+    protocols: BOTH,
+    slow: true,
+    request:
+      'Queue → DLQ (maxReceiveCount 1): 10 messages moved to the DLQ; StartMessageMoveTask DLQ → destination at 1 msg/s; DeleteQueue destination; ListMessageMoveTasks until it is not RUNNING',
+    aws: { status: 'FAILED', failureReason: 'AWS.SimpleQueueService.NonExistentQueue', dlqHasMessages: true },
+    async run(ctx) {
+      const dlqUrl = await ctx.queue('mfdlq');
+      const dlq = await ctx.arn(dlqUrl);
+      const src = await ctx.queue('mfsrc', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq, maxReceiveCount: 1 }) });
+      const dstUrl = await ctx.queue('mfdst');
+      const dst = await ctx.arn(dstUrl);
+      for (let i = 0; i < 10; i++) await send(ctx, src, { MessageBody: `message-${i}` });
+      for (let i = 0; i < 40; i++) {
+        await receive(ctx, src, { VisibilityTimeout: 0, MaxNumberOfMessages: 10 });
+        const n = await ctx.client.call<{ Attributes: Record<string, string> }>('GetQueueAttributes', {
+          QueueUrl: dlqUrl,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        });
+        if (n.Attributes.ApproximateNumberOfMessages === '10') break;
+      }
+      await ctx.client.call('StartMessageMoveTask', { SourceArn: dlq, DestinationArn: dst, MaxNumberOfMessagesPerSecond: 1 });
+      await ctx.client.call('DeleteQueue', { QueueUrl: dstUrl });
+      let task: { Status?: string; FailureReason?: string } | undefined;
+      for (let i = 0; i < 30; i++) {
+        const list = await ctx.client.call<{ Results?: Array<{ Status?: string; FailureReason?: string }> }>('ListMessageMoveTasks', {
+          SourceArn: dlq,
+        });
+        task = list.Results?.[0];
+        if (task?.Status !== 'RUNNING') break;
+        await ctx.sleep(1000);
+      }
+      return { status: task?.Status, failureReason: task?.FailureReason, dlqHasMessages: bodies(await receive(ctx, dlqUrl)).length > 0 };
+    },
+  },
+];
+
 // ---- Query forms older clients send (public issue threads quoting AWS's answers) -------------------
 
 const queryFormCases: DiffCase[] = [
@@ -1979,4 +2127,4 @@ const queryFormCases: DiffCase[] = [
   },
 ];
 
-export const CASES: readonly DiffCase[] = [...snapshotCases, ...assertionCases, ...motoCases, ...moveCases, ...queryFormCases];
+export const CASES: readonly DiffCase[] = [...snapshotCases, ...assertionCases, ...motoCases, ...moveCases, ...sweepCases, ...queryFormCases];

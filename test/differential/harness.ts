@@ -42,6 +42,8 @@ export interface CaseContext {
   vars: Record<string, string>;
   /** POST a raw Query request (form body) to the queue URL or endpoint; returns status and XML. */
   rawQuery(params: Array<[string, string]>, url?: string): Promise<{ status: number; body: string }>;
+  /** POST a raw JSON 1.0 request to the endpoint; returns status and the parsed body (what the SDKs hide: members present but empty). */
+  rawJson(action: string, input: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
 /** A known difference whose fix belongs outside the action/protocol layers (see docs "Open: storage rules"). */
@@ -155,6 +157,14 @@ export async function runCase(c: DiffCase, protocol: Protocol, client: SqsCaller
         body,
       });
       return { status: res.status, body: await res.text() };
+    },
+    async rawJson(action, input) {
+      const res = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${action}` },
+        body: JSON.stringify(input),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     },
   };
   let observed: Observation;

@@ -13,11 +13,17 @@
 import { DomainError } from '../../errors/domain.js';
 import type { MoveTaskRecord, MoveTaskStartParams, MoveTaskStatus, QueueRecord } from '../engine.js';
 
-/** FailureReason texts. One table, so every engine reports a failure the same way. */
+/**
+ * FailureReason texts. One table, so every engine reports a failure the same way. A destination that
+ * no longer exists is reported as AWS does, with the error code its send got (LocalStack's AWS-validated
+ * snapshot test_move_task_delete_destination_queue_while_running, recorded 2024-04-30:
+ * `AWS.SimpleQueueService.NonExistentQueue`); a message's original source, when it is the destination,
+ * fails the same way. The other reasons have no AWS recording.
+ */
 export const MOVE_FAILURE = {
   sourceGone: 'The source queue does not exist.',
-  destinationGone: 'The destination queue does not exist.',
-  originalSourceGone: 'The original source queue of a message does not exist.',
+  destinationGone: 'AWS.SimpleQueueService.NonExistentQueue',
+  originalSourceGone: 'AWS.SimpleQueueService.NonExistentQueue',
   fifoNeedsGroup: 'A message without MessageGroupId cannot move to a FIFO queue.',
 } as const;
 

@@ -135,9 +135,12 @@ test('SetQueueAttributes: FifoQueue immutable, RedrivePolicy checks and RedriveA
 test('QueueUrl handling, GetQueueUrl, ListQueues paging, DeleteQueue cool-down', async () => {
   const h = await harness();
   for (const n of ['a1', 'a2', 'a3', 'b1']) await h.call('CreateQueue', { QueueName: n });
-  // Any host works; a non-URL is InvalidAddress; a missing queue is QueueDoesNotExist.
+  // Any host works; a bare queue name names the caller's queue (as on AWS); anything else that is not
+  // a URL is InvalidAddress; a missing queue is QueueDoesNotExist.
   await h.call('GetQueueAttributes', { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/a1', AttributeNames: ['All'] });
-  await h.fails(h.call('PurgeQueue', { QueueUrl: 'a1' }), 'InvalidAddress', 'The address a1 is not valid for this endpoint.');
+  assert.equal((await h.call('GetQueueAttributes', { QueueUrl: 'a1', AttributeNames: ['QueueArn'] })).Attributes!.QueueArn, h.arn('a1'));
+  await h.fails(h.call('PurgeQueue', { QueueUrl: 'zz' }), 'QueueDoesNotExist');
+  await h.fails(h.call('PurgeQueue', { QueueUrl: 'a 1' }), 'InvalidAddress', 'The address a 1 is not valid for this endpoint.');
   await h.fails(h.call('PurgeQueue', { QueueUrl: h.url('zz') }), 'QueueDoesNotExist');
   assert.equal((await h.call('GetQueueUrl', { QueueName: 'a2' })).QueueUrl, h.url('a2'));
   await h.fails(h.call('GetQueueUrl', { QueueName: 'zz' }), 'QueueDoesNotExist');

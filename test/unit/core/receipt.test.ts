@@ -34,7 +34,14 @@ test('queue URLs: any host, bare paths, invalid values', () => {
     name: 'orders.fifo',
   });
   assert.deepEqual(parseQueueUrl('/000000000000/q/'), { accountId: '000000000000', name: 'q' });
-  assert.equal(parseQueueUrl('just-a-name'), undefined);
+  // A bare queue name names the caller's queue (AWS accepts it); anything else that is not a URL or path is not.
+  assert.deepEqual(parseQueueUrl('just-a-name'), { name: 'just-a-name' });
+  assert.deepEqual(parseQueueUrl('orders.fifo'), { name: 'orders.fifo' });
+  assert.deepEqual(parseQueueUrl('x'.repeat(80)), { name: 'x'.repeat(80) });
+  assert.deepEqual(parseQueueUrl('x'.repeat(75) + '.fifo'), { name: 'x'.repeat(75) + '.fifo' });
+  for (const bad of ['x'.repeat(81), 'x'.repeat(76) + '.fifo', 'not a url', 'a.b', 'q?x=1', '.fifo', 'sqs.us-east-1.amazonaws.com']) {
+    assert.equal(parseQueueUrl(bad), undefined, bad);
+  }
   assert.equal(parseQueueUrl('http://host/'), undefined);
 });
 

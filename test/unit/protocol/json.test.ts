@@ -190,5 +190,17 @@ test('encodes outputs: Buffers as base64, undefined omitted, no output → {}', 
   });
   assert.equal(encodeJsonOutput(OPERATIONS.DeleteQueue, {}), '{}');
   assert.equal(encodeJsonOutput(OPERATIONS.ListQueues, { QueueUrls: ['a'], NextToken: undefined }), '{"QueueUrls":["a"]}');
-  assert.equal(encodeJsonOutput(OPERATIONS.ListDeadLetterSourceQueues, { queueUrls: [] }), '{"queueUrls":[]}');
+  // An empty list or map at the top level is left out, as AWS's JSON answers do (recorded: an untagged
+  // queue's Tags, an absent attribute's Attributes, a batch's Failed when every entry succeeded).
+  assert.equal(encodeJsonOutput(OPERATIONS.ListDeadLetterSourceQueues, { queueUrls: [] }), '{}');
+  assert.equal(encodeJsonOutput(OPERATIONS.ListQueueTags, { Tags: {} }), '{}');
+  assert.equal(encodeJsonOutput(OPERATIONS.ListQueueTags, { Tags: { a: '' } }), '{"Tags":{"a":""}}');
+  assert.equal(encodeJsonOutput(OPERATIONS.GetQueueAttributes, { Attributes: {} }), '{}');
+  const batch = { Successful: [{ Id: 'a', MessageId: 'm', MD5OfMessageBody: 'x' }], Failed: [] };
+  assert.equal(encodeJsonOutput(OPERATIONS.SendMessageBatch, batch), '{"Successful":[{"Id":"a","MessageId":"m","MD5OfMessageBody":"x"}]}');
+  assert.deepEqual(batch.Failed, [], 'the output object itself is left as it was');
+  assert.equal(
+    encodeJsonOutput(OPERATIONS.DeleteMessageBatch, { Successful: [], Failed: [{ Id: 'a', SenderFault: true, Code: 'c' }] }),
+    '{"Failed":[{"Id":"a","SenderFault":true,"Code":"c"}]}',
+  );
 });
