@@ -341,6 +341,13 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       res.end();
       return;
     }
+    // A GET of a queue URL without a query string names no operation: AWS answers 404
+    // `<UnknownOperationException/>` (LocalStack's AWS-validated test_get_without_query_returns_unknown_operation).
+    if (method === 'GET' && path !== '/' && query === '') {
+      res.writeHead(404, { 'Content-Type': 'text/xml', 'Content-Length': UNKNOWN_OPERATION.length, 'x-amzn-RequestId': requestId });
+      res.end(UNKNOWN_OPERATION);
+      return;
+    }
 
     const protocol = detectProtocol(req.headers);
     const ctl = new Cancellation();
@@ -602,6 +609,9 @@ const EMPTY = Buffer.alloc(0);
 const NOT_DECODED: unique symbol = Symbol('not decoded');
 
 /** `/<account>/<queue>` with non-empty segments. */
+/** The body of a GET of a queue URL that names no operation. */
+const UNKNOWN_OPERATION = Buffer.from('<UnknownOperationException/>');
+
 function isQueuePath(path: string): boolean {
   const a = path.indexOf('/', 1);
   if (a <= 1 || a === path.length - 1) return false;

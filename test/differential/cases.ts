@@ -1962,6 +1962,58 @@ const sweepCases: DiffCase[] = [
     },
   },
   {
+    id: 'TestSqsQueryApi::test_get_without_query_returns_unknown_operation',
+    source: {
+      file: LS_PY,
+      key: 'TestSqsQueryApi::test_get_without_query_returns_unknown_operation',
+      recorded: 'aws.validated marker (date not kept)',
+    },
+    protocols: QUERY_ONLY,
+    request: 'GET <queue URL> (no query string)',
+    aws: { status: 404, unknownOperation: true },
+    async run(ctx) {
+      const res = await fetch(await ctx.queue('getbare'));
+      return { status: res.status, unknownOperation: (await res.text()).includes('<UnknownOperationException') };
+    },
+  },
+  ...(['CreateQueue', 'ListQueues'] as const).map((action): DiffCase => ({
+    id: `TestSqsQueryApi::test_get_${action === 'CreateQueue' ? 'create_queue' : 'list_queues'}_fails`,
+    source: {
+      file: LS_PY,
+      key: `TestSqsQueryApi::test_get_${action === 'CreateQueue' ? 'create_queue' : 'list_queues'}_fails`,
+      recorded: 'aws.validated marker (date not kept)',
+    },
+    protocols: QUERY_ONLY,
+    request: `GET <queue URL>?Action=${action}${action === 'CreateQueue' ? '&QueueName=<new name>' : ''}`,
+    aws: { status: 400, code: 'InvalidAction', message: `The action ${action} is not valid for this endpoint.` },
+    async run(ctx) {
+      const url = await ctx.queue('getfails');
+      const params = new URLSearchParams({ Action: action, ...(action === 'CreateQueue' ? { QueueName: ctx.name('notcreated') } : {}) });
+      const res = await fetch(`${url}?${params.toString()}`);
+      const body = await res.text();
+      return { status: res.status, code: xmlField(body, 'Code'), message: xmlField(body, 'Message') };
+    },
+  })),
+  {
+    id: 'TestSqsQueryApi::test_get_queue_url_work_for_different_queue',
+    source: { file: LS_PY, key: 'TestSqsQueryApi::test_get_queue_url_work_for_different_queue', recorded: 'aws.validated marker (date not kept)' },
+    protocols: QUERY_ONLY,
+    request: 'GET <queue 1 URL>?Action=GetQueueUrl&QueueName=<queue 2>&QueueOwnerAWSAccountId=<account>',
+    aws: { status: 200, queueUrl: 'queue 2' },
+    async run(ctx) {
+      const q1 = await ctx.queue('geturl1');
+      const q2 = await ctx.queue('geturl2');
+      const params = new URLSearchParams({
+        Action: 'GetQueueUrl',
+        QueueName: q2.slice(q2.lastIndexOf('/') + 1),
+        QueueOwnerAWSAccountId: q2.split('/').at(-2)!,
+      });
+      const res = await fetch(`${q1}?${params.toString()}`);
+      const got = xmlField(await res.text(), 'QueueUrl');
+      return { status: res.status, queueUrl: got === q2 ? 'queue 2' : got };
+    },
+  },
+  {
     id: 'test_tag_untag_queue/get-tag-after-untag (raw JSON)',
     source: { file: LS, key: 'TestSqsProvider::test_tag_untag_queue[sqs] get-tag-after-untag', recorded: '2024-04-30' },
     protocols: JSON_ONLY,

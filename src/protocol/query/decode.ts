@@ -36,6 +36,14 @@ export const MAX_KEY_SEGMENTS = 8;
 /** Largest accepted list index. Indexes are sort keys; the cap only rejects absurd input early. */
 export const MAX_INDEX = 999_999;
 
+/**
+ * Actions a queue URL does not take (a Query request sent to `/<account>/<queue>`): AWS answers
+ * InvalidAction "The action CreateQueue is not valid for this endpoint." (LocalStack's AWS-validated
+ * test_get_create_queue_fails and test_get_list_queues_fails). GetQueueUrl is taken there, even for
+ * another queue (test_get_queue_url_work_for_different_queue); no recording covers the others.
+ */
+const NOT_AT_A_QUEUE_URL: ReadonlySet<ActionName> = new Set<ActionName>(['CreateQueue', 'ListQueues']);
+
 /** Decimal index without leading zeros, at most 6 digits (≤ MAX_INDEX): `0`, `01`, `1e3`, `-1` fail. */
 const INDEX = /^[1-9][0-9]{0,5}$/;
 
@@ -105,7 +113,7 @@ export function decodeQueryRequest(params: Map<string, string>, opts: QueryDecod
     throw new RequestDecodeError('query', 'MissingParameter', missingParameterMessage('Action'));
   }
   const op = operationFor(actionName);
-  if (!op) {
+  if (!op || (opts.queueUrlFromPath !== undefined && NOT_AT_A_QUEUE_URL.has(op.name))) {
     throw new RequestDecodeError('query', 'InvalidAction', invalidActionText(actionName));
   }
 

@@ -202,6 +202,15 @@ test('GET Query at / and at a queue path; other GET paths are 404', async () => 
   assert.deepEqual(calls[1]!.input, { QueueNamePrefix: 'a' });
   assert.equal((await request(port, { method: 'GET', path: '/favicon.ico' })).status, 404);
   assert.equal((await request(port, { method: 'PUT', path: '/', body: 'x' })).status, 405);
+  // A queue URL fetched without a query names no operation (AWS, recorded): 404 <UnknownOperationException/>.
+  const bare = await request(port, { method: 'GET', path: '/000000000000/q' });
+  assert.equal(bare.status, 404);
+  assert.equal(bare.body, '<UnknownOperationException/>');
+  // At the endpoint a GET without Action is still the Query error.
+  const root = await request(port, { method: 'GET', path: '/' });
+  assert.equal(root.status, 400);
+  assert.ok(root.body.includes('<Code>MissingParameter</Code>'), root.body);
+  assert.equal(calls.length, 2);
 });
 
 test('health: 200 when ready, 503 when not', async () => {

@@ -298,8 +298,45 @@ test('QueueUrl from a queue path when absent; the parameter wins when present', 
     '/000000000000/orders',
   );
   assert.equal(inputOf(s, 'DeleteQueue').QueueUrl, 'http://x/1/other');
-  // Actions without QueueUrl are untouched.
-  assert.deepEqual(inputOf(q([['Action', 'ListQueues']], '/000000000000/orders'), 'ListQueues'), {});
+  // A queue URL does not take CreateQueue or ListQueues (AWS: InvalidAction, recorded); GetQueueUrl it
+  // takes, for any queue. At the endpoint all three decode.
+  rejects(() => q([['Action', 'ListQueues']], '/000000000000/orders'), 'InvalidAction', /^The action ListQueues is not valid for this endpoint\.$/);
+  rejects(
+    () =>
+      q(
+        [
+          ['Action', 'CreateQueue'],
+          ['QueueName', 'b'],
+        ],
+        '/000000000000/orders',
+      ),
+    'InvalidAction',
+    /^The action CreateQueue is not valid for this endpoint\.$/,
+  );
+  assert.deepEqual(
+    inputOf(
+      q(
+        [
+          ['Action', 'GetQueueUrl'],
+          ['QueueName', 'other'],
+        ],
+        '/000000000000/orders',
+      ),
+      'GetQueueUrl',
+    ),
+    { QueueName: 'other' },
+  );
+  assert.deepEqual(inputOf(q([['Action', 'ListQueues']], '/'), 'ListQueues'), {});
+  assert.deepEqual(
+    inputOf(
+      q([
+        ['Action', 'CreateQueue'],
+        ['QueueName', 'b'],
+      ]),
+      'CreateQueue',
+    ),
+    { QueueName: 'b' },
+  );
   rejects(() => q([['Action', 'DeleteQueue']], '/'), 'MissingParameter', /QueueUrl/);
 });
 
