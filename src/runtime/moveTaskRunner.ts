@@ -73,8 +73,22 @@ export function createMoveTaskRunner(engine: StorageEngine, clock?: Clock): Move
     return moved;
   }
 
+  /** When the pending timer fires (performance.now() time), to tell whether a kick must bring it forward. */
+  let timerAt = 0;
+
+  /**
+   * Run a round in `delayMs`, unless one is already due by then. A pending timer that fires later is
+   * replaced: on a shared store an idle runner always has its 5 s look-around pending, and a kick (a
+   * task just started on this node) must not wait for it.
+   */
   function schedule(delayMs: number): void {
-    if (!running || timer) return;
+    if (!running) return;
+    const at = performance.now() + delayMs;
+    if (timer) {
+      if (timerAt <= at) return;
+      clearTimeout(timer);
+    }
+    timerAt = at;
     timer = setTimeout(() => {
       timer = undefined;
       inFlight = (async () => {
