@@ -61,6 +61,19 @@ async function receive(ctx: CaseContext, url: string, input: Record<string, unkn
   return ctx.client.call<Recv>('ReceiveMessage', { QueueUrl: url, ...input });
 }
 
+/** Ten messages `message-0…9` sent to `src` (maxReceiveCount 1) and received until all ten are in its DLQ. */
+async function fillDeadLetterQueue(ctx: CaseContext, src: string, dlqUrl: string): Promise<void> {
+  for (let i = 0; i < 10; i++) await send(ctx, src, { MessageBody: `message-${i}` });
+  for (let i = 0; i < 40; i++) {
+    await receive(ctx, src, { VisibilityTimeout: 0, MaxNumberOfMessages: 10 });
+    const n = await ctx.client.call<{ Attributes: Record<string, string> }>('GetQueueAttributes', {
+      QueueUrl: dlqUrl,
+      AttributeNames: ['ApproximateNumberOfMessages'],
+    });
+    if (n.Attributes.ApproximateNumberOfMessages === '10') break;
+  }
+}
+
 const FIFO = { FifoQueue: 'true' };
 const FIFO_CBD = { FifoQueue: 'true', ContentBasedDeduplication: 'true' };
 
@@ -1887,15 +1900,7 @@ const moveCases: DiffCase[] = [
       const dlq = await ctx.arn(dlqUrl);
       const src = await ctx.queue('mtsrc', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq, maxReceiveCount: 1 }) });
       const dst = await ctx.arn(await ctx.queue('mtdst'));
-      for (let i = 0; i < 10; i++) await send(ctx, src, { MessageBody: `message-${i}` });
-      for (let i = 0; i < 40; i++) {
-        await receive(ctx, src, { VisibilityTimeout: 0, MaxNumberOfMessages: 10 });
-        const n = await ctx.client.call<{ Attributes: Record<string, string> }>('GetQueueAttributes', {
-          QueueUrl: dlqUrl,
-          AttributeNames: ['ApproximateNumberOfMessages'],
-        });
-        if (n.Attributes.ApproximateNumberOfMessages === '10') break;
-      }
+      await fillDeadLetterQueue(ctx, src, dlqUrl);
       const start = () => ctx.client.call('StartMessageMoveTask', { SourceArn: dlq, DestinationArn: dst, MaxNumberOfMessagesPerSecond: 1 });
       await start();
       const second = await ctx.attempt(start());
@@ -2082,15 +2087,7 @@ const sweepCases: DiffCase[] = [
       const src = await ctx.queue('mfsrc', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq, maxReceiveCount: 1 }) });
       const dstUrl = await ctx.queue('mfdst');
       const dst = await ctx.arn(dstUrl);
-      for (let i = 0; i < 10; i++) await send(ctx, src, { MessageBody: `message-${i}` });
-      for (let i = 0; i < 40; i++) {
-        await receive(ctx, src, { VisibilityTimeout: 0, MaxNumberOfMessages: 10 });
-        const n = await ctx.client.call<{ Attributes: Record<string, string> }>('GetQueueAttributes', {
-          QueueUrl: dlqUrl,
-          AttributeNames: ['ApproximateNumberOfMessages'],
-        });
-        if (n.Attributes.ApproximateNumberOfMessages === '10') break;
-      }
+      await fillDeadLetterQueue(ctx, src, dlqUrl);
       await ctx.client.call('StartMessageMoveTask', { SourceArn: dlq, DestinationArn: dst, MaxNumberOfMessagesPerSecond: 1 });
       await ctx.client.call('DeleteQueue', { QueueUrl: dstUrl });
       let task: { Status?: string; FailureReason?: string } | undefined;
