@@ -158,10 +158,11 @@ export class MessageCrypto implements BodyCipher {
   encryptBody(queue: SseQueue, body: string): string {
     const sse = sseSettingOf(queue.attributes);
     if (sse.mode === 'off') return body;
+    const now = this.o.clock.now();
+    this.refreshDue(now);
     let key = this.pick(sse);
     if (!key.enabled) throw M.kmsDisabled(keyArn(this.o.scope, key.id));
     let version = currentVersion(key);
-    const now = this.o.clock.now();
     const slot = this.slot(queue.id, key.id);
     let dk: ActiveDataKey | undefined = this.encryptKeys.take(slot, version.version, sse.reusePeriodMs, now);
     if (dk === undefined) {
@@ -235,7 +236,9 @@ export class MessageCrypto implements BodyCipher {
 
   decryptBody(stored: string): string {
     if (!isEnvelope(stored)) return stored;
-    if (this.sealedLimit > 0) this.keepSealedUntil = this.o.clock.now() + SEALED_AFTER_READ_MS;
+    const now = this.o.clock.now();
+    this.refreshDue(now);
+    if (this.sealedLimit > 0) this.keepSealedUntil = now + SEALED_AFTER_READ_MS;
     const kept = this.sealed.get(stored);
     if (kept !== undefined) {
       // Read once, normally: forget it (a redelivery opens the envelope).
@@ -318,6 +321,17 @@ export class MessageCrypto implements BodyCipher {
     if (now - this.lastRefresh < REFRESH_INTERVAL_MS) return false;
     this.lastRefresh = now;
     return this.o.refresh();
+  }
+
+  /**
+   * Every encrypt and decrypt first takes in what changed in the key ring file, at most once a
+   * second (a stat of the file; it is read only when it changed): `ferry keys disable` and `enable`
+   * then reach sends and receives within a second, as do new keys and versions. Without it a key
+   * disabled in memory was never looked up again (enable needed a restart), and a disable reached
+   * only the next data key.
+   */
+  private refreshDue(now: number): void {
+    if (this.o.refresh !== undefined && now - this.lastRefresh >= REFRESH_INTERVAL_MS) this.refresh();
   }
 
   private undecryptable(key: RingKey | undefined, version: number, e: unknown): SqsError {

@@ -272,6 +272,56 @@ describe('rotation', () => {
   });
 });
 
+describe('key-ring changes reach a running process within a second', () => {
+  /** `server` reads the key ring `file` through refresh (as `ferry serve` reads its key-ring file). */
+  function fileAndServer() {
+    const file = setup('shared');
+    const server = setup('shared');
+    let looks = 0;
+    const crypto = new MessageCrypto({
+      ring: server.ring,
+      managedKeyId: server.managed.id,
+      clock: server.clock,
+      random: server.random,
+      scope,
+      refresh: () => {
+        looks++;
+        return server.ring.merge(file.ring).added.length > 0;
+      },
+    });
+    return { file, clock: server.clock, crypto, looks: () => looks };
+  }
+
+  it('ferry keys disable, then enable: sends and receives follow without a restart', () => {
+    const { file, clock, crypto, looks } = fileAndServer();
+    const q = kmsQueue('alias/orders');
+    const first = crypto.encryptBody(q, 'first');
+    const second = crypto.encryptBody(q, 'second');
+    assert.equal(crypto.decryptBody(first), 'first');
+    file.ring.setEnabled('alias/orders', false);
+    clock.advance(1000);
+    assert.equal(sqsErrorOf(() => crypto.encryptBody(q, 'x')).code, 'KmsDisabled', 'a send within the data key reuse period');
+    assert.equal(sqsErrorOf(() => crypto.decryptBody(second)).code, 'KmsDisabled', 'a receive of a body this process sealed');
+    file.ring.setEnabled('alias/orders', true);
+    assert.equal(sqsErrorOf(() => crypto.encryptBody(q, 'x')).code, 'KmsDisabled', 'the file is looked at once a second at most');
+    clock.advance(1000);
+    assert.equal(crypto.decryptBody(second), 'second');
+    assert.equal(crypto.decryptBody(crypto.encryptBody(q, 'third')), 'third');
+    assert.ok(looks() <= 4, `the key ring was looked at ${looks()} times over 2 s`);
+  });
+
+  it('a rotation reaches the next send, inside the reuse period', () => {
+    const { file, clock, crypto } = fileAndServer();
+    const q = kmsQueue('alias/orders');
+    assert.equal(parseEnvelope(crypto.encryptBody(q, 'a')).keyVersion, 1);
+    file.ring.rotate('alias/orders', (n) => Buffer.alloc(n, 7), 0);
+    clock.advance(1000);
+    const b = crypto.encryptBody(q, 'b');
+    assert.equal(parseEnvelope(b).keyVersion, 2);
+    assert.equal(crypto.decryptBody(b), 'b');
+  });
+});
+
 describe("SQS's KMS errors", () => {
   it('a KmsMasterKeyId not in the ring: KmsNotFound (KMS.NotFoundException, 400) with KMS wording', () => {
     const { crypto } = setup();

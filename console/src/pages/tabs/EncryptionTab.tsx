@@ -38,8 +38,8 @@ export function EncryptionTab({ queue }: { queue: QueueInfo }) {
         ]}
       />
       <p class="muted small">
-        Ferry keeps and reports these attributes as SQS does, so clients and infrastructure code see the settings they asked for. It does not call
-        KMS: messages are stored by Ferry’s storage engine, protected as that storage is.
+        With encryption enabled, Ferry stores each message body encrypted (AES-256-GCM under a data key wrapped by the master key of its key ring);
+        message attributes stay plain, as in SQS. Turning encryption on or off, or changing the key, applies to new messages only.
       </p>
     </Panel>
   );
