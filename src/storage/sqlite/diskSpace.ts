@@ -35,6 +35,10 @@ export interface DiskGuardOptions {
   lowBytes: number;
   /** Free bytes of the file system holding `dir` (tests inject it). */
   freeBytes?: (dir: string) => number;
+  /** Size of the file system holding `dir` (tests inject it). */
+  totalBytes?: (dir: string) => number;
+  /** A note for the operator's log (the reserve or the low threshold made smaller for a small file system). */
+  warn?: (message: string, detail: Record<string, unknown>) => void;
   /** State changes, for the log: called with the new status and what happened. */
   onChange?: (status: DiskStatus, previous: DiskState) => void;
 }
@@ -49,10 +53,27 @@ function statfsFree(dir: string): number {
   return Number(s.bavail) * Number(s.bsize);
 }
 
+function statfsTotal(dir: string): number {
+  const s = statfsSync(dir);
+  return Number(s.blocks) * Number(s.bsize);
+}
+
+/**
+ * A file system too small for the reserve asked for (under four times its size) gets a sixteenth of
+ * itself instead, and one smaller than twice the low-space threshold gets a tenth of itself as the
+ * threshold: the 64 MiB default reserve could never be made on a 20 MiB volume, which then started
+ * full and, needing twice the reserve free to recover, stayed full for good. From 256 MiB (and 2 GiB
+ * for the threshold) the defaults apply unchanged.
+ */
+const RESERVE_SHARE = 16;
+const LOW_SHARE = 10;
+
 export class DiskGuard {
   readonly file: string;
-  private readonly reserveSize: number;
-  private readonly lowBytes: number;
+  private reserveSize: number;
+  private lowBytes: number;
+  /** The full state began at start, with no room for the reserve (none was released). */
+  private fullAtStart = false;
   private readonly measure: (dir: string) => number;
   private readonly onChange: ((status: DiskStatus, previous: DiskState) => void) | undefined;
   private held = 0;
@@ -82,6 +103,11 @@ export class DiskGuard {
     return this.full;
   }
 
+  /** Full since start: there was no room for the reserve (so none was released). */
+  get startedFull(): boolean {
+    return this.full && this.fullAtStart;
+  }
+
   status(): DiskStatus {
     return { state: this.state(), freeBytes: Number.isFinite(this.free) ? this.free : 0, reserveBytes: this.held, lowBytes: this.lowBytes };
   }
@@ -103,6 +129,7 @@ export class DiskGuard {
 
   /** At start: take in an existing reserve, or make one; a disk too full to hold it starts full. */
   start(): void {
+    this.fitToFileSystem();
     try {
       const st = statSync(this.file);
       if (st.size >= this.reserveSize) this.held = st.size;
@@ -110,8 +137,35 @@ export class DiskGuard {
       // no reserve yet
     }
     this.measureFree();
-    if (this.held === 0 && this.reserveSize > 0 && !this.makeReserve()) this.full = true;
+    if (this.held === 0 && this.reserveSize > 0 && !this.makeReserve()) {
+      this.full = true;
+      this.fullAtStart = true;
+    }
     this.changed();
+  }
+
+  /** A file system too small for the reserve or the low threshold asked for: both in proportion to it (RESERVE_SHARE, LOW_SHARE). */
+  private fitToFileSystem(): void {
+    let total: number;
+    try {
+      total = (this.o.totalBytes ?? statfsTotal)(this.o.dir);
+    } catch {
+      return;
+    }
+    if (!(total > 0)) return;
+    const reserve = this.reserveSize * 4 > total ? Math.floor(total / RESERVE_SHARE) : this.reserveSize;
+    const low = this.lowBytes * 2 > total ? Math.floor(total / LOW_SHARE) : this.lowBytes;
+    if (reserve === this.reserveSize && low === this.lowBytes) return;
+    this.o.warn?.('small file system for the data directory: the disk reserve and the low-space threshold are scaled down to it', {
+      dataDir: this.o.dir,
+      fileSystemBytes: total,
+      reserveBytes: reserve,
+      reserveBytesAsked: this.reserveSize,
+      lowBytes: low,
+      lowBytesAsked: this.lowBytes,
+    });
+    this.reserveSize = reserve;
+    this.lowBytes = low;
   }
 
   /** The data directory cannot be written (a read-only mount): writes are refused, reads served. */
@@ -126,6 +180,7 @@ export class DiskGuard {
    */
   onDiskFull(): boolean {
     const released = this.releaseReserve();
+    if (released) this.fullAtStart = false;
     this.full = true;
     this.measureFree();
     this.changed();
@@ -140,6 +195,7 @@ export class DiskGuard {
     this.measureFree();
     if (this.full && !this.readOnly && this.free >= 2 * this.reserveSize && (this.reserveSize === 0 || this.makeReserve())) {
       this.full = false;
+      this.fullAtStart = false;
       this.measureFree();
     }
     this.changed();

@@ -132,7 +132,13 @@ export type SqliteEngineOptions = {
    * threshold, how often free space is measured (default 1000 ms) and, for tests, how it is measured.
    * Absent: no reserve and no warning.
    */
-  disk?: { reserveBytes: number; lowBytes: number; checkIntervalMs?: number; freeBytes?: (dir: string) => number };
+  disk?: {
+    reserveBytes: number;
+    lowBytes: number;
+    checkIntervalMs?: number;
+    freeBytes?: (dir: string) => number;
+    totalBytes?: (dir: string) => number;
+  };
   /** Where the engine reports disk-state changes and read-only opening (pino's `(obj, msg)` style). */
   log?: EngineLog;
 } & EngineDeps;
@@ -235,6 +241,8 @@ export class SqliteEngine implements StorageEngine {
         reserveBytes: opts.disk?.reserveBytes ?? 0,
         lowBytes: opts.disk?.lowBytes ?? 0,
         freeBytes: opts.disk?.freeBytes,
+        totalBytes: opts.disk?.totalBytes,
+        warn: (message, detail) => this.log?.warn(detail, message),
         onChange,
       });
     }
@@ -408,7 +416,9 @@ export class SqliteEngine implements StorageEngine {
     if (st.state === 'full') {
       this.log?.error(
         detail,
-        'disk full: the reserve was released so consumers can drain; sends are refused (ServiceUnavailable, retried by the SDKs) until space returns',
+        this.disk?.startedFull
+          ? 'disk full at start: no room for the disk reserve; sends are refused (ServiceUnavailable, retried by the SDKs) until there is room for it twice over'
+          : 'disk full: the reserve was released so consumers can drain; sends are refused (ServiceUnavailable, retried by the SDKs) until space returns',
       );
     } else if (st.state === 'low') {
       this.log?.warn(detail, 'disk space low: free space on the data directory is under --disk-low-bytes');
