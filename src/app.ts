@@ -524,6 +524,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
         sweepAgain = false;
         await sweeping; // never rejects (failures are logged)
         await engine.close();
+        engine.discardStartFiles?.();
         throw new ConfigError(
           code === 'EADDRINUSE'
             ? `port ${config.port} on ${config.host} is already in use (another Ferry?): stop it, or pick another port with --port <n> (--port 0 picks a free one)`
@@ -602,6 +603,7 @@ export async function openSse(config: FerryConfig, engine: StorageEngine, clock:
     return messageCryptoFor(opened, { clock, random, scope });
   } catch (e) {
     await engine.close();
+    engine.discardStartFiles?.();
     if (e instanceof KeyRingError) throw new ConfigError(`encryption at rest: ${e.message}`);
     throw e;
   }

@@ -539,6 +539,12 @@ export interface StorageEngine {
   init(): Promise<void>;
   /** Flush and close. Idempotent. */
   close(): Promise<void>;
+  /**
+   * After close(), when the server refused to start after opening the store (a key ring that does not
+   * fit it, a port in use): remove what opening wrote beside the data for the server's own use (the
+   * SQLite disk reserve this start made), so that a refused start leaves the data directory as it was.
+   */
+  discardStartFiles?(): void;
 
   /**
    * A persistent value of the store's metadata: returns the stored value, or stores and returns

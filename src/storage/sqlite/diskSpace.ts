@@ -74,6 +74,8 @@ export class DiskGuard {
   private lowBytes: number;
   /** The full state began at start, with no room for the reserve (none was released). */
   private fullAtStart = false;
+  /** start() wrote the reserve file (there was none): a refused start removes it again. */
+  private madeAtStart = false;
   private readonly measure: (dir: string) => number;
   private readonly onChange: ((status: DiskStatus, previous: DiskState) => void) | undefined;
   private held = 0;
@@ -137,11 +139,20 @@ export class DiskGuard {
       // no reserve yet
     }
     this.measureFree();
-    if (this.held === 0 && this.reserveSize > 0 && !this.makeReserve()) {
-      this.full = true;
-      this.fullAtStart = true;
+    if (this.held === 0 && this.reserveSize > 0) {
+      if (this.makeReserve()) this.madeAtStart = true;
+      else {
+        this.full = true;
+        this.fullAtStart = true;
+      }
     }
     this.changed();
+  }
+
+  /** Remove the reserve file if start() made it (the server then refused to start: leave no trace). */
+  discardIfMadeAtStart(): void {
+    if (this.madeAtStart) this.releaseReserve();
+    this.madeAtStart = false;
   }
 
   /** A file system too small for the reserve or the low threshold asked for: both in proportion to it (RESERVE_SHARE, LOW_SHARE). */

@@ -507,6 +507,11 @@ export class SqliteEngine implements StorageEngine {
   }
 
   /** @inheritdoc */
+  discardStartFiles(): void {
+    this.disk?.discardIfMadeAtStart();
+  }
+
+  /** @inheritdoc */
   onWake(listener: WakeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -4,7 +4,7 @@
  * starting (and staying) full; sizes that fit are kept as asked.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -67,5 +67,23 @@ test('no room for the reserve at start: full, and said to be full since start (n
     assert.equal(g.startedFull, true);
   } finally {
     rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test('a refused start removes the reserve it made, and only that one', () => {
+  const made = guard({ total: 1024 * MiB, free: 1000 * MiB, reserve: MiB, low: 0 });
+  const kept = guard({ total: 1024 * MiB, free: 1000 * MiB, reserve: MiB, low: 0 });
+  try {
+    made.g.start();
+    assert.ok(existsSync(join(made.dir, RESERVE_FILE)));
+    made.g.discardIfMadeAtStart();
+    assert.ok(!existsSync(join(made.dir, RESERVE_FILE)), 'made by this start: removed');
+    writeFileSync(join(kept.dir, RESERVE_FILE), Buffer.alloc(MiB));
+    kept.g.start();
+    kept.g.discardIfMadeAtStart();
+    assert.equal(statSync(join(kept.dir, RESERVE_FILE)).size, MiB, 'there before: kept');
+  } finally {
+    rmSync(made.dir, { recursive: true, force: true });
+    rmSync(kept.dir, { recursive: true, force: true });
   }
 });
