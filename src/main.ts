@@ -15,6 +15,22 @@ import { systemRandom } from './core/random.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/**
+ * The one-shot commands end quietly when their reader goes away (`ferry keys list | head -4`) instead
+ * of dying on an unhandled EPIPE. Not `serve`: a server keeps running when its stdout's reader leaves.
+ */
+function quietOnClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+/** `ferry <command> help`, or `--help` / `-h` anywhere among its arguments (`ferry policy check --help`). */
+function wantsHelp(rest: readonly string[]): boolean {
+  return rest[0] === 'help' || rest.includes('--help') || rest.includes('-h');
+}
+
 function usage(): string {
   const lines = [
     `ferry ${version} — an Amazon SQS-compatible message queue server`,
@@ -183,13 +199,14 @@ function handleSignals(server: FerryServer, logger: Logger, readyFile: string | 
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
+  if (cmd !== 'serve') quietOnClosedStdout();
   switch (cmd) {
     case 'serve':
       return serve(rest);
     // The other commands' modules load only when used: `ferry serve` starts ~20–40 ms sooner without them.
     case 'policy': {
       const { POLICY_USAGE, policyCommand } = await import('./cli/policy.js');
-      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(POLICY_USAGE + '\n');
+      if (rest[0] === undefined || wantsHelp(rest)) return void process.stdout.write(POLICY_USAGE + '\n');
       const r = await policyCommand(rest, process.env, (c) => makeEngine(c, systemClock, systemRandom));
       process.stdout.write(r.lines.join('\n') + '\n');
       process.exitCode = r.allowed ? 0 : 3;
@@ -197,27 +214,27 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'backup': {
       const { BACKUP_USAGE, backupCommand } = await import('./cli/backup.js');
-      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(BACKUP_USAGE + '\n');
+      if (rest[0] === undefined || wantsHelp(rest)) return void process.stdout.write(BACKUP_USAGE + '\n');
       return backupCommand(rest);
     }
     case 'restore': {
       const { RESTORE_USAGE, restoreCommand } = await import('./cli/restore.js');
-      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(RESTORE_USAGE + '\n');
+      if (rest[0] === undefined || wantsHelp(rest)) return void process.stdout.write(RESTORE_USAGE + '\n');
       return restoreCommand(rest);
     }
     case 'export': {
       const { EXPORT_USAGE, exportCommand } = await import('./cli/transfer.js');
-      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(EXPORT_USAGE + '\n');
+      if (rest[0] === undefined || wantsHelp(rest)) return void process.stdout.write(EXPORT_USAGE + '\n');
       return exportCommand(rest);
     }
     case 'import': {
       const { IMPORT_USAGE, importCommand } = await import('./cli/transfer.js');
-      if (rest[0] === undefined || rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(IMPORT_USAGE + '\n');
+      if (rest[0] === undefined || wantsHelp(rest)) return void process.stdout.write(IMPORT_USAGE + '\n');
       return importCommand(rest);
     }
     case 'keys': {
       const { KEYS_USAGE, keysCommand } = await import('./cli/keys.js');
-      if (rest[0] === 'help' || rest[0] === '--help') return void process.stdout.write(KEYS_USAGE + '\n');
+      if (wantsHelp(rest)) return void process.stdout.write(KEYS_USAGE + '\n');
       return keysCommand(rest);
     }
     case undefined:

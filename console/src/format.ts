@@ -65,7 +65,8 @@ const dtf = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
   second: '2-digit',
 });
-const tf = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+/** With milliseconds where the locale puts them (`15:13:28.583`, `03:13:28.583 PM`), not after the day period. */
+const tfMs = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
 
 export function dateTime(ms: number | string | undefined): string {
   if (ms === undefined || ms === '') return '—';
@@ -75,8 +76,7 @@ export function dateTime(ms: number | string | undefined): string {
 
 /** A time with milliseconds, for timelines. */
 export function timeMs(ms: number): string {
-  const d = new Date(ms);
-  return `${tf.format(d)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  return tfMs.format(new Date(ms));
 }
 
 /** A gap between two events: "+120 ms", "+2.5 s", "+4 min". */

@@ -80,7 +80,7 @@ export function keysCommand(args: string[], out: (line: string) => void = (l) =>
         line = `created key ${k.id} (${alias}): use KmsMasterKeyId ${alias} or arn:aws:kms:${scope.region}:${scope.accountId}:key/${k.id}`;
       } else if (cmd === 'rotate') {
         const v = ring.rotate(ref, systemRandom.bytes, now, scope);
-        line = `${ring.resolve(ref, scope)!.id}: version ${v.version} now wraps new data keys; versions 1–${v.version - 1} still decrypt`;
+        line = `${ring.resolve(ref, scope)!.id}: version ${v.version} now wraps new data keys; ${v.version === 2 ? 'version 1 still decrypts' : `versions 1–${v.version - 1} still decrypt`}`;
       } else {
         const k = ring.setEnabled(ref, cmd === 'enable', scope);
         line = `${k.id} ${cmd}d`;

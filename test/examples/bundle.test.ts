@@ -42,6 +42,19 @@ describe('the bundled ferry command', () => {
     assert.equal(r.stdout, `${pkg.version}\n`);
   });
 
+  it('--help after a subcommand prints its usage', () => {
+    for (const args of [
+      ['policy', 'check', '--help'],
+      ['policy', '-h'],
+      ['keys', 'list', '--help'],
+      ['backup', '--help'],
+    ]) {
+      const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, /^Usage: ferry /, args.join(' '));
+    }
+  });
+
   describe('serve --storage sqlite', () => {
     let ferry: FerryProcess;
     let sqs: SqsCaller;

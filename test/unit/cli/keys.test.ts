@@ -35,7 +35,7 @@ describe('ferry keys', () => {
     assert.match(listed, /v1 \(current\) {2}created .* {2}check [0-9a-f]{16}/);
     assert.ok(!listed.includes(readKeyRingFile(ring)!.keys[0]!.versions[0]!.material.toString('base64')));
 
-    assert.match(run(['rotate', 'alias/orders', '--data-dir', dataDir])[0]!, /version 2 now wraps new data keys; versions 1–1 still decrypt/);
+    assert.match(run(['rotate', 'alias/orders', '--data-dir', dataDir])[0]!, /version 2 now wraps new data keys; version 1 still decrypts/);
     assert.match(run(['rotate', `arn:aws:kms:us-east-1:000000000000:key/${id}`, '--data-dir', dataDir])[0]!, /version 3/);
     const json = JSON.parse(run(['list', '--json', '--data-dir', dataDir]).join('\n')) as {
       keys: Array<{ currentVersion: number; versions: unknown[] }>;
