@@ -319,8 +319,19 @@ class Console implements ConsoleRoutes {
     return readCookie(req, SESSION_COOKIE);
   }
 
+  /**
+   * The request's session. One of an access key that is no longer configured (removed from the config
+   * and reloaded with SIGHUP) ends here: its holder is asked to log in again (401), rather than seeing
+   * a session whose every action is refused.
+   */
   private sessionOf(req: http.IncomingMessage): Session | undefined {
-    return this.sessions.get(this.cookieId(req));
+    const s = this.sessions.get(this.cookieId(req));
+    if (s?.accessKeyId === undefined) return s;
+    const creds = typeof this.opts.credentials === 'function' ? this.opts.credentials() : this.opts.credentials;
+    if (creds.some((c) => c.accessKeyId === s.accessKeyId)) return s;
+    this.sessions.delete(s.id);
+    this.opts.logger.info({ console: true, accessKeyId: s.accessKeyId }, 'console session ended: its access key is no longer configured');
+    return undefined;
   }
 
   private cookie(req: http.IncomingMessage, value: string, clear = false): string {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { clientsByIdentity, expectError, makeClient, type Protocol } from '../helpers/clients.js';
 import { ENGINES, PROTOCOLS } from '../helpers/matrix.js';
+import { ConsoleClient } from '../helpers/console.js';
 import { MAIN, startFerryProcess, type FerryProcess } from '../helpers/process.js';
 
 const ACCT = '000000000000';
@@ -368,6 +369,23 @@ for (const engine of ENGINES) {
       await nobody.call('GetQueueAttributes', { QueueUrl });
       await late.call('ListQueues', {});
       await denied(nobody.call('SendMessage', { QueueUrl, MessageBody: 'x' }));
+      // A key removed by a reload: its console session ends (asked to log in again), its calls are refused.
+      const consoleLate = new ConsoleClient(ferry.url);
+      assert.equal((await consoleLate.login(KEYS.late.accessKeyId, KEYS.late.secretAccessKey)).status, 200);
+      assert.equal((await consoleLate.session()).json.authenticated, true);
+      writeFileSync(configFile, configText({ nobodyPolicy: doc(allow('sqs:GetQueueAttributes', '*')) }));
+      ferry.proc.kill('SIGHUP');
+      await until(
+        async () =>
+          late.call('ListQueues', {}).then(
+            () => false,
+            () => true,
+          ),
+        'the key to be removed',
+      );
+      const after = await consoleLate.session();
+      assert.equal(after.json.authenticated, false);
+      assert.equal(after.json.accessKeyId, undefined);
       for (const c of [ops, nobody, late]) c.destroy();
     });
   });
