@@ -159,6 +159,14 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
     assert.match(await alert.innerText(), /QueueNameExists: A queue already exists with the same name and a different value for attribute/);
     assert.match(await fieldError(page.getByLabel('Visibility timeout', { exact: true })), /already exists/);
     assert.equal(page.url().endsWith('/console/create-queue'), true);
+
+    // A Policy refused for an action that does not exist: its message names ActionName, not Policy.
+    await page.getByLabel('Name', { exact: true }).fill('policy-refused');
+    const editor = page.getByLabel('Policy document (JSON)');
+    await editor.fill('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:Bogus","Resource":"*"}]}');
+    await page.getByRole('button', { name: 'Create queue' }).click();
+    await page.getByRole('alert').filter({ hasText: 'ActionName' }).waitFor();
+    assert.match(await fieldError(editor), /Value sqs:Bogus for parameter ActionName is invalid/);
   });
 
   test('Create queue: a FIFO queue with the .fifo rule, content-based deduplication and high throughput', async () => {
@@ -458,6 +466,10 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await isFocused(purgeButton), true, 'focus returns to the button');
     assert.notEqual((await attributes(ferry.sqs, 'orders')).ApproximateNumberOfMessages, '0');
+    // The Browse tab lists the messages before the purge, and not after it (without a Refresh).
+    await page.getByRole('tab', { name: 'Browse messages' }).click();
+    const browsed = page.getByRole('tabpanel').locator('tbody tr');
+    await until('the messages to be listed', async () => (await browsed.count()) > 0);
 
     await purgeButton.click();
     await dialog.getByRole('textbox').fill('purge');
@@ -468,6 +480,8 @@ describe('console (auth off) in Chromium', { skip: browserSkip(), timeout: 120_0
       const a = await attributes(ferry.sqs, 'orders');
       return a.ApproximateNumberOfMessages === '0' && a.ApproximateNumberOfMessagesNotVisible === '0';
     });
+    await page.getByRole('tabpanel').getByText('No messages', { exact: true }).waitFor();
+    assert.equal(await browsed.count(), 0);
 
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     const del = page.getByRole('dialog', { name: 'Delete queue: orders' });

@@ -237,7 +237,8 @@ const ATTRIBUTE_FIELDS: [RegExp, string][] = [
   [/KmsDataKeyReusePeriodSeconds/, 'kmsReuse'],
   [/RedriveAllowPolicy/, 'redriveAllow'],
   [/RedrivePolicy|deadLetterTargetArn|maxReceiveCount/, 'dlqArn'],
-  [/Policy/, 'policy'],
+  // The queue Policy's own errors name the part of the document at fault, not "Policy".
+  [/Policy|parameter (ActionName|Condition|PrincipalId)\b|submitted policy/, 'policy'],
   [/[Tt]ag/, 'tags'],
 ];
 

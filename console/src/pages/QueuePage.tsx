@@ -33,6 +33,7 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
   const [dialog, setDialog] = useState<'purge' | 'delete' | undefined>(undefined);
   // On a phone the details start folded, so the counts and the tabs come first.
   const [showDetails, setShowDetails] = useState(() => !window.matchMedia('(max-width: 640px)').matches);
+  const [changes, setChanges] = useState(0);
   const queue = usePolled(
     async () => {
       const url = await getQueueUrl(name);
@@ -76,7 +77,11 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
     attributes: a,
     fifo: a.FifoQueue === 'true',
     arn: a.QueueArn ?? '',
-    reload: queue.reload,
+    reload: async () => {
+      setChanges((n) => n + 1);
+      await queue.reload();
+    },
+    changes,
   };
 
   return (

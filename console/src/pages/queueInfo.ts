@@ -10,4 +10,6 @@ export interface QueueInfo {
   arn: string;
   /** Read the attributes again now (after a change). */
   reload: () => Promise<void>;
+  /** Changes made from this page so far (purge, edits): views of the messages read again when it moves. */
+  changes: number;
 }

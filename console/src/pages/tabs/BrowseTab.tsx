@@ -43,7 +43,7 @@ export function BrowseTab({ queue }: { queue: QueueInfo }) {
   const cursor = cursors[cursors.length - 1];
   const page = usePolled(
     () => browse(queue.name, { state, limit, ...(search.q ? { q: search.q, field: search.field } : {}), ...(cursor ? { cursor } : {}) }),
-    [queue.name, state, limit, search.q, search.field, cursor],
+    [queue.name, state, limit, search.q, search.field, cursor, queue.changes],
   );
 
   const resetPaging = () => setCursors([undefined]);
