@@ -82,6 +82,20 @@ describe('the console’s layout on a phone and a laptop, in Chromium', { skip: 
     await page.goto(`${open.url}/console/queues/customer-notifications-with-a-long-name`);
     await page.getByRole('heading', { name: 'customer-notifications-with-a-long-name', level: 1 }).waitFor();
     await checkBothSizes(page, [/Queues/], 'layout-queue');
+    // A queue opened on its last tab, on a phone: the tab strip shows the selected tab whole.
+    await page.setViewportSize(NARROW);
+    await page.goto(`${open.url}/console/queues/customer-notifications-with-a-long-name?tab=encryption`);
+    const selectedTab = page.getByRole('tab', { name: 'Encryption', selected: true });
+    await selectedTab.waitFor();
+    const within = await page.getByRole('tablist').evaluate((list: unknown) => {
+      const l = (list as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
+      const t = (list as { querySelector(s: string): { getBoundingClientRect(): { left: number; right: number } } })
+        .querySelector('[aria-selected=true]')
+        .getBoundingClientRect();
+      return t.left >= l.left - 0.5 && t.right <= l.right + 0.5;
+    });
+    assert.equal(within, true, 'the selected tab is inside the visible strip');
+    await snap(page, 'layout-queue-last-tab');
     assert.deepEqual(errors, []);
   });
 

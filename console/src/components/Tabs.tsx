@@ -3,7 +3,7 @@
  * tabs and select them), each tab controlling one tabpanel.
  */
 import type { ComponentChildren } from 'preact';
-import { useId, useRef } from 'preact/hooks';
+import { useEffect, useId, useRef } from 'preact/hooks';
 
 export interface TabDef {
   id: string;
@@ -37,6 +37,23 @@ export function Tabs({
     onSelect(tabs[next]!.id);
     listRef.current?.querySelectorAll<HTMLElement>('[role=tab]')[next]?.focus();
   };
+  // On a narrow screen the tab strip scrolls sideways: keep the selected tab in view (a page opened
+  // on its last tab showed it cut off at the edge), scrolling the strip only, never the page.
+  useEffect(() => {
+    const reveal = (): void => {
+      const list = listRef.current;
+      const tab = list?.querySelector<HTMLElement>('[aria-selected=true]');
+      if (!list || !tab) return;
+      const l = list.getBoundingClientRect();
+      const t = tab.getBoundingClientRect();
+      if (t.left < l.left) list.scrollLeft -= l.left - t.left + 16;
+      else if (t.right > l.right) list.scrollLeft += t.right - l.right + 16;
+    };
+    reveal();
+    // A phone turned, a window narrowed: the strip may now cut the selected tab.
+    window.addEventListener('resize', reveal);
+    return () => window.removeEventListener('resize', reveal);
+  }, [selected]);
   return (
     <div class="tabs">
       <div class="tabs__list" role="tablist" aria-label={label} ref={listRef}>
