@@ -421,7 +421,12 @@ export class SqliteEngine implements StorageEngine {
           : 'disk full: the reserve was released so consumers can drain; sends are refused (ServiceUnavailable, retried by the SDKs) until space returns',
       );
     } else if (st.state === 'low') {
-      this.log?.warn(detail, 'disk space low: free space on the data directory is under --disk-low-bytes');
+      this.log?.warn(
+        detail,
+        prev === 'full'
+          ? 'disk space back: reserve restored, sends accepted again; free space is still under --disk-low-bytes'
+          : 'disk space low: free space on the data directory is under --disk-low-bytes',
+      );
     } else if (st.state === 'ok' && prev !== 'read-only') {
       this.log?.info(detail, prev === 'full' ? 'disk space back: reserve restored, sends accepted again' : 'disk space ok');
     }

@@ -181,6 +181,10 @@ export async function runDiskFullCampaign(o: DiskFullOptions = {}): Promise<Disk
       await sleep(200);
     }
     if (recoveredAfterDrainMs < 0) throw new Error(`no recovery within 30 s of the drain: states ${states.join(' → ')}`);
+    // The recovery is logged as such, into the low state too (README: "`disk space back: …` is logged on recovery").
+    for (let i = 0; i < 20 && !ferry.output().includes('disk space back'); i++) await sleep(100);
+    if (!ferry.output().includes('disk space back'))
+      throw new Error(`the recovery was not logged as "disk space back": states ${states.join(' → ')}`);
     await c.call('SendMessage', { QueueUrl, MessageBody: 'after-drain' });
 
     // 4. The disk filled from outside, then freed.
