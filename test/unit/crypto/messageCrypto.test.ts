@@ -27,6 +27,28 @@ function setup(seed = 'mc', extra: Partial<ConstructorParameters<typeof MessageC
   return { clock, random, ring, managed, crypto };
 }
 
+/**
+ * Two processes' view of one key ring: `file` (its own MessageCrypto, as another process or `ferry
+ * keys` changing the file) and a server's MessageCrypto that takes the file in through refresh.
+ */
+function fileAndServer() {
+  const file = setup('shared');
+  const server = setup('shared');
+  let looks = 0;
+  const crypto = new MessageCrypto({
+    ring: server.ring,
+    managedKeyId: server.managed.id,
+    clock: server.clock,
+    random: server.random,
+    scope,
+    refresh: () => {
+      looks++;
+      return server.ring.merge(file.ring).added.length > 0;
+    },
+  });
+  return { file, clock: server.clock, crypto, looks: () => looks };
+}
+
 const sqsQueue = (id = 'q1') => ({ id, attributes: { SqsManagedSseEnabled: 'true' } });
 const kmsQueue = (ref: string, reuse?: string, id = 'q2') => ({
   id,
@@ -251,47 +273,15 @@ describe('rotation', () => {
   });
 
   it('a version made elsewhere (another process rotated the file) is taken in through refresh', () => {
-    const a = setup('shared');
-    const b = setup('shared');
-    let refreshed = 0;
-    const bWithRefresh = new MessageCrypto({
-      ring: b.ring,
-      managedKeyId: b.managed.id,
-      clock: b.clock,
-      random: b.random,
-      scope,
-      refresh: () => {
-        refreshed++;
-        return b.ring.merge(a.ring).added.length > 0;
-      },
-    });
-    a.ring.rotate('alias/orders', (n) => a.random.bytes(n), 0);
-    const s = a.crypto.encryptBody(kmsQueue('alias/orders'), 'v2 body');
-    assert.equal(bWithRefresh.decryptBody(s), 'v2 body');
-    assert.equal(refreshed, 1);
+    const { file, crypto, looks } = fileAndServer();
+    file.ring.rotate('alias/orders', (n) => file.random.bytes(n), 0);
+    const s = file.crypto.encryptBody(kmsQueue('alias/orders'), 'v2 body');
+    assert.equal(crypto.decryptBody(s), 'v2 body');
+    assert.equal(looks(), 1);
   });
 });
 
 describe('key-ring changes reach a running process within a second', () => {
-  /** `server` reads the key ring `file` through refresh (as `ferry serve` reads its key-ring file). */
-  function fileAndServer() {
-    const file = setup('shared');
-    const server = setup('shared');
-    let looks = 0;
-    const crypto = new MessageCrypto({
-      ring: server.ring,
-      managedKeyId: server.managed.id,
-      clock: server.clock,
-      random: server.random,
-      scope,
-      refresh: () => {
-        looks++;
-        return server.ring.merge(file.ring).added.length > 0;
-      },
-    });
-    return { file, clock: server.clock, crypto, looks: () => looks };
-  }
-
   it('ferry keys disable, then enable: sends and receives follow without a restart', () => {
     const { file, clock, crypto, looks } = fileAndServer();
     const q = kmsQueue('alias/orders');
