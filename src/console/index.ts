@@ -288,9 +288,7 @@ class Console implements ConsoleRoutes {
       const seconds = Math.ceil(wait / 1000);
       throw new ConsoleError(429, 'TooManyLoginAttempts', `Too many failed logins; try again in ${seconds} s.`, { 'Retry-After': String(seconds) });
     }
-    if (
-      !checkCredentials(typeof this.opts.credentials === 'function' ? this.opts.credentials() : this.opts.credentials, accessKeyId, secretAccessKey)
-    ) {
+    if (!checkCredentials(this.credentials(), accessKeyId, secretAccessKey)) {
       this.throttle.fail(subjects);
       this.opts.logger.warn({ console: true, accessKeyId, address: subjects[0]!.slice(3) }, 'console login failed');
       throw new ConsoleError(401, 'InvalidCredentials', 'The access key id or the secret access key is not valid.');
@@ -315,6 +313,11 @@ class Console implements ConsoleRoutes {
     }
   }
 
+  /** The keys the console takes now (a function when a SIGHUP reload can change them). */
+  private credentials(): readonly ConsoleCredential[] {
+    return typeof this.opts.credentials === 'function' ? this.opts.credentials() : this.opts.credentials;
+  }
+
   private cookieId(req: http.IncomingMessage): string | undefined {
     return readCookie(req, SESSION_COOKIE);
   }
@@ -327,8 +330,7 @@ class Console implements ConsoleRoutes {
   private sessionOf(req: http.IncomingMessage): Session | undefined {
     const s = this.sessions.get(this.cookieId(req));
     if (s?.accessKeyId === undefined) return s;
-    const creds = typeof this.opts.credentials === 'function' ? this.opts.credentials() : this.opts.credentials;
-    if (creds.some((c) => c.accessKeyId === s.accessKeyId)) return s;
+    if (this.credentials().some((c) => c.accessKeyId === s.accessKeyId)) return s;
     this.sessions.delete(s.id);
     this.opts.logger.info({ console: true, accessKeyId: s.accessKeyId }, 'console session ended: its access key is no longer configured');
     return undefined;

@@ -159,7 +159,7 @@ export class MessageCrypto implements BodyCipher {
     const sse = sseSettingOf(queue.attributes);
     if (sse.mode === 'off') return body;
     const now = this.o.clock.now();
-    this.refreshDue(now);
+    this.refresh(now);
     let key = this.pick(sse);
     if (!key.enabled) throw M.kmsDisabled(keyArn(this.o.scope, key.id));
     let version = currentVersion(key);
@@ -237,7 +237,7 @@ export class MessageCrypto implements BodyCipher {
   decryptBody(stored: string): string {
     if (!isEnvelope(stored)) return stored;
     const now = this.o.clock.now();
-    this.refreshDue(now);
+    this.refresh(now);
     if (this.sealedLimit > 0) this.keepSealedUntil = now + SEALED_AFTER_READ_MS;
     const kept = this.sealed.get(stored);
     if (kept !== undefined) {
@@ -315,23 +315,18 @@ export class MessageCrypto implements BodyCipher {
     throw r.kind === 'alias' ? M.kmsAliasNotFound(aliasArn(this.o.scope, r.alias)) : M.kmsKeyNotFound(keyArn(this.o.scope, r.id));
   }
 
-  private refresh(): boolean {
+  /**
+   * Take in what changed in the key ring file, at most once a second (a stat of the file; it is read
+   * only when it changed); true when keys or versions were added or a key's state changed. Every
+   * encrypt and decrypt calls it first, so `ferry keys disable` and `enable` reach sends and receives
+   * within a second, as do new keys and versions (a key disabled in memory used to be looked up again
+   * only for a new data key or a missing key: enable needed a restart).
+   */
+  private refresh(now = this.o.clock.now()): boolean {
     if (this.o.refresh === undefined) return false;
-    const now = this.o.clock.now();
     if (now - this.lastRefresh < REFRESH_INTERVAL_MS) return false;
     this.lastRefresh = now;
     return this.o.refresh();
-  }
-
-  /**
-   * Every encrypt and decrypt first takes in what changed in the key ring file, at most once a
-   * second (a stat of the file; it is read only when it changed): `ferry keys disable` and `enable`
-   * then reach sends and receives within a second, as do new keys and versions. Without it a key
-   * disabled in memory was never looked up again (enable needed a restart), and a disable reached
-   * only the next data key.
-   */
-  private refreshDue(now: number): void {
-    if (this.o.refresh !== undefined && now - this.lastRefresh >= REFRESH_INTERVAL_MS) this.refresh();
   }
 
   private undecryptable(key: RingKey | undefined, version: number, e: unknown): SqsError {

@@ -608,10 +608,10 @@ const EMPTY = Buffer.alloc(0);
 /** `reply`'s input for a request answered before it was decoded (its log line names no queue). */
 const NOT_DECODED: unique symbol = Symbol('not decoded');
 
-/** `/<account>/<queue>` with non-empty segments. */
 /** The body of a GET of a queue URL that names no operation. */
 const UNKNOWN_OPERATION = Buffer.from('<UnknownOperationException/>');
 
+/** `/<account>/<queue>` with non-empty segments. */
 function isQueuePath(path: string): boolean {
   const a = path.indexOf('/', 1);
   if (a <= 1 || a === path.length - 1) return false;

@@ -107,7 +107,7 @@ export class DiskGuard {
 
   /** Full since start: there was no room for the reserve (so none was released). */
   get startedFull(): boolean {
-    return this.full && this.fullAtStart;
+    return this.fullAtStart;
   }
 
   status(): DiskStatus {
