@@ -221,14 +221,16 @@ export function encodeJsonOutput(op: Operation, output: unknown): string {
  */
 function withoutEmptyCollections(output: unknown): unknown {
   if (typeof output !== 'object' || output === null || Array.isArray(output)) return output;
-  let copy: Record<string, unknown> | undefined;
   const o = output as Record<string, unknown>;
   for (const k in o) {
     if (!isEmptyCollection(o[k])) continue;
-    copy ??= { ...o };
-    delete copy[k];
+    // Built member by member, not copied and `delete`d: a deleted key turns the object into a
+    // dictionary, which JSON.stringify walks more slowly (SendMessageBatch's `Failed: []`, every call).
+    const copy: Record<string, unknown> = {};
+    for (const j in o) if (!isEmptyCollection(o[j])) copy[j] = o[j];
+    return copy;
   }
-  return copy ?? output;
+  return output;
 }
 
 function isEmptyCollection(v: unknown): boolean {
