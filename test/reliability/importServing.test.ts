@@ -126,7 +126,9 @@ describe('ferry import into a serving SQLite store', () => {
       const callsDuringImport = duringImport;
 
       // A lock held past the busy timeout, as a longer import would: writes fail with 503 meanwhile.
-      const lock = new Database(join(f.dataDir, 'ferry.db'), { timeout: 0 });
+      // Taking the lock waits for the server's commit in progress (the producers never stop): with no
+      // timeout, BEGIN IMMEDIATE failed with SQLITE_BUSY whenever it landed inside one (a CI flake).
+      const lock = new Database(join(f.dataDir, 'ferry.db'), { timeout: 5_000 });
       lock.exec('BEGIN IMMEDIATE');
       await new Promise((r) => setTimeout(r, 6500));
       lock.exec('ROLLBACK');
