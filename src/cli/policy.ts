@@ -5,7 +5,12 @@
  *
  *   ferry policy check --as <access key id | user name> --action sqs:SendMessage --queue <url | arn>
  *                      [--config file] [--queue-policy file] [--source-ip ip] [--user-agent ua]
- *                      [--time iso] [--json] [storage flags as for serve]
+ *                      [--secure-transport] [--time iso] [--json] [storage flags as for serve]
+ *
+ * It also lists the condition keys that the statements which could decide read, with their values in
+ * the check, and says which were absent and how to give them: a condition on an absent key matches only
+ * through `…IfExists`, `Null` or a negated operator, so a check without `--source-ip` can decide
+ * otherwise than the server does for a real request.
  *
  * The store is opened read-mostly with the same storage flags as `ferry serve` (SQLite: the database in
  * --data-dir, which a running server may share; PostgreSQL: --database-url). With --queue-policy the
@@ -16,10 +21,12 @@ import { buildIdentities } from '../auth/identities.js';
 import {
   authorize,
   compileQueuePolicy,
+  conditionKeysRead,
   describeStatement,
   listQueuesResource,
   PolicyError,
   type CompiledPolicy,
+  type ConditionKeyRead,
   type StatementRef,
 } from '../auth/policy/index.js';
 import { ConfigError, type FerryConfig } from '../config/schema.js';
@@ -32,7 +39,8 @@ import { parseCommandArgs } from './args.js';
 
 export const POLICY_USAGE = [
   'Usage: ferry policy check --as <access key id | user name> --action <sqs:Action> [--queue <queue URL | queue ARN>]',
-  '                          [--queue-policy <file>] [--source-ip <ip>] [--user-agent <ua>] [--time <ISO 8601>] [--json]',
+  '                          [--queue-policy <file>] [--source-ip <ip>] [--user-agent <ua>] [--secure-transport]',
+  '                          [--time <ISO 8601>] [--json]',
   '                          [--config <file>] [storage flags as for serve]',
   '  Prints ALLOWED or DENIED, the reason and the deciding statement; exit code 0 allowed, 3 denied.',
   "  The queue's Policy and tags come from the store unless --queue-policy names a file holding the Policy.",
@@ -54,6 +62,7 @@ export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, make
     'queue-policy': { type: 'string' },
     'source-ip': { type: 'string' },
     'user-agent': { type: 'string' },
+    'secure-transport': { type: 'boolean' },
     time: { type: 'string' },
     json: { type: 'boolean' },
   });
@@ -140,7 +149,7 @@ export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, make
     now = Date.parse(values.time as string);
     if (Number.isNaN(now)) throw new ConfigError(`--time must be an ISO 8601 date, got ${JSON.stringify(values.time)}`);
   }
-  const decision = authorize({
+  const request = {
     principal: identity.principal,
     action,
     resource,
@@ -150,10 +159,12 @@ export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, make
       now,
       sourceIp: values['source-ip'] as string | undefined,
       userAgent: values['user-agent'] as string | undefined,
-      secureTransport: false,
+      secureTransport: values['secure-transport'] === true,
       resourceTags: tags,
     },
-  });
+  };
+  const decision = authorize(request);
+  const keysRead = conditionKeysRead(request);
   const statementText = (ref: StatementRef): string => {
     const pol = ref.kind === 'resource' ? resourcePolicy : identity.policies.find((p) => p.name === ref.policy);
     const s = pol?.statements[ref.index];
@@ -172,6 +183,7 @@ export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, make
           principal: identity.principal.arn,
           accessKeyId: identity.accessKeyId,
           statements: decision.statements.map((r) => ({ ...r, text: describeStatement(r) })),
+          conditionKeys: keysRead.map((k) => ({ key: k.key, values: k.values ?? null })),
           message: decision.message || undefined,
         },
         null,
@@ -194,5 +206,32 @@ export async function policyCommand(args: string[], env: NodeJS.ProcessEnv, make
     if (t) out.push(t);
   }
   if (!decision.allowed) out.push(`message: ${decision.message}`);
+  out.push(...conditionKeyLines(keysRead, policyFile !== undefined));
   return { allowed: decision.allowed, lines: out };
+}
+
+/** What the check knew of each condition key the deciding candidates read, and how to give an absent one. */
+function conditionKeyLines(keysRead: readonly ConditionKeyRead[], policyFromFile: boolean): string[] {
+  const out: string[] = [];
+  let absent = false;
+  for (const { key, values } of keysRead) {
+    const k = key.toLowerCase();
+    if (values !== undefined && values.length > 0) {
+      const tls = k === 'aws:securetransport' && values[0] === 'false' ? ' (give --secure-transport for a request over HTTPS)' : '';
+      out.push(`condition key ${key}: ${values.join(', ')}${tls}`);
+      continue;
+    }
+    absent = true;
+    let hint = '';
+    if (k === 'aws:sourceip') hint = ': give --source-ip <address>';
+    else if (k === 'aws:useragent') hint = ': give --user-agent <string>';
+    else if (k.startsWith('aws:resourcetag/'))
+      hint = policyFromFile ? ": with --queue-policy the queue's tags are not read" : ': the queue has no such tag';
+    else if (k.startsWith('aws:requesttag/') || k === 'aws:tagkeys') hint = ': the tags a request sets (CreateQueue, TagQueue) are not simulated';
+    else if (k === 'aws:sourcearn' || k === 'aws:sourceaccount') hint = ': only a service acting for a resource has it; no Ferry caller does';
+    else if (k === 'aws:username') hint = ': the account root has no user name';
+    out.push(`condition key ${key}: absent in this check${hint}`);
+  }
+  if (absent) out.push('  (a condition on an absent key matches only through …IfExists, Null or a negated operator, as on the server)');
+  return out;
 }

@@ -331,8 +331,8 @@ export class CompiledCondition {
   constructor(
     readonly operator: string,
     readonly spec: OperatorSpec,
-    /** The key as written (errors echo it). */
-    keyAsWritten: string,
+    /** The key as written (errors and `ferry policy check` echo it). */
+    readonly keyAsWritten: string,
     readonly values: readonly string[],
     variables: boolean,
     complain: ConditionComplaint,

@@ -183,3 +183,35 @@ export function describeStatement(ref: StatementRef): string {
   const sid = ref.sid !== undefined && ref.sid !== '' ? ` (Sid "${ref.sid}")` : '';
   return `${ref.kind === 'resource' ? 'queue' : 'identity'} policy "${ref.policy}" Statement[${ref.index}]${sid}`;
 }
+
+/** A condition key one of the statements that could decide a request reads, and its value in the request. */
+export interface ConditionKeyRead {
+  /** The key as the first statement reading it wrote it (`aws:SourceIp`). */
+  readonly key: string;
+  /** Its values in the request context, or undefined when the request lacks the key. */
+  readonly values: readonly string[] | undefined;
+}
+
+/**
+ * The condition keys read by the statements that could apply to a request (the action matches, and the
+ * queue policy's Principal names the caller), each with its value in the request: what a policy
+ * simulator must show, because a condition on an absent key matches only through `…IfExists`, `Null`
+ * or a negated operator — so a check run without, say, the source address can decide otherwise than
+ * the server does for a real request.
+ */
+export function conditionKeysRead(req: AuthorizationRequest): ConditionKeyRead[] {
+  const action = messageAction(req.action);
+  const keys = new RequestKeys(req.principal, req.context);
+  const seen = new Map<string, ConditionKeyRead>();
+  const policies = req.resourcePolicy ? [...req.identityPolicies, req.resourcePolicy] : req.identityPolicies;
+  for (const p of policies) {
+    for (const s of p.statements) {
+      if (s.actions.has(action) === s.notAction) continue;
+      if (s.principal && s.principal.match(req.principal) === null) continue;
+      for (const c of s.conditions) {
+        if (!seen.has(c.key)) seen.set(c.key, { key: c.keyAsWritten, values: keys.values(c.key) });
+      }
+    }
+  }
+  return [...seen.values()];
+}

@@ -50,6 +50,18 @@ writeFileSync(
     ],
   }),
 );
+const tlsPolicy = join(dir, 'tls-policy.json');
+writeFileSync(
+  tlsPolicy,
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'AuditRead', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:user/auditor' }, Action: 'sqs:GetQueueAttributes', Resource: '*' },
+      { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      { Sid: 'Tagged', Effect: 'Deny', Principal: '*', Action: 'sqs:DeleteQueue', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/env': 'prod' } } },
+    ],
+  }),
+);
 const run = (...args: string[]) =>
   policyCommand(['check', '--config', config, '--storage', 'memory', ...args], {}, (c) => makeEngine(c, systemClock, systemRandom));
 const Q = 'arn:aws:sqs:us-east-1:000000000000:orders-eu';
@@ -106,5 +118,38 @@ describe('ferry policy check', () => {
     assert.deepEqual([j.allowed, j.reason], [true, 'identity-allow']);
     await assert.rejects(run('--as', 'nobody', '--action', 'sqs:SendMessage', '--queue', Q), /no access key or user "nobody"/);
     await assert.rejects(run('--as', 'orders-app', '--action', 'sqs:Publish', '--queue', Q), /unknown SQS action/);
+  });
+
+  it('names the condition keys the candidate statements read, and how to give an absent one', async () => {
+    const args = ['--as', 'auditor', '--action', 'sqs:GetQueueAttributes', '--queue', Q, '--queue-policy', queuePolicy];
+    // Without --source-ip the NotIpAddress condition matches (a negated operator on an absent key), so
+    // the check denies: it must say that the address was missing, not leave the user to guess.
+    const without = await run(...args);
+    assert.equal(without.allowed, false);
+    assert.ok(without.lines.includes('condition key aws:SourceIp: absent in this check: give --source-ip <address>'), without.lines.join('\n'));
+    assert.ok(without.lines.some((l) => l.includes('matches only through …IfExists, Null or a negated operator')));
+    const given = await run(...args, '--source-ip', '10.1.2.3');
+    assert.equal(given.allowed, true);
+    assert.ok(given.lines.includes('condition key aws:SourceIp: 10.1.2.3'));
+    assert.ok(!given.lines.some((l) => l.includes('absent')));
+    const json = JSON.parse((await run(...args, '--json')).lines.join('\n')) as { conditionKeys: unknown };
+    assert.deepEqual(json.conditionKeys, [{ key: 'aws:SourceIp', values: null }]);
+    // Statements whose action does not match, or whose Principal does not name the caller, are not read.
+    const unrelated = await run('--as', 'orders-app', '--action', 'sqs:SendMessage', '--queue', Q);
+    assert.ok(!unrelated.lines.some((l) => l.startsWith('condition key')), unrelated.lines.join('\n'));
+  });
+
+  it('--secure-transport: a request over HTTPS; without it the check says the request was plain HTTP', async () => {
+    const args = ['--as', 'auditor', '--action', 'sqs:GetQueueAttributes', '--queue', Q, '--queue-policy', tlsPolicy];
+    const plain = await run(...args);
+    assert.equal(plain.allowed, false);
+    assert.ok(plain.lines.some((l) => l.includes('Sid "TlsOnly"')));
+    assert.ok(plain.lines.includes('condition key aws:SecureTransport: false (give --secure-transport for a request over HTTPS)'));
+    const tls = await run(...args, '--secure-transport');
+    assert.equal(tls.allowed, true);
+    assert.ok(tls.lines.includes('condition key aws:SecureTransport: true'));
+    // DeleteQueue also reads the queue's tags; with a policy file they are unknown, and the check says so.
+    const del = await run('--as', 'auditor', '--action', 'sqs:DeleteQueue', '--queue', Q, '--queue-policy', tlsPolicy, '--secure-transport');
+    assert.ok(del.lines.includes("condition key aws:ResourceTag/env: absent in this check: with --queue-policy the queue's tags are not read"));
   });
 });
