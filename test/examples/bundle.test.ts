@@ -7,7 +7,7 @@
  * from the bundle as from the compiled tree.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -53,6 +53,17 @@ describe('the bundled ferry command', () => {
       assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stdout, /^Usage: ferry /, args.join(' '));
     }
+  });
+
+  it('a one-shot command whose reader has gone ends quietly (`ferry help | head -1`), not with an EPIPE stack', async () => {
+    // The pipe's read end is closed before the child has started Node, so its first write meets EPIPE.
+    const child = spawn(process.execPath, [MAIN, 'help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 
   describe('serve --storage sqlite', () => {
