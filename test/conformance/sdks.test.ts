@@ -16,8 +16,8 @@
  * The expected values are AWS's: its API reference, botocore's model and LocalStack's AWS-validated
  * snapshots (tests/aws/services/sqs/test_sqs.snapshot.json).
  *
- * The Go programs are compiled once per run (GOPATH mode over Debian's /usr/share/gocode, no network),
- * with Go's build cache in the temp dir so that later runs compile in a second. The Debian packages are
+ * The Go programs are compiled once per run (GOPATH mode over Debian's /usr/share/gocode, no network)
+ * into a temp dir that also holds Go's build cache (about 7 s of compiling, both in parallel). The Debian packages are
  * installed by .ci/run. In CI every SDK must be present; elsewhere a missing one is reported as a skip
  * that names what to install.
  */
@@ -39,14 +39,14 @@ const GOPATH = '/usr/share/gocode';
 /** The environment of the client programs: no AWS_* variable of the caller's can steer an SDK elsewhere. */
 const clientEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
 
-/** Go in GOPATH mode over Debian's packaged sources, offline, with a build cache shared between runs. */
-const goEnv = (): NodeJS.ProcessEnv => ({
+/** Go in GOPATH mode over Debian's packaged sources, offline, with its build cache in `cacheDir`. */
+const goEnv = (cacheDir: string): NodeJS.ProcessEnv => ({
   ...clientEnv(),
   GO111MODULE: 'off',
   GOPATH,
   GOFLAGS: '',
   GOPROXY: 'off',
-  GOCACHE: join(tmpdir(), 'ferry-test-gocache'),
+  GOCACHE: cacheDir,
 });
 
 function goMissing(pkg: string, dir: string, debian: string): string | undefined {
@@ -118,7 +118,8 @@ describe('AWS SDKs (Go v1 and v2, Ruby v1, async-aws PHP)', () => {
 
   before(async () => {
     binDir = mkdtempSync(join(tmpdir(), 'ferry-sdks-'));
-    mkdirSync(goEnv().GOCACHE!, { recursive: true });
+    const cacheDir = join(binDir, 'gocache');
+    mkdirSync(cacheDir);
     const builds: Array<[string, string | undefined]> = [
       ['go_sdk_v1', goV1],
       ['go_sdk_v2', goV2],
@@ -128,7 +129,7 @@ describe('AWS SDKs (Go v1 and v2, Ruby v1, async-aws PHP)', () => {
         .filter(([, missing]) => missing === undefined)
         .map(async ([dir]) => {
           const bin = join(binDir, dir);
-          const r = await run('go', ['build', '-o', bin, '.'], goEnv(), 180_000, join(CLIENTS_DIR, dir));
+          const r = await run('go', ['build', '-o', bin, '.'], goEnv(cacheDir), 180_000, join(CLIENTS_DIR, dir));
           built.set(dir, r.code === 0 ? { bin } : { error: `go build ${dir} failed (${r.code ?? r.signal}):\n${r.out}` });
         }),
     );
