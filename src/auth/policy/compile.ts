@@ -171,13 +171,31 @@ const PRINCIPAL_SYNTAX = [
   /^arn:aws[a-z-]*:sts::\d{12}:(assumed-role|federated-user)\/[\w+=,.@/-]+$/,
 ];
 
-function checkStatement(s: StatementAst, complain: Complaint): void {
+/**
+ * The older form of naming a queue in an SQS policy's Resource: `/<account id>/<queue name>` (the SQS
+ * Developer Guide of API 2009-02-01 writes its policy examples so, e.g. "Resource":
+ * "/987654321000/queue2"). AWS's SDKs still generate it: the SDK for Java 1.x's SQSQueueResource
+ * ("an older style of referencing an Amazon SQS queue. You can also use the queue's ARN") and the SDK
+ * for Ruby 1.x's AWS::SQS::Policy for a Queue object. Queue policies only: IAM policies take ARNs.
+ */
+const QUEUE_PATH_RESOURCE = /^\/(\d{12})\/([^/]+)$/;
+
+/**
+ * A queue policy's resource as the ARN pattern it names: `/<account>/<name>` → `arn:*:sqs:*:<account>:<name>`
+ * (a queue policy is attached to one queue, in one region and partition); anything else as written.
+ */
+function resourcePattern(r: string, kind: PolicyKind): string {
+  const m = kind === 'resource' ? QUEUE_PATH_RESOURCE.exec(r) : null;
+  return m ? `arn:*:sqs:*:${m[1]!}:${m[2]!}` : r;
+}
+
+function checkStatement(s: StatementAst, kind: PolicyKind, complain: Complaint): void {
   const where = `Statement[${s.index}]`;
   for (const a of s.action ?? s.notAction ?? []) {
     if (a !== '*' && !ACTION_SYNTAX.test(a)) throw complain(`${where}: "${a}" is not an action ("service:Action", "*" and "?" allowed).`);
   }
   for (const r of s.resource ?? s.notResource ?? []) {
-    if (r !== '*' && !r.startsWith('arn:')) throw complain(`${where}: Resource "${r}" must be an ARN or "*".`);
+    if (r !== '*' && !resourcePattern(r, kind).startsWith('arn:')) throw complain(`${where}: Resource "${r}" must be an ARN or "*".`);
   }
   for (const p of (s.principal ?? s.notPrincipal)?.aws ?? []) {
     // IAM allows no wildcard inside a principal ARN ("*" alone means everyone).
@@ -197,13 +215,16 @@ export function compileAst(ast: PolicyAst, kind: PolicyKind, name: string): Comp
   const conditionError = conditionComplaint(kind, complain);
   const variables = ast.version === '2012-10-17';
   const statements = ast.statements.map((s): CompiledStatement => {
-    checkStatement(s, complain);
+    checkStatement(s, kind, complain);
     const conditions = s.conditions.map((c) => {
       const spec = parseOperator(c.operator);
       if (!spec) throw conditionError(c.operator, `Unknown condition operator ${c.operator}.`);
       return new CompiledCondition(c.operator, spec, c.key, c.values, variables, conditionError);
     });
-    const resources = new ResourceSet(s.resource ?? s.notResource ?? [], variables);
+    const resources = new ResourceSet(
+      (s.resource ?? s.notResource ?? []).map((r) => resourcePattern(r, kind)),
+      variables,
+    );
     const block = s.principal ?? s.notPrincipal;
     return {
       ref: { policy: name, kind, index: s.index, ...(s.sid !== undefined && { sid: s.sid }) },

@@ -161,6 +161,12 @@ test('grammar: structural problems are InvalidAttributeValue naming the problem'
   refused(doc([stmt({ Action: [] })]), 'InvalidAttributeValue', INVALID('Statement[0].Action must not be an empty list.'));
   refused(doc([stmt({ Resource: [''] })]), 'InvalidAttributeValue', INVALID('Statement[0].Resource must be a non-empty string or a list of them.'));
   refused(doc([stmt({ Resource: 'queue1' })]), 'InvalidAttributeValue', INVALID('Statement[0]: Resource "queue1" must be an ARN or "*".'));
+  refused(doc([stmt({ Resource: '/12345/q' })]), 'InvalidAttributeValue', INVALID('Statement[0]: Resource "/12345/q" must be an ARN or "*".'));
+  refused(
+    doc([stmt({ Resource: '/111122223333/a/b' })]),
+    'InvalidAttributeValue',
+    INVALID('Statement[0]: Resource "/111122223333/a/b" must be an ARN or "*".'),
+  );
   refused(doc([stmt({ Principal: 'everyone' })]), 'InvalidAttributeValue', /Principal must be "\*" or an object/);
   refused(doc([stmt({ Principal: {} })]), 'InvalidAttributeValue', /must name at least one principal/);
   refused(doc([stmt({ Principal: { User: 'x' } })]), 'InvalidAttributeValue', /unknown principal type "User"/);
@@ -291,4 +297,26 @@ test('M.policyError renders a PolicyError as the SqsError both protocols send', 
   assert.equal(invalid.statusFor('query'), 400);
   assert.equal(M.accessDenied('User: x').spec.queryCode, 'AccessDenied');
   assert.equal(M.accessDenied('User: x').statusFor('json'), 403);
+});
+
+test('a queue policy may name its queue as /<account>/<queue> (the older form AWS SDKs generate); an IAM policy may not', () => {
+  // As the SDK for Ruby 1.x's AWS::SQS::Policy writes it for a Queue object (and the SDK for Java 1.x's SQSQueueResource).
+  const text = JSON.stringify({
+    Version: '2008-10-17',
+    Id: '303647b22b164f9bb63f2aa3f5ae2047',
+    Statement: [
+      {
+        Sid: 'fc2e5357cf924e6d8f0d6f83508959fd',
+        Effect: 'Allow',
+        Principal: { AWS: ['111122223333'] },
+        Resource: ['/111122223333/q'],
+        Action: ['sqs:SendMessage', 'sqs:ReceiveMessage'],
+      },
+    ],
+  });
+  assert.equal(compileQueuePolicy(text).statements.length, 1);
+  assert.throws(
+    () => compileIdentityPolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: '/111122223333/q' }] }, 'p'),
+    (e: unknown) => e instanceof PolicyError && /Resource "\/111122223333\/q" must be an ARN or "\*"/.test(e.message),
+  );
 });
