@@ -56,9 +56,22 @@ writeFileSync(
   JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'AuditRead', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:user/auditor' }, Action: 'sqs:GetQueueAttributes', Resource: '*' },
+      {
+        Sid: 'AuditRead',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::000000000000:user/auditor' },
+        Action: 'sqs:GetQueueAttributes',
+        Resource: '*',
+      },
       { Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-      { Sid: 'Tagged', Effect: 'Deny', Principal: '*', Action: 'sqs:DeleteQueue', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/env': 'prod' } } },
+      {
+        Sid: 'Tagged',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sqs:DeleteQueue',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:ResourceTag/env': 'prod' } },
+      },
     ],
   }),
 );
