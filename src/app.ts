@@ -19,7 +19,8 @@ import type { Logger } from './core/log.js';
 import { systemRandom, type Random } from './core/random.js';
 import { KeyRingError, messageCryptoFor, openKeyRing, type BodyCipher } from './crypto/index.js';
 import { SqsError } from './errors/catalog.js';
-import { createConsole } from './console/index.js';
+import { createConsole, type ConsoleAction } from './console/index.js';
+import { queueArn } from './core/arn.js';
 import { createHttpServer, type Dispatch, type RequestMeta } from './http/listener.js';
 import type { QueueMonitor } from './monitoring/types.js';
 import { createMonitoring, StorageMetrics, type Monitoring, type Route } from './monitoring/index.js';
@@ -28,7 +29,7 @@ import { VERSION } from './core/version.js';
 import { createSigV4Verifier } from './http/sigv4.js';
 import { TlsError, createTlsContext, fileSource, selfSignedNames, selfSignedSource, type TlsContext, type TlsMaterial } from './http/tls.js';
 import { buildIdentities, IdentityStore, type Identity } from './auth/identities.js';
-import { DecisionCache, QueuePolicyCache } from './auth/policy/index.js';
+import { DecisionCache, mayAllowSomeQueue, QueuePolicyCache } from './auth/policy/index.js';
 import { authorizeAction, type Authorizer, type Caller } from './actions/authorization.js';
 import { reloadIdentityConfig } from './config/load.js';
 import type { StorageEngine, StorageObserver } from './storage/engine.js';
@@ -306,10 +307,14 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
   const accountOfKey = (accessKeyId: string | undefined): string =>
     (accessKeyId === undefined ? undefined : identities.get(accessKeyId)?.principal.accountId) ?? config.accountId;
 
-  /** The console's read routes go through the same authorization step as the SQS actions. */
+  /**
+   * The console's read routes, and its questions about what the session may do, go through the same
+   * authorization step as the SQS actions: the input each action is authorized by names the queue as the
+   * action does (QueueUrl; QueueName for GetQueueUrl; SourceArn for the move-task actions).
+   */
   const consoleAuthorize = async (
     caller: { accessKeyId: string | undefined; sourceIp?: string; userAgent?: string; secureTransport?: boolean },
-    action: 'ListQueues' | 'GetQueueAttributes' | 'ReceiveMessage',
+    action: ConsoleAction,
     queueName: string | undefined,
     quiet = false,
   ): Promise<boolean> => {
@@ -322,7 +327,16 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       secureTransport: caller.secureTransport ?? false,
     });
     // The console works in the caller's own account, as the API does for its key.
-    const input = action === 'ListQueues' ? {} : { QueueUrl: `/${accountOfKey(caller.accessKeyId)}/${queueName ?? ''}` };
+    const account = accountOfKey(caller.accessKeyId);
+    const name = queueName ?? '';
+    const input =
+      action === 'ListQueues' || action === 'CreateQueue'
+        ? {}
+        : action === 'GetQueueUrl'
+          ? { QueueName: name }
+          : action === 'StartMessageMoveTask' || action === 'ListMessageMoveTasks'
+            ? { SourceArn: queueArn(config.region, account, name) }
+            : { QueueUrl: `/${account}/${name}` };
     try {
       await authorizeAction(action, input as never, quiet ? { ...ctx, authz: ctx.authz && { ...ctx.authz, warn: () => {} } } : ctx);
       return true;
@@ -330,6 +344,15 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
       if (quiet && e instanceof SqsError && e.code === 'AccessDenied') return false;
       throw e;
     }
+  };
+  /**
+   * Whether the session's key could create some queue (CreateQueue is decided per queue name; the
+   * console asks before there is one): its identity policies, as mayAllowSomeQueue reads them.
+   */
+  const consoleMayCreateQueues = (accessKeyId: string | undefined): boolean => {
+    const identity = accessKeyId === undefined ? undefined : identities.get(accessKeyId);
+    if (identity === undefined) return false;
+    return mayAllowSomeQueue({ principal: identity.principal, action: 'CreateQueue', region: config.region, identityPolicies: identity.policies });
   };
 
   const dispatch: Dispatch = (action, input, meta) => dispatchAction(action, input as never, contextFor(meta));
@@ -358,6 +381,7 @@ export async function createServer(config: FerryConfig, deps: ServerDeps): Promi
     auth: config.auth,
     credentials: () => identities.credentials(),
     authorize: authz === undefined ? undefined : consoleAuthorize,
+    mayCreateQueues: authz === undefined ? undefined : consoleMayCreateQueues,
     region: config.region,
     accountId: config.accountId,
     accountOf: accountOfKey,

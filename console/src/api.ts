@@ -218,6 +218,46 @@ export function browse(queue: string, query: BrowseQuery): Promise<BrowseResult>
   return request('GET', `/queues/${encodeURIComponent(queue)}/messages?${p.toString()}`);
 }
 
+/** GET /console/api/permissions: what the session's key may do (docs/console-api.md). */
+export interface Permissions {
+  account: { CreateQueue: boolean; ListQueues: boolean };
+  queue?: { name: string; actions: Partial<Record<QueueAction, boolean>> };
+}
+
+export type QueueAction =
+  | 'GetQueueUrl'
+  | 'GetQueueAttributes'
+  | 'SetQueueAttributes'
+  | 'SendMessage'
+  | 'ReceiveMessage'
+  | 'DeleteMessage'
+  | 'ChangeMessageVisibility'
+  | 'PurgeQueue'
+  | 'DeleteQueue'
+  | 'ListQueueTags'
+  | 'TagQueue'
+  | 'UntagQueue'
+  | 'ListDeadLetterSourceQueues'
+  | 'StartMessageMoveTask'
+  | 'ListMessageMoveTasks';
+
+export function permissions(queue?: string): Promise<Permissions> {
+  return request('GET', `/permissions${queue === undefined ? '' : `?queue=${encodeURIComponent(queue)}`}`);
+}
+
+/** GET /console/api/queues/<name>/encryption: the queue's encryption and its key's state in Ferry's key ring. */
+export type Encryption =
+  | { mode: 'off' | 'sqs' }
+  | {
+      mode: 'kms';
+      kmsMasterKeyId: string;
+      key?: { state: 'missing'; creatable?: string } | { state: 'enabled' | 'disabled'; keyId: string; arn: string; aliases: string[] };
+    };
+
+export function encryption(queue: string): Promise<Encryption> {
+  return request('GET', `/queues/${encodeURIComponent(queue)}/encryption`);
+}
+
 export function journey(queue: string, messageId: string): Promise<Journey> {
   return request('GET', `/queues/${encodeURIComponent(queue)}/messages/${encodeURIComponent(messageId)}/journey`);
 }
@@ -249,6 +289,25 @@ export interface MoveTask {
 
 export async function getQueueUrl(name: string): Promise<string> {
   return (await sqs<{ QueueUrl: string }>('GetQueueUrl', { QueueName: name })).QueueUrl;
+}
+
+/**
+ * The queue's URL: GetQueueUrl, or — when the key may not call it (AccessDenied) but may use the queue
+ * otherwise — the URL SQS would answer, built as Ferry builds them (`<endpoint>/<account>/<name>`): the
+ * queue's actions take it by its path, so a producer allowed only SendMessage can still send from here.
+ */
+export async function queueUrlOf(name: string, accountId: string): Promise<string> {
+  try {
+    return await getQueueUrl(name);
+  } catch (e) {
+    if (e instanceof ApiError && isAccessDenied(e)) return `${window.location.origin}/${accountId}/${encodeURIComponent(name)}`;
+    throw e;
+  }
+}
+
+/** An AccessDenied answer of either API (SQS JSON: AccessDeniedException or AccessDenied; console API: AccessDenied). */
+export function isAccessDenied(e: ApiError | undefined): boolean {
+  return e !== undefined && (e.code === 'AccessDenied' || e.code === 'AccessDeniedException');
 }
 
 export async function getAttributes(url: string): Promise<Attributes> {

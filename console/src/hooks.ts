@@ -1,6 +1,6 @@
 /** Data-loading hooks: one-shot loads and live polling that pauses while the tab is hidden. */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from './api';
+import { ApiError, permissions, type Permissions, type QueueAction } from './api';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -103,4 +103,18 @@ export function useNow(ms = 1000): number {
     return () => window.clearInterval(t);
   }, [ms]);
   return now;
+}
+
+/**
+ * What the session's key may do (GET /console/api/permissions), read once per page and queue. Until it
+ * answers — or when it cannot be read — nothing is withheld: every request is authorized by the server
+ * anyway, and a refusal is shown where it happens.
+ */
+export function usePermissions(queue?: string): Permissions | undefined {
+  return usePolled(() => permissions(queue), [queue]).data;
+}
+
+/** False only when the permissions say the key may not take `action` on the queue. */
+export function mayOnQueue(p: Permissions | undefined, action: QueueAction): boolean {
+  return p?.queue?.actions[action] !== false;
 }

@@ -30,3 +30,9 @@ export function useApp(): AppState {
 export function useCanChange(): boolean {
   return !useApp().session.readOnly;
 }
+
+/** Who a missing permission is about, for the notes beside withheld actions: "the access key AKIA…". */
+export function useKeyName(): string {
+  const { session } = useApp();
+  return session.accessKeyId ? `the access key ${session.accessKeyId}` : 'this console’s identity';
+}

@@ -11,7 +11,7 @@ import { attributesJson } from '../core/attributes.js';
 import type { BrowsedMessage, BrowseField, BrowseState, QueueRecord, StorageEngine } from '../storage/engine.js';
 import { BROWSE_DEFAULT_SCAN, BROWSE_FIELDS, BROWSE_MAX_LIMIT, BROWSE_STATES, matchesSearch } from '../storage/semantics/browse.js';
 import type { BodyCipher } from '../crypto/index.js';
-import { isEnvelope } from '../crypto/index.js';
+import { isEnvelope, sseSettingOf } from '../crypto/index.js';
 import { SqsError } from '../errors/catalog.js';
 import { ConsoleError } from './http.js';
 import type { JourneyStore } from './journey.js';
@@ -36,7 +36,37 @@ export interface ConsoleApiDeps {
    * an SqsError AccessDenied otherwise. Absent (auth off): everything is allowed.
    */
   authorize?: ConsoleAuthorize;
+  /**
+   * Whether a key could create some queue (CreateQueue is decided per name; GET /permissions asks before
+   * there is one). Absent (auth off): true.
+   */
+  mayCreateQueues?: (accessKeyId: string | undefined) => boolean;
 }
+
+/**
+ * The queue actions GET /permissions?queue= answers for: what the console's queue pages offer (send and
+ * receive, edit, purge, delete, tags, redrive, the counts).
+ */
+export const QUEUE_PERMISSIONS = [
+  'GetQueueUrl',
+  'GetQueueAttributes',
+  'SetQueueAttributes',
+  'SendMessage',
+  'ReceiveMessage',
+  'DeleteMessage',
+  'ChangeMessageVisibility',
+  'PurgeQueue',
+  'DeleteQueue',
+  'ListQueueTags',
+  'TagQueue',
+  'UntagQueue',
+  'ListDeadLetterSourceQueues',
+  'StartMessageMoveTask',
+  'ListMessageMoveTasks',
+] as const;
+
+/** The SQS actions the console authorizes itself: its read routes and the questions of GET /permissions. */
+export type ConsoleAction = 'ListQueues' | 'CreateQueue' | (typeof QUEUE_PERMISSIONS)[number];
 
 /** Who is asking, for the console's read routes. */
 export interface ConsoleCaller {
@@ -47,12 +77,7 @@ export interface ConsoleCaller {
   secureTransport?: boolean;
 }
 
-export type ConsoleAuthorize = (
-  caller: ConsoleCaller,
-  action: 'ListQueues' | 'GetQueueAttributes' | 'ReceiveMessage',
-  queueName: string | undefined,
-  quiet?: boolean,
-) => Promise<boolean>;
+export type ConsoleAuthorize = (caller: ConsoleCaller, action: ConsoleAction, queueName: string | undefined, quiet?: boolean) => Promise<boolean>;
 
 /** Longest history window a request may ask for (a day) and the default (15 minutes). */
 const MAX_HISTORY_S = 86_400;
@@ -63,7 +88,7 @@ const DEFAULT_PAGE = 50;
 /** Longest search text. */
 const MAX_SEARCH_CHARS = 1_024;
 
-const QUEUE_ROUTE = /^\/queues\/([^/]+)\/(history|messages)$/;
+const QUEUE_ROUTE = /^\/queues\/([^/]+)\/(history|messages|encryption)$/;
 const JOURNEY_ROUTE = /^\/queues\/([^/]+)\/messages\/([^/]+)\/journey$/;
 
 export class ConsoleApi {
@@ -77,6 +102,7 @@ export class ConsoleApi {
       await this.allow(caller, 'ListQueues', undefined);
       return this.overview(account, params, host, caller);
     }
+    if (route === '/permissions') return this.permissions(params, caller);
     let m = JOURNEY_ROUTE.exec(route);
     if (m) {
       await this.allow(caller, 'ReceiveMessage', segment(m[1]!));
@@ -85,19 +111,16 @@ export class ConsoleApi {
     m = QUEUE_ROUTE.exec(route);
     if (m) {
       const name = segment(m[1]!);
-      // history shows figures (GetQueueAttributes); peek and search show messages (ReceiveMessage).
-      await this.allow(caller, m[2] === 'history' ? 'GetQueueAttributes' : 'ReceiveMessage', name);
+      // history and encryption show attributes (GetQueueAttributes); peek and search show messages (ReceiveMessage).
+      await this.allow(caller, m[2] === 'messages' ? 'ReceiveMessage' : 'GetQueueAttributes', name);
+      if (m[2] === 'encryption') return this.encryption(account, name);
       return m[2] === 'history' ? this.history(account, name, params) : this.messages(account, name, params);
     }
     throw new ConsoleError(404, 'NotFound', `No console API route ${route || '/'}.`);
   }
 
   /** Authorize a read route; a denial is the SqsError AccessDenied (HTTP 403 in the console API). */
-  private async allow(
-    caller: ConsoleCaller,
-    action: 'ListQueues' | 'GetQueueAttributes' | 'ReceiveMessage',
-    queue: string | undefined,
-  ): Promise<void> {
+  private async allow(caller: ConsoleCaller, action: ConsoleAction, queue: string | undefined): Promise<void> {
     if (!this.d.authorize) return;
     try {
       await this.d.authorize(caller, action, queue);
@@ -124,6 +147,46 @@ export class ConsoleApi {
         arn: queueArn(this.d.region, s.accountId, s.name),
       })),
     };
+  }
+
+  /**
+   * What the caller may do, so the console offers only that: in its account (CreateQueue: could some
+   * queue be created, whatever its name; ListQueues), and with `queue`, each of QUEUE_PERMISSIONS on that
+   * queue — decided as the same requests would be now (the caller's address and transport included),
+   * without logging a denial for each. Not a promise: every request is still authorized when it is made.
+   */
+  private async permissions(params: URLSearchParams, caller: ConsoleCaller): Promise<unknown> {
+    const name = params.get('queue') ?? undefined;
+    if (name === '') throw new ConsoleError(400, 'InvalidParameterValue', 'queue must be a queue name.');
+    const authorize = this.d.authorize;
+    const may = async (action: ConsoleAction, queue: string | undefined): Promise<boolean> =>
+      authorize === undefined ? true : authorize(caller, action, queue, true);
+    const out: { account: Record<string, boolean>; queue?: { name: string; actions: Record<string, boolean> } } = {
+      account: {
+        CreateQueue: this.d.mayCreateQueues?.(caller.accessKeyId) ?? true,
+        ListQueues: await may('ListQueues', undefined),
+      },
+    };
+    if (name !== undefined) {
+      const decided = await Promise.all(QUEUE_PERMISSIONS.map((a) => may(a, name)));
+      out.queue = { name, actions: Object.fromEntries(QUEUE_PERMISSIONS.map((a, i) => [a, decided[i]!])) };
+    }
+    return out;
+  }
+
+  /**
+   * A queue's encryption and the state of its key in Ferry's key ring: SSE-KMS with a KmsMasterKeyId that
+   * the ring lacks is accepted when set (as AWS accepts any string) and every send then fails with
+   * KmsNotFound; a disabled key fails sends and receives (KmsDisabled). The console says so beside the
+   * queue's encryption.
+   */
+  private async encryption(account: string, name: string): Promise<unknown> {
+    const q = await this.queue(account, name);
+    const sse = sseSettingOf(q.attributes);
+    if (sse.mode !== 'kms') return { mode: sse.mode };
+    const out: Record<string, unknown> = { mode: 'kms', kmsMasterKeyId: sse.keyRef };
+    if (this.d.sse !== undefined) out.key = this.d.sse.keyStatus(sse.keyRef);
+    return out;
   }
 
   private async history(account: string, name: string, params: URLSearchParams): Promise<unknown> {

@@ -8,6 +8,7 @@
  *   POST /console/api/login | logout          sessions (sessions.ts)
  *   POST /console/api/sqs                     the SQS JSON 1.0 protocol, as the session's identity (sqs.ts)
  *   GET  /console/api/overview                every queue with its figures (overview.ts)
+ *   GET  /console/api/permissions[?queue=…]   what the session may do (to offer only what it may)
  *   GET  /console/api/queues/<name>/history   a queue's recent figures
  *   GET  /console/api/queues/<name>/messages  peek and search, without side effects (api.ts)
  *   GET  /console/api/queues/<name>/messages/<id>/journey   what happened to a message (journey.ts)
@@ -30,6 +31,7 @@ import type { QueueMonitor } from '../monitoring/types.js';
 import type { BodyCipher } from '../crypto/index.js';
 import type { StorageEngine } from '../storage/engine.js';
 import { ConsoleApi, type ConsoleAuthorize } from './api.js';
+export type { ConsoleAction } from './api.js';
 import {
   BodyTooLarge,
   ConsoleError,
@@ -83,8 +85,10 @@ export interface ConsoleOptions {
   monitor?: QueueMonitor;
   /** Decrypts SSE bodies for peek and search (src/crypto). */
   sse?: BodyCipher;
-  /** Authorization of the read routes (overview, history, peek, journey); absent with auth off. */
+  /** Authorization of the read routes (overview, history, peek, journey) and GET permissions; absent with auth off. */
   authorize?: ConsoleAuthorize;
+  /** Whether a key could create some queue (GET permissions); absent with auth off (everything is allowed). */
+  mayCreateQueues?: (accessKeyId: string | undefined) => boolean;
   logger: HttpLogger;
   clock: Clock;
   /** Session ids and CSRF tokens (default: node's crypto). */
@@ -172,6 +176,7 @@ class Console implements ConsoleRoutes {
       queueUrlBase: opts.queueUrlBase,
       sse: opts.sse,
       authorize: opts.authorize,
+      mayCreateQueues: opts.mayCreateQueues,
     });
   }
 

@@ -23,7 +23,7 @@ export {
 } from './keyring.js';
 export { fromDocument, parseEnvKeys, toDocument, type KeyRingDocument } from './keyringDocument.js';
 export { readKeyRingFile, updateKeyRingFile, writeKeyRingFile } from './keyringFile.js';
-export { MessageCrypto, type BodyCipher, type MessageCryptoOptions, type SseQueue } from './messageCrypto.js';
+export { MessageCrypto, type BodyCipher, type KeyStatus, type MessageCryptoOptions, type SseQueue } from './messageCrypto.js';
 export {
   MANAGED_KEY_RECORD,
   messageCryptoFor,

@@ -34,7 +34,19 @@ import {
   NONCE_BYTES,
 } from './envelope.js';
 import type { SseSetting } from './sse.js';
-import { aliasArn, currentVersion, KEY_BYTES, keyArn, parseKeyRef, versionOf, type KeyRing, type KeyScope, type RingKey } from './keyring.js';
+import {
+  aliasArn,
+  currentVersion,
+  KEY_BYTES,
+  keyArn,
+  MANAGED_ALIAS,
+  parseKeyRef,
+  validAlias,
+  versionOf,
+  type KeyRing,
+  type KeyScope,
+  type RingKey,
+} from './keyring.js';
 import { sseSettingOf } from './sse.js';
 
 /** What the action layer needs: a queue's id and stored attributes. */
@@ -49,7 +61,24 @@ export interface BodyCipher {
   encryptBody(queue: SseQueue, body: string): string;
   /** The plaintext of a stored body (plaintext bodies pass through). Throws an SqsError (Kms*) when it cannot. */
   decryptBody(stored: string): string;
+  /**
+   * The key a KmsMasterKeyId names, as the next send would find it (the key-ring file re-read first, at
+   * most once a second): missing (sends fail with KmsNotFound), disabled (KmsDisabled) or enabled. For
+   * the console, which shows it beside a queue's encryption.
+   */
+  keyStatus(ref: string): KeyStatus;
 }
+
+/** What BodyCipher.keyStatus tells of a key. */
+export type KeyStatus =
+  /**
+   * Not in the ring. `creatable`: the alias `ferry keys create` would give a new key so that this
+   * KmsMasterKeyId names it (an alias, or an alias ARN of this server's region and account, not one of
+   * the reserved `alias/aws/…` and `alias/ferry-managed`); absent for a key id or key ARN (a new key gets
+   * a new id) and for an ARN of another region or account.
+   */
+  | { readonly state: 'missing'; readonly creatable?: string }
+  | { readonly state: 'enabled' | 'disabled'; readonly keyId: string; readonly arn: string; readonly aliases: readonly string[] };
 
 export interface MessageCryptoOptions {
   ring: KeyRing;
@@ -303,6 +332,18 @@ export class MessageCrypto implements BodyCipher {
     const key = this.ring.get(this.o.managedKeyId);
     if (key === undefined) throw M.kmsKeyNotFound(keyArn(this.o.scope, this.o.managedKeyId));
     return key;
+  }
+
+  keyStatus(ref: string): KeyStatus {
+    this.refresh();
+    const key = this.ring.resolve(ref, this.o.scope);
+    if (key === undefined) {
+      const r = parseKeyRef(ref);
+      const here = r.region === undefined || (r.region === this.o.scope.region && r.accountId === this.o.scope.accountId);
+      const reserved = r.kind === 'alias' && (r.alias === MANAGED_ALIAS || r.alias.startsWith('alias/aws/'));
+      return r.kind === 'alias' && here && !reserved && validAlias(r.alias) ? { state: 'missing', creatable: r.alias } : { state: 'missing' };
+    }
+    return { state: key.enabled ? 'enabled' : 'disabled', keyId: key.id, arn: keyArn(this.o.scope, key.id), aliases: [...key.aliases] };
   }
 
   /** The key a KmsMasterKeyId names; KmsNotFound (with KMS's wording for ids and aliases) when none. */

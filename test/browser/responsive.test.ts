@@ -2,13 +2,14 @@
  * The console on a phone (390×844) and a laptop (1366×768) in real Chromium: the top bar shows the
  * region and account and every one of its controls inside the viewport — with auth off, and with auth
  * sigv4 in read-only mode, where it also carries the read-only badge, the signed-in key and Sign out —
- * and neither the queue list nor a queue page scrolls sideways.
+ * and neither the queue list nor a queue page scrolls sideways. On a phone, a table wider than the
+ * screen (the redrive tasks) says it scrolls sideways, and polled messages keep their body preview.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { horizontalOverflow, outsideViewport } from './audit.js';
-import { browserSkip, LAPTOP, launch, NARROW, newPage, snap, startConsoleFerry, type ConsoleFerry } from './harness.js';
+import { browserSkip, LAPTOP, launch, NARROW, newPage, queueUrl, snap, startConsoleFerry, until, type ConsoleFerry } from './harness.js';
 
 const KEY = { accessKeyId: 'AKIDRESPONSIVECONSOLE', secretAccessKey: 'responsive-secret' };
 const ACCOUNT = '000000000000';
@@ -117,6 +118,59 @@ describe('the console’s layout on a phone and a laptop, in Chromium', { skip: 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
     assert.equal(await horizontalOverflow(page), 0);
+    assert.deepEqual(errors, []);
+  });
+
+  test('on a phone: the redrive tasks table shows it scrolls sideways; polled messages keep their body preview', async () => {
+    const sqs = open.sqs;
+    const dlq = (await sqs.call<{ QueueUrl: string }>('CreateQueue', { QueueName: 'returns-dlq' })).QueueUrl;
+    const dlqArn = (await sqs.call<{ Attributes: { QueueArn: string } }>('GetQueueAttributes', { QueueUrl: dlq, AttributeNames: ['QueueArn'] }))
+      .Attributes.QueueArn;
+    const source = (
+      await sqs.call<{ QueueUrl: string }>('CreateQueue', {
+        QueueName: 'returns',
+        Attributes: { VisibilityTimeout: '0', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) },
+      })
+    ).QueueUrl;
+    await sqs.call('SendMessage', { QueueUrl: source, MessageBody: 'poison' });
+    // Received once, then moved to the DLQ by the next receive; a redrive moves it back.
+    for (let i = 0; i < 3; i++) await sqs.call('ReceiveMessage', { QueueUrl: source });
+    await sqs.call('StartMessageMoveTask', { SourceArn: dlqArn });
+
+    await page.setViewportSize(NARROW);
+    await page.goto(`${open.url}/console/queues/returns-dlq?tab=dlq`);
+    const region = page.getByRole('region', { name: /Redrive tasks, scrolls sideways/ });
+    await region.waitFor();
+    const hint = page.getByText('Scroll sideways for more columns');
+    await hint.waitFor();
+    assert.equal(await horizontalOverflow(page), 0, 'the table scrolls inside its frame, not the page');
+    // Scrolled to its last column, the hint goes (and comes back on a way back).
+    await region.evaluate((el: unknown) => {
+      const e = el as { scrollLeft: number; scrollWidth: number };
+      e.scrollLeft = e.scrollWidth;
+    });
+    await until('the hint gone at the end', async () => (await hint.count()) === 0);
+    await region.evaluate((el: unknown) => {
+      (el as { scrollLeft: number }).scrollLeft = 0;
+    });
+    await hint.waitFor();
+    await snap(page, 'layout-redrive-tasks');
+
+    const body = '{"orderId": 7, "status": "returned", "reason": "damaged in transit"}';
+    await sqs.call('SendMessage', { QueueUrl: await queueUrl(sqs, 'returns'), MessageBody: body });
+    await page.setViewportSize(NARROW);
+    await page.goto(`${open.url}/console/queues/returns/send-receive`);
+    await page.getByLabel('Polling duration').fill('2');
+    await page.getByRole('button', { name: 'Poll for messages' }).click();
+    const preview = page.locator('.table--messages .body-preview').filter({ hasText: 'orderId' });
+    await preview.waitFor();
+    await until('a body preview on screen', () => preview.isVisible());
+    assert.match(await preview.innerText(), /"orderId": 7/);
+    const box = await preview.boundingBox();
+    assert.ok(box && box.width > 200 && box.x >= 0 && box.x + box.width <= NARROW.width, `the preview is on screen: ${JSON.stringify(box)}`);
+    await page.getByRole('button', { name: 'Poll for messages' }).waitFor();
+    assert.equal(await horizontalOverflow(page), 0);
+    await snap(page, 'layout-polled-messages');
     assert.deepEqual(errors, []);
   });
 });

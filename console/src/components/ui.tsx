@@ -4,7 +4,7 @@
  * tied in through aria-describedby, so screen readers and Playwright's getByLabel find them.
  */
 import type { ComponentChildren } from 'preact';
-import { useId, useState } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Unit } from '../validate';
 
 export function cx(...names: (string | false | null | undefined)[]): string {
@@ -115,6 +115,64 @@ export function Alert({ tone, title, children, onDismiss }: { tone: Tone; title?
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * A table that can be wider than its frame (a phone): it scrolls sideways inside the frame, never the
+ * page, and says so — a shadow on each side where columns are hidden, and under it "Scroll sideways
+ * for more columns" until the last column is in view. While it scrolls it is a named, focusable region,
+ * so the arrow keys scroll it too.
+ */
+export function TableScroll({ label, children }: { label: string; children: ComponentChildren }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [edges, setEdges] = useState({ left: false, right: false });
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const update = () => {
+      const max = el.scrollWidth - el.clientWidth;
+      const left = max > 1 && el.scrollLeft > 1;
+      const right = max > 1 && el.scrollLeft < max - 1;
+      setEdges((e) => (e.left === left && e.right === right ? e : { left, right }));
+    };
+    update();
+    el.addEventListener('scroll', update, { passive: true });
+    const ro = new ResizeObserver(update);
+    ro.observe(el);
+    if (el.firstElementChild) ro.observe(el.firstElementChild);
+    return () => {
+      el.removeEventListener('scroll', update);
+      ro.disconnect();
+    };
+  }, []);
+  const scrolls = edges.left || edges.right;
+  return (
+    <div class={cx('table-scroll', edges.left && 'table-scroll--left', edges.right && 'table-scroll--right')}>
+      <div class="table-scroll__frame">
+        <div ref={ref} class="table-wrap" {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-label': `${label}, scrolls sideways` } : {})}>
+          {children}
+        </div>
+      </div>
+      {edges.right && (
+        <p class="table-scroll__hint">
+          Scroll sideways for more columns <Icon name="arrow" size={12} />
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * Why an action is not offered to this key: shown beside the disabled control (tied to it with
+ * aria-describedby), in the words AWS uses for a missing permission — which IAM action is not allowed.
+ */
+export function PermissionNote({ id, children }: { id?: string; children: ComponentChildren }) {
+  return (
+    <p id={id} class="permission-note">
+      <Icon name="lock" size={12} />
+      <span>{children}</span>
+    </p>
   );
 }
 

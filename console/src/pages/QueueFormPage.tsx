@@ -8,7 +8,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, getAttributes, getQueueUrl, overview, sqs, type Attributes, type QueueSnapshot } from '../api';
 import { Alert, Checkbox, DurationField, Field, Icon, Panel, RadioGroup, Spinner } from '../components/ui';
 import { href, linkClick, navigate } from '../router';
-import { useApp } from '../state';
+import { usePermissions } from '../hooks';
+import { useApp, useKeyName } from '../state';
 import {
   LIMITS,
   NAME_HINT,
@@ -244,6 +245,8 @@ const ATTRIBUTE_FIELDS: [RegExp, string][] = [
 
 export function QueueFormPage({ mode, name }: { mode: 'create' | 'edit'; name?: string }) {
   const { session, notify } = useApp();
+  const perms = usePermissions(mode === 'edit' ? name : undefined);
+  const who = useKeyName();
   const [form, setForm] = useState<Form>(DEFAULTS);
   const [current, setCurrent] = useState<{ url: string; attributes: Attributes } | undefined>(undefined);
   const [loadError, setLoadError] = useState<ApiError | undefined>(undefined);
@@ -326,6 +329,30 @@ export function QueueFormPage({ mode, name }: { mode: 'create' | 'edit'; name?: 
         <h1 class="page__title">{mode === 'create' ? 'Create queue' : 'Edit queue'}</h1>
         <Alert tone="info" title="This console is read-only">
           Queues can’t be created or changed here.
+        </Alert>
+      </div>
+    );
+  }
+  // The key may not create queues at all (or may not change this one): said instead of a form whose
+  // every submit would be refused. Edit still opens when the answer is not known yet.
+  const forbidden =
+    mode === 'create'
+      ? perms?.account.CreateQueue === false && 'sqs:CreateQueue'
+      : perms?.queue?.actions.SetQueueAttributes === false && 'sqs:SetQueueAttributes';
+  if (forbidden) {
+    return (
+      <div class="page page--narrow">
+        <h1 class="page__title">{mode === 'create' ? 'Create queue' : `Edit ${name}`}</h1>
+        <Alert tone="info" title={mode === 'create' ? 'You can’t create queues' : 'You can’t change this queue'}>
+          The policies of {who} don’t allow <span class="mono">{forbidden}</span>
+          {mode === 'create' ? ' on any queue of this account.' : ' on this queue.'} An administrator can grant it in the user’s policies in Ferry’s
+          config file{mode === 'create' ? '' : ' or in the queue’s access policy'}.{' '}
+          <a
+            href={href(mode === 'create' ? '/' : `/queues/${encodeURIComponent(name ?? '')}`)}
+            onClick={linkClick(mode === 'create' ? '/' : `/queues/${encodeURIComponent(name ?? '')}`)}
+          >
+            {mode === 'create' ? 'Back to the queues' : 'Back to the queue'}
+          </a>
         </Alert>
       </div>
     );

@@ -2,15 +2,28 @@
  * One queue: its details and live counts, the actions (send and receive, edit, purge, delete) and the
  * tabs — Browse messages (peek), Monitoring, Dead-letter queue, Tagging, Access policy, Encryption.
  */
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, getAttributes, getQueueUrl, nameOf, overview, sqs, type Attributes, type QueueSnapshot } from '../api';
+import {
+  ApiError,
+  getAttributes,
+  isAccessDenied,
+  nameOf,
+  overview,
+  queueUrlOf,
+  sqs,
+  type Attributes,
+  type Permissions,
+  type QueueSnapshot,
+} from '../api';
 import { Dialog } from '../components/Dialog';
 import { Tabs } from '../components/Tabs';
-import { Alert, Badge, Copyable, Icon, KeyValues, Spinner } from '../components/ui';
+import { Alert, Badge, Copyable, Icon, KeyValues, PermissionNote, Spinner } from '../components/ui';
 import { age, bytes, count, dateTime, duration, rate } from '../format';
-import { usePolled } from '../hooks';
+import { mayOnQueue, usePermissions, usePolled } from '../hooks';
 import { href, linkClick, navigate } from '../router';
-import { useApp, useCanChange } from '../state';
+import { useApp, useCanChange, useKeyName } from '../state';
+import { EncryptionSummary } from './tabs/EncryptionTab';
 import type { QueueInfo } from './queueInfo';
 import { BrowseTab } from './tabs/BrowseTab';
 import { DeadLetterTab } from './tabs/DeadLetterTab';
@@ -30,18 +43,27 @@ const TABS = [
 
 export function QueuePage({ name, tab }: { name: string; tab: string }) {
   const canChange = useCanChange();
+  const { session } = useApp();
+  const perms = usePermissions(name);
   const [dialog, setDialog] = useState<'purge' | 'delete' | undefined>(undefined);
   // On a phone the details start folded, so the counts and the tabs come first.
   const [showDetails, setShowDetails] = useState(() => !window.matchMedia('(max-width: 640px)').matches);
   const [changes, setChanges] = useState(0);
   const queue = usePolled(
-    async () => {
-      const url = await getQueueUrl(name);
-      return { url, attributes: await getAttributes(url) };
+    async (): Promise<{ url: string; attributes: Attributes | undefined }> => {
+      const url = await queueUrlOf(name, session.accountId);
+      try {
+        return { url, attributes: await getAttributes(url) };
+      } catch (e) {
+        // A key may use a queue without reading its attributes: the page then says so (below).
+        if (e instanceof ApiError && isAccessDenied(e)) return { url, attributes: undefined };
+        throw e;
+      }
     },
     [name],
     5000,
   );
+  const who = useKeyName();
   const snapshot = usePolled(async () => (await overview(name)).queues.find((q) => q.name === name), [name], 5000);
 
   useEffect(() => {
@@ -50,6 +72,41 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
 
   const selected = TABS.some((t) => t.id === tab) ? tab : 'browse';
   const path = `/queues/${encodeURIComponent(name)}`;
+
+  if (queue.data && !queue.data.attributes) {
+    // The key may use the queue without reading its attributes (a producer allowed SendMessage only):
+    // the page says what it can't show and still offers what the key may do. FIFO queue names end in .fifo.
+    const fifo = name.endsWith('.fifo');
+    const bare: QueueInfo = {
+      name,
+      url: queue.data.url,
+      attributes: {},
+      fifo,
+      arn: `arn:aws:sqs:${session.region}:${session.accountId}:${name}`,
+      reload: () => queue.reload(),
+      changes,
+    };
+    return (
+      <div class="page">
+        <Breadcrumbs name={name} />
+        <div class="page__header">
+          <div class="page__heading">
+            <h1 class="page__title">{name}</h1>
+            <Badge tone={fifo ? 'fifo' : 'standard'}>{fifo ? 'FIFO' : 'Standard'}</Badge>
+          </div>
+          {canChange && <QueueActions path={path} perms={perms} onDialog={setDialog} />}
+        </div>
+        <Alert tone="info" title="You can’t see this queue’s details">
+          The policies of {who} don’t allow <span class="mono">sqs:GetQueueAttributes</span> on this queue, so its settings, counts and messages are
+          not shown here.
+          {canChange && (mayOnQueue(perms, 'SendMessage') || mayOnQueue(perms, 'ReceiveMessage')) && (
+            <> You can still use “Send and receive messages” with what your key may do.</>
+          )}
+        </Alert>
+        {dialog && <DestructiveDialog kind={dialog} queue={bare} onClose={() => setDialog(undefined)} />}
+      </div>
+    );
+  }
 
   if (!queue.data) {
     return (
@@ -71,6 +128,7 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
   }
 
   const a = queue.data.attributes;
+  if (!a) return null;
   const info: QueueInfo = {
     name,
     url: queue.data.url,
@@ -92,22 +150,7 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
           <h1 class="page__title">{name}</h1>
           <Badge tone={info.fifo ? 'fifo' : 'standard'}>{info.fifo ? 'FIFO' : 'Standard'}</Badge>
         </div>
-        {canChange && (
-          <div class="page__actions">
-            <button type="button" class="button" onClick={() => navigate(`${path}/edit`)}>
-              <Icon name="edit" /> Edit
-            </button>
-            <button type="button" class="button button--danger-outline" onClick={() => setDialog('purge')}>
-              Purge
-            </button>
-            <button type="button" class="button button--danger-outline" onClick={() => setDialog('delete')}>
-              <Icon name="trash" /> Delete
-            </button>
-            <button type="button" class="button button--primary" onClick={() => navigate(`${path}/send-receive`)}>
-              <Icon name="send" /> Send and receive messages
-            </button>
-          </div>
-        )}
+        {canChange && <QueueActions path={path} perms={perms} onDialog={setDialog} />}
       </div>
       {queue.error && (
         <Alert tone="warning" title="Could not refresh the queue">
@@ -142,10 +185,7 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
               ['Type', info.fifo ? 'FIFO' : 'Standard'],
               ['ARN', <Copyable text={info.arn} label="ARN" />, true],
               ['URL', <Copyable text={info.url} label="URL" />, true],
-              [
-                'Encryption',
-                a.KmsMasterKeyId ? `SSE-KMS (${a.KmsMasterKeyId})` : a.SqsManagedSseEnabled === 'true' ? 'Amazon SQS key (SSE-SQS)' : 'Disabled',
-              ],
+              ['Encryption', <EncryptionSummary queue={info} />],
               ['Dead-letter queue', <DlqLink policy={a.RedrivePolicy} />],
               ['Created', dateTime(Number(a.CreatedTimestamp) * 1000)],
               ['Last updated', dateTime(Number(a.LastModifiedTimestamp) * 1000)],
@@ -180,6 +220,77 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
       </Tabs>
 
       {dialog && <DestructiveDialog kind={dialog} queue={info} onClose={() => setDialog(undefined)} />}
+    </div>
+  );
+}
+
+/**
+ * Edit, Purge, Delete, Send and receive: each disabled when the key's policies don't allow its action on
+ * this queue, with one note under them naming what is withheld and why (the read-only console hides
+ * them instead: its banner says why for every change).
+ */
+function QueueActions({ path, perms, onDialog }: { path: string; perms: Permissions | undefined; onDialog: (d: 'purge' | 'delete') => void }) {
+  const who = useKeyName();
+  const sendReceive = mayOnQueue(perms, 'SendMessage') || mayOnQueue(perms, 'ReceiveMessage');
+  const withheld: [string, string][] = [];
+  if (!mayOnQueue(perms, 'SetQueueAttributes')) withheld.push(['Edit', 'sqs:SetQueueAttributes']);
+  if (!mayOnQueue(perms, 'PurgeQueue')) withheld.push(['Purge', 'sqs:PurgeQueue']);
+  if (!mayOnQueue(perms, 'DeleteQueue')) withheld.push(['Delete', 'sqs:DeleteQueue']);
+  if (!sendReceive) withheld.push(['Send and receive messages', 'sqs:SendMessage or sqs:ReceiveMessage']);
+  const noteId = withheld.length ? 'queue-actions-note' : undefined;
+  const denied = (label: string) => withheld.some(([l]) => l === label);
+  return (
+    <div class="page__actions page__actions--gated">
+      <div class="page__actions">
+        <button
+          type="button"
+          class="button"
+          disabled={denied('Edit')}
+          aria-describedby={denied('Edit') ? noteId : undefined}
+          onClick={() => navigate(`${path}/edit`)}
+        >
+          <Icon name="edit" /> Edit
+        </button>
+        <button
+          type="button"
+          class="button button--danger-outline"
+          disabled={denied('Purge')}
+          aria-describedby={denied('Purge') ? noteId : undefined}
+          onClick={() => onDialog('purge')}
+        >
+          Purge
+        </button>
+        <button
+          type="button"
+          class="button button--danger-outline"
+          disabled={denied('Delete')}
+          aria-describedby={denied('Delete') ? noteId : undefined}
+          onClick={() => onDialog('delete')}
+        >
+          <Icon name="trash" /> Delete
+        </button>
+        <button
+          type="button"
+          class="button button--primary"
+          disabled={!sendReceive}
+          aria-describedby={!sendReceive ? noteId : undefined}
+          onClick={() => navigate(`${path}/send-receive`)}
+        >
+          <Icon name="send" /> Send and receive messages
+        </button>
+      </div>
+      {noteId && (
+        <PermissionNote id={noteId}>
+          Not allowed by the policies of {who}:{' '}
+          {withheld.map(([l, a], i) => (
+            <Fragment key={l}>
+              {i > 0 && '; '}
+              {l} (<span class="mono">{a}</span>)
+            </Fragment>
+          ))}
+          .
+        </PermissionNote>
+      )}
     </div>
   );
 }

@@ -4,11 +4,11 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { overview, type QueueSnapshot } from '../api';
-import { Alert, Badge, EmptyState, Icon, Spinner } from '../components/ui';
+import { Alert, Badge, EmptyState, Icon, PermissionNote, Spinner } from '../components/ui';
 import { age, count, rate } from '../format';
-import { useDebounced, usePolled } from '../hooks';
+import { useDebounced, usePermissions, usePolled } from '../hooks';
 import { href, linkClick, navigate } from '../router';
-import { useCanChange } from '../state';
+import { useCanChange, useKeyName } from '../state';
 
 type SortKey = 'name' | 'fifo' | 'visible' | 'inflight' | 'delayed' | 'oldestAgeSeconds' | 'sentPerSecond' | 'receivedPerSecond';
 
@@ -38,6 +38,7 @@ function storedInterval(): number {
 
 export function QueuesPage() {
   const canChange = useCanChange();
+  const mayCreate = usePermissions()?.account.CreateQueue !== false;
   const [prefix, setPrefix] = useState(() => new URLSearchParams(window.location.search).get('prefix') ?? '');
   const debounced = useDebounced(prefix, 250);
   const [intervalMs, setIntervalMs] = useState(storedInterval);
@@ -79,13 +80,7 @@ export function QueuesPage() {
         <div>
           <h1 class="page__title">Queues {list.data && <span class="page__count">({list.data.queues.length})</span>}</h1>
         </div>
-        <div class="page__actions">
-          {canChange && (
-            <button type="button" class="button button--primary" onClick={() => navigate('/create-queue')}>
-              <Icon name="plus" /> Create queue
-            </button>
-          )}
-        </div>
+        <div class="page__actions">{canChange && <CreateQueueButton allowed={mayCreate} noteId="create-queue-note" />}</div>
       </div>
 
       <div class="stats" aria-label="Totals">
@@ -178,11 +173,7 @@ export function QueuesPage() {
           ) : (
             <EmptyState title="No queues">
               <p>Queues you create, or that your applications create through the SQS API, appear here.</p>
-              {canChange && (
-                <button type="button" class="button button--primary" onClick={() => navigate('/create-queue')}>
-                  <Icon name="plus" /> Create queue
-                </button>
-              )}
+              {canChange && mayCreate && <CreateQueueButton allowed />}
             </EmptyState>
           )
         ) : (
@@ -222,6 +213,31 @@ export function QueuesPage() {
           </div>
         )}
       </div>
+    </div>
+  );
+}
+
+/**
+ * Create queue — or, when the key's policies allow no CreateQueue at all, the button disabled with the
+ * reason beside it (the read-only console hides it instead: its banner says why for every change).
+ */
+function CreateQueueButton({ allowed, noteId }: { allowed: boolean; noteId?: string }) {
+  const who = useKeyName();
+  if (allowed) {
+    return (
+      <button type="button" class="button button--primary" onClick={() => navigate('/create-queue')}>
+        <Icon name="plus" /> Create queue
+      </button>
+    );
+  }
+  return (
+    <div class="permission-gate">
+      <button type="button" class="button button--primary" disabled aria-describedby={noteId}>
+        <Icon name="plus" /> Create queue
+      </button>
+      <PermissionNote id={noteId}>
+        You can’t create queues: the policies of {who} don’t allow <span class="mono">sqs:CreateQueue</span>.
+      </PermissionNote>
     </div>
   );
 }

@@ -7,12 +7,12 @@
  */
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, getAttributes, getQueueUrl, sqs, type Attributes, type ReceivedMessage } from '../api';
-import { Alert, DurationField, EmptyState, Field, Icon, Panel, Spinner } from '../components/ui';
+import { ApiError, getAttributes, isAccessDenied, queueUrlOf, sqs, type Attributes, type Permissions, type ReceivedMessage } from '../api';
+import { Alert, DurationField, EmptyState, Field, Icon, Panel, PermissionNote, Spinner } from '../components/ui';
 import { bytes, count, dateTime, utf8Length } from '../format';
-import { usePolled } from '../hooks';
+import { mayOnQueue, usePermissions, usePolled } from '../hooks';
 import { href, linkClick } from '../router';
-import { useApp, useCanChange } from '../state';
+import { useApp, useCanChange, useKeyName } from '../state';
 import { LIMITS, checkAttributeName, checkAttributeValue, checkDuration, checkFifoId, checkInt, hasInvalidCharacters, type Unit } from '../validate';
 import { MessageAttributesTable, MessageBody } from './tabs/MessageView';
 
@@ -29,10 +29,19 @@ interface Received extends ReceivedMessage {
 
 export function SendReceivePage({ name }: { name: string }) {
   const canChange = useCanChange();
+  const { session } = useApp();
+  const perms = usePermissions(name);
+  // Sending and receiving need neither GetQueueUrl nor GetQueueAttributes: a key allowed only to send
+  // (and receive) still gets the page; what it may not read is shown as such (attributes undefined).
   const queue = usePolled(
-    async () => {
-      const url = await getQueueUrl(name);
-      return { url, attributes: await getAttributes(url) };
+    async (): Promise<{ url: string; attributes: Attributes | undefined }> => {
+      const url = await queueUrlOf(name, session.accountId);
+      try {
+        return { url, attributes: await getAttributes(url) };
+      } catch (e) {
+        if (e instanceof ApiError && isAccessDenied(e)) return { url, attributes: undefined };
+        throw e;
+      }
     },
     [name],
     3000,
@@ -71,18 +80,47 @@ export function SendReceivePage({ name }: { name: string }) {
         <Spinner label="Loading the queue" />
       ) : (
         <div class="send-receive">
-          <SendPanel url={queue.data.url} attributes={queue.data.attributes} name={name} onSent={() => void queue.reload()} />
-          <ReceivePanel url={queue.data.url} attributes={queue.data.attributes} onChange={() => void queue.reload()} />
+          {!queue.data.attributes && <AttributesHidden />}
+          <SendPanel url={queue.data.url} attributes={queue.data.attributes} name={name} perms={perms} onSent={() => void queue.reload()} />
+          <ReceivePanel url={queue.data.url} attributes={queue.data.attributes} perms={perms} onChange={() => void queue.reload()} />
         </div>
       )}
     </div>
   );
 }
 
-function SendPanel({ url, attributes, name, onSent }: { url: string; attributes: Attributes; name: string; onSent: () => void }) {
-  const fifo = attributes.FifoQueue === 'true';
-  const contentDedup = attributes.ContentBasedDeduplication === 'true';
-  const maxSize = Number(attributes.MaximumMessageSize ?? 1048576);
+/** The key may use the queue but not read its attributes: said once, above the panels. */
+function AttributesHidden() {
+  const who = useKeyName();
+  return (
+    <Alert tone="info" title="Some of this queue’s settings are not shown">
+      The policies of {who} don’t allow <span class="mono">sqs:GetQueueAttributes</span> on this queue, so its message counts and settings are not
+      shown. Sending and receiving work as your key allows.
+    </Alert>
+  );
+}
+
+function SendPanel({
+  url,
+  attributes,
+  name,
+  perms,
+  onSent,
+}: {
+  url: string;
+  /** Undefined when the key may not read them (GetQueueAttributes). */
+  attributes: Attributes | undefined;
+  name: string;
+  perms: Permissions | undefined;
+  onSent: () => void;
+}) {
+  const who = useKeyName();
+  // Without the attributes: a FIFO queue's name ends in .fifo (CreateQueue's rule); content-based
+  // deduplication is unknown (the ID is then optional: the server says if the queue needs one); the size
+  // limit is SQS's largest.
+  const fifo = attributes ? attributes.FifoQueue === 'true' : name.endsWith('.fifo');
+  const contentDedup = attributes ? attributes.ContentBasedDeduplication === 'true' : undefined;
+  const maxSize = Number(attributes?.MaximumMessageSize ?? LIMITS.maxMessageSizeBytes[1]);
   const [body, setBody] = useState('');
   const [groupId, setGroupId] = useState('');
   const [dedupId, setDedupId] = useState('');
@@ -106,7 +144,7 @@ function SendPanel({ url, attributes, name, onSent }: { url: string; attributes:
             ? `The message is ${bytes(size)}; this queue accepts up to ${bytes(maxSize)} (body and attributes).`
             : undefined,
     groupId: fifo ? checkFifoId(groupId, 'message group ID') : undefined,
-    dedupId: fifo && (dedupId !== '' || !contentDedup) ? checkFifoId(dedupId, 'message deduplication ID') : undefined,
+    dedupId: fifo && (dedupId !== '' || contentDedup === false) ? checkFifoId(dedupId, 'message deduplication ID') : undefined,
     delay: fifo ? undefined : checkDuration(delay, delayUnit, LIMITS.delay).error,
   };
   attrs.forEach((a, i) => {
@@ -153,6 +191,16 @@ function SendPanel({ url, attributes, name, onSent }: { url: string; attributes:
     }
   };
 
+  if (!mayOnQueue(perms, 'SendMessage')) {
+    return (
+      <Panel title="Send message" description={`To ${name}.`}>
+        <PermissionNote>
+          You can’t send messages to this queue: the policies of {who} don’t allow <span class="mono">sqs:SendMessage</span> on it.
+        </PermissionNote>
+      </Panel>
+    );
+  }
+
   return (
     <Panel title="Send message" description={`To ${name}. ${fifo ? 'FIFO: a message group ID is required.' : ''}`}>
       <form class="send-form" onSubmit={send} noValidate aria-label="Send message">
@@ -160,7 +208,7 @@ function SendPanel({ url, attributes, name, onSent }: { url: string; attributes:
           <Field
             label="Message body"
             error={show('body')}
-            hint={`${bytes(size)} of ${bytes(maxSize)} (body and attributes). Any text; JSON is shown formatted when received.`}
+            hint={`${bytes(size)} of ${bytes(maxSize)} (body and attributes${attributes ? '' : '; SQS’s largest size: this queue’s own limit is not shown to you'}). Any text; JSON is shown formatted when received.`}
           >
             {(a) => (
               <textarea
@@ -182,12 +230,14 @@ function SendPanel({ url, attributes, name, onSent }: { url: string; attributes:
                 </Field>
                 <Field
                   label="Message deduplication ID"
-                  optional={contentDedup}
+                  optional={contentDedup !== false}
                   error={show('dedupId')}
                   hint={
-                    contentDedup
-                      ? 'Content-based deduplication is on: the body’s SHA-256 is used when empty.'
-                      : 'Messages with the same ID within 5 minutes are accepted once.'
+                    contentDedup === undefined
+                      ? 'Needed unless the queue has content-based deduplication (not shown to you). Messages with the same ID within 5 minutes are accepted once.'
+                      : contentDedup
+                        ? 'Content-based deduplication is on: the body’s SHA-256 is used when empty.'
+                        : 'Messages with the same ID within 5 minutes are accepted once.'
                   }
                 >
                   {(a) => <input {...a} class="input mono" value={dedupId} spellcheck={false} onInput={(e) => setDedupId(e.currentTarget.value)} />}
@@ -297,8 +347,22 @@ function SendPanel({ url, attributes, name, onSent }: { url: string; attributes:
   );
 }
 
-function ReceivePanel({ url, attributes, onChange }: { url: string; attributes: Attributes; onChange: () => void }) {
+function ReceivePanel({
+  url,
+  attributes,
+  perms,
+  onChange,
+}: {
+  url: string;
+  /** Undefined when the key may not read them (GetQueueAttributes): the counts say "not permitted". */
+  attributes: Attributes | undefined;
+  perms: Permissions | undefined;
+  onChange: () => void;
+}) {
   const { notify } = useApp();
+  const who = useKeyName();
+  const mayReceive = mayOnQueue(perms, 'ReceiveMessage');
+  const mayDelete = mayOnQueue(perms, 'DeleteMessage');
   const [duration, setDuration] = useState('20');
   const [maxCount, setMaxCount] = useState('10');
   const [polling, setPolling] = useState<{ until: number; started: number } | undefined>(undefined);
@@ -390,61 +454,68 @@ function ReceivePanel({ url, attributes, onChange }: { url: string; attributes: 
         <span class="receive-counts">
           <span>
             <span class="dot dot--visible" aria-hidden="true" /> Messages available:{' '}
-            <strong>{count(Number(attributes.ApproximateNumberOfMessages ?? 0))}</strong>
+            <CountOrHidden attributes={attributes} name="ApproximateNumberOfMessages" />
           </span>
           <span>
             <span class="dot dot--inflight" aria-hidden="true" /> In flight:{' '}
-            <strong>{count(Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0))}</strong>
+            <CountOrHidden attributes={attributes} name="ApproximateNumberOfMessagesNotVisible" />
           </span>
         </span>
       }
     >
-      <form class="receive-form" onSubmit={poll} noValidate aria-label="Receive messages">
-        <Field label="Polling duration" hint="Seconds, 1 to 60." error={durationError}>
-          {(a) => (
-            <div class="input-group">
+      {!mayReceive && (
+        <PermissionNote>
+          You can’t receive messages from this queue: the policies of {who} don’t allow <span class="mono">sqs:ReceiveMessage</span> on it.
+        </PermissionNote>
+      )}
+      {mayReceive && (
+        <form class="receive-form" onSubmit={poll} noValidate aria-label="Receive messages">
+          <Field label="Polling duration" hint="Seconds, 1 to 60." error={durationError}>
+            {(a) => (
+              <div class="input-group">
+                <input
+                  {...a}
+                  class="input input--num"
+                  inputMode="numeric"
+                  value={duration}
+                  disabled={!!polling}
+                  onInput={(e) => setDuration(e.currentTarget.value)}
+                />
+                <span class="input-group__unit">Seconds</span>
+              </div>
+            )}
+          </Field>
+          <Field label="Maximum message count" hint="1 to 10." error={countError}>
+            {(a) => (
               <input
                 {...a}
                 class="input input--num"
                 inputMode="numeric"
-                value={duration}
+                value={maxCount}
                 disabled={!!polling}
-                onInput={(e) => setDuration(e.currentTarget.value)}
+                onInput={(e) => setMaxCount(e.currentTarget.value)}
               />
-              <span class="input-group__unit">Seconds</span>
-            </div>
-          )}
-        </Field>
-        <Field label="Maximum message count" hint="1 to 10." error={countError}>
-          {(a) => (
-            <input
-              {...a}
-              class="input input--num"
-              inputMode="numeric"
-              value={maxCount}
-              disabled={!!polling}
-              onInput={(e) => setMaxCount(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-        <div class="receive-form__buttons">
-          {polling ? (
-            <button
-              type="button"
-              class="button"
-              onClick={() => {
-                stop.current = true;
-              }}
-            >
-              <Icon name="pause" /> Stop polling
-            </button>
-          ) : (
-            <button type="submit" class="button button--primary">
-              Poll for messages
-            </button>
-          )}
-        </div>
-      </form>
+            )}
+          </Field>
+          <div class="receive-form__buttons">
+            {polling ? (
+              <button
+                type="button"
+                class="button"
+                onClick={() => {
+                  stop.current = true;
+                }}
+              >
+                <Icon name="pause" /> Stop polling
+              </button>
+            ) : (
+              <button type="submit" class="button button--primary">
+                Poll for messages
+              </button>
+            )}
+          </div>
+        </form>
+      )}
       {polling && (
         <div class="polling" role="status">
           <Spinner label="Polling" />
@@ -465,7 +536,8 @@ function ReceivePanel({ url, attributes, onChange }: { url: string; attributes: 
         <button
           type="button"
           class="button button--small button--danger-outline"
-          disabled={selected.size === 0}
+          disabled={selected.size === 0 || !mayDelete}
+          title={mayDelete ? undefined : 'Not allowed: sqs:DeleteMessage'}
           onClick={() => void remove([...selected])}
         >
           <Icon name="trash" /> Delete{selected.size ? ` (${selected.size})` : ''}
@@ -547,12 +619,20 @@ function ReceivePanel({ url, attributes, onChange }: { url: string; attributes: 
                     <td class="num" data-label="Receive count">
                       {m.Attributes?.ApproximateReceiveCount ?? '—'}
                     </td>
-                    <td class="body-preview mono">{m.Body.slice(0, 200)}</td>
+                    <td class="body-preview mono" data-label="Body">
+                      <span class="body-preview__text">{m.Body.slice(0, 200)}</span>
+                    </td>
                   </tr>
                   {open === m.MessageId && (
                     <tr class="detail-row">
                       <td colSpan={6}>
-                        <ReceivedDetail m={m} url={url} onDelete={() => void remove([m.MessageId])} />
+                        <ReceivedDetail
+                          m={m}
+                          url={url}
+                          mayDelete={mayDelete}
+                          mayChange={mayOnQueue(perms, 'ChangeMessageVisibility')}
+                          onDelete={() => void remove([m.MessageId])}
+                        />
                       </td>
                     </tr>
                   )}
@@ -577,7 +657,32 @@ function messageSize(m: ReceivedMessage): number {
   return n;
 }
 
-function ReceivedDetail({ m, url, onDelete }: { m: Received; url: string; onDelete: () => void }) {
+/** A count from the attributes, or — when the key may not read them — a muted "Not permitted". */
+function CountOrHidden({ attributes, name }: { attributes: Attributes | undefined; name: string }) {
+  if (attributes) return <strong>{count(Number(attributes[name] ?? 0))}</strong>;
+  return (
+    <span class="not-permitted" title="Not permitted: sqs:GetQueueAttributes">
+      Not permitted
+    </span>
+  );
+}
+
+function ReceivedDetail({
+  m,
+  url,
+  mayDelete,
+  mayChange,
+  onDelete,
+}: {
+  m: Received;
+  url: string;
+  mayDelete: boolean;
+  mayChange: boolean;
+  onDelete: () => void;
+}) {
+  const who = useKeyName();
+  const withheld = [!mayChange && 'sqs:ChangeMessageVisibility', !mayDelete && 'sqs:DeleteMessage'].filter((x): x is string => !!x);
+  const noteId = `withheld-${m.MessageId}`;
   const { notify } = useApp();
   const [timeout, setTimeoutValue] = useState('30');
   const [busy, setBusy] = useState(false);
@@ -637,14 +742,26 @@ function ReceivedDetail({ m, url, onDelete }: { m: Received; url: string; onDele
             )}
           </Field>
           <div class="button-row">
-            <button type="submit" class="button button--small" disabled={busy}>
+            <button type="submit" class="button button--small" disabled={busy || !mayChange} aria-describedby={mayChange ? undefined : noteId}>
               Change visibility
             </button>
-            <button type="button" class="button button--small button--danger-outline" onClick={onDelete} aria-label={`Delete message ${m.MessageId}`}>
+            <button
+              type="button"
+              class="button button--small button--danger-outline"
+              disabled={!mayDelete}
+              aria-describedby={mayDelete ? undefined : noteId}
+              onClick={onDelete}
+              aria-label={`Delete message ${m.MessageId}`}
+            >
               <Icon name="trash" /> Delete
             </button>
           </div>
           {error && <p class="field__error">{error}</p>}
+          {withheld.length > 0 && (
+            <PermissionNote id={noteId}>
+              Not allowed by the policies of {who}: <span class="mono">{withheld.join(', ')}</span>.
+            </PermissionNote>
+          )}
         </form>
         <p class="muted small">Received by this page at {dateTime(m.receivedAt)}; its receipt handle is kept here until you leave.</p>
       </div>

@@ -96,6 +96,8 @@ export class ActionSet {
 export class ResourceSet {
   private readonly exact: ReadonlySet<string>;
   private readonly patterns: readonly StringMatcher[];
+  /** The text of each pattern (same order as `patterns`). */
+  private readonly patternTexts: readonly string[];
   private readonly templates: readonly Template[];
   private readonly all: boolean;
   /** Whether matching reads only principal keys (templates of aws:username and the like). */
@@ -104,17 +106,21 @@ export class ResourceSet {
   constructor(resources: readonly string[], variables: boolean) {
     const exact = new Set<string>();
     const patterns: StringMatcher[] = [];
+    const patternTexts: string[] = [];
     const templates: Template[] = [];
     let all = false;
     for (const r of resources) {
       const t = variables ? parseTemplate(r) : undefined;
       if (t) templates.push(t);
       else if (r === '*') all = true;
-      else if (r.includes('*') || r.includes('?')) patterns.push(compileGlob(r, 'arn'));
-      else exact.add(r);
+      else if (r.includes('*') || r.includes('?')) {
+        patterns.push(compileGlob(r, 'arn'));
+        patternTexts.push(r);
+      } else exact.add(r);
     }
     this.exact = exact;
     this.patterns = patterns;
+    this.patternTexts = patternTexts;
     this.templates = templates;
     this.all = all;
     this.contextFree = templates.every((t) => t.keys.every((k) => PRINCIPAL_KEYS.has(k)));
@@ -131,6 +137,45 @@ export class ResourceSet {
       else if (compileGlob(r.text, 'arn', r.wild)(resource)) return true;
     }
     return unresolved ? null : false;
+  }
+
+  /**
+   * Whether the set could match some queue ARN that starts with `prefix` (`arn:aws:sqs:<region>:<account>:`),
+   * whatever the queue's name: `*`, an exact ARN with that prefix, a pattern that matches the prefix
+   * followed by its own name part with the wildcards taken out (`team-*` → `team-`: a glob always
+   * matches itself so reduced, so this is exact for patterns). A template (policy variable) is assumed
+   * to match: the answer is "possibly".
+   */
+  mayMatchUnder(prefix: string): boolean {
+    if (this.all || this.templates.length > 0) return true;
+    for (const r of this.exact) if (r.startsWith(prefix) && r.length > prefix.length && !r.includes(':', prefix.length)) return true;
+    for (let i = 0; i < this.patterns.length; i++) {
+      const text = this.patternTexts[i]!;
+      // The name part: what follows the fifth colon (a pattern with fewer components ends in a `*` that
+      // matches across colons, or matches no queue ARN at all).
+      let at = -1;
+      for (let c = 0; c < 5 && (at = text.indexOf(':', at + 1)) >= 0; c++);
+      const name =
+        at < 0
+          ? 'x'
+          : text
+              .slice(at + 1)
+              .replace(/\*/g, '')
+              .replace(/\?/g, 'x') || 'x';
+      if (this.patterns[i]!(prefix + name)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the set certainly matches every queue ARN that starts with `prefix`: `*`, or a pattern that
+   * matches the prefix with an empty name (its name part is all `*`, or a final `*` reaches across).
+   * Templates never count (their value depends on the request).
+   */
+  coversAllUnder(prefix: string): boolean {
+    if (this.all) return true;
+    for (const m of this.patterns) if (m(prefix)) return true;
+    return false;
   }
 }
 

@@ -175,6 +175,45 @@ export function authorize(req: AuthorizationRequest): Decision {
   return done(true, 'cross-account-allow', [r.s.ref, identityAllow.ref]);
 }
 
+/** What `mayAllowSomeQueue` is asked. */
+export interface SomeQueueRequest {
+  readonly principal: Principal;
+  /** The API or IAM action (`CreateQueue`). */
+  readonly action: string;
+  readonly region: string;
+  /** The caller's compiled identity policies. */
+  readonly identityPolicies: readonly CompiledPolicy[];
+}
+
+/**
+ * Could `action` be allowed on some queue of the caller's own account, whatever the queue's name? For
+ * the console, which offers "Create queue" before there is a name (CreateQueue is decided against the
+ * ARN of the queue to create, so a policy may allow `team-a-*` and nothing else). Only identity
+ * policies take part: a queue that does not exist yet has no queue policy, and CreateQueue never works
+ * across accounts.
+ *
+ * False — certainly denied, for every name — when an explicit Deny without conditions covers every queue
+ * of the account, or when the caller is not an administrator and no identity Allow for the action could
+ * match a queue ARN of the account. True otherwise: conditions and policy variables are assumed to be
+ * satisfiable, so true means "may be allowed" and the request itself is decided as always.
+ */
+export function mayAllowSomeQueue(req: SomeQueueRequest): boolean {
+  const action = messageAction(req.action);
+  const prefix = `arn:aws:sqs:${req.region}:${req.principal.accountId}:`;
+  for (const p of req.identityPolicies) {
+    for (const s of p.denies) {
+      if (s.actions.has(action) !== s.notAction && !s.notResource && s.conditions.length === 0 && s.resources.coversAllUnder(prefix)) return false;
+    }
+  }
+  if (req.principal.admin) return true;
+  for (const p of req.identityPolicies) {
+    for (const s of p.allows) {
+      if (s.actions.has(action) !== s.notAction && (s.notResource || s.resources.mayMatchUnder(prefix))) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * A deciding statement in words, for logs and `ferry policy check`:
  * `queue policy "arn:aws:sqs:us-east-1:111122223333:orders" Statement[1] (Sid "AllowSend")`.

@@ -200,7 +200,9 @@ export function BrowseTab({ queue }: { queue: QueueInfo }) {
                         {m.groupId ?? '—'}
                       </td>
                     )}
-                    <td class="body-preview mono">{m.body.slice(0, 200)}</td>
+                    <td class="body-preview mono" data-label="Body">
+                      <span class="body-preview__text">{m.body.slice(0, 200)}</span>
+                    </td>
                   </tr>
                   {open === m.messageId && (
                     <tr class="detail-row">

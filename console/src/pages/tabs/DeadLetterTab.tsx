@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, deadLetterSources, listMoveTasks, nameOf, overview, sqs, type MoveTask } from '../../api';
-import { Alert, Badge, EmptyState, Field, Icon, KeyValues, Panel, RadioGroup, Spinner } from '../../components/ui';
+import { Alert, Badge, EmptyState, Field, Icon, KeyValues, Panel, RadioGroup, Spinner, TableScroll } from '../../components/ui';
 import { count, dateTime } from '../../format';
 import { usePolled } from '../../hooks';
 import { href, linkClick } from '../../router';
@@ -250,8 +250,9 @@ function Redrive({ queue, canChange, sourceCount }: { queue: QueueInfo; canChang
       ) : tasks.data.length === 0 ? (
         <EmptyState title="No redrive tasks">Redrives started in the last 14 days appear here.</EmptyState>
       ) : (
-        <div class="table-wrap">
-          <table class="table">
+        <TableScroll label="Redrive tasks">
+          <table class="table table--tasks">
+            <caption class="sr-only">Redrive tasks</caption>
             <thead>
               <tr>
                 <th scope="col">Status</th>
@@ -294,7 +295,7 @@ function Redrive({ queue, canChange, sourceCount }: { queue: QueueInfo; canChang
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </Panel>
   );
