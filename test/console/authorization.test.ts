@@ -15,6 +15,8 @@ import { startFerryProcess, type FerryProcess } from '../helpers/process.js';
 const ACCT = '000000000000';
 const OPS = { accessKeyId: 'AKCOPS', secretAccessKey: 'ops-secret' };
 const VIEWER = { accessKeyId: 'AKCVIEW', secretAccessKey: 'view-secret' };
+const TEAM = { accessKeyId: 'AKCTEAM', secretAccessKey: 'team-secret' };
+const NOCREATE = { accessKeyId: 'AKCNOCREATE', secretAccessKey: 'nocreate-secret' };
 
 describe('console authorization', () => {
   let ferry: FerryProcess;
@@ -40,6 +42,26 @@ describe('console authorization', () => {
                     Statement: [
                       { Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' },
                       { Effect: 'Allow', Action: ['sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], Resource: `arn:aws:sqs:*:${ACCT}:visible-*` },
+                    ],
+                  },
+                },
+              },
+              // May create (and then use) only queues named team-*.
+              team: {
+                accessKeys: [TEAM],
+                inlinePolicies: {
+                  team: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: `arn:aws:sqs:*:${ACCT}:team-*` }] },
+                },
+              },
+              // Everything, but an unconditional Deny of CreateQueue on every queue.
+              nocreate: {
+                accessKeys: [NOCREATE],
+                inlinePolicies: {
+                  most: {
+                    Version: '2012-10-17',
+                    Statement: [
+                      { Effect: 'Allow', Action: 'sqs:*', Resource: '*' },
+                      { Effect: 'Deny', Action: 'sqs:CreateQueue', Resource: '*' },
                     ],
                   },
                 },
@@ -92,6 +114,61 @@ describe('console authorization', () => {
     );
     assert.equal((await viewer.get(`/console/api/queues/${hidden}/history`)).status, 403);
     assert.equal((await viewer.get(`/console/api/queues/${hidden}/messages/some-id/journey`)).status, 403);
+  });
+
+  it('GET /permissions: what the key may do in its account and on a queue, decided as the requests would be', async () => {
+    const as = async (key: { accessKeyId: string; secretAccessKey: string }) => {
+      const c = new ConsoleClient(ferry.url);
+      assert.equal((await c.login(key.accessKeyId, key.secretAccessKey)).status, 200);
+      return c;
+    };
+    const viewer = await as(VIEWER);
+    const account = await viewer.get('/console/api/permissions');
+    assert.equal(account.status, 200);
+    assert.deepEqual(account.json, { account: { CreateQueue: false, ListQueues: true } });
+    const onVisible = (await viewer.get(`/console/api/permissions?queue=${visible}`)).json;
+    assert.equal(onVisible.queue.name, visible);
+    const allowed = Object.entries(onVisible.queue.actions as Record<string, boolean>)
+      .filter(([, v]) => v)
+      .map(([k]) => k)
+      .sort();
+    assert.deepEqual(allowed, ['GetQueueAttributes', 'ReceiveMessage']);
+    const onHidden = (await viewer.get(`/console/api/permissions?queue=${hidden}`)).json;
+    assert.ok(Object.values(onHidden.queue.actions as Record<string, boolean>).every((v) => v === false));
+    assert.equal(Object.keys(onHidden.queue.actions as object).length, 15);
+    assert.equal((await viewer.get('/console/api/permissions?queue=')).status, 400);
+
+    // CreateQueue is decided per queue name: a key allowed team-* may create some queue; an unconditional
+    // Deny on every queue may create none; an administrator may create any.
+    assert.equal((await (await as(TEAM)).get('/console/api/permissions')).json.account.CreateQueue, true);
+    const nocreate = (await (await as(NOCREATE)).get(`/console/api/permissions?queue=${visible}`)).json;
+    assert.deepEqual(nocreate.account, { CreateQueue: false, ListQueues: true });
+    assert.ok(Object.values(nocreate.queue.actions as Record<string, boolean>).every((v) => v === true));
+    const admin = (await (await as(OPS)).get(`/console/api/permissions?queue=${hidden}`)).json;
+    assert.deepEqual(admin.account, { CreateQueue: true, ListQueues: true });
+    assert.ok(Object.values(admin.queue.actions as Record<string, boolean>).every((v) => v === true));
+  });
+
+  it("GET /queues/<name>/encryption: the SSE mode, and an SSE-KMS key's state in Ferry's key ring", async () => {
+    const missing = `kms-missing-${process.pid}`;
+    const managed = `kms-aws-${process.pid}`;
+    await ops.call('CreateQueue', { QueueName: missing, Attributes: { KmsMasterKeyId: 'alias/payments-key' } });
+    await ops.call('CreateQueue', { QueueName: managed, Attributes: { KmsMasterKeyId: 'alias/aws/sqs' } });
+    const admin = new ConsoleClient(ferry.url);
+    await admin.login(OPS.accessKeyId, OPS.secretAccessKey);
+    const m = await admin.get(`/console/api/queues/${missing}/encryption`);
+    assert.equal(m.status, 200);
+    assert.deepEqual(m.json, { mode: 'kms', kmsMasterKeyId: 'alias/payments-key', key: { state: 'missing', creatable: 'alias/payments-key' } });
+    const k = (await admin.get(`/console/api/queues/${managed}/encryption`)).json;
+    assert.equal(k.key.state, 'enabled');
+    assert.ok((k.key.aliases as string[]).includes('alias/aws/sqs'));
+    assert.match(k.key.arn as string, /^arn:aws:kms:us-east-1:000000000000:key\//);
+    assert.deepEqual((await admin.get(`/console/api/queues/${visible}/encryption`)).json, { mode: 'sqs' });
+    // As the other attribute views: GetQueueAttributes on the queue.
+    const viewer = new ConsoleClient(ferry.url);
+    await viewer.login(VIEWER.accessKeyId, VIEWER.secretAccessKey);
+    assert.equal((await viewer.get(`/console/api/queues/${hidden}/encryption`)).status, 403);
+    assert.equal((await admin.get(`/console/api/queues/no-such-${process.pid}/encryption`)).status, 404);
   });
 
   it("the console's SQS calls act as the session's identity", async () => {
