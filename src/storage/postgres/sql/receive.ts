@@ -24,11 +24,12 @@ import { inflightOf } from './queues.js';
  *    whole queue) and stops at the `lim`-th deliverable one or after `lim` + STANDARD_HEAD_WINDOW
  *    entries. Within one sent_at the index is in heap order, close to the order of the rows' last
  *    writes, so at the cut a tie may go to a later message; `c1` ranks what it took by (sent_at, id).
- *    `c1` locks those rows by primary key (the queue and deliverable tests
- *    written `IS TRUE` so that they stay filters, never a path), skipping rows others hold — and a row
- *    another receiver claimed since this statement's snapshot, whose newest version fails
- *    `visible_at <= now`. A message whose visibility expired, or whose delay ended, is found here ahead
- *    of newer ones.
+ *    `c1` locks those rows by the `ctid` `w` read them at (a TID scan, no index descent: the versions
+ *    this statement's snapshot sees cannot be pruned while it runs, and locking one follows its update
+ *    chain to the newest version; the queue and deliverable tests are written `IS TRUE` so that they
+ *    stay filters, never a path), skipping rows others hold — and a row another receiver claimed since
+ *    this statement's snapshot, whose newest version fails `visible_at <= now`, or deleted. A message
+ *    whose visibility expired, or whose delay ended, is found here ahead of newer ones.
  *  - `c2`: for the rest, the walk by visibility time as before (`messages_ready`), without the ids of
  *    `w` (taken by `c1`, or held by another receiver), limited to what `c1` left to take.
  * No row is locked that the statement does not rank, and `c1` and `c2` never meet the same row, so the
@@ -41,8 +42,8 @@ function queueCheckAndCandidates(now: string): string {
            CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE account_id = p.dlq[1] AND name = p.dlq[2] AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE_SQL} END AS max_rc
       FROM p),
   w AS MATERIALIZED (
-    SELECT h.id FROM (
-      SELECT id, visible_at FROM messages
+    SELECT h.id, h.tid FROM (
+      SELECT id, ctid AS tid, visible_at FROM messages
        WHERE queue_id = (SELECT qid FROM p) AND sent_at > ${now} - (SELECT retention FROM p) AND (SELECT found AND room FROM k)
        ORDER BY sent_at
        LIMIT (SELECT lim FROM p) + ${STANDARD_HEAD_WINDOW}) h
@@ -50,7 +51,7 @@ function queueCheckAndCandidates(now: string): string {
      LIMIT (SELECT lim FROM p)),
   c1 AS (
     SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages
-     WHERE id = ANY (ARRAY(SELECT id FROM w)) AND (queue_id = (SELECT qid FROM p)) IS TRUE AND (visible_at <= ${now}) IS TRUE
+     WHERE ctid = ANY (ARRAY(SELECT tid FROM w)) AND (queue_id = (SELECT qid FROM p)) IS TRUE AND (visible_at <= ${now}) IS TRUE
      FOR UPDATE SKIP LOCKED),
   c2 AS (
     SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages
