@@ -14,6 +14,10 @@
  * {@link STANDARD_HEAD_WINDOW} entries — so its cost does not grow with the messages in flight or
  * queued: when more than that many messages in flight (or delayed) sit at the head, the order falls back
  * to "by the time each became deliverable", which is still roughly oldest first.
+ *
+ * Send order is (sentAt, arrival) as for browsing (browse.ts). One difference remains between the
+ * engines, outside what AWS defines: a message dead-lettered into a queue keeps its original sentAt, so
+ * the SQL engines place it by that time, the memory engine by its arrival in the dead-letter queue.
  */
 
 /** Entries beyond the receive's maximum that a SQL engine reads at the head of a standard queue (see the file header). */
