@@ -617,7 +617,10 @@ export interface StorageEngine {
    * receive count + 1, first-receive time (if unset), and visibility deadline now + timeout.
    *
    * Deliverable: not expired by retention, visible time ≤ now.
-   * Standard queues: roughly oldest first.
+   * Standard queues: roughly oldest first, in send order (sentAt, then arrival): a message whose
+   * visibility expired or was set to 0, or whose delay ended, comes before messages sent after it
+   * (AWS: test_inflight_message_requeue). Best effort, as on AWS: the SQL engines see that order within
+   * a bounded look at the head of the queue (semantics/order.ts); the memory engine keeps it exactly.
    * FIFO queues: per message group in sequence order; from each group, its visible messages up to,
    * not past, the group's first message in flight or delayed (so a group whose head is in flight
    * yields nothing, while messages in flight after the head do not block the ones before them —

@@ -781,6 +781,113 @@ export function runStorageContract(name: string, makeEngine: ContractFactory): v
     });
 
     // ---------------------------------------------------------------------------------------------
+    // Standard queues deliver "roughly oldest first" (best effort, as on AWS): a message that becomes
+    // deliverable again — its visibility expired or was set to 0, its delay ended — takes its place in
+    // send order, ahead of messages sent after it, rather than queueing behind them. Every engine does
+    // so while the messages in flight ahead of it are not too many (the SQL engines look at a bounded
+    // window at the head of the queue: SQLite receive.ts, PostgreSQL sql/receive.ts).
+    describe('standard order: redelivered and delayed messages in send order', () => {
+      test('a message whose visibility expired comes back before a newer one (AWS: test_inflight_message_requeue)', async (h) => {
+        // LocalStack's AWS-validated test: send test1; receive it with VisibilityTimeout 3; 1.5 s
+        // later send test2; 3 s later a receive of one message returns test1 again.
+        const q = await h.queue('requeue');
+        await h.send(q, 'test1');
+        const [first] = await h.recv(q, 1, 3_000);
+        assert.equal(first?.body, 'test1');
+        h.clock.advance(1_500);
+        await h.send(q, 'test2');
+        h.clock.advance(3_000);
+        const again = await h.recv(q, 1, 3_000);
+        assert.deepEqual(bodies(again), ['test1']);
+        assert.equal(again[0]!.receiveCount, 2);
+        assert.deepEqual(bodies(await h.recv(q, 10, 3_000)), ['test2']);
+      });
+
+      test('40 messages in flight at the head do not put an expired message behind newer ones', async (h) => {
+        const q = await h.queue('requeue-head');
+        for (let b = 0; b < 4; b++) {
+          await h.send(q, ...Array.from({ length: 10 }, (_, i) => `h${b * 10 + i}`));
+          h.clock.advance(1);
+        }
+        await h.send(q, 'x');
+        h.clock.advance(1);
+        const fresh = Array.from({ length: 10 }, (_, i) => `f${i}`);
+        await h.send(q, ...fresh);
+        h.clock.advance(1);
+        // h0…h39 in flight for a minute, then x for one second.
+        const held: ReceivedMessage[] = [];
+        for (let i = 0; i < 4; i++) held.push(...(await h.recv(q, 10, 60_000)));
+        assert.deepEqual(bodies(held).sort(), Array.from({ length: 40 }, (_, i) => `h${i}`).sort());
+        assert.deepEqual(bodies(await h.recv(q, 1, 1_000)), ['x']);
+        h.clock.advance(1_000);
+        assert.deepEqual(await h.stats(q), { visible: 11, inflight: 40, delayed: 0 });
+        assert.deepEqual(bodies(await h.recv(q, 1, 30_000)), ['x']);
+        assert.deepEqual(bodies(await h.recv(q, 10, 30_000)), fresh);
+        assert.deepEqual(await h.recv(q), []);
+      });
+
+      test('one receive takes the expired message first, then newer ones, each once', async (h) => {
+        const q = await h.queue('requeue-mixed');
+        await h.send(q, 'a', 'b');
+        h.clock.advance(1);
+        const got = await h.recv(q, 2, 5_000);
+        assert.deepEqual(bodies(got).sort(), ['a', 'b']);
+        await h.del(q, byBody(got, 'b'));
+        h.clock.advance(1);
+        await h.send(q, 'c', 'd', 'e');
+        h.clock.advance(5_000); // a is deliverable again
+        assert.deepEqual(bodies(await h.recv(q, 10)), ['a', 'c', 'd', 'e']);
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 4, delayed: 0 });
+      });
+
+      test('a message made visible with ChangeMessageVisibility 0 comes back before a newer one', async (h) => {
+        const q = await h.queue('requeue-zero');
+        await h.send(q, 'a');
+        const [a] = await h.recv(q, 1, 30_000);
+        h.clock.advance(1_000);
+        await h.send(q, 'b');
+        h.clock.advance(1_000);
+        assert.deepEqual(await h.vis(q, a!, 0), OK);
+        assert.deepEqual(bodies(await h.recv(q, 1)), ['a']);
+        assert.deepEqual(bodies(await h.recv(q, 1)), ['b']);
+      });
+
+      test('a delayed message is delivered in send order once its delay has ended', async (h) => {
+        const q = await h.queue('delay-order');
+        await h.send(q, { body: 'late', delayMs: 5_000 });
+        h.clock.advance(1_000);
+        await h.send(q, 'b');
+        h.clock.advance(3_999);
+        assert.deepEqual(bodies(await h.recv(q, 10, 0)), ['b']);
+        h.clock.advance(1);
+        assert.deepEqual(bodies(await h.recv(q, 10)), ['late', 'b']);
+      });
+
+      test('300 messages in flight at the head: every deliverable message still comes out once, none in flight', async (h) => {
+        // Past the SQL engines' bounded look at the head the order is best effort (an engine may then
+        // serve the expired message after newer ones); what a receive returns is still exact.
+        const q = await h.queue('requeue-deep');
+        for (let b = 0; b < 30; b++) await h.send(q, ...Array.from({ length: 10 }, (_, i) => `h${b * 10 + i}`));
+        h.clock.advance(1);
+        await h.send(q, 'x');
+        h.clock.advance(1);
+        const fresh = Array.from({ length: 5 }, (_, i) => `f${i}`);
+        await h.send(q, ...fresh);
+        h.clock.advance(1);
+        for (let i = 0; i < 30; i++) assert.equal((await h.recv(q, 10, 60_000)).length, 10);
+        assert.deepEqual(bodies(await h.recv(q, 1, 1_000)), ['x']);
+        h.clock.advance(1_000);
+        const got = await h.recv(q, 10);
+        assert.deepEqual(bodies(got).sort(), ['x', ...fresh].sort());
+        assert.deepEqual(
+          bodies(got).filter((b) => b !== 'x'),
+          fresh,
+        ); // the newer ones keep their order
+        assert.deepEqual(await h.stats(q), { visible: 0, inflight: 306, delayed: 0 });
+      });
+    });
+
+    // ---------------------------------------------------------------------------------------------
     describe('retention', () => {
       test('messages older than MessageRetentionPeriod are gone and not counted', async (h) => {
         const q = await h.queue('ret', { attributes: { MessageRetentionPeriod: '60' } });

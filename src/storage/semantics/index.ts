@@ -14,6 +14,7 @@
  *  - gauges.ts     which messages CloudWatch's ApproximateAgeOfOldestMessage counts
  *  - limits.ts     in-flight cap (OverLimit)
  *  - moveTasks.ts  move-task states, transitions and FailureReason texts
+ *  - order.ts      standard-queue delivery order (send order, a bounded look at the head)
  *  - queues.ts     attribute and tag merges, queue list order
  *  - tokens.ts     receipt tokens from the injected randomness
  *  - transfer.ts   export / import: the state an imported message gets, sequence-number checks
@@ -26,6 +27,7 @@ export * from './fifo.js';
 export * from './gauges.js';
 export * from './limits.js';
 export * from './moveTasks.js';
+export * from './order.js';
 export * from './queues.js';
 export * from './redrive.js';
 export * from './time.js';

@@ -309,6 +309,8 @@ export class SqliteEngine implements StorageEngine {
       walSync: this.wal.fd === undefined ? 'in-commit' : 'off-loop',
       gaugeReads: this.gaugeReader === undefined ? 'in-thread' : 'off-loop',
       plans: {
+        standardHead: plan(SQL.standardHead, 'q', 0, 1, 0, 1),
+        candidateById: plan(SQL.candidateById, 1),
         standardReceive: plan(SQL.standardCandidates, 'q', 0, 0, 0, 0, 1),
         fifoGroups: plan(SQL.fifoCandidates, 'q', 0, 0, 0, 0, 1),
         groupHead: plan(SQL.groupHead, 'q', 'g'),

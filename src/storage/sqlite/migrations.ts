@@ -51,7 +51,8 @@ export function accountLiteral(accountId: string): string {
  *    (deliverable = visible_at ≤ now), O(log n) to the first candidate at any depth; also the
  *    nextVisibleAt hint (first entry > now) and the in-flight count for the OverLimit check.
  *  - `messages_age (queue_id, sent_at, visible_at, received)`: retention. Expired messages are a
- *    range on sent_at, and it covers the three counts of queueStats without touching rows.
+ *    range on sent_at, and it covers the three counts of queueStats without touching rows. (Later
+ *    also send order: browse, and the standard receive's bounded look at the head, receive.ts.)
  *  - `messages_group (queue_id, group_id, seq)`: FIFO order inside a group (head = first entry).
  *  - `messages_group_lock (queue_id, group_id, visible_at) WHERE received = 1`: served the former
  *    group lock ("max visibility deadline of the group's received messages > now"); since a group is

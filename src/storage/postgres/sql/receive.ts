@@ -9,13 +9,31 @@
  *  - `visible_at = now + vis`: the visibility deadline (visibilityDeadline);
  *  - `visible_at > now AND received`: in flight (isInflight), for OverLimit (checkInflightLimit).
  */
+import { STANDARD_HEAD_WINDOW } from '../../semantics/index.js';
 import { claimSet, IN_QUEUE, M_DELIVERY_COLS, NO_REDRIVE_SQL } from './common.js';
 import { inflightOf } from './queues.js';
 
 /**
- * The `k` and `c` CTEs of both standard receive statements (receiveStandardSql, receiveStandardManySql),
- * reading their parameters from `p`: whether the queue exists and has room, the receive-count bound,
- * and the deliverable candidates locked `FOR UPDATE SKIP LOCKED` (see receiveStandardSql).
+ * The `k`, `w`, `c1`, `c2` and `c` CTEs of both standard receive statements (receiveStandardSql,
+ * receiveStandardManySql), reading their parameters from `p`: whether the queue exists and has room, the
+ * receive-count bound, and up to `lim` deliverable candidates locked `FOR UPDATE SKIP LOCKED`, ranked
+ * (`part`, `ord`, `id`) — see {@link CANDIDATE_RANK}. Two looks, in send order as far as they see
+ * (semantics/order.ts):
+ *  - `w`, `c1`: the look at the head. `w` walks the queue's oldest unexpired messages by sent time
+ *    (`messages_age_cover` in index order, read lazily: no sort, which with a generic plan would read the
+ *    whole queue) and stops at the `lim`-th deliverable one or after `lim` + STANDARD_HEAD_WINDOW
+ *    entries. Within one sent_at the index is in heap order, close to the order of the rows' last
+ *    writes, so at the cut a tie may go to a later message; `c1` ranks what it took by (sent_at, id).
+ *    `c1` locks those rows by the `ctid` `w` read them at (a TID scan, no index descent: the versions
+ *    this statement's snapshot sees cannot be pruned while it runs, and locking one follows its update
+ *    chain to the newest version; the queue and deliverable tests are written `IS TRUE` so that they
+ *    stay filters, never a path), skipping rows others hold — and a row another receiver claimed since
+ *    this statement's snapshot, whose newest version fails `visible_at <= now`, or deleted. A message
+ *    whose visibility expired, or whose delay ended, is found here ahead of newer ones.
+ *  - `c2`: for the rest, the walk by visibility time as before (`messages_ready`), without the ids of
+ *    `w` (taken by `c1`, or held by another receiver), limited to what `c1` left to take.
+ * No row is locked that the statement does not rank, and `c1` and `c2` never meet the same row, so the
+ * locking is that of the single walk: every candidate is a row this statement alone holds.
  */
 function queueCheckAndCandidates(now: string): string {
   return `k AS MATERIALIZED (
@@ -23,13 +41,30 @@ function queueCheckAndCandidates(now: string): string {
            (p.max_inflight IS NULL OR ${inflightOf('p.qid', now)} < p.max_inflight) AS room,
            CASE WHEN p.dlq IS NOT NULL AND EXISTS (SELECT 1 FROM queues WHERE account_id = p.dlq[1] AND name = p.dlq[2] AND id <> p.qid) THEN p.max_rc ELSE ${NO_REDRIVE_SQL} END AS max_rc
       FROM p),
-  c AS (
+  w AS MATERIALIZED (
+    SELECT h.id, h.tid FROM (
+      SELECT id, ctid AS tid, visible_at FROM messages
+       WHERE queue_id = (SELECT qid FROM p) AND sent_at > ${now} - (SELECT retention FROM p) AND (SELECT found AND room FROM k)
+       ORDER BY sent_at
+       LIMIT (SELECT lim FROM p) + ${STANDARD_HEAD_WINDOW}) h
+     WHERE h.visible_at <= ${now}
+     LIMIT (SELECT lim FROM p)),
+  c1 AS (
+    SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages
+     WHERE ctid = ANY (ARRAY(SELECT tid FROM w)) AND (queue_id = (SELECT qid FROM p)) IS TRUE AND (visible_at <= ${now}) IS TRUE
+     FOR UPDATE SKIP LOCKED),
+  c2 AS (
     SELECT id, ctid AS row_ref, visible_at, sent_at, receive_count FROM messages
      WHERE queue_id = (SELECT qid FROM p) AND visible_at <= ${now} AND (SELECT found AND room FROM k)
+       AND id <> ALL (ARRAY(SELECT id FROM w))
      ORDER BY visible_at, id
-     LIMIT (SELECT lim FROM p)
-     FOR UPDATE SKIP LOCKED),`;
+     LIMIT (SELECT lim FROM p) - (SELECT count(*) FROM c1)
+     FOR UPDATE SKIP LOCKED),
+  c AS (SELECT c1.*, 0 AS part, c1.sent_at AS ord FROM c1 UNION ALL SELECT c2.*, 1, c2.visible_at FROM c2),`;
 }
+
+/** The claim order of the candidates `c` (queueCheckAndCandidates): the head's in send order, then the walk's. */
+const CANDIDATE_RANK = 'row_number() OVER (ORDER BY c.part, c.ord, c.id)';
 
 /**
  * ReceiveMessage on a standard queue, the whole of it in one autocommit statement, "now" being `now`
@@ -39,10 +74,11 @@ function queueCheckAndCandidates(now: string): string {
  *    exists (and is not the queue itself), else none. This is semantics.usableDeadLetterQueue and
  *    claimThreshold, evaluated in SQL: looking the dead-letter queue up first would cost a round trip
  *    on every receive of a queue with a RedrivePolicy;
- *  - `c`: up to `$2` deliverable candidates, oldest first, `FOR UPDATE SKIP LOCKED` (nothing when the
- *    queue is missing or full);
- *  - `n`: the candidates numbered in claim order (`c` itself cannot: FOR UPDATE excludes window
- *    functions);
+ *  - `w`, `c1`, `c2`, `c`: up to `$2` deliverable candidates in send order as far as a bounded look at
+ *    the head of the queue sees, `FOR UPDATE SKIP LOCKED` (nothing when the queue is missing or full;
+ *    see queueCheckAndCandidates);
+ *  - `n`: the candidates numbered in claim order (CANDIDATE_RANK; `c1`/`c2` themselves cannot: FOR
+ *    UPDATE excludes window functions);
  *  - `u`: claims the candidates that are neither past retention (`$7` ms) nor due for the dead-letter
  *    queue: receipt token number `rn` of `$8` (tokens made in JS, one per possible candidate),
  *    receive count + 1, first-receive time, deadline now + `$6`. It finds them by `ctid` (a TID scan
@@ -69,7 +105,7 @@ export function receiveStandardSql(now: string): string {
     SELECT $1::text AS qid, $2::integer AS lim, $3::integer AS max_rc, $4::text[] AS dlq, $5::integer AS max_inflight,
            $6::bigint AS vis, $7::bigint AS retention, $8::text[] AS tokens),
   ${queueCheckAndCandidates(now)}
-  n AS (SELECT c.*, row_number() OVER (ORDER BY c.visible_at, c.id) AS rn FROM c),
+  n AS (SELECT c.*, ${CANDIDATE_RANK} AS rn FROM c),
   u AS (
     UPDATE messages m
        SET ${claimSet(now, 'p.vis', 'p.tokens[n.rn]')}
@@ -84,17 +120,18 @@ export function receiveStandardSql(now: string): string {
            END AS q_next
       FROM k, p)
   SELECT s.*, r.*
-    FROM s LEFT JOIN (SELECT c.id AS c_id, c.sent_at AS c_sent, c.visible_at AS c_vis, u.* FROM c LEFT JOIN u ON u.id = c.id) r ON true
-   ORDER BY r.c_vis, r.c_id`;
+    FROM s LEFT JOIN (SELECT n.rn AS c_rank, n.id AS c_id, n.sent_at AS c_sent, u.* FROM n LEFT JOIN u ON u.id = n.id) r ON true
+   ORDER BY r.c_rank`;
 }
 
 /**
  * Several standard-queue ReceiveMessage calls of one process on queue `$1`, combined (receive.ts,
  * receiveStandardMany): receiveStandardSql with one claim of `$2` = the sum of the calls' maximums,
  * the candidates handed out in claim order — call 1 takes ranks 1…max₁, call 2 the next max₂, and so
- * on, exactly the candidates each would have met had they run one after the other (a claimed message's
+ * on, the candidates each would have met had they run one after the other (a claimed message's
  * deadline is in the future, so a later call never meets it: calls with visibility timeout 0 are not
- * combined). Per candidate rank `rn`: visibility timeout `$6[rn]` and receipt token `$8[rn]` (those of
+ * combined) — up to the look at the head, which for the shared claim spans `$2` + STANDARD_HEAD_WINDOW
+ * messages and may so find an older deliverable message than a lone call's narrower look would have. Per candidate rank `rn`: visibility timeout `$6[rn]` and receipt token `$8[rn]` (those of
  * the call that rank belongs to), and `$9[rn]`, the last rank of that call.
  *  - `$5`: the in-flight bound for the whole batch, computed in JS so that "room" means every call
  *    certainly had room one after the other (each call's maxInflight minus the ranks of the calls
@@ -115,7 +152,7 @@ export function receiveStandardManySql(now: string): string {
            $6::bigint[] AS vis, $7::bigint AS retention, $8::text[] AS tokens, $9::integer[] AS ends),
   ${queueCheckAndCandidates(now)}
   x AS MATERIALIZED (
-    SELECT c.*, row_number() OVER (ORDER BY c.visible_at, c.id) AS rn,
+    SELECT c.*, ${CANDIDATE_RANK} AS rn,
            (c.sent_at > ${now} - p.retention AND c.receive_count < k.max_rc) AS ok
       FROM c, k, p),
   cut AS MATERIALIZED (SELECT min(p.ends[x.rn]) AS last FROM x, p WHERE NOT x.ok),
@@ -137,8 +174,9 @@ export function receiveStandardManySql(now: string): string {
 }
 
 /**
- * Standard claim, one statement: lock up to `$3` deliverable candidates (oldest first) with SKIP
- * LOCKED and claim those that are neither past retention (`sent_at <= $4`) nor due for the
+ * Standard claim, one statement: lock up to `$3` deliverable candidates (oldest first by visibility
+ * time: this transaction only fills up a receive whose one-statement claim met candidates it must not
+ * deliver, so it has no look at the head) with SKIP LOCKED and claim those that are neither past retention (`sent_at <= $4`) nor due for the
  * dead-letter queue (`receive_count >= $5`), candidate k getting receipt token k of `$8`; the other
  * candidates come back unclaimed (still locked by this transaction) for the caller to delete or
  * dead-letter. `$6`: ids already handled by this receive (so a visibility-0 claim is not taken twice).

@@ -19,6 +19,17 @@ export const CANDIDATE_COLUMNS = `m.id, m.queue_id, m.payload_id, m.message_id, 
  * bounded range: O(log n) whatever the queue depth (see migrations.ts for the indexes).
  */
 export const SQL = {
+  /**
+   * Standard receive, the look at the head: the ids of up to `?5` deliverable messages among the queue's
+   * oldest `?3` unexpired ones (sent_at > `?2`) in send order. A covering range of `messages_age` (the
+   * rowid is in every index), read lazily: it stops at the `?5`-th deliverable entry or after `?3`
+   * entries, whichever comes first. See receive.ts receiveStandard and semantics/order.ts.
+   */
+  standardHead: `SELECT w_id FROM (SELECT id AS w_id, visible_at AS w_vis FROM messages INDEXED BY messages_age
+            WHERE queue_id = ? AND sent_at > ? ORDER BY sent_at LIMIT ? + 0)
+          WHERE w_vis <= ? LIMIT ? + 0`,
+  /** One receive candidate by row id (a message the look at the head found). */
+  candidateById: `SELECT ${CANDIDATE_COLUMNS} FROM messages m JOIN payloads p ON p.id = m.payload_id WHERE m.id = ?`,
   /** Standard receive: deliverable messages after a (visible_at, id) cursor, oldest first. */
   standardCandidates: `SELECT ${CANDIDATE_COLUMNS} FROM messages m INDEXED BY messages_ready
           JOIN payloads p ON p.id = m.payload_id
