@@ -6,7 +6,10 @@
  *  - aws-sdk-go-v2 1.17 with service/sqs 1.19 (golang-github-aws-aws-sdk-go-v2-dev; this version speaks
  *    the Query protocol): test/clients/go_sdk_v2;
  *  - the AWS SDK for Ruby v1 1.67 (ruby-aws-sdk, AWS::SQS): test/clients/ruby_sdk_v1.rb;
- *  - async-aws/sqs 1.7's SqsClient (php-async-aws-sqs): test/clients/async_aws_sqs.php.
+ *  - async-aws/sqs 1.7's SqsClient (php-async-aws-sqs): test/clients/async_aws_sqs.php;
+ *  - boto 2.49 (python3-boto, boto.sqs on Debian's /usr/bin/python3; it signs SQS requests with SigV4):
+ *    test/clients/boto2_workflow.py.
+ * (The JavaScript SDK v3 in its last Query-protocol release runs in-process: sdk-js-query.test.ts.)
  * Each program runs the workflow itself — queues of each kind with a dead-letter queue, attributes,
  * tags, permissions and policies, listing with pagination, messages with attributes of every type and
  * their MD5s (the SDKs verify the bodies'; the programs the attributes'), delays and long polls,
@@ -35,6 +38,8 @@ import { startFerryProcess, type FerryProcess } from '../helpers/process.js';
 const CLIENTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test/clients');
 const inCI = process.env.CI === 'true';
 const GOPATH = '/usr/share/gocode';
+/** Debian's python3, where python3-boto installs boto 2 (not the pyenv python3 on PATH). */
+const PYTHON = '/usr/bin/python3';
 
 /** The environment of the client programs: no AWS_* variable of the caller's can steer an SDK elsewhere. */
 const clientEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
@@ -63,6 +68,13 @@ function rubyMissing(): string | undefined {
   return r.status === 0 ? undefined : `the AWS SDK for Ruby v1 missing (${install}): ${r.stderr.trim().split('\n')[0]}`;
 }
 
+function boto2Missing(): string | undefined {
+  const install = 'apt-get install --no-install-recommends python3-boto';
+  const r = spawnSync(PYTHON, ['-c', 'import boto.sqs.connection'], { encoding: 'utf8' });
+  if (r.error) return `${PYTHON} not found (${install})`;
+  return r.status === 0 ? undefined : `boto 2 missing (${install}): ${r.stderr.trim().split('\n').pop() ?? ''}`;
+}
+
 function phpMissing(): string | undefined {
   const install = 'apt-get install --no-install-recommends php-cli php-async-aws-sqs';
   const r = spawnSync('php', ['-r', 'require "AsyncAws/Sqs/autoload.php"; new AsyncAws\\Sqs\\SqsClient();'], { encoding: 'utf8' });
@@ -74,6 +86,7 @@ const goV1 = goMissing('aws-sdk-go v1', 'github.com/aws/aws-sdk-go/service/sqs',
 const goV2 = goMissing('aws-sdk-go-v2', 'github.com/aws/aws-sdk-go-v2/service/sqs', 'golang-github-aws-aws-sdk-go-v2-dev');
 const ruby = rubyMissing();
 const php = phpMissing();
+const boto2 = boto2Missing();
 
 /** A skip outside CI; in CI the test runs and its first assertion fails with the reason. */
 const skipUnlessCI = (missing: string | undefined) => (missing && !inCI ? { skip: missing } : {});
@@ -111,7 +124,7 @@ function assertPassed(r: Finished, minChecks: number): void {
   assert.ok(Number(ok[1]) >= minChecks, `only ${ok[1]} checks ran:\n${r.out}`);
 }
 
-describe('AWS SDKs (Go v1 and v2, Ruby v1, async-aws PHP)', () => {
+describe('AWS SDKs (Go v1 and v2, Ruby v1, async-aws PHP, boto 2)', () => {
   let binDir: string;
   /** Compiled Go programs by directory name, or the compiler's output when the build failed. */
   const built = new Map<string, { bin?: string; error?: string }>();
@@ -139,7 +152,7 @@ describe('AWS SDKs (Go v1 and v2, Ruby v1, async-aws PHP)', () => {
   });
 
   for (const engine of ENGINES) {
-    // The four programs run side by side (each on its own queues): they mostly wait on long polls,
+    // The five programs run side by side (each on its own queues): they mostly wait on long polls,
     // delays and visibility timeouts.
     describe(`[${engine}]`, { concurrency: true }, () => {
       let ferry: FerryProcess;
@@ -182,6 +195,12 @@ describe('AWS SDKs (Go v1 and v2, Ruby v1, async-aws PHP)', () => {
         assert.equal(php, undefined, php);
         const args = [join(CLIENTS_DIR, 'async_aws_sqs.php'), ferry.url, prefix('php'), ...credentials()];
         assertPassed(await run('php', args, clientEnv(), 60_000), 70);
+      });
+
+      it('boto 2 (boto.sqs, Query, SigV4): a whole workflow', { ...skipUnlessCI(boto2), timeout: 90_000 }, async () => {
+        assert.equal(boto2, undefined, boto2);
+        const args = [join(CLIENTS_DIR, 'boto2_workflow.py'), ferry.url, prefix('boto2'), ...credentials()];
+        assertPassed(await run(PYTHON, args, clientEnv(), 60_000), 80);
       });
     });
   }

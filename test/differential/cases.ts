@@ -2174,6 +2174,47 @@ const queryFormCases: DiffCase[] = [
       return { status: r.status, code: xmlField(r.body, 'Code'), message: xmlField(r.body, 'Message') };
     },
   },
+  {
+    id: 'query-form:unindexed-map-entry (boto 2 set_queue_attribute; API reference Query samples)',
+    source: {
+      file: 'SQS API Reference, API_SetQueueAttributes and API_CreateQueue, "Using AWS query protocol" samples; boto/boto boto/sqs/connection.py set_queue_attribute',
+      key: "Action=SetQueueAttributes&Attribute.Name=VisibilityTimeout&Attribute.Value=35 → 200; Action=CreateQueue&QueueName=MyQueue&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=40&Tag.Key=QueueType&Tag.Value=Production → 200; boto 2 sends params = {'Attribute.Name': attribute, 'Attribute.Value': value}",
+      recorded: 'documented samples (current API reference, beside the JSON ones); no dated recording',
+    },
+    protocols: QUERY_ONLY,
+    request:
+      'Raw Query: SetQueueAttributes Attribute.Name=VisibilityTimeout&Attribute.Value=35 (no .N); CreateQueue with Attribute.1.* and Tag.Key/Tag.Value; read back',
+    aws: { setOk: true, visibilityTimeout: '35', createOk: true, tags: { QueueType: 'Production' } },
+    async run(ctx) {
+      const url = await ctx.queue('boto2set');
+      const set = await ctx.rawQuery(
+        [
+          ['Action', 'SetQueueAttributes'],
+          ['Attribute.Name', 'VisibilityTimeout'],
+          ['Attribute.Value', '35'],
+        ],
+        url,
+      );
+      const attrs = await ctx.client.call<{ Attributes?: Record<string, string> }>('GetQueueAttributes', {
+        QueueUrl: url,
+        AttributeNames: ['VisibilityTimeout'],
+      });
+      const name = ctx.name('unindexedtag');
+      const created = await ctx.rawQuery([
+        ['Action', 'CreateQueue'],
+        ['QueueName', name],
+        ['Attribute.1.Name', 'VisibilityTimeout'],
+        ['Attribute.1.Value', '40'],
+        ['Tag.Key', 'QueueType'],
+        ['Tag.Value', 'Production'],
+      ]);
+      const createdUrl = xmlField(created.body, 'QueueUrl');
+      const tags = createdUrl
+        ? (await ctx.client.call<{ Tags?: Record<string, string> }>('ListQueueTags', { QueueUrl: createdUrl })).Tags
+        : undefined;
+      return { setOk: set.status === 200, visibilityTimeout: attrs.Attributes?.VisibilityTimeout, createOk: created.status === 200, tags };
+    },
+  },
 ];
 
 export const CASES: readonly DiffCase[] = [...snapshotCases, ...assertionCases, ...motoCases, ...moveCases, ...sweepCases, ...queryFormCases];

@@ -13,7 +13,9 @@
  * for a list of scalars, read as a one-element list (boto 2's `Queue.count()` sends
  * `AttributeName=ApproximateNumberOfMessages`, which AWS answers); `Name.member.N` is AWS's MalformedInput
  * "Start of list found where not expected" (SQS lists are flattened). A bare key with an empty value
- * (`AttributeName=`, botocore's empty list) is an empty list.
+ * (`AttributeName=`, botocore's empty list) is an empty list. Map forms: `Attribute.N.Name/Value`, and
+ * for a map of scalars one unindexed entry, `Attribute.Name=…&Attribute.Value=…` (boto 2's
+ * `set_queue_attribute`, the API reference's Query samples; see mapEntries).
  *
  * Hostile input is bounded before any real work: at most MAX_PARAMS parameters, no duplicate
  * parameters, at most MAX_KEY_SEGMENTS dot-separated segments per known key, list indexes 1…MAX_INDEX.
@@ -286,11 +288,34 @@ function decodeElement(node: ParamNode, shape: Shape, path: string): unknown {
   }
 }
 
+/**
+ * The entries of a flattened map node, keyed by their parameter path: `Attribute.N` for the indexed
+ * form, or the node itself, as one entry at `Attribute`, for the unindexed form of a map of scalars
+ * (`Attribute.Name=VisibilityTimeout&Attribute.Value=35`, `Tag.Key=…&Tag.Value=…`). AWS takes that
+ * form: the SQS API reference's Query samples use it (SetQueueAttributes `Attribute.Name`/`Attribute.Value`,
+ * CreateQueue `Tag.Key`/`Tag.Value`), AWS names the parameter so when it is missing ("The request must
+ * contain the parameter Attribute.Name.", LocalStack's aws-validated test_validate.py), and boto 2's
+ * `set_queue_attribute` sends nothing else. Maps of structures (MessageAttribute) keep the indexed form
+ * only: no source shows AWS taking them unindexed.
+ */
+function mapEntries(node: ParamNode, shape: MapShape, path: string): Array<[string, ParamNode]> {
+  const children = node.children;
+  if (
+    isScalar(shape.value) &&
+    node.value === undefined &&
+    children !== undefined &&
+    children.has(shape.keyName) &&
+    [...children.keys()].every((k) => k === shape.keyName || k === shape.valueName)
+  ) {
+    return [[path, node]];
+  }
+  return indexedChildren(node, path).map(([idx, entry]) => [`${path}.${idx}`, entry]);
+}
+
 function decodeMap(node: ParamNode, shape: MapShape, path: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const valueShape = shape.value;
-  for (const [idx, entry] of indexedChildren(node, path)) {
-    const entryPath = `${path}.${idx}`;
+  for (const [entryPath, entry] of mapEntries(node, shape, path)) {
     const key = entry.children?.get(shape.keyName)?.value;
     if (key === undefined) {
       throw new RequestDecodeError('query', 'MissingParameter', missingParameterMessage(`${entryPath}.${shape.keyName}`));

@@ -568,3 +568,70 @@ test('Query list forms as AWS answers them', () => {
     { QueueUrl: 'u' },
   );
 });
+
+test('Query map forms: one unindexed entry of a map of scalars (boto 2, the API reference samples)', () => {
+  // boto 2's set_queue_attribute and the SetQueueAttributes Query samples: Attribute.Name / Attribute.Value.
+  assert.deepEqual(
+    inputOf(
+      q([
+        ['Action', 'SetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['Attribute.Name', 'VisibilityTimeout'],
+        ['Attribute.Value', '35'],
+      ]),
+      'SetQueueAttributes',
+    ),
+    { QueueUrl: 'u', Attributes: { VisibilityTimeout: '35' } },
+  );
+  // The CreateQueue Query sample: indexed attributes beside an unindexed tag.
+  assert.deepEqual(
+    inputOf(
+      q([
+        ['Action', 'CreateQueue'],
+        ['QueueName', 'MyQueue'],
+        ['Attribute.1.Name', 'VisibilityTimeout'],
+        ['Attribute.1.Value', '40'],
+        ['Tag.Key', 'QueueType'],
+        ['Tag.Value', 'Production'],
+      ]),
+      'CreateQueue',
+    ),
+    { QueueName: 'MyQueue', Attributes: { VisibilityTimeout: '40' }, tags: { QueueType: 'Production' } },
+  );
+  // The unindexed entry keeps the map's own errors: a name without a value.
+  rejects(
+    () =>
+      q([
+        ['Action', 'SetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['Attribute.Name', 'VisibilityTimeout'],
+      ]),
+    'MissingParameter',
+    /Attribute\.Value/,
+  );
+  // Never both forms at once, and a map of structures (message attributes) stays indexed only.
+  rejects(
+    () =>
+      q([
+        ['Action', 'SetQueueAttributes'],
+        ['QueueUrl', 'u'],
+        ['Attribute.Name', 'VisibilityTimeout'],
+        ['Attribute.Value', '35'],
+        ['Attribute.1.Name', 'DelaySeconds'],
+        ['Attribute.1.Value', '1'],
+      ]),
+    'MalformedQueryString',
+  );
+  rejects(
+    () =>
+      q([
+        ['Action', 'SendMessage'],
+        ['QueueUrl', 'u'],
+        ['MessageBody', 'b'],
+        ['MessageAttribute.Name', 'a'],
+        ['MessageAttribute.Value.DataType', 'String'],
+        ['MessageAttribute.Value.StringValue', 'v'],
+      ]),
+    'MalformedQueryString',
+  );
+});
