@@ -314,6 +314,20 @@ export async function getAttributes(url: string): Promise<Attributes> {
   return (await sqs<{ Attributes?: Attributes }>('GetQueueAttributes', { QueueUrl: url, AttributeNames: ['All'] })).Attributes ?? {};
 }
 
+/**
+ * A queue's URL and its attributes, or `attributes` undefined when the key may use the queue without
+ * reading them (GetQueueAttributes denied: the pages then say so instead of failing).
+ */
+export async function queueUrlAndAttributes(name: string, accountId: string): Promise<{ url: string; attributes: Attributes | undefined }> {
+  const url = await queueUrlOf(name, accountId);
+  try {
+    return { url, attributes: await getAttributes(url) };
+  } catch (e) {
+    if (e instanceof ApiError && isAccessDenied(e)) return { url, attributes: undefined };
+    throw e;
+  }
+}
+
 export async function listTags(url: string): Promise<Record<string, string>> {
   return (await sqs<{ Tags?: Record<string, string> }>('ListQueueTags', { QueueUrl: url })).Tags ?? {};
 }

@@ -4,18 +4,7 @@
  */
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import {
-  ApiError,
-  getAttributes,
-  isAccessDenied,
-  nameOf,
-  overview,
-  queueUrlOf,
-  sqs,
-  type Attributes,
-  type Permissions,
-  type QueueSnapshot,
-} from '../api';
+import { ApiError, nameOf, overview, queueUrlAndAttributes, sqs, type Attributes, type Permissions, type QueueSnapshot } from '../api';
 import { Dialog } from '../components/Dialog';
 import { Tabs } from '../components/Tabs';
 import { Alert, Badge, Copyable, Icon, KeyValues, PermissionNote, Spinner } from '../components/ui';
@@ -49,20 +38,8 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
   // On a phone the details start folded, so the counts and the tabs come first.
   const [showDetails, setShowDetails] = useState(() => !window.matchMedia('(max-width: 640px)').matches);
   const [changes, setChanges] = useState(0);
-  const queue = usePolled(
-    async (): Promise<{ url: string; attributes: Attributes | undefined }> => {
-      const url = await queueUrlOf(name, session.accountId);
-      try {
-        return { url, attributes: await getAttributes(url) };
-      } catch (e) {
-        // A key may use a queue without reading its attributes: the page then says so (below).
-        if (e instanceof ApiError && isAccessDenied(e)) return { url, attributes: undefined };
-        throw e;
-      }
-    },
-    [name],
-    5000,
-  );
+  // A key may use a queue without reading its attributes: the page then says so (below).
+  const queue = usePolled(() => queueUrlAndAttributes(name, session.accountId), [name], 5000);
   const who = useKeyName();
   const snapshot = usePolled(async () => (await overview(name)).queues.find((q) => q.name === name), [name], 5000);
 

@@ -7,7 +7,7 @@
  */
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, getAttributes, isAccessDenied, queueUrlOf, sqs, type Attributes, type Permissions, type ReceivedMessage } from '../api';
+import { ApiError, queueUrlAndAttributes, sqs, type Attributes, type Permissions, type ReceivedMessage } from '../api';
 import { Alert, DurationField, EmptyState, Field, Icon, Panel, PermissionNote, Spinner } from '../components/ui';
 import { bytes, count, dateTime, utf8Length } from '../format';
 import { mayOnQueue, usePermissions, usePolled } from '../hooks';
@@ -33,19 +33,7 @@ export function SendReceivePage({ name }: { name: string }) {
   const perms = usePermissions(name);
   // Sending and receiving need neither GetQueueUrl nor GetQueueAttributes: a key allowed only to send
   // (and receive) still gets the page; what it may not read is shown as such (attributes undefined).
-  const queue = usePolled(
-    async (): Promise<{ url: string; attributes: Attributes | undefined }> => {
-      const url = await queueUrlOf(name, session.accountId);
-      try {
-        return { url, attributes: await getAttributes(url) };
-      } catch (e) {
-        if (e instanceof ApiError && isAccessDenied(e)) return { url, attributes: undefined };
-        throw e;
-      }
-    },
-    [name],
-    3000,
-  );
+  const queue = usePolled(() => queueUrlAndAttributes(name, session.accountId), [name], 3000);
   useEffect(() => {
     document.title = `Send and receive · ${name} · Ferry`;
   }, [name]);
