@@ -41,14 +41,20 @@ async function signIn(browser: Browser, ferry: ConsoleFerry, key: { accessKeyId:
 
 /** The accessible description of an element (its aria-describedby texts). */
 async function description(page: Page, name: string): Promise<string> {
-  return page.getByRole('button', { name, exact: true }).first().evaluate((el: unknown) => {
-    const e = el as { getAttribute(n: string): string | null; ownerDocument: { getElementById(id: string): { textContent: string | null } | null } };
-    return (e.getAttribute('aria-describedby') ?? '')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((id) => e.ownerDocument.getElementById(id)?.textContent ?? '')
-      .join(' ');
-  });
+  return page
+    .getByRole('button', { name, exact: true })
+    .first()
+    .evaluate((el: unknown) => {
+      const e = el as {
+        getAttribute(n: string): string | null;
+        ownerDocument: { getElementById(id: string): { textContent: string | null } | null };
+      };
+      return (e.getAttribute('aria-describedby') ?? '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => e.ownerDocument.getElementById(id)?.textContent ?? '')
+        .join(' ');
+    });
 }
 
 async function noProblems(page: Page, name: string): Promise<void> {
@@ -168,7 +174,10 @@ describe('console permissions and key-ring hints (auth sigv4) in Chromium', { sk
 
       await page.getByLabel('Polling duration').fill('2');
       await page.getByRole('button', { name: 'Poll for messages' }).click();
-      await page.getByRole('button', { name: /^Message / }).first().waitFor();
+      await page
+        .getByRole('button', { name: /^Message / })
+        .first()
+        .waitFor();
       assert.match(await page.locator('.table--messages').innerText(), /"order": 7/);
       assert.equal((await count()).ApproximateNumberOfMessagesNotVisible, '1', 'a real receive');
       await page.getByRole('button', { name: 'Poll for messages' }).waitFor();
@@ -194,12 +203,18 @@ describe('console permissions and key-ring hints (auth sigv4) in Chromium', { sk
       assert.match(text, /ferry keys list/);
       assert.match(await page.getByRole('tabpanel').innerText(), /Key in Ferry’s key ring\s*Not found/);
       // True: a send is refused as the hint says.
-      await assert.rejects(ferry.sqs.call('SendMessage', { QueueUrl: await queueUrl(ferry.sqs, 'vault'), MessageBody: 'x' }), /KmsNotFound|KMS\.NotFoundException|does not exist/);
+      await assert.rejects(
+        ferry.sqs.call('SendMessage', { QueueUrl: await queueUrl(ferry.sqs, 'vault'), MessageBody: 'x' }),
+        /KmsNotFound|KMS\.NotFoundException|does not exist/,
+      );
       await noProblems(page, 'encryption-key-missing');
 
       // A key the ring has: no warning.
       await page.goto(`${ferry.url}/console/queues/sealed?tab=encryption`);
-      await page.getByRole('tabpanel').getByText(/Key in Ferry’s key ring\s*Enabled/).waitFor();
+      await page
+        .getByRole('tabpanel')
+        .getByText(/Key in Ferry’s key ring\s*Enabled/)
+        .waitFor();
       assert.equal(await page.getByText('not in Ferry’s key ring').count(), 0);
       assert.equal(await page.getByText('Key not in Ferry’s key ring').count(), 0);
       assert.deepEqual(errors, []);
