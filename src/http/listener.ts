@@ -342,8 +342,9 @@ export function createHttpServer(opts: HttpServerOptions): FerryHttpServer {
       return;
     }
     // A GET of a queue URL without a query string names no operation: AWS answers 404
-    // `<UnknownOperationException/>` (LocalStack's AWS-validated test_get_without_query_returns_unknown_operation).
-    if (method === 'GET' && path !== '/' && query === '') {
+    // `<UnknownOperationException/>` (LocalStack's AWS-validated test_get_without_query_returns_unknown_operation,
+    // whose request is presigned: its query string holds only the X-Amz-* signature parameters).
+    if (method === 'GET' && path !== '/' && onlySignatureParameters(query)) {
       res.writeHead(404, { 'Content-Type': 'text/xml', 'Content-Length': UNKNOWN_OPERATION.length, 'x-amzn-RequestId': requestId });
       res.end(UNKNOWN_OPERATION);
       return;
@@ -610,6 +611,12 @@ const NOT_DECODED: unique symbol = Symbol('not decoded');
 
 /** The body of a GET of a queue URL that names no operation. */
 const UNKNOWN_OPERATION = Buffer.from('<UnknownOperationException/>');
+
+/** True when a query string names nothing but a presigned URL's `X-Amz-*` parameters (or is empty). */
+function onlySignatureParameters(query: string): boolean {
+  if (query === '') return true;
+  return query.split('&').every((pair) => /^x-amz-/i.test(pair));
+}
 
 /** `/<account>/<queue>` with non-empty segments. */
 function isQueuePath(path: string): boolean {

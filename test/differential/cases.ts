@@ -1981,6 +1981,24 @@ const sweepCases: DiffCase[] = [
       return { status: res.status, unknownOperation: (await res.text()).includes('<UnknownOperationException') };
     },
   },
+  {
+    id: 'TestSqsQueryApi::test_get_without_query_returns_unknown_operation (presigned)',
+    source: {
+      file: LS_PY,
+      key: 'TestSqsQueryApi::test_get_without_query_returns_unknown_operation',
+      recorded: 'aws.validated marker (date not kept); the test signs with SigV4QueryAuth',
+    },
+    protocols: QUERY_ONLY,
+    request: 'GET <queue URL>?X-Amz-Algorithm=…&X-Amz-Signature=… (only the presigned URL parameters)',
+    aws: { status: 404, unknownOperation: true },
+    async run(ctx) {
+      const presign =
+        'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20240430%2Fus-east-1%2Fsqs%2Faws4_request' +
+        '&X-Amz-Date=20240430T133000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=abc';
+      const res = await fetch(`${await ctx.queue('getsigned')}?${presign}`);
+      return { status: res.status, unknownOperation: (await res.text()).includes('<UnknownOperationException') };
+    },
+  },
   ...(['CreateQueue', 'ListQueues'] as const).map((action): DiffCase => ({
     id: `TestSqsQueryApi::test_get_${action === 'CreateQueue' ? 'create_queue' : 'list_queues'}_fails`,
     source: {

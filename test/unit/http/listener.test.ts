@@ -206,6 +206,15 @@ test('GET Query at / and at a queue path; other GET paths are 404', async () => 
   const bare = await request(port, { method: 'GET', path: '/000000000000/q' });
   assert.equal(bare.status, 404);
   assert.equal(bare.body, '<UnknownOperationException/>');
+  // So is one presigned (SigV4 query auth, as the recorded test sends it): only X-Amz-* parameters.
+  const presigned = await request(port, {
+    method: 'GET',
+    path:
+      '/000000000000/q?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20240430%2Fus-east-1%2Fsqs%2Faws4_request' +
+      '&X-Amz-Date=20240430T133000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=abc',
+  });
+  assert.equal(presigned.status, 404);
+  assert.equal(presigned.body, '<UnknownOperationException/>');
   // At the endpoint a GET without Action is still the Query error.
   const root = await request(port, { method: 'GET', path: '/' });
   assert.equal(root.status, 400);
