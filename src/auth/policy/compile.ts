@@ -239,8 +239,14 @@ function checkStatement(s: StatementAst, kind: PolicyKind, complain: Complaint):
   for (const a of s.action ?? s.notAction ?? []) {
     if (a !== '*' && !ACTION_SYNTAX.test(a)) throw complain(`${where}: "${a}" is not an action ("service:Action", "*" and "?" allowed).`);
   }
-  for (const r of s.resource ?? s.notResource ?? []) {
-    if (r !== '*' && !resourcePattern(r, kind).startsWith('arn:')) throw complain(`${where}: Resource "${r}" must be an ARN or "*".`);
+  // A queue policy's Resource is not checked for syntax: SQS accepts any string there (LocalStack's
+  // AWS-validated test_set_queue_policy sets `"Resource": "'$sqs_queue_arn'"`, an uninterpolated
+  // template, and reads the policy back), and such a statement names no queue, so it never applies. An
+  // IAM policy of Ferry's config is checked: a typo there is the operator's, and is better refused.
+  if (kind === 'identity') {
+    for (const r of s.resource ?? s.notResource ?? []) {
+      if (r !== '*' && !r.startsWith('arn:')) throw complain(`${where}: Resource "${r}" must be an ARN or "*".`);
+    }
   }
   for (const p of (s.principal ?? s.notPrincipal)?.aws ?? []) {
     // IAM allows no wildcard inside a principal ARN ("*" alone means everyone).

@@ -7,7 +7,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { PolicyError, QUEUE_POLICY_LIMITS, compileIdentityPolicy, compileQueuePolicy, parsePolicy } from '../../../src/auth/policy/index.js';
+import {
+  PolicyError,
+  QUEUE_POLICY_LIMITS,
+  authorize,
+  compileIdentityPolicy,
+  compileQueuePolicy,
+  parsePolicy,
+} from '../../../src/auth/policy/index.js';
 import * as M from '../../../src/errors/messages.js';
 
 const Q = 'arn:aws:sqs:us-east-1:111122223333:q';
@@ -160,13 +167,6 @@ test('grammar: structural problems are InvalidAttributeValue naming the problem'
   refused(doc([stmt({ NotPrincipal: '*' })]), 'InvalidAttributeValue', INVALID('Statement[0] has both Principal and NotPrincipal.'));
   refused(doc([stmt({ Action: [] })]), 'InvalidAttributeValue', INVALID('Statement[0].Action must not be an empty list.'));
   refused(doc([stmt({ Resource: [''] })]), 'InvalidAttributeValue', INVALID('Statement[0].Resource must be a non-empty string or a list of them.'));
-  refused(doc([stmt({ Resource: 'queue1' })]), 'InvalidAttributeValue', INVALID('Statement[0]: Resource "queue1" must be an ARN or "*".'));
-  refused(doc([stmt({ Resource: '/12345/q' })]), 'InvalidAttributeValue', INVALID('Statement[0]: Resource "/12345/q" must be an ARN or "*".'));
-  refused(
-    doc([stmt({ Resource: '/111122223333/a/b' })]),
-    'InvalidAttributeValue',
-    INVALID('Statement[0]: Resource "/111122223333/a/b" must be an ARN or "*".'),
-  );
   refused(doc([stmt({ Principal: 'everyone' })]), 'InvalidAttributeValue', /Principal must be "\*" or an object/);
   refused(doc([stmt({ Principal: {} })]), 'InvalidAttributeValue', /must name at least one principal/);
   refused(doc([stmt({ Principal: { User: 'x' } })]), 'InvalidAttributeValue', /unknown principal type "User"/);
@@ -318,5 +318,43 @@ test('a queue policy may name its queue as /<account>/<queue> (the older form AW
   assert.throws(
     () => compileIdentityPolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: '/111122223333/q' }] }, 'p'),
     (e: unknown) => e instanceof PolicyError && /Resource "\/111122223333\/q" must be an ARN or "\*"/.test(e.message),
+  );
+});
+
+test('a queue policy accepts any Resource string, as SQS does; one that names no queue never applies', () => {
+  // LocalStack's AWS-validated test_set_queue_policy: SQS stores a policy whose Resource (and ArnEquals value)
+  // is an uninterpolated template, and GetQueueAttributes returns it.
+  const template = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'sqs:SendMessage',
+        Resource: "'$sqs_queue_arn'",
+        Condition: { ArnEquals: { 'aws:SourceArn': "'$sns_topic_arn'" } },
+      },
+    ],
+  });
+  assert.equal(compileQueuePolicy(template).statements.length, 1);
+  for (const r of ['queue1', '/12345/q', '/111122223333/a/b', 'queue*']) {
+    const p = compileQueuePolicy(
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:*', Resource: r }] }),
+    );
+    const d = authorize({
+      principal: { accountId: '999999999999', arn: 'arn:aws:iam::999999999999:user/u', admin: false },
+      action: 'SendMessage',
+      resource: 'arn:aws:sqs:us-east-1:111122223333:queue1',
+      identityPolicies: [compileIdentityPolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: '*' }] }, 'all')],
+      resourcePolicy: p,
+      context: { now: 0 },
+    });
+    assert.equal(d.allowed, false, r);
+    assert.equal(d.reason, 'no-resource-allow', r);
+  }
+  // Ferry's own IAM policies (the config) are still checked.
+  assert.throws(
+    () => compileIdentityPolicy({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:*', Resource: 'queue1' }] }, 'p'),
+    (e: unknown) => e instanceof PolicyError && /Resource "queue1" must be an ARN or "\*"/.test(e.message),
   );
 });
