@@ -3,7 +3,7 @@
  * numeric queue attributes, and batch-entry bookkeeping.
  */
 import { parseQueueArn, queueArn } from '../core/arn.js';
-import { parseQueueUrlCached, queueUrl } from '../core/queue-url.js';
+import { namesNoQueue, parseQueueUrlCached, queueUrl } from '../core/queue-url.js';
 import { sqsError, type SqsError } from '../errors/catalog.js';
 import * as M from '../errors/messages.js';
 import { toSqsError, unexpectedCause } from '../errors/map.js';
@@ -34,15 +34,15 @@ export function urlOwner(ctx: Pick<ActionContext, 'caller' | 'settings'>, parsed
 
 /**
  * The queue a QueueUrl names: by the account in its path (urlOwner) and its last segment. Any host
- * is accepted; a value that is not a URL or path is InvalidAddress; a queue that does not exist is
- * QueueDoesNotExist.
+ * is accepted; a value that is not a URL or path is InvalidAddress; a queue that does not exist (or a
+ * URL naming none, `http://host`) is QueueDoesNotExist.
  */
 export async function resolveQueue(ctx: ActionContext, url: string | undefined): Promise<QueueRecord> {
   if (url === undefined || url === '') throw M.missingParameter('QueueUrl');
   const memo = ctx.queueMemo;
   if (memo !== undefined && memo.url === url) return memo.queue;
   const parsed = parseQueueUrlCached(url);
-  if (!parsed) throw M.invalidAddress(url);
+  if (!parsed) throw namesNoQueue(url) ? sqsError('QueueDoesNotExist') : M.invalidAddress(url);
   const q = await ctx.engine.queueGetByName(urlOwner(ctx, parsed), parsed.name);
   if (!q) throw sqsError('QueueDoesNotExist');
   return q;

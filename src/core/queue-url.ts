@@ -25,7 +25,8 @@ const BARE_NAME = /^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$/;
 /**
  * Parse a QueueUrl: an absolute URL (`http://host:port/000000000000/q`), a bare path
  * (`/000000000000/q`) or a bare queue name (`q`, with no account: the caller's). Returns undefined
- * when it is none of them (AWS: InvalidAddress "The address X is not valid for this endpoint."). A
+ * when it is none of them (AWS: InvalidAddress "The address X is not valid for this endpoint."), or
+ * when it names no queue (see namesNoQueue). A
  * trailing slash is tolerated; the name is the last segment.
  */
 export function parseQueueUrl(raw: string): ParsedQueueUrl | undefined {
@@ -54,6 +55,20 @@ export function parseQueueUrl(raw: string): ParsedQueueUrl | undefined {
   }
   const account = segs.length >= 2 ? segs[segs.length - 2] : undefined;
   return account !== undefined ? { accountId: account, name } : { name };
+}
+
+/**
+ * An absolute URL whose path names no queue (`http://host`, `http://host/`). AWS answers it
+ * QueueDoesNotExist (400), not InvalidAddress: moto's aws_verified test_get_queue_url_error_not_exists
+ * (`Queue("http://whatever-incorrect-queue-address").load()`, both protocols; moto PR #3657).
+ */
+export function namesNoQueue(raw: string): boolean {
+  if (typeof raw !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return false;
+  try {
+    return new URL(raw).pathname.split('/').every((s) => s.length === 0);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1814,6 +1814,30 @@ const motoCases: DiffCase[] = [
       return { attributes: all };
     },
   },
+  {
+    // moto PR #3657 (2021, Query era): "Running this against AWS itself results in this NonExistentQueue-error";
+    // the test asserts status 400 and, with botocore >= 1.34.90 (JSON), "The specified queue does not exist."
+    id: 'moto:test_get_queue_url_error_not_exists',
+    source: { file: MOTO, key: 'test_get_queue_url_error_not_exists', recorded: 'aws_verified marker (moto checkout of 2026-08)' },
+    protocols: BOTH,
+    request: 'GetQueueAttributes QueueUrl="http://whatever-incorrect-queue-address" (a URL naming no queue: boto3 Queue(url).load())',
+    aws: { status: 400, result: err(`${QS}NonExistentQueue`, 'The specified queue does not exist.') },
+    awsQuery: { result: err(`${QS}NonExistentQueue`, 'The specified queue does not exist for this wsdl version.') },
+    async run(ctx) {
+      const QueueUrl = 'http://whatever-incorrect-queue-address';
+      if (ctx.protocol === 'query') {
+        // raw: the Query client would send the request to the QueueUrl's own host
+        const r = await ctx.rawQuery([
+          ['Action', 'GetQueueAttributes'],
+          ['QueueUrl', QueueUrl],
+          ['AttributeName.1', 'All'],
+        ]);
+        return { status: r.status, result: err(xmlField(r.body, 'Code') ?? '', xmlField(r.body, 'Message') ?? '') };
+      }
+      const { status } = await ctx.rawJson('GetQueueAttributes', { QueueUrl, AttributeNames: ['All'] });
+      return { status, result: outcome(await ctx.attempt(ctx.client.call('GetQueueAttributes', { QueueUrl, AttributeNames: ['All'] }))) };
+    },
+  },
 ];
 
 // ---- Move tasks (test_sqs_move_task.snapshot.json) -------------------------------------------------

@@ -71,6 +71,7 @@ export const FIXED: string[] = [
   'Query at a queue URL: CreateQueue and ListQueues are InvalidAction "The action X is not valid for this endpoint." (were run; GetQueueUrl is still taken there, as AWS does), and a GET of a queue URL without a query string is 404 `<UnknownOperationException/>` (was 400 MissingParameter Action) — src/protocol/query/decode.ts, src/http/listener.ts.',
   'A move task whose destination queue is deleted while it runs fails with FailureReason `AWS.SimpleQueueService.NonExistentQueue` (was "The destination queue does not exist."); a task moving messages back to their original source fails the same way when that queue is gone — storage/semantics/moveTasks.ts, every engine.',
   "Found by running LocalStack's AWS-validated tests against Ferry (2026-12-07): a GET of a queue URL whose query string holds only a presigned URL's `X-Amz-*` parameters (the test signs with SigV4QueryAuth) is 404 `<UnknownOperationException/>` too (was 400 MissingParameter Action) — src/http/listener.ts.",
+  'Found by running moto\'s aws_verified tests against Ferry (2026-12-07): a QueueUrl that is an absolute URL naming no queue (`http://whatever-incorrect-queue-address`, boto3 `Queue(url).load()`) is 400 QueueDoesNotExist / `AWS.SimpleQueueService.NonExistentQueue`, on both protocols (was 404 InvalidAddress "The address … is not valid for this endpoint."; other values that are not a URL, a path or a queue name still are) — src/core/queue-url.ts namesNoQueue.',
 ];
 
 /** Cases that differed before this round's fixes and match now (the report counts them). */
@@ -107,6 +108,7 @@ export const FIXED_CASES: readonly string[] = [
   'TestSqsQueryApi::test_get_create_queue_fails',
   'TestSqsQueryApi::test_get_list_queues_fails',
   'TestSqsQueryApi::test_get_without_query_returns_unknown_operation (presigned)',
+  'moto:test_get_queue_url_error_not_exists',
 ];
 
 export const SKIPPED: string[] = [

@@ -141,6 +141,9 @@ test('QueueUrl handling, GetQueueUrl, ListQueues paging, DeleteQueue cool-down',
   assert.equal((await h.call('GetQueueAttributes', { QueueUrl: 'a1', AttributeNames: ['QueueArn'] })).Attributes!.QueueArn, h.arn('a1'));
   await h.fails(h.call('PurgeQueue', { QueueUrl: 'zz' }), 'QueueDoesNotExist');
   await h.fails(h.call('PurgeQueue', { QueueUrl: 'a 1' }), 'InvalidAddress', 'The address a 1 is not valid for this endpoint.');
+  // a URL naming no queue is QueueDoesNotExist (moto's aws_verified test_get_queue_url_error_not_exists)
+  await h.fails(h.call('PurgeQueue', { QueueUrl: 'http://whatever-incorrect-queue-address' }), 'QueueDoesNotExist');
+  await h.fails(h.call('PurgeQueue', { QueueUrl: 'https://sqs.us-east-1.amazonaws.com/' }), 'QueueDoesNotExist');
   await h.fails(h.call('PurgeQueue', { QueueUrl: h.url('zz') }), 'QueueDoesNotExist');
   assert.equal((await h.call('GetQueueUrl', { QueueName: 'a2' })).QueueUrl, h.url('a2'));
   await h.fails(h.call('GetQueueUrl', { QueueName: 'zz' }), 'QueueDoesNotExist');
