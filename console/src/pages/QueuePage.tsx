@@ -50,41 +50,6 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
   const selected = TABS.some((t) => t.id === tab) ? tab : 'browse';
   const path = `/queues/${encodeURIComponent(name)}`;
 
-  if (queue.data && !queue.data.attributes) {
-    // The key may use the queue without reading its attributes (a producer allowed SendMessage only):
-    // the page says what it can't show and still offers what the key may do. FIFO queue names end in .fifo.
-    const fifo = name.endsWith('.fifo');
-    const bare: QueueInfo = {
-      name,
-      url: queue.data.url,
-      attributes: {},
-      fifo,
-      arn: `arn:aws:sqs:${session.region}:${session.accountId}:${name}`,
-      reload: () => queue.reload(),
-      changes,
-    };
-    return (
-      <div class="page">
-        <Breadcrumbs name={name} />
-        <div class="page__header">
-          <div class="page__heading">
-            <h1 class="page__title">{name}</h1>
-            <Badge tone={fifo ? 'fifo' : 'standard'}>{fifo ? 'FIFO' : 'Standard'}</Badge>
-          </div>
-          {canChange && <QueueActions path={path} perms={perms} onDialog={setDialog} />}
-        </div>
-        <Alert tone="info" title="You can’t see this queue’s details">
-          The policies of {who} don’t allow <span class="mono">sqs:GetQueueAttributes</span> on this queue, so its settings, counts and messages are
-          not shown here.
-          {canChange && (mayOnQueue(perms, 'SendMessage') || mayOnQueue(perms, 'ReceiveMessage')) && (
-            <> You can still use “Send and receive messages” with what your key may do.</>
-          )}
-        </Alert>
-        {dialog && <DestructiveDialog kind={dialog} queue={bare} onClose={() => setDialog(undefined)} />}
-      </div>
-    );
-  }
-
   if (!queue.data) {
     return (
       <div class="page">
@@ -105,22 +70,21 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
   }
 
   const a = queue.data.attributes;
-  if (!a) return null;
   const info: QueueInfo = {
     name,
     url: queue.data.url,
-    attributes: a,
-    fifo: a.FifoQueue === 'true',
-    arn: a.QueueArn ?? '',
+    attributes: a ?? {},
+    // Without GetQueueAttributes: FIFO queue names end in .fifo, and the ARN is the queue's in this account.
+    fifo: a ? a.FifoQueue === 'true' : name.endsWith('.fifo'),
+    arn: a?.QueueArn ?? `arn:aws:sqs:${session.region}:${session.accountId}:${name}`,
     reload: async () => {
       setChanges((n) => n + 1);
       await queue.reload();
     },
     changes,
   };
-
-  return (
-    <div class="page">
+  const header = (
+    <>
       <Breadcrumbs name={name} />
       <div class="page__header">
         <div class="page__heading">
@@ -129,6 +93,30 @@ export function QueuePage({ name, tab }: { name: string; tab: string }) {
         </div>
         {canChange && <QueueActions path={path} perms={perms} onDialog={setDialog} />}
       </div>
+    </>
+  );
+
+  if (!a) {
+    // The key may use the queue without reading its attributes (a producer allowed SendMessage only):
+    // the page says what it can't show and still offers what the key may do.
+    return (
+      <div class="page">
+        {header}
+        <Alert tone="info" title="You can’t see this queue’s details">
+          The policies of {who} don’t allow <span class="mono">sqs:GetQueueAttributes</span> on this queue, so its settings, counts and messages are
+          not shown here.
+          {canChange && (mayOnQueue(perms, 'SendMessage') || mayOnQueue(perms, 'ReceiveMessage')) && (
+            <> You can still use “Send and receive messages” with what your key may do.</>
+          )}
+        </Alert>
+        {dialog && <DestructiveDialog kind={dialog} queue={info} onClose={() => setDialog(undefined)} />}
+      </div>
+    );
+  }
+
+  return (
+    <div class="page">
+      {header}
       {queue.error && (
         <Alert tone="warning" title="Could not refresh the queue">
           {queue.error.message}
