@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { checkIssue12Targets, renderIssue12, type Issue12Row } from '../../bench/issue12.js';
 import { summarize } from '../../bench/report.js';
+import { roundsOf } from '../../bench/run.js';
 import { failedResult, type ScenarioName, type ScenarioResult } from '../../bench/scenarios.js';
 import type { TargetName } from '../../bench/targets.js';
 
@@ -300,4 +301,15 @@ test('issue 12 summary table: a count line, then one row per target with met / m
       '| PostgreSQL 3 nodes ÷ 1 node: fifo | ≥ 0.9× | – | – | not measured: ferry-postgres-3 fifo |',
     ].join('\n'),
   );
+});
+
+test('issue 12 deep backlog: a median of every round on ferry-postgres, heavyRounds elsewhere', () => {
+  const o = { rounds: 5, heavyRounds: 1 };
+  assert.equal(roundsOf('deep-backlog', 'ferry-postgres', o), 5);
+  assert.equal(roundsOf('deep-backlog', 'ferry-sqlite', o), 1);
+  assert.equal(roundsOf('deep-backlog', 'fauxqs', o), 1);
+  assert.equal(roundsOf('waiters', 'ferry-postgres', o), 1);
+  assert.equal(roundsOf('pipeline', 'ferry-memory', o), 5);
+  // heavyRounds never exceeds the run's rounds.
+  assert.equal(roundsOf('waiters', 'ferry-memory', { rounds: 2, heavyRounds: 3 }), 2);
 });
