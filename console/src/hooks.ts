@@ -105,13 +105,26 @@ export function useNow(ms = 1000): number {
   return now;
 }
 
+/** How often a page reads its permissions again: a policy changed by a reload (SIGHUP) shows without reloading the page. */
+export const PERMISSIONS_REFRESH_MS = 15_000;
+
 /**
- * What the session's key may do (GET /console/api/permissions), read once per page and queue. Until it
+ * What the session's key may do (GET /console/api/permissions), read when the page or queue changes,
+ * every PERMISSIONS_REFRESH_MS while the tab is visible, and when the tab comes back into view. Until it
  * answers — or when it cannot be read — nothing is withheld: every request is authorized by the server
- * anyway, and a refusal is shown where it happens.
+ * anyway, and a refusal is shown where it happens. A failed re-read keeps the last answer.
  */
 export function usePermissions(queue?: string): Permissions | undefined {
-  return usePolled(() => permissions(queue), [queue]).data;
+  const loaded = usePolled(() => permissions(queue), [queue], PERMISSIONS_REFRESH_MS);
+  const { reload } = loaded;
+  useEffect(() => {
+    const onVisible = (): void => {
+      if (document.visibilityState === 'visible') void reload();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [reload]);
+  return loaded.data;
 }
 
 /** False only when the permissions say the key may not take `action` on the queue. */

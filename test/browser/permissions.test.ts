@@ -10,6 +10,9 @@
  * Each page also passes the accessibility checks (audit.ts).
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { a11yProblems, horizontalOverflow } from './audit.js';
@@ -20,10 +23,12 @@ const ADMIN = { accessKeyId: 'AKIAPERMADMIN', secretAccessKey: 'perm-admin-secre
 const VIEWER = { accessKeyId: 'AKIAPERMVIEWER', secretAccessKey: 'perm-viewer-secret' };
 const TEAM = { accessKeyId: 'AKIAPERMTEAM', secretAccessKey: 'perm-team-secret' };
 const PRODUCER = { accessKeyId: 'AKIAPERMPRODUCER', secretAccessKey: 'perm-producer-secret' };
+const GROWER = { accessKeyId: 'AKIAPERMGROWER', secretAccessKey: 'perm-grower-secret' };
 
 const user = (key: { accessKeyId: string; secretAccessKey: string }, statements: Record<string, unknown>[]) => ({
   admin: false,
-  accessKeys: [key],
+  // A copy: the SDK client tags the credential objects it is given (`$source`), which a config file refuses.
+  accessKeys: [{ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }],
   policies: [],
   inlinePolicies: { p: { Version: '2012-10-17', Statement: statements } },
 });
@@ -66,31 +71,51 @@ async function noProblems(page: Page, name: string): Promise<void> {
   await snap(page, name);
 }
 
+/** The config's accounts; `growerMayCreate`: the GROWER key may also create queues (changed by a reload). */
+function accounts(growerMayCreate: boolean) {
+  return {
+    [ACCT]: {
+      users: {
+        admin: {
+          admin: true,
+          accessKeys: [{ accessKeyId: ADMIN.accessKeyId, secretAccessKey: ADMIN.secretAccessKey }],
+          policies: [],
+          inlinePolicies: {},
+        },
+        viewer: user(VIEWER, [
+          { Effect: 'Allow', Action: ['sqs:ListQueues', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], Resource: '*' },
+        ]),
+        team: user(TEAM, [
+          { Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' },
+          { Effect: 'Allow', Action: 'sqs:*', Resource: `arn:aws:sqs:*:${ACCT}:team-*` },
+        ]),
+        producer: user(PRODUCER, [
+          { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'], Resource: `arn:aws:sqs:*:${ACCT}:orders` },
+        ]),
+        grower: user(GROWER, [
+          { Effect: 'Allow', Action: ['sqs:ListQueues', 'sqs:GetQueueAttributes'], Resource: '*' },
+          ...(growerMayCreate ? [{ Effect: 'Allow', Action: 'sqs:CreateQueue', Resource: '*' }] : []),
+        ]),
+      },
+    },
+  };
+}
+
 describe('console permissions and key-ring hints (auth sigv4) in Chromium', { skip: browserSkip(), timeout: 180_000 }, () => {
   let ferry: ConsoleFerry;
   let browser: Browser;
+  let dir: string;
+  let configFile: string;
 
   before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ferry-perm-'));
+    configFile = join(dir, 'ferry.json');
+    writeFileSync(configFile, JSON.stringify({ accounts: accounts(false) }));
     ferry = await startConsoleFerry(
       {
         auth: 'sigv4',
-        accounts: {
-          [ACCT]: {
-            users: {
-              admin: { admin: true, accessKeys: [ADMIN], policies: [], inlinePolicies: {} },
-              viewer: user(VIEWER, [
-                { Effect: 'Allow', Action: ['sqs:ListQueues', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'], Resource: '*' },
-              ]),
-              team: user(TEAM, [
-                { Effect: 'Allow', Action: 'sqs:ListQueues', Resource: '*' },
-                { Effect: 'Allow', Action: 'sqs:*', Resource: `arn:aws:sqs:*:${ACCT}:team-*` },
-              ]),
-              producer: user(PRODUCER, [
-                { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'], Resource: `arn:aws:sqs:*:${ACCT}:orders` },
-              ]),
-            },
-          },
-        },
+        configFile,
+        accounts: accounts(false),
       },
       ADMIN,
     );
@@ -103,6 +128,41 @@ describe('console permissions and key-ring hints (auth sigv4) in Chromium', { sk
   after(async () => {
     await browser?.close();
     await ferry?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a policy changed by a reload shows without reloading the page: re-read every 15 s and when the tab comes back', async () => {
+    const { context, page, errors } = await newPage(browser);
+    try {
+      // The page's timers under Playwright's clock, so the 15 s re-read can be run at once.
+      await page.clock.install();
+      await page.goto(`${ferry.url}/console`);
+      await page.getByLabel('Access key ID').fill(GROWER.accessKeyId);
+      await page.getByLabel('Secret access key').fill(GROWER.secretAccessKey);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('link', { name: 'orders', exact: true }).waitFor();
+      const button = page.getByRole('button', { name: 'Create queue' });
+      await until('Create queue disabled', () => button.isDisabled());
+
+      // The operator allows CreateQueue and reloads (what SIGHUP does).
+      writeFileSync(configFile, JSON.stringify({ accounts: accounts(true) }));
+      ferry.server.reloadIdentities({});
+      await page.waitForTimeout(300);
+      assert.equal(await button.isDisabled(), true, 'not before the next read');
+      await page.clock.runFor(16_000);
+      await until('Create queue enabled after the periodic re-read', async () => !(await button.isDisabled()));
+
+      // Taken away again: the tab coming back into view reads at once.
+      writeFileSync(configFile, JSON.stringify({ accounts: accounts(false) }));
+      ferry.server.reloadIdentities({});
+      await page.evaluate(() =>
+        (globalThis as unknown as { document: { dispatchEvent(e: unknown): void } }).document.dispatchEvent(new Event('visibilitychange')),
+      );
+      await until('Create queue disabled after the tab came back', () => button.isDisabled());
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
   });
 
   test('Create queue is disabled, with the reason, for a key that may create no queue; offered to one allowed team-* only', async () => {
