@@ -203,44 +203,24 @@ function QueueActions({ path, perms, onDialog }: { path: string; perms: Permissi
   if (!mayOnQueue(perms, 'DeleteQueue')) withheld.push(['Delete', 'sqs:DeleteQueue']);
   if (!sendReceive) withheld.push(['Send and receive messages', 'sqs:SendMessage or sqs:ReceiveMessage']);
   const noteId = withheld.length ? 'queue-actions-note' : undefined;
-  const denied = (label: string) => withheld.some(([l]) => l === label);
+  /** A button's disabled state and its pointer to the note, from whether its label is withheld. */
+  const gated = (label: string) => {
+    const denied = withheld.some(([l]) => l === label);
+    return { disabled: denied, 'aria-describedby': denied ? noteId : undefined };
+  };
   return (
     <div class="page__actions page__actions--gated">
       <div class="page__actions">
-        <button
-          type="button"
-          class="button"
-          disabled={denied('Edit')}
-          aria-describedby={denied('Edit') ? noteId : undefined}
-          onClick={() => navigate(`${path}/edit`)}
-        >
+        <button type="button" class="button" {...gated('Edit')} onClick={() => navigate(`${path}/edit`)}>
           <Icon name="edit" /> Edit
         </button>
-        <button
-          type="button"
-          class="button button--danger-outline"
-          disabled={denied('Purge')}
-          aria-describedby={denied('Purge') ? noteId : undefined}
-          onClick={() => onDialog('purge')}
-        >
+        <button type="button" class="button button--danger-outline" {...gated('Purge')} onClick={() => onDialog('purge')}>
           Purge
         </button>
-        <button
-          type="button"
-          class="button button--danger-outline"
-          disabled={denied('Delete')}
-          aria-describedby={denied('Delete') ? noteId : undefined}
-          onClick={() => onDialog('delete')}
-        >
+        <button type="button" class="button button--danger-outline" {...gated('Delete')} onClick={() => onDialog('delete')}>
           <Icon name="trash" /> Delete
         </button>
-        <button
-          type="button"
-          class="button button--primary"
-          disabled={!sendReceive}
-          aria-describedby={!sendReceive ? noteId : undefined}
-          onClick={() => navigate(`${path}/send-receive`)}
-        >
+        <button type="button" class="button button--primary" {...gated('Send and receive messages')} onClick={() => navigate(`${path}/send-receive`)}>
           <Icon name="send" /> Send and receive messages
         </button>
       </div>
