@@ -18,7 +18,8 @@ function asApiError(e: unknown): ApiError {
 
 /**
  * Load `fn` now and again whenever `deps` change; with `intervalMs` > 0 also every interval (skipped
- * while the browser tab is hidden). Keeps showing the last data while a reload runs.
+ * while the browser tab is hidden) and at once when the tab comes back into view. Keeps showing the last
+ * data while a reload runs.
  */
 export function usePolled<T>(fn: () => Promise<T>, deps: unknown[], intervalMs = 0): Loaded<T> {
   const [data, setData] = useState<T | undefined>(undefined);
@@ -57,7 +58,14 @@ export function usePolled<T>(fn: () => Promise<T>, deps: unknown[], intervalMs =
     const t = window.setInterval(() => {
       if (document.visibilityState !== 'hidden') void reload();
     }, intervalMs);
-    return () => window.clearInterval(t);
+    const onVisible = (): void => {
+      if (document.visibilityState === 'visible') void reload();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      window.clearInterval(t);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
   }, [intervalMs, ...deps]);
 
   return { data, error, loading, reload, at };
@@ -110,21 +118,13 @@ export const PERMISSIONS_REFRESH_MS = 15_000;
 
 /**
  * What the session's key may do (GET /console/api/permissions), read when the page or queue changes,
- * every PERMISSIONS_REFRESH_MS while the tab is visible, and when the tab comes back into view. Until it
- * answers — or when it cannot be read — nothing is withheld: every request is authorized by the server
- * anyway, and a refusal is shown where it happens. A failed re-read keeps the last answer.
+ * every PERMISSIONS_REFRESH_MS while the tab is visible, and when the tab comes back into view
+ * (usePolled). Until it answers — or when it cannot be read — nothing is withheld: every request is
+ * authorized by the server anyway, and a refusal is shown where it happens. A failed re-read keeps the
+ * last answer.
  */
 export function usePermissions(queue?: string): Permissions | undefined {
-  const loaded = usePolled(() => permissions(queue), [queue], PERMISSIONS_REFRESH_MS);
-  const { reload } = loaded;
-  useEffect(() => {
-    const onVisible = (): void => {
-      if (document.visibilityState === 'visible') void reload();
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    return () => document.removeEventListener('visibilitychange', onVisible);
-  }, [reload]);
-  return loaded.data;
+  return usePolled(() => permissions(queue), [queue], PERMISSIONS_REFRESH_MS).data;
 }
 
 /** False only when the permissions say the key may not take `action` on the queue. */
